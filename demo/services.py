@@ -1,0 +1,315 @@
+"""Loading the demo: the five seed zones, their plans, demo users and demo figures.
+
+The zone data (demo/data) holds facts and figures of the public seed documents;
+the users and monthly figures are invented and marked as demo.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from demo.figures import Profile, demo_series, profile_for
+from plans.choices import Frequency, PlanStatus
+from plans.models import Plan, Task
+from progress.choices import ReportStatus
+from progress.models import Report
+from targets.choices import TargetKind
+from targets.models import Target
+from zones.choices import RegionLevel, Role
+from zones.models import Membership, Region, Unit, Zone
+from zones.services import zone_admin_group_ensure
+
+DEMO_PASSWORD = "demo123456"
+# Months of demo figures: January to August of the plan's first year.
+DEMO_LAST_MONTH = 8
+# Username prefixes per zone code.
+USER_PREFIX = {
+    "xinxiang-hitech": "xx",
+    "ningbo-hitech": "nb",
+    "jiaozuo-demo": "jz",
+    "haimen-dev": "hm",
+    "zhengzhou-hitech": "zz",
+}
+DEMO_TAG = "【演示数据】"
+
+
+@dataclass
+class DemoResult:
+    zones_created: int
+    zones_skipped: int
+    counts: Counter
+
+
+def _dec(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _date(value: str | None) -> dt.date | None:
+    return None if not value else dt.date.fromisoformat(value)
+
+
+def demo_load(*, zones: list[dict], password: str = DEMO_PASSWORD) -> DemoResult:
+    """Create every zone in ``zones`` that does not exist yet, in one transaction.
+
+    A zone that already exists is left as it is, so running the load twice
+    changes nothing.
+    """
+    counts: Counter = Counter()
+    created = skipped = 0
+    with transaction.atomic():
+        group = zone_admin_group_ensure()
+        _superuser_ensure(password)
+        for data in zones:
+            if Zone.objects.filter(code=data["code"]).exists():
+                skipped += 1
+                continue
+            _zone_create(data, password=password, admin_group=group, counts=counts)
+            created += 1
+    return DemoResult(zones_created=created, zones_skipped=skipped, counts=counts)
+
+
+def _superuser_ensure(password: str) -> None:
+    User = get_user_model()
+    if not User.objects.filter(username="admin").exists():
+        User.objects.create_superuser(
+            username="admin", email="admin@example.com", password=password, first_name="系统管理员"
+        )
+
+
+def _user(username: str, name: str, password: str, *, staff: bool = False):
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"first_name": name, "is_staff": staff, "email": f"{username}@example.com"}
+    )
+    if created:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return user
+
+
+def _region(names: list[str]) -> Region:
+    province, _ = Region.objects.get_or_create(name=names[0], parent=None, defaults={"level": RegionLevel.PROVINCE})
+    city, _ = Region.objects.get_or_create(name=names[1], parent=province, defaults={"level": RegionLevel.CITY})
+    return city
+
+
+def _zone_create(data: dict, *, password: str, admin_group, counts: Counter) -> None:
+    zone = Zone.objects.create(
+        code=data["code"],
+        name=data["name"],
+        short_name=data["short_name"],
+        kind=data["kind"],
+        region=_region(data["region"]),
+    )
+    counts["zones"] += 1
+    units = {
+        item["key"]: Unit.objects.create(zone=zone, name=item["name"], kind=item["kind"], order=index)
+        for index, item in enumerate(data["units"])
+    }
+    counts["units"] += len(units)
+    prefix = USER_PREFIX.get(zone.code, zone.code[:2])
+    leaders = {}
+    for index, item in enumerate(data["leaders"], start=1):
+        leader = _user(f"{prefix}_leader{index}", item["name"], password)
+        Membership.objects.create(user=leader, zone=zone, role=Role.LEADER)
+        leaders[item["key"]] = leader
+    admin = _user(f"{prefix}_admin", f"{zone.short_name}管理员(示例)", password, staff=True)
+    admin.groups.add(admin_group)
+    Membership.objects.create(user=admin, zone=zone, role=Role.ADMIN)
+    supervisor = _user(f"{prefix}_supervisor", f"{zone.short_name}督查组(示例)", password)
+    Membership.objects.create(user=supervisor, zone=zone, role=Role.SUPERVISOR)
+
+    plan_data = data["plan"]
+    plan = Plan.objects.create(
+        zone=zone,
+        title=plan_data["title"],
+        kind=plan_data["kind"],
+        start_year=plan_data["start_year"],
+        end_year=plan_data["end_year"],
+        status=PlanStatus.PUBLISHED,
+        jan_feb_combined=plan_data["jan_feb_combined"],
+    )
+    counts["plans"] += 1
+    targets: list[Target] = []
+    lead_counter: Counter = Counter()
+    _tasks_create(
+        plan,
+        plan_data["tasks"],
+        parent=None,
+        parent_path="",
+        units=units,
+        leaders=leaders,
+        targets=targets,
+        lead_counter=lead_counter,
+        counts=counts,
+    )
+
+    # Staff and reviewers for the two units that lead the most targets.
+    busiest = [key for key, _n in lead_counter.most_common(2)]
+    reviewers: dict[int, Any] = {}
+    for index, key in enumerate(busiest, start=1):
+        unit = units[key]
+        suffix = "" if index == 1 else str(index)
+        staff = _user(f"{prefix}_staff{suffix}", f"{unit.name}填报员(示例)", password)
+        Membership.objects.create(user=staff, zone=zone, unit=unit, role=Role.STAFF)
+        reviewer = _user(f"{prefix}_reviewer{suffix}", f"{unit.name}审核人(示例)", password)
+        Membership.objects.create(user=reviewer, zone=zone, unit=unit, role=Role.REVIEWER)
+        reviewers[unit.pk] = reviewer
+    _figures_create(plan, targets, zone_code=zone.code, reviewers=reviewers, fallback=admin, counts=counts)
+
+
+def _tasks_create(
+    plan, items, *, parent, parent_path, units, leaders, targets, lead_counter, counts, inherited_lead=None
+) -> None:
+    """Create tasks depth-first; a sub-task without a lead unit takes its parent's."""
+    for item in items:
+        counts["tasks"] += 1
+        number = item["number"]
+        label = number.strip().rstrip("、.．,，").strip("()（）")
+        path = f"{parent_path} > {label}" if parent_path else label
+        lead_key = item.get("lead_unit") or inherited_lead
+        task = Task.objects.create(
+            plan=plan,
+            parent=parent,
+            number=number,
+            path=path,
+            depth=0 if parent is None else parent.depth + 1,
+            order=counts["tasks"],
+            heading=item["heading"][:300],
+            text=item.get("text") or "",
+            lead_unit=units.get(lead_key) if lead_key else None,
+            leader=leaders.get(item.get("leader")) if item.get("leader") else None,
+            deadline=_date(item.get("deadline")),
+        )
+        co = [units[key] for key in item.get("co_units", []) if key in units and key != lead_key]
+        if co:
+            task.co_units.set(co)
+        order = 0
+        for spec in item.get("targets", []):
+            order += 1
+            targets.append(
+                Target.objects.create(
+                    task=task,
+                    indicator=spec["indicator"][:200],
+                    kind=spec["kind"],
+                    unit=spec.get("unit") or "",
+                    comparator=spec["comparator"],
+                    value=_dec(spec["value"]),
+                    value_high=_dec(spec.get("value_high")),
+                    stretch=_dec(spec.get("stretch")),
+                    baseline=_dec(spec.get("baseline")),
+                    start_value=_dec(spec.get("start_value")),
+                    deadline=_date(spec.get("deadline")),
+                    is_headline=bool(spec.get("is_headline")),
+                    frequency=spec.get("frequency", Frequency.MONTHLY),
+                    quote=(spec.get("quote") or "")[:500],
+                    order=order,
+                )
+            )
+            if lead_key:
+                lead_counter[lead_key] += 1
+        for spec in item.get("milestones", []):
+            order += 1
+            targets.append(
+                Target.objects.create(
+                    task=task,
+                    indicator=spec["title"][:200],
+                    kind=TargetKind.MILESTONE,
+                    unit="%",
+                    deadline=_date(spec["due"]),
+                    value=Decimal(100),
+                    order=order,
+                )
+            )
+            counts["milestones"] += 1
+        counts["targets"] += len(item.get("targets", []))
+        _tasks_create(
+            plan,
+            item.get("children", []),
+            parent=task,
+            parent_path=path,
+            units=units,
+            leaders=leaders,
+            targets=targets,
+            lead_counter=lead_counter,
+            counts=counts,
+            inherited_lead=lead_key,
+        )
+
+
+def _months_between(plan: Plan, deadline: dt.date | None) -> int:
+    end = deadline or dt.date(plan.end_year, 12, 31)
+    return max(1, (end.year - plan.start_year) * 12 + end.month)
+
+
+def _figures_create(plan: Plan, targets: list[Target], *, zone_code: str, reviewers, fallback, counts) -> None:
+    """Year-to-date demo figures for January–August, approved but for the
+    last month, which is left in a realistic mix of states."""
+    year = plan.start_year
+    tz = timezone.get_current_timezone()
+    reports: list[Report] = []
+    task_units = dict(Task.objects.filter(plan=plan).values_list("pk", "lead_unit_id"))
+    for target in targets:
+        key = f"{zone_code}:{target.task_id}:{target.order}"
+        profile = profile_for(key)
+        counts[f"profile_{profile.value}"] += 1
+        if profile is Profile.UNREPORTED:
+            continue
+        if target.frequency == Frequency.QUARTERLY:
+            months = [3, 6]
+        else:
+            months = list(range(2 if plan.jan_feb_combined else 1, DEMO_LAST_MONTH + 1))
+        series = demo_series(
+            key=key,
+            kind=target.kind,
+            unit=target.unit,
+            value=target.value,
+            start=target.start_value,
+            months=months,
+            span_months=_months_between(plan, target.deadline),
+            profile=profile,
+        )
+        reviewer = reviewers.get(task_units.get(target.task_id), fallback)
+        for month, value in series.items():
+            last = month == months[-1]
+            state = _last_month_state(key) if last and month == DEMO_LAST_MONTH else ReportStatus.APPROVED
+            submitted = dt.datetime(year + (month == 12), month % 12 + 1, 3, 10, 0, tzinfo=tz)
+            reports.append(
+                Report(
+                    target=target,
+                    year=year,
+                    month=month,
+                    value=value,
+                    status=state,
+                    is_demo=True,
+                    progress=f"{DEMO_TAG}1-{month}月累计{value}{target.unit},按计划推进。",
+                    problems=""
+                    if profile in (Profile.AHEAD, Profile.ON_TRACK)
+                    else f"{DEMO_TAG}进度偏慢,要素保障不足。",
+                    next_steps=f"{DEMO_TAG}加强调度,确保完成年度目标。",
+                    submitted_at=submitted if state != ReportStatus.DRAFT else None,
+                    approved_at=submitted + dt.timedelta(days=1) if state == ReportStatus.APPROVED else None,
+                    approved_by=reviewer if state == ReportStatus.APPROVED else None,
+                )
+            )
+    Report.objects.bulk_create(reports, batch_size=500)
+    counts["reports"] += len(reports)
+
+
+def _last_month_state(key: str) -> str:
+    """The newest month: most approved, some submitted and waiting, some drafts."""
+    bucket = zlib.crc32(f"state:{key}".encode()) % 10
+    if bucket < 6:
+        return ReportStatus.APPROVED
+    if bucket < 9:
+        return ReportStatus.SUBMITTED
+    return ReportStatus.DRAFT

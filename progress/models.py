@@ -1,0 +1,96 @@
+"""Monthly progress reports: one unit's figure and narrative for one target and period."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from progress.choices import ReportStatus
+from targets.models import AMOUNT, Target
+
+
+def _user_fk(verbose_name: str, related_name: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )
+
+
+class Report(models.Model):
+    """A target's year-to-date figure (1–N月累计) and narrative for one period.
+
+    ``version`` increases on every save and is compared on write, so a save
+    made on a stale copy is refused instead of silently overwriting (optimistic
+    locking). For a milestone the value is the share done, in percent.
+    """
+
+    target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="reports")
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    value = models.DecimalField(_("year-to-date value"), null=True, blank=True, **AMOUNT)
+    progress = models.TextField(_("progress"), blank=True, help_text=_("进展情况"))
+    problems = models.TextField(_("problems"), blank=True, help_text=_("存在问题"))
+    next_steps = models.TextField(_("next steps"), blank=True, help_text=_("下步措施"))
+    status = models.CharField(_("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    is_demo = models.BooleanField(_("demo figure"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = _user_fk(_("created by"), "+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = _user_fk(_("updated by"), "+")
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = _user_fk(_("submitted by"), "+")
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_by = _user_fk(_("returned by"), "+")
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = _user_fk(_("approved by"), "+")
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["target", "year", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "year", "month"], name="report_one_per_target_period"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="report_month_in_year"),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="report_year_plausible"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="report_version_positive"),
+            models.CheckConstraint(
+                condition=Q(status=ReportStatus.DRAFT) | Q(value__isnull=False),
+                name="report_sent_has_value",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=(ReportStatus.SUBMITTED, ReportStatus.APPROVED))
+                | Q(submitted_at__isnull=False),
+                name="report_submitted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReportStatus.APPROVED) | Q(approved_at__isnull=False),
+                name="report_approved_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReportStatus.RETURNED) | (Q(returned_at__isnull=False) & ~Q(return_reason="")),
+                name="report_returned_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "month", "status"], name="report_period_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.target} · {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.year, self.month)
+
+
+def period_label(year: int, month: int) -> str:
+    """A year-to-date period as the zone writes it: 2014年1-9月."""
+    if month == 1:
+        return _("%(year)s, January") % {"year": year}
+    return _("%(year)s, months 1–%(month)s") % {"year": year, "month": month}

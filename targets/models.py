@@ -1,0 +1,216 @@
+"""Measurable commitments inside a plan's tasks."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from plans.choices import Frequency
+from plans.models import Task
+from targets.choices import QUANTITATIVE_KINDS, Comparator, ReportedAs, TargetKind
+
+# Wide enough for 亿元 figures to four decimals (and for 万元 sums of a region).
+AMOUNT = {"max_digits": 20, "decimal_places": 4}
+
+
+class TargetQuerySet(models.QuerySet):
+    def milestones(self) -> TargetQuerySet:
+        return self.filter(kind=TargetKind.MILESTONE)
+
+
+class Target(models.Model):
+    """A target (目标/指标) of a task.
+
+    Milestones (节点) are targets of kind ``milestone`` whose ``deadline`` is
+    their due date: they are reported, judged and listed like every other
+    target, so one table serves the whole pipeline. ``Milestone`` below is a
+    proxy that presents them as (task, title, due date).
+    """
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="targets")
+    indicator = models.CharField(_("indicator"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=TargetKind.choices)
+    unit = models.CharField(_("unit of measure"), max_length=20, blank=True)
+    comparator = models.CharField(
+        _("comparator"), max_length=8, choices=Comparator.choices, default=Comparator.AT_LEAST
+    )
+    value = models.DecimalField(_("target value"), null=True, blank=True, **AMOUNT)
+    value_high = models.DecimalField(_("high end of range"), null=True, blank=True, **AMOUNT)
+    stretch = models.DecimalField(_("stretch value"), null=True, blank=True, **AMOUNT)
+    baseline = models.DecimalField(
+        _("baseline"), null=True, blank=True, help_text=_("The prior year's figure, for growth targets."), **AMOUNT
+    )
+    baseline_by_month = models.JSONField(
+        _("baseline by month"),
+        null=True,
+        blank=True,
+        help_text=_('The prior year\'s year-to-date figure per month, e.g. {"3": "12.5"}.'),
+    )
+    start_value = models.DecimalField(
+        _("starting level"),
+        null=True,
+        blank=True,
+        help_text=_("For a level reached from a known start (总数达到118家 from 69): the start."),
+        **AMOUNT,
+    )
+    reported_as = models.CharField(
+        _("reported as"),
+        max_length=8,
+        choices=ReportedAs.choices,
+        default=ReportedAs.RATE,
+    )
+    deadline = models.DateField(
+        _("deadline"),
+        null=True,
+        blank=True,
+        help_text=_("When it differs from the plan's end; a milestone's due date."),
+    )
+    frequency = models.CharField(
+        _("reporting frequency"), max_length=16, choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=Decimal("1"))
+    trajectory = models.JSONField(
+        _("monthly trajectory"),
+        null=True,
+        blank=True,
+        help_text=_('Planned year-to-date value per month, e.g. {"6": "250", "12": "500"}.'),
+    )
+    is_headline = models.BooleanField(_("headline indicator"), default=False)
+    quote = models.CharField(_("source clause"), max_length=500, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["task__plan", "task__order", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind__in=QUANTITATIVE_KINDS) | Q(value__isnull=False),
+                name="target_quantitative_needs_value",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=TargetKind.MILESTONE) | Q(deadline__isnull=False),
+                name="target_milestone_needs_due_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(comparator=Comparator.RANGE) | Q(value_high__isnull=False),
+                name="target_range_needs_high_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(value_high__isnull=True)
+                | Q(comparator=Comparator.RANGE, value__isnull=False, value_high__gt=F("value")),
+                name="target_range_high_above_low",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=TargetKind.CEILING) | Q(comparator=Comparator.AT_MOST),
+                name="target_ceiling_is_at_most",
+            ),
+            models.CheckConstraint(
+                condition=Q(stretch__isnull=True)
+                | (~Q(comparator=Comparator.AT_MOST) & Q(value__isnull=False, stretch__gt=F("value"))),
+                name="target_stretch_above_value",
+            ),
+            models.CheckConstraint(
+                condition=Q(reported_as=ReportedAs.RATE)
+                | Q(kind__in=(TargetKind.GROWTH_RATE, TargetKind.DECREASE), baseline__isnull=False),
+                name="target_amount_reporting_needs_baseline",
+            ),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="target_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0) | Q(kind=TargetKind.GROWTH_RATE),
+                name="target_value_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind"], name="target_kind_idx")]
+
+    def __str__(self) -> str:
+        return self.indicator
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        for field in ("trajectory", "baseline_by_month"):
+            value = getattr(self, field)
+            if value in (None, ""):
+                continue
+            try:
+                _month_map(value)
+            except ValueError as error:
+                errors[field] = str(error)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def target_label(self) -> str:
+        """The target as a person reads it: 15%, 10–15个, 10%（力争15%）."""
+        if self.kind == TargetKind.MILESTONE:
+            return str(_("due %(date)s") % {"date": self.deadline.isoformat() if self.deadline else "—"})
+        unit = self.unit or ""
+        text = f"{_plain(self.value)}{unit}"
+        if self.value_high is not None:
+            text = f"{_plain(self.value)}–{_plain(self.value_high)}{unit}"
+        if self.comparator == Comparator.AT_MOST:
+            text = f"≤ {text}"
+        if self.stretch is not None:
+            text += str(_(" (stretch %(value)s)") % {"value": f"{_plain(self.stretch)}{unit}"})
+        return text
+
+
+class MilestoneManager(models.Manager):
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(kind=TargetKind.MILESTONE)
+
+
+class Milestone(Target):
+    """A task's dated milestone (节点): a target of kind milestone, shown as
+    task, title and due date."""
+
+    objects = MilestoneManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["deadline", "id"]
+
+    def save(self, *args, **kwargs) -> None:
+        self.kind = TargetKind.MILESTONE
+        super().save(*args, **kwargs)
+
+    @property
+    def title(self) -> str:
+        return self.indicator
+
+    @property
+    def due_date(self):
+        return self.deadline
+
+
+def _plain(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return format(value.normalize(), "f")
+
+
+def _month_map(value: object) -> dict[int, Decimal]:
+    """Validate a {month: value} map (keys 1–12, values decimal strings)."""
+    if not isinstance(value, dict):
+        raise ValueError(_("Expected an object of month → value."))
+    result: dict[int, Decimal] = {}
+    for key, number in value.items():
+        try:
+            month = int(key)
+            amount = Decimal(str(number))
+        except (ValueError, ArithmeticError):
+            raise ValueError(
+                _("“%(key)s: %(value)s” is not a month and a number.") % {"key": key, "value": number}
+            ) from None
+        if not 1 <= month <= 12 or not amount.is_finite():
+            raise ValueError(_("Months run from 1 to 12."))
+        result[month] = amount
+    return result

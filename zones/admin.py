@@ -1,0 +1,61 @@
+from django.contrib import admin
+
+from zones.models import Membership, Region, Unit, Zone
+from zones.scoping import ZoneScopedAdminMixin
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["name"]
+
+    # Regions are shared by every zone: only system administrators edit them.
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+class UnitInline(admin.TabularInline):
+    model = Unit
+    extra = 0
+    fields = ["name", "kind", "order"]
+
+
+@admin.register(Zone)
+class ZoneAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
+    zone_lookup = ""
+    list_display = ["short_name", "name", "code", "kind", "region"]
+    list_filter = ["kind", "region"]
+    search_fields = ["name", "short_name", "code"]
+    inlines = [UnitInline]
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(Unit)
+class UnitAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
+    scoped_foreign_keys = {"zone": ""}
+    list_display = ["name", "zone", "kind", "order"]
+    list_filter = ["zone", "kind"]
+    search_fields = ["name", "zone__name"]
+    list_select_related = ["zone"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
+    scoped_foreign_keys = {"zone": "", "unit": "zone"}
+    list_display = ["user", "zone", "unit", "role"]
+    list_filter = ["role", "zone"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
+    list_select_related = ["user", "zone", "unit"]
+    autocomplete_fields = ["user"]

@@ -1,0 +1,127 @@
+"""Regions, zones, their units, and who holds which role where."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from zones.choices import UNIT_ROLES, RegionLevel, Role, UnitKind, ZoneKind
+
+
+class Region(models.Model):
+    """A province or a city, so that a region can compare its zones."""
+
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=16, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["level", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="region_unique_name_in_parent"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(parent__isnull=True), name="region_unique_top_level_name"
+            ),
+            # A province is top level; a city sits in a province.
+            models.CheckConstraint(
+                condition=Q(level=RegionLevel.PROVINCE, parent__isnull=True)
+                | Q(level=RegionLevel.CITY, parent__isnull=False),
+                name="region_level_matches_parent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name}{self.name}" if self.parent_id and self.parent else self.name
+
+
+class Zone(models.Model):
+    """A development zone's administration: the owner of a plan."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=16, choices=ZoneKind.choices, default=ZoneKind.DEVELOPMENT)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="zones")
+
+    class Meta:
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Unit(models.Model):
+    """An office of a zone (局、办、中心、街道) that leads or co-operates on tasks."""
+
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.CASCADE, related_name="units")
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices, default=UnitKind.OTHER)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["zone", "order", "name"]
+        constraints = [models.UniqueConstraint(fields=["zone", "name"], name="unit_unique_name_in_zone")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in a zone, and for staff and reviewers the unit they act for.
+
+    A user may hold several memberships (a reviewer of one unit who also
+    leads, say). ``zone`` is stored even when ``unit`` is set so that
+    zone-wide lookups need no join; ``clean`` keeps the two consistent.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["zone", "unit", "role"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=UNIT_ROLES) | Q(unit__isnull=False),
+                name="membership_unit_role_needs_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "unit", "role"], condition=Q(unit__isnull=False), name="membership_unique_unit_role"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "zone", "role"], condition=Q(unit__isnull=True), name="membership_unique_zone_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.unit.name if self.unit_id and self.unit else str(self.zone)
+        return f"{self.user} · {where} · {self.get_role_display()}"
+
+    def clean(self) -> None:
+        if self.unit_id and self.zone_id and self.unit.zone_id != self.zone_id:
+            raise ValidationError({"unit": _("The unit must belong to the membership's zone.")})
+        if self.role in UNIT_ROLES and not self.unit_id:
+            raise ValidationError({"unit": _("Reporting staff and reviewers need a unit.")})
