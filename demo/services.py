@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -67,32 +68,36 @@ def demo_load(*, zones: list[dict], password: str = DEMO_PASSWORD) -> DemoResult
     created = skipped = 0
     with transaction.atomic():
         group = zone_admin_group_ensure()
-        _superuser_ensure(password)
+        password_hash = make_password(password)
+        _superuser_ensure(password_hash)
         for data in zones:
             if Zone.objects.filter(code=data["code"]).exists():
                 skipped += 1
                 continue
-            _zone_create(data, password=password, admin_group=group, counts=counts)
+            _zone_create(data, password_hash=password_hash, admin_group=group, counts=counts)
             created += 1
     return DemoResult(zones_created=created, zones_skipped=skipped, counts=counts)
 
 
-def _superuser_ensure(password: str) -> None:
-    User = get_user_model()
-    if not User.objects.filter(username="admin").exists():
-        User.objects.create_superuser(
-            username="admin", email="admin@example.com", password=password, first_name="系统管理员"
-        )
-
-
-def _user(username: str, name: str, password: str, *, staff: bool = False):
-    User = get_user_model()
-    user, created = User.objects.get_or_create(
-        username=username, defaults={"first_name": name, "is_staff": staff, "email": f"{username}@example.com"}
+def _superuser_ensure(password_hash: str) -> None:
+    get_user_model().objects.get_or_create(
+        username="admin",
+        defaults={
+            "email": "admin@example.com",
+            "first_name": "系统管理员",
+            "is_staff": True,
+            "is_superuser": True,
+            "password": password_hash,
+        },
     )
-    if created:
-        user.set_password(password)
-        user.save(update_fields=["password"])
+
+
+def _user(username: str, name: str, password_hash: str, *, staff: bool = False):
+    """A demo user; ``password_hash`` is hashed once for all of them (hashing is slow by design)."""
+    user, _created = get_user_model().objects.get_or_create(
+        username=username,
+        defaults={"first_name": name, "is_staff": staff, "email": f"{username}@example.com", "password": password_hash},
+    )
     return user
 
 
@@ -102,7 +107,7 @@ def _region(names: list[str]) -> Region:
     return city
 
 
-def _zone_create(data: dict, *, password: str, admin_group, counts: Counter) -> None:
+def _zone_create(data: dict, *, password_hash: str, admin_group, counts: Counter) -> None:
     zone = Zone.objects.create(
         code=data["code"],
         name=data["name"],
@@ -119,13 +124,13 @@ def _zone_create(data: dict, *, password: str, admin_group, counts: Counter) -> 
     prefix = USER_PREFIX.get(zone.code, zone.code[:2])
     leaders = {}
     for index, item in enumerate(data["leaders"], start=1):
-        leader = _user(f"{prefix}_leader{index}", item["name"], password)
+        leader = _user(f"{prefix}_leader{index}", item["name"], password_hash)
         Membership.objects.create(user=leader, zone=zone, role=Role.LEADER)
         leaders[item["key"]] = leader
-    admin = _user(f"{prefix}_admin", f"{zone.short_name}管理员(示例)", password, staff=True)
+    admin = _user(f"{prefix}_admin", f"{zone.short_name}管理员(示例)", password_hash, staff=True)
     admin.groups.add(admin_group)
     Membership.objects.create(user=admin, zone=zone, role=Role.ADMIN)
-    supervisor = _user(f"{prefix}_supervisor", f"{zone.short_name}督查组(示例)", password)
+    supervisor = _user(f"{prefix}_supervisor", f"{zone.short_name}督查组(示例)", password_hash)
     Membership.objects.create(user=supervisor, zone=zone, role=Role.SUPERVISOR)
 
     plan_data = data["plan"]
@@ -159,9 +164,9 @@ def _zone_create(data: dict, *, password: str, admin_group, counts: Counter) -> 
     for index, key in enumerate(busiest, start=1):
         unit = units[key]
         suffix = "" if index == 1 else str(index)
-        staff = _user(f"{prefix}_staff{suffix}", f"{unit.name}填报员(示例)", password)
+        staff = _user(f"{prefix}_staff{suffix}", f"{unit.name}填报员(示例)", password_hash)
         Membership.objects.create(user=staff, zone=zone, unit=unit, role=Role.STAFF)
-        reviewer = _user(f"{prefix}_reviewer{suffix}", f"{unit.name}审核人(示例)", password)
+        reviewer = _user(f"{prefix}_reviewer{suffix}", f"{unit.name}审核人(示例)", password_hash)
         Membership.objects.create(user=reviewer, zone=zone, unit=unit, role=Role.REVIEWER)
         reviewers[unit.pk] = reviewer
     _figures_create(plan, targets, zone_code=zone.code, reviewers=reviewers, fallback=admin, counts=counts)
