@@ -165,7 +165,7 @@ REST_FRAMEWORK = {
 
 # Celery. With no broker server the filesystem transport carries messages
 # between the web server, the worker and beat through folders under var/.
-CELERY_BROKER_URL = env_broker("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_URL = env_broker("CELERY_BROKER_URL", "filesystem://localhost/")
 _BROKER_DIR = VAR_DIR / "celery" / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _BROKER_DIR.mkdir(parents=True, exist_ok=True)

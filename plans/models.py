@@ -58,7 +58,7 @@ class Plan(models.Model):
         _("rate and ratio: seriously lagging at (points below)"), default=Decimal("3"), **POINTS
     )
     ceiling_lag_percent = models.DecimalField(
-        _("ceiling: seriously lagging above (% of ceiling)"), default=Decimal("10"), **POINTS
+        _("ceiling: seriously lagging above (percent of the ceiling)"), default=Decimal("10"), **POINTS
     )
     milestone_lag_points = models.DecimalField(
         _("milestone: seriously lagging at (points behind)"), default=Decimal("25"), **POINTS
