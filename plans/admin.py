@@ -23,7 +23,7 @@ class TaskInline(admin.TabularInline):
 class PlanAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     scoped_foreign_keys = {"zone": ""}
     list_display = ["title", "zone", "span_label", "status", "task_count", "target_count"]
-    list_filter = ["status", "kind", "zone"]
+    list_filter = ["status", "kind", ("zone", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "zone__name"]
     list_select_related = ["zone"]
     inlines = [TaskInline]
@@ -86,7 +86,11 @@ class TaskAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     scoped_foreign_keys = {"plan": "zone", "parent": "plan__zone", "lead_unit": "zone", "co_units": "zone"}
     list_display = ["path", "heading", "plan", "lead_unit", "leader", "deadline"]
     list_display_links = ["path", "heading"]
-    list_filter = ["plan__zone", "plan", "lead_unit"]
+    list_filter = [
+        ("plan__zone", admin.RelatedOnlyFieldListFilter),
+        ("plan", admin.RelatedOnlyFieldListFilter),
+        ("lead_unit", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["heading", "text", "path"]
     list_select_related = ["plan", "lead_unit", "leader"]
     filter_horizontal = ["co_units"]

@@ -10,7 +10,7 @@ class ReportAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     zone_lookup = "target__task__plan__zone"
     scoped_foreign_keys = {"target": "task__plan__zone"}
     list_display = ["target", "period", "value", "status", "is_demo", "updated_at"]
-    list_filter = ["status", "is_demo", "year", "month", "target__task__plan__zone"]
+    list_filter = ["status", "is_demo", "year", "month", ("target__task__plan__zone", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["target__indicator", "progress", "problems"]
     list_select_related = ["target"]
     raw_id_fields = ["target"]

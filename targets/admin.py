@@ -10,7 +10,13 @@ class TargetAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     zone_lookup = "task__plan__zone"
     scoped_foreign_keys = {"task": "plan__zone"}
     list_display = ["indicator", "task", "kind", "target_text", "is_headline", "frequency", "deadline"]
-    list_filter = ["kind", "is_headline", "frequency", "task__plan__zone", "task__plan"]
+    list_filter = [
+        "kind",
+        "is_headline",
+        "frequency",
+        ("task__plan__zone", admin.RelatedOnlyFieldListFilter),
+        ("task__plan", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["indicator", "quote", "task__heading"]
     list_select_related = ["task"]
     raw_id_fields = ["task"]
@@ -31,7 +37,10 @@ class MilestoneAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     zone_lookup = "task__plan__zone"
     scoped_foreign_keys = {"task": "plan__zone"}
     list_display = ["indicator", "task", "deadline"]
-    list_filter = ["task__plan__zone", "task__plan"]
+    list_filter = [
+        ("task__plan__zone", admin.RelatedOnlyFieldListFilter),
+        ("task__plan", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["indicator", "task__heading"]
     list_select_related = ["task"]
     raw_id_fields = ["task"]

@@ -31,7 +31,7 @@ class UnitInline(admin.TabularInline):
 class ZoneAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     zone_lookup = ""
     list_display = ["short_name", "name", "code", "kind", "region"]
-    list_filter = ["kind", "region"]
+    list_filter = ["kind", ("region", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "short_name", "code"]
     inlines = [UnitInline]
 
@@ -46,7 +46,7 @@ class ZoneAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
 class UnitAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     scoped_foreign_keys = {"zone": ""}
     list_display = ["name", "zone", "kind", "order"]
-    list_filter = ["zone", "kind"]
+    list_filter = [("zone", admin.RelatedOnlyFieldListFilter), "kind"]
     search_fields = ["name", "zone__name"]
     list_select_related = ["zone"]
 
@@ -55,7 +55,7 @@ class UnitAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
 class MembershipAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     scoped_foreign_keys = {"zone": "", "unit": "zone"}
     list_display = ["user", "zone", "unit", "role"]
-    list_filter = ["role", "zone"]
+    list_filter = ["role", ("zone", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
     list_select_related = ["user", "zone", "unit"]
     autocomplete_fields = ["user"]

@@ -63,3 +63,11 @@ def test_the_home_page_needs_a_login_and_shows_only_visible_plans(client, two_zo
     page = client.get(reverse("home")).content.decode()
     assert z.own_target.task.plan.title in page
     assert z.other_target.task.plan.title not in page
+
+
+def test_list_filters_offer_a_zone_admin_only_their_own_zone(client, two_zones):
+    z = two_zones
+    client.force_login(z.admin)
+    page = client.get(reverse("admin:targets_target_changelist")).content.decode()
+    assert "他区" not in page
+    assert z.other_target.task.plan.title not in page
