@@ -38,6 +38,11 @@ class Report(models.Model):
     problems = models.TextField(_("problems"), blank=True, help_text=_("What stands in the way."))
     next_steps = models.TextField(_("next steps"), blank=True, help_text=_("What will be done next."))
     status = models.CharField(_("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    value_note = models.TextField(
+        _("note on the value"),
+        blank=True,
+        help_text=_("Why a year-to-date figure fell, or why an unusual jump is right."),
+    )
     return_reason = models.TextField(_("reason for return"), blank=True)
     is_demo = models.BooleanField(_("demo figure"), default=False)
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -94,3 +99,58 @@ def period_label(year: int, month: int) -> str:
     if month == 1:
         return _("%(year)s, January") % {"year": year}
     return _("%(year)s, months 1–%(month)s") % {"year": year, "month": month}
+
+
+class ReportEvent(models.Model):
+    """One change to a report: who, when, what (old and new per field), and why."""
+
+    class Action(models.TextChoices):
+        SAVED = "saved", _("Saved as draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
+        CORRECTED = "corrected", _("Corrected")
+        IMPORTED = "imported", _("Imported from a sheet")
+
+    report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    by = _user_fk(_("by"), "+")
+    at = models.DateTimeField(_("at"))
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("report history entry")
+        verbose_name_plural = _("report history")
+        ordering = ["report", "at", "id"]
+        indexes = [models.Index(fields=["report", "at"], name="reportevent_report_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PeriodReopening(models.Model):
+    """A zone administrator's recorded exception: one unit's locked period of
+    one plan accepts changes again until ``until``."""
+
+    plan = models.ForeignKey("plans.Plan", verbose_name=_("plan"), on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("zones.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    until = models.DateField(_("open until"))
+    reason = models.TextField(_("reason"))
+    by = _user_fk(_("reopened by"), "+")
+    at = models.DateTimeField(_("reopened at"))
+
+    class Meta:
+        verbose_name = _("period reopening")
+        verbose_name_plural = _("period reopenings")
+        ordering = ["-at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="reopening_month_in_year"),
+            models.CheckConstraint(condition=~Q(reason=""), name="reopening_has_reason"),
+        ]
+        indexes = [models.Index(fields=["plan", "unit", "year", "month"], name="reopening_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {period_label(self.year, self.month)}"

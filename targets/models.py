@@ -21,6 +21,12 @@ class TargetQuerySet(models.QuerySet):
     def milestones(self) -> TargetQuerySet:
         return self.filter(kind=TargetKind.MILESTONE)
 
+    def visible_to(self, user) -> TargetQuerySet:
+        """Targets the user may read: the start of every view, API call and export."""
+        from zones.policy import target_visibility
+
+        return self.filter(target_visibility(user)).distinct()
+
 
 class Target(models.Model):
     """A target (目标/指标) of a task.

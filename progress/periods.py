@@ -1,0 +1,85 @@
+"""Reporting periods: which months are reported, when they fall due and lock.
+
+Pure functions over a plan's settings and an explicit ``today``. A period is
+named by the year and the last month it covers (reports are year-to-date);
+with 1-2月合并 the first period of a year is February.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from plans.choices import Frequency
+
+
+class PeriodState(StrEnum):
+    FUTURE = "future"  # its month has not begun: nothing to report yet
+    OPEN = "open"  # figures may be entered and submitted
+    LOCKED = "locked"  # past its lock day: changes only through a reopening or a correction
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    month: int
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """Read ``YYYY-MM``; raises ValueError on anything else."""
+        year_text, _, month_text = text.partition("-")
+        year, month = int(year_text), int(month_text)
+        if not (2000 <= year <= 2100 and 1 <= month <= 12):
+            raise ValueError(text)
+        return cls(year, month)
+
+    def previous_month(self) -> Period:
+        return Period(self.year, self.month - 1) if self.month > 1 else Period(self.year - 1, 12)
+
+
+def reporting_months(*, frequency: str, jan_feb_combined: bool) -> list[int]:
+    """The months that close a reporting period within a year."""
+    if frequency == Frequency.QUARTERLY:
+        return [3, 6, 9, 12]
+    return [month for month in range(1, 13) if not (jan_feb_combined and month == 1)]
+
+
+def is_reporting_month(month: int, *, frequency: str, jan_feb_combined: bool) -> bool:
+    return month in reporting_months(frequency=frequency, jan_feb_combined=jan_feb_combined)
+
+
+def due_date(period: Period, *, due_day: int) -> dt.date:
+    """Reports for a month are due on ``due_day`` of the following month."""
+    year, month = (period.year + 1, 1) if period.month == 12 else (period.year, period.month + 1)
+    return dt.date(year, month, min(due_day, calendar.monthrange(year, month)[1]))
+
+
+def lock_date(period: Period, *, due_day: int, lock_after_days: int) -> dt.date:
+    """The first day on which the period no longer accepts changes."""
+    return due_date(period, due_day=due_day) + dt.timedelta(days=lock_after_days + 1)
+
+
+def period_state(period: Period, *, today: dt.date, due_day: int, lock_after_days: int) -> PeriodState:
+    if today < dt.date(period.year, period.month, 1):
+        return PeriodState.FUTURE
+    if today >= lock_date(period, due_day=due_day, lock_after_days=lock_after_days):
+        return PeriodState.LOCKED
+    return PeriodState.OPEN
+
+
+def days_until_due(period: Period, *, today: dt.date, due_day: int) -> int:
+    """Negative once the due day has passed."""
+    return (due_date(period, due_day=due_day) - today).days
+
+
+def periods_of_plan(*, start_year: int, end_year: int, frequency: str, jan_feb_combined: bool) -> list[Period]:
+    return [
+        Period(year, month)
+        for year in range(start_year, end_year + 1)
+        for month in reporting_months(frequency=frequency, jan_feb_combined=jan_feb_combined)
+    ]

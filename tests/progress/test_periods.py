@@ -1,0 +1,36 @@
+import datetime as dt
+
+import pytest
+
+from progress.periods import Period, PeriodState, days_until_due, due_date, lock_date, period_state, reporting_months
+
+
+def test_reports_are_due_on_the_due_day_of_the_following_month():
+    assert due_date(Period(2026, 3), due_day=5) == dt.date(2026, 4, 5)
+    assert due_date(Period(2026, 12), due_day=5) == dt.date(2027, 1, 5)
+
+
+def test_a_period_locks_the_day_after_its_lock_days_run_out():
+    assert lock_date(Period(2026, 3), due_day=5, lock_after_days=10) == dt.date(2026, 4, 16)
+    state = lambda today: period_state(Period(2026, 3), today=today, due_day=5, lock_after_days=10)  # noqa: E731
+    assert state(dt.date(2026, 2, 28)) is PeriodState.FUTURE
+    assert state(dt.date(2026, 3, 1)) is PeriodState.OPEN
+    assert state(dt.date(2026, 4, 15)) is PeriodState.OPEN
+    assert state(dt.date(2026, 4, 16)) is PeriodState.LOCKED
+
+
+def test_combined_january_february_and_quarterly_months():
+    assert reporting_months(frequency="monthly", jan_feb_combined=True)[0] == 2
+    assert len(reporting_months(frequency="monthly", jan_feb_combined=False)) == 12
+    assert reporting_months(frequency="quarterly", jan_feb_combined=True) == [3, 6, 9, 12]
+
+
+def test_days_until_due_goes_negative_after_the_due_day():
+    assert days_until_due(Period(2026, 3), today=dt.date(2026, 4, 2), due_day=5) == 3
+    assert days_until_due(Period(2026, 3), today=dt.date(2026, 4, 7), due_day=5) == -2
+
+
+@pytest.mark.parametrize("text", ["2026-13", "2026", "abc", "1999-01", "2026-00"])
+def test_a_malformed_period_is_refused(text):
+    with pytest.raises(ValueError):
+        Period.parse(text)

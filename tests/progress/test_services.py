@@ -1,0 +1,170 @@
+"""Saving, submitting, reviewing and correcting reports, with their history."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from progress.choices import ReportStatus
+from progress.models import PeriodReopening, Report, ReportEvent
+from progress.periods import Period
+from progress.services import (
+    PeriodClosed,
+    RowInput,
+    StaleVersion,
+    period_reopen,
+    report_correct,
+    reports_approve,
+    reports_return,
+    unit_period_save,
+)
+from tests.factories import MembershipFactory
+from zones.choices import Role
+
+
+def save(desk, rows, *, by=None, submit=False, today=None, period=None):
+    return unit_period_save(
+        plan=desk.plan,
+        unit=desk.unit,
+        period=period or desk.period,
+        rows=rows,
+        by=by or desk.staff,
+        submit=submit,
+        today=today or desk.today,
+    )
+
+
+def full_rows(desk, versions=None):
+    versions = versions or {}
+    return [
+        RowInput(desk.amount.pk, "32.5", progress="完成投资32.5亿元", version=versions.get(desk.amount.pk)),
+        RowInput(desk.growth.pk, "14.2", progress="增速回落", version=versions.get(desk.growth.pk)),
+        RowInput(desk.count.pk, "5", progress="新开工5个", version=versions.get(desk.count.pk)),
+    ]
+
+
+def test_a_partial_draft_is_saved_and_recorded(desk):
+    result = save(desk, [RowInput(desk.amount.pk, "3.2亿", progress="推进中")])
+    assert result.ok and result.saved == 1
+    report = Report.objects.get(target=desk.amount, year=2026, month=3)
+    assert (report.value, report.status, report.version) == (Decimal("3.2"), ReportStatus.DRAFT, 1)
+    event = ReportEvent.objects.get(report=report)
+    assert event.action == "saved" and event.by == desk.staff
+    assert event.changes["value"] == [None, "3.2"]
+
+
+def test_submitting_needs_every_row_with_a_value_and_progress(desk):
+    result = save(desk, [RowInput(desk.amount.pk, "32.5", progress="x")], submit=True)
+    assert not result.ok
+    assert set(result.errors) == {desk.growth.pk, desk.count.pk}
+    assert not Report.objects.exists()
+
+
+def test_a_refused_figure_saves_nothing_at_all(desk):
+    rows = [RowInput(desk.amount.pk, "32.5"), RowInput(desk.count.pk, "很多")]
+    result = save(desk, rows)
+    assert result.errors[desk.count.pk]["value"]
+    assert not Report.objects.exists()
+
+
+def test_submit_then_approve_locks_the_report(desk):
+    assert save(desk, full_rows(desk), submit=True).submitted == 3
+    reports = list(Report.objects.filter(status=ReportStatus.SUBMITTED))
+    assert reports_approve(reports=reports, by=desk.reviewer) == 3
+    assert set(Report.objects.values_list("status", flat=True)) == {ReportStatus.APPROVED}
+    versions = dict(Report.objects.values_list("target_id", "version"))
+    result = save(desk, full_rows(desk, versions))  # approved rows are not editable
+    assert result.saved == 0
+    assert Report.objects.get(target=desk.amount).value == Decimal("32.5")
+
+
+def test_a_return_needs_a_reason_which_the_history_keeps_and_resubmission_goes_back(desk):
+    save(desk, full_rows(desk), submit=True)
+    report = Report.objects.get(target=desk.amount)
+    with pytest.raises(ValidationError):
+        reports_return(reports=[report], by=desk.reviewer, reason="  ")
+    reports_return(reports=[report], by=desk.reviewer, reason="与统计局数据不符,请核实")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED and report.return_reason == "与统计局数据不符,请核实"
+    assert ReportEvent.objects.filter(report=report, action="returned", comment__contains="统计局").exists()
+    result = save(desk, [RowInput(desk.amount.pk, "31.8", progress="已核实", version=report.version)], submit=True)
+    assert result.ok and result.submitted == 1
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED and report.value == Decimal("31.8")
+
+
+def test_a_stale_save_is_refused_with_what_changed_and_saves_nothing(desk):
+    save(desk, [RowInput(desk.amount.pk, "10", progress="a")])
+    colleague = MembershipFactory(unit=desk.unit, role=Role.STAFF).user
+    save(desk, [RowInput(desk.amount.pk, "12", progress="b", version=1)], by=colleague)
+    with pytest.raises(StaleVersion) as refused:
+        save(desk, [RowInput(desk.amount.pk, "15", progress="c", version=1)])
+    conflict = refused.value.conflicts[0]
+    assert conflict.their_value == Decimal(12) and conflict.version == 2
+    assert Report.objects.get(target=desk.amount).value == Decimal(12)
+
+
+def test_staff_cannot_enter_for_another_unit(desk):
+    with pytest.raises(PermissionDenied):
+        save(desk, [RowInput(desk.amount.pk, "1")], by=desk.other_staff)
+    with pytest.raises(PermissionDenied):  # naming another unit's target in the form
+        save(desk, [RowInput(desk.other_target.pk, "1")])
+    assert not Report.objects.exists()
+
+
+def test_a_reviewer_of_another_unit_cannot_approve(desk):
+    save(desk, full_rows(desk), submit=True)
+    outsider = MembershipFactory(unit=desk.other_unit, role=Role.REVIEWER).user
+    with pytest.raises(PermissionDenied):
+        reports_approve(reports=list(Report.objects.all()), by=outsider)
+    assert not Report.objects.filter(status=ReportStatus.APPROVED).exists()
+
+
+def test_a_closed_or_future_period_refuses_entry_until_reopened(desk):
+    late = dt.date(2026, 4, 20)
+    with pytest.raises(PeriodClosed):
+        save(desk, [RowInput(desk.amount.pk, "1")], today=late)
+    with pytest.raises(PeriodClosed):
+        save(desk, [RowInput(desk.amount.pk, "1")], period=Period(2026, 6))
+    admin = MembershipFactory(unit=None, zone=desk.plan.zone, role=Role.ADMIN).user
+    with pytest.raises(PermissionDenied):
+        period_reopen(plan=desk.plan, unit=desk.unit, period=desk.period, by=desk.staff, reason="x", until=late)
+    from unittest import mock
+
+    with mock.patch("core.clock.today", return_value=late):
+        period_reopen(
+            plan=desk.plan,
+            unit=desk.unit,
+            period=desk.period,
+            by=admin,
+            reason="统计数据延迟",
+            until=dt.date(2026, 4, 25),
+        )
+    assert PeriodReopening.objects.get().reason == "统计数据延迟"
+    assert save(desk, [RowInput(desk.amount.pk, "1")], today=late).saved == 1
+    with pytest.raises(PeriodClosed):  # the other unit stays closed
+        unit_period_save(
+            plan=desk.plan,
+            unit=desk.other_unit,
+            period=desk.period,
+            by=desk.other_staff,
+            rows=[RowInput(desk.other_target.pk, "1")],
+            today=late,
+        )
+
+
+def test_a_correction_of_an_approved_report_needs_a_reason_and_is_recorded(desk):
+    save(desk, full_rows(desk), submit=True)
+    reports_approve(reports=list(Report.objects.all()), by=desk.reviewer)
+    report = Report.objects.get(target=desk.amount)
+    with pytest.raises(ValidationError):
+        report_correct(report=report, by=desk.reviewer, raw_value="33", reason="")
+    with pytest.raises(PermissionDenied):
+        report_correct(report=report, by=desk.staff, raw_value="33", reason="笔误")
+    report_correct(report=report, by=desk.reviewer, raw_value="33", reason="统计局反馈更正")
+    report.refresh_from_db()
+    assert report.value == Decimal(33) and report.status == ReportStatus.APPROVED
+    event = ReportEvent.objects.get(report=report, action="corrected")
+    assert event.changes["value"] == ["32.5000", "33"] or event.changes["value"][1] == "33"
+    assert event.comment == "统计局反馈更正"

@@ -1,0 +1,91 @@
+"""Every rule for a typed figure, with the user's message."""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from progress.validation import FigureError, check_figure, parse_figure
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    with translation.override("zh-hans"):
+        yield
+
+
+@pytest.mark.parametrize(
+    ("raw", "unit", "expected"),
+    [
+        ("32000", "万元", Decimal(32000)),
+        ("3.2亿", "万元", Decimal(32000)),
+        ("3.2亿元", "万元", Decimal(32000)),
+        ("12345万元", "亿元", Decimal("1.2345")),
+        ("１２３", "个", Decimal(123)),
+        ("1,234.5", "万元", Decimal("1234.5")),
+        ("三百", "亩", Decimal(300)),
+        ("十二", "个", Decimal(12)),
+        ("18个", "个", Decimal(18)),
+        ("6‰", "%", Decimal("0.6")),
+        ("3.5万平方米", "平方米", Decimal(35000)),
+        ("2千米", "米", Decimal(2000)),
+        ("-3", "%", Decimal(-3)),
+    ],
+)
+def test_it_reads_numbers_numerals_and_compatible_units(raw, unit, expected):
+    assert parse_figure(raw, field_unit=unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "unit", "message"),
+    [
+        ("abc", "万元", "不是数字"),
+        ("", "万元", "请输入数字"),
+        ("5家", "个", "无法换算"),
+        ("3.2亿美元", "万元", "无法换算"),
+        ("1.23456", "万元", "小数"),
+        ("12345678901234567", "万元", "16"),
+    ],
+)
+def test_it_refuses_what_it_cannot_read_with_a_chinese_message(raw, unit, message):
+    with pytest.raises(FigureError, match=message):
+        parse_figure(raw, field_unit=unit)
+
+
+def check(raw, **kwargs):
+    defaults = {"kind": "amount", "unit": "亿元", "target_value": Decimal(130), "previous": None, "month": 3}
+    return check_figure(raw, **(defaults | kwargs))
+
+
+def test_a_negative_amount_is_refused_but_a_negative_growth_rate_is_accepted():
+    assert "不能为负" in check("-1").error
+    assert check("-2.5", kind="growth_rate", unit="%").value == Decimal("-2.5")
+    assert not check("-2.5", kind="growth_rate", unit="%").blocking
+
+
+def test_a_fall_below_last_period_needs_a_written_reason():
+    held = check("20", previous=Decimal(25), previous_month=2)
+    assert held.needs_note and "25" in held.needs_note
+    assert not check("20", previous=Decimal(25), previous_month=2, note="统计口径调整,核减5亿元").blocking
+
+
+def test_a_level_target_may_fall_without_a_reason():
+    assert not check("12", kind="ratio", unit="%", previous=Decimal(14), previous_month=2).blocking
+
+
+def test_a_jump_over_three_times_the_previous_monthly_increment_needs_confirmation():
+    held = check("60", previous=Decimal(20), before_previous=Decimal(10), previous_month=2)
+    assert held.needs_confirmation
+    assert not check("60", previous=Decimal(20), before_previous=Decimal(10), previous_month=2, confirmed=True).blocking
+    assert not check("40", previous=Decimal(20), before_previous=Decimal(10), previous_month=2).blocking
+
+
+def test_a_value_above_twice_the_annual_target_needs_confirmation():
+    held = check("261")
+    assert held.needs_confirmation and "130" in held.needs_confirmation
+    assert not check("261", confirmed=True).blocking
+
+
+def test_a_milestone_share_runs_from_0_to_100():
+    assert check("120", kind="milestone", unit="%", target_value=Decimal(100)).error
+    assert check("60", kind="milestone", unit="%", target_value=Decimal(100)).value == 60

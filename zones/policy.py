@@ -1,0 +1,75 @@
+"""Who may see and do what: the one policy that pages, the API and exports share.
+
+Zone-wide roles (leadership, supervision, zone administration) see every plan
+of their zones. Reporting staff and unit reviewers see the targets their units
+lead or co-operate on; they enter or review only for the units they belong to.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from zones.choices import Role
+from zones.models import Membership, Unit, Zone
+
+ZONE_WIDE_ROLES = (Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def _memberships(user: AnyUser) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user)
+
+
+def zones_seen_whole(user: AnyUser) -> QuerySet[Zone]:
+    """Zones whose every plan and target the user may read."""
+    if user.is_authenticated and user.is_superuser:
+        return Zone.objects.all()
+    return Zone.objects.filter(pk__in=_memberships(user).filter(role__in=ZONE_WIDE_ROLES).values("zone"))
+
+
+def units_with_role(user: AnyUser, *roles: str) -> QuerySet[Unit]:
+    return Unit.objects.filter(pk__in=_memberships(user).filter(role__in=roles, unit__isnull=False).values("unit"))
+
+
+def entry_units(user: AnyUser) -> QuerySet[Unit]:
+    """Units the user enters figures for."""
+    return units_with_role(user, Role.STAFF)
+
+
+def review_units(user: AnyUser) -> QuerySet[Unit]:
+    """Units whose submissions the user reviews."""
+    return units_with_role(user, Role.REVIEWER)
+
+
+def target_visibility(user: AnyUser, *, prefix: str = "") -> Q:
+    """A filter on Target (or, with ``prefix``, on a model that reaches
+    Target through it) selecting what the user may read."""
+    if user.is_authenticated and user.is_superuser:
+        return Q()
+    own_units = units_with_role(user, Role.STAFF, Role.REVIEWER)
+    return (
+        Q(**{f"{prefix}task__plan__zone__in": zones_seen_whole(user)})
+        | Q(**{f"{prefix}task__lead_unit__in": own_units})
+        | Q(**{f"{prefix}task__co_units__in": own_units})
+    )
+
+
+def can_enter(user: AnyUser, unit: Unit) -> bool:
+    return user.is_authenticated and entry_units(user).filter(pk=unit.pk).exists()
+
+
+def can_review(user: AnyUser, unit: Unit) -> bool:
+    return user.is_authenticated and review_units(user).filter(pk=unit.pk).exists()
+
+
+def is_zone_admin(user: AnyUser, zone: Zone) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or _memberships(user).filter(zone=zone, role=Role.ADMIN).exists()
+
+
+def can_read_zone(user: AnyUser, zone: Zone) -> bool:
+    return zones_seen_whole(user).filter(pk=zone.pk).exists()
