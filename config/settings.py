@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.context_processors.roles",
             ],
         },
     },
@@ -141,6 +142,8 @@ EMAIL_BACKEND = env_str(
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "taizhang@localhost")
+# The address people reach the app at, for links in emails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Security: strict by default outside DEBUG. Set SECURE_SSL_REDIRECT=false only
 # behind a proxy that already redirects.
@@ -196,6 +199,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.heartbeat",
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 14 * 60},
+    },
+    "send-reminders": {
+        "task": "progress.tasks.send_reminders",
+        "schedule": crontab(hour=8, minute=30),
+        "options": {"expires": 6 * 3600},
     },
 }
 
