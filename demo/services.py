@@ -18,11 +18,12 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from core import clock
 from demo.figures import Profile, demo_series, profile_for
 from plans.choices import Frequency, PlanStatus
 from plans.models import Plan, Task
 from progress.choices import ReportStatus
-from progress.models import Report
+from progress.models import PeriodReopening, Report
 from targets.choices import TargetKind
 from targets.models import Target
 from zones.choices import RegionLevel, Role
@@ -170,6 +171,7 @@ def _zone_create(data: dict, *, password_hash: str, admin_group, counts: Counter
         Membership.objects.create(user=reviewer, zone=zone, unit=unit, role=Role.REVIEWER)
         reviewers[unit.pk] = reviewer
     _figures_create(plan, targets, zone_code=zone.code, reviewers=reviewers, fallback=admin, counts=counts)
+    _demo_periods_reopen(plan, {units[key] for key in lead_counter}, by=admin, counts=counts)
 
 
 def _tasks_create(
@@ -308,6 +310,24 @@ def _figures_create(plan: Plan, targets: list[Target], *, zone_code: str, review
             )
     Report.objects.bulk_create(reports, batch_size=500)
     counts["reports"] += len(reports)
+
+
+def _demo_periods_reopen(plan: Plan, units: set[Unit], *, by, counts: Counter) -> None:
+    """The seed plans lie in the past, so their periods are long closed. The
+    demo reopens August (where the last demo reports wait) and September (to
+    enter new figures) for every unit that leads targets, through the same
+    recorded exception a zone administrator uses."""
+    until = clock.today() + dt.timedelta(days=365)
+    now = clock.now()
+    PeriodReopening.objects.bulk_create(
+        PeriodReopening(
+            plan=plan, unit=unit, year=plan.start_year, month=month, until=until, by=by, at=now,
+            reason="演示:开放报告期,供体验填报与审核",
+        )
+        for unit in sorted(units, key=lambda u: u.pk)
+        for month in (DEMO_LAST_MONTH, DEMO_LAST_MONTH + 1)
+    )
+    counts["reopenings"] += 2 * len(units)
 
 
 def _last_month_state(key: str) -> str:

@@ -1,0 +1,76 @@
+"""Forms of progress entry and review. The period form itself is parsed in
+views (one row per target) and validated by the service."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from progress.services import RowInput
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for returning"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": _("Write the reason for returning.")},
+    )
+
+
+class CorrectionForm(forms.Form):
+    value = forms.CharField(label=_("Corrected year-to-date value"), max_length=40)
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Write the reason for the correction.")},
+    )
+
+
+class ReopenForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
+    period = forms.CharField(label=_("Period (YYYY-MM)"), max_length=7)
+    until = forms.DateField(label=_("Open until"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+    def clean_period(self):
+        from progress.periods import Period
+
+        try:
+            return Period.parse(self.cleaned_data["period"])
+        except ValueError:
+            raise forms.ValidationError(_("Write the period as year and month, e.g. 2026-03.")) from None
+
+    def clean_until(self):
+        until: dt.date = self.cleaned_data["until"]
+        return until
+
+
+def rows_from_post(data, target_ids: list[int]) -> list[RowInput]:
+    """Read the period form's rows (fields ``r<target id>-<name>``) for the given targets."""
+    rows = []
+    for target_id in target_ids:
+        prefix = f"r{target_id}-"
+        if f"{prefix}present" not in data:
+            continue  # a row that was read-only on the page
+        version_text = data.get(f"{prefix}version", "")
+        rows.append(
+            RowInput(
+                target_id=target_id,
+                raw_value=data.get(f"{prefix}value", "")[:60],
+                progress=data.get(f"{prefix}progress", ""),
+                problems=data.get(f"{prefix}problems", ""),
+                next_steps=data.get(f"{prefix}next_steps", ""),
+                value_note=data.get(f"{prefix}value_note", ""),
+                confirmed=data.get(f"{prefix}confirmed") == "1",
+                version=int(version_text) if version_text.isdigit() else None,
+            )
+        )
+    return rows

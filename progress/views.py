@@ -1,0 +1,388 @@
+"""Pages of monthly entry and review. Views read, check rights and call services."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from core import clock
+from plans.models import Plan
+from progress.choices import ReportStatus
+from progress.forms import CorrectionForm, ReopenForm, ReturnForm, rows_from_post
+from progress.models import PeriodReopening, Report
+from progress.periods import Period, PeriodState, days_until_due, due_date, period_state, periods_of_plan
+from progress.selectors import (
+    co_operation_targets,
+    effective_period_state,
+    period_rows,
+    report_history,
+    returned_reports,
+    review_queue,
+    staff_plans,
+)
+from progress.services import (
+    PeriodClosed,
+    StaleVersion,
+    period_reopen,
+    report_correct,
+    reports_approve,
+    reports_return,
+    unit_period_save,
+)
+from targets.models import Target
+from zones import policy
+from zones.models import Unit
+
+
+@dataclass
+class PeriodCard:
+    plan: Plan
+    unit: Unit
+    period: Period
+    state: PeriodState
+    days_left: int
+    counts: dict
+    groups: OrderedDict
+
+    @property
+    def overdue_days(self) -> int:
+        return max(0, -self.days_left)
+
+
+def _period_url(plan_id: int, unit_id: int, period: Period) -> str:
+    return reverse("progress:period", kwargs={"plan_id": plan_id, "unit_id": unit_id, "period": str(period)})
+
+
+def _open_periods(plan: Plan, unit: Unit, today) -> list[Period]:
+    """The periods of a plan that accept entries for the unit today."""
+    reopened = {
+        (r.year, r.month)
+        for r in PeriodReopening.objects.filter(plan=plan, unit=unit, until__gte=today).only("year", "month")
+    }
+    result = []
+    for period in periods_of_plan(
+        start_year=plan.start_year, end_year=plan.end_year, frequency="monthly", jan_feb_combined=plan.jan_feb_combined
+    ):
+        state = period_state(period, today=today, due_day=plan.due_day, lock_after_days=plan.lock_after_days)
+        if state is PeriodState.OPEN or (state is PeriodState.LOCKED and (period.year, period.month) in reopened):
+            result.append(period)
+    return result
+
+
+@login_required
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """我的填报: the open periods of the user's units, with each target's state."""
+    today = clock.today()
+    units = policy.entry_units(request.user).select_related("zone")
+    cards: list[PeriodCard] = []
+    for plan in staff_plans(units=units):
+        for unit in units:
+            if unit.zone_id != plan.zone_id:
+                continue
+            for period in _open_periods(plan, unit, today):
+                rows = period_rows(plan=plan, unit=unit, period=period)
+                if not rows:
+                    continue
+                counts: dict[str, int] = {}
+                groups: OrderedDict = OrderedDict()
+                for row in rows:
+                    counts[row.status] = counts.get(row.status, 0) + 1
+                    groups.setdefault(row.target.task, []).append(row)
+                cards.append(
+                    PeriodCard(
+                        plan=plan,
+                        unit=unit,
+                        period=period,
+                        state=PeriodState.OPEN,
+                        days_left=days_until_due(period, today=today, due_day=plan.due_day),
+                        counts=counts,
+                        groups=groups,
+                    )
+                )
+    context = {
+        "cards": cards,
+        "units": units,
+        "returned": returned_reports(units=units).order_by("-returned_at")[:50],
+        "co_targets": co_operation_targets(units=units)
+        .prefetch_related(
+            Prefetch("reports", queryset=Report.objects.order_by("-year", "-month"), to_attr="latest_reports")
+        )
+        .order_by("task__plan", "task__order")[:200],
+        "plans": staff_plans(units=units),
+        "today": today,
+    }
+    return render(request, "progress/my_reports.html", context)
+
+
+def _unit_and_plan(request: HttpRequest, plan_id: int, unit_id: int) -> tuple[Plan, Unit]:
+    plan = get_object_or_404(Plan.objects.select_related("zone"), pk=plan_id)
+    unit = get_object_or_404(Unit, pk=unit_id, zone=plan.zone)
+    return plan, unit
+
+
+def _parse_period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except ValueError:
+        raise Http404(_("No such period.")) from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -> HttpResponse:
+    """One page with all of a unit's targets for a period."""
+    plan, unit = _unit_and_plan(request, plan_id, unit_id)
+    the_period = _parse_period(period)
+    user = request.user
+    can_enter = policy.can_enter(user, unit)
+    can_read = (
+        can_enter
+        or policy.can_review(user, unit)
+        or policy.can_read_zone(user, plan.zone)
+        or Target.objects.visible_to(user).filter(task__plan=plan, task__lead_unit=unit).exists()
+    )
+    if not can_read:
+        raise PermissionDenied(_("You may not see this unit's reports."))
+    today = clock.today()
+    state = effective_period_state(plan=plan, unit=unit, period=the_period, today=today)
+    rows = period_rows(plan=plan, unit=unit, period=the_period)
+    typed: dict[int, dict] = {}
+    errors: dict[int, dict[str, str]] = {}
+    conflicts = []
+    if request.method == "POST":
+        if not can_enter:
+            raise PermissionDenied(_("You do not enter figures for this unit."))
+        submit = request.POST.get("action") == "submit"
+        row_inputs = rows_from_post(request.POST, [row.target.pk for row in rows])
+        typed = {row.target_id: row.__dict__ for row in row_inputs}
+        try:
+            result = unit_period_save(
+                plan=plan, unit=unit, period=the_period, rows=row_inputs, by=user, submit=submit, today=today
+            )
+        except PeriodClosed as closed:
+            messages.error(request, str(closed))
+        except StaleVersion as stale:
+            conflicts = stale.conflicts
+            # Keep what the user typed but take the current versions, so a
+            # deliberate second save after reading the changes goes through.
+            for conflict in conflicts:
+                typed[conflict.target_id]["version"] = conflict.version or None
+            messages.error(
+                request,
+                _(
+                    "Someone else changed this period's reports while you were editing. Nothing was saved; "
+                    "your input is kept below. Check the changes, then save again."
+                ),
+            )
+        else:
+            if result.ok:
+                if submit:
+                    messages.success(request, _("Submitted %(n)d reports for review.") % {"n": result.submitted})
+                else:
+                    messages.success(request, _("Draft saved (%(n)d changed).") % {"n": result.saved})
+                return redirect(request.path)
+            errors = result.errors
+            messages.error(request, _("Nothing was saved: correct the marked fields."))
+        rows = period_rows(plan=plan, unit=unit, period=the_period)
+    editable = can_enter and state is PeriodState.OPEN
+    context = {
+        "plan": plan,
+        "unit": unit,
+        "period": the_period,
+        "state": state,
+        "due": due_date(the_period, due_day=plan.due_day),
+        "days_left": days_until_due(the_period, today=today, due_day=plan.due_day),
+        "rows": [
+            {
+                "row": row,
+                "typed": typed.get(row.target.pk),
+                "errors": errors.get(row.target.pk, {}),
+                "editable": editable and row.editable,
+            }
+            for row in rows
+        ],
+        "editable": editable and any(row.editable for row in rows),
+        "conflicts": conflicts,
+        "can_enter": can_enter,
+    }
+    return render(request, "progress/period_form.html", context, status=400 if errors or conflicts else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest) -> HttpResponse:
+    """What waits for the reviewer: approve a whole unit-period or single reports, or return them."""
+    units = policy.review_units(request.user)
+    if not units.exists():
+        raise PermissionDenied(_("You review no unit's reports."))
+    return_form = ReturnForm()
+    if request.method == "POST":
+        ids = [int(x) for x in request.POST.getlist("report") if x.isdigit()]
+        reports = list(Report.objects.filter(pk__in=ids))
+        action = request.POST.get("action")
+        if not reports:
+            messages.error(request, _("Select at least one report."))
+        elif action == "approve":
+            try:
+                count = reports_approve(reports=reports, by=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Approved %(n)d reports.") % {"n": count})
+                return redirect("progress:review")
+        elif action == "return":
+            return_form = ReturnForm(request.POST)
+            if return_form.is_valid():
+                try:
+                    count = reports_return(reports=reports, by=request.user, reason=return_form.cleaned_data["reason"])
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
+                else:
+                    messages.success(request, _("Returned %(n)d reports to the unit.") % {"n": count})
+                    return redirect("progress:review")
+            else:
+                messages.error(request, _("Write the reason for returning."))
+    queue = review_queue(units=units)
+    groups: OrderedDict = OrderedDict()
+    for report in queue:
+        key = (report.target.task.plan, report.target.task.lead_unit, Period(report.year, report.month))
+        groups.setdefault(key, []).append(report)
+    selected = {int(x) for x in request.POST.getlist("report") if x.isdigit()} if request.method == "POST" else set()
+    return render(
+        request,
+        "progress/review.html",
+        {"groups": groups, "return_form": return_form, "selected": selected, "today": clock.today()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def target_detail(request: HttpRequest, target_id: int) -> HttpResponse:
+    target = get_object_or_404(
+        Target.objects.visible_to(request.user).select_related("task", "task__plan", "task__lead_unit", "task__leader"),
+        pk=target_id,
+    )
+    reports = target.reports.select_related("submitted_by", "approved_by").order_by("-year", "-month")
+    unit = target.task.lead_unit
+    can_correct = bool(unit and policy.can_review(request.user, unit)) or policy.is_zone_admin(
+        request.user, target.task.plan.zone
+    )
+    return render(
+        request,
+        "progress/target_detail.html",
+        {
+            "target": target,
+            "reports": reports,
+            "events": report_history(target=target)[:200],
+            "can_correct": can_correct,
+            "co_units": target.task.co_units.all(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def correct(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = get_object_or_404(
+        Report.objects.filter(target__in=Target.objects.visible_to(request.user)).select_related(
+            "target", "target__task"
+        ),
+        pk=report_id,
+    )
+    form = CorrectionForm(request.POST or None, initial={"value": report.value})
+    if request.method == "POST" and form.is_valid():
+        try:
+            report_correct(
+                report=report, by=request.user, raw_value=form.cleaned_data["value"], reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items() if hasattr(error, "error_dict") else []:
+                form.add_error(field if field in form.fields else None, problems)
+            if not hasattr(error, "error_dict"):
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The correction was recorded."))
+            return redirect("progress:target", target_id=report.target_id)
+    return render(
+        request,
+        "progress/correct.html",
+        {"report": report, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reopen(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = get_object_or_404(Plan.objects.select_related("zone"), pk=plan_id)
+    if not policy.is_zone_admin(request.user, plan.zone):
+        raise PermissionDenied(_("Only the zone administrator can reopen a period."))
+    form = ReopenForm(request.POST or None, units=Unit.objects.filter(zone=plan.zone))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            period_reopen(
+                plan=plan,
+                unit=data["unit"],
+                period=data["period"],
+                by=request.user,
+                reason=data["reason"],
+                until=data["until"],
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, _("The period was reopened for %(unit)s.") % {"unit": data["unit"]})
+            return redirect("progress:reopen", plan_id=plan.pk)
+    history = PeriodReopening.objects.filter(plan=plan).select_related("unit", "by")[:100]
+    return render(
+        request,
+        "progress/reopen.html",
+        {"plan": plan, "form": form, "history": history},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def plan_periods(request: HttpRequest, plan_id: int, unit_id: int) -> HttpResponse:
+    """Every period of a plan for a unit, with links (earlier periods read-only)."""
+    plan, unit = _unit_and_plan(request, plan_id, unit_id)
+    if not (
+        policy.can_enter(request.user, unit)
+        or policy.can_review(request.user, unit)
+        or policy.can_read_zone(request.user, plan.zone)
+    ):
+        raise PermissionDenied(_("You may not see this unit's reports."))
+    today = clock.today()
+    counts = {
+        (row["year"], row["month"], row["status"]): row["n"]
+        for row in Report.objects.filter(target__task__plan=plan, target__task__lead_unit=unit)
+        .values("year", "month", "status")
+        .annotate(n=Count("id"))
+    }
+    periods = []
+    for period in periods_of_plan(
+        start_year=plan.start_year, end_year=plan.end_year, frequency="monthly", jan_feb_combined=plan.jan_feb_combined
+    ):
+        periods.append(
+            {
+                "period": period,
+                "url": _period_url(plan.pk, unit.pk, period),
+                "state": effective_period_state(plan=plan, unit=unit, period=period, today=today),
+                "counts": {
+                    status: counts.get((period.year, period.month, status), 0) for status in ReportStatus.values
+                },
+            }
+        )
+    return render(request, "progress/plan_periods.html", {"plan": plan, "unit": unit, "periods": periods})

@@ -1,0 +1,257 @@
+"""Entry and review pages: flows as users go through them, and every permission case."""
+
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from progress.choices import ReportStatus
+from progress.models import Report, ReportEvent
+from tests.factories import MembershipFactory, ReportFactory, UserFactory
+from zones.choices import Role
+
+
+@pytest.fixture(autouse=True)
+def today(desk):
+    with mock.patch("core.clock.today", return_value=desk.today):
+        yield desk.today
+
+
+def period_url(desk, unit=None, period="2026-03"):
+    return reverse(
+        "progress:period", kwargs={"plan_id": desk.plan.pk, "unit_id": (unit or desk.unit).pk, "period": period}
+    )
+
+
+def row_data(target, value, progress="推进中", version="", **extra):
+    prefix = f"r{target.pk}-"
+    data = {
+        f"{prefix}present": "1",
+        f"{prefix}value": value,
+        f"{prefix}progress": progress,
+        f"{prefix}version": version,
+    }
+    data.update({f"{prefix}{key}": item for key, item in extra.items()})
+    return data
+
+
+def full_post(desk, action="save", versions=None):
+    versions = versions or {}
+    data = {"action": action}
+    for target, value in ((desk.amount, "32.5"), (desk.growth, "14.2"), (desk.count, "5")):
+        data |= row_data(target, value, version=str(versions.get(target.pk, "")))
+    return data
+
+
+def test_staff_home_lists_the_open_period_with_each_target_state_and_days_left(client, desk):
+    client.force_login(desk.staff)
+    page = client.get(reverse("progress:mine")).content.decode()
+    assert "固定资产投资" in page and "新开工项目" in page
+    assert "未填报" in page
+    assert "3 天" in page or "3天" in page  # due on 5 April, today 2 April
+
+
+def test_saving_a_partial_draft_and_then_submitting(client, desk):
+    client.force_login(desk.staff)
+    response = client.post(period_url(desk), {"action": "save"} | row_data(desk.amount, "3.2亿"))
+    assert response.status_code == 302
+    assert Report.objects.get(target=desk.amount).value == Decimal("3.2")
+    versions = dict(Report.objects.values_list("target_id", "version"))
+    response = client.post(period_url(desk), full_post(desk, "submit", versions))
+    assert response.status_code == 302
+    assert set(Report.objects.values_list("status", flat=True)) == {ReportStatus.SUBMITTED}
+
+
+def test_a_refused_figure_is_shown_beside_its_field_and_keeps_everything_typed(client, desk):
+    client.force_login(desk.staff)
+    data = {"action": "save"} | row_data(desk.amount, "三亿多", progress="项目推进顺利") | row_data(desk.count, "7")
+    response = client.post(period_url(desk), data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "不是数字" in page
+    assert 'value="三亿多"' in page and "项目推进顺利" in page and 'value="7"' in page
+    assert not Report.objects.exists()
+
+
+def test_a_fall_needs_a_reason_and_a_jump_needs_confirmation_on_the_page(client, desk):
+    ReportFactory(
+        target=desk.amount,
+        year=2026,
+        month=2,
+        value=Decimal(40),
+        status="approved",
+        submitted_at="2026-03-03T10:00Z",
+        approved_at="2026-03-04T10:00Z",
+    )
+    client.force_login(desk.staff)
+    page = client.post(period_url(desk), {"action": "save"} | row_data(desk.amount, "30")).content.decode()
+    assert "低于上期" in page
+    page = client.post(period_url(desk), {"action": "save"} | row_data(desk.amount, "300")).content.decode()
+    assert "两倍" in page and "我确认" in page
+    response = client.post(period_url(desk), {"action": "save"} | row_data(desk.amount, "300", confirmed="1"))
+    assert response.status_code == 302
+
+
+def test_a_stale_save_is_refused_showing_the_change_and_keeping_input(client, desk):
+    client.force_login(desk.staff)
+    client.post(period_url(desk), {"action": "save"} | row_data(desk.amount, "10"))
+    colleague = MembershipFactory(unit=desk.unit, role=Role.STAFF, user=UserFactory(first_name="王五")).user
+    other = client.__class__()
+    other.force_login(colleague)
+    other.post(period_url(desk), {"action": "save"} | row_data(desk.amount, "12", version="1"))
+    response = client.post(
+        period_url(desk), {"action": "save"} | row_data(desk.amount, "15", progress="我的说明", version="1")
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "王五" in page and "12" in page
+    assert 'value="15"' in page and "我的说明" in page
+    assert Report.objects.get(target=desk.amount).value == Decimal(12)
+    # Saving again after reading the change goes through with the new version.
+    response = client.post(period_url(desk), {"action": "save"} | row_data(desk.amount, "15", version="2"))
+    assert response.status_code == 302
+
+
+def test_the_reviewer_returns_with_a_reason_the_staff_see_it_and_resubmit(client, desk):
+    client.force_login(desk.staff)
+    client.post(period_url(desk), full_post(desk, "submit"))
+    ids = list(Report.objects.values_list("pk", flat=True))
+    client.force_login(desk.reviewer)
+    assert "固定资产投资" in client.get(reverse("progress:review")).content.decode()
+    response = client.post(reverse("progress:review"), {"action": "return", "report": ids[:1], "reason": ""})
+    assert response.status_code == 400 and not Report.objects.filter(status="returned").exists()
+    client.post(reverse("progress:review"), {"action": "return", "report": ids[:1], "reason": "请核对统计口径"})
+    returned = Report.objects.get(pk=ids[0])
+    assert returned.status == ReportStatus.RETURNED
+    client.force_login(desk.staff)
+    assert "请核对统计口径" in client.get(reverse("progress:mine")).content.decode()
+    versions = dict(Report.objects.values_list("target_id", "version"))
+    data = {"action": "submit"} | row_data(returned.target, "33", version=str(versions[returned.target_id]))
+    assert client.post(period_url(desk), data).status_code == 302
+    client.force_login(desk.reviewer)
+    client.post(reverse("progress:review"), {"action": "approve", "report": ids})
+    assert set(Report.objects.values_list("status", flat=True)) == {ReportStatus.APPROVED}
+    page = client.get(reverse("progress:target", args=[returned.target_id])).content.decode()
+    assert "请核对统计口径" in page  # the history keeps the reason
+
+
+@pytest.mark.parametrize(
+    ("who", "method", "status"),
+    [
+        ("other_staff", "get_period", 403),
+        ("other_staff", "post_period", 403),
+        ("reviewer", "post_period", 403),
+        ("leader", "post_period", 403),
+        ("leader", "get_period", 200),
+        ("outsider", "get_period", 403),
+        ("outsider", "target", 404),
+        ("staff", "review", 403),
+        ("other_reviewer", "approve", 403),
+        ("staff", "reopen", 403),
+        ("reviewer", "correct_other", 404),
+    ],
+)
+def test_permissions(client, desk, who, method, status):
+    from tests.factories import PlanFactory
+
+    users = {
+        "staff": desk.staff,
+        "reviewer": desk.reviewer,
+        "other_staff": desk.other_staff,
+        "leader": MembershipFactory(unit=None, zone=desk.plan.zone, role=Role.LEADER).user,
+        "other_reviewer": MembershipFactory(unit=desk.other_unit, role=Role.REVIEWER).user,
+        "outsider": MembershipFactory(role=Role.STAFF).user,  # staff of a unit in another zone
+    }
+    client.force_login(desk.staff)
+    client.post(period_url(desk), full_post(desk, "submit"))
+    client.force_login(users[who])
+    if method == "get_period":
+        response = client.get(period_url(desk))
+    elif method == "post_period":
+        response = client.post(period_url(desk), {"action": "save"} | row_data(desk.amount, "99", version="1"))
+    elif method == "target":
+        response = client.get(reverse("progress:target", args=[desk.amount.pk]))
+    elif method == "review":
+        response = client.get(reverse("progress:review"))
+    elif method == "approve":
+        response = client.post(
+            reverse("progress:review"),
+            {"action": "approve", "report": list(Report.objects.values_list("pk", flat=True))},
+        )
+    elif method == "reopen":
+        response = client.get(reverse("progress:reopen", args=[desk.plan.pk]))
+    else:
+        other_plan_report = ReportFactory(target__task__plan=PlanFactory())
+        response = client.get(reverse("progress:correct", args=[other_plan_report.pk]))
+    assert response.status_code == status
+    if status == 403:
+        assert "无权" in response.content.decode() or "不是" in response.content.decode()
+    assert not Report.objects.filter(value=99).exists()
+    assert not Report.objects.filter(status="approved").exists()
+
+
+def test_a_closed_period_shows_read_only_and_refuses_posts(client, desk):
+    client.force_login(desk.staff)
+    with mock.patch("core.clock.today", return_value=desk.today.replace(month=5)):
+        page = client.get(period_url(desk)).content.decode()
+        assert "已关闭" in page and 'name="r' not in page
+        response = client.post(period_url(desk), {"action": "save"} | row_data(desk.amount, "1"))
+    assert "已关闭" in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_a_future_or_malformed_period_is_refused(client, desk):
+    client.force_login(desk.staff)
+    assert client.get(period_url(desk, period="2026-13")).status_code == 404
+    response = client.post(period_url(desk, period="2026-07"), {"action": "save"} | row_data(desk.amount, "1"))
+    assert "尚未开始" in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_the_zone_admin_reopens_a_closed_period_and_the_unit_can_enter_again(client, desk):
+    admin = MembershipFactory(unit=None, zone=desk.plan.zone, role=Role.ADMIN).user
+    late = desk.today.replace(month=5)
+    with mock.patch("core.clock.today", return_value=late):
+        client.force_login(admin)
+        response = client.post(
+            reverse("progress:reopen", args=[desk.plan.pk]),
+            {"unit": desk.unit.pk, "period": "2026-03", "until": "2026-05-10", "reason": ""},
+        )
+        assert response.status_code == 400
+        client.post(
+            reverse("progress:reopen", args=[desk.plan.pk]),
+            {"unit": desk.unit.pk, "period": "2026-03", "until": "2026-05-10", "reason": "统计数据延迟"},
+        )
+        client.force_login(desk.staff)
+        response = client.post(period_url(desk), {"action": "save"} | row_data(desk.amount, "1"))
+    assert response.status_code == 302
+    assert ReportEvent.objects.filter(action="saved").count() == 1
+
+
+def test_a_correction_through_the_page_is_recorded(client, desk):
+    client.force_login(desk.staff)
+    client.post(period_url(desk), full_post(desk, "submit"))
+    client.force_login(desk.reviewer)
+    client.post(
+        reverse("progress:review"), {"action": "approve", "report": list(Report.objects.values_list("pk", flat=True))}
+    )
+    report = Report.objects.get(target=desk.amount)
+    url = reverse("progress:correct", args=[report.pk])
+    assert client.post(url, {"value": "33", "reason": ""}).status_code == 400
+    assert client.post(url, {"value": "33", "reason": "统计局反馈"}).status_code == 302
+    report.refresh_from_db()
+    assert report.value == Decimal(33)
+    assert ReportEvent.objects.filter(report=report, action="corrected", comment="统计局反馈").exists()
+
+
+def test_the_period_page_query_count_does_not_grow_with_targets(client, desk, django_assert_max_num_queries):
+    from tests.factories import TargetFactory
+
+    client.force_login(desk.staff)
+    with django_assert_max_num_queries(20) as few:
+        client.get(period_url(desk))
+    for n in range(15):
+        TargetFactory(task=desk.task, indicator=f"指标{n}", order=10 + n)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(period_url(desk))
