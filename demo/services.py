@@ -321,7 +321,13 @@ def _demo_periods_reopen(plan: Plan, units: set[Unit], *, by, counts: Counter) -
     now = clock.now()
     PeriodReopening.objects.bulk_create(
         PeriodReopening(
-            plan=plan, unit=unit, year=plan.start_year, month=month, until=until, by=by, at=now,
+            plan=plan,
+            unit=unit,
+            year=plan.start_year,
+            month=month,
+            until=until,
+            by=by,
+            at=now,
             reason="演示:开放报告期,供体验填报与审核",
         )
         for unit in sorted(units, key=lambda u: u.pk)

@@ -74,3 +74,13 @@ def rows_from_post(data, target_ids: list[int]) -> list[RowInput]:
             )
         )
     return rows
+
+
+class SheetUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Filled-in period sheet (.xlsx)"),
+        allow_empty_file=True,  # the sheet reader says why an empty file is refused
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )

@@ -116,6 +116,7 @@ def unit_period_save(
     by,
     submit: bool = False,
     today: dt.date | None = None,
+    action: str = ReportEvent.Action.SAVED,
 ) -> SaveResult:
     """Save a unit's figures for a period as drafts, and submit them when asked.
 
@@ -161,7 +162,7 @@ def unit_period_save(
             return result
         now = clock.now()
         for row, typed, value in planned:
-            _apply(row, typed, value, period=period, by=by, now=now, submit=submit, result=result)
+            _apply(row, typed, value, period=period, by=by, now=now, submit=submit, result=result, action=action)
     return result
 
 
@@ -224,10 +225,22 @@ def _row_errors(row: Row, typed: RowInput, *, period: Period, submit: bool, resu
 
 
 def _apply(
-    row: Row, typed: RowInput, value: Decimal | None, *, period: Period, by, now, submit: bool, result: SaveResult
+    row: Row,
+    typed: RowInput,
+    value: Decimal | None,
+    *,
+    period: Period,
+    by,
+    now,
+    submit: bool,
+    result: SaveResult,
+    action: str,
 ) -> None:
     report = row.report
     before = _snapshot(report)
+    blank = value is None and not any(getattr(typed, name).strip() for name in TEXT_FIELDS)
+    if report is None and blank and not submit:
+        return  # an untouched row creates no empty draft
     if report is None:
         report = Report(target=row.target, year=period.year, month=period.month, created_by=by)
     report.value = value
@@ -244,7 +257,7 @@ def _apply(
         report.version += 1
     report.save()
     if changes:
-        _record(report, ReportEvent.Action.SAVED, by, changes, at=now)
+        _record(report, action, by, changes, at=now)
         result.saved += 1
     if submit:
         _record(report, ReportEvent.Action.SUBMITTED, by, {"status": [before.get("status"), report.status]}, at=now)

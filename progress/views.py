@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -53,6 +54,7 @@ class PeriodCard:
     days_left: int
     counts: dict
     groups: OrderedDict
+    reopened_until: dt.date | None = None
 
     @property
     def overdue_days(self) -> int:
@@ -63,19 +65,22 @@ def _period_url(plan_id: int, unit_id: int, period: Period) -> str:
     return reverse("progress:period", kwargs={"plan_id": plan_id, "unit_id": unit_id, "period": str(period)})
 
 
-def _open_periods(plan: Plan, unit: Unit, today) -> list[Period]:
-    """The periods of a plan that accept entries for the unit today."""
-    reopened = {
-        (r.year, r.month)
-        for r in PeriodReopening.objects.filter(plan=plan, unit=unit, until__gte=today).only("year", "month")
-    }
+def _open_periods(plan: Plan, unit: Unit, today) -> list[tuple[Period, dt.date | None]]:
+    """The periods of a plan that accept entries for the unit today, each with
+    the end of its reopening when it is open only by one."""
+    reopened: dict[tuple[int, int], dt.date] = {}
+    for r in PeriodReopening.objects.filter(plan=plan, unit=unit, until__gte=today).only("year", "month", "until"):
+        key = (r.year, r.month)
+        reopened[key] = max(r.until, reopened.get(key, r.until))
     result = []
     for period in periods_of_plan(
         start_year=plan.start_year, end_year=plan.end_year, frequency="monthly", jan_feb_combined=plan.jan_feb_combined
     ):
         state = period_state(period, today=today, due_day=plan.due_day, lock_after_days=plan.lock_after_days)
-        if state is PeriodState.OPEN or (state is PeriodState.LOCKED and (period.year, period.month) in reopened):
-            result.append(period)
+        if state is PeriodState.OPEN:
+            result.append((period, None))
+        elif state is PeriodState.LOCKED and (period.year, period.month) in reopened:
+            result.append((period, reopened[(period.year, period.month)]))
     return result
 
 
@@ -89,7 +94,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         for unit in units:
             if unit.zone_id != plan.zone_id:
                 continue
-            for period in _open_periods(plan, unit, today):
+            for period, reopened_until in _open_periods(plan, unit, today):
                 rows = period_rows(plan=plan, unit=unit, period=period)
                 if not rows:
                     continue
@@ -107,6 +112,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
                         days_left=days_until_due(period, today=today, due_day=plan.due_day),
                         counts=counts,
                         groups=groups,
+                        reopened_until=reopened_until,
                     )
                 )
     context = {

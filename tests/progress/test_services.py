@@ -168,3 +168,9 @@ def test_a_correction_of_an_approved_report_needs_a_reason_and_is_recorded(desk)
     event = ReportEvent.objects.get(report=report, action="corrected")
     assert event.changes["value"] == ["32.5000", "33"] or event.changes["value"][1] == "33"
     assert event.comment == "统计局反馈更正"
+
+
+def test_untouched_rows_create_no_empty_drafts(desk):
+    rows = [RowInput(desk.amount.pk, "5"), RowInput(desk.growth.pk, ""), RowInput(desk.count.pk, "")]
+    assert save(desk, rows).saved == 1
+    assert list(Report.objects.values_list("target_id", flat=True)) == [desk.amount.pk]

@@ -1,0 +1,87 @@
+"""Small helpers shared by the app's Excel (xlsx) exports and imports.
+
+Every text written into an exported cell goes through ``safe_cell``: a cell
+whose text begins with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage
+return) is run as a formula by spreadsheet programs, which lets whoever typed
+the text run formulas (or DDE commands) on the reader's machine ("formula
+injection", OWASP "CSV injection"). Such text is written with a leading single
+quote, and ``restore_cell`` takes that quote off again when the file comes back.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TypeVar
+from urllib.parse import quote
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Characters that make a spreadsheet program read the cell as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_QUOTE = "'"
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DCE4EE")
+READ_ONLY_FILL = PatternFill("solid", fgColor="EDEFF2")
+_THIN = Side(style="thin", color="B7C2CF")
+THIN_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+Cell = TypeVar("Cell", str, int, float, Decimal, None)
+
+
+def safe_cell(value: Cell) -> Cell:
+    """The value to write into a cell: text that a spreadsheet would run as a
+    formula gets a leading ``'``; numbers (and anything not text) pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return _QUOTE + value
+    return value
+
+
+def restore_cell(value: str) -> str:
+    """Undo ``safe_cell`` on text read back from an exported sheet."""
+    if value.startswith(_QUOTE) and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
+def style_header_row(sheet: Worksheet, *, row: int, columns: int) -> None:
+    """Bold, shaded, bordered and wrapped header cells in ``row``."""
+    for column in range(1, columns + 1):
+        cell = sheet.cell(row=row, column=column)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.border = THIN_BORDER
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+
+def freeze_header(sheet: Worksheet, *, header_row: int, columns_left: int = 0) -> None:
+    """Keep the header row (and the first ``columns_left`` columns) in view while scrolling."""
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=columns_left + 1).coordinate
+
+
+def set_column_widths(sheet: Worksheet, widths: Sequence[float]) -> None:
+    """Set the widths of the first columns, in characters."""
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """The workbook as the bytes of an xlsx file."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def attachment_header(filename: str, *, fallback: str) -> str:
+    """A Content-Disposition value for a download: an ASCII ``fallback`` name
+    for old clients and the real (e.g. Chinese) name per RFC 5987/6266."""
+    ascii_name = "".join(ch for ch in fallback if ch.isascii() and ch.isprintable() and ch not in '"\\')
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
