@@ -175,6 +175,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_BROKER_DIR),
         "data_folder_out": str(_BROKER_DIR),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
     _default_results = f"file://{VAR_DIR / 'celery' / 'results'}"
@@ -199,6 +200,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.heartbeat",
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 14 * 60},
+    },
+    "recompute-published-plans": {
+        "task": "targets.tasks.recompute_published_plans",
+        "schedule": crontab(hour=1, minute=15),
+        "options": {"expires": 20 * 3600},
     },
     "send-reminders": {
         "task": "progress.tasks.send_reminders",

@@ -63,6 +63,13 @@ class Plan(models.Model):
     milestone_lag_points = models.DecimalField(
         _("milestone: seriously lagging at (points behind)"), default=Decimal("25"), **POINTS
     )
+    recompute_claimed_at = models.DateTimeField(
+        _("recompute running since"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set while a recompute of the plan runs, so that two never run at once."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

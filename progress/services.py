@@ -7,6 +7,7 @@ the report's version and records a ReportEvent with old and new values.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from progress.validation import FigureCheck, check_figure
 from zones import policy
 from zones.models import Unit
 
+log = logging.getLogger(__name__)
 TEXT_FIELDS = ("progress", "problems", "next_steps", "value_note")
 TRACKED_FIELDS = ("value", *TEXT_FIELDS, "status", "return_reason")
 
@@ -76,6 +78,25 @@ class SaveResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def _queue_recompute(target_ids) -> None:
+    """After the commit, queue the recompute of the targets whose counted
+    figure may have changed. A broker that is down does not fail the user's
+    request: the nightly recompute catches up."""
+    ids = sorted(set(target_ids))
+
+    def send() -> None:
+        from targets.tasks import recompute_target
+
+        for target_id in ids:
+            try:
+                recompute_target.delay(target_id)
+            except Exception:
+                log.exception("could not queue the recompute of target %s", target_id)
+
+    if ids:
+        transaction.on_commit(send)
 
 
 def _require_open(*, plan: Plan, unit: Unit, period: Period, today: dt.date) -> None:
@@ -161,6 +182,8 @@ def unit_period_save(
         if result.errors:
             return result
         now = clock.now()
+        if submit:
+            _queue_recompute(row.target.pk for row, _typed, _value in planned)
         for row, typed, value in planned:
             _apply(row, typed, value, period=period, by=by, now=now, submit=submit, result=result, action=action)
     return result
@@ -279,6 +302,7 @@ def reports_approve(*, reports: list[Report], by) -> int:
             report.version += 1
             report.save()
             _record(report, ReportEvent.Action.APPROVED, by, {"status": [before, report.status]}, at=now)
+        _queue_recompute(report.target_id for report in locked)
     return len(locked)
 
 
@@ -302,6 +326,7 @@ def reports_return(*, reports: list[Report], by, reason: str) -> int:
             _record(
                 report, ReportEvent.Action.RETURNED, by, {"status": [before, report.status]}, comment=reason, at=now
             )
+        _queue_recompute(report.target_id for report in locked)
     return len(locked)
 
 
@@ -357,6 +382,7 @@ def report_correct(*, report: Report, by, raw_value: str, reason: str, confirmed
         report.version += 1
         report.save()
         _record(report, ReportEvent.Action.CORRECTED, by, _diff(before, report), comment=reason)
+        _queue_recompute([report.target_id])
     return report
 
 

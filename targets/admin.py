@@ -1,15 +1,33 @@
 from django.contrib import admin
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from targets.models import Milestone, Target
+from targets.models import Milestone, Target, TargetFlag, TargetResult
+from targets.selectors import result_explanation
 from zones.scoping import ZoneScopedAdminMixin
+
+
+class TargetResultInline(admin.TabularInline):
+    model = TargetResult
+    extra = 0
+    can_delete = False
+    fields = ["year", "month", "status", "actual", "completion", "expected", "gap", "explanation"]
+    readonly_fields = fields
+    ordering = ["-year", "-month"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("explanation"))
+    def explanation(self, result: TargetResult) -> str:
+        return result_explanation(result, target=result.target)
 
 
 @admin.register(Target)
 class TargetAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     zone_lookup = "task__plan__zone"
     scoped_foreign_keys = {"task": "plan__zone"}
-    list_display = ["indicator", "task", "kind", "target_text", "is_headline", "frequency", "deadline"]
+    list_display = ["indicator", "task", "kind", "target_text", "latest_status", "is_headline", "frequency"]
     list_filter = [
         "kind",
         "is_headline",
@@ -27,9 +45,20 @@ class TargetAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
         (_("Reporting"), {"fields": ["deadline", "frequency", "weight"]}),
     ]
 
+    inlines = [TargetResultInline]
+
+    def get_queryset(self, request):
+        latest = TargetResult.objects.filter(target=OuterRef("pk")).order_by("-year", "-month")
+        return super().get_queryset(request).annotate(_latest_status=Subquery(latest.values("status")[:1]))
+
     @admin.display(description=_("target"))
     def target_text(self, target: Target) -> str:
         return target.target_label
+
+    @admin.display(description=_("latest status"), ordering="_latest_status")
+    def latest_status(self, target: Target) -> str:
+        status = target._latest_status
+        return TargetResult.Status(status).label if status else "—"
 
 
 @admin.register(Milestone)
@@ -45,3 +74,41 @@ class MilestoneAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["task"]
     raw_id_fields = ["task"]
     fields = ["task", "indicator", "deadline", "frequency", "weight", "quote"]
+
+
+@admin.register(TargetResult)
+class TargetResultAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
+    zone_lookup = "target__task__plan__zone"
+    list_display = ["target", "period", "status", "completion", "expected", "gap", "explanation", "computed_at"]
+    list_filter = ["status", "year", "month", ("target__task__plan", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["target__indicator"]
+    list_select_related = ["target__task__plan"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("period"), ordering="month")
+    def period(self, result: TargetResult) -> str:
+        return f"{result.year}-{result.month:02d}"
+
+    @admin.display(description=_("explanation"))
+    def explanation(self, result: TargetResult) -> str:
+        return result_explanation(result)
+
+
+@admin.register(TargetFlag)
+class TargetFlagAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
+    zone_lookup = "target__task__plan__zone"
+    list_display = ["target", "year", "month", "change", "from_status", "to_status", "at"]
+    list_filter = ["change", "to_status", ("target__task__plan", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["target__indicator"]
+    list_select_related = ["target"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

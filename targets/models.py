@@ -220,3 +220,71 @@ def _month_map(value: object) -> dict[int, Decimal]:
             raise ValueError(_("Months run from 1 to 12."))
         result[month] = amount
     return result
+
+
+class TargetResult(models.Model):
+    """A target's judgement for one period, as computed by the engine
+    (targets.metrics). Upserted under (target, year, month)."""
+
+    class Status(models.TextChoices):
+        COMPLETED = "completed", _("Completed")
+        ON_TRACK = "on_track", _("On track")
+        LAGGING = "lagging", _("Lagging")
+        SERIOUS = "serious", _("Seriously lagging")
+        OVERDUE = "overdue", _("Overdue")
+        NO_DATA = "no_data", _("No data")
+
+    target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="results")
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    reason = models.CharField(_("reason"), max_length=20)
+    actual = models.DecimalField(_("actual"), null=True, blank=True, **AMOUNT)
+    completion = models.DecimalField(_("completion (%)"), max_digits=12, decimal_places=1, null=True, blank=True)
+    expected = models.DecimalField(_("time progress (%)"), max_digits=6, decimal_places=1, null=True, blank=True)
+    gap = models.DecimalField(_("gap (points)"), max_digits=12, decimal_places=1, null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("target result")
+        verbose_name_plural = _("target results")
+        ordering = ["target", "year", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "year", "month"], name="result_one_per_target_period"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="result_month_in_year"),
+        ]
+        indexes = [models.Index(fields=["year", "month", "status"], name="result_period_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.year}-{self.month:02d} {self.status}"
+
+
+class TargetFlag(models.Model):
+    """A change of a target's status between consecutive periods, so history
+    can say "red in March, recovered in May"."""
+
+    class Change(models.TextChoices):
+        RAISED = "raised", _("Raised")
+        ESCALATED = "escalated", _("Escalated")
+        EASED = "eased", _("Eased")
+        RECOVERED = "recovered", _("Recovered")
+
+    target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="flags")
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    change = models.CharField(_("change"), max_length=16, choices=Change.choices)
+    from_status = models.CharField(_("from"), max_length=16, blank=True)
+    to_status = models.CharField(_("to"), max_length=16)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        ordering = ["target", "year", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "year", "month"], name="flag_one_per_target_period"),
+        ]
+        indexes = [models.Index(fields=["year", "month", "change"], name="flag_period_change_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.year}-{self.month:02d} {self.change}"

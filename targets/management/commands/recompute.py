@@ -1,0 +1,41 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from core import clock
+from plans.choices import PlanStatus
+from plans.models import Plan
+from progress.periods import Period
+from targets.metrics import period_end
+from targets.services import PlanBusy, plan_recompute_job
+
+
+class Command(BaseCommand):
+    help = "Recompute targets' results and flags now (what the nightly job does), showing progress."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--plan", type=int, help="Only this plan (by id); default: every published plan.")
+        parser.add_argument("--as-of", help="Judge as at the end of this month (YYYY-MM); default: today.")
+
+    def handle(self, *args, plan=None, as_of=None, **options):
+        as_of_date = clock.today()
+        if as_of:
+            try:
+                period = Period.parse(as_of)
+            except ValueError:
+                raise CommandError(f"--as-of {as_of!r} is not a month written as YYYY-MM") from None
+            as_of_date = period_end(period.year, period.month)
+        if plan is not None:
+            plans = list(Plan.objects.filter(pk=plan))
+            if not plans:
+                raise CommandError(f"No plan with id {plan}")
+        else:
+            plans = list(Plan.objects.filter(status=PlanStatus.PUBLISHED).order_by("pk"))
+        total = len(plans)
+        for index, item in enumerate(plans, start=1):
+            try:
+                counts = plan_recompute_job(plan_id=item.pk, as_of=as_of_date)
+            except PlanBusy:
+                self.stderr.write(f"[{index}/{total}] {item.title}: another recompute is running; skipped")
+                continue
+            summary = ", ".join(f"{key}={value}" for key, value in sorted((counts or {}).items()))
+            self.stdout.write(f"[{index}/{total}] {item.title}: {summary}")
+        self.stdout.write(f"recomputed {total} plan(s) as of {as_of_date.isoformat()}")

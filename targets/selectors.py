@@ -1,0 +1,35 @@
+"""Reads of the engine's results."""
+
+from __future__ import annotations
+
+from plans.models import Plan
+from progress.periods import Period, due_date
+from targets.explanations import explain
+from targets.metrics import Judgement, Reason, Status
+from targets.models import Target, TargetResult
+from targets.services import facts_of
+
+
+def judgement_of(result: TargetResult) -> Judgement:
+    return Judgement(
+        status=Status(result.status),
+        reason=Reason(result.reason),
+        actual=result.actual,
+        completion=result.completion,
+        expected=result.expected,
+        gap=result.gap,
+    )
+
+
+def result_explanation(result: TargetResult, *, target: Target | None = None, plan: Plan | None = None) -> str:
+    """The one-line explanation of a stored result, in the active language."""
+    target = target or result.target
+    plan = plan or target.task.plan
+    period = Period(result.year, result.month)
+    return explain(
+        facts_of(target, plan),
+        judgement_of(result),
+        year=result.year,
+        month=result.month,
+        due=due_date(period, due_day=plan.due_day),
+    )

@@ -1,0 +1,254 @@
+"""Recomputing targets' results and flags (the engine's writes).
+
+The rules live in targets.metrics. This module gathers each target's facts
+and submitted figures, judges every period that has ended by ``as_of``, and
+writes only what changed, so a second run changes no rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Q
+
+from core import clock
+from plans.models import Plan
+from progress.choices import ReportStatus
+from progress.periods import Period, due_date, is_reporting_month
+from targets.metrics import Judgement, Observation, Status, TargetFacts, Thresholds, judge, period_end
+from targets.models import Target, TargetFlag, TargetResult
+
+COUNTED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+RESULT_FIELDS = ("status", "reason", "actual", "completion", "expected", "gap")
+GOOD = {Status.COMPLETED, Status.ON_TRACK, Status.NO_DATA}
+SEVERITY_OF_BAD = {Status.LAGGING: 1, Status.SERIOUS: 2, Status.OVERDUE: 3}
+
+
+def _month_map(raw) -> dict[int, Decimal] | None:
+    if not raw:
+        return None
+    return {int(key): Decimal(str(value)) for key, value in raw.items()}
+
+
+def facts_of(target: Target, plan: Plan) -> TargetFacts:
+    return TargetFacts(
+        kind=target.kind,
+        value=target.value,
+        span_start=dt.date(plan.start_year, 1, 1),
+        span_end=target.deadline or dt.date(plan.end_year, 12, 31),
+        comparator=target.comparator,
+        value_high=target.value_high,
+        stretch=target.stretch,
+        start_value=target.start_value,
+        reported_as=target.reported_as,
+        baseline_by_month=_month_map(target.baseline_by_month),
+        trajectory=_month_map(target.trajectory),
+        thresholds=thresholds_of(plan),
+        unit=target.unit,
+    )
+
+
+def thresholds_of(plan: Plan) -> Thresholds:
+    return Thresholds(
+        amount_points=plan.amount_lag_points,
+        rate_points=plan.rate_lag_points,
+        ceiling_percent=plan.ceiling_lag_percent,
+        milestone_points=plan.milestone_lag_points,
+    )
+
+
+def periods_to_judge(target: Target, plan: Plan, *, as_of: dt.date) -> list[Period]:
+    """The target's reporting periods that have ended by ``as_of``."""
+    return [
+        Period(year, month)
+        for year in range(plan.start_year, plan.end_year + 1)
+        for month in range(1, 13)
+        if is_reporting_month(month, frequency=target.frequency, jan_feb_combined=plan.jan_feb_combined)
+        and period_end(year, month) <= as_of
+    ]
+
+
+def judge_target(target: Target, plan: Plan, figures: dict[tuple[int, int], Decimal], *, as_of: dt.date):
+    """Judge every period of one target: [(period, judgement)]."""
+    facts = facts_of(target, plan)
+    return [
+        (
+            period,
+            judge(
+                facts,
+                Observation(
+                    year=period.year,
+                    month=period.month,
+                    actual=figures.get((period.year, period.month)),
+                    due=due_date(period, due_day=plan.due_day),
+                ),
+                as_of=as_of,
+            ),
+        )
+        for period in periods_to_judge(target, plan, as_of=as_of)
+    ]
+
+
+def transition(previous: str | None, current: str) -> str | None:
+    """The flag a status change raises, or None."""
+    before = Status(previous) if previous else None
+    now = Status(current)
+    was_bad, is_bad = before not in GOOD and before is not None, now not in GOOD
+    if is_bad and not was_bad:
+        return TargetFlag.Change.RAISED
+    if was_bad and not is_bad:
+        return TargetFlag.Change.RECOVERED
+    if was_bad and is_bad and before != now:
+        worse = SEVERITY_OF_BAD[now] > SEVERITY_OF_BAD[before]
+        return TargetFlag.Change.ESCALATED if worse else TargetFlag.Change.EASED
+    return None
+
+
+def _figures(target_ids: Iterable[int]) -> dict[int, dict[tuple[int, int], Decimal]]:
+    from progress.models import Report
+
+    figures: dict[int, dict[tuple[int, int], Decimal]] = {}
+    rows = Report.objects.filter(target_id__in=target_ids, status__in=COUNTED, value__isnull=False).values_list(
+        "target_id", "year", "month", "value"
+    )
+    for target_id, year, month, value in rows:
+        figures.setdefault(target_id, {})[(year, month)] = value
+    return figures
+
+
+def targets_recompute(*, targets: list[Target], plan: Plan, as_of: dt.date) -> dict[str, int]:
+    """Recompute the given targets of one plan in Python, writing only what changed.
+
+    The single-target path (after a report is submitted, approved or
+    corrected) and the fallback of the bulk path on databases other than
+    PostgreSQL.
+    """
+    now = clock.now()
+    figures = _figures(t.pk for t in targets)
+    existing = {(r.target_id, r.year, r.month): r for r in TargetResult.objects.filter(target__in=targets)}
+    existing_flags = {(f.target_id, f.year, f.month): f for f in TargetFlag.objects.filter(target__in=targets)}
+    to_create, to_update, flags_create, flags_update = [], [], [], []
+    keep_results, keep_flags = set(), set()
+    for target in targets:
+        previous_status = None
+        for period, judgement in judge_target(target, plan, figures.get(target.pk, {}), as_of=as_of):
+            key = (target.pk, period.year, period.month)
+            keep_results.add(key)
+            values = _result_values(judgement)
+            current = existing.get(key)
+            if current is None:
+                to_create.append(
+                    TargetResult(target=target, year=period.year, month=period.month, computed_at=now, **values)
+                )
+            elif any(getattr(current, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(current, name, value)
+                current.computed_at = now
+                to_update.append(current)
+            change = transition(previous_status, judgement.status)
+            if change:
+                keep_flags.add(key)
+                flag = existing_flags.get(key)
+                fields = {"change": change, "from_status": previous_status or "", "to_status": judgement.status}
+                if flag is None:
+                    flags_create.append(
+                        TargetFlag(target=target, year=period.year, month=period.month, at=now, **fields)
+                    )
+                elif any(getattr(flag, name) != value for name, value in fields.items()):
+                    for name, value in fields.items():
+                        setattr(flag, name, value)
+                    flag.at = now
+                    flags_update.append(flag)
+            previous_status = judgement.status
+    stale_results = [pk for key, pk in ((k, r.pk) for k, r in existing.items()) if key not in keep_results]
+    stale_flags = [f.pk for key, f in existing_flags.items() if key not in keep_flags]
+    with transaction.atomic():
+        TargetResult.objects.bulk_create(to_create, batch_size=1000)
+        TargetResult.objects.bulk_update(to_update, [*RESULT_FIELDS, "computed_at"], batch_size=1000)
+        TargetResult.objects.filter(pk__in=stale_results).delete()
+        TargetFlag.objects.bulk_create(flags_create, batch_size=1000)
+        TargetFlag.objects.bulk_update(flags_update, ["change", "from_status", "to_status", "at"], batch_size=1000)
+        TargetFlag.objects.filter(pk__in=stale_flags).delete()
+    return {
+        "targets": len(targets),
+        "results_written": len(to_create) + len(to_update),
+        "results_deleted": len(stale_results),
+        "flags_written": len(flags_create) + len(flags_update),
+    }
+
+
+def _result_values(judgement: Judgement) -> dict:
+    return {
+        "status": str(judgement.status),
+        "reason": str(judgement.reason),
+        "actual": judgement.actual,
+        "completion": judgement.completion,
+        "expected": judgement.expected,
+        "gap": judgement.gap,
+    }
+
+
+def target_recompute(*, target_id: int, as_of: dt.date | None = None) -> dict[str, int] | None:
+    """Recompute one target; None when it no longer exists."""
+    target = Target.objects.select_related("task__plan").filter(pk=target_id).first()
+    if target is None:
+        return None
+    return targets_recompute(targets=[target], plan=target.task.plan, as_of=as_of or clock.today())
+
+
+def plan_recompute(*, plan_id: int, as_of: dt.date | None = None) -> dict[str, int] | None:
+    """Recompute every target of a plan: set-based SQL on PostgreSQL, the
+    Python path elsewhere. None when the plan is gone."""
+    plan = Plan.objects.filter(pk=plan_id).first()
+    if plan is None:
+        return None
+    as_of = as_of or clock.today()
+    if connection.vendor == "postgresql":
+        from targets import bulk
+
+        return bulk.plan_recompute_sql(plan=plan, as_of=as_of)
+    targets = list(Target.objects.filter(task__plan=plan).order_by("pk"))
+    return targets_recompute(targets=targets, plan=plan, as_of=as_of)
+
+
+def plan_claim(*, plan_id: int, stale_after: dt.timedelta = dt.timedelta(minutes=30)) -> bool:
+    """Claim the right to recompute a plan (a conditional UPDATE: one winner).
+
+    A claim older than ``stale_after`` is taken to belong to a worker that
+    died and may be taken over.
+    """
+    now = clock.now()
+    return (
+        Plan.objects.filter(pk=plan_id)
+        .filter(Q(recompute_claimed_at__isnull=True) | Q(recompute_claimed_at__lt=now - stale_after))
+        .update(recompute_claimed_at=now)
+        == 1
+    )
+
+
+def plan_release(*, plan_id: int) -> None:
+    Plan.objects.filter(pk=plan_id).update(recompute_claimed_at=None)
+
+
+class PlanBusy(Exception):
+    """Another recompute of the plan is running."""
+
+
+def plan_recompute_job(*, plan_id: int, as_of: dt.date | None = None) -> dict[str, int] | None:
+    """Recompute a plan under its claim, recording the run (the task's and
+    the command's one entry point)."""
+    from core.services import job_run_record
+
+    if not plan_claim(plan_id=plan_id):
+        raise PlanBusy(plan_id)
+    try:
+        as_of = as_of or clock.today()
+        with job_run_record(kind="recompute_plan", subject=f"plan {plan_id} as of {as_of.isoformat()}") as run:
+            counts = plan_recompute(plan_id=plan_id, as_of=as_of)
+            run.counts = counts or {"missing": 1}
+        return counts
+    finally:
+        plan_release(plan_id=plan_id)

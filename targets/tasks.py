@@ -1,0 +1,68 @@
+"""Celery interface to the engine: thin wrappers over targets.services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from core import clock
+from core.services import job_run_record
+from plans.choices import PlanStatus
+from plans.models import Plan
+from targets.services import PlanBusy, plan_recompute_job, target_recompute
+
+log = logging.getLogger(__name__)
+TRANSIENT = (OperationalError, InterfaceError)
+
+
+def _as_of(as_of_iso: str | None) -> dt.date:
+    return dt.date.fromisoformat(as_of_iso) if as_of_iso else clock.today()
+
+
+@shared_task(
+    name="targets.tasks.recompute_target",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def recompute_target(target_id: int, as_of_iso: str | None = None) -> dict | None:
+    """Recompute one target after its report was submitted, approved, returned or corrected."""
+    with job_run_record(kind="recompute_target", subject=str(target_id)) as run:
+        counts = target_recompute(target_id=target_id, as_of=_as_of(as_of_iso))
+        run.counts = counts or {"missing": 1}
+    if counts is None:
+        log.info("target %s is gone; nothing to recompute", target_id)
+    return counts
+
+
+@shared_task(
+    name="targets.tasks.recompute_plan",
+    bind=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def recompute_plan(self, plan_id: int, as_of_iso: str | None = None) -> dict | None:
+    """Recompute every target of a plan; waits its turn if one is already running."""
+    try:
+        return plan_recompute_job(plan_id=plan_id, as_of=_as_of(as_of_iso))
+    except PlanBusy:
+        raise self.retry(countdown=60, max_retries=30) from None
+
+
+@shared_task(name="targets.tasks.recompute_published_plans")
+def recompute_published_plans(as_of_iso: str | None = None) -> int:
+    """The nightly sweep: queue a recompute of every published plan (which
+    also raises overdue flags for what was not reported in time)."""
+    as_of = _as_of(as_of_iso).isoformat()
+    with job_run_record(kind="recompute_sweep", subject=as_of) as run:
+        plan_ids = list(Plan.objects.filter(status=PlanStatus.PUBLISHED).values_list("pk", flat=True))
+        for plan_id in plan_ids:
+            recompute_plan.delay(plan_id, as_of)
+        run.counts = {"plans": len(plan_ids)}
+    return len(plan_ids)

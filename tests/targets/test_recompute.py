@@ -1,0 +1,219 @@
+"""Recomputing stored results and flags: the Python path, the tasks, the
+hooks after a report changes, the command, and a real worker."""
+
+import datetime as dt
+from decimal import Decimal as D
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from core.models import JobRun
+from progress.choices import ReportStatus
+from targets.choices import TargetKind
+from targets.models import TargetFlag, TargetResult
+from targets.services import plan_claim, plan_release, target_recompute, targets_recompute, transition
+from targets.tasks import recompute_plan, recompute_published_plans, recompute_target
+from tests.factories import PlanFactory, ReportFactory, TargetFactory, TaskFactory
+
+AS_OF = dt.date(2014, 7, 20)
+
+
+def approved(target, month, value):
+    now = timezone.now()
+    return ReportFactory(
+        target=target,
+        year=2014,
+        month=month,
+        value=D(str(value)),
+        status=ReportStatus.APPROVED,
+        submitted_at=now,
+        approved_at=now,
+    )
+
+
+@pytest.fixture
+def target(db):
+    plan = PlanFactory(start_year=2014, end_year=2014, status="published")
+    return TargetFactory(task=TaskFactory(plan=plan), indicator="固定资产投资", unit="亿元", value=D(120))
+
+
+def statuses(target):
+    return dict(TargetResult.objects.filter(target=target).values_list("month", "status"))
+
+
+def test_it_judges_every_ended_period_and_stores_the_numbers(target):
+    approved(target, 1, 10)
+    approved(target, 2, 5)  # 4.2% against 16.7%: seriously lagging
+    approved(target, 3, 30)
+    target_recompute(target_id=target.pk, as_of=AS_OF)
+    result = TargetResult.objects.get(target=target, month=3)
+    assert (result.completion, result.expected, result.gap, result.status) == (
+        D("25.0"),
+        D("25.0"),
+        D("0.0"),
+        "on_track",
+    )
+    by_month = statuses(target)
+    assert sorted(by_month) == [1, 2, 3, 4, 5, 6]  # July has not ended on 20 July
+    assert by_month[2] == "serious"
+    assert by_month[4] == "overdue"  # no April figure after its due day
+
+
+def test_drafts_do_not_count(target):
+    ReportFactory(target=target, year=2014, month=1, value=D(100), status=ReportStatus.DRAFT)
+    target_recompute(target_id=target.pk, as_of=dt.date(2014, 2, 3))
+    assert statuses(target) == {1: "no_data"}
+
+
+def test_flags_say_red_in_march_and_recovered_in_may(target):
+    for month, value in [(1, 10), (2, 20), (3, 20), (4, 25), (5, 50), (6, 60)]:
+        approved(target, month, value)
+    target_recompute(target_id=target.pk, as_of=AS_OF)
+    flags = list(TargetFlag.objects.filter(target=target).values_list("month", "change"))
+    assert flags == [(3, "raised"), (4, "escalated"), (5, "recovered")]
+
+
+def test_a_second_run_changes_no_rows(target):
+    approved(target, 1, 10)
+    first = target_recompute(target_id=target.pk, as_of=AS_OF)
+    assert first["results_written"] == 6
+    stamps = list(TargetResult.objects.values_list("computed_at", flat=True))
+    again = target_recompute(target_id=target.pk, as_of=AS_OF)
+    assert again["results_written"] == 0 and again["flags_written"] == 0
+    assert list(TargetResult.objects.values_list("computed_at", flat=True)) == stamps
+
+
+def test_a_changed_figure_rewrites_only_what_changed(target):
+    approved(target, 1, 10)
+    target_recompute(target_id=target.pk, as_of=dt.date(2014, 3, 1))
+    report = approved(target, 2, 5)
+    counts = target_recompute(target_id=target.pk, as_of=dt.date(2014, 3, 1))
+    assert counts["results_written"] == 1
+    report.value = D(40)
+    report.save()
+    assert target_recompute(target_id=target.pk, as_of=dt.date(2014, 3, 1))["results_written"] == 1
+
+
+def test_a_missing_target_is_logged_and_returns_nothing(db):
+    assert target_recompute(target_id=987654) is None
+    assert recompute_target(987654) is None
+    assert JobRun.objects.get(kind="recompute_target").counts == {"missing": 1}
+
+
+def test_transitions():
+    assert transition(None, "lagging") == "raised"
+    assert transition("on_track", "overdue") == "raised"
+    assert transition("lagging", "serious") == "escalated"
+    assert transition("serious", "lagging") == "eased"
+    assert transition("serious", "on_track") == "recovered"
+    assert transition("on_track", "completed") is None
+    assert transition(None, "no_data") is None
+
+
+def test_the_plan_task_records_its_run_and_refuses_to_run_twice_at_once(target, settings):
+    approved(target, 1, 10)
+    counts = recompute_plan.apply(args=[target.task.plan_id, AS_OF.isoformat()]).get()
+    assert counts["targets"] == 1
+    run = JobRun.objects.get(kind="recompute_plan")
+    assert run.outcome == "succeeded" and run.counts["targets"] == 1
+    assert plan_claim(plan_id=target.task.plan_id)
+    assert not plan_claim(plan_id=target.task.plan_id)  # a second claim loses
+    plan_release(plan_id=target.task.plan_id)
+    assert plan_claim(plan_id=target.task.plan_id)
+
+
+def test_the_nightly_sweep_queues_every_published_plan(target, monkeypatch):
+    PlanFactory(status="draft")
+    queued = []
+    monkeypatch.setattr(recompute_plan, "delay", lambda plan_id, as_of: queued.append((plan_id, as_of)))
+    assert recompute_published_plans("2014-07-20") == 1
+    assert queued == [(target.task.plan_id, "2014-07-20")]
+
+
+def test_submitting_approving_and_correcting_queue_the_recompute_after_commit(
+    db, django_capture_on_commit_callbacks, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr(recompute_target, "delay", lambda target_id: sent.append(target_id))
+    from progress.services import RowInput, reports_approve, unit_period_save
+
+    from tests.factories import MembershipFactory, UnitFactory
+    from zones.choices import Role
+
+    plan = PlanFactory(start_year=2026, end_year=2026, status="published")
+    unit = UnitFactory(zone=plan.zone)
+    t = TargetFactory(task=TaskFactory(plan=plan, lead_unit=unit))
+    staff = MembershipFactory(unit=unit, role=Role.STAFF).user
+    reviewer = MembershipFactory(unit=unit, role=Role.REVIEWER).user
+    from progress.periods import Period
+
+    with django_capture_on_commit_callbacks(execute=True):
+        unit_period_save(
+            plan=plan,
+            unit=unit,
+            period=Period(2026, 3),
+            by=staff,
+            submit=False,
+            rows=[RowInput(t.pk, "5", progress="x")],
+            today=dt.date(2026, 4, 1),
+        )
+    assert sent == []  # a draft changes no counted figure
+    with django_capture_on_commit_callbacks(execute=True):
+        unit_period_save(
+            plan=plan,
+            unit=unit,
+            period=Period(2026, 3),
+            by=staff,
+            submit=True,
+            rows=[RowInput(t.pk, "5", progress="x", version=1)],
+            today=dt.date(2026, 4, 1),
+        )
+    assert sent == [t.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        reports_approve(reports=list(t.reports.all()), by=reviewer)
+    assert sent == [t.pk, t.pk]
+
+
+def test_a_broker_failure_does_not_fail_the_submission(django_capture_on_commit_callbacks, monkeypatch, desk):
+    from progress.services import RowInput, unit_period_save
+
+    def broken(target_id):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(recompute_target, "delay", broken)
+    rows = [RowInput(t.pk, "5", progress="x") for t in (desk.amount, desk.growth, desk.count)]
+    with django_capture_on_commit_callbacks(execute=True):
+        result = unit_period_save(
+            plan=desk.plan, unit=desk.unit, period=desk.period, by=desk.staff, submit=True, rows=rows, today=desk.today
+        )
+    assert result.submitted == 3
+
+
+def test_the_command_recomputes_with_progress(target):
+    approved(target, 1, 10)
+    out = StringIO()
+    call_command("recompute", "--plan", str(target.task.plan_id), "--as-of", "2014-06", stdout=out)
+    assert "[1/1]" in out.getvalue() and "2014-06-30" in out.getvalue()
+    assert sorted(statuses(target)) == [1, 2, 3, 4, 5, 6]
+
+
+def test_the_command_refuses_a_malformed_month(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="YYYY-MM"):
+        call_command("recompute", "--as-of", "June")
+
+
+def test_milestones_and_quarterly_targets_only_judge_their_periods(db):
+    plan = PlanFactory(start_year=2014, end_year=2014, status="published", jan_feb_combined=True)
+    task = TaskFactory(plan=plan)
+    quarterly = TargetFactory(task=task, frequency="quarterly")
+    milestone = TargetFactory(
+        task=task, kind=TargetKind.MILESTONE, value=D(100), deadline=dt.date(2014, 6, 30), unit="%"
+    )
+    targets_recompute(targets=[quarterly, milestone], plan=plan, as_of=dt.date(2014, 8, 1))
+    assert sorted(statuses(quarterly)) == [3, 6]
+    assert sorted(statuses(milestone)) == [2, 3, 4, 5, 6, 7]
+    assert statuses(milestone)[7] == "overdue"
