@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "plans",
     "targets",
     "progress",
+    "dashboard",
     "demo",
 ]
 

@@ -49,6 +49,7 @@ class DemoResult:
     zones_created: int
     zones_skipped: int
     counts: Counter
+    plan_ids: list[int]
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -67,6 +68,7 @@ def demo_load(*, zones: list[dict], password: str = DEMO_PASSWORD) -> DemoResult
     """
     counts: Counter = Counter()
     created = skipped = 0
+    plan_ids: list[int] = []
     with transaction.atomic():
         group = zone_admin_group_ensure()
         password_hash = make_password(password)
@@ -75,9 +77,9 @@ def demo_load(*, zones: list[dict], password: str = DEMO_PASSWORD) -> DemoResult
             if Zone.objects.filter(code=data["code"]).exists():
                 skipped += 1
                 continue
-            _zone_create(data, password_hash=password_hash, admin_group=group, counts=counts)
+            plan_ids.append(_zone_create(data, password_hash=password_hash, admin_group=group, counts=counts))
             created += 1
-    return DemoResult(zones_created=created, zones_skipped=skipped, counts=counts)
+    return DemoResult(zones_created=created, zones_skipped=skipped, counts=counts, plan_ids=plan_ids)
 
 
 def _superuser_ensure(password_hash: str) -> None:
@@ -108,7 +110,8 @@ def _region(names: list[str]) -> Region:
     return city
 
 
-def _zone_create(data: dict, *, password_hash: str, admin_group, counts: Counter) -> None:
+def _zone_create(data: dict, *, password_hash: str, admin_group, counts: Counter) -> int:
+    """Create one zone with its plan; returns the plan's id."""
     zone = Zone.objects.create(
         code=data["code"],
         name=data["name"],
@@ -172,6 +175,7 @@ def _zone_create(data: dict, *, password_hash: str, admin_group, counts: Counter
         reviewers[unit.pk] = reviewer
     _figures_create(plan, targets, zone_code=zone.code, reviewers=reviewers, fallback=admin, counts=counts)
     _demo_periods_reopen(plan, {units[key] for key in lead_counter}, by=admin, counts=counts)
+    return plan.pk
 
 
 def _tasks_create(

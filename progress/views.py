@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core import clock
+from dashboard.charts import target_chart
 from plans.models import Plan
 from progress.choices import ReportStatus
 from progress.forms import CorrectionForm, ReopenForm, ReturnForm, rows_from_post
@@ -41,6 +42,7 @@ from progress.services import (
     unit_period_save,
 )
 from targets.models import Target
+from targets.selectors import result_explanation
 from zones import policy
 from zones.models import Unit
 
@@ -279,6 +281,9 @@ def target_detail(request: HttpRequest, target_id: int) -> HttpResponse:
         pk=target_id,
     )
     reports = target.reports.select_related("submitted_by", "approved_by").order_by("-year", "-month")
+    plan = target.task.plan
+    results = list(target.results.order_by("year", "month"))
+    latest = results[-1] if results else None
     unit = target.task.lead_unit
     can_correct = bool(unit and policy.can_review(request.user, unit)) or policy.is_zone_admin(
         request.user, target.task.plan.zone
@@ -292,6 +297,11 @@ def target_detail(request: HttpRequest, target_id: int) -> HttpResponse:
             "events": report_history(target=target)[:200],
             "can_correct": can_correct,
             "co_units": target.task.co_units.all(),
+            "latest": latest,
+            "latest_explanation": result_explanation(latest, target=target, plan=plan) if latest else "",
+            "results": [(r, result_explanation(r, target=target, plan=plan)) for r in reversed(results)],
+            "flags": target.flags.order_by("-year", "-month"),
+            "chart": target_chart(target=target, plan=plan, results=results),
         },
     )
 

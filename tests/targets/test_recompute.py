@@ -11,11 +11,14 @@ from django.utils import timezone
 
 from core.models import JobRun
 from progress.choices import ReportStatus
+from progress.periods import Period
+from progress.services import RowInput, reports_approve, unit_period_save
 from targets.choices import TargetKind
 from targets.models import TargetFlag, TargetResult
 from targets.services import plan_claim, plan_release, target_recompute, targets_recompute, transition
 from targets.tasks import recompute_plan, recompute_published_plans, recompute_target
-from tests.factories import PlanFactory, ReportFactory, TargetFactory, TaskFactory
+from tests.factories import MembershipFactory, PlanFactory, ReportFactory, TargetFactory, TaskFactory, UnitFactory
+from zones.choices import Role
 
 AS_OF = dt.date(2014, 7, 20)
 
@@ -137,18 +140,11 @@ def test_submitting_approving_and_correcting_queue_the_recompute_after_commit(
 ):
     sent = []
     monkeypatch.setattr(recompute_target, "delay", lambda target_id: sent.append(target_id))
-    from progress.services import RowInput, reports_approve, unit_period_save
-
-    from tests.factories import MembershipFactory, UnitFactory
-    from zones.choices import Role
-
     plan = PlanFactory(start_year=2026, end_year=2026, status="published")
     unit = UnitFactory(zone=plan.zone)
     t = TargetFactory(task=TaskFactory(plan=plan, lead_unit=unit))
     staff = MembershipFactory(unit=unit, role=Role.STAFF).user
     reviewer = MembershipFactory(unit=unit, role=Role.REVIEWER).user
-    from progress.periods import Period
-
     with django_capture_on_commit_callbacks(execute=True):
         unit_period_save(
             plan=plan,

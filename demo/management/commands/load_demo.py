@@ -13,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, if_empty: bool = False, **options):
         from demo.data import ZONES
         from demo.services import DEMO_PASSWORD, demo_load
+        from targets.services import plan_recompute_job
 
         if if_empty and Zone.objects.exists():
             self.stdout.write(_("The database already holds zones; the demo was not loaded."))
@@ -26,3 +27,9 @@ class Command(BaseCommand):
         if result.zones_created:
             self.stdout.write(", ".join(f"{key}={value}" for key, value in sorted(counts.items())))
             self.stdout.write(_("Demo users share the password %(password)s.") % {"password": DEMO_PASSWORD})
+        for plan_id in result.plan_ids:
+            counts = plan_recompute_job(plan_id=plan_id)
+            self.stdout.write(
+                _("Computed the statuses of plan %(plan)s: %(counts)s")
+                % {"plan": plan_id, "counts": ", ".join(f"{k}={v}" for k, v in sorted((counts or {}).items()))}
+            )

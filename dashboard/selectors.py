@@ -1,0 +1,212 @@
+"""Reads behind the leadership dashboard. Every aggregate runs in the
+database; the number of queries does not grow with the number of rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DateTimeField,
+    DecimalField,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Least
+from django.utils import timezone
+
+from core.models import JobRun
+from plans.models import Plan, Task
+from progress.choices import ReportStatus
+from progress.models import Report
+from progress.periods import Period, due_date
+from targets.metrics import SEVERITY, Status
+from targets.models import Target, TargetResult
+
+BAD = (Status.SERIOUS, Status.OVERDUE, Status.LAGGING)
+
+
+def latest_results(*, targets: QuerySet[Target], period: Period) -> QuerySet[TargetResult]:
+    """Each target's latest result at or before ``period`` (a quarterly target
+    shows its last quarter)."""
+    latest = (
+        TargetResult.objects.filter(target_id=OuterRef("pk"))
+        .filter(Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month))
+        .order_by("-year", "-month")
+        .values("pk")[:1]
+    )
+    return TargetResult.objects.filter(pk__in=targets.annotate(latest_id=Subquery(latest)).values("latest_id"))
+
+
+def default_period(plan: Plan) -> Period:
+    """The latest period with approved reports, else the plan's first month."""
+    newest = (
+        Report.objects.filter(target__task__plan=plan, status=ReportStatus.APPROVED)
+        .order_by("-year", "-month")
+        .values_list("year", "month")
+        .first()
+    )
+    return Period(*newest) if newest else Period(plan.start_year, 1)
+
+
+def status_counts(results: QuerySet[TargetResult]) -> dict[str, int]:
+    counts = {status.value: 0 for status in Status}
+    for row in results.values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def computed_at(plan: Plan) -> dt.datetime | None:
+    """When the plan's results were last computed (the last recompute run,
+    else the newest result)."""
+    run = (
+        JobRun.objects.filter(kind="recompute_plan", subject__startswith=f"plan {plan.pk} ", outcome="succeeded")
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    if run:
+        return run
+    return TargetResult.objects.filter(target__task__plan=plan).aggregate(at=Max("computed_at"))["at"]
+
+
+@dataclass
+class UnitRank:
+    unit_id: int
+    name: str
+    targets: int
+    completion: Decimal | None
+    bad: int
+    due_reports: int
+    on_time: int
+    rank: int = 0
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        if not self.due_reports:
+            return None
+        return (Decimal(self.on_time) * 100 / Decimal(self.due_reports)).quantize(Decimal("0.1"))
+
+
+def unit_ranking(*, plan: Plan, period: Period) -> list[UnitRank]:
+    """Lead units ranked by average completion (capped at 100%), then by
+    on-time reporting. Two queries."""
+    targets = Target.objects.filter(task__plan=plan).exclude(task__lead_unit=None)
+    results = (
+        latest_results(targets=targets, period=period)
+        .values("target__task__lead_unit", "target__task__lead_unit__name")
+        .annotate(
+            n=Count("id"),
+            completion=Avg(Least(F("completion"), Value(Decimal(100)), output_field=DecimalField())),
+            bad=Count("id", filter=Q(status__in=BAD)),
+        )
+    )
+    due = Case(
+        *[
+            When(
+                year=p.year,
+                month=p.month,
+                then=Value(_end_of(due_date(p, due_day=plan.due_day))),
+            )
+            for p in _periods_through(plan, period)
+        ],
+        default=Value(None),
+        output_field=DateTimeField(),
+    )
+    timeliness = {
+        row["target__task__lead_unit"]: row
+        for row in Report.objects.filter(target__in=targets)
+        .filter(Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month))
+        .annotate(due=due)
+        .values("target__task__lead_unit")
+        .annotate(
+            due_reports=Count("id"),
+            on_time=Count(
+                "id",
+                filter=Q(status__in=(ReportStatus.SUBMITTED, ReportStatus.APPROVED), submitted_at__lte=F("due")),
+            ),
+        )
+    }
+    ranks = [
+        UnitRank(
+            unit_id=row["target__task__lead_unit"],
+            name=row["target__task__lead_unit__name"],
+            targets=row["n"],
+            completion=None if row["completion"] is None else Decimal(row["completion"]).quantize(Decimal("0.1")),
+            bad=row["bad"],
+            due_reports=timeliness.get(row["target__task__lead_unit"], {}).get("due_reports", 0),
+            on_time=timeliness.get(row["target__task__lead_unit"], {}).get("on_time", 0),
+        )
+        for row in results
+    ]
+    ranks.sort(key=lambda r: (-(r.completion or 0), -(r.on_time_rate or 0), r.name))
+    for index, rank in enumerate(ranks, start=1):
+        rank.rank = index
+    return ranks
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+
+
+def _periods_through(plan: Plan, period: Period) -> list[Period]:
+    return [
+        Period(year, month)
+        for year in range(plan.start_year, period.year + 1)
+        for month in range(1, 13)
+        if (year, month) <= (period.year, period.month)
+    ]
+
+
+@dataclass
+class TaskNode:
+    task: Task
+    status: str | None
+    targets: list[tuple[Target, TargetResult | None]] = field(default_factory=list)
+    children: list[TaskNode] = field(default_factory=list)
+
+
+def task_tree(*, plan: Plan, period: Period) -> list[TaskNode]:
+    """The plan's tasks as a tree with status lights (three queries).
+
+    A task takes the worst status of its targets, counting only its
+    heaviest-weighted targets (so a plan's weights can keep a minor target
+    from turning a task red), and the worst of its sub-tasks.
+    """
+    tasks = list(Task.objects.filter(plan=plan).select_related("lead_unit", "leader").order_by("order"))
+    targets = list(Target.objects.filter(task__plan=plan).order_by("task__order", "order", "id"))
+    results = {r.target_id: r for r in latest_results(targets=Target.objects.filter(task__plan=plan), period=period)}
+    by_task: dict[int, list[Target]] = defaultdict(list)
+    for target in targets:
+        by_task[target.task_id].append(target)
+    nodes = {task.pk: TaskNode(task=task, status=None) for task in tasks}
+    roots = []
+    for task in tasks:
+        node = nodes[task.pk]
+        node.targets = [(target, results.get(target.pk)) for target in by_task[task.pk]]
+        if task.parent_id and task.parent_id in nodes:
+            nodes[task.parent_id].children.append(node)
+        else:
+            roots.append(node)
+    for root in roots:
+        _roll_up(root)
+    return roots
+
+
+def _roll_up(node: TaskNode) -> str | None:
+    heaviest = max((target.weight for target, _ in node.targets), default=None)
+    statuses = [result.status for target, result in node.targets if result is not None and target.weight == heaviest]
+    statuses += [status for child in node.children if (status := _roll_up(child)) is not None]
+    node.status = max(statuses, key=lambda s: SEVERITY[Status(s)]) if statuses else None
+    return node.status

@@ -1,0 +1,30 @@
+// Draws the charts whose data a page carries in <script type="application/json">.
+// Pages show the same figures as tables, so nothing depends on this script.
+(function () {
+  function draw(el) {
+    var data = JSON.parse(document.getElementById(el.dataset.source).textContent);
+    var styles = {
+      actual: { lineStyle: { width: 3 }, symbolSize: 7 },
+      target: { lineStyle: { type: "dashed" }, symbol: "none" },
+      expected: { lineStyle: { type: "dotted" }, symbol: "none" },
+      trajectory: { lineStyle: { type: "dashed", width: 1 }, symbol: "circle" }
+    };
+    var chart = window.echarts.init(el, null, { renderer: "svg" });
+    chart.setOption({
+      animation: false,
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { left: 60, right: 20, top: 40, bottom: 40 },
+      xAxis: { type: "category", data: data.labels },
+      yAxis: { type: "value", name: data.unit },
+      series: data.series.map(function (s) {
+        return Object.assign({ type: "line", name: s.name, data: s.data, connectNulls: s.kind !== "actual" }, styles[s.kind] || {});
+      })
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.echarts) return;
+    document.querySelectorAll("[data-chart]").forEach(draw);
+  });
+})();

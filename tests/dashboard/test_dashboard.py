@@ -1,0 +1,163 @@
+"""The leadership dashboard: what it shows, who may see it, and query counts
+that do not grow with rows."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dashboard.regions import canonical
+from dashboard.selectors import default_period, task_tree, unit_ranking
+from progress.choices import ReportStatus
+from progress.periods import Period
+from targets.services import targets_recompute
+from tests.factories import (
+    MembershipFactory,
+    PlanFactory,
+    ReportFactory,
+    TargetFactory,
+    TaskFactory,
+    UnitFactory,
+    UserFactory,
+    ZoneFactory,
+)
+from zones.choices import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def approve(target, month, value, submitted=None):
+    submitted = submitted or timezone.make_aware(dt.datetime(2014, month + 1 if month < 12 else 12, 3))
+    return ReportFactory(
+        target=target,
+        year=2014,
+        month=month,
+        value=D(str(value)),
+        status=ReportStatus.APPROVED,
+        submitted_at=submitted,
+        approved_at=submitted,
+    )
+
+
+@pytest.fixture
+def zone_plan():
+    plan = PlanFactory(start_year=2014, end_year=2014, status="published")
+    fast = UnitFactory(zone=plan.zone, name="经济发展局")
+    slow = UnitFactory(zone=plan.zone, name="招商局")
+    leader = MembershipFactory(unit=None, zone=plan.zone, role=Role.LEADER, user=UserFactory(first_name="李明")).user
+    task_a = TaskFactory(
+        plan=plan, lead_unit=fast, leader=leader, heading="推进重点项目建设", number="1.", path="1", order=1
+    )
+    task_b = TaskFactory(plan=plan, lead_unit=slow, heading="强化招商引资", number="2.", path="2", order=2)
+    investment = TargetFactory(task=task_a, indicator="固定资产投资", unit="亿元", value=D(120), is_headline=True)
+    projects = TargetFactory(task=task_b, indicator="引进亿元以上项目", unit="个", value=D(18))
+    for month in range(1, 7):
+        approve(investment, month, 10 * month)  # on track: 50% by June
+        late = timezone.make_aware(dt.datetime(2014, month + 1, 20))
+        approve(projects, month, month, submitted=late)  # 33% by June: seriously lagging, and late
+    targets_recompute(targets=[investment, projects], plan=plan, as_of=dt.date(2014, 7, 31))
+    return plan, leader, investment, projects
+
+
+def test_the_default_period_is_the_latest_with_approved_reports(zone_plan):
+    plan, *_ = zone_plan
+    assert default_period(plan) == Period(2014, 6)
+
+
+def test_a_leader_sees_headline_cards_the_lagging_list_with_explanations_and_the_ranking(client, zone_plan):
+    plan, leader, _investment, _projects = zone_plan
+    client.force_login(leader)
+    page = client.get(reverse("dashboard:plan", args=[plan.pk])).content.decode()
+    assert "固定资产投资" in page and "1-6月完成60亿元,占全年目标的50.0%,与序时进度持平" in page
+    assert "引进亿元以上项目" in page and "严重滞后" in page
+    assert page.index("经济发展局") < page.index("招商局", page.index("单位排名"))  # ranking order
+    assert "计算于" in page
+
+
+def test_changing_the_month_changes_the_figures(client, zone_plan):
+    plan, leader, *_ = zone_plan
+    client.force_login(leader)
+    page = client.get(reverse("dashboard:plan", args=[plan.pk]), {"period": "2014-03"}).content.decode()
+    assert "1-3月完成30亿元" in page
+    assert client.get(reverse("dashboard:plan", args=[plan.pk]), {"period": "2019-03"}).status_code == 404
+    assert client.get(reverse("dashboard:plan", args=[plan.pk]), {"period": "三月"}).status_code == 404
+
+
+def test_unit_ranking_counts_completion_and_on_time_reporting(zone_plan):
+    plan, *_ = zone_plan
+    first, second = unit_ranking(plan=plan, period=Period(2014, 6))
+    assert (first.name, first.completion, first.on_time_rate) == ("经济发展局", D("50.0"), D("100.0"))
+    assert (second.name, second.completion, second.on_time_rate, second.bad) == ("招商局", D("33.3"), D("0.0"), 1)
+
+
+def test_a_task_takes_its_worst_heaviest_target(zone_plan):
+    plan, _leader, investment, _projects = zone_plan
+    minor = TargetFactory(task=investment.task, indicator="次要指标", value=D(10), weight=D("0.5"), order=2)
+    targets_recompute(targets=[minor], plan=plan, as_of=dt.date(2014, 7, 31))  # never reported: overdue
+    tree = task_tree(plan=plan, period=Period(2014, 6))
+    statuses = {node.task.heading: node.status for node in tree}
+    assert statuses == {"推进重点项目建设": "on_track", "强化招商引资": "serious"}
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.REVIEWER])
+def test_unit_staff_cannot_open_the_dashboard(client, zone_plan, role):
+    plan, *_ = zone_plan
+    user = MembershipFactory(unit=UnitFactory(zone=plan.zone), role=role).user
+    client.force_login(user)
+    assert client.get(reverse("dashboard:plan", args=[plan.pk])).status_code == 403
+
+
+def test_a_leader_of_another_zone_cannot_open_it(client, zone_plan):
+    plan, *_ = zone_plan
+    outsider = MembershipFactory(unit=None, zone=ZoneFactory(), role=Role.LEADER).user
+    client.force_login(outsider)
+    assert client.get(reverse("dashboard:plan", args=[plan.pk])).status_code == 403
+    assert client.get(reverse("dashboard:tree", args=[plan.pk])).status_code == 403
+
+
+def test_the_leaders_view_lists_only_their_tasks(client, zone_plan):
+    _plan, leader, *_ = zone_plan
+    client.force_login(leader)
+    page = client.get(reverse("dashboard:mine")).content.decode()
+    assert "推进重点项目建设" in page and "强化招商引资" not in page
+
+
+def test_the_region_view_matches_synonyms_and_ranks_zones(client):
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    rows = []
+    for name, indicator, value in [("甲区", "规上工业总产值", 60), ("乙区", "规模以上工业总产值", 80)]:
+        plan = PlanFactory(zone=ZoneFactory(short_name=name), start_year=2014, end_year=2014, status="published")
+        target = TargetFactory(task=TaskFactory(plan=plan), indicator=indicator, unit="亿元", value=D(100))
+        approve(target, 6, value)
+        targets_recompute(targets=[target], plan=plan, as_of=dt.date(2014, 7, 31))
+        rows.append(plan)
+    rows[1].zone.region = rows[0].zone.region
+    rows[1].zone.save()
+    assert canonical("规上工业总产值") == canonical("规模以上工业总产值") == "规模以上工业总产值"
+    assert canonical("固定资产投资增速") == "固定资产投资"
+    client.force_login(admin)
+    url = reverse("dashboard:region", args=[rows[0].zone.region_id])
+    page = client.get(url, {"indicator": "规模以上工业总产值|amount"}).content.decode()
+    assert page.index("乙区") < page.index("甲区")  # 80% ranks above 60%
+
+
+def test_dashboard_query_count_does_not_grow_with_targets(client, zone_plan, django_assert_max_num_queries):
+    plan, leader, investment, _ = zone_plan
+    client.force_login(leader)
+    url = reverse("dashboard:plan", args=[plan.pk])
+    with django_assert_max_num_queries(40) as baseline:
+        client.get(url)
+    more = []
+    for n in range(20):
+        target = TargetFactory(
+            task=investment.task, indicator=f"指标{n}", value=D(10), order=10 + n, is_headline=n % 2 == 0
+        )
+        approve(target, 6, n % 7)
+        more.append(target)
+    targets_recompute(targets=more, plan=plan, as_of=dt.date(2014, 7, 31))
+    with django_assert_max_num_queries(len(baseline.captured_queries)):
+        client.get(url)
+    with django_assert_max_num_queries(len(baseline.captured_queries)):
+        client.get(reverse("dashboard:tree", args=[plan.pk]))
