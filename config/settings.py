@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "targets",
     "progress",
     "dashboard",
+    "supervision",
     "demo",
 ]
 
