@@ -63,6 +63,8 @@ def explain(facts: TargetFacts, judgement: Judgement, *, year: int, month: int, 
         if reason is Reason.REACHED:
             return _("Done.")
         if reason is Reason.PAST_DEADLINE:
+            if judgement.completion is None:
+                return _("Not done by its date (%(deadline)s), and no progress reported.") % values
             return _("Not done by its date (%(deadline)s): %(completion)s%% done.") % values
         return _behind_or_ahead(
             judgement,

@@ -461,9 +461,11 @@ def test_no_figure_is_no_data_until_the_due_day_then_overdue():
     assert j.expected == D("50.0") and due
 
 
-def test_an_unreported_milestone_past_its_date_is_overdue():
+def test_an_unreported_milestone_past_its_date_is_overdue(chinese):
     f = facts(kind="milestone", span=(dt.date(2014, 1, 1), dt.date(2014, 6, 30)))
-    assert run(f, 8, None, as_of=dt.date(2014, 8, 2)).status is Status.OVERDUE
+    j = run(f, 8, None, as_of=dt.date(2014, 8, 2))
+    assert j.status is Status.OVERDUE
+    assert explain(f, j, year=2014, month=8) == "已过完成时限(2014-06-30)仍未完成,且未报送进展"
 
 
 def test_thresholds_come_from_the_plan():
