@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from zones.models import Membership
+from zones.models import Membership, RegionAccess
 
 
 def roles(request: HttpRequest) -> dict:
@@ -12,4 +12,7 @@ def roles(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"my_roles": frozenset()}
-    return {"my_roles": frozenset(Membership.objects.filter(user=user).values_list("role", flat=True))}
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    if RegionAccess.objects.filter(user=user).exists():
+        roles.add("region")
+    return {"my_roles": frozenset(roles)}

@@ -27,7 +27,7 @@ from progress.models import PeriodReopening, Report
 from targets.choices import TargetKind
 from targets.models import Target
 from zones.choices import RegionLevel, Role
-from zones.models import Membership, Region, Unit, Zone
+from zones.models import Membership, Region, RegionAccess, Unit, Zone
 from zones.services import zone_admin_group_ensure
 
 DEMO_PASSWORD = "demo123456"
@@ -74,12 +74,26 @@ def demo_load(*, zones: list[dict], password: str = DEMO_PASSWORD) -> DemoResult
         password_hash = make_password(password)
         _superuser_ensure(password_hash)
         for data in zones:
+            _region_viewer_ensure(data["region"][0], password_hash)
             if Zone.objects.filter(code=data["code"]).exists():
                 skipped += 1
                 continue
             plan_ids.append(_zone_create(data, password_hash=password_hash, admin_group=group, counts=counts))
             created += 1
     return DemoResult(zones_created=created, zones_skipped=skipped, counts=counts, plan_ids=plan_ids)
+
+
+# A province office that compares its zones (河南省: 新乡, 焦作, 郑州).
+REGION_VIEWERS = {"河南省": "henan_viewer"}
+
+
+def _region_viewer_ensure(province: str, password_hash: str) -> None:
+    username = REGION_VIEWERS.get(province)
+    if username is None:
+        return
+    viewer = _user(username, f"{province}开发区办公室(示例)", password_hash)
+    region, _ = Region.objects.get_or_create(name=province, parent=None, defaults={"level": RegionLevel.PROVINCE})
+    RegionAccess.objects.get_or_create(user=viewer, region=region)
 
 
 def _superuser_ensure(password_hash: str) -> None:

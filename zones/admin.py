@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from zones.models import Membership, Region, Unit, Zone
+from zones.models import Membership, Region, RegionAccess, Unit, Zone
 from zones.scoping import ZoneScopedAdminMixin
 
 
@@ -59,3 +59,28 @@ class MembershipAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
     list_select_related = ["user", "zone", "unit"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(RegionAccess)
+class RegionAccessAdmin(admin.ModelAdmin):
+    """Only system administrators grant a region's view."""
+
+    list_display = ["user", "region"]
+    list_filter = ["region"]
+    search_fields = ["user__username", "region__name"]
+    autocomplete_fields = ["user", "region"]
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser

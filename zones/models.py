@@ -125,3 +125,22 @@ class Membership(models.Model):
             raise ValidationError({"unit": _("The unit must belong to the membership's zone.")})
         if self.role in UNIT_ROLES and not self.unit_id:
             raise ValidationError({"unit": _("Reporting staff and reviewers need a unit.")})
+
+
+class RegionAccess(models.Model):
+    """Read access for a city's or province's office to every zone of the
+    region (and of its cities), for comparing zones side by side."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="region_accesses"
+    )
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="accesses")
+
+    class Meta:
+        verbose_name = _("region access")
+        verbose_name_plural = _("region accesses")
+        ordering = ["region", "user"]
+        constraints = [models.UniqueConstraint(fields=["user", "region"], name="regionaccess_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.region}"

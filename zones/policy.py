@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
 from zones.choices import Role
-from zones.models import Membership, Unit, Zone
+from zones.models import Membership, RegionAccess, Unit, Zone
 
 ZONE_WIDE_ROLES = (Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -24,10 +24,18 @@ def _memberships(user: AnyUser) -> QuerySet[Membership]:
 
 
 def zones_seen_whole(user: AnyUser) -> QuerySet[Zone]:
-    """Zones whose every plan and target the user may read."""
+    """Zones whose every plan and target the user may read: those of the
+    user's zone-wide roles, and every zone of a region the user may view."""
     if user.is_authenticated and user.is_superuser:
         return Zone.objects.all()
-    return Zone.objects.filter(pk__in=_memberships(user).filter(role__in=ZONE_WIDE_ROLES).values("zone"))
+    if not user.is_authenticated:
+        return Zone.objects.none()
+    regions = RegionAccess.objects.filter(user=user).values("region")
+    return Zone.objects.filter(
+        Q(pk__in=_memberships(user).filter(role__in=ZONE_WIDE_ROLES).values("zone"))
+        | Q(region__in=regions)
+        | Q(region__parent__in=regions)
+    )
 
 
 def units_with_role(user: AnyUser, *roles: str) -> QuerySet[Unit]:

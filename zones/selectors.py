@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from zones import policy
 from zones.models import Membership, Zone
 
 
 def zones_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Zone]:
-    """Zones a user may look at: every zone for a superuser, otherwise the
-    zones of the user's memberships."""
+    """Zones a user has anything to do with: those seen whole (zone-wide
+    roles, region access) and those of the user's units."""
     if not user.is_authenticated:
         return Zone.objects.none()
-    if user.is_superuser:
-        return Zone.objects.all()
-    return Zone.objects.filter(memberships__user=user).distinct()
+    return Zone.objects.filter(
+        Q(pk__in=policy.zones_seen_whole(user).values("pk")) | Q(memberships__user=user)
+    ).distinct()
 
 
 def memberships_of(user: AbstractBaseUser) -> QuerySet[Membership]:

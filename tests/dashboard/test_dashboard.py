@@ -161,3 +161,22 @@ def test_dashboard_query_count_does_not_grow_with_targets(client, zone_plan, dja
         client.get(url)
     with django_assert_max_num_queries(len(baseline.captured_queries)):
         client.get(reverse("dashboard:tree", args=[plan.pk]))
+
+
+def test_a_province_office_compares_its_zones_and_sees_no_other(client):
+    from zones.choices import RegionLevel
+    from zones.models import Region, RegionAccess
+
+    henan = Region.objects.create(name="河南省", level=RegionLevel.PROVINCE)
+    city = Region.objects.create(name="新乡市", level=RegionLevel.CITY, parent=henan)
+    inside = PlanFactory(zone=ZoneFactory(short_name="区内", region=city), status="published")
+    outside = PlanFactory(zone=ZoneFactory(short_name="区外"), status="published")
+    viewer = UserFactory()
+    RegionAccess.objects.create(user=viewer, region=henan)
+    client.force_login(viewer)
+    assert client.get(reverse("dashboard:plan", args=[inside.pk])).status_code == 200
+    assert client.get(reverse("dashboard:plan", args=[outside.pk])).status_code == 403
+    assert client.get(reverse("dashboard:region", args=[henan.pk])).status_code == 200
+    assert client.get(reverse("dashboard:region", args=[outside.zone.region_id])).status_code == 403
+    home = client.get(reverse("home")).content.decode()
+    assert inside.title in home and outside.title not in home
