@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "progress",
     "dashboard",
     "supervision",
+    "imports",
     "demo",
 ]
 
@@ -212,6 +213,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "progress.tasks.send_reminders",
         "schedule": crontab(hour=8, minute=30),
         "options": {"expires": 6 * 3600},
+    },
+    "supervision-daily": {
+        "task": "supervision.tasks.daily",
+        "schedule": crontab(hour=7, minute=45),
+        "options": {"expires": 12 * 3600},
     },
 }
 

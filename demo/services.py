@@ -199,7 +199,8 @@ def _tasks_create(
     for item in items:
         counts["tasks"] += 1
         number = item["number"]
-        label = number.strip().rstrip("、.．,，").strip("()（）")
+        # Paths as the importer and the evaluation labels write them: 二 > (三) > 1.
+        label = number.strip().rstrip("、.．,，").replace("（", "(").replace("）", ")")
         path = f"{parent_path} > {label}" if parent_path else label
         lead_key = item.get("lead_unit") or inherited_lead
         task = Task.objects.create(

@@ -1,0 +1,1 @@
+"""Importing a plan from its document: reading, the numbering grammar, target extraction."""

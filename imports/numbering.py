@@ -1,0 +1,298 @@
+"""The heading grammar of Chinese plans and the task tree built from it.
+
+Plans number their items as 一、 → (一)/（一） → 1. / 1、 / １． → (1)/（1） → 一是/二是 …, but a
+document may start at any of these styles and skip some. The tree is built from the order in
+which styles appear (the first style seen is the top level, a new style opens a level below the
+current one, a style already open closes every level below it), so the grammar does not have to
+guess a fixed depth per style.
+
+Paths join the labels from the top with `` > ``: ``二 > (三) > 1 > 一是``. Labels drop the
+punctuation that follows a number (一、 → 一, 1. → 1) and keep the brackets of bracketed styles
+in ASCII form ((一), (1)).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+CN_DIGITS = "零〇一二两三四五六七八九"
+_CN_VALUE = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SMALL_UNIT = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG_UNIT = {"万": 10_000, "亿": 100_000_000}
+
+# Full-width ASCII, ideographic space and the dashes and tildes of ranges, folded one character
+# to one character so that offsets in the normalised text are offsets in the source.
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FOLD.update({0x3000: 0x20, 0xA0: 0x20, 0x2014: 0x2D, 0x2013: 0x2D, 0x2012: 0x2D, 0x2212: 0x2D, 0x301C: 0x7E})
+
+
+def normalize(text: str) -> str:
+    """The text with full-width forms folded to ASCII, same length as ``text``."""
+    return text.translate(_FOLD)
+
+
+def cn_to_int(numeral: str) -> int | None:
+    """Value of a Chinese numeral (三百 → 300, 两万 → 20000, 一千零五 → 1005); None if malformed."""
+    if not numeral:
+        return None
+    if all(ch in _CN_VALUE for ch in numeral) and len(numeral) > 1:
+        # Digit by digit, as in 二〇一四.
+        return int("".join(str(_CN_VALUE[ch]) for ch in numeral))
+    total = section = digit = 0
+    seen_digit = False
+    for ch in numeral:
+        if ch in _CN_VALUE:
+            digit = _CN_VALUE[ch]
+            seen_digit = True
+        elif ch in _CN_SMALL_UNIT:
+            section += (digit if seen_digit else 1) * _CN_SMALL_UNIT[ch]
+            digit, seen_digit = 0, False
+        elif ch in _CN_BIG_UNIT:
+            section += digit
+            if ch == "亿":  # 一亿二千万: everything so far is in 亿
+                total = (total + section) * _CN_BIG_UNIT[ch]
+            else:
+                total += section * _CN_BIG_UNIT[ch]
+            section, digit, seen_digit = 0, 0, False
+        else:
+            return None
+    return total + section + digit
+
+
+# Line-level markers, matched on the normalised text (full-width forms folded to ASCII) at the
+# start of a line after indentation. The look-aheads keep 1.5亿元 or 2014年 from being headings.
+_CN = f"[{CN_DIGITS}十]{{1,3}}"
+LINE_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("cn", re.compile(rf"({_CN})(?:、|\.(?![\d.]))")),
+    ("paren_cn", re.compile(rf"\(({_CN})\)")),
+    # 2.3月底前… is item 2 (a decimal is never followed by 月); 2．3 in full-width dots too.
+    ("num", re.compile(r"(\d{1,2})(?:、|\.(?![\d.])|\.(?=\d{1,2}月))")),
+    ("paren_num", re.compile(r"\((\d{1,2})\)")),
+    ("num_paren", re.compile(r"(\d{1,2})\)(?!\d)")),
+    ("circled", re.compile(r"([①-⑳])")),
+    ("di", re.compile(rf"第({_CN})(?:部分|章|节|、|,|:)")),
+)
+# 一是/二是 … inside running text, after the start of a line or a sentence/clause boundary.
+INLINE_MARKER = re.compile(rf"(?:(?<=^)|(?<=[。;:,!?\s]))({_CN})是(?![是,])", re.MULTILINE)
+_INDENT = " \t\u3000\xa0\ufeff"
+# A full-width dot after a number is a heading's, never a decimal point: 2．3月底前….
+_FULLWIDTH_NUM = re.compile(r"([0-9０-９]{1,2})．")
+
+
+@dataclass
+class TaskNode:
+    """One numbered item as written: its number, place in the tree and span in the text."""
+
+    number: str  # as written, e.g. "一、", "(三)", "1.", "一是"
+    label: str  # as used in paths, e.g. "一", "(三)", "1", "一是"
+    ordinal: int  # 3 for 三/3/(三)/③
+    style: str
+    path: str
+    depth: int
+    start: int  # offset of the number
+    heading_start: int
+    heading_end: int
+    heading: str
+    end: int = 0  # end of the item's own text (its sub-items excluded for line-level items)
+    parent: TaskNode | None = field(default=None, repr=False)
+    inline: bool = False
+    index: int = 0  # document order
+
+    @property
+    def parent_path(self) -> str:
+        return self.parent.path if self.parent else ""
+
+    @property
+    def task_path(self) -> str:
+        """The path without 一是/二是 items (the eval's ``task_path``)."""
+        node: TaskNode | None = self
+        while node is not None and node.inline:
+            node = node.parent
+        return node.path if node else ""
+
+
+@dataclass
+class Outline:
+    """The task tree of a document, with a lookup from a text offset to its task."""
+
+    nodes: list[TaskNode]
+    _line_starts: list[int] = field(default_factory=list, repr=False)
+    _line_nodes: list[TaskNode] = field(default_factory=list, repr=False)
+    _inline_by_parent: dict[int, list[TaskNode]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._line_nodes = [node for node in self.nodes if not node.inline]
+        self._line_starts = [node.start for node in self._line_nodes]
+        for node in self.nodes:
+            if node.inline:
+                key = id(node.parent) if node.parent else 0
+                self._inline_by_parent.setdefault(key, []).append(node)
+
+    def owner(self, offset: int) -> TaskNode | None:
+        """The deepest item whose own text holds ``offset`` (None before the first item)."""
+        i = bisect.bisect_right(self._line_starts, offset) - 1
+        line_node = self._line_nodes[i] if i >= 0 else None
+        for node in self._inline_by_parent.get(id(line_node) if line_node else 0, ()):
+            if node.start <= offset < node.end:
+                return node
+        return line_node
+
+
+def _label(style: str, digits: str) -> str:
+    if style in ("paren_cn", "paren_num"):
+        return f"({digits})"
+    if style == "num_paren":
+        return f"{digits})"
+    if style == "di":
+        return f"第{digits}"
+    if style == "inline":
+        return f"{digits}是"
+    return digits
+
+
+def _ordinal(style: str, digits: str) -> int:
+    if style in ("num", "paren_num", "num_paren"):
+        return int(digits)
+    if style == "circled":
+        return ord(digits) - ord("①") + 1
+    return cn_to_int(digits) or 0
+
+
+def _heading(norm: str, start: int, line_end: int) -> tuple[int, int]:
+    """A heading runs to the first 。 (a run-in heading: 1.指导思想。坚持…) or to the line's end."""
+    stop = norm.find("。", start, line_end)
+    end = stop if stop >= 0 else line_end
+    # A run-in heading that is really a long sentence: keep its first clause only.
+    if end - start > 60:
+        comma = min((p for p in (norm.find(c, start, end) for c in ",;:") if p >= 0), default=-1)
+        if comma > start:
+            end = comma
+    return start, end
+
+
+def _unique_path(path: str, seen: set[str]) -> str:
+    if path not in seen:
+        return path
+    n = 2
+    while f"{path}-{n}" in seen:
+        n += 1
+    return f"{path}-{n}"
+
+
+def outline_build(source: str, norm: str, *, masked: list[tuple[int, int]] | None = None) -> Outline:
+    """Find the numbered items of ``source`` (``norm`` is its normalised twin) and build the tree.
+
+    ``masked`` collects the spans of the numbers themselves, so that the target extraction does
+    not read 2.目标任务 as a quantity.
+    """
+    nodes: list[TaskNode] = []
+    stack: list[TaskNode] = []
+    seen_paths: set[str] = set()
+    masked = masked if masked is not None else []
+    pos = 0
+    length = len(norm)
+    while pos < length:
+        line_end = norm.find("\n", pos)
+        if line_end < 0:
+            line_end = length
+        content = pos
+        while content < line_end and norm[content] in _INDENT:
+            content += 1
+        for style, pattern in LINE_STYLES:
+            m = pattern.match(norm, content, line_end)
+            if m is None and style == "num":
+                m = _FULLWIDTH_NUM.match(source, content, line_end)
+            if not m or m.end() >= line_end:
+                continue
+            digits = normalize(m.group(1))
+            ordinal = _ordinal(style, digits)
+            open_styles = [node.style for node in stack]
+            if style in open_styles:
+                while stack[-1].style != style:
+                    stack.pop()
+                previous = stack.pop()
+                # A number that goes backwards within the same parent is not a heading
+                # (a list pasted inside a paragraph, a repeated block): keep it as text.
+                if ordinal <= previous.ordinal and ordinal != 1:
+                    stack.append(previous)
+                    break
+            parent = stack[-1] if stack else None
+            label = _label(style, digits)
+            path = f"{parent.path} > {label}" if parent else label
+            path = _unique_path(path, seen_paths)
+            seen_paths.add(path)
+            h_start, h_end = _heading(norm, m.end(), line_end)
+            node = TaskNode(
+                number=source[m.start() : m.end()],
+                label=label,
+                ordinal=ordinal,
+                style=style,
+                path=path,
+                depth=len(stack),
+                start=m.start(),
+                heading_start=h_start,
+                heading_end=h_end,
+                heading=source[h_start:h_end].strip(_INDENT),
+                parent=parent,
+            )
+            stack.append(node)
+            nodes.append(node)
+            masked.append((m.start(), m.end()))
+            break
+        pos = line_end + 1
+    for i, node in enumerate(nodes):
+        node.end = nodes[i + 1].start if i + 1 < len(nodes) else length
+    nodes.extend(_inline_nodes(source, norm, nodes, seen_paths, masked))
+    nodes.sort(key=lambda n: (n.start, n.inline))
+    for index, node in enumerate(nodes):
+        node.index = index
+    return Outline(nodes)
+
+
+def _inline_nodes(
+    source: str, norm: str, line_nodes: list[TaskNode], seen_paths: set[str], masked: list[tuple[int, int]]
+) -> list[TaskNode]:
+    """一是/二是 … items: each runs to the next item of its series or the end of its paragraph."""
+    starts = [node.start for node in line_nodes]
+    found: list[TaskNode] = []
+    last_in_parent: dict[int, TaskNode] = {}
+    for m in INLINE_MARKER.finditer(norm):
+        ordinal = cn_to_int(m.group(1)) or 0
+        i = bisect.bisect_right(starts, m.start()) - 1
+        parent = line_nodes[i] if i >= 0 else None
+        if parent is not None and m.start() < parent.heading_end:
+            continue  # 一是 inside a heading is part of the heading
+        key = id(parent) if parent else 0
+        previous = last_in_parent.get(key)
+        if ordinal != 1 and (previous is None or ordinal != previous.ordinal + 1):
+            continue  # out of sequence: a repeated or quoted item, not a new one
+        label = _label("inline", m.group(1))
+        base = parent.path if parent else ""
+        path = _unique_path(f"{base} > {label}" if base else label, seen_paths)
+        seen_paths.add(path)
+        line_end = norm.find("\n", m.end())
+        line_end = len(norm) if line_end < 0 else line_end
+        h_start, h_end = _heading(norm, m.end(), line_end)
+        node = TaskNode(
+            number=source[m.start() : m.end()],
+            label=label,
+            ordinal=ordinal,
+            style="inline",
+            path=path,
+            depth=(parent.depth + 1) if parent else 0,
+            start=m.start(),
+            heading_start=h_start,
+            heading_end=h_end,
+            heading=source[h_start:h_end].strip(_INDENT),
+            parent=parent,
+            inline=True,
+            end=min(line_end, parent.end if parent else len(norm)),
+        )
+        if previous is not None:
+            previous.end = min(previous.end, m.start())
+        last_in_parent[key] = node
+        masked.append((m.start(), m.end()))
+        found.append(node)
+    return found
