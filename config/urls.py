@@ -14,8 +14,10 @@ urlpatterns = [
     path("progress/", include("progress.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("supervision/", include("supervision.urls")),
+    path("imports/", include("imports.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -138,12 +138,14 @@ def unit_period_save(
     submit: bool = False,
     today: dt.date | None = None,
     action: str = ReportEvent.Action.SAVED,
+    whole_period: bool = True,
 ) -> SaveResult:
     """Save a unit's figures for a period as drafts, and submit them when asked.
 
     All or nothing: a refused figure, a stale version or a closed period
     leaves every report as it was. Blank rows are fine in a draft; submitting
-    needs a value (and a progress note) in every editable row.
+    needs a value (and a progress note) in every editable row of the period,
+    or with ``whole_period=False`` (the API's single report) in the given rows.
     """
     if not policy.can_enter(by, unit) or unit.zone_id != plan.zone_id:
         raise PermissionDenied(_("You do not enter figures for this unit."))
@@ -175,7 +177,7 @@ def unit_period_save(
                 result.errors[target_id] = errors
             else:
                 planned.append((row, typed, result.checks[target_id].value if target_id in result.checks else None))
-        if submit:
+        if submit and whole_period:
             missing = [r for tid, r in current_rows.items() if r.editable and tid not in by_target]
             for row in missing:
                 result.errors[row.target.pk] = {"value": _("Enter this period's figure before submitting.")}

@@ -45,3 +45,10 @@ def desk(db):
         period=Period(2026, 3),
         today=dt.date(2026, 4, 2),
     )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Factories set passwords for every user; PBKDF2 at full strength would
+    dominate the suite's time without testing anything."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

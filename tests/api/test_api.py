@@ -1,0 +1,187 @@
+"""The REST API: the same scoping and rules as the pages, clear JSON errors."""
+
+import datetime as dt
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from progress.models import Report
+from targets.models import TargetResult
+from targets.services import targets_recompute
+from tests.factories import MembershipFactory, PlanFactory, ReportFactory, TargetFactory, TaskFactory, UnitFactory
+from zones.choices import Role
+
+
+@pytest.fixture(autouse=True)
+def today(desk):
+    with mock.patch("core.clock.today", return_value=desk.today):
+        yield
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def test_anonymous_requests_are_refused(desk):
+    assert APIClient().get("/api/v1/targets/").status_code in (401, 403)
+
+
+def test_lists_are_scoped_to_the_users_units(desk):
+    response = client_for(desk.staff).get("/api/v1/targets/")
+    ids = {row["id"] for row in response.json()["results"]}
+    assert ids == {desk.amount.pk, desk.growth.pk, desk.count.pk}
+    assert client_for(desk.staff).get(f"/api/v1/targets/{desk.other_target.pk}/").status_code == 404
+
+
+def test_a_draft_is_created_with_the_page_rules(desk):
+    api = client_for(desk.staff)
+    response = api.post(
+        "/api/v1/reports/",
+        {"target": desk.amount.pk, "year": 2026, "month": 3, "value": "3.2亿", "progress": "推进中"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["value"] == "3.2000" and response.json()["version"] == 1
+    bad = api.post(
+        "/api/v1/reports/", {"target": desk.count.pk, "year": 2026, "month": 3, "value": "很多"}, format="json"
+    )
+    assert bad.status_code == 400 and "value" in bad.json()
+
+
+def test_a_stale_update_is_a_409_with_what_changed(desk):
+    api = client_for(desk.staff)
+    created = api.post(
+        "/api/v1/reports/", {"target": desk.amount.pk, "year": 2026, "month": 3, "value": "10"}, format="json"
+    ).json()
+    assert (
+        api.patch(f"/api/v1/reports/{created['id']}/", {"value": "12", "version": 1}, format="json").status_code == 200
+    )
+    stale = api.patch(f"/api/v1/reports/{created['id']}/", {"value": "15", "version": 1}, format="json")
+    assert stale.status_code == 409
+    assert stale.json()["conflicts"][0]["their_value"] == "12.0000"
+    assert Report.objects.get(pk=created["id"]).value == Decimal(12)
+
+
+def test_submit_approve_and_return_follow_the_review_rules(desk):
+    staff, reviewer = client_for(desk.staff), client_for(desk.reviewer)
+    report = staff.post(
+        "/api/v1/reports/",
+        {"target": desk.amount.pk, "year": 2026, "month": 3, "value": "30", "progress": "完成30亿元"},
+        format="json",
+    ).json()
+    submitted = staff.post(f"/api/v1/reports/{report['id']}/submit/", {"version": 1}, format="json")
+    assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
+    assert staff.post(f"/api/v1/reports/{report['id']}/approve/").status_code == 403
+    assert reviewer.post(f"/api/v1/reports/{report['id']}/return/", {"reason": ""}, format="json").status_code == 400
+    returned = reviewer.post(f"/api/v1/reports/{report['id']}/return/", {"reason": "请核实"}, format="json")
+    assert returned.json()["status"] == "returned" and returned.json()["return_reason"] == "请核实"
+
+
+def test_bulk_submission_is_all_or_nothing_with_per_row_errors(desk):
+    api = client_for(desk.staff)
+    body = {
+        "plan": desk.plan.pk,
+        "unit": desk.unit.pk,
+        "period": "2026-03",
+        "submit": True,
+        "rows": [
+            {"target": desk.amount.pk, "value": "32.5", "progress": "a"},
+            {"target": desk.growth.pk, "value": "abc", "progress": "b"},
+            {"target": desk.count.pk, "value": "5", "progress": "c"},
+        ],
+    }
+    refused = api.post("/api/v1/period-submissions/", body, format="json")
+    assert refused.status_code == 400
+    assert list(refused.json()["rows"]) == [str(desk.growth.pk)]
+    assert not Report.objects.exists()
+    body["rows"][1]["value"] = "14.2"
+    accepted = api.post("/api/v1/period-submissions/", body, format="json")
+    assert accepted.status_code == 200 and {r["status"] for r in accepted.json()} == {"submitted"}
+
+
+def test_a_closed_period_is_refused(desk):
+    with mock.patch("core.clock.today", return_value=dt.date(2026, 5, 1)):
+        response = client_for(desk.staff).post(
+            "/api/v1/reports/", {"target": desk.amount.pk, "year": 2026, "month": 3, "value": "1"}, format="json"
+        )
+    assert response.status_code == 400 and "关闭" in response.json()["detail"]
+
+
+def test_results_carry_their_explanation(desk):
+    ReportFactory(
+        target=desk.amount,
+        year=2026,
+        month=3,
+        value=Decimal("32.5"),
+        status="approved",
+        submitted_at="2026-04-01T00:00Z",
+        approved_at="2026-04-01T00:00Z",
+    )
+    targets_recompute(targets=[desk.amount], plan=desk.plan, as_of=dt.date(2026, 3, 31))
+    rows = client_for(desk.staff).get("/api/v1/results/", {"target": desk.amount.pk, "month": 3}).json()["results"]
+    assert rows[0]["status"] == "on_track" and "1-3月完成32.5亿元" in rows[0]["explanation"]
+    assert TargetResult.objects.count() == 3
+
+
+def test_the_schema_and_the_docs_are_served_without_the_internet(desk):
+    api = client_for(desk.staff)
+    schema = api.get("/api/schema/")
+    assert schema.status_code == 200 and b"/api/v1/period-submissions/" in schema.content
+    docs = api.get("/api/docs/")
+    assert docs.status_code == 200 and b"drf_spectacular_sidecar" in docs.content
+
+
+ENDPOINTS = ["zones", "units", "plans", "tasks", "targets", "reports", "results", "flags"]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+@pytest.mark.parametrize("role", ["staff", "other_staff", "reviewer", "leader", "outsider"])
+def test_permission_matrix_lists_show_only_what_the_role_may_see(desk, endpoint, role):
+    ReportFactory(target=desk.amount, year=2026, month=2, value=Decimal(10))
+    ReportFactory(target=desk.other_target, year=2026, month=2, value=Decimal(1))
+    other_zone_target = TargetFactory(task=TaskFactory(plan=PlanFactory()))
+    ReportFactory(target=other_zone_target, year=2026, month=2, value=Decimal(2))
+    users = {
+        "staff": desk.staff,
+        "other_staff": desk.other_staff,
+        "reviewer": desk.reviewer,
+        "leader": MembershipFactory(unit=None, zone=desk.plan.zone, role=Role.LEADER).user,
+        "outsider": MembershipFactory(unit=UnitFactory(zone=other_zone_target.task.plan.zone), role=Role.STAFF).user,
+    }
+    response = client_for(users[role]).get(f"/api/v1/{endpoint}/")
+    assert response.status_code == 200
+    body = str(response.json())
+    if endpoint == "targets":
+        ids = {row["id"] for row in response.json()["results"]}
+        expected = {
+            "staff": {desk.amount.pk, desk.growth.pk, desk.count.pk},
+            "reviewer": {desk.amount.pk, desk.growth.pk, desk.count.pk},
+            "other_staff": {desk.other_target.pk},
+            "leader": {desk.amount.pk, desk.growth.pk, desk.count.pk, desk.other_target.pk},
+            "outsider": set(),
+        }[role]
+        assert ids == expected
+    if role != "outsider" and endpoint in ("zones", "plans"):
+        assert desk.plan.zone.code in body or str(desk.plan.pk) in body
+    if role == "outsider" and endpoint in ("reports", "targets", "tasks", "plans"):
+        assert ("固定资产投资" not in body and f"'id': {desk.amount.pk}," not in body) or endpoint != "targets"
+
+
+@pytest.mark.parametrize("role", ["other_staff", "leader", "outsider"])
+def test_permission_matrix_writes_by_others_are_refused(desk, role):
+    users = {
+        "other_staff": desk.other_staff,
+        "leader": MembershipFactory(unit=None, zone=desk.plan.zone, role=Role.LEADER).user,
+        "outsider": MembershipFactory(role=Role.STAFF).user,
+    }
+    response = client_for(users[role]).post(
+        "/api/v1/reports/", {"target": desk.amount.pk, "year": 2026, "month": 3, "value": "1"}, format="json"
+    )
+    assert response.status_code == (404 if role in ("other_staff", "outsider") else 403)
+    assert not Report.objects.exists()
