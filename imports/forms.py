@@ -1,0 +1,495 @@
+"""Forms of the import pages.
+
+The upload form takes a file or pasted text and reads it (``imports.reading``). The review is a
+set of small forms over one proposal: one per task, milestone and target, and one for the plan's
+title and kind. The proposal itself travels between the steps as a signed token in a hidden
+field, so that nothing is written before the administrator confirms; the posted fields are
+edits applied to that untouched proposal each time the form comes back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from imports.reading import MAX_BYTES, ImportRefused, refuse_too_large, text_from_str, text_from_stream
+from imports.services import ParsedMilestone, ParsedPlan, ParsedTarget, ParsedTask, target_problems
+from plans.choices import PlanKind
+from plans.models import Plan
+from targets.choices import Comparator, TargetKind
+from zones.models import Zone
+
+PAYLOAD_SALT = "imports.review.v1"
+# A reviewer may take a while over a long plan, but a proposal should not outlive the working day.
+PAYLOAD_MAX_AGE = 2 * 60 * 60
+YEARS = {"min_value": 2000, "max_value": 2100}
+# Posted fields per target (accepted, indicator, kind, comparator, value, high end, stretch, unit,
+# deadline, task), per task (accepted, heading), per milestone (accepted), and of the page itself.
+FIELDS_PER_TARGET = 10
+FIELDS_PER_TASK = 2
+FIELDS_OF_PAGE = 6
+
+
+# --------------------------------------------------------------------------------------------
+# Step 1: the upload
+# --------------------------------------------------------------------------------------------
+
+
+class UploadForm(forms.Form):
+    zone = forms.ModelChoiceField(label=_("Zone"), queryset=Zone.objects.none(), empty_label=None)
+    year = forms.IntegerField(label=_("Year"), **YEARS)
+    end_year = forms.IntegerField(
+        label=_("End year"), required=False, help_text=_("Only for a plan over several years."), **YEARS
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        required=False,
+        max_length=200,
+        help_text=_("Leave empty to take the title from the document."),
+    )
+    file = forms.FileField(
+        label=_("File (.txt or .docx)"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".txt,.docx,text/plain,"
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+        ),
+    )
+    text = forms.CharField(
+        label=_("Or paste the plan's text"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, zones, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = zones
+
+    @property
+    def source_field(self) -> str:
+        """The field a refusal of the document belongs beside."""
+        return "file" if self.files.get("file") else "text"
+
+    def clean(self):
+        data = super().clean()
+        year, end_year = data.get("year"), data.get("end_year")
+        if year and end_year and end_year < year:
+            self.add_error("end_year", _("The plan cannot end before it starts."))
+        upload, pasted = data.get("file"), data.get("text") or ""
+        if upload and pasted.strip():
+            raise forms.ValidationError(_("Give either a file or pasted text, not both."), code="both")
+        if not upload and not pasted.strip():
+            if pasted:  # whitespace only: the reader's own words for it
+                self.add_error("text", text_refusal(pasted))
+                return data
+            raise forms.ValidationError(_("Upload the plan's file or paste its text."), code="neither")
+        try:
+            if upload:
+                if upload.size > MAX_BYTES:
+                    raise refuse_too_large()
+                data["source_text"] = text_from_stream(upload, name=upload.name)
+            else:
+                data["source_text"] = text_from_str(pasted)
+        except ImportRefused as refusal:
+            self.add_error("file" if upload else "text", refusal.message)
+        return data
+
+
+def text_refusal(text: str) -> str:
+    try:
+        text_from_str(text)
+    except ImportRefused as refusal:
+        return refusal.message
+    return ""
+
+
+# --------------------------------------------------------------------------------------------
+# The proposal between the steps
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Proposal:
+    """A parsed plan on its way to review: for whom, for which zone, and as the parser saw it."""
+
+    user_id: int
+    zone_id: int
+    end_year: int | None
+    title: str  # as typed at upload; empty: the document's own
+    parsed: ParsedPlan
+
+
+def proposal_sign(proposal: Proposal) -> str:
+    parsed = proposal.parsed
+    data = {
+        "user": proposal.user_id,
+        "zone": proposal.zone_id,
+        "end_year": proposal.end_year,
+        "title": proposal.title,
+        "year": parsed.year,
+        "parsed_title": parsed.title,
+        "kind": parsed.kind,
+        "text": parsed.text,
+        "proposal": parsed.to_json(),
+    }
+    return signing.dumps(data, salt=PAYLOAD_SALT, compress=True)
+
+
+def proposal_load(token: str, *, max_age: int = PAYLOAD_MAX_AGE) -> Proposal:
+    """The proposal signed by ``proposal_sign``; raises ``signing.BadSignature`` (or its
+    subclass ``SignatureExpired``) when the token was altered or is too old."""
+    data = signing.loads(token, salt=PAYLOAD_SALT, max_age=max_age)
+    try:
+        parsed = ParsedPlan.from_json(
+            data["proposal"], text=data["text"], year=int(data["year"]), title=data["parsed_title"], kind=data["kind"]
+        )
+        return Proposal(
+            user_id=int(data["user"]),
+            zone_id=int(data["zone"]),
+            end_year=int(data["end_year"]) if data.get("end_year") else None,
+            title=str(data.get("title") or ""),
+            parsed=parsed,
+        )
+    except (KeyError, TypeError, ValueError) as error:  # signed by us, but not a proposal
+        raise signing.BadSignature("not a proposal") from error
+
+
+def review_field_count(parsed: ParsedPlan) -> int:
+    """How many fields the review form posts for ``parsed``."""
+    milestones = sum(len(task.milestones) for task in parsed.tasks)
+    return FIELDS_OF_PAGE + FIELDS_PER_TASK * len(parsed.tasks) + milestones + FIELDS_PER_TARGET * len(parsed.targets)
+
+
+def review_fits(parsed: ParsedPlan) -> bool:
+    """Whether the review form stays within what Django accepts in one request."""
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    return limit is None or review_field_count(parsed) <= limit
+
+
+# --------------------------------------------------------------------------------------------
+# Step 2: the review
+# --------------------------------------------------------------------------------------------
+
+_DIGITS = str.maketrans("０１２３４５６７８９．－＋，", "0123456789.-+,")
+
+
+def parse_number(raw: str) -> Decimal | None:
+    """A figure as typed (12, 3.5, 1,200, full-width digits); ``None`` when empty."""
+    text = (raw or "").strip().translate(_DIGITS).replace(",", "").replace(" ", "")
+    if not text:
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise forms.ValidationError(_("Enter a number, e.g. 12 or 3.5."), code="number")
+    return number
+
+
+def plain(number: Decimal | None) -> str:
+    """A figure for an input: 10, 3.5, '' (never 1E+1)."""
+    return "" if number is None else f"{number.normalize():f}"
+
+
+class PlainSelect(forms.Select):
+    """A select rendered in Python. A long plan's review has a task select per target, each with
+    every task of the plan: thousands of options that would take a second through templates."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        values = value if isinstance(value, list | tuple) else [value]
+        chosen = {str(v) for v in values if v is not None}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((key, mark_safe(" selected") if str(key) in chosen else "", label) for key, label in self.choices),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )
+
+
+class NumberField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 40)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+
+    def clean(self, value):
+        return parse_number(super().clean(value))
+
+
+class PlanReviewForm(forms.Form):
+    payload = forms.CharField(widget=forms.HiddenInput)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=PlanKind.choices)
+
+    def __init__(self, *args, zone: Zone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        if title_taken(self.zone, title):
+            raise forms.ValidationError(
+                _("The zone already has a plan with this title: change the title."), code="taken"
+            )
+        return title
+
+
+def title_taken(zone: Zone, title: str) -> bool:
+    return Plan.objects.filter(zone=zone, title=title.strip()).exists()
+
+
+class KeptForm(forms.Form):
+    """A proposed item the reviewer keeps (``accepted``) or drops."""
+
+    accepted = forms.BooleanField(label=_("Keep"), required=False)
+
+    @property
+    def kept(self) -> bool:
+        """Accepted, as posted (or as proposed, before anything was posted)."""
+        if self.is_bound:
+            return bool(self["accepted"].value())
+        return bool(self.initial.get("accepted"))
+
+
+class TaskReviewForm(KeptForm):
+    heading = forms.CharField(
+        label=_("Heading"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "heading", "aria-label": _("Heading")}),
+    )
+
+
+class MilestoneReviewForm(KeptForm):
+    pass
+
+
+class TargetReviewForm(KeptForm):
+    indicator = forms.CharField(label=_("Indicator"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=TargetKind.choices, widget=PlainSelect)
+    comparator = forms.ChoiceField(label=_("Comparator"), choices=Comparator.choices, widget=PlainSelect)
+    value = NumberField(label=_("Value"))
+    value_high = NumberField(label=_("High end"))
+    stretch = NumberField(label=_("Stretch"))
+    unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
+    deadline_date = forms.DateField(
+        label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    task = forms.ChoiceField(label=_("Task"), widget=PlainSelect)
+
+    def __init__(self, *args, task_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task"].choices = task_choices
+
+
+# Which field each rule of ``target_problems`` is about, so that its message shows beside it.
+_PROBLEM_FIELDS = (
+    (_("a quantitative target needs a value"), "value"),
+    (_("a range needs its high end"), "value_high"),
+    (_("the high end of a range must be above its low end"), "value_high"),
+    (_("a ceiling must be “at most”"), "comparator"),
+    (_("a stretch value must be above the target value"), "stretch"),
+    (_("only a growth rate may be negative"), "value"),
+    (_("a milestone needs a due date"), "deadline_date"),
+    (_("the value is too large"), "value"),
+    (_("the indicator is empty"), "indicator"),
+    (_("the indicator is longer than 200 characters"), "indicator"),
+    (_("the unit is longer than 20 characters"), "unit"),
+)
+
+
+def problem_field(problem: str) -> str | None:
+    for message, field in _PROBLEM_FIELDS:
+        if problem == str(message):
+            return field
+    return None
+
+
+def task_label(task: ParsedTask) -> str:
+    return f"{task.number}{task.heading}".strip() or task.path
+
+
+def owner_index(parsed: ParsedPlan, target: ParsedTarget) -> int | None:
+    """The task a target belongs to, as ``plan_import_create`` places it (its own inline item
+    such as 一是 when there is one, else its numbered item)."""
+    paths = {task.path: index for index, task in enumerate(parsed.tasks)}
+    if target.inline_path in paths:
+        return paths[target.inline_path]
+    return paths.get(target.task_path)
+
+
+class Review:
+    """The review screen's forms over one proposal.
+
+    ``is_valid`` reads the posted edits onto a copy of the proposal (``edited``) and checks it
+    the way ``plan_import_create`` will: field by field, each target against the data model's
+    rules (``target_problems``), and the tree (a kept item needs its parent; a kept target its
+    task). Errors are attached to the fields they are about.
+    """
+
+    def __init__(self, proposal: Proposal, data=None, *, zone: Zone, token: str):
+        self.proposal = proposal
+        self.parsed = parsed = proposal.parsed
+        self.zone = zone
+        self.edited: ParsedPlan | None = None
+        self.task_choices = [
+            (str(i), "\u3000" * task.depth + task_label(task)[:40]) for i, task in enumerate(parsed.tasks)
+        ]
+        self.plan_form = PlanReviewForm(
+            data,
+            zone=zone,
+            initial={"payload": token, "title": proposal.title or parsed.title, "kind": parsed.kind},
+        )
+        self.task_forms = [
+            TaskReviewForm(data, prefix=f"k{i}", initial={"accepted": task.accepted, "heading": task.heading})
+            for i, task in enumerate(parsed.tasks)
+        ]
+        self.milestone_forms: list[tuple[int, int, MilestoneReviewForm]] = []
+        for i, task in enumerate(parsed.tasks):
+            for j, milestone in enumerate(task.milestones):
+                number = len(self.milestone_forms)
+                form = MilestoneReviewForm(data, prefix=f"m{number}", initial={"accepted": milestone.accepted})
+                self.milestone_forms.append((i, j, form))
+        self.target_forms = [
+            TargetReviewForm(data, prefix=f"t{i}", task_choices=self.task_choices, initial=self._initial(target))
+            for i, target in enumerate(parsed.targets)
+        ]
+
+    def _initial(self, target: ParsedTarget) -> dict:
+        owner = owner_index(self.parsed, target)
+        return {
+            "accepted": target.accepted,
+            "indicator": target.indicator,
+            "kind": target.kind,
+            "comparator": target.comparator,
+            "value": plain(target.value),
+            "value_high": plain(target.value_high),
+            "stretch": plain(target.stretch),
+            "unit": target.unit,
+            "deadline_date": target.deadline_date,
+            "task": "" if owner is None else str(owner),
+        }
+
+    # -- reading the edits -----------------------------------------------------------------
+
+    def is_valid(self) -> bool:
+        valid = self.plan_form.is_valid()
+        for form in self.task_forms:
+            valid = form.is_valid() and valid
+        for _task, _milestone, form in self.milestone_forms:
+            valid = form.is_valid() and valid
+        for form in self.target_forms:
+            # A dropped target is not created: what its fields hold does not matter.
+            valid = (form.is_valid() or not form.kept) and valid
+        self.edited = self._apply()
+        return self._check(self.edited) and valid
+
+    def _apply(self) -> ParsedPlan:
+        parsed = self.parsed
+        tasks = [
+            dataclasses.replace(task, milestones=[dataclasses.replace(m) for m in task.milestones])
+            for task in parsed.tasks
+        ]
+        for task, form in zip(tasks, self.task_forms, strict=True):
+            task.accepted = bool(form.cleaned_data.get("accepted"))
+            if "heading" in form.cleaned_data:
+                task.heading = form.cleaned_data["heading"].strip()
+        for i, j, form in self.milestone_forms:
+            milestone: ParsedMilestone = tasks[i].milestones[j]
+            milestone.accepted = bool(form.cleaned_data.get("accepted"))
+        targets = []
+        for target, form in zip(parsed.targets, self.target_forms, strict=True):
+            edited = dataclasses.replace(target)
+            edited.accepted = form.kept
+            if edited.accepted and not form.errors:
+                self._edit(edited, form.cleaned_data, tasks)
+            targets.append(edited)
+        return ParsedPlan(
+            text=parsed.text,
+            year=parsed.year,
+            title=self.plan_form.cleaned_data.get("title") or parsed.title,
+            kind=self.plan_form.cleaned_data.get("kind") or parsed.kind,
+            tasks=tasks,
+            targets=targets,
+            achievements=parsed.achievements,
+        )
+
+    @staticmethod
+    def _edit(target: ParsedTarget, data: dict, tasks: list[ParsedTask]) -> None:
+        target.indicator = data["indicator"].strip()
+        target.kind = data["kind"]
+        target.comparator = data["comparator"]
+        target.value = data["value"]
+        target.value_high = data["value_high"]
+        target.stretch = data["stretch"]
+        target.unit = data["unit"].strip()
+        target.deadline_date = data["deadline_date"]
+        owner = tasks[int(data["task"])]
+        current = {task.path for task in tasks}
+        if owner.path != (target.inline_path if target.inline_path in current else target.task_path):
+            # Moved to another item: the item is its place, its nearest numbered (not 一是) item
+            # its task.
+            by_path = {task.path: task for task in tasks}
+            outer = owner
+            while outer.inline and outer.parent_path in by_path:
+                outer = by_path[outer.parent_path]
+            target.inline_path = owner.path
+            target.task_path = outer.path
+
+    def _check(self, edited: ParsedPlan) -> bool:
+        valid = True
+        kept = {task.path for task in edited.tasks if task.accepted}
+        by_path = {task.path: task for task in edited.tasks}
+        for task, form in zip(edited.tasks, self.task_forms, strict=True):
+            if task.accepted and task.parent_path and task.parent_path not in kept:
+                parent = by_path.get(task.parent_path)
+                form.add_error(
+                    "accepted",
+                    _("Its parent item %(parent)s is dropped: drop this item too, or keep its parent.")
+                    % {"parent": task_label(parent) if parent else task.parent_path},
+                )
+                valid = False
+        for target, form in zip(edited.targets, self.target_forms, strict=True):
+            if not target.accepted or form.errors:
+                continue
+            owner = owner_index(edited, target)
+            if owner is None or not edited.tasks[owner].accepted:
+                form.add_error("task", _("This item is dropped: choose another one, or drop the target."))
+                valid = False
+            for problem in target_problems(target):
+                form.add_error(problem_field(problem), problem[:1].upper() + problem[1:])
+                valid = False
+        return valid
+
+    # -- what the page shows -----------------------------------------------------------------
+
+    @property
+    def errors_by_row(self) -> list[tuple[str, str]]:
+        """(anchor, label) of every row that needs attention, for the summary at the top."""
+        rows = []
+        if self.plan_form.is_bound and self.plan_form.errors:
+            rows.append(("plan", str(_("Plan"))))
+        for i, form in enumerate(self.task_forms):
+            if form.is_bound and form.errors:
+                rows.append((f"row-k{i}", task_label(self.parsed.tasks[i])))
+        for i, form in enumerate(self.target_forms):
+            if form.is_bound and form.errors and form.kept:
+                target = self.parsed.targets[i]
+                rows.append((f"row-t{i}", f"#{i + 1} {target.indicator or target.quote}"))
+        return rows
