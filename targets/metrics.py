@@ -14,7 +14,8 @@ flattering ratio):
   complete once reached and 0% before;
 - a ceiling of zero is kept by zero and broken seriously by anything above;
 - completion of an amount is measured from its start: (actual − start) ÷
-  (target − start), floored at 0.
+  (target − start), floored at 0 and capped at 999999%; expected progress
+  never exceeds 100%, even where a trajectory plans beyond the target.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ from enum import StrEnum
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 ONE_DECIMAL = Decimal("0.1")
+# Completion is capped so that an absurd figure (a target of 0.0001 met a
+# billion times over) is stored, not rejected by the column, and never fails
+# a whole plan's recompute.
+MAX_SHARE = Decimal(999999)
 
 
 class Status(StrEnum):
@@ -131,7 +136,9 @@ def time_progress(facts: TargetFacts, year: int, month: int) -> Decimal:
     if facts.trajectory and facts.kind == "amount" and facts.value is not None:
         planned = _trajectory_at(facts.trajectory, month, start=facts.start_value or ZERO)
         if planned is not None:
-            return _share(planned - (facts.start_value or ZERO), facts.value - (facts.start_value or ZERO))
+            return min(
+                HUNDRED, _share(planned - (facts.start_value or ZERO), facts.value - (facts.start_value or ZERO))
+            )
     total = months_between(facts.span_start, facts.span_end)
     elapsed = months_between(facts.span_start, period_end(year, month))
     if total <= 0:
@@ -157,7 +164,7 @@ def _share(part: Decimal, whole: Decimal) -> Decimal:
     """part ÷ whole in percent, never negative; a zero whole is 100 once reached."""
     if whole <= 0:
         return HUNDRED if part >= whole else ZERO
-    return max(ZERO, part * HUNDRED / whole)
+    return min(MAX_SHARE, max(ZERO, part * HUNDRED / whole))
 
 
 def growth_rate(actual: Decimal, baseline: Decimal | None) -> Decimal | None:

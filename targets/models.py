@@ -234,7 +234,10 @@ class TargetResult(models.Model):
         OVERDUE = "overdue", _("Overdue")
         NO_DATA = "no_data", _("No data")
 
-    target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="results")
+    # The unique (target, year, month) constraint's index serves lookups by target.
+    target = models.ForeignKey(
+        Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="results", db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
@@ -242,7 +245,8 @@ class TargetResult(models.Model):
     actual = models.DecimalField(_("actual"), null=True, blank=True, **AMOUNT)
     completion = models.DecimalField(_("completion (%)"), max_digits=12, decimal_places=1, null=True, blank=True)
     expected = models.DecimalField(_("time progress (%)"), max_digits=6, decimal_places=1, null=True, blank=True)
-    gap = models.DecimalField(_("gap (points)"), max_digits=12, decimal_places=1, null=True, blank=True)
+    # A rate's gap is the reported rate minus the target: as wide as a figure.
+    gap = models.DecimalField(_("gap (points)"), max_digits=20, decimal_places=1, null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
@@ -269,7 +273,9 @@ class TargetFlag(models.Model):
         EASED = "eased", _("Eased")
         RECOVERED = "recovered", _("Recovered")
 
-    target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="flags")
+    target = models.ForeignKey(
+        Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="flags", db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
     change = models.CharField(_("change"), max_length=16, choices=Change.choices)

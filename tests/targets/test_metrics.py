@@ -89,6 +89,28 @@ CASES = [
         "-1.0",
         Reason.AGAINST_TIME,
     ),
+    (
+        "absurd figure capped",
+        {"value": "0.0001"},
+        6,
+        "9999999999999999",
+        Status.COMPLETED,
+        "999999.0",
+        "50.0",
+        "999949.0",
+        Reason.REACHED,
+    ),
+    (
+        "trajectory beyond the target",
+        {"trajectory": {6: D(150)}},
+        6,
+        "95",
+        Status.LAGGING,
+        "95.0",
+        "100.0",
+        "-5.0",
+        Reason.AGAINST_TIME,
+    ),
     ("amount zero target", {"value": "0"}, 3, "0", Status.COMPLETED, "100.0", "25.0", "75.0", Reason.REACHED),
     (
         "range judged on its floor",
@@ -530,3 +552,13 @@ def test_completion_never_falls_when_the_actual_improves(kind, value, actual, be
     before, after = run(f, month, actual), run(f, month, improved)
     if before.completion is not None and after.completion is not None:
         assert after.completion >= before.completion
+
+
+def test_an_absurd_figure_is_capped_not_overflowing():
+    j = run(facts(value="0.0001"), 6, "9999999999999999")
+    assert j.completion == D("999999.0") and j.status is Status.COMPLETED
+
+
+def test_a_trajectory_beyond_the_target_expects_at_most_100():
+    f = facts(value="100", trajectory={6: D(150)})
+    assert time_progress(f, 2014, 6) == D(100)

@@ -1,0 +1,583 @@
+"""Recomputing whole plans in the database: the set-based path (PostgreSQL).
+
+The rules are those of ``targets.metrics.judge``, written a second time as SQL
+``CASE`` expressions so that PostgreSQL reads and aggregates the reports itself
+and the results are written in bulk: no query, and no Python loop, per target
+or per report. ``tests/targets/test_bulk.py`` runs every case of the metrics
+table, and random multi-period targets, through this path and the Python one
+(``targets.services.targets_recompute``) and asserts that they agree: change
+one and that test tells you to change the other.
+
+A call is one statement (``RECOMPUTE``), a chain of CTEs each commented
+below: parse the trajectories and baselines once per target; lay out the grid
+of (target, period) pairs to judge; join the counted figures; compute
+expected progress, completion, gap, status and reason as ``judge`` does; set
+each status beside the previous period's for the flags, as
+``services.transition`` does; then compare with the stored results and flags
+in one pass and write the difference: update what changed, insert what is
+new, delete what is no longer judged.
+
+Writes touch only what changed, so a second run over unchanged reports writes
+no row and leaves ``computed_at`` and ``at`` alone; the counts returned are
+those of the Python path (rows inserted or actually changed). Changed rows are
+updated by id; new rows go in by ``INSERT … ON CONFLICT (target_id, year,
+month) DO UPDATE … WHERE … IS DISTINCT FROM``, which also takes in a row that
+a concurrent single-target recompute inserted meanwhile. (Sending every row
+through ``ON CONFLICT`` would lock each existing row even when nothing
+changed: seconds of WAL on a run that writes nothing.)
+
+Arithmetic is ``numeric`` throughout and every figure is rounded with
+``round(x, 1)``, which rounds half away from zero as ``ROUND_HALF_UP`` does;
+statuses are decided on the rounded figures, as ``judge`` decides them.
+Divisions carry 30 decimals (``HUNDRED`` and ``ONE``), more than Python's 28
+significant digits, so that no quotient is rounded across a half before
+``round(x, 1)`` sees it. (The two could still differ where Python's own
+rounding of a quotient to 28 digits tips a half: figures of twenty and more
+significant digits, far beyond anything reported.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection, transaction
+from django.db.models import Min
+
+from core import clock
+from plans.models import Plan
+from progress.choices import ReportStatus
+from targets.metrics import period_end
+
+# Scale-30 constants: PostgreSQL gives a quotient at least the scale of its
+# operands, so multiplying by these keeps 30 decimals through a division.
+HUNDRED = "100.000000000000000000000000000000"
+ONE = "1.000000000000000000000000000000"
+
+COUNTED = [str(ReportStatus.SUBMITTED), str(ReportStatus.APPROVED)]
+
+# Session settings for the transaction: memory for the sorts and hashes of a
+# whole-plan run (the default is 4 MB), and no JIT, which spends seconds
+# compiling these wide CASE expressions and wins nothing back.
+SETTINGS = "SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)"
+SAVE_SETTINGS = "SELECT current_setting('work_mem'), current_setting('jit')"
+RESTORE_SETTINGS = "SELECT set_config('work_mem', %s, true), set_config('jit', %s, true)"
+
+
+def _share(part: str, whole: str) -> str:
+    """SQL of ``metrics._share``: part ÷ whole in percent, never negative and
+    capped at metrics.MAX_SHARE; a zero (or negative) whole is 100 once
+    reached and 0 before."""
+    return (
+        f"CASE WHEN {whole} <= 0 THEN CASE WHEN {part} >= {whole} THEN 100 ELSE 0 END"
+        f" ELSE least(999999, greatest(0, ({part}) * {HUNDRED} / ({whole}))) END"
+    )
+
+
+def _behind(gap: str, points: str) -> str:
+    """SQL of ``metrics._behind_status``."""
+    return f"CASE WHEN {gap} >= 0 THEN 'on_track' WHEN {gap} > -{points} THEN 'lagging' ELSE 'serious' END"
+
+
+# Periods are numbered ``year * 12 + month - 1`` (the "period index") so that
+# they compare and step as integers.
+RECOMPUTE = f"""
+WITH
+-- points: a trajectory's planned year-to-date values, parsed from its JSON
+-- object once per target (never once per period). When two keys name one
+-- month ("6" and "06") the later wins, as in the Python dict: jsonb_each
+-- yields the keys in the order Python loads them. Only an amount with a value
+-- follows a trajectory (metrics.time_progress).
+points AS (
+    SELECT DISTINCT ON (t.id, e.key::int)
+        t.id AS target_id,
+        coalesce(t.start_value, 0) AS start_value,
+        e.key::int AS month,
+        (e.value #>> '{{}}')::numeric AS planned
+    FROM targets_target t
+    JOIN plans_task k ON k.id = t.task_id
+    CROSS JOIN LATERAL jsonb_each(t.trajectory) WITH ORDINALITY AS e(key, value, position)
+    WHERE k.plan_id = ANY(%(plan_ids)s)
+        AND t.kind = 'amount' AND t.value IS NOT NULL AND jsonb_typeof(t.trajectory) = 'object'
+    ORDER BY t.id, e.key::int, e.position DESC
+),
+-- segments: consecutive points as (from_month, from_value] → (to_month,
+-- to_value], the first from (0, start value), as metrics._trajectory_at
+-- pairs them.
+segments AS (
+    SELECT
+        target_id,
+        coalesce(lag(month) OVER w, 0) AS from_month,
+        coalesce(lag(planned) OVER w, start_value) AS from_value,
+        month AS to_month,
+        planned AS to_value
+    FROM points
+    WINDOW w AS (PARTITION BY target_id ORDER BY month)
+),
+-- trajectories: per target, the planned value of months 1, 2, … up to the
+-- last point (or December) as an array indexed by month: the point itself,
+-- or interpolated linearly within its segment. The segments cover those
+-- months once each, from January on, so position = month; after the last
+-- point the array has no element and time progress applies.
+trajectories AS (
+    SELECT
+        s.target_id,
+        array_agg(
+            CASE WHEN m = s.to_month THEN s.to_value
+                ELSE s.from_value
+                    + (s.to_value - s.from_value) * (m - s.from_month) * {ONE} / (s.to_month - s.from_month)
+            END
+            ORDER BY m
+        ) AS planned
+    FROM segments s
+    JOIN generate_series(1, 12) AS m ON s.from_month < m AND m <= s.to_month
+    GROUP BY s.target_id
+),
+-- baseline_points: the prior year's year-to-date figure by month of a growth
+-- or decrease target reported as an amount, parsed once per target.
+baseline_points AS (
+    SELECT DISTINCT ON (t.id, e.key::int)
+        t.id AS target_id,
+        e.key::int AS month,
+        (e.value #>> '{{}}')::numeric AS baseline
+    FROM targets_target t
+    JOIN plans_task k ON k.id = t.task_id
+    CROSS JOIN LATERAL jsonb_each(t.baseline_by_month) WITH ORDINALITY AS e(key, value, position)
+    WHERE k.plan_id = ANY(%(plan_ids)s)
+        AND t.kind IN ('growth_rate', 'decrease') AND t.reported_as = 'amount'
+        AND jsonb_typeof(t.baseline_by_month) = 'object'
+    ORDER BY t.id, e.key::int, e.position DESC
+),
+-- baselines: the same as two arrays per target, the months and their
+-- figures; a period looks its month up with array_position.
+baselines AS (
+    SELECT target_id, array_agg(month ORDER BY month) AS months, array_agg(baseline ORDER BY month) AS baselines
+    FROM baseline_points
+    GROUP BY target_id
+),
+-- facts: what judge() reads from each target of the plans and from its plan
+-- (services.facts_of), with the span in period indexes -- the plan's first
+-- and last months and the month of the span's end (the target's deadline,
+-- else the plan's last day), which may fall mid-month -- and lag_points, the
+-- plan's threshold for the target's kind.
+facts AS MATERIALIZED (
+    SELECT
+        t.id AS target_id,
+        t.kind,
+        t.frequency,
+        t.reported_as,
+        coalesce(t.value, 0) AS target_value,
+        coalesce(t.start_value, 0) AS start_value,
+        CASE t.kind
+            WHEN 'amount' THEN p.amount_lag_points
+            WHEN 'milestone' THEN p.milestone_lag_points
+            WHEN 'ceiling' THEN p.ceiling_lag_percent
+            ELSE p.rate_lag_points
+        END AS lag_points,
+        p.jan_feb_combined,
+        p.due_day,
+        p.start_year * 12 AS start_index,
+        p.end_year * 12 + 11 AS end_index,
+        extract(year FROM span.span_end)::int * 12 + extract(month FROM span.span_end)::int - 1 AS span_end_index,
+        extract(day FROM span.span_end + 1) <> 1 AS span_ends_mid_month,
+        tr.planned,
+        bl.months AS baseline_months,
+        bl.baselines
+    FROM targets_target t
+    JOIN plans_task k ON k.id = t.task_id
+    JOIN plans_plan p ON p.id = k.plan_id
+    CROSS JOIN LATERAL (SELECT coalesce(t.deadline, make_date(p.end_year, 12, 31)) AS span_end) span
+    LEFT JOIN trajectories tr ON tr.target_id = t.id
+    LEFT JOIN baselines bl ON bl.target_id = t.id
+    WHERE k.plan_id = ANY(%(plan_ids)s)
+),
+-- grid: the periods to judge (services.periods_to_judge): the reporting
+-- months of the plan's years -- quarter ends for a quarterly target, no
+-- January when January is reported with February -- that have ended by
+-- as_of. The months run from the first plan's first (%(first_index)s) to
+-- the last that has ended (%(last_index)s): constants, so that the planner
+-- sizes the grid and reads a small plan's reports through the index.
+grid AS (
+    SELECT
+        f.*,
+        n AS period_index,
+        n / 12 AS year,
+        n %% 12 + 1 AS month,
+        f.planned[n %% 12 + 1] AS planned_value,
+        f.baselines[array_position(f.baseline_months, n %% 12 + 1)] AS baseline
+    FROM facts f
+    JOIN generate_series(%(first_index)s, %(last_index)s) AS n ON n BETWEEN f.start_index AND f.end_index
+    WHERE CASE
+        WHEN f.frequency = 'quarterly' THEN n %% 3 = 2
+        ELSE NOT (f.jan_feb_combined AND n %% 12 = 0)
+    END
+),
+-- observed: each period with its counted figure (the value of a submitted or
+-- approved report; drafts and returned reports do not count), and what
+-- judge() derives before it looks at the kind:
+-- * expected: time progress in percent, rounded: the trajectory's planned
+--   share of the way from start to target where it plans the month, else
+--   the elapsed share of the span's months within 0..100 (100 for a span
+--   that ends before it starts);
+-- * past_due: as_of is after the due day (plan.due_day of the next month;
+--   comparing days is enough, as no as_of day exceeds its month's length);
+-- * past_deadline: the period ends after the span;
+-- * final: the period is the span's last month (or later);
+-- * rate: the level a growth, ratio or decrease target is judged on,
+--   rounded: the reported rate, or for one reported as an amount the rate
+--   against the baseline's same month (none without a positive baseline), a
+--   decline counting positive for a decrease.
+-- OFFSET 0 keeps this and the next steps subqueries of their own, so that a
+-- figure is computed once per row rather than copied into every CASE that
+-- reads it.
+observed AS (
+    SELECT
+        g.target_id,
+        g.period_index,
+        g.year,
+        g.month,
+        g.kind,
+        g.target_value,
+        g.start_value,
+        g.lag_points,
+        r.value AS actual,
+        round(CASE
+            WHEN g.planned_value IS NOT NULL THEN
+                least(100, {_share("g.planned_value - g.start_value", "g.target_value - g.start_value")})
+            WHEN g.span_end_index < g.start_index THEN 100
+            ELSE least(100, greatest(0,
+                (g.period_index - g.start_index + 1) * {HUNDRED} / (g.span_end_index - g.start_index + 1)))
+        END, 1) AS expected,
+        %(as_of_index)s > g.period_index + 1
+            OR (%(as_of_index)s = g.period_index + 1 AND %(as_of_day)s > g.due_day) AS past_due,
+        g.period_index > g.span_end_index
+            OR (g.period_index = g.span_end_index AND g.span_ends_mid_month) AS past_deadline,
+        g.period_index >= g.span_end_index AS final,
+        CASE
+            WHEN g.kind IN ('amount', 'milestone', 'ceiling') THEN NULL
+            WHEN g.kind IN ('growth_rate', 'decrease') AND g.reported_as = 'amount' THEN
+                CASE WHEN g.baseline > 0 THEN
+                    round((r.value - g.baseline) * {HUNDRED} / g.baseline
+                        * CASE WHEN g.kind = 'decrease' THEN -1 ELSE 1 END, 1)
+                END
+            ELSE round(r.value, 1)
+        END AS rate
+    FROM grid g
+    LEFT JOIN progress_report r
+        ON r.target_id = g.target_id AND r.year = g.year AND r.month = g.month
+        AND r.status = ANY(%(counted)s) AND r.value IS NOT NULL
+    OFFSET 0
+),
+-- measured: completion by kind, rounded: a milestone's share done within
+-- 0..100; an amount's progress from its start towards its target; a
+-- ceiling 100 when kept, else the share the ceiling is of the actual (a zero
+-- ceiling: 100 or 0); a rate's level against the target level.
+measured AS (
+    SELECT
+        o.*,
+        CASE
+            WHEN o.kind = 'milestone' THEN round(least(100, greatest(0, o.actual)), 1)
+            WHEN o.kind = 'amount' THEN
+                round({_share("o.actual - o.start_value", "o.target_value - o.start_value")}, 1)
+            WHEN o.kind = 'ceiling' THEN CASE
+                WHEN o.target_value > 0 THEN round(CASE WHEN o.actual <= o.target_value THEN 100
+                    ELSE greatest(0, o.target_value * {HUNDRED} / o.actual) END, 1)
+                WHEN o.actual <= 0 THEN 100
+                ELSE 0
+            END
+            ELSE round({_share("o.rate", "o.target_value")}, 1)
+        END AS completion
+    FROM observed o
+    OFFSET 0
+),
+-- gapped: the gap in points: completion minus expected for milestones and
+-- amounts; the room left under a ceiling in percent of it (none for a zero
+-- ceiling broken); the rate minus the target rate. measured: there is a
+-- figure to judge (for a rate reported as an amount, a baseline too).
+gapped AS (
+    SELECT
+        m.*,
+        m.actual IS NOT NULL AND (m.kind IN ('milestone', 'amount', 'ceiling') OR m.rate IS NOT NULL) AS measured,
+        CASE
+            WHEN m.kind IN ('milestone', 'amount') THEN m.completion - m.expected
+            WHEN m.kind = 'ceiling' THEN CASE
+                WHEN m.target_value > 0 THEN round((m.target_value - m.actual) * {HUNDRED} / m.target_value, 1)
+                WHEN m.actual <= 0 THEN 0
+            END
+            ELSE m.rate - round(m.target_value, 1)
+        END AS gap
+    FROM measured m
+    OFFSET 0
+),
+-- judged: status and reason, tried in judge()'s order, and the figures it
+-- returns with them (NULL where it returns None: no figure, no baseline;
+-- expected only for amounts and milestones, or without a figure).
+judged AS (
+    SELECT
+        j.target_id,
+        j.period_index,
+        j.year,
+        j.month,
+        CASE
+            WHEN j.actual IS NULL THEN CASE
+                WHEN j.kind = 'milestone' AND j.past_deadline THEN 'overdue'
+                WHEN j.past_due THEN 'overdue'
+                ELSE 'no_data'
+            END
+            WHEN j.kind = 'milestone' THEN CASE
+                WHEN j.completion >= 100 THEN 'completed'
+                WHEN j.past_deadline THEN 'overdue'
+                ELSE {_behind("j.gap", "j.lag_points")}
+            END
+            WHEN j.kind = 'amount' THEN CASE
+                WHEN j.actual >= j.target_value THEN 'completed'
+                WHEN j.past_deadline THEN 'overdue'
+                ELSE {_behind("j.gap", "j.lag_points")}
+            END
+            WHEN j.kind = 'ceiling' THEN CASE
+                WHEN j.actual <= j.target_value THEN CASE WHEN j.final THEN 'completed' ELSE 'on_track' END
+                WHEN j.gap IS NULL OR -j.gap > j.lag_points THEN 'serious'
+                ELSE 'lagging'
+            END
+            WHEN j.rate IS NULL THEN 'no_data'
+            WHEN j.gap >= 0 THEN CASE WHEN j.final THEN 'completed' ELSE 'on_track' END
+            WHEN j.kind <> 'ratio' AND j.rate < 0 AND (j.kind = 'decrease' OR j.target_value > 0) THEN 'serious'
+            WHEN -j.gap <= j.lag_points THEN 'lagging'
+            ELSE 'serious'
+        END AS status,
+        CASE
+            WHEN j.actual IS NULL THEN CASE
+                WHEN j.kind = 'milestone' AND j.past_deadline THEN 'past_deadline'
+                WHEN j.past_due THEN 'report_overdue'
+                ELSE 'not_reported'
+            END
+            WHEN j.kind = 'milestone' THEN CASE
+                WHEN j.completion >= 100 THEN 'reached'
+                WHEN j.past_deadline THEN 'past_deadline'
+                ELSE 'against_time'
+            END
+            WHEN j.kind = 'amount' THEN CASE
+                WHEN j.actual >= j.target_value THEN 'reached'
+                WHEN j.past_deadline THEN 'past_deadline'
+                ELSE 'against_time'
+            END
+            WHEN j.kind = 'ceiling' THEN CASE WHEN j.actual <= j.target_value THEN 'within' ELSE 'above' END
+            WHEN j.rate IS NULL THEN 'no_baseline'
+            WHEN j.gap >= 0 THEN 'against_target'
+            WHEN j.kind <> 'ratio' AND j.rate < 0 AND (j.kind = 'decrease' OR j.target_value > 0) THEN 'fall'
+            ELSE 'against_target'
+        END AS reason,
+        CASE WHEN j.kind IN ('milestone', 'amount', 'ceiling') THEN j.actual ELSE j.rate END AS actual,
+        CASE WHEN j.measured THEN j.completion END AS completion,
+        CASE WHEN j.actual IS NULL OR j.kind IN ('milestone', 'amount') THEN j.expected END AS expected,
+        CASE WHEN j.measured THEN j.gap END AS gap
+    FROM gapped j
+    OFFSET 0
+),
+-- sequenced: each judgement beside the status of the target's previous
+-- judged period (NULL for its first).
+sequenced AS (
+    SELECT s.*, lag(s.status) OVER (PARTITION BY s.target_id ORDER BY s.period_index) AS previous_status
+    FROM judged s
+),
+-- flagged: the judgements with the flag their change of status raises
+-- (services.transition): good is completed, on track or no data; bad ranks
+-- lagging < serious < overdue. Read by both writes below, so kept.
+flagged AS MATERIALIZED (
+    SELECT
+        q.target_id, q.year, q.month, q.status, q.reason, q.actual, q.completion, q.expected, q.gap,
+        coalesce(q.previous_status, '') AS from_status,
+        CASE
+            WHEN q.bad AND NOT q.was_bad THEN 'raised'
+            WHEN q.was_bad AND NOT q.bad THEN 'recovered'
+            WHEN q.was_bad AND q.bad AND q.status <> q.previous_status THEN
+                CASE WHEN q.severity > q.previous_severity THEN 'escalated' ELSE 'eased' END
+        END AS change
+    FROM (
+        SELECT
+            s.*,
+            s.status NOT IN ('completed', 'on_track', 'no_data') AS bad,
+            coalesce(s.previous_status NOT IN ('completed', 'on_track', 'no_data'), false) AS was_bad,
+            CASE s.status WHEN 'lagging' THEN 1 WHEN 'serious' THEN 2 WHEN 'overdue' THEN 3 END AS severity,
+            CASE s.previous_status WHEN 'lagging' THEN 1 WHEN 'serious' THEN 2 WHEN 'overdue' THEN 3 END
+                AS previous_severity
+        FROM sequenced s
+    ) q
+),
+-- results_diff: the judgements against the stored results of the plans'
+-- targets, in one pass: 'new' (no stored row), 'changed' (a figure differs),
+-- 'stale' (a stored period no longer judged: a changed frequency, span or
+-- as_of); identical rows drop out.
+results_diff AS MATERIALIZED (
+    SELECT * FROM (
+        SELECT
+            j.*,
+            e.id AS result_id,
+            CASE
+                WHEN j.target_id IS NULL THEN 'stale'
+                WHEN e.id IS NULL THEN 'new'
+                WHEN (e.status, e.reason, e.actual, e.completion, e.expected, e.gap)
+                    IS DISTINCT FROM (j.status, j.reason, j.actual, j.completion, j.expected, j.gap) THEN 'changed'
+            END AS action
+        FROM flagged j
+        FULL JOIN (
+            SELECT e.* FROM targets_targetresult e
+            JOIN targets_target t ON t.id = e.target_id
+            JOIN plans_task k ON k.id = t.task_id
+            WHERE k.plan_id = ANY(%(plan_ids)s)
+        ) e ON e.target_id = j.target_id AND e.year = j.year AND e.month = j.month
+    ) d
+    WHERE d.action IS NOT NULL
+),
+-- Rewrite (and stamp) the changed results ...
+results_updated AS (
+    UPDATE targets_targetresult r SET
+        status = d.status,
+        reason = d.reason,
+        actual = d.actual,
+        completion = d.completion,
+        expected = d.expected,
+        gap = d.gap,
+        computed_at = %(now)s
+    FROM results_diff d
+    WHERE d.action = 'changed' AND r.id = d.result_id
+    RETURNING 1
+),
+-- ... insert the new ones in key order (the unique index grows at its end);
+-- ON CONFLICT takes in a row that a concurrent single-target recompute
+-- inserted meanwhile, rewriting it only if it differs ...
+results_inserted AS (
+    INSERT INTO targets_targetresult AS r
+        (target_id, year, month, status, reason, actual, completion, expected, gap, computed_at)
+    SELECT d.target_id, d.year, d.month, d.status, d.reason, d.actual, d.completion, d.expected, d.gap, %(now)s
+    FROM results_diff d
+    WHERE d.action = 'new'
+    ORDER BY d.target_id, d.year, d.month
+    ON CONFLICT (target_id, year, month) DO UPDATE SET
+        status = excluded.status,
+        reason = excluded.reason,
+        actual = excluded.actual,
+        completion = excluded.completion,
+        expected = excluded.expected,
+        gap = excluded.gap,
+        computed_at = excluded.computed_at
+    WHERE (r.status, r.reason, r.actual, r.completion, r.expected, r.gap)
+        IS DISTINCT FROM (excluded.status, excluded.reason, excluded.actual, excluded.completion,
+                          excluded.expected, excluded.gap)
+    RETURNING 1
+),
+-- ... and delete the stale ones.
+results_deleted AS (
+    DELETE FROM targets_targetresult r
+    USING results_diff d
+    WHERE d.action = 'stale' AND r.id = d.result_id
+    RETURNING 1
+),
+-- flags_diff: the same comparison for the flags: the periods whose change of
+-- status raises one against the stored flags of the plans' targets.
+flags_diff AS MATERIALIZED (
+    SELECT * FROM (
+        SELECT
+            j.target_id, j.year, j.month, j.change, j.from_status, j.status AS to_status,
+            e.id AS flag_id,
+            CASE
+                WHEN j.target_id IS NULL THEN 'stale'
+                WHEN e.id IS NULL THEN 'new'
+                WHEN (e.change, e.from_status, e.to_status) IS DISTINCT FROM (j.change, j.from_status, j.status)
+                    THEN 'changed'
+            END AS action
+        FROM (SELECT * FROM flagged WHERE change IS NOT NULL) j
+        FULL JOIN (
+            SELECT e.* FROM targets_targetflag e
+            JOIN targets_target t ON t.id = e.target_id
+            JOIN plans_task k ON k.id = t.task_id
+            WHERE k.plan_id = ANY(%(plan_ids)s)
+        ) e ON e.target_id = j.target_id AND e.year = j.year AND e.month = j.month
+    ) d
+    WHERE d.action IS NOT NULL
+),
+flags_updated AS (
+    UPDATE targets_targetflag f SET
+        change = d.change,
+        from_status = d.from_status,
+        to_status = d.to_status,
+        at = %(now)s
+    FROM flags_diff d
+    WHERE d.action = 'changed' AND f.id = d.flag_id
+    RETURNING 1
+),
+flags_inserted AS (
+    INSERT INTO targets_targetflag AS f (target_id, year, month, change, from_status, to_status, at)
+    SELECT d.target_id, d.year, d.month, d.change, d.from_status, d.to_status, %(now)s
+    FROM flags_diff d
+    WHERE d.action = 'new'
+    ORDER BY d.target_id, d.year, d.month
+    ON CONFLICT (target_id, year, month) DO UPDATE SET
+        change = excluded.change,
+        from_status = excluded.from_status,
+        to_status = excluded.to_status,
+        at = excluded.at
+    WHERE (f.change, f.from_status, f.to_status)
+        IS DISTINCT FROM (excluded.change, excluded.from_status, excluded.to_status)
+    RETURNING 1
+),
+flags_deleted AS (
+    DELETE FROM targets_targetflag f
+    USING flags_diff d
+    WHERE d.action = 'stale' AND f.id = d.flag_id
+    RETURNING 1
+)
+SELECT
+    (SELECT count(*) FROM facts),
+    (SELECT count(*) FROM results_updated) + (SELECT count(*) FROM results_inserted),
+    (SELECT count(*) FROM results_deleted),
+    (SELECT count(*) FROM flags_updated) + (SELECT count(*) FROM flags_inserted),
+    (SELECT count(*) FROM flags_deleted)
+"""  # noqa: S608 -- the f-string holds only constants; every value is a bound parameter
+
+
+def last_period_index(as_of: dt.date) -> int:
+    """The period index (year * 12 + month - 1) of the last month ended by ``as_of``."""
+    index = as_of.year * 12 + as_of.month - 1
+    return index if period_end(as_of.year, as_of.month) <= as_of else index - 1
+
+
+def plans_recompute_sql(*, plan_ids: list[int], as_of: dt.date) -> dict[str, int]:
+    """Recompute every target of the given plans for every period ended by
+    ``as_of`` in one set-based statement (PostgreSQL).
+
+    Returns the counts of ``targets.services.targets_recompute``: targets,
+    results written (inserted or changed), results deleted, flags written.
+    """
+    if connection.vendor != "postgresql":
+        raise NotImplementedError("plans_recompute_sql needs PostgreSQL; elsewhere use services.targets_recompute")
+    plan_ids = [int(pk) for pk in plan_ids]
+    first_year = Plan.objects.filter(pk__in=plan_ids).aggregate(first=Min("start_year"))["first"]
+    if first_year is None:
+        return {"targets": 0, "results_written": 0, "results_deleted": 0, "flags_written": 0}
+    params = {
+        "plan_ids": plan_ids,
+        "first_index": first_year * 12,
+        "last_index": last_period_index(as_of),
+        "as_of_index": as_of.year * 12 + as_of.month - 1,
+        "as_of_day": as_of.day,
+        "counted": COUNTED,
+        "now": clock.now(),
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(SAVE_SETTINGS)
+        saved = cursor.fetchone()
+        cursor.execute(SETTINGS)
+        cursor.execute(RECOMPUTE, params)
+        targets, results_written, results_deleted, flags_written, _flags_deleted = cursor.fetchone()
+        cursor.execute(RESTORE_SETTINGS, saved)  # for the rest of a caller's transaction
+    return {
+        "targets": targets,
+        "results_written": results_written,
+        "results_deleted": results_deleted,
+        "flags_written": flags_written,
+    }
+
+
+def plan_recompute_sql(*, plan, as_of: dt.date) -> dict[str, int]:
+    """Recompute one plan (``targets.services.plan_recompute`` on PostgreSQL)."""
+    return plans_recompute_sql(plan_ids=[plan.pk], as_of=as_of)

@@ -1,0 +1,331 @@
+"""The set-based recompute (targets.bulk) against the one definition.
+
+Every case of the metrics table, and a few dozen random multi-period targets,
+go through both the Python path (services.targets_recompute) and the SQL path
+(bulk.plans_recompute_sql); their stored results and flags must be identical.
+"""
+
+import datetime as dt
+import random
+import re
+from decimal import Decimal as D
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from plans.choices import Frequency
+from progress.choices import ReportStatus
+from targets.bulk import plan_recompute_sql, plans_recompute_sql
+from targets.models import Target, TargetFlag, TargetResult
+from targets.services import targets_recompute
+from tests.factories import PlanFactory, ReportFactory, TargetFactory, TaskFactory
+from tests.targets.test_metrics import CASES
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="targets.bulk is PostgreSQL SQL (CI runs PostgreSQL); elsewhere plan_recompute uses the Python path",
+    ),
+]
+
+RESULT_COLUMNS = ("status", "reason", "actual", "completion", "expected", "gap")
+FLAG_COLUMNS = ("change", "from_status", "to_status")
+
+
+def report(target, year, month, value, status=ReportStatus.APPROVED):
+    now = timezone.now()
+    extra = {}
+    if status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
+        extra["submitted_at"] = now
+    if status == ReportStatus.APPROVED:
+        extra["approved_at"] = now
+    if status == ReportStatus.RETURNED:
+        extra.update(returned_at=now, return_reason="数字有误")
+    return ReportFactory(
+        target=target, year=year, month=month, value=None if value is None else D(str(value)), status=status, **extra
+    )
+
+
+def stored(plans) -> tuple[dict, dict]:
+    """The results and flags of the plans' targets, keyed by (target, year, month)."""
+    results = {
+        (row["target_id"], row["year"], row["month"]): tuple(row[name] for name in RESULT_COLUMNS)
+        for row in TargetResult.objects.filter(target__task__plan__in=plans).values(
+            "target_id", "year", "month", *RESULT_COLUMNS
+        )
+    }
+    flags = {
+        (row["target_id"], row["year"], row["month"]): tuple(row[name] for name in FLAG_COLUMNS)
+        for row in TargetFlag.objects.filter(target__task__plan__in=plans).values(
+            "target_id", "year", "month", *FLAG_COLUMNS
+        )
+    }
+    return results, flags
+
+
+def python_path(plans, as_of):
+    for plan in plans:
+        targets = list(Target.objects.filter(task__plan=plan).order_by("pk"))
+        targets_recompute(targets=targets, plan=plan, as_of=as_of)
+
+
+def sql_path(plans, as_of):
+    return plans_recompute_sql(plan_ids=[plan.pk for plan in plans], as_of=as_of)
+
+
+def clear(plans):
+    TargetResult.objects.filter(target__task__plan__in=plans).delete()
+    TargetFlag.objects.filter(target__task__plan__in=plans).delete()
+
+
+def both_paths(plans, as_of):
+    """Run each path from empty tables; return what each stored."""
+    clear(plans)
+    python_path(plans, as_of)
+    by_python = stored(plans)
+    clear(plans)
+    sql_path(plans, as_of)
+    by_sql = stored(plans)
+    return by_python, by_sql
+
+
+def assert_agree(by_python, by_sql, label=""):
+    (python_results, python_flags), (sql_results, sql_flags) = by_python, by_sql
+    assert python_results, f"{label}: nothing was judged"
+    assert sql_results.keys() == python_results.keys(), label
+    for key, expected in python_results.items():
+        assert sql_results[key] == expected, f"{label} {key}: SQL {sql_results[key]} != Python {expected}"
+    assert sql_flags == python_flags, label
+
+
+# The metrics table, as targets in the database.
+
+
+def _plan_and_target_for(name, kw):
+    start, end = kw.get("span", (dt.date(2014, 1, 1), dt.date(2014, 12, 31)))
+    kind = kw.get("kind", "amount")
+    plan_end_year = end.year if (end.month, end.day) == (12, 31) else start.year
+    deadline = end if kind == "milestone" or end != dt.date(plan_end_year, 12, 31) else None
+    plan = PlanFactory(
+        start_year=start.year,
+        end_year=plan_end_year,
+        jan_feb_combined="January-February" in name,
+    )
+    value = kw.get("value", "100")
+    target = TargetFactory(
+        task=TaskFactory(plan=plan),
+        kind=kind,
+        value=None if value is None else D(value),
+        comparator=kw.get("comparator", ">="),
+        value_high=kw.get("value_high"),
+        stretch=kw.get("stretch"),
+        start_value=kw.get("start_value"),
+        reported_as=kw.get("reported_as", "rate"),
+        baseline=D(1) if kw.get("reported_as") == "amount" else None,
+        baseline_by_month=_json_months(kw.get("baseline_by_month")),
+        trajectory=_json_months(kw.get("trajectory")),
+        deadline=deadline,
+        frequency=Frequency.QUARTERLY if "quarterly" in name else Frequency.MONTHLY,
+        unit=kw.get("unit", ""),
+    )
+    return plan, target
+
+
+def _json_months(months):
+    return None if months is None else {str(month): str(value) for month, value in months.items()}
+
+
+@pytest.mark.parametrize(
+    ("name", "kw", "month", "actual", "status", "completion", "expected", "gap", "reason"),
+    CASES,
+    ids=[case[0] for case in CASES],
+)
+def test_every_case_of_the_table_is_judged_alike_by_both_paths(
+    name, kw, month, actual, status, completion, expected, gap, reason
+):
+    plan, target = _plan_and_target_for(name, kw)
+    year = plan.start_year
+    report(target, year, month, actual)
+    by_python, by_sql = both_paths([plan], dt.date(plan.end_year, 12, 31))
+    assert_agree(by_python, by_sql, name)
+    # The rows are the table's case, so the agreement covers what the table pins.
+    as_stored = by_sql[0][(target.pk, year, month)]
+    as_table = tuple(None if figure is None else D(figure) for figure in (completion, expected, gap))
+    assert (as_stored[0], as_stored[1], *as_stored[3:]) == (status, reason, *as_table), name
+
+
+# Random targets over several periods.
+
+
+def _random_target(rng: random.Random, task, plan):
+    kind = rng.choice(["amount"] * 4 + ["growth_rate", "decrease", "ratio", "ceiling", "milestone"])
+    value = D(rng.choice(["0", "4", "10", "15", "18", "50", "118", "130"]))
+    fields = {"kind": kind, "value": value, "frequency": Frequency.MONTHLY}
+    if rng.random() < 0.25 and kind != "milestone":
+        fields["frequency"] = Frequency.QUARTERLY
+    if kind == "amount":
+        roll = rng.random()
+        if roll < 0.2 and value > 0:
+            fields.update(comparator="range", value_high=value * 2)
+        elif roll < 0.35 and value > 0:
+            fields["stretch"] = value + 5
+        elif roll < 0.55:
+            fields["start_value"] = D(rng.choice(["0", "3", "69", "130", "200"]))
+        elif roll < 0.75:
+            months = sorted(rng.sample(range(1, 13), rng.randint(1, 4)))
+            fields["trajectory"] = {str(m): str(round(value * m / 12 + rng.randint(-3, 3), 2)) for m in months}
+            if rng.random() < 0.2:  # the same month twice: the later key wins in both paths
+                fields["trajectory"][f"0{months[0]}"] = str(round(value / 3, 2))
+        if rng.random() < 0.3:
+            fields["deadline"] = dt.date(plan.start_year, rng.choice([3, 6, 9]), rng.choice([15, 28]))
+    elif kind in ("growth_rate", "decrease"):
+        if kind == "growth_rate" and rng.random() < 0.2:
+            fields["value"] = -value
+        if rng.random() < 0.5:
+            fields.update(reported_as="amount", baseline=D(100))
+            fields["baseline_by_month"] = {
+                str(m): rng.choice(["0", "-5", "80", "100", "123.45"]) for m in range(1, 13) if rng.random() < 0.8
+            }
+    elif kind == "ceiling":
+        fields["comparator"] = "<="
+    elif kind == "milestone":
+        fields["value"] = None if rng.random() < 0.5 else D(100)
+        fields["deadline"] = dt.date(rng.choice([plan.start_year, plan.end_year]), rng.randint(1, 12), 28)
+    return TargetFactory(task=task, **fields)
+
+
+def _random_figure(rng: random.Random, target) -> D:
+    if target.kind == "milestone":
+        return D(rng.choice(["0", "12.5", "33.3", "50", "99.95", "100", "120"]))
+    if target.kind in ("growth_rate", "decrease", "ratio"):
+        if target.reported_as == "amount":
+            return D(rng.choice(["0", "50", "98", "100", "108.05", "115", "130"]))
+        return D(rng.choice(["-3", "-0.04", "0", "0.05", "2.95", "9.95", "12", "15", "16.75", "60"]))
+    scale = target.value or D(10)
+    return (scale * D(rng.randint(-5, 130)) / 100).quantize(D("0.0001"))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_targets_over_many_periods_agree(seed):
+    rng = random.Random(seed)
+    plans = [
+        PlanFactory(start_year=2014, end_year=2014),
+        PlanFactory(start_year=2014, end_year=2014, jan_feb_combined=True, due_day=10),
+        PlanFactory(start_year=2020, end_year=2022, amount_lag_points=D(5), rate_lag_points=D("1.5")),
+        PlanFactory(start_year=2014, end_year=2015, ceiling_lag_percent=D(20), milestone_lag_points=D(10)),
+    ]
+    for plan in plans:
+        task = TaskFactory(plan=plan)
+        for _ in range(10):
+            target = _random_target(rng, task, plan)
+            for year in range(plan.start_year, plan.end_year + 1):
+                for month in range(1, 13):
+                    roll = rng.random()
+                    if roll < 0.15:
+                        continue  # not reported
+                    status = ReportStatus.APPROVED
+                    if roll < 0.22:
+                        status = ReportStatus.DRAFT  # drafts and returned reports do not count
+                    elif roll < 0.26:
+                        status = ReportStatus.RETURNED
+                    elif roll < 0.5:
+                        status = ReportStatus.SUBMITTED
+                    report(target, year, month, _random_figure(rng, target), status)
+    for as_of in (dt.date(2014, 7, 3), dt.date(2014, 8, 20), dt.date(2015, 1, 31), dt.date(2022, 12, 31)):
+        assert_agree(*both_paths(plans, as_of), f"seed {seed}, as of {as_of}")
+
+
+# Writing only what changed.
+
+
+@pytest.fixture
+def plan_with_targets(db):
+    plan = PlanFactory(start_year=2014, end_year=2014)
+    task = TaskFactory(plan=plan)
+    investment = TargetFactory(task=task, kind="amount", value=D(100))
+    growth = TargetFactory(task=task, kind="growth_rate", value=D(10))
+    for month in range(1, 7):
+        report(investment, 2014, month, D(100) * month / 12)
+        report(growth, 2014, month, D(11))
+    return plan, investment, growth
+
+
+def test_a_second_run_writes_nothing_and_keeps_the_stamps(plan_with_targets):
+    plan, *_ = plan_with_targets
+    as_of = dt.date(2014, 8, 10)
+    first = plan_recompute_sql(plan=plan, as_of=as_of)
+    assert first == {"targets": 2, "results_written": 14, "results_deleted": 0, "flags_written": 2}
+    stamps = dict(TargetResult.objects.values_list("pk", "computed_at"))
+    flag_stamps = dict(TargetFlag.objects.values_list("pk", "at"))
+    second = plan_recompute_sql(plan=plan, as_of=as_of)
+    assert second == {"targets": 2, "results_written": 0, "results_deleted": 0, "flags_written": 0}
+    assert dict(TargetResult.objects.values_list("pk", "computed_at")) == stamps
+    assert dict(TargetFlag.objects.values_list("pk", "at")) == flag_stamps
+
+
+def test_each_path_finds_nothing_to_change_after_the_other(plan_with_targets):
+    plan, investment, growth = plan_with_targets
+    as_of = dt.date(2014, 8, 10)
+    targets = [investment, growth]
+    targets_recompute(targets=targets, plan=plan, as_of=as_of)
+    assert plan_recompute_sql(plan=plan, as_of=as_of)["results_written"] == 0
+    clear([plan])
+    plan_recompute_sql(plan=plan, as_of=as_of)
+    assert targets_recompute(targets=targets, plan=plan, as_of=as_of)["results_written"] == 0
+
+
+def test_periods_no_longer_judged_are_deleted(plan_with_targets):
+    plan, _, growth = plan_with_targets
+    plan_recompute_sql(plan=plan, as_of=dt.date(2014, 8, 10))
+    Target.objects.filter(pk=growth.pk).update(frequency=Frequency.QUARTERLY)
+    counts = plan_recompute_sql(plan=plan, as_of=dt.date(2014, 8, 10))
+    assert counts["results_deleted"] == 5  # growth keeps June only of Jan–Jul
+    assert sorted(TargetResult.objects.filter(target=growth).values_list("month", flat=True)) == [3, 6]
+
+
+def test_a_changed_report_rewrites_only_its_targets_rows(plan_with_targets):
+    plan, investment, _ = plan_with_targets
+    as_of = dt.date(2014, 8, 10)
+    plan_recompute_sql(plan=plan, as_of=as_of)
+    before = {(r.target_id, r.month): (r.status, r.computed_at) for r in TargetResult.objects.all()}
+    investment.reports.filter(month=4).update(value=D(5))  # seriously behind in April only
+    counts = plan_recompute_sql(plan=plan, as_of=as_of)
+    after = {(r.target_id, r.month): (r.status, r.computed_at) for r in TargetResult.objects.all()}
+    changed = {key for key in after if after[key] != before[key]}
+    assert changed == {(investment.pk, 4)}
+    assert after[(investment.pk, 4)][0] == "serious"
+    assert counts["results_written"] == 1
+    assert counts["flags_written"] == 2  # raised in April, recovered in May
+
+
+# Flags.
+
+
+def test_red_in_march_and_recovered_in_may_is_flagged_alike_by_both_paths(db):
+    plan = PlanFactory(start_year=2014, end_year=2014)
+    target = TargetFactory(task=TaskFactory(plan=plan), kind="amount", value=D(100))
+    for month, value in [(1, "8.3"), (2, "16.7"), (3, "5"), (4, "20"), (5, "45")]:
+        report(target, 2014, month, value)
+    by_python, by_sql = both_paths([plan], dt.date(2014, 5, 31))
+    assert_agree(by_python, by_sql, "flags")
+    assert sorted((month, *flag) for (_, _, month), flag in by_sql[1].items()) == [
+        (3, "raised", "on_track", "serious"),
+        (5, "recovered", "serious", "on_track"),
+    ]
+
+
+# The benchmark command.
+
+
+def test_the_bench_command_runs_small_and_ends_with_its_figures():
+    out = StringIO()
+    call_command("bench_recompute", zones=2, targets_per_zone=10, months=3, stdout=out)
+    last = out.getvalue().strip().splitlines()[-1]
+    assert re.fullmatch(
+        r"recompute: 20 targets, 60 reports in \d+\.\d+ s \(\d+ reports/s\); floor \d+\.\d+ s; ratio \d+\.\d+", last
+    ), last
+    assert not Target.objects.filter(task__plan__zone__code__startswith="bench-").exists()
