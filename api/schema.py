@@ -42,6 +42,7 @@ def add_error_responses(result, generator, request, public):
                 codes.append("400")
             for code in codes:
                 responses.setdefault(code, _response(code, ERROR))
-            if method in ("post", "put", "patch") and path.startswith("/api/v1/reports") or "period-submissions" in path:
+            writes_reports = method in ("post", "put", "patch") and path.startswith("/api/v1/reports")
+            if writes_reports or "period-submissions" in path:
                 responses.setdefault("409", _response("409", CONFLICT))
     return result
