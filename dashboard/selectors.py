@@ -50,14 +50,17 @@ def latest_results(*, targets: QuerySet[Target], period: Period) -> QuerySet[Tar
 
 
 def default_period(plan: Plan) -> Period:
-    """The latest period with approved reports, else the plan's first month."""
-    newest = (
-        Report.objects.filter(target__task__plan=plan, status=ReportStatus.APPROVED)
-        .order_by("-year", "-month")
-        .values_list("year", "month")
-        .first()
-    )
-    return Period(*newest) if newest else Period(plan.start_year, 1)
+    """The latest period with approved reports, else the plan's first month.
+
+    Aggregated over the plan's targets so that the database walks the
+    (target, year, month) index of each, not every report of every zone.
+    """
+    newest = Report.objects.filter(
+        target__in=Target.objects.filter(task__plan=plan).values("pk"), status=ReportStatus.APPROVED
+    ).aggregate(index=Max(F("year") * 12 + F("month") - 1))["index"]
+    if newest is None:
+        return Period(plan.start_year, 1)
+    return Period(newest // 12, newest % 12 + 1)
 
 
 def status_counts(results: QuerySet[TargetResult]) -> dict[str, int]:

@@ -46,7 +46,7 @@ class Leader(HttpUser):
 
     @task(2)
     def dashboard_other_month(self) -> None:
-        self.client.get(f"{self.plan_url}?period=2026-{random.randint(1, 12):02d}", name="dashboard ?period")  # noqa: S311
+        self.client.get(f"{self.plan_url}?period=2024-{random.randint(1, 12):02d}", name="dashboard ?period")  # noqa: S311
 
     @task(2)
     def tree(self) -> None:
