@@ -24,6 +24,7 @@ DESCRIPTIONS = {
     "404": "Not found, or not visible to this user",
     "405": "Method not allowed",
     "409": "Changed by someone else since the given version",
+    "414": "Request line too long (refused by the web server)",
 }
 
 
@@ -37,7 +38,7 @@ def add_error_responses(result, generator, request, public):
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             responses = operation["responses"]
-            codes = ["401", "403", "404", "405"]
+            codes = ["401", "403", "404", "405", "414"]
             if method in ("post", "put", "patch") or "{id}" in path or "parameters" in operation:
                 codes.append("400")
             for code in codes:
