@@ -203,8 +203,9 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         )
         return self._answer(result, {"target": target, "year": data["year"], "month": data["month"]}, created=True)
 
-    def partial_update(self, request, *args, **kwargs):
-        report = self.get_object()
+    def _save_report(self, request, report: Report, *, submit: bool) -> Response:
+        """Save (and maybe submit) a report: the fields the client sent over
+        the stored ones, at the version the client last saw."""
         incoming = s.FigureInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = {
@@ -217,9 +218,13 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         data.update({key: value for key, value in incoming.validated_data.items() if key in request.data})
         data["version"] = incoming.validated_data.get("version")
         result = _save_one(
-            user=request.user, target=report.target, year=report.year, month=report.month, data=data, submit=False
+            user=request.user, target=report.target, year=report.year, month=report.month, data=data, submit=submit
         )
         return self._answer(result, {"pk": report.pk})
+
+    def partial_update(self, request, *args, **kwargs):
+        report = self.get_object()
+        return self._save_report(request, report, submit=False)
 
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
@@ -229,21 +234,7 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
     def submit(self, request, pk=None):
         """Submit this report for review (its figure and version as the client last saw them)."""
         report = self.get_object()
-        incoming = s.FigureInSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = {
-            "value": "" if report.value is None else str(report.value),
-            "progress": report.progress,
-            "problems": report.problems,
-            "next_steps": report.next_steps,
-            "value_note": report.value_note,
-        }
-        data.update({key: value for key, value in incoming.validated_data.items() if key in request.data})
-        data["version"] = incoming.validated_data.get("version")
-        result = _save_one(
-            user=request.user, target=report.target, year=report.year, month=report.month, data=data, submit=True
-        )
-        return self._answer(result, {"pk": report.pk})
+        return self._save_report(request, report, submit=True)
 
     @extend_schema(request=None, responses={200: s.ReportSerializer})
     @action(detail=True, methods=["post"])
