@@ -22,6 +22,7 @@ from dashboard.selectors import (
 from plans.choices import PlanStatus
 from plans.models import Plan, Task
 from progress.periods import Period
+from supervision.selectors import notice_summary
 from targets.metrics import SEVERITY, Status
 from targets.models import Target
 from targets.selectors import result_explanation
@@ -101,6 +102,7 @@ def plan_dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
         "lagging": [(r, result_explanation(r, target=r.target, plan=plan)) for r in lagging],
         "ranking": unit_ranking(plan=plan, period=period),
         "computed_at": computed_at(plan),
+        "notices": notice_summary(plan=plan),
     }
     return render(request, "dashboard/plan.html", context)
 

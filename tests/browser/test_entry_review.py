@@ -60,7 +60,8 @@ def test_staff_fill_and_submit_the_reviewer_returns_staff_resubmit_and_the_revie
     submitted = Report.objects.filter(month=9, status="submitted").count()
     assert submitted == rows
 
-    reviewer = browser.new_context(locale="zh-CN").new_page()
+    reviewer_context = browser.new_context(locale="zh-CN")
+    reviewer = reviewer_context.new_page()
     reviewer.base_url = page.base_url
     log_in(reviewer, "xx_reviewer", DEMO_PASSWORD)
     reviewer.click("text=待审核")
@@ -88,12 +89,14 @@ def test_staff_fill_and_submit_the_reviewer_returns_staff_resubmit_and_the_revie
     assert "审核通过" in reviewer.locator(".messages").inner_text()
     assert Report.objects.filter(month=9, status="approved").count() == rows
     assert ReportEvent.objects.filter(action="returned", comment__contains="统计局").exists()
+    reviewer_context.close()
 
 
 def test_a_stale_save_is_refused_without_losing_input(page, xinxiang, browser):
     log_in(page, "xx_staff", DEMO_PASSWORD)
     open_september(page)
-    colleague = browser.new_context(locale="zh-CN").new_page()
+    colleague_context = browser.new_context(locale="zh-CN")
+    colleague = colleague_context.new_page()
     colleague.base_url = page.base_url
     log_in(colleague, "xx_staff", DEMO_PASSWORD)
     open_september(colleague)
@@ -111,3 +114,4 @@ def test_a_stale_save_is_refused_without_losing_input(page, xinxiang, browser):
     screenshot(page, "entry-stale")
     saved = Report.objects.get(month=9)  # the colleague's one figure, and no empty drafts
     assert saved.value == 7
+    colleague_context.close()

@@ -1,0 +1,440 @@
+"""The monthly bulletin (月通报) as a Word document laid out like an official
+notice: a red masthead, the document number, a centred title, then the
+overall figures, the ranking of units, the red and black lists, the lagging
+items with lead unit and leader, and the state of follow-up notices.
+
+``bulletin_content`` reads (a fixed number of queries); ``bulletin_render``
+turns the content into .docx bytes without touching the database;
+``bulletin_build`` does both. The document is written in the site's language
+(``LANGUAGE_CODE``), whoever asks for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import F
+from django.utils import translation
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from core import clock
+from dashboard.selectors import BAD, latest_results, status_counts
+from plans.models import Plan
+from progress.models import period_label
+from progress.periods import Period
+from supervision.choices import OPEN_STATES, ScoreMode
+from supervision.models import Bulletin, Notice
+from supervision.selectors import NoticeSummary, UnitScore, explanation_of, notice_summary, unit_scores
+from targets.metrics import SEVERITY, Status
+from targets.models import Target, TargetResult
+
+RED = RGBColor(0xC0, 0x00, 0x00)
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEADING_FONT = "黑体"
+LATIN_FONT = "Times New Roman"
+LIST_SIZE = 3  # units on the red list and on the black list
+LAGGING_SHOWN = 200
+
+
+@dataclass
+class LaggingItem:
+    indicator: str
+    task: str
+    status: str
+    explanation: str
+    unit: str
+    leader: str
+
+
+@dataclass
+class OpenNotice:
+    number: str
+    unit: str
+    title: str
+    reply_by: dt.date
+    state: str
+    red: bool
+
+
+@dataclass
+class BulletinContent:
+    zone: str
+    plan: str
+    period: Period
+    period_text: str
+    number: int
+    title: str
+    doc_number: str
+    date: dt.date
+    counts: dict[str, int]
+    ranking: list[UnitScore]
+    red_list: list[UnitScore]
+    black_list: list[UnitScore]
+    lagging: list[LaggingItem]
+    lagging_more: int
+    notices: NoticeSummary
+    open_notices: list[OpenNotice] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def bulletin_title(*, plan: Plan, period: Period) -> str:
+    """关于2014年1-8月重点工作推进情况的通报"""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("On the progress of the key work in %(period)s") % {"period": period_label(period.year, period.month)}
+
+
+def _date_text(day: dt.date) -> str:
+    return _("%(month)s/%(day)s/%(year)s") % {"year": day.year, "month": day.month, "day": day.day}
+
+
+def _leader_name(user) -> str:
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
+
+
+def red_and_black_lists(ranking: list[UnitScore]) -> tuple[list[UnitScore], list[UnitScore]]:
+    """The red list: the best-ranked units with no red target and no overdue
+    notice. The black list: the worst-ranked units with a red target or an
+    overdue notice. No unit is on both."""
+    red = [s for s in ranking if s.score > 0 and not s.red and not s.overdue_notices][:LIST_SIZE]
+    black = [s for s in reversed(ranking) if (s.red or s.overdue_notices) and s not in red][:LIST_SIZE]
+    return red, black
+
+
+def bulletin_content(*, plan: Plan, period: Period, number: int, today: dt.date | None = None) -> BulletinContent:
+    today = today or clock.today()
+    targets = Target.objects.filter(task__plan=plan)
+    results = latest_results(targets=targets, period=period)
+    counts = status_counts(results)
+    ranking = unit_scores(plan=plan, period=period, mode=ScoreMode.MONTH, today=today)
+    red_list, black_list = red_and_black_lists(ranking)
+    severity = {status.value: SEVERITY[status] for status in Status}
+    lagging_rows: list[TargetResult] = list(
+        results.filter(status__in=BAD)
+        .select_related("target__task__plan", "target__task__lead_unit", "target__task__leader")
+        .order_by("gap", "target__task__order", "target__order")
+    )
+    lagging_rows.sort(key=lambda r: -severity[r.status])  # stable: worst first, then by gap
+    labels = dict(TargetResult.Status.choices)
+    lagging = [
+        LaggingItem(
+            indicator=r.target.indicator,
+            task=f"{r.target.task.number}{r.target.task.heading}",
+            status=str(labels.get(r.status, r.status)),
+            explanation=explanation_of(r),
+            unit=r.target.task.lead_unit.name if r.target.task.lead_unit else "—",
+            leader=_leader_name(r.target.task.leader),
+        )
+        for r in lagging_rows[:LAGGING_SHOWN]
+    ]
+    open_notices = [
+        OpenNotice(
+            number=n.number,
+            unit=n.unit.name,
+            title=n.title,
+            reply_by=n.reply_by,
+            state=n.get_state_display(),
+            red=n.level >= 2,
+        )
+        for n in Notice.objects.filter(plan=plan, state__in=OPEN_STATES)
+        .select_related("unit")
+        .order_by(F("level").desc(), "reply_by", "pk")[:LAGGING_SHOWN]
+    ]
+    return BulletinContent(
+        zone=plan.zone.name,
+        plan=plan.title,
+        period=period,
+        period_text=str(period_label(period.year, period.month)),
+        number=number,
+        title=bulletin_title(plan=plan, period=period),
+        doc_number=_("Bulletin [%(year)s] No. %(number)s") % {"year": period.year, "number": number},
+        date=today,
+        counts=counts,
+        ranking=ranking,
+        red_list=red_list,
+        black_list=black_list,
+        lagging=lagging,
+        lagging_more=max(0, len(lagging_rows) - LAGGING_SHOWN),
+        notices=notice_summary(plan=plan, today=today),
+        open_notices=open_notices,
+    )
+
+
+def bulletin_build(*, plan: Plan, period: Period, number: int | None = None, today: dt.date | None = None) -> bytes:
+    """The bulletin of ``plan`` for ``period`` as the bytes of a .docx file."""
+    if number is None:
+        existing = Bulletin.objects.filter(plan=plan, year=period.year, month=period.month).first()
+        number = existing.number if existing else Bulletin.objects.filter(plan=plan).count() + 1
+    with translation.override(settings.LANGUAGE_CODE):
+        content = bulletin_content(plan=plan, period=period, number=number, today=today)
+        return bulletin_render(content)
+
+
+# --- rendering ----------------------------------------------------------------------
+
+
+def _font(run, *, name: str = BODY_FONT, size: float = 16, bold: bool = False, color: RGBColor | None = None) -> None:
+    run.font.name = LATIN_FONT
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    if color is not None:
+        run.font.color.rgb = color
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), name)
+
+
+def _paragraph(
+    document,
+    text: str = "",
+    *,
+    align=None,
+    name: str = BODY_FONT,
+    size: float = 16,
+    bold: bool = False,
+    color: RGBColor | None = None,
+    indent: bool = False,
+    space_after: float = 0,
+):
+    paragraph = document.add_paragraph()
+    if align is not None:
+        paragraph.alignment = align
+    paragraph.paragraph_format.space_after = Pt(space_after)
+    paragraph.paragraph_format.line_spacing = Pt(28)
+    if indent:
+        paragraph.paragraph_format.first_line_indent = Pt(size * 2)
+    if text:
+        _font(paragraph.add_run(text), name=name, size=size, bold=bold, color=color)
+    return paragraph
+
+
+def _red_rule(paragraph) -> None:
+    """A red line under the masthead (a bottom border of the paragraph)."""
+    properties = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "18"), ("w:space", "1"), ("w:color", "C00000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    properties.append(borders)
+
+
+def _table(document, headers: list[str], rows: list[list[str]], widths: list[float]) -> None:
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text, width in zip(table.rows[0].cells, headers, widths, strict=True):
+        cell.width = Cm(width)
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _font(cell.paragraphs[0].add_run(text), name=HEADING_FONT, size=11, bold=True)
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, text, width in zip(cells, values, widths, strict=True):
+            cell.width = Cm(width)
+            _font(cell.paragraphs[0].add_run(text), size=11)
+    document.add_paragraph()
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+def bulletin_render(content: BulletinContent) -> bytes:
+    document = Document()
+    section = document.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+
+    # Masthead (红头), the issue number, the document number and the red rule.
+    _paragraph(
+        document,
+        _("%(zone)s supervision bulletin") % {"zone": content.zone},
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        name=TITLE_FONT,
+        size=30,
+        bold=True,
+        color=RED,
+        space_after=6,
+    )
+    _paragraph(
+        document,
+        _("Issue %(number)s") % {"number": content.number},
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        size=16,
+    )
+    rule = _paragraph(document, content.doc_number, align=WD_ALIGN_PARAGRAPH.CENTER, size=16, space_after=12)
+    _red_rule(rule)
+
+    # Title and opening.
+    _paragraph(
+        document,
+        content.title,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        name=TITLE_FONT,
+        size=22,
+        bold=True,
+        color=RED,
+        space_after=12,
+    )
+    _paragraph(document, _("To all units:"))
+    _paragraph(
+        document,
+        _("The progress of the key work of “%(plan)s” in %(period)s is reported as follows.")
+        % {"plan": content.plan, "period": content.period_text},
+        indent=True,
+    )
+
+    # 1. Overall figures.
+    _paragraph(document, _("1. Overall"), name=HEADING_FONT, indent=True)
+    counts = content.counts
+    good = counts.get(Status.COMPLETED, 0) + counts.get(Status.ON_TRACK, 0)
+    share = f"{good * 100 / content.total:.1f}" if content.total else "—"
+    _paragraph(
+        document,
+        _(
+            "Of the %(total)d targets followed, %(completed)d are completed, %(on_track)d on track, "
+            "%(lagging)d lagging, %(serious)d seriously lagging, %(overdue)d overdue and %(no_data)d without "
+            "figures; %(share)s%% are completed or on track."
+        )
+        % {
+            "total": content.total,
+            "completed": counts.get(Status.COMPLETED, 0),
+            "on_track": counts.get(Status.ON_TRACK, 0),
+            "lagging": counts.get(Status.LAGGING, 0),
+            "serious": counts.get(Status.SERIOUS, 0),
+            "overdue": counts.get(Status.OVERDUE, 0),
+            "no_data": counts.get(Status.NO_DATA, 0),
+            "share": share,
+        },
+        indent=True,
+    )
+
+    # 2. Ranking.
+    _paragraph(document, _("2. Ranking of units"), name=HEADING_FONT, indent=True)
+    if content.ranking:
+        _table(
+            document,
+            [
+                _("Rank"),
+                _("Unit"),
+                _("Score"),
+                _("Completion"),
+                _("On-time reporting"),
+                _("Red targets"),
+                _("Overdue notices"),
+            ],
+            [
+                [
+                    str(s.rank),
+                    s.name,
+                    str(s.score),
+                    _percent(s.completion),
+                    _percent(s.on_time_rate),
+                    str(s.red),
+                    str(s.overdue_notices),
+                ]
+                for s in content.ranking
+            ],
+            [1.3, 4.4, 1.8, 2.0, 2.4, 1.8, 1.9],
+        )
+    else:
+        _paragraph(document, _("No unit leads a target of the plan yet."), indent=True)
+
+    # 3. Red list and black list.
+    _paragraph(document, _("3. Red list and black list"), name=HEADING_FONT, indent=True)
+    red = "、".join(_("%(unit)s (%(score)s points)") % {"unit": s.name, "score": s.score} for s in content.red_list)
+    _paragraph(document, _("Red list: %(units)s.") % {"units": red or _("none")}, indent=True)
+    black = "、".join(
+        _("%(unit)s (%(red)d red targets, %(notices)d overdue notices)")
+        % {"unit": s.name, "red": s.red, "notices": s.overdue_notices}
+        for s in content.black_list
+    )
+    _paragraph(document, _("Black list: %(units)s.") % {"units": black or _("none")}, indent=True)
+
+    # 4. Lagging items.
+    _paragraph(document, _("4. Lagging items"), name=HEADING_FONT, indent=True)
+    if content.lagging:
+        _table(
+            document,
+            [_("No."), _("Indicator"), _("Situation"), _("Lead unit"), _("Responsible leader"), _("Status")],
+            [
+                [str(index), item.indicator, item.explanation, item.unit, item.leader, item.status]
+                for index, item in enumerate(content.lagging, start=1)
+            ],
+            [1.1, 3.4, 6.0, 2.6, 1.8, 1.8],
+        )
+        if content.lagging_more:
+            _paragraph(
+                document, _("… and %(n)d more, listed in the export.") % {"n": content.lagging_more}, indent=True
+            )
+    else:
+        _paragraph(document, _("Nothing lags in %(period)s.") % {"period": content.period_text}, indent=True)
+
+    # 5. Follow-up notices.
+    _paragraph(document, _("5. Follow-up notices"), name=HEADING_FONT, indent=True)
+    n = content.notices
+    _paragraph(
+        document,
+        _(
+            "%(issued)d follow-up notices issued so far: %(answered)d answered, %(closed)d closed, %(open)d open, "
+            "of which %(overdue)d past their answer date without an answer and %(red)d red."
+        )
+        % {
+            "issued": n.issued,
+            "answered": n.answered,
+            "closed": n.closed,
+            "open": n.open,
+            "overdue": n.overdue,
+            "red": n.red,
+        },
+        indent=True,
+    )
+    if content.open_notices:
+        _table(
+            document,
+            [_("Number"), _("Lead unit"), _("Subject"), _("Answer by"), _("State")],
+            [
+                [
+                    o.number,
+                    o.unit,
+                    o.title,
+                    o.reply_by.isoformat(),
+                    f"{o.state}{_(' (red)') if o.red else ''}",
+                ]
+                for o in content.open_notices
+            ],
+            [3.2, 3.0, 5.6, 2.4, 2.4],
+        )
+
+    # 6. What is asked, and the sign-off.
+    _paragraph(document, _("6. Requirements"), name=HEADING_FONT, indent=True)
+    _paragraph(
+        document,
+        _(
+            "Lead units of lagging items shall analyse the causes, take measures and catch up with time "
+            "progress; units with open follow-up notices shall answer by the dates set."
+        ),
+        indent=True,
+    )
+    _paragraph(document)
+    signature = _("%(zone)s supervision team") % {"zone": content.zone}
+    _paragraph(document, signature, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _paragraph(document, _date_text(content.date), align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

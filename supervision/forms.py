@@ -1,0 +1,88 @@
+"""Forms of supervision. They validate input; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from progress.models import period_label
+from progress.periods import Period
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _date_field(label, *, required: bool = True, message=None) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=DATE,
+        required=required,
+        error_messages={
+            "required": message or _("Give a date."),
+            "invalid": _("Write the date as year-month-day, e.g. 2026-03-31."),
+        },
+    )
+
+
+def _text_field(label, *, required: bool = True, message=None, rows: int = 3) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=4000,
+        required=required,
+        error_messages={"required": message or _("This field is required.")},
+    )
+
+
+def period_choices(plan) -> list[tuple[str, str]]:
+    return [
+        (str(Period(year, month)), str(period_label(year, month)))
+        for year in range(plan.end_year, plan.start_year - 1, -1)
+        for month in range(12, 0, -1)
+    ]
+
+
+class IssueForm(forms.Form):
+    targets = forms.CharField(widget=forms.HiddenInput, required=False)
+    period = forms.CharField(widget=forms.HiddenInput)
+    reply_by = _date_field(_("Answer by"), message=_("Give the date by which the unit must answer."))
+    requirement = _text_field(_("Requirement"), message=_("Write what the unit must do."), rows=4)
+
+    def clean_period(self) -> Period:
+        try:
+            return Period.parse(self.cleaned_data["period"])
+        except ValueError:
+            raise forms.ValidationError(_("Write the period as year and month, e.g. 2026-03.")) from None
+
+
+class AnswerForm(forms.Form):
+    reason = _text_field(_("Why it lags"), message=_("Write why the item lags."))
+    measures = _text_field(_("Measures"), message=_("Write the measures the unit takes."))
+    expected = _date_field(_("On track again by"), message=_("Give the date by which the item will be on track."))
+
+
+class ExtensionForm(forms.Form):
+    until = _date_field(_("New answer date"), message=_("Give the date you ask for."))
+    reason = _text_field(_("Why more time is needed"), message=_("Write why more time is needed."), rows=2)
+
+
+class GrantForm(forms.Form):
+    note = _text_field(_("Note"), required=False, rows=2)
+
+
+class RefuseForm(forms.Form):
+    note = _text_field(_("Why the extension is refused"), message=_("Write why the extension is refused."), rows=2)
+
+
+class CloseForm(forms.Form):
+    note = _text_field(_("Closing note"), message=_("Write the closing note."), rows=2)
+
+
+class BulletinForm(forms.Form):
+    period = forms.ChoiceField(label=_("Period"))
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = period_choices(plan)
+
+    def clean_period(self) -> Period:
+        return Period.parse(self.cleaned_data["period"])

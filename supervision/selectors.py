@@ -1,0 +1,384 @@
+"""Reads of supervision: who may supervise or answer, the rows of the lists
+with their narratives, notices, scores and rankings, and the ledger.
+
+Aggregates run in the database; the number of queries does not grow with
+the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
+from django.utils import timezone
+
+from core import clock
+from dashboard.selectors import latest_results
+from plans.choices import PlanStatus
+from plans.models import Plan
+from progress.choices import ReportStatus
+from progress.models import Report
+from progress.periods import Period, due_date, is_reporting_month
+from supervision.choices import OPEN_STATES, NoticeState, ScoreMode
+from supervision.models import Notice, SupervisionRule
+from targets.metrics import Status
+from targets.models import Target, TargetResult
+from targets.selectors import result_explanation
+from zones import policy
+from zones.choices import Role
+from zones.models import Membership, Unit, Zone
+
+COUNTED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+RED = (Status.SERIOUS, Status.OVERDUE)
+SUPERVISING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+ANSWERING_ROLES = (Role.STAFF, Role.REVIEWER)
+ONE_DECIMAL = Decimal("0.1")
+
+
+# --- who may do what -----------------------------------------------------------
+
+
+def supervised_zones(user) -> QuerySet[Zone]:
+    """Zones whose supervision the user runs: the supervision team and zone
+    administrators (and the system administrator everywhere)."""
+    if not user.is_authenticated:
+        return Zone.objects.none()
+    if user.is_superuser:
+        return Zone.objects.all()
+    return Zone.objects.filter(pk__in=Membership.objects.filter(user=user, role__in=SUPERVISING_ROLES).values("zone"))
+
+
+def can_supervise(user, zone: Zone) -> bool:
+    return supervised_zones(user).filter(pk=zone.pk).exists()
+
+
+def answering_units(user) -> QuerySet[Unit]:
+    """Units whose notices the user answers: their reporting staff and reviewers."""
+    return policy.units_with_role(user, *ANSWERING_ROLES)
+
+
+def can_answer(user, notice: Notice) -> bool:
+    return user.is_authenticated and answering_units(user).filter(pk=notice.unit_id).exists()
+
+
+def supervised_plans(user) -> QuerySet[Plan]:
+    return (
+        Plan.objects.filter(zone__in=supervised_zones(user))
+        .exclude(status=PlanStatus.DRAFT)
+        .select_related("zone")
+        .order_by("-start_year", "zone__code", "title")
+    )
+
+
+def rule_for(plan: Plan) -> SupervisionRule:
+    """The plan's rules, or the defaults (unsaved) when none were set."""
+    return SupervisionRule.objects.filter(plan=plan).first() or SupervisionRule(plan=plan)
+
+
+# --- list rows -----------------------------------------------------------------
+
+
+def with_narratives(results: QuerySet[TargetResult], *, period: Period) -> QuerySet[TargetResult]:
+    """Annotate each result with its target's latest submitted narrative at or
+    before ``period`` (progress, problems, next steps)."""
+    latest = (
+        Report.objects.filter(target=OuterRef("target"), status__in=COUNTED)
+        .filter(Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month))
+        .order_by("-year", "-month")
+    )
+    return results.annotate(
+        narrative_progress=Subquery(latest.values("progress")[:1]),
+        narrative_problems=Subquery(latest.values("problems")[:1]),
+        narrative_next_steps=Subquery(latest.values("next_steps")[:1]),
+    )
+
+
+def explanation_of(result: TargetResult) -> str:
+    """The one-line explanation; needs ``target__task__plan`` selected."""
+    return result_explanation(result, target=result.target, plan=result.target.task.plan)
+
+
+# --- notices -------------------------------------------------------------------
+
+
+def notices_visible_to(user) -> QuerySet[Notice]:
+    """Notices of the zones the user supervises or reads whole, and notices
+    addressed to the user's units."""
+    if not user.is_authenticated:
+        return Notice.objects.none()
+    return Notice.objects.filter(
+        Q(zone__in=policy.zones_seen_whole(user))
+        | Q(zone__in=supervised_zones(user))
+        | Q(unit__in=answering_units(user))
+    )
+
+
+def overdue_notices_count(plan: Plan, *, today: dt.date | None = None) -> int:
+    """Open notices of the plan whose reply date has passed without an
+    answer (for the dashboard's red count)."""
+    today = today or clock.today()
+    return Notice.objects.filter(plan=plan, state=NoticeState.ISSUED, reply_by__lt=today).count()
+
+
+@dataclass
+class NoticeSummary:
+    issued: int = 0
+    answered: int = 0
+    closed: int = 0
+    open: int = 0
+    overdue: int = 0
+    red: int = 0
+    extension: int = 0
+
+
+def notice_summary(*, plan: Plan, today: dt.date | None = None) -> NoticeSummary:
+    """The state of a plan's notices (one query)."""
+    today = today or clock.today()
+    row = Notice.objects.filter(plan=plan).aggregate(
+        issued=Count("pk"),
+        answered=Count("pk", filter=Q(answered_at__isnull=False)),
+        closed=Count("pk", filter=Q(state=NoticeState.CLOSED)),
+        open=Count("pk", filter=Q(state__in=OPEN_STATES)),
+        overdue=Count("pk", filter=Q(state=NoticeState.ISSUED, reply_by__lt=today)),
+        red=Count("pk", filter=Q(state__in=OPEN_STATES, level=2)),
+        extension=Count("pk", filter=Q(state=NoticeState.EXTENSION_REQUESTED)),
+    )
+    return NoticeSummary(**row)
+
+
+# --- scores and ranking ----------------------------------------------------------
+
+
+@dataclass
+class UnitScore:
+    """A lead unit's assessment for a period: the parts and the total."""
+
+    unit_id: int
+    name: str
+    targets: int = 0
+    completion: Decimal | None = None  # weighted average of capped completion, %
+    due_reports: int = 0
+    on_time: int = 0
+    red: int = 0
+    overdue_notices: int = 0
+    completion_score: Decimal = Decimal(0)
+    on_time_score: Decimal = Decimal(0)
+    deductions: Decimal = Decimal(0)
+    score: Decimal = Decimal(0)
+    rank: int = 0
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        if not self.due_reports:
+            return None
+        return (Decimal(self.on_time) * 100 / Decimal(self.due_reports)).quantize(ONE_DECIMAL)
+
+
+def score_of(
+    *,
+    rule: SupervisionRule,
+    completion: Decimal | None,
+    due_reports: int,
+    on_time: int,
+    red: int,
+    overdue_notices: int,
+) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """(completion part, on-time part, deductions, total) of a unit's score.
+
+    completion part = points for completion × capped completion ÷ 100;
+    on-time part = points for on-time reporting × on-time share (full when
+    nothing was due); deductions per red target and per overdue notice; the
+    total is never below zero.
+    """
+    completion_part = rule.completion_points * min(completion or Decimal(0), rule.completion_cap) / 100
+    share = Decimal(1) if not due_reports else Decimal(min(on_time, due_reports)) / Decimal(due_reports)
+    on_time_part = rule.on_time_points * share
+    deductions = rule.red_flag_deduction * red + rule.overdue_notice_deduction * overdue_notices
+    total = max(Decimal(0), completion_part + on_time_part - deductions)
+    return (
+        completion_part.quantize(ONE_DECIMAL),
+        on_time_part.quantize(ONE_DECIMAL),
+        deductions.quantize(ONE_DECIMAL),
+        total.quantize(ONE_DECIMAL),
+    )
+
+
+def assessment_months(period: Period, mode: str) -> list[int]:
+    """The months of ``period.year`` an assessment covers."""
+    return [period.month] if mode == ScoreMode.MONTH else list(range(1, period.month + 1))
+
+
+def unit_scores(
+    *, plan: Plan, period: Period, mode: str = ScoreMode.MONTH, today: dt.date | None = None
+) -> list[UnitScore]:
+    """Every lead unit of the plan scored for ``period`` and ranked (ties share
+    a rank). Five queries whatever the number of units, targets or reports.
+
+    - completion: the latest result of each target at the period, capped and
+      weighted by the targets' weights (a target without a figure counts 0);
+    - on-time reporting: reports of the month (annual: of the year to the
+      month) submitted by their due day, against the reports due;
+    - red targets: seriously lagging or overdue at the period;
+    - overdue notices: notices about the month (annual: the year to the
+      month) that went unanswered past their reply date.
+    """
+    today = today or clock.today()
+    rule = rule_for(plan)
+    months = assessment_months(period, mode)
+    targets = Target.objects.filter(task__plan=plan, task__lead_unit__isnull=False)
+    scores: dict[int, UnitScore] = {}
+    due_by_unit: dict[int, int] = defaultdict(int)
+    for row in targets.values("task__lead_unit", "task__lead_unit__name", "frequency").annotate(n=Count("pk")):
+        unit_id = row["task__lead_unit"]
+        score = scores.setdefault(unit_id, UnitScore(unit_id=unit_id, name=row["task__lead_unit__name"]))
+        score.targets += row["n"]
+        reporting = sum(
+            1
+            for month in months
+            if is_reporting_month(month, frequency=row["frequency"], jan_feb_combined=plan.jan_feb_combined)
+        )
+        due_by_unit[unit_id] += row["n"] * reporting
+
+    capped = Least(
+        Coalesce(F("completion"), Value(Decimal(0)), output_field=DecimalField()),
+        Value(rule.completion_cap),
+        output_field=DecimalField(),
+    )
+    weighted = ExpressionWrapper(capped * F("target__weight"), output_field=DecimalField())
+    for row in (
+        latest_results(targets=targets, period=period)
+        .values("target__task__lead_unit")
+        .annotate(
+            weighted=Sum(weighted),
+            weight=Sum("target__weight"),
+            red=Count("pk", filter=Q(status__in=RED)),
+        )
+    ):
+        score = scores.get(row["target__task__lead_unit"])
+        if score is None:
+            continue
+        if row["weight"]:
+            score.completion = (Decimal(row["weighted"] or 0) / Decimal(row["weight"])).quantize(ONE_DECIMAL)
+        score.red = row["red"]
+
+    due_end = Case(
+        *[
+            When(month=month, then=Value(_end_of(due_date(Period(period.year, month), due_day=plan.due_day))))
+            for month in months
+        ],
+        default=Value(None),
+        output_field=DateTimeField(),
+    )
+    for row in (
+        Report.objects.filter(target__in=targets, year=period.year, month__in=months, status__in=COUNTED)
+        .annotate(due_end=due_end)
+        .values("target__task__lead_unit")
+        .annotate(on_time=Count("pk", filter=Q(submitted_at__lte=F("due_end"))))
+    ):
+        if row["target__task__lead_unit"] in scores:
+            scores[row["target__task__lead_unit"]].on_time = row["on_time"]
+
+    late = Q(overdue=True) | Q(state=NoticeState.ISSUED, reply_by__lt=today)
+    for row in (
+        Notice.objects.filter(plan=plan, year=period.year, month__in=months)
+        .filter(late)
+        .values("unit")
+        .annotate(n=Count("pk"))
+    ):
+        if row["unit"] in scores:
+            scores[row["unit"]].overdue_notices = row["n"]
+
+    for unit_id, score in scores.items():
+        score.due_reports = due_by_unit[unit_id]
+        score.completion_score, score.on_time_score, score.deductions, score.score = score_of(
+            rule=rule,
+            completion=score.completion,
+            due_reports=score.due_reports,
+            on_time=score.on_time,
+            red=score.red,
+            overdue_notices=score.overdue_notices,
+        )
+    ranked = sorted(scores.values(), key=lambda s: (-s.score, -(s.completion or 0), s.name))
+    for index, score in enumerate(ranked, start=1):
+        previous = ranked[index - 2] if index > 1 else None
+        score.rank = previous.rank if previous and previous.score == score.score else index
+    return ranked
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+
+
+# --- the ledger (台账) --------------------------------------------------------------
+
+
+@dataclass
+class LedgerLine:
+    """One target of the ledger: each month's counted figure and status, and
+    the latest narrative."""
+
+    target: Target
+    figures: dict[int, Decimal | None] = field(default_factory=dict)
+    statuses: dict[int, str] = field(default_factory=dict)
+    progress: str = ""
+    problems: str = ""
+    next_steps: str = ""
+
+
+@dataclass
+class Ledger:
+    plan: Plan
+    period: Period
+    months: list[int]
+    lines: list[LedgerLine]
+
+
+def ledger(*, plan: Plan, period: Period, unit: Unit | None = None, leader=None) -> Ledger:
+    """The classic ledger of a unit's or a leader's targets for the year of
+    ``period``, month by month up to it (three queries)."""
+    targets = Target.objects.filter(task__plan=plan)
+    if unit is not None:
+        targets = targets.filter(task__lead_unit=unit)
+    if leader is not None:
+        targets = targets.filter(task__leader=leader)
+    months = list(range(1, period.month + 1))
+    lines = {
+        target.pk: LedgerLine(target=target)
+        for target in targets.select_related("task", "task__lead_unit", "task__leader").order_by(
+            "task__order", "order", "pk"
+        )
+    }
+    reports = (
+        Report.objects.filter(target__in=targets, year=period.year, month__lte=period.month, status__in=COUNTED)
+        .order_by("month")
+        .values_list("target_id", "month", "value", "progress", "problems", "next_steps")
+    )
+    for target_id, month, value, progress, problems, next_steps in reports:
+        line = lines[target_id]
+        line.figures[month] = value
+        if progress or problems or next_steps:
+            line.progress, line.problems, line.next_steps = progress, problems, next_steps
+    results = TargetResult.objects.filter(target__in=targets, year=period.year, month__lte=period.month).values_list(
+        "target_id", "month", "status"
+    )
+    for target_id, month, status in results:
+        lines[target_id].statuses[month] = status
+    return Ledger(plan=plan, period=period, months=months, lines=list(lines.values()))

@@ -1,0 +1,492 @@
+"""Writes of supervision: follow-up notices (督办) and their steps, the daily
+escalation, and the stored monthly bulletins.
+
+Who may do what:
+- the supervision team and zone administrators of the notice's zone issue
+  notices, grant or refuse extensions and close notices;
+- the reporting staff and reviewers of the notice's lead unit answer or ask
+  for an extension;
+- nobody else.
+
+Every step changes the notice with a conditional UPDATE on its current state
+(so two people acting at once cannot both win) and records a NoticeEvent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core import clock
+from dashboard.selectors import latest_results
+from plans.choices import PlanStatus
+from plans.models import Plan
+from progress.periods import Period
+from supervision.choices import NoticeAction, NoticeLevel, NoticeState
+from supervision.models import Bulletin, Notice, NoticeEvent, NoticeItem
+from supervision.selectors import can_answer, can_supervise, explanation_of, rule_for, supervised_zones
+from targets.models import Target
+from zones.choices import Role
+from zones.models import Membership
+
+log = logging.getLogger(__name__)
+NUMBER_ATTEMPTS = 5
+TEXT_LIMIT = 4000
+
+
+def _text(value: str, *, field_name: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field_name: message})
+    if len(value) > TEXT_LIMIT:
+        raise ValidationError({field_name: _("At most %(n)d characters.") % {"n": TEXT_LIMIT}})
+    return value
+
+
+def _record(notice: Notice, action: str, *, by, text: str = "", data: dict | None = None) -> NoticeEvent:
+    return NoticeEvent.objects.create(notice=notice, action=action, by=by, at=clock.now(), text=text, data=data or {})
+
+
+# --- issuing -----------------------------------------------------------------------
+
+
+@dataclass
+class IssueResult:
+    notices: list[Notice] = field(default_factory=list)
+    skipped: list[Target] = field(default_factory=list)  # already followed up by an open notice
+
+
+def notice_title(targets: list[Target]) -> str:
+    first = targets[0].indicator
+    if len(targets) == 1:
+        return _("On speeding up “%(indicator)s”") % {"indicator": first}
+    return _("On speeding up “%(indicator)s” and others, %(count)d items in all") % {
+        "indicator": first,
+        "count": len(targets),
+    }
+
+
+def notices_issue(
+    *,
+    target_ids: Iterable[int],
+    period: Period,
+    reply_by: dt.date,
+    requirement: str,
+    by,
+    today: dt.date | None = None,
+) -> IssueResult:
+    """Issue follow-up notices for flagged targets: one notice per lead unit
+    (a unit answers once for all its items), each numbered per zone and year.
+
+    Targets already followed up by an open notice are skipped and returned.
+    """
+    today = today or clock.today()
+    targets = list(
+        Target.objects.filter(pk__in=list(target_ids))
+        .select_related("task__plan__zone", "task__lead_unit")
+        .order_by("task__plan", "task__order", "order", "pk")
+    )
+    if not targets:
+        raise ValidationError({"targets": _("Choose at least one item to follow up.")})
+    allowed = set(supervised_zones(by).values_list("pk", flat=True))
+    if any(target.task.plan.zone_id not in allowed for target in targets):
+        raise PermissionDenied(_("Only the zone's supervision team issues follow-up notices."))
+    without_unit = [target.indicator for target in targets if target.task.lead_unit_id is None]
+    if without_unit:
+        raise ValidationError(
+            {"targets": _("These items have no lead unit to answer: %(items)s") % {"items": "、".join(without_unit)}}
+        )
+    if reply_by < today:
+        raise ValidationError({"reply_by": _("The answer date cannot lie in the past.")})
+    requirement = _text(requirement, field_name="requirement", message=_("Write what the unit must do."))
+
+    already = set(NoticeItem.objects.filter(target__in=targets, is_open=True).values_list("target_id", flat=True))
+    result = IssueResult(skipped=[target for target in targets if target.pk in already])
+    groups: dict[tuple[int, int], list[Target]] = defaultdict(list)
+    for target in targets:
+        if target.pk not in already:
+            groups[(target.task.plan_id, target.task.lead_unit_id)].append(target)
+    if not groups:
+        return result
+    snapshots = {
+        r.target_id: r
+        for r in latest_results(
+            targets=Target.objects.filter(pk__in=[t.pk for t in targets]), period=period
+        ).select_related("target__task__plan")
+    }
+    with transaction.atomic():
+        for items in groups.values():
+            notice = _notice_create(items, period=period, reply_by=reply_by, requirement=requirement, by=by)
+            try:
+                with transaction.atomic():
+                    NoticeItem.objects.bulk_create(
+                        NoticeItem(
+                            notice=notice,
+                            target=target,
+                            status=snapshots[target.pk].status if target.pk in snapshots else "",
+                            explanation=explanation_of(snapshots[target.pk])[:500] if target.pk in snapshots else "",
+                        )
+                        for target in items
+                    )
+            except IntegrityError:
+                raise ValidationError(
+                    {"targets": _("Someone else has just issued a notice for one of these items. Reload the list.")}
+                ) from None
+            _record(
+                notice,
+                NoticeAction.ISSUED,
+                by=by,
+                text=requirement,
+                data={"reply_by": reply_by.isoformat(), "targets": [t.pk for t in items]},
+            )
+            result.notices.append(notice)
+    for notice in result.notices:
+        transaction.on_commit(lambda pk=notice.pk: _mail_safely(pk, "issued"))
+    return result
+
+
+def _notice_create(items: list[Target], *, period: Period, reply_by: dt.date, requirement: str, by) -> Notice:
+    """Create the notice under the next free number of its zone and year
+    (a unique constraint decides between two issuers; the loser takes the next)."""
+    plan = items[0].task.plan
+    now = clock.now()
+    year = timezone.localdate(now).year
+    for _attempt in range(NUMBER_ATTEMPTS):
+        seq = (Notice.objects.filter(zone=plan.zone, number_year=year).aggregate(n=Max("number_seq"))["n"] or 0) + 1
+        try:
+            with transaction.atomic():
+                return Notice.objects.create(
+                    zone=plan.zone,
+                    plan=plan,
+                    unit=items[0].task.lead_unit,
+                    number_year=year,
+                    number_seq=seq,
+                    year=period.year,
+                    month=period.month,
+                    title=notice_title(items)[:300],
+                    requirement=requirement,
+                    reply_by=reply_by,
+                    issued_at=now,
+                    issued_by=by,
+                )
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not number the notice")  # pragma: no cover - five concurrent issuers in a row
+
+
+# --- the unit's steps ----------------------------------------------------------------
+
+
+def _move(notice: Notice, *, from_states: tuple[str, ...], **fields) -> None:
+    """Change the notice only if it is still in one of ``from_states``."""
+    if Notice.objects.filter(pk=notice.pk, state__in=from_states).update(**fields) != 1:
+        notice.refresh_from_db()
+        raise ValidationError(
+            _("This step is not possible now: the notice is “%(state)s”. Reload the page.")
+            % {"state": notice.get_state_display()}
+        )
+
+
+def notice_answer(
+    *,
+    notice: Notice,
+    by,
+    reason: str,
+    measures: str,
+    expected: dt.date | None,
+    today: dt.date | None = None,
+) -> Notice:
+    """The lead unit answers: why it lags, what it does about it, and by when
+    it expects to be on track. An answer after the reply date marks the
+    notice as answered late."""
+    if not can_answer(by, notice):
+        raise PermissionDenied(_("Only the lead unit's reporting staff and reviewers answer this notice."))
+    today = today or clock.today()
+    reason = _text(reason, field_name="reason", message=_("Write why the item lags."))
+    measures = _text(measures, field_name="measures", message=_("Write the measures the unit takes."))
+    if expected is None:
+        raise ValidationError({"expected": _("Give the date by which the item will be on track.")})
+    if expected < today:
+        raise ValidationError({"expected": _("The expected date cannot lie in the past.")})
+    late = today > notice.reply_by
+    with transaction.atomic():
+        _move(
+            notice,
+            from_states=(NoticeState.ISSUED, NoticeState.EXTENSION_REQUESTED),
+            state=NoticeState.ANSWERED,
+            answered_at=clock.now(),
+            answered_by=by,
+            answer_reason=reason,
+            answer_measures=measures,
+            answer_expected=expected,
+            overdue=notice.overdue or late,
+        )
+        _record(
+            notice,
+            NoticeAction.ANSWERED,
+            by=by,
+            text=f"{reason}\n{measures}",
+            data={"expected": expected.isoformat(), "late": late},
+        )
+    notice.refresh_from_db()
+    return notice
+
+
+def notice_extension_request(
+    *, notice: Notice, by, until: dt.date | None, reason: str, today: dt.date | None = None
+) -> Notice:
+    """The lead unit asks for more time to answer (延期申请)."""
+    if not can_answer(by, notice):
+        raise PermissionDenied(_("Only the lead unit's reporting staff and reviewers answer this notice."))
+    today = today or clock.today()
+    reason = _text(reason, field_name="reason", message=_("Write why more time is needed."))
+    if until is None or until <= notice.reply_by or until < today:
+        raise ValidationError({"until": _("Ask for a date after the current answer date.")})
+    with transaction.atomic():
+        _move(
+            notice,
+            from_states=(NoticeState.ISSUED,),
+            state=NoticeState.EXTENSION_REQUESTED,
+            extension_until=until,
+            extension_reason=reason,
+            overdue=notice.overdue or today > notice.reply_by,
+        )
+        _record(notice, NoticeAction.EXTENSION_REQUESTED, by=by, text=reason, data={"until": until.isoformat()})
+    notice.refresh_from_db()
+    return notice
+
+
+# --- supervision's steps --------------------------------------------------------------
+
+
+def _require_supervisor(by, notice: Notice) -> None:
+    if not can_supervise(by, notice.zone):
+        raise PermissionDenied(_("Only the zone's supervision team decides on this notice."))
+
+
+def notice_extension_grant(*, notice: Notice, by, note: str = "") -> Notice:
+    """Grant the extension: the asked date becomes the answer date and the
+    escalation starts over."""
+    _require_supervisor(by, notice)
+    if notice.extension_until is None:
+        raise ValidationError(_("There is no extension request to decide."))
+    old = notice.reply_by
+    with transaction.atomic():
+        _move(
+            notice,
+            from_states=(NoticeState.EXTENSION_REQUESTED,),
+            state=NoticeState.ISSUED,
+            reply_by=notice.extension_until,
+            level=NoticeLevel.NORMAL,
+            reminded_at=None,
+            escalated_at=None,
+        )
+        _record(
+            notice,
+            NoticeAction.EXTENSION_GRANTED,
+            by=by,
+            text=(note or "").strip(),
+            data={"reply_by": [old.isoformat(), notice.extension_until.isoformat()]},
+        )
+    notice.refresh_from_db()
+    return notice
+
+
+def notice_extension_refuse(*, notice: Notice, by, note: str) -> Notice:
+    """Refuse the extension: the answer date stays as it was."""
+    _require_supervisor(by, notice)
+    note = _text(note, field_name="note", message=_("Write why the extension is refused."))
+    with transaction.atomic():
+        _move(notice, from_states=(NoticeState.EXTENSION_REQUESTED,), state=NoticeState.ISSUED)
+        _record(notice, NoticeAction.EXTENSION_REFUSED, by=by, text=note)
+    notice.refresh_from_db()
+    return notice
+
+
+def notice_close(*, notice: Notice, by, note: str) -> Notice:
+    """Close the notice (销号) with a note. A pending extension request is
+    decided first."""
+    _require_supervisor(by, notice)
+    note = _text(note, field_name="note", message=_("Write the closing note."))
+    with transaction.atomic():
+        _move(
+            notice,
+            from_states=(NoticeState.ISSUED, NoticeState.ANSWERED),
+            state=NoticeState.CLOSED,
+            closed_at=clock.now(),
+            closed_by=by,
+            close_note=note,
+        )
+        NoticeItem.objects.filter(notice=notice).update(is_open=False)
+        _record(notice, NoticeAction.CLOSED, by=by, text=note)
+    notice.refresh_from_db()
+    return notice
+
+
+# --- escalation ------------------------------------------------------------------------
+
+
+def notices_escalate(*, today: dt.date) -> dict[str, int]:
+    """The daily escalation of notices left unanswered past their answer date:
+    first a reminder to the lead unit (level 1), then, ``red_after_days``
+    later, red (level 2). Each step is claimed with a conditional UPDATE, so
+    a second run the same day (or two workers at once) sends nothing twice."""
+    counts = {"reminded": 0, "red": 0, "mails": 0, "mail_failed": 0}
+    now = clock.now()
+    candidates = (
+        Notice.objects.filter(state=NoticeState.ISSUED, reply_by__lt=today, level__lt=NoticeLevel.RED)
+        .select_related("plan")
+        .order_by("pk")
+    )
+    rules: dict[int, int] = {}
+    for notice in candidates:
+        if notice.plan_id not in rules:
+            rules[notice.plan_id] = rule_for(notice.plan).red_after_days
+        if notice.level == NoticeLevel.NORMAL:
+            claimed = Notice.objects.filter(
+                pk=notice.pk, state=NoticeState.ISSUED, level=NoticeLevel.NORMAL, reply_by__lt=today
+            ).update(level=NoticeLevel.REMINDED, reminded_at=now, overdue=True)
+            if claimed:
+                _record(notice, NoticeAction.REMINDED, by=None, data={"reply_by": notice.reply_by.isoformat()})
+                counts["reminded"] += 1
+                counts["mails"] += _mail_counted(notice.pk, "reminder", counts)
+        elif timezone.localdate(notice.reminded_at) + dt.timedelta(days=rules[notice.plan_id]) <= today:
+            claimed = Notice.objects.filter(pk=notice.pk, state=NoticeState.ISSUED, level=NoticeLevel.REMINDED).update(
+                level=NoticeLevel.RED, escalated_at=now
+            )
+            if claimed:
+                _record(notice, NoticeAction.ESCALATED, by=None)
+                counts["red"] += 1
+                counts["mails"] += _mail_counted(notice.pk, "red", counts)
+    return counts
+
+
+# --- mail --------------------------------------------------------------------------------
+
+
+def _unit_addresses(notice: Notice) -> list[str]:
+    return sorted(
+        {
+            email.strip()
+            for email in Membership.objects.filter(
+                unit=notice.unit, role__in=(Role.STAFF, Role.REVIEWER), user__is_active=True
+            ).values_list("user__email", flat=True)
+            if email and email.strip()
+        }
+    )
+
+
+def notice_mail(*, notice_id: int, kind: str) -> int:
+    """Email the lead unit's staff and reviewers about a notice: ``issued``,
+    ``reminder`` or ``red``. Returns the number of messages sent."""
+    notice = Notice.objects.select_related("unit", "zone", "plan").filter(pk=notice_id).first()
+    if notice is None:
+        return 0
+    addresses = _unit_addresses(notice)
+    if not addresses:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        text = render_to_string(
+            f"supervision/email/notice_{kind}.txt",
+            {
+                "notice": notice,
+                "url": settings.SITE_URL.rstrip("/") + reverse("supervision:notice", args=[notice.pk]),
+            },
+        )
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    subject, body = lines[0], re.sub(r"\n{3,}", "\n\n", "\n".join(lines[1:]).strip()) + "\n"
+    connection = get_connection(fail_silently=False)
+    messages = [EmailMessage(subject=subject, body=body, to=[address], connection=connection) for address in addresses]
+    return connection.send_messages(messages) or 0
+
+
+def _mail_counted(notice_id: int, kind: str, counts: dict[str, int]) -> int:
+    """Mail after a claimed step; a failure is logged and counted, and the
+    step stands (the notice shows on the unit's list and in red regardless)."""
+    try:
+        return notice_mail(notice_id=notice_id, kind=kind)
+    except Exception:
+        log.exception("could not mail notice %s (%s)", notice_id, kind)
+        counts["mail_failed"] += 1
+        return 0
+
+
+def _mail_safely(notice_id: int, kind: str) -> None:
+    """After a page's commit: a mail server that is down does not fail the
+    user's request (the notice is on the unit's list either way)."""
+    try:
+        notice_mail(notice_id=notice_id, kind=kind)
+    except Exception:
+        log.exception("could not mail notice %s (%s)", notice_id, kind)
+
+
+# --- bulletins -----------------------------------------------------------------------------
+
+
+def bulletin_generate(*, plan: Plan, period: Period, by=None, today: dt.date | None = None) -> Bulletin:
+    """Build the plan's bulletin for ``period`` and store it, replacing an
+    earlier one of the same period (which keeps its number). ``by`` is None
+    for the scheduled job."""
+    from supervision.bulletin import bulletin_build, bulletin_title
+
+    if by is not None and not can_supervise(by, plan.zone):
+        raise PermissionDenied(_("Only the zone's supervision team publishes bulletins."))
+    if not plan.start_year <= period.year <= plan.end_year:
+        raise ValidationError(_("The period lies outside the plan."))
+    existing = Bulletin.objects.filter(plan=plan, year=period.year, month=period.month).first()
+    number = (
+        existing.number if existing else (Bulletin.objects.filter(plan=plan).aggregate(n=Max("number"))["n"] or 0) + 1
+    )
+    content = bulletin_build(plan=plan, period=period, number=number, today=today)
+    bulletin = existing or Bulletin(plan=plan, year=period.year, month=period.month, number=number)
+    old_name = bulletin.file.name if existing else None
+    bulletin.title = bulletin_title(plan=plan, period=period)[:300]
+    bulletin.generated_at = clock.now()
+    bulletin.generated_by = by
+    bulletin.size = len(content)
+    with transaction.atomic():
+        bulletin.file.save("bulletin.docx", ContentFile(content), save=False)
+        bulletin.save()
+    if old_name and old_name != bulletin.file.name:
+        bulletin.file.storage.delete(old_name)
+    return bulletin
+
+
+def bulletins_publish(*, today: dt.date) -> dict[str, int]:
+    """The monthly publication: for every published plan whose bulletin day
+    has come this month, generate the previous month's bulletin unless it
+    exists (so a missed day catches up and a second run does nothing)."""
+    counts = {"generated": 0, "existing": 0, "failed": 0}
+    period = Period(today.year, today.month).previous_month()
+    plans = Plan.objects.filter(
+        status=PlanStatus.PUBLISHED, start_year__lte=period.year, end_year__gte=period.year
+    ).select_related("zone")
+    for plan in plans.order_by("pk"):
+        if today.day < rule_for(plan).bulletin_day:
+            continue
+        if Bulletin.objects.filter(plan=plan, year=period.year, month=period.month).exists():
+            counts["existing"] += 1
+            continue
+        try:
+            bulletin_generate(plan=plan, period=period, today=today)
+        except Exception:
+            log.exception("could not generate the bulletin of plan %s for %s", plan.pk, period)
+            counts["failed"] += 1
+        else:
+            counts["generated"] += 1
+    return counts

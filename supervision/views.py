@@ -1,0 +1,544 @@
+"""Pages of supervision: the lists and their exports, follow-up notices, the
+ranking, the ledger and the bulletins. Views check rights, validate and call
+selectors and services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+from django.views.decorators.http import require_GET, require_POST
+
+from core import clock
+from core.spreadsheets import attachment_header
+from dashboard.selectors import default_period, latest_results
+from plans.models import Plan
+from progress.models import period_label
+from progress.periods import Period
+from supervision import exports, services
+from supervision.choices import OPEN_STATES, ListKind, NoticeState, ScoreMode
+from supervision.filtersets import SupervisionFilterSet
+from supervision.forms import (
+    AnswerForm,
+    BulletinForm,
+    CloseForm,
+    ExtensionForm,
+    GrantForm,
+    IssueForm,
+    RefuseForm,
+    period_choices,
+)
+from supervision.models import Bulletin, Notice
+from supervision.selectors import (
+    answering_units,
+    can_answer,
+    can_supervise,
+    explanation_of,
+    ledger,
+    notices_visible_to,
+    rule_for,
+    supervised_zones,
+    unit_scores,
+)
+from targets.models import Target
+from zones import policy
+from zones.models import Unit
+
+PAGE_SIZE = 100
+NOT_FOR_YOU = gettext_lazy("These pages are for the zone's supervision team and leadership.")
+
+
+def _readable_plans(user) -> QuerySet[Plan]:
+    """Plans whose supervision pages the user reads (zone-wide roles)."""
+    return (
+        Plan.objects.filter(zone__in=policy.zones_seen_whole(user))
+        .exclude(status="draft")
+        .select_related("zone")
+        .order_by("-start_year", "zone__code", "title")
+    )
+
+
+def _require_reader(request: HttpRequest) -> None:
+    if not policy.zones_seen_whole(request.user).exists():
+        raise PermissionDenied(NOT_FOR_YOU)
+
+
+def _chosen_plan(request: HttpRequest, plans: QuerySet[Plan]) -> Plan:
+    """The plan named by ``?plan=``, else the newest; 403 when none is readable."""
+    plan_id = request.GET.get("plan") or request.POST.get("plan")
+    if plan_id:
+        if not str(plan_id).isdigit():
+            raise Http404(_("No such plan."))
+        plan = plans.filter(pk=plan_id).first()
+        if plan is None:
+            if Plan.objects.filter(pk=plan_id).exists():
+                raise PermissionDenied(NOT_FOR_YOU)
+            raise Http404(_("No such plan."))
+        return plan
+    plan = plans.first()
+    if plan is None:
+        raise PermissionDenied(NOT_FOR_YOU)
+    return plan
+
+
+def _period_of(text: str | None, plan: Plan) -> Period:
+    if not text:
+        return default_period(plan)
+    try:
+        period = Period.parse(text)
+    except ValueError:
+        raise Http404(_("No such period.")) from None
+    if not plan.start_year <= period.year <= plan.end_year:
+        raise Http404(_("The period lies outside the plan."))
+    return period
+
+
+def _query_with(query: QueryDict, **changes) -> str:
+    query = query.copy()
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return query.urlencode()
+
+
+# --- the lists ------------------------------------------------------------------------
+
+
+def _filterset(request: HttpRequest) -> SupervisionFilterSet:
+    data = request.GET.copy()
+    data.pop("page", None)
+    if "list" not in data:
+        data["list"] = ListKind.FLAGGED
+    return SupervisionFilterSet(data, request=request)
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """What needs supervision: the lists, their filters and exports."""
+    _require_reader(request)
+    filterset = _filterset(request)
+    results = filterset.qs
+    paginator = Paginator(results, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = filterset.data
+    can_issue = supervised_zones(request.user).exists()
+    context = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "period": filterset.chosen_period,
+        "period_text": period_label(filterset.chosen_period.year, filterset.chosen_period.month),
+        "page": page,
+        "rows": [(result, explanation_of(result)) for result in page.object_list],
+        "lists": [
+            (value, label, _query_with(query, list=value, page=None), query.get("list") == value)
+            for value, label in ListKind.choices
+        ]
+        + [("", _("All targets"), _query_with(query, list="", page=None), query.get("list") == "")],
+        "query": _query_with(query, page=None),
+        "can_issue": can_issue,
+        "statuses": filterset.form["status"],
+    }
+    return render(request, "supervision/index.html", context, status=400 if filterset.errors else 200)
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The list as filtered, every row: XLSX or CSV, streamed."""
+    _require_reader(request)
+    filterset = _filterset(request)
+    if filterset.errors:
+        messages.error(request, _("The filters are not valid; nothing was exported."))
+        return redirect(f"{reverse('supervision:index')}?{request.GET.urlencode()}")
+    if fmt == "xlsx":
+        return exports.list_xlsx_response(filterset.qs, period=filterset.chosen_period)
+    return exports.list_csv_response(filterset.qs, period=filterset.chosen_period)
+
+
+# --- notices ------------------------------------------------------------------------------
+
+
+@login_required
+def notice_new(request: HttpRequest) -> HttpResponse:
+    """Issue follow-up notices for one flagged item or many at once."""
+    if not supervised_zones(request.user).exists():
+        raise PermissionDenied(_("Only the zone's supervision team issues follow-up notices."))
+    source = request.POST if request.method == "POST" else request.GET
+    ids = [int(value) for value in source.getlist("target") if value.isdigit()]
+    if request.method == "POST" and not ids:
+        ids = [int(value) for value in source.get("targets", "").split(",") if value.isdigit()]
+    targets = list(
+        Target.objects.visible_to(request.user)
+        .filter(pk__in=ids, task__plan__zone__in=supervised_zones(request.user))
+        .select_related("task__plan", "task__lead_unit", "task__leader")
+        .order_by("task__lead_unit__name", "task__order", "order")
+    )
+    if not targets:
+        messages.error(request, _("Choose at least one item to follow up."))
+        return redirect("supervision:index")
+    plan = targets[0].task.plan
+    period_text = source.get("period") or str(default_period(plan))
+    rule = rule_for(plan)
+    today = clock.today()
+    if request.method == "POST":
+        form = IssueForm(request.POST)
+        if form.is_valid():
+            try:
+                result = services.notices_issue(
+                    target_ids=[t.pk for t in targets],
+                    period=form.cleaned_data["period"],
+                    reply_by=form.cleaned_data["reply_by"],
+                    requirement=form.cleaned_data["requirement"],
+                    by=request.user,
+                    today=today,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if result.notices:
+                    messages.success(
+                        request,
+                        _("Issued %(n)d follow-up notice(s): %(numbers)s.")
+                        % {"n": len(result.notices), "numbers": "、".join(n.number for n in result.notices)},
+                    )
+                if result.skipped:
+                    messages.warning(
+                        request,
+                        _("Already followed up by an open notice, so left out: %(items)s.")
+                        % {"items": "、".join(t.indicator for t in result.skipped)},
+                    )
+                if len(result.notices) == 1:
+                    return redirect("supervision:notice", notice_id=result.notices[0].pk)
+                return redirect("supervision:notices")
+    else:
+        form = IssueForm(
+            initial={
+                "targets": ",".join(str(t.pk) for t in targets),
+                "period": period_text,
+                "reply_by": today + dt.timedelta(days=rule.reply_days),
+                "requirement": _(
+                    "Analyse why these items lag, take measures to catch up with time progress, and answer "
+                    "the supervision team in writing by the date below."
+                ),
+            }
+        )
+    results = {
+        r.target_id: r
+        for r in latest_results(
+            targets=Target.objects.filter(pk__in=[t.pk for t in targets]), period=_safe_period(period_text, plan)
+        ).select_related("target__task__plan")
+    }
+    rows = [(t, results.get(t.pk), explanation_of(results[t.pk]) if t.pk in results else "") for t in targets]
+    units = sorted({t.task.lead_unit.name for t in targets if t.task.lead_unit})
+    return render(
+        request,
+        "supervision/notice_new.html",
+        {"form": form, "rows": rows, "units": units, "period_text": period_text},
+        status=400 if form.errors else 200,
+    )
+
+
+def _safe_period(text: str, plan: Plan) -> Period:
+    try:
+        return Period.parse(text)
+    except ValueError:
+        return default_period(plan)
+
+
+@login_required
+@require_GET
+def notices(request: HttpRequest) -> HttpResponse:
+    """督办事项: notices of the zones the user supervises or reads, and those
+    addressed to the user's units."""
+    user = request.user
+    visible = notices_visible_to(user)
+    units = answering_units(user)
+    if not policy.zones_seen_whole(user).exists() and not units.exists():
+        raise PermissionDenied(_("Follow-up notices are for the supervision team and the units they address."))
+    state = request.GET.get("state", "open")
+    shown = visible
+    if state == "open":
+        shown = shown.filter(state__in=OPEN_STATES)
+    elif state in NoticeState.values:
+        shown = shown.filter(state=state)
+    today = clock.today()
+    rows = list(
+        shown.select_related("unit", "zone", "plan", "issued_by")
+        .annotate(items_count=Count("items"))
+        .order_by("-level", "state", "reply_by", "-pk")[:500]
+    )
+    counts = visible.aggregate(
+        open=Count("pk", filter=Q(state__in=OPEN_STATES)),
+        overdue=Count("pk", filter=Q(state=NoticeState.ISSUED, reply_by__lt=today)),
+        red=Count("pk", filter=Q(state__in=OPEN_STATES, level=2)),
+    )
+    states = [("open", pgettext("notices", "Open")), *NoticeState.choices, ("all", _("All"))]
+    return render(
+        request,
+        "supervision/notices.html",
+        {"notices": rows, "state": state, "states": states, "counts": counts, "today": today},
+    )
+
+
+def _notice_for(request: HttpRequest, notice_id: int) -> Notice:
+    notice = get_object_or_404(Notice.objects.select_related("zone", "plan", "unit", "issued_by"), pk=notice_id)
+    if not notices_visible_to(request.user).filter(pk=notice.pk).exists():
+        raise PermissionDenied(_("This notice is addressed to another unit."))
+    return notice
+
+
+def _notice_page(request: HttpRequest, notice: Notice, *, forms: dict | None = None, status: int = 200):
+    user = request.user
+    supervisor = can_supervise(user, notice.zone)
+    answerer = can_answer(user, notice)
+    forms = forms or {}
+    items = list(
+        notice.items.select_related("target__task__lead_unit", "target__task__leader", "target__task__plan").order_by(
+            "id"
+        )
+    )
+    now = {
+        r.target_id: r
+        for r in latest_results(
+            targets=Target.objects.filter(pk__in=[item.target_id for item in items]),
+            period=default_period(notice.plan),
+        )
+    }
+    context = {
+        "notice": notice,
+        "items": [(item, now.get(item.target_id)) for item in items],
+        "events": notice.events.select_related("by").order_by("at", "id"),
+        "today": clock.today(),
+        "can_answer": answerer and notice.state in (NoticeState.ISSUED, NoticeState.EXTENSION_REQUESTED),
+        "can_ask_extension": answerer and notice.state == NoticeState.ISSUED,
+        "can_decide_extension": supervisor and notice.state == NoticeState.EXTENSION_REQUESTED,
+        "can_close": supervisor and notice.state in (NoticeState.ISSUED, NoticeState.ANSWERED),
+        "answer_form": forms.get("answer") or AnswerForm(),
+        "extension_form": forms.get("extension") or ExtensionForm(),
+        "grant_form": forms.get("grant") or GrantForm(),
+        "refuse_form": forms.get("refuse") or RefuseForm(),
+        "close_form": forms.get("close") or CloseForm(),
+    }
+    return render(request, "supervision/notice_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
+    return _notice_page(request, _notice_for(request, notice_id))
+
+
+ACTIONS = {
+    "answer": (AnswerForm, gettext_lazy("Your answer is recorded; the supervision team will review it.")),
+    "extension": (ExtensionForm, gettext_lazy("Your request for an extension is sent to the supervision team.")),
+    "grant": (GrantForm, gettext_lazy("Extension granted; the new answer date applies.")),
+    "refuse": (RefuseForm, gettext_lazy("Extension refused; the answer date stays.")),
+    "close": (CloseForm, gettext_lazy("The notice is closed.")),
+}
+
+
+@login_required
+@require_POST
+def notice_act(request: HttpRequest, notice_id: int, action: str) -> HttpResponse:
+    """One step of a notice: the unit answers or asks for more time;
+    supervision grants, refuses or closes."""
+    notice = _notice_for(request, notice_id)
+    form_class, done = ACTIONS[action]
+    form = form_class(request.POST)
+    if form.is_valid():
+        data, user = form.cleaned_data, request.user
+        try:
+            if action == "answer":
+                services.notice_answer(
+                    notice=notice, by=user, reason=data["reason"], measures=data["measures"], expected=data["expected"]
+                )
+            elif action == "extension":
+                services.notice_extension_request(notice=notice, by=user, until=data["until"], reason=data["reason"])
+            elif action == "grant":
+                services.notice_extension_grant(notice=notice, by=user, note=data["note"])
+            elif action == "refuse":
+                services.notice_extension_refuse(notice=notice, by=user, note=data["note"])
+            else:
+                services.notice_close(notice=notice, by=user, note=data["note"])
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and not set(error.error_dict) <= set(form.fields):
+                error = ValidationError(error.messages)
+            form.add_error(None, error)
+        else:
+            messages.success(request, done)
+            return redirect("supervision:notice", notice_id=notice.pk)
+    notice.refresh_from_db()
+    messages.error(request, _("Nothing was saved; see the form below."))
+    return _notice_page(request, notice, forms={action: form}, status=400)
+
+
+# --- scores and ranking --------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def ranking(request: HttpRequest) -> HttpResponse:
+    """月考核 / 年度考核: units scored and ranked for a period."""
+    _require_reader(request)
+    plans = _readable_plans(request.user)
+    plan = _chosen_plan(request, plans)
+    period = _period_of(request.GET.get("period"), plan)
+    mode = request.GET.get("mode") if request.GET.get("mode") in ScoreMode.values else ScoreMode.MONTH
+    rule = rule_for(plan)
+    scores = unit_scores(plan=plan, period=period, mode=mode)
+    return render(
+        request,
+        "supervision/ranking.html",
+        {
+            "plan": plan,
+            "plans": plans,
+            "period": period,
+            "mode": mode,
+            "modes": ScoreMode.choices,
+            "periods": period_choices(plan),
+            "scores": scores,
+            "rule": rule,
+            "can_edit_rule": request.user.is_staff and can_supervise(request.user, plan.zone),
+        },
+    )
+
+
+# --- the ledger ------------------------------------------------------------------------------
+
+
+def _ledger_plans(user) -> QuerySet[Plan]:
+    return (
+        Plan.objects.exclude(status="draft")
+        .filter(Q(zone__in=policy.zones_seen_whole(user)) | Q(tasks__lead_unit__in=answering_units(user)))
+        .distinct()
+        .select_related("zone")
+        .order_by("-start_year", "zone__code", "title")
+    )
+
+
+@login_required
+@require_GET
+def ledger_index(request: HttpRequest) -> HttpResponse:
+    """台账: the ledger of each unit and each leader, to download."""
+    user = request.user
+    plans = _ledger_plans(user)
+    plan = _chosen_plan(request, plans)
+    period = _period_of(request.GET.get("period"), plan)
+    whole = policy.can_read_zone(user, plan.zone)
+    lead_units = Unit.objects.filter(led_tasks__plan=plan, led_tasks__targets__isnull=False)
+    if not whole:
+        lead_units = lead_units.filter(pk__in=answering_units(user))
+    units = lead_units.annotate(n=Count("led_tasks__targets", distinct=True)).order_by("order", "name")
+    leaders = (
+        get_user_model()
+        .objects.filter(led_tasks__plan=plan, led_tasks__targets__isnull=False)
+        .annotate(n=Count("led_tasks__targets", distinct=True))
+        .order_by("first_name", "pk")
+        if whole
+        else get_user_model().objects.none()
+    )
+    return render(
+        request,
+        "supervision/ledger.html",
+        {
+            "plan": plan,
+            "plans": plans,
+            "period": period,
+            "periods": period_choices(plan),
+            "units": units,
+            "leaders": leaders,
+        },
+    )
+
+
+@login_required
+@require_GET
+def ledger_unit(request: HttpRequest, plan_id: int, unit_id: int) -> HttpResponse:
+    plan = get_object_or_404(Plan.objects.select_related("zone"), pk=plan_id)
+    unit = get_object_or_404(Unit, pk=unit_id, zone=plan.zone)
+    if not (policy.can_read_zone(request.user, plan.zone) or answering_units(request.user).filter(pk=unit.pk).exists()):
+        raise PermissionDenied(_("You may not read this unit's ledger."))
+    period = _period_of(request.GET.get("period"), plan)
+    return exports.ledger_response(ledger(plan=plan, period=period, unit=unit), subject=unit.name)
+
+
+@login_required
+@require_GET
+def ledger_leader(request: HttpRequest, plan_id: int, user_id: int) -> HttpResponse:
+    plan = get_object_or_404(Plan.objects.select_related("zone"), pk=plan_id)
+    leader = get_object_or_404(get_user_model(), pk=user_id)
+    if not (policy.can_read_zone(request.user, plan.zone) or request.user.pk == leader.pk):
+        raise PermissionDenied(_("You may not read this leader's ledger."))
+    period = _period_of(request.GET.get("period"), plan)
+    name = leader.get_full_name() or leader.get_username()
+    return exports.ledger_response(ledger(plan=plan, period=period, leader=leader), subject=name)
+
+
+# --- bulletins ----------------------------------------------------------------------------------
+
+
+@login_required
+def bulletins(request: HttpRequest) -> HttpResponse:
+    """月通报: the stored bulletins, and a button to generate one."""
+    _require_reader(request)
+    plans = _readable_plans(request.user)
+    plan = _chosen_plan(request, plans)
+    can_generate = can_supervise(request.user, plan.zone)
+    form = BulletinForm(request.POST or None, plan=plan, initial={"period": str(default_period(plan))})
+    if request.method == "POST":
+        if not can_generate:
+            raise PermissionDenied(_("Only the zone's supervision team publishes bulletins."))
+        if form.is_valid():
+            try:
+                bulletin = services.bulletin_generate(plan=plan, period=form.cleaned_data["period"], by=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Generated “%(title)s”.") % {"title": bulletin.title})
+                return redirect(f"{reverse('supervision:bulletins')}?plan={plan.pk}")
+    return render(
+        request,
+        "supervision/bulletins.html",
+        {
+            "plan": plan,
+            "plans": plans,
+            "form": form,
+            "can_generate": can_generate,
+            "bulletins": Bulletin.objects.filter(plan=plan).select_related("generated_by").order_by("-year", "-month"),
+            "rule": rule_for(plan),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def bulletin_download(request: HttpRequest, bulletin_id: int) -> FileResponse:
+    bulletin = get_object_or_404(Bulletin.objects.select_related("plan__zone"), pk=bulletin_id)
+    if not policy.can_read_zone(request.user, bulletin.plan.zone):
+        raise PermissionDenied(NOT_FOR_YOU)
+    try:
+        handle = bulletin.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The bulletin's file is missing; generate it again.")) from None
+    response = FileResponse(
+        handle,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = attachment_header(
+        f"{bulletin.title}.docx", fallback=f"bulletin-{bulletin.year}-{bulletin.month:02d}.docx"
+    )
+    return response

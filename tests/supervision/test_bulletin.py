@@ -1,0 +1,148 @@
+"""The monthly bulletin: a Word document laid out as an official notice,
+generated on demand or by the monthly job, stored and listed."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from docx import Document
+
+from core.models import JobRun
+from progress.periods import Period
+from supervision import tasks
+from supervision.bulletin import bulletin_build, red_and_black_lists
+from supervision.models import Bulletin, SupervisionRule
+from supervision.selectors import UnitScore
+from supervision.services import bulletin_generate, bulletins_publish
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def text_of(document) -> str:
+    return "\n".join(paragraph.text for paragraph in document.paragraphs)
+
+
+def table_rows(table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def test_the_bulletin_opens_as_an_official_notice_with_figures_ranking_lists_items_and_notices(zone, issue):
+    issue(zone.serious)
+    document = Document(io.BytesIO(bulletin_build(plan=zone.plan, period=zone.period, today=zone.today)))
+    text = text_of(document)
+    title = next(p for p in document.paragraphs if p.text == "关于2014年1-6月重点工作推进情况的通报")
+    assert title.alignment == 1  # centred
+    assert title.runs[0].font.color.rgb == (0xC0, 0x00, 0x00)
+    assert "督查通报〔2014〕1号" in text and "第1期" in text
+    assert "各单位:" in text
+    assert "纳入督查的目标共7项" in text
+    ranking, lagging, notices = document.tables
+    assert table_rows(ranking)[0] == ["排名", "单位", "得分", "完成率", "按时报送率", "红灯指标", "逾期督办"]
+    assert [row[:3] for row in table_rows(ranking)[1:]] == [["1", "招商局", "25.0"], ["2", "经济发展局", "23.3"]]
+    assert "红榜:无。" in text  # every unit has a red target
+    assert "黑榜:经济发展局(红灯指标3项、逾期督办0件)、招商局(红灯指标2项、逾期督办0件)。" in text
+    items = {row[1]: row for row in table_rows(lagging)[1:]}
+    assert set(items) >= {"新开工项目", "实际利用外资", "完成招商中心建设"}
+    assert items["新开工项目"][3:] == ["经济发展局", "李明", "严重滞后"]
+    assert "已下发督办单1件" in text
+    assert table_rows(notices)[1][0] == "督办〔2014〕1号"
+    assert "督查组" in text.splitlines()[-2] and text.splitlines()[-1] == "2014年7月10日"
+
+
+def test_the_red_list_takes_the_best_clean_units_and_the_black_list_the_worst_flagged():
+    def unit(name, score, red=0, notices=0):
+        return UnitScore(unit_id=hash(name), name=name, score=score, red=red, overdue_notices=notices)
+
+    ranking = [unit("甲", 90), unit("乙", 80, red=1), unit("丙", 70), unit("丁", 60), unit("戊", 50, notices=1)]
+    red, black = red_and_black_lists(ranking)
+    assert [u.name for u in red] == ["甲", "丙", "丁"]
+    assert [u.name for u in black] == ["戊", "乙"]
+
+
+def test_generating_stores_the_file_and_again_replaces_it_keeping_the_number(zone, media):
+    first = bulletin_generate(plan=zone.plan, period=zone.period, by=zone.supervisor, today=zone.today)
+    assert (first.number, first.generated_by, first.size) == (1, zone.supervisor, first.file.size)
+    assert first.title == "关于2014年1-6月重点工作推进情况的通报"
+    old_path = first.file.path
+    again = bulletin_generate(plan=zone.plan, period=zone.period, by=zone.admin, today=zone.today)
+    assert again.pk == first.pk and again.number == 1 and again.generated_by == zone.admin
+    assert Bulletin.objects.count() == 1
+    import os
+
+    assert os.path.exists(again.file.path)
+    assert old_path == again.file.path or not os.path.exists(old_path)
+    may = bulletin_generate(plan=zone.plan, period=Period(2014, 5), by=zone.supervisor, today=zone.today)
+    assert may.number == 2
+    Document(may.file.open("rb"))  # a document Word opens
+
+
+@pytest.mark.parametrize("who", ["leader", "staff", "other_supervisor"])
+def test_only_supervision_generates(zone, who):
+    with pytest.raises(PermissionDenied):
+        bulletin_generate(plan=zone.plan, period=zone.period, by=getattr(zone, who))
+
+
+def test_the_monthly_job_publishes_the_previous_month_on_the_plans_day_once(zone):
+    assert bulletins_publish(today=dt.date(2014, 7, 9))["generated"] == 0
+    # Both zones' published plans cover June 2014.
+    assert bulletins_publish(today=dt.date(2014, 7, 10)) == {"generated": 2, "existing": 0, "failed": 0}
+    bulletin = Bulletin.objects.get(plan=zone.plan)
+    assert (bulletin.year, bulletin.month, bulletin.generated_by) == (2014, 6, None)
+    assert bulletins_publish(today=dt.date(2014, 7, 11)) == {"generated": 0, "existing": 2, "failed": 0}
+    SupervisionRule.objects.create(plan=zone.plan, bulletin_day=5)
+    assert bulletins_publish(today=dt.date(2014, 8, 5))["generated"] == 1  # only this plan's day has come
+    assert Bulletin.objects.get(plan=zone.plan, month=7).number == 2
+    assert bulletins_publish(today=dt.date(2015, 3, 20))["generated"] == 0  # past the plan's span
+
+
+def test_the_job_skips_draft_plans_and_records_its_run(zone):
+    zone.plan.status = "draft"
+    zone.plan.save()
+    counts = tasks.publish_bulletins.apply(args=["2014-07-10"]).get()
+    assert counts["generated"] == 1  # the other zone's plan only
+    assert not Bulletin.objects.filter(plan=zone.plan).exists()
+    assert JobRun.objects.get(kind="publish_bulletins").counts == counts
+
+
+def test_the_bulletins_page_generates_lists_and_downloads(client, zone):
+    client.force_login(zone.supervisor)
+    url = reverse("supervision:bulletins")
+    page = client.get(url)
+    assert page.status_code == 200 and "生成通报" in page.content.decode()
+    response = client.post(url, {"plan": zone.plan.pk, "period": "2014-06"})
+    assert response.status_code == 302
+    listing = client.get(url).content.decode()
+    assert "关于2014年1-6月重点工作推进情况的通报" in listing
+    bulletin = Bulletin.objects.get()
+    download = client.get(reverse("supervision:bulletin_download", args=[bulletin.pk]))
+    assert download["Content-Type"].endswith("wordprocessingml.document")
+    assert "filename*=UTF-8''" in download["Content-Disposition"]
+    Document(io.BytesIO(b"".join(download.streaming_content)))
+
+
+def test_the_bulletins_page_refuses_a_bad_period_and_keeps_the_choice(client, zone):
+    client.force_login(zone.supervisor)
+    response = client.post(reverse("supervision:bulletins"), {"plan": zone.plan.pk, "period": "2099-01"})
+    assert response.status_code == 400
+    assert not Bulletin.objects.exists()
+
+
+def test_a_leader_reads_bulletins_but_cannot_generate_and_strangers_are_refused(client, zone):
+    bulletin = bulletin_generate(plan=zone.plan, period=zone.period, by=zone.supervisor, today=zone.today)
+    client.force_login(zone.leader)
+    page = client.get(reverse("supervision:bulletins")).content.decode()
+    assert "生成通报" not in page
+    assert client.post(reverse("supervision:bulletins"), {"period": "2014-06"}).status_code == 403
+    assert client.get(reverse("supervision:bulletin_download", args=[bulletin.pk])).status_code == 200
+    client.force_login(zone.other_supervisor)
+    assert client.get(reverse("supervision:bulletin_download", args=[bulletin.pk])).status_code == 403
+    client.force_login(zone.staff)
+    assert client.get(reverse("supervision:bulletins")).status_code == 403

@@ -1,0 +1,232 @@
+"""The supervision pages: who may open them, what they show, forms that keep
+input on errors, and query counts that do not grow with rows."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+
+from supervision.choices import NoticeState
+from supervision.models import Notice
+from targets.services import targets_recompute
+from tests.factories import TargetFactory, TaskFactory, UserFactory
+from tests.supervision.conftest import AS_OF, approve
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, user, name, *args, **params):
+    client.force_login(user)
+    response = client.get(reverse(f"supervision:{name}", args=args), params)
+    return response, response.content.decode()
+
+
+# --- the lists ----------------------------------------------------------------------------
+
+
+def test_the_supervisor_sees_the_flagged_list_with_explanations_and_export_links(client, zone):
+    response, html = page(client, zone.supervisor, "index")
+    assert response.status_code == 200
+    assert "新开工项目" in html and "1-6月完成1.2个" in html and "固定资产投资" not in html
+    assert "导出Excel" in html and "export.xlsx?list=flagged" in html
+    assert "对所选事项督办" in html
+
+
+def test_the_tabs_and_filters_narrow_the_list(client, zone):
+    _response, html = page(client, zone.supervisor, "index", list="unsubmitted", unit=zone.econ.pk)
+    assert "研发投入占比" in html and "完成招商中心建设" not in html and "新开工项目" not in html
+    _response, html = page(client, zone.supervisor, "index", list="")
+    assert "固定资产投资" in html
+
+
+def test_a_bad_filter_is_shown_and_the_page_still_answers(client, zone):
+    response, html = page(client, zone.supervisor, "index", period="2099-13")
+    assert response.status_code == 400 and "有效" in html
+
+
+def test_a_leader_reads_the_lists_without_issuing(client, zone):
+    response, html = page(client, zone.leader, "index")
+    assert response.status_code == 200 and "对所选事项督办" not in html
+
+
+@pytest.mark.parametrize("who", ["staff", "invest_staff"])
+def test_unit_staff_and_strangers_are_refused_the_lists(client, zone, who):
+    assert page(client, getattr(zone, who), "index")[0].status_code == 403
+    assert page(client, getattr(zone, who), "export_xlsx")[0].status_code == 403
+    assert page(client, UserFactory(username="nobody"), "ranking")[0].status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get(reverse("supervision:index"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_list_page_query_count_does_not_grow_with_rows(client, zone, django_assert_max_num_queries):
+    client.force_login(zone.supervisor)
+    url = reverse("supervision:index")
+    client.get(url)  # warm the session and caches
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    more = []
+    for n in range(25):
+        target = TargetFactory(
+            task=TaskFactory(plan=zone.plan, lead_unit=zone.invest), indicator=f"指标{n}", value=D(100)
+        )
+        approve(target, 6, 1)
+        more.append(target)
+    targets_recompute(targets=more, plan=zone.plan, as_of=AS_OF)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(url).content.decode()
+    assert "指标24" in html
+
+
+# --- notices --------------------------------------------------------------------------------
+
+
+def test_the_supervisor_raises_a_notice_from_the_list(client, zone, clock_at):
+    clock_at(zone.today)
+    client.force_login(zone.supervisor)
+    url = reverse("supervision:notice_new")
+    form = client.get(url, {"target": [zone.serious.pk, zone.projects.pk], "period": "2014-06"}).content.decode()
+    assert "新开工项目" in form and "引进亿元以上项目" in form and "2014-07-17" in form  # seven days by default
+    response = client.post(
+        url,
+        {
+            "target": [zone.serious.pk, zone.projects.pk],
+            "period": "2014-06",
+            "reply_by": "2014-07-20",
+            "requirement": "请于期限前答复",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("supervision:notices")
+    assert Notice.objects.count() == 2
+
+
+def test_a_refused_notice_form_keeps_what_was_typed(client, zone, clock_at):
+    clock_at(zone.today)
+    client.force_login(zone.supervisor)
+    response = client.post(
+        reverse("supervision:notice_new"),
+        {"target": [zone.serious.pk], "period": "2014-06", "reply_by": "2014-07-01", "requirement": "保留这段要求"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "答复期限不能早于今天" in html and "保留这段要求" in html and 'value="2014-07-01"' in html
+    assert not Notice.objects.exists()
+
+
+def test_only_supervision_opens_the_notice_form(client, zone):
+    client.force_login(zone.leader)
+    assert client.get(reverse("supervision:notice_new"), {"target": zone.serious.pk}).status_code == 403
+
+
+def test_the_unit_answers_on_the_notice_page_and_the_supervisor_closes_it(client, zone, issue):
+    notice = issue(zone.serious).notices[0]
+    url = reverse("supervision:notice", args=[notice.pk])
+    _response, html = page(client, zone.staff, "notices")
+    assert notice.number in html
+    client.force_login(zone.staff)
+    html = client.get(url).content.decode()
+    assert "答复" in html and "申请延期" in html and "销号" not in html
+    # A refused answer keeps the text.
+    refused = client.post(
+        reverse("supervision:notice_act", args=[notice.pk, "answer"]), {"reason": "原因保留", "expected": "2014-09-30"}
+    )
+    assert refused.status_code == 400 and "原因保留" in refused.content.decode()
+    done = client.post(
+        reverse("supervision:notice_act", args=[notice.pk, "answer"]),
+        {"reason": "土地未落实", "measures": "加快审批", "expected": "2099-09-30"},
+    )
+    assert done.status_code == 302
+    client.force_login(zone.supervisor)
+    html = client.get(url).content.decode()
+    assert "土地未落实" in html and "销号" in html
+    client.post(reverse("supervision:notice_act", args=[notice.pk, "close"]), {"note": "已整改"})
+    notice.refresh_from_db()
+    assert notice.state == NoticeState.CLOSED
+    html = client.get(url).content.decode()
+    assert html.count("<li>") >= 3 and "已整改" in html
+
+
+def test_another_units_staff_cannot_open_or_answer_a_notice(client, zone, issue):
+    notice = issue(zone.serious).notices[0]
+    client.force_login(zone.invest_staff)
+    assert client.get(reverse("supervision:notice", args=[notice.pk])).status_code == 403
+    response = client.post(
+        reverse("supervision:notice_act", args=[notice.pk, "answer"]),
+        {"reason": "x", "measures": "y", "expected": "2099-01-01"},
+    )
+    assert response.status_code == 403
+    assert notice.number not in page(client, zone.invest_staff, "notices")[1]
+
+
+def test_the_staff_cannot_close_and_the_leader_only_reads(client, zone, issue):
+    notice = issue(zone.serious).notices[0]
+    client.force_login(zone.staff)
+    response = client.post(reverse("supervision:notice_act", args=[notice.pk, "close"]), {"note": "自行销号"})
+    assert response.status_code == 403
+    _response, html = page(client, zone.leader, "notice", notice.pk)
+    assert 'id="close"' not in html and 'id="answer"' not in html and notice.number in html
+
+
+def test_the_extension_journey_on_the_pages(client, zone, issue):
+    notice = issue(zone.serious).notices[0]
+    client.force_login(zone.reviewer)
+    client.post(
+        reverse("supervision:notice_act", args=[notice.pk, "extension"]), {"until": "2014-07-31", "reason": "待审批"}
+    )
+    client.force_login(zone.supervisor)
+    html = client.get(reverse("supervision:notice", args=[notice.pk])).content.decode()
+    assert "同意" in html and "不同意" in html
+    client.post(reverse("supervision:notice_act", args=[notice.pk, "grant"]), {"note": ""})
+    notice.refresh_from_db()
+    assert notice.reply_by == dt.date(2014, 7, 31) and notice.state == NoticeState.ISSUED
+
+
+def test_the_notices_list_query_count_does_not_grow(client, zone, issue, django_assert_max_num_queries):
+    issue(zone.serious)
+    client.force_login(zone.supervisor)
+    url = reverse("supervision:notices")
+    client.get(url)
+    with django_assert_max_num_queries(15) as few:
+        client.get(url)
+    issue(zone.projects)
+    issue(zone.unsubmitted)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).content.decode().count("督办〔2014〕") == 3
+
+
+def test_strangers_have_no_notices_page(client, zone):
+    assert page(client, UserFactory(username="nobody"), "notices")[0].status_code == 403
+
+
+# --- ranking and ledger -----------------------------------------------------------------------
+
+
+def test_the_ranking_page_shows_scores_in_order_with_the_rules(client, zone):
+    response, html = page(client, zone.supervisor, "ranking", period="2014-06")
+    assert response.status_code == 200
+    assert html.index("招商局") < html.index("经济发展局") and "25.0" in html and "23.3" in html
+    assert "按时报送" in html
+    _response, annual = page(client, zone.leader, "ranking", period="2014-06", mode="year")
+    assert "40.0" in annual
+
+
+def test_the_ranking_page_query_count_is_fixed(client, zone, django_assert_max_num_queries):
+    client.force_login(zone.supervisor)
+    url = reverse("supervision:ranking")
+    client.get(url)
+    with django_assert_max_num_queries(20):
+        client.get(url)
+
+
+def test_a_plan_of_another_zone_is_refused(client, zone):
+    assert page(client, zone.supervisor, "ranking", plan=zone.other_plan.pk)[0].status_code == 403
+
+
+def test_the_ledger_page_offers_each_unit_and_leader(client, zone):
+    _response, html = page(client, zone.supervisor, "ledger")
+    assert "经济发展局" in html and "招商局" in html and "李明" in html
+    _response, html = page(client, zone.staff, "ledger")
+    assert "经济发展局" in html and "招商局" not in html
