@@ -29,10 +29,6 @@ from zones.selectors import zones_visible_to
 BACKENDS = [filters.DjangoFilterBackend, OrderingFilter]
 
 
-def _visible_zones(user):
-    return zones_visible_to(user)
-
-
 class ZoneViewSet(viewsets.ReadOnlyModelViewSet):
     """Zones the user has anything to do with."""
 
@@ -43,7 +39,7 @@ class ZoneViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            Zone.objects.filter(pk__in=_visible_zones(self.request.user).values("pk"))
+            Zone.objects.filter(pk__in=zones_visible_to(self.request.user).values("pk"))
             .select_related("region__parent")
             .order_by("code")
         )
@@ -56,7 +52,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["name", "order"]
 
     def get_queryset(self):
-        return Unit.objects.filter(zone__in=_visible_zones(self.request.user).values("pk")).order_by("zone", "order")
+        return Unit.objects.filter(zone__in=zones_visible_to(self.request.user).values("pk")).order_by("zone", "order")
 
 
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
@@ -289,7 +285,7 @@ class PeriodSubmissionView(APIView):
             period = Period.parse(data["period"])
         except ValueError:
             return Response({"period": [_("Write the period as year and month, e.g. 2026-03.")]}, status=400)
-        zones = _visible_zones(request.user)
+        zones = zones_visible_to(request.user)
         plan = get_object_or_404(Plan.objects.filter(zone__in=zones.values("pk")), pk=data["plan"])
         unit = get_object_or_404(Unit.objects.filter(zone=plan.zone), pk=data["unit"])
         rows = [

@@ -6,31 +6,22 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import (
-    Avg,
-    Case,
     Count,
-    DateTimeField,
-    DecimalField,
     F,
     Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Least
-from django.utils import timezone
 
 from core.models import JobRun
 from plans.models import Plan, Task
 from progress.choices import ReportStatus
 from progress.models import Report
-from progress.periods import Period, due_date
+from progress.periods import Period
 from targets.metrics import SEVERITY, Status
 from targets.models import Target, TargetResult
 
@@ -82,94 +73,6 @@ def computed_at(plan: Plan) -> dt.datetime | None:
     if run:
         return run
     return TargetResult.objects.filter(target__task__plan=plan).aggregate(at=Max("computed_at"))["at"]
-
-
-@dataclass
-class UnitRank:
-    unit_id: int
-    name: str
-    targets: int
-    completion: Decimal | None
-    bad: int
-    due_reports: int
-    on_time: int
-    rank: int = 0
-
-    @property
-    def on_time_rate(self) -> Decimal | None:
-        if not self.due_reports:
-            return None
-        return (Decimal(self.on_time) * 100 / Decimal(self.due_reports)).quantize(Decimal("0.1"))
-
-
-def unit_ranking(*, plan: Plan, period: Period) -> list[UnitRank]:
-    """Lead units ranked by average completion (capped at 100%), then by
-    on-time reporting. Two queries."""
-    targets = Target.objects.filter(task__plan=plan).exclude(task__lead_unit=None)
-    results = (
-        latest_results(targets=targets, period=period)
-        .values("target__task__lead_unit", "target__task__lead_unit__name")
-        .annotate(
-            n=Count("id"),
-            completion=Avg(Least(F("completion"), Value(Decimal(100)), output_field=DecimalField())),
-            bad=Count("id", filter=Q(status__in=BAD)),
-        )
-    )
-    due = Case(
-        *[
-            When(
-                year=p.year,
-                month=p.month,
-                then=Value(_end_of(due_date(p, due_day=plan.due_day))),
-            )
-            for p in _periods_through(plan, period)
-        ],
-        default=Value(None),
-        output_field=DateTimeField(),
-    )
-    timeliness = {
-        row["target__task__lead_unit"]: row
-        for row in Report.objects.filter(target__in=targets)
-        .filter(Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month))
-        .annotate(due=due)
-        .values("target__task__lead_unit")
-        .annotate(
-            due_reports=Count("id"),
-            on_time=Count(
-                "id",
-                filter=Q(status__in=(ReportStatus.SUBMITTED, ReportStatus.APPROVED), submitted_at__lte=F("due")),
-            ),
-        )
-    }
-    ranks = [
-        UnitRank(
-            unit_id=row["target__task__lead_unit"],
-            name=row["target__task__lead_unit__name"],
-            targets=row["n"],
-            completion=None if row["completion"] is None else Decimal(row["completion"]).quantize(Decimal("0.1")),
-            bad=row["bad"],
-            due_reports=timeliness.get(row["target__task__lead_unit"], {}).get("due_reports", 0),
-            on_time=timeliness.get(row["target__task__lead_unit"], {}).get("on_time", 0),
-        )
-        for row in results
-    ]
-    ranks.sort(key=lambda r: (-(r.completion or 0), -(r.on_time_rate or 0), r.name))
-    for index, rank in enumerate(ranks, start=1):
-        rank.rank = index
-    return ranks
-
-
-def _end_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
-
-
-def _periods_through(plan: Plan, period: Period) -> list[Period]:
-    return [
-        Period(year, month)
-        for year in range(plan.start_year, period.year + 1)
-        for month in range(1, 13)
-        if (year, month) <= (period.year, period.month)
-    ]
 
 
 @dataclass

@@ -17,12 +17,12 @@ from dashboard.selectors import (
     latest_results,
     status_counts,
     task_tree,
-    unit_ranking,
 )
 from plans.choices import PlanStatus
 from plans.models import Plan, Task
 from progress.periods import Period
-from supervision.selectors import notice_summary
+from supervision.choices import ScoreMode
+from supervision.selectors import notice_summary, unit_scores
 from targets.metrics import SEVERITY, Status
 from targets.models import Target
 from targets.selectors import result_explanation
@@ -100,7 +100,8 @@ def plan_dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
         "counts": [(status, counts[status.value]) for status in STATUS_ORDER],
         "total": sum(counts.values()),
         "lagging": [(r, result_explanation(r, target=r.target, plan=plan)) for r in lagging],
-        "ranking": unit_ranking(plan=plan, period=period),
+        # The same scores as supervision's ranking, year to date.
+        "ranking": unit_scores(plan=plan, period=period, mode=ScoreMode.YEAR),
         "computed_at": computed_at(plan),
         "notices": notice_summary(plan=plan),
     }

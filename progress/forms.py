@@ -3,8 +3,6 @@ views (one row per target) and validated by the service."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -47,10 +45,6 @@ class ReopenForm(forms.Form):
             return Period.parse(self.cleaned_data["period"])
         except ValueError:
             raise forms.ValidationError(_("Write the period as year and month, e.g. 2026-03.")) from None
-
-    def clean_until(self):
-        until: dt.date = self.cleaned_data["until"]
-        return until
 
 
 def rows_from_post(data, target_ids: list[int]) -> list[RowInput]:

@@ -466,7 +466,6 @@ class PreviewRow:
     value_changed: bool
     changed_texts: list[str] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
-    notes: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -558,7 +557,6 @@ def period_sheet_preview(
                 errors=[
                     (str(FIELD_LABELS[name]), message) for name, message in errors.get(typed.target_id, {}).items()
                 ],
-                notes=list(check.notes) if check else [],
             )
         )
     return SheetPreview(rows=preview_rows, to_save=to_save, conflicts=conflicts)

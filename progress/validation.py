@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import cn2an
@@ -133,7 +133,6 @@ class FigureCheck:
     error: str = ""
     needs_note: str = ""
     needs_confirmation: str = ""
-    notes: list[str] = field(default_factory=list)
 
     @property
     def blocking(self) -> bool:

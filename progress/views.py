@@ -52,7 +52,6 @@ class PeriodCard:
     plan: Plan
     unit: Unit
     period: Period
-    state: PeriodState
     days_left: int
     counts: dict
     groups: OrderedDict
@@ -110,7 +109,6 @@ def my_reports(request: HttpRequest) -> HttpResponse:
                         plan=plan,
                         unit=unit,
                         period=period,
-                        state=PeriodState.OPEN,
                         days_left=days_until_due(period, today=today, due_day=plan.due_day),
                         counts=counts,
                         groups=groups,
@@ -153,13 +151,7 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
     the_period = _parse_period(period)
     user = request.user
     can_enter = policy.can_enter(user, unit)
-    can_read = (
-        can_enter
-        or policy.can_review(user, unit)
-        or policy.can_read_zone(user, plan.zone)
-        or Target.objects.visible_to(user).filter(task__plan=plan, task__lead_unit=unit).exists()
-    )
-    if not can_read:
+    if not policy.can_read_unit_reports(user, unit):
         raise PermissionDenied(_("You may not see this unit's reports."))
     today = clock.today()
     state = effective_period_state(plan=plan, unit=unit, period=the_period, today=today)
@@ -374,11 +366,7 @@ def reopen(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_periods(request: HttpRequest, plan_id: int, unit_id: int) -> HttpResponse:
     """Every period of a plan for a unit, with links (earlier periods read-only)."""
     plan, unit = _unit_and_plan(request, plan_id, unit_id)
-    if not (
-        policy.can_enter(request.user, unit)
-        or policy.can_review(request.user, unit)
-        or policy.can_read_zone(request.user, plan.zone)
-    ):
+    if not policy.can_read_unit_reports(request.user, unit):
         raise PermissionDenied(_("You may not see this unit's reports."))
     today = clock.today()
     counts = {

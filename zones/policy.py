@@ -81,3 +81,17 @@ def is_zone_admin(user: AnyUser, zone: Zone) -> bool:
 
 def can_read_zone(user: AnyUser, zone: Zone) -> bool:
     return zones_seen_whole(user).filter(pk=zone.pk).exists()
+
+
+def can_read_unit_reports(user: AnyUser, unit: Unit) -> bool:
+    """May the user read a unit's reports: its own staff and reviewers, the
+    zone's readers, and units that co-operate on the tasks it leads."""
+    if not user.is_authenticated:
+        return False
+    if units_with_role(user, Role.STAFF, Role.REVIEWER).filter(pk=unit.pk).exists():
+        return True
+    if can_read_zone(user, unit.zone):
+        return True
+    from targets.models import Target
+
+    return Target.objects.visible_to(user).filter(task__lead_unit=unit).exists()

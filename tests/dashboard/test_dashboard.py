@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dashboard.regions import canonical
-from dashboard.selectors import default_period, task_tree, unit_ranking
+from dashboard.selectors import default_period, task_tree
 from progress.choices import ReportStatus
+from progress.models import Report
 from progress.periods import Period
 from targets.services import targets_recompute
 from tests.factories import (
@@ -85,11 +86,15 @@ def test_changing_the_month_changes_the_figures(client, zone_plan):
     assert client.get(reverse("dashboard:plan", args=[plan.pk]), {"period": "三月"}).status_code == 404
 
 
-def test_unit_ranking_counts_completion_and_on_time_reporting(zone_plan):
-    plan, *_ = zone_plan
-    first, second = unit_ranking(plan=plan, period=Period(2014, 6))
+def test_the_ranking_counts_every_due_report_for_on_time_reporting(client, zone_plan):
+    """An unreported month lowers the on-time rate: the same scores as supervision's."""
+    plan, leader, _investment, projects = zone_plan
+    Report.objects.filter(target=projects, month=6).delete()
+    client.force_login(leader)
+    ranking = client.get(reverse("dashboard:plan", args=[plan.pk])).context["ranking"]
+    first, second = ranking
     assert (first.name, first.completion, first.on_time_rate) == ("经济发展局", D("50.0"), D("100.0"))
-    assert (second.name, second.completion, second.on_time_rate, second.bad) == ("招商局", D("33.3"), D("0.0"), 1)
+    assert (second.name, second.due_reports, second.on_time, second.red) == ("招商局", 6, 0, 1)
 
 
 def test_a_task_takes_its_worst_heaviest_target(zone_plan):
