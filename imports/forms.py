@@ -21,7 +21,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from imports.reading import MAX_BYTES, ImportRefused, refuse_too_large, text_from_str, text_from_stream
+from core.uploads import UploadRefused, check_plan_document, check_size
+from imports.reading import ImportRefused, text_from_bytes, text_from_str
 from imports.services import ParsedMilestone, ParsedPlan, ParsedTarget, ParsedTask, target_problems
 from plans.choices import PlanKind
 from plans.models import Plan
@@ -97,12 +98,16 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(_("Upload the plan's file or paste its text."), code="neither")
         try:
             if upload:
-                if upload.size > MAX_BYTES:
-                    raise refuse_too_large()
-                data["source_text"] = text_from_stream(upload, name=upload.name)
+                # Size first (the upload handler kept at most one byte past the limit), then the
+                # reader's refusals of images, PDFs, old Word files, then the kind by content.
+                check_size(upload.size)
+                content = upload.read()
+                data["source_text"] = text_from_bytes(content, name=upload.name)
+                check_plan_document(content, name=upload.name)
             else:
                 data["source_text"] = text_from_str(pasted)
-        except ImportRefused as refusal:
+        except (ImportRefused, UploadRefused) as refusal:
+            data.pop("source_text", None)
             self.add_error("file" if upload else "text", refusal.message)
         return data
 

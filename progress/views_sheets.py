@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import clock
 from core.spreadsheets import XLSX_CONTENT_TYPE, attachment_header
+from core.uploads import UploadRefused, check_xlsx, megabytes, upload_max_bytes
 from plans.models import Plan
 from progress.forms import SheetUploadForm
 from progress.models import ReportEvent, period_label
@@ -137,11 +138,22 @@ def period_sheet_upload(request: HttpRequest, plan_id: int, unit_id: int, period
 def _preview_upload(request: HttpRequest, scope: SheetScope, form: SheetUploadForm) -> SheetPreview | None:
     """Read the uploaded file and dry-run it; on refusal put the reason on the form."""
     upload = form.cleaned_data["file"]
-    if upload.size > MAX_UPLOAD_BYTES:
-        form.add_error("file", _("The file is larger than 2 MB; a period sheet is far smaller."))
+    if upload.size > min(MAX_UPLOAD_BYTES, upload_max_bytes()):
+        form.add_error(
+            "file",
+            _("The file is larger than %(size)s MB; a period sheet is far smaller.")
+            % {"size": megabytes(min(MAX_UPLOAD_BYTES, upload_max_bytes()))},
+        )
         return None
+    data = upload.read()
+    if data:  # an empty file gets the sheet reader's own message
+        try:
+            check_xlsx(data, name=upload.name)
+        except UploadRefused as refusal:
+            form.add_error("file", refusal.message)
+            return None
     try:
-        rows = period_sheet_read(data=upload.read(), plan=scope.plan, unit=scope.unit, period=scope.period)
+        rows = period_sheet_read(data=data, plan=scope.plan, unit=scope.unit, period=scope.period)
         return period_sheet_preview(
             plan=scope.plan, unit=scope.unit, period=scope.period, rows=rows, by=request.user, today=clock.today()
         )

@@ -1,0 +1,39 @@
+"""The supervision tests' zone (units, roles, targets in every state, another zone) serves
+the security tests too, with the roles they add: an administrator of another zone and a
+region's viewer."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from supervision.services import bulletin_generate
+from tests.browser.conftest import browser, page  # noqa: F401  (fixtures)
+from tests.factories import MembershipFactory, UserFactory
+from tests.supervision.conftest import clock_at, fast_passwords, issue, zone  # noqa: F401  (fixtures)
+from zones.choices import Role
+from zones.models import RegionAccess
+
+
+@pytest.fixture
+def world(zone, issue, settings, tmp_path):  # noqa: F811
+    """Every kind of object a page is about, in ``zone``, and one user per role."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    foreign_admin = MembershipFactory(
+        user=UserFactory(username="foreign_admin"), zone=zone.other_plan.zone, unit=None, role=Role.ADMIN
+    ).user
+    region_viewer = UserFactory(username="region_viewer")
+    RegionAccess.objects.create(user=region_viewer, region=zone.zone.region)
+    notice = issue(zone.serious).notices[0]
+    bulletin = bulletin_generate(plan=zone.plan, period=zone.period, by=zone.supervisor, today=zone.today)
+    report = zone.on_track.reports.get(year=2014, month=6)
+    users = {
+        "staff": zone.staff,  # staff of the unit the objects belong to (经济发展局)
+        "other_staff": zone.invest_staff,  # staff of another unit of the zone
+        "reviewer": zone.reviewer,
+        "leader": zone.leader,
+        "supervisor": zone.supervisor,
+        "admin": zone.admin,
+        "foreign_admin": foreign_admin,
+        "region_viewer": region_viewer,
+    }
+    return SimpleNamespace(zone=zone, notice=notice, bulletin=bulletin, report=report, users=users)

@@ -1,0 +1,237 @@
+"""Who may open which page: every page of the site (the API has its own matrix in tests/api)
+against every role, with the status each must get.
+
+The pages are enumerated from the URL resolver, so a new page fails
+``test_every_page_is_in_the_matrix`` until it is given its row here. Anonymous visitors are
+sent to the login page; a user outside the page's zone or unit is refused (403 or 404, or for
+the filtered supervision lists a refusal of the filter) and sees nothing of the zone; the roles
+the page is for get it. Requests that would change something carry valid data, so that the
+permission, not a form error, decides; each runs in a savepoint that is rolled back, so every
+role meets the same world.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from imports.forms import Proposal, proposal_sign
+from imports.services import plan_parse
+
+ROLES = (
+    "anonymous",
+    "staff",  # staff of the unit the objects belong to
+    "other_staff",  # staff of another unit of the same zone
+    "reviewer",
+    "leader",
+    "supervisor",
+    "admin",
+    "foreign_admin",  # administrator of another zone
+    "region_viewer",
+)
+READERS = frozenset({"leader", "supervisor", "admin", "region_viewer"})  # read the whole zone
+UNIT = frozenset({"staff", "reviewer"})
+SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+DENIED = (403, 404)
+# The supervision lists refuse a plan of another zone as a filter they cannot apply (400), or
+# send the user back to the list (302); either way nothing of that zone is shown.
+FILTER_REFUSED = (302, 400, 403, 404)
+# Outside this matrix: the API (tests/api has its matrix) and Django's admin (staff only, below).
+OUTSIDE = ("api/", "admin/")
+PUBLIC = {"login", "logout", "set_language"}
+
+
+@dataclass(frozen=True)
+class Page:
+    url: Callable[[SimpleNamespace], str]
+    allowed: frozenset[str]
+    ok: tuple[int, ...] = (200,)
+    denied: tuple[int, ...] = DENIED
+    method: str = "get"
+    data: Callable[[SimpleNamespace], dict] | None = None
+    # Pages every user may open but that list only what is theirs: the text that must show to
+    # ``seen_by`` and to no one else.
+    reveals: Callable[[SimpleNamespace], str] | None = None
+    seen_by: frozenset[str] = frozenset()
+
+
+def period_url(w, tail: str = "") -> str:
+    return f"/progress/plans/{w.zone.plan.pk}/units/{w.zone.econ.pk}/periods/2014-06/{tail}"
+
+
+def plan_id(w) -> int:
+    return w.zone.plan.pk
+
+
+def import_payload(w) -> dict:
+    parsed = plan_parse(text="一、发展目标\n1.新增企业5家。\n", year=2015)
+    proposal = Proposal(user_id=w.users["admin"].pk, zone_id=w.zone.zone.pk, end_year=None, title="", parsed=parsed)
+    return {"payload": proposal_sign(proposal)}
+
+
+MATRIX: dict[str, Page] = {
+    "home": Page(
+        lambda w: "/", SIGNED_IN, reveals=lambda w: w.zone.plan.title, seen_by=READERS | UNIT | {"other_staff"}
+    ),
+    # Reporting
+    "progress:mine": Page(
+        lambda w: "/progress/", SIGNED_IN, reveals=lambda w: w.zone.on_track.indicator, seen_by=frozenset({"staff"})
+    ),
+    "progress:review": Page(lambda w: "/progress/review/", frozenset({"reviewer"})),
+    "progress:plan_periods": Page(lambda w: f"/progress/plans/{plan_id(w)}/units/{w.zone.econ.pk}/", READERS | UNIT),
+    "progress:period": Page(period_url, READERS | UNIT),
+    "progress:reopen": Page(lambda w: f"/progress/plans/{plan_id(w)}/reopen/", frozenset({"admin"})),
+    "progress:target": Page(lambda w: f"/progress/targets/{w.zone.on_track.pk}/", READERS | UNIT),
+    "progress:correct": Page(
+        lambda w: f"/progress/reports/{w.report.pk}/correct/",
+        frozenset({"reviewer", "admin"}),
+        ok=(302,),
+        method="post",
+        data=lambda w: {"value": "61", "reason": "口径调整"},
+    ),
+    "progress:sheet_download": Page(lambda w: period_url(w, "sheet.xlsx"), UNIT),
+    "progress:sheet_upload": Page(lambda w: period_url(w, "sheet/upload/"), frozenset({"staff"})),
+    "progress:sheet_confirm": Page(
+        lambda w: period_url(w, "sheet/confirm/"), frozenset({"staff"}), ok=(302,), method="post"
+    ),
+    # Dashboard
+    "dashboard:index": Page(lambda w: "/dashboard/", READERS | {"foreign_admin"}, ok=(200, 302)),
+    "dashboard:mine": Page(
+        lambda w: "/dashboard/mine/", SIGNED_IN, reveals=lambda w: "推进项目建设", seen_by=frozenset({"leader"})
+    ),
+    "dashboard:plan": Page(lambda w: f"/dashboard/plans/{plan_id(w)}/", READERS),
+    "dashboard:tree": Page(lambda w: f"/dashboard/plans/{plan_id(w)}/tree/", READERS),
+    "dashboard:region": Page(lambda w: f"/dashboard/regions/{w.zone.zone.region_id}/", READERS),
+    # Supervision
+    "supervision:index": Page(lambda w: f"/supervision/?plan={plan_id(w)}", READERS, denied=FILTER_REFUSED),
+    "supervision:export_xlsx": Page(
+        lambda w: f"/supervision/export.xlsx?plan={plan_id(w)}", READERS, denied=FILTER_REFUSED
+    ),
+    "supervision:export_csv": Page(
+        lambda w: f"/supervision/export.csv?plan={plan_id(w)}", READERS, denied=FILTER_REFUSED
+    ),
+    "supervision:notices": Page(
+        lambda w: "/supervision/notices/", SIGNED_IN, reveals=lambda w: w.notice.number, seen_by=READERS | UNIT
+    ),
+    "supervision:notice_new": Page(
+        lambda w: f"/supervision/notices/new/?target={w.zone.lagging.pk}&period=2014-06",
+        frozenset({"supervisor", "admin"}),
+        denied=FILTER_REFUSED,
+    ),
+    "supervision:notice": Page(lambda w: f"/supervision/notices/{w.notice.pk}/", READERS | UNIT),
+    "supervision:notice_act": Page(
+        lambda w: f"/supervision/notices/{w.notice.pk}/close/",
+        frozenset({"supervisor", "admin"}),
+        ok=(302,),
+        method="post",
+        data=lambda w: {"note": "已整改到位"},
+    ),
+    "supervision:ranking": Page(lambda w: f"/supervision/ranking/?plan={plan_id(w)}", READERS),
+    "supervision:ledger": Page(
+        lambda w: f"/supervision/ledger/?plan={plan_id(w)}",
+        READERS | UNIT | {"other_staff"},
+        reveals=lambda w: f"/supervision/ledger/{plan_id(w)}/units/{w.zone.econ.pk}.xlsx",
+        seen_by=READERS | UNIT,
+    ),
+    "supervision:ledger_unit": Page(
+        lambda w: f"/supervision/ledger/{plan_id(w)}/units/{w.zone.econ.pk}.xlsx", READERS | UNIT
+    ),
+    "supervision:ledger_leader": Page(
+        lambda w: f"/supervision/ledger/{plan_id(w)}/leaders/{w.zone.leader.pk}.xlsx", READERS
+    ),
+    "supervision:bulletins": Page(lambda w: f"/supervision/bulletins/?plan={plan_id(w)}", READERS),
+    "supervision:bulletin_download": Page(lambda w: f"/supervision/bulletins/{w.bulletin.pk}/download/", READERS),
+    # Plan import: any zone's administrator starts one; a review and a plan are their zone's.
+    "imports:new": Page(lambda w: "/imports/new/", frozenset({"admin", "foreign_admin"})),
+    "imports:review": Page(lambda w: "/imports/review/", frozenset({"admin"}), method="post", data=import_payload),
+    "imports:plan": Page(lambda w: f"/imports/plans/{plan_id(w)}/", frozenset({"admin"})),
+}
+
+
+def page_names() -> set[str]:
+    def walk(patterns, namespace: str = ""):
+        for pattern in patterns:
+            if str(pattern.pattern).startswith(OUTSIDE):
+                continue
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern):
+                yield f"{namespace}{pattern.name}"
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def visit(w, role: str, page: Page):
+    """The response of one role to one page, with whatever it changed rolled back."""
+    client = Client()
+    if role != "anonymous":
+        client.force_login(w.users[role])
+    data = page.data(w) if page.data else {}
+    with transaction.atomic():
+        response = getattr(client, page.method)(page.url(w), data)
+        transaction.set_rollback(True)
+    return response
+
+
+def body(response) -> str:
+    if getattr(response, "streaming", False) or "html" not in response.get("Content-Type", ""):
+        return ""
+    return response.content.decode()
+
+
+def problems_of(w, name: str, page: Page) -> list[str]:
+    problems = []
+    secrets = [w.zone.serious.indicator, w.notice.title]
+    for role in ROLES:
+        response = visit(w, role, page)
+        status, location, text = response.status_code, response.get("Location", ""), body(response)
+        where = f"{name} as {role}: {status} {location}".rstrip()
+        if role == "anonymous":
+            if status != 302 or not location.startswith("/accounts/login/?next="):
+                problems.append(f"{where} (expected 302 to the login page)")
+            continue
+        if role in page.allowed:
+            if status not in page.ok or location.startswith("/accounts/login/"):
+                problems.append(f"{where} (expected {page.ok})")
+        elif status not in page.denied:
+            problems.append(f"{where} (expected a refusal {page.denied})")
+        elif any(secret in text for secret in secrets):
+            problems.append(f"{where} shows another zone's or unit's items")
+        if page.reveals is not None and status == 200:
+            shown = page.reveals(w) in text
+            if shown != (role in page.seen_by):
+                problems.append(f"{where} {'shows' if shown else 'does not show'} {page.reveals(w)!r}")
+    return problems
+
+
+def test_every_page_is_in_the_matrix():
+    missing = page_names() - PUBLIC - set(MATRIX)
+    assert not missing, f"pages without a row in the permission matrix: {sorted(missing)}"
+    assert not set(MATRIX) - page_names(), "rows for pages that no longer exist"
+
+
+def test_every_role_gets_its_status_on_every_page(world):
+    problems = [problem for name, page in MATRIX.items() for problem in problems_of(world, name, page)]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_admin_site_is_for_staff_accounts_only(world):
+    for role in SIGNED_IN:
+        client = Client()
+        client.force_login(world.users[role])
+        response = client.get("/admin/")
+        assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), role
+
+
+def test_the_public_pages_need_no_login(db):
+    client = Client()
+    assert client.get("/accounts/login/").status_code == 200
+    assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/admin/").status_code == 302
