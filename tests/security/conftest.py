@@ -7,7 +7,6 @@ from types import SimpleNamespace
 import pytest
 
 from supervision.services import bulletin_generate
-from tests.browser.conftest import browser, page  # noqa: F401  (fixtures)
 from tests.factories import MembershipFactory, UserFactory
 from tests.supervision.conftest import clock_at, fast_passwords, issue, zone  # noqa: F401  (fixtures)
 from zones.choices import Role

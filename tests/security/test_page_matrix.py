@@ -167,11 +167,18 @@ def page_names() -> set[str]:
     return set(walk(get_resolver().url_patterns))
 
 
-def visit(w, role: str, page: Page):
+def clients_of(w) -> dict[str, Client]:
+    """One client per role, signed in as that role (anonymous: not signed in)."""
+    clients = {}
+    for role in ROLES:
+        clients[role] = Client()
+        if role != "anonymous":
+            clients[role].force_login(w.users[role])
+    return clients
+
+
+def visit(w, client: Client, page: Page):
     """The response of one role to one page, with whatever it changed rolled back."""
-    client = Client()
-    if role != "anonymous":
-        client.force_login(w.users[role])
     data = page.data(w) if page.data else {}
     with transaction.atomic():
         response = getattr(client, page.method)(page.url(w), data)
@@ -185,11 +192,11 @@ def body(response) -> str:
     return response.content.decode()
 
 
-def problems_of(w, name: str, page: Page) -> list[str]:
+def problems_of(w, clients: dict[str, Client], name: str, page: Page) -> list[str]:
     problems = []
     secrets = [w.zone.serious.indicator, w.notice.title]
     for role in ROLES:
-        response = visit(w, role, page)
+        response = visit(w, clients[role], page)
         status, location, text = response.status_code, response.get("Location", ""), body(response)
         where = f"{name} as {role}: {status} {location}".rstrip()
         if role == "anonymous":
@@ -217,15 +224,15 @@ def test_every_page_is_in_the_matrix():
 
 
 def test_every_role_gets_its_status_on_every_page(world):
-    problems = [problem for name, page in MATRIX.items() for problem in problems_of(world, name, page)]
+    clients = clients_of(world)
+    problems = [problem for name, page in MATRIX.items() for problem in problems_of(world, clients, name, page)]
     assert not problems, "\n".join(problems)
 
 
 def test_the_admin_site_is_for_staff_accounts_only(world):
+    clients = clients_of(world)
     for role in SIGNED_IN:
-        client = Client()
-        client.force_login(world.users[role])
-        response = client.get("/admin/")
+        response = clients[role].get("/admin/")
         assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), role
 
 
