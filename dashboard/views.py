@@ -4,32 +4,20 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from dashboard import regions
-from dashboard.selectors import (
-    BAD,
-    computed_at,
-    default_period,
-    latest_results,
-    status_counts,
-    task_tree,
-)
+from dashboard.board import plan_board
+from dashboard.selectors import computed_at, default_period, task_tree
 from plans.choices import PlanStatus
 from plans.models import Plan, Task
 from progress.periods import Period
-from supervision.choices import ScoreMode
-from supervision.selectors import notice_summary, unit_scores
-from targets.metrics import SEVERITY, Status
-from targets.models import Target
-from targets.selectors import result_explanation
+from supervision.selectors import notice_summary
 from zones import policy
 from zones.models import Region
-
-STATUS_ORDER = [Status.COMPLETED, Status.ON_TRACK, Status.LAGGING, Status.SERIOUS, Status.OVERDUE, Status.NO_DATA]
 
 
 def _readable_plans(user):
@@ -74,36 +62,20 @@ def index(request: HttpRequest) -> HttpResponse:
 def plan_dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan_for(request, plan_id)
     period = _period_of(request, plan)
-    targets = Target.objects.filter(task__plan=plan)
-    results = latest_results(targets=targets, period=period)
-    severity = Case(*[When(status=s.value, then=Value(SEVERITY[s])) for s in Status], output_field=IntegerField())
-    lagging = list(
-        results.filter(status__in=BAD)
-        .select_related("target__task__lead_unit", "target__task__leader")
-        .annotate(severity=severity)
-        .order_by("-severity", "gap", "target__task__order")[:60]
-    )
-    headline = list(
-        results.filter(target__is_headline=True)
-        .select_related("target__task")
-        .order_by("target__task__order", "target__order")
-    )
-    headline_ids = {r.target_id for r in headline}
-    unreported_headline = targets.filter(is_headline=True).exclude(pk__in=headline_ids)
-    counts = status_counts(results)
+    notices = notice_summary(plan=plan)
+    board = plan_board(plan=plan, period=period, notices=notices)
     context = {
         "plan": plan,
         "period": period,
         "periods": _period_choices(plan),
-        "headline": [(r, result_explanation(r, target=r.target, plan=plan)) for r in headline],
-        "unreported_headline": unreported_headline,
-        "counts": [(status, counts[status.value]) for status in STATUS_ORDER],
-        "total": sum(counts.values()),
-        "lagging": [(r, result_explanation(r, target=r.target, plan=plan)) for r in lagging],
-        # The same scores as supervision's ranking, year to date.
-        "ranking": unit_scores(plan=plan, period=period, mode=ScoreMode.YEAR),
+        "headline": board.headline,
+        "unreported_headline": board.unreported_headline,
+        "counts": board.counts,
+        "total": board.total,
+        "lagging": board.lagging,
+        "ranking": board.ranking,
         "computed_at": computed_at(plan),
-        "notices": notice_summary(plan=plan),
+        "notices": notices,
     }
     return render(request, "dashboard/plan.html", context)
 

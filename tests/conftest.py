@@ -52,3 +52,14 @@ def _fast_password_hashing(settings):
     """Factories set passwords for every user; PBKDF2 at full strength would
     dominate the suite's time without testing anything."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a cached dashboard of an earlier
+    test must not answer for a later one that reuses its ids."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

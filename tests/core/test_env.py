@@ -57,6 +57,7 @@ def test_it_parses_postgres_and_sqlite_database_urls():
     pg = env_database("DATABASE_URL", "", environ={"DATABASE_URL": "postgres://u:p@db.local:5433/taizhang"})
     assert pg["ENGINE"] == "django.db.backends.postgresql"
     assert (pg["HOST"], pg["PORT"], pg["NAME"], pg["USER"]) == ("db.local", 5433, "taizhang", "u")
+    assert pg["OPTIONS"]["options"] == "-c jit=off"
     lite = env_database("DATABASE_URL", "", environ={"DATABASE_URL": "sqlite:////tmp/x.sqlite3"})
     assert lite["ENGINE"] == "django.db.backends.sqlite3"
     assert "journal_mode=WAL" in lite["OPTIONS"]["init_command"]
@@ -108,3 +109,14 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_postgres_connections_run_without_jit():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

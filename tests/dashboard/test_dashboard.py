@@ -6,18 +6,16 @@ from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from dashboard.regions import canonical
 from dashboard.selectors import default_period, task_tree
-from progress.choices import ReportStatus
 from progress.models import Report
 from progress.periods import Period
 from targets.services import targets_recompute
+from tests.dashboard.conftest import approve
 from tests.factories import (
     MembershipFactory,
     PlanFactory,
-    ReportFactory,
     TargetFactory,
     TaskFactory,
     UnitFactory,
@@ -27,39 +25,6 @@ from tests.factories import (
 from zones.choices import Role
 
 pytestmark = pytest.mark.django_db
-
-
-def approve(target, month, value, submitted=None):
-    submitted = submitted or timezone.make_aware(dt.datetime(2014, month + 1 if month < 12 else 12, 3))
-    return ReportFactory(
-        target=target,
-        year=2014,
-        month=month,
-        value=D(str(value)),
-        status=ReportStatus.APPROVED,
-        submitted_at=submitted,
-        approved_at=submitted,
-    )
-
-
-@pytest.fixture
-def zone_plan():
-    plan = PlanFactory(start_year=2014, end_year=2014, status="published")
-    fast = UnitFactory(zone=plan.zone, name="经济发展局")
-    slow = UnitFactory(zone=plan.zone, name="招商局")
-    leader = MembershipFactory(unit=None, zone=plan.zone, role=Role.LEADER, user=UserFactory(first_name="李明")).user
-    task_a = TaskFactory(
-        plan=plan, lead_unit=fast, leader=leader, heading="推进重点项目建设", number="1.", path="1", order=1
-    )
-    task_b = TaskFactory(plan=plan, lead_unit=slow, heading="强化招商引资", number="2.", path="2", order=2)
-    investment = TargetFactory(task=task_a, indicator="固定资产投资", unit="亿元", value=D(120), is_headline=True)
-    projects = TargetFactory(task=task_b, indicator="引进亿元以上项目", unit="个", value=D(18))
-    for month in range(1, 7):
-        approve(investment, month, 10 * month)  # on track: 50% by June
-        late = timezone.make_aware(dt.datetime(2014, month + 1, 20))
-        approve(projects, month, month, submitted=late)  # 33% by June: seriously lagging, and late
-    targets_recompute(targets=[investment, projects], plan=plan, as_of=dt.date(2014, 7, 31))
-    return plan, leader, investment, projects
 
 
 def test_the_default_period_is_the_latest_with_approved_reports(zone_plan):

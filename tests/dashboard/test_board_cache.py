@@ -1,0 +1,91 @@
+"""The dashboard's data is cached, and a change of any input shows at once."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+
+from dashboard.board import board_compute, plan_board
+from progress.choices import ReportStatus
+from progress.models import Report
+from progress.periods import Period
+from supervision.selectors import notice_summary
+from supervision.services import notices_issue
+from targets.services import targets_recompute
+from tests.factories import MembershipFactory, UserFactory
+from zones.choices import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def _board(plan):
+    return plan_board(plan=plan, period=Period(2014, 6), notices=notice_summary(plan=plan), today=dt.date(2014, 7, 20))
+
+
+def test_the_cached_board_equals_a_fresh_computation(zone_plan):
+    plan, *_ = zone_plan
+    cached, fresh = _board(plan), board_compute(plan=plan, period=Period(2014, 6))
+    assert [(r.target_id, r.status, text) for r, text in cached.lagging] == [
+        (r.target_id, r.status, text) for r, text in fresh.lagging
+    ]
+    assert cached.counts == fresh.counts and cached.total == fresh.total == 2
+    assert [(s.name, s.score) for s in cached.ranking] == [(s.name, s.score) for s in fresh.ranking]
+
+
+def test_a_second_view_of_unchanged_data_reads_the_cache(client, zone_plan, django_assert_max_num_queries):
+    plan, leader, *_ = zone_plan
+    client.force_login(leader)
+    url = reverse("dashboard:plan", args=[plan.pk])
+    with django_assert_max_num_queries(40) as first:
+        client.get(url)
+    with django_assert_max_num_queries(40) as second:
+        page = client.get(url).content.decode()
+    assert "严重滞后" in page
+    assert len(second) <= len(first) - 5
+
+
+def test_a_new_report_and_its_recompute_show_at_once(client, zone_plan):
+    plan, leader, _investment, projects = zone_plan
+    client.force_login(leader)
+    url = reverse("dashboard:plan", args=[plan.pk])
+    counts = dict(client.get(url).context["counts"])
+    assert (counts["serious"], counts["on_track"]) == (1, 1)
+    Report.objects.filter(target=projects, month=6).update(value=D(9))  # 9 of 18: on track by June
+    Report.objects.get(target=projects, month=6).save()  # as the services do: updated_at moves
+    targets_recompute(targets=[projects], plan=plan, as_of=dt.date(2014, 7, 31))
+    counts = dict(client.get(url).context["counts"])
+    assert (counts["serious"], counts["on_track"]) == (0, 2)
+
+
+def test_a_returned_report_changes_the_ranking_at_once(client, zone_plan):
+    plan, leader, investment, _projects = zone_plan
+    client.force_login(leader)
+    url = reverse("dashboard:plan", args=[plan.pk])
+    before = {s.name: s.on_time for s in client.get(url).context["ranking"]}
+    report = Report.objects.get(target=investment, month=6)
+    report.status, report.return_reason = ReportStatus.RETURNED, "数据需核实"
+    report.returned_at, report.approved_at = report.submitted_at, None
+    report.save()
+    after = {s.name: s.on_time for s in client.get(url).context["ranking"]}
+    assert (before["经济发展局"], after["经济发展局"]) == (6, 5)
+
+
+def test_a_new_notice_shows_at_once(client, zone_plan):
+    plan, leader, _investment, projects = zone_plan
+    supervisor = MembershipFactory(unit=None, zone=plan.zone, role=Role.SUPERVISOR, user=UserFactory()).user
+    client.force_login(leader)
+    url = reverse("dashboard:plan", args=[plan.pk])
+    before = {s.name: s.overdue_notices for s in client.get(url).context["ranking"]}
+    notices_issue(
+        target_ids=[projects.pk],
+        period=Period(2014, 6),
+        reply_by=dt.date(2014, 7, 30),
+        requirement="请说明滞后原因",
+        by=supervisor,
+        today=dt.date(2014, 7, 20),
+    )
+    response = client.get(url)
+    after = {s.name: s.overdue_notices for s in response.context["ranking"]}
+    assert response.context["notices"].open == 1
+    assert before["招商局"] == 0 and after["招商局"] == 1  # unanswered past its reply date
