@@ -1,16 +1,106 @@
-"""Serializers: shapes only. Writes go through the services of each app."""
+"""Serializers: shapes only. Writes go through the services of each app.
+
+Input fields state in the schema what the API accepts (ids in range, periods
+as YYYY-MM, text without NUL characters, required text that is more than
+white space), so that a client, and the fuzzer, can tell a valid request
+from an invalid one before sending it.
+"""
 
 from __future__ import annotations
 
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from api.filters import INT32_MAX
 from plans.models import Plan, Task
 from progress.models import Report
+from supervision.models import Notice, NoticeEvent, NoticeItem
 from targets.models import Target, TargetFlag, TargetResult
 from targets.selectors import result_explanation
 from zones.models import Unit, Zone
 
+TEXT_LIMIT = 4000
+# Patterns valid in Python and in ECMA-262 (the schema's dialect). Python's
+# str.strip() also strips \x1c-\x1f and \x85, which ECMA's \s leaves alone.
+NO_NUL = r"^[^\x00]*\Z"
+# Blank optional text never reaches a validator (DRF returns "" first), and the
+# schema lists "" beside the pattern: so the pattern is of non-empty text.
+SOME_TEXT = r"^[^\x00]+\Z"
+NOT_BLANK = r"^[^\x00]*[^\s\x00\x1c-\x1f\x85][^\x00]*\Z"
+PERIOD = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])\Z"
+PERIOD_MESSAGE = _("Write the period as year and month, e.g. 2026-03.")
+DATE_MESSAGE = _("Write the date as year-month-day, e.g. 2026-03-31.")
+NOTHING_TO_SAVE = _("Send a figure or some text: an empty draft is not saved.")
+NOTHING_TO_SAVE_FIELDS = ("value", "progress", "problems", "next_steps", "value_note")
 
+
+class TextField(serializers.CharField):
+    """Free text. NUL characters are refused (PostgreSQL cannot store them)
+    by a pattern the schema shows; required text must hold more than white space."""
+
+    def __init__(self, *, max_length: int = TEXT_LIMIT, **kwargs):
+        super().__init__(max_length=max_length, **kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+        pattern = SOME_TEXT if self.allow_blank else NOT_BLANK
+        self.validators.append(RegexValidator(pattern, message=ProhibitNullCharactersValidator.message))
+
+
+def required_text(message, *, max_length: int = TEXT_LIMIT) -> TextField:
+    return TextField(max_length=max_length, error_messages={"required": message, "blank": message, "null": message})
+
+
+def optional_text(**kwargs) -> TextField:
+    return TextField(allow_blank=True, required=False, default="", **kwargs)
+
+
+def id_field(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=INT32_MAX, **kwargs)
+
+
+def date_field(message=None) -> serializers.DateField:
+    messages = {"invalid": DATE_MESSAGE}
+    if message:
+        messages.update({"required": message, "null": message})
+    return serializers.DateField(error_messages=messages)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": 60,
+        "pattern": r"^[+-]?([0-9]{1,16}(\.[0-9]{0,4})?|\.[0-9]{1,4})(万|亿)?$",
+        "description": (
+            "The year-to-date figure as text, in the target's unit: 32.5, -1.2, 3.2亿. Also read: "
+            "thousands separators (1,200), full-width digits, Chinese numerals (三百) and a unit that "
+            "converts into the target's (8000万元 for 亿元). Blank leaves a draft without a figure."
+        ),
+    }
+)
+class FigureField(serializers.CharField):
+    """The figure as typed; the services read and check it like the page does."""
+
+
+# --- read shapes ------------------------------------------------------------------
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A zone",
+            value={
+                "id": 1,
+                "code": "xinxiang-hitech",
+                "name": "新乡高新技术产业开发区",
+                "short_name": "新乡高新区",
+                "kind": "high_tech",
+                "region": "河南省 新乡市",
+            },
+            response_only=True,
+        )
+    ]
+)
 class ZoneSerializer(serializers.ModelSerializer):
     region = serializers.StringRelatedField()
 
@@ -19,12 +109,38 @@ class ZoneSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "short_name", "kind", "region"]
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample("A unit", value={"id": 2, "zone": 1, "name": "经济发展局", "kind": "bureau"}, response_only=True)
+    ]
+)
 class UnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = Unit
         fields = ["id", "zone", "name", "kind"]
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A published annual plan",
+            value={
+                "id": 1,
+                "zone": 1,
+                "title": "2026年工作要点",
+                "kind": "work_points",
+                "start_year": 2026,
+                "end_year": 2026,
+                "status": "published",
+                "frequency": "monthly",
+                "due_day": 5,
+                "jan_feb_combined": False,
+                "lock_after_days": 10,
+            },
+            response_only=True,
+        )
+    ]
+)
 class PlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = Plan
@@ -43,12 +159,60 @@ class PlanSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A numbered task",
+            value={
+                "id": 7,
+                "plan": 1,
+                "parent": 3,
+                "number": "1.",
+                "path": "1.1",
+                "heading": "推进重点项目建设",
+                "lead_unit": 2,
+                "co_units": [4, 5],
+                "leader": 11,
+                "deadline": "2026-12-31",
+            },
+            response_only=True,
+        )
+    ]
+)
 class TaskSerializer(serializers.ModelSerializer):
     class Meta:
         model = Task
         fields = ["id", "plan", "parent", "number", "path", "heading", "lead_unit", "co_units", "leader", "deadline"]
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "An amount target",
+            value={
+                "id": 12,
+                "task": 7,
+                "plan": 1,
+                "lead_unit": 2,
+                "indicator": "固定资产投资",
+                "kind": "amount",
+                "unit": "亿元",
+                "comparator": ">=",
+                "value": "130.0000",
+                "value_high": None,
+                "stretch": None,
+                "start_value": None,
+                "baseline": None,
+                "reported_as": "rate",
+                "deadline": None,
+                "frequency": "monthly",
+                "weight": "1.00",
+                "is_headline": True,
+            },
+            response_only=True,
+        )
+    ]
+)
 class TargetSerializer(serializers.ModelSerializer):
     plan = serializers.IntegerField(source="task.plan_id", read_only=True)
     lead_unit = serializers.IntegerField(source="task.lead_unit_id", read_only=True, allow_null=True)
@@ -77,6 +241,26 @@ class TargetSerializer(serializers.ModelSerializer):
         ]
 
 
+REPORT_EXAMPLE = {
+    "id": 40,
+    "target": 12,
+    "year": 2026,
+    "month": 3,
+    "value": "32.5000",
+    "progress": "完成投资32.5亿元",
+    "problems": "",
+    "next_steps": "加快二期开工",
+    "value_note": "",
+    "status": "submitted",
+    "return_reason": "",
+    "version": 2,
+    "submitted_at": "2026-04-03T09:12:00+08:00",
+    "approved_at": None,
+    "updated_at": "2026-04-03T09:12:00+08:00",
+}
+
+
+@extend_schema_serializer(examples=[OpenApiExample("A submitted report", value=REPORT_EXAMPLE, response_only=True)])
 class ReportSerializer(serializers.ModelSerializer):
     class Meta:
         model = Report
@@ -100,42 +284,28 @@ class ReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FigureInSerializer(serializers.Serializer):
-    """One target's figure as sent by a client: the value as text (so that
-    3.2亿 or 三百 are read like on the page), the narratives, and the version
-    the client last saw (null for a new report)."""
-
-    value = serializers.CharField(allow_blank=True, max_length=60, required=False, default="")
-    progress = serializers.CharField(allow_blank=True, required=False, default="", max_length=4000)
-    problems = serializers.CharField(allow_blank=True, required=False, default="", max_length=4000)
-    next_steps = serializers.CharField(allow_blank=True, required=False, default="", max_length=4000)
-    value_note = serializers.CharField(allow_blank=True, required=False, default="", max_length=4000)
-    confirmed = serializers.BooleanField(required=False, default=False)
-    version = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
-
-
-class ReportCreateSerializer(FigureInSerializer):
-    target = serializers.IntegerField(min_value=1)
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-    month = serializers.IntegerField(min_value=1, max_value=12)
-
-
-class PeriodRowSerializer(FigureInSerializer):
-    target = serializers.IntegerField(min_value=1)
-
-
-class PeriodSubmissionSerializer(serializers.Serializer):
-    plan = serializers.IntegerField(min_value=1)
-    unit = serializers.IntegerField(min_value=1)
-    period = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="YYYY-MM")
-    submit = serializers.BooleanField(default=True)
-    rows = PeriodRowSerializer(many=True, allow_empty=False)
-
-
-class ReturnSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
-
-
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A judgement with its explanation",
+            value={
+                "id": 301,
+                "target": 12,
+                "year": 2026,
+                "month": 3,
+                "status": "on_track",
+                "reason": "against_time",
+                "actual": "32.5000",
+                "completion": "25.0",
+                "expected": "25.0",
+                "gap": "0.0",
+                "explanation": "1-3月完成32.5亿元,占全年目标的25.0%,与序时进度持平",
+                "computed_at": "2026-04-03T09:13:00+08:00",
+            },
+            response_only=True,
+        )
+    ]
+)
 class ResultSerializer(serializers.ModelSerializer):
     explanation = serializers.SerializerMethodField()
 
@@ -160,7 +330,295 @@ class ResultSerializer(serializers.ModelSerializer):
         return result_explanation(result, target=result.target, plan=result.target.task.plan)
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A target turned red",
+            value={
+                "id": 9,
+                "target": 12,
+                "year": 2026,
+                "month": 5,
+                "change": "escalated",
+                "from_status": "lagging",
+                "to_status": "serious",
+                "at": "2026-06-06T02:00:00+08:00",
+            },
+            response_only=True,
+        )
+    ]
+)
 class FlagSerializer(serializers.ModelSerializer):
     class Meta:
         model = TargetFlag
         fields = ["id", "target", "year", "month", "change", "from_status", "to_status", "at"]
+
+
+# --- report input ----------------------------------------------------------------------
+
+
+class FigureInSerializer(serializers.Serializer):
+    """One target's figure as sent by a client: the value as text (so that
+    3.2亿 or 三百 are read like on the page), the narratives, and the version
+    the client last saw (null for a new report). Fields left out keep their
+    stored text when a report is updated."""
+
+    value = FigureField(allow_blank=True, max_length=60, required=False, default="")
+    progress = optional_text()
+    problems = optional_text()
+    next_steps = optional_text()
+    value_note = optional_text(help_text="Why an unusual figure is right (asked for when it jumps or falls).")
+    confirmed = serializers.BooleanField(
+        required=False, default=False, help_text="Confirm a figure the checks find implausible."
+    )
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=INT32_MAX,
+        help_text="The report's version as last read; null when there is no report yet. A mismatch is a 409.",
+    )
+
+
+class ReportCreateSerializer(FigureInSerializer):
+    """A target's figure for a period: a new draft, or the whole of an
+    existing draft at the version the client last saw. Something must be
+    sent: a figure or one of the texts."""
+
+    target = id_field()
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    month = serializers.IntegerField(min_value=1, max_value=12)
+
+    def validate(self, data: dict) -> dict:
+        if not any(data.get(name, "").strip() for name in NOTHING_TO_SAVE_FIELDS):
+            raise serializers.ValidationError({"value": [NOTHING_TO_SAVE]})
+        return data
+
+
+class PeriodRowSerializer(FigureInSerializer):
+    target = id_field()
+
+
+class PeriodSubmissionSerializer(serializers.Serializer):
+    plan = id_field()
+    unit = id_field()
+    period = serializers.RegexField(PERIOD, help_text="YYYY-MM", error_messages={"invalid": PERIOD_MESSAGE})
+    submit = serializers.BooleanField(default=True)
+    rows = serializers.ListField(child=PeriodRowSerializer(), min_length=1, max_length=1000)
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = required_text(_("Write the reason for returning."), max_length=2000)
+
+
+# --- follow-up notices (督办) ----------------------------------------------------------------
+
+
+def _name(user) -> str | None:
+    if user is None:
+        return None
+    return user.get_full_name() or user.get_username()
+
+
+class NoticeItemSerializer(serializers.ModelSerializer):
+    indicator = serializers.CharField(source="target.indicator", read_only=True)
+
+    class Meta:
+        model = NoticeItem
+        fields = ["id", "target", "indicator", "status", "explanation", "is_open"]
+
+
+class NoticeEventSerializer(serializers.ModelSerializer):
+    by = serializers.SerializerMethodField(help_text="Who took the step; null for the daily escalation.")
+
+    class Meta:
+        model = NoticeEvent
+        fields = ["id", "action", "by", "at", "text", "data"]
+
+    def get_by(self, event: NoticeEvent) -> str | None:
+        return _name(event.by)
+
+
+NOTICE_EXAMPLE = {
+    "id": 3,
+    "number": "督办〔2026〕3号",
+    "zone": 1,
+    "plan": 1,
+    "unit": 2,
+    "unit_name": "经济发展局",
+    "year": 2026,
+    "month": 5,
+    "title": "关于加快推进“固定资产投资”的督办通知",
+    "requirement": "请分析滞后原因,提出整改措施,按期书面答复。",
+    "reply_by": "2026-06-17",
+    "state": "issued",
+    "level": 0,
+    "overdue": False,
+    "issued_at": "2026-06-10T09:00:00+08:00",
+    "issued_by": "督查组",
+    "answered_at": None,
+    "answered_by": None,
+    "answer_reason": "",
+    "answer_measures": "",
+    "answer_expected": None,
+    "extension_until": None,
+    "extension_reason": "",
+    "closed_at": None,
+    "closed_by": None,
+    "close_note": "",
+    "items": [
+        {
+            "id": 5,
+            "target": 12,
+            "indicator": "固定资产投资",
+            "status": "serious",
+            "explanation": "1-5月完成30.1亿元,占全年目标的23.2%,低于序时进度18.5个百分点",
+            "is_open": True,
+        }
+    ],
+}
+
+
+@extend_schema_serializer(examples=[OpenApiExample("An issued notice", value=NOTICE_EXAMPLE, response_only=True)])
+class NoticeSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True, help_text="The document number as written: 督办〔2026〕3号.")
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    issued_by = serializers.SerializerMethodField()
+    answered_by = serializers.SerializerMethodField()
+    closed_by = serializers.SerializerMethodField()
+    items = NoticeItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Notice
+        fields = [
+            "id",
+            "number",
+            "zone",
+            "plan",
+            "unit",
+            "unit_name",
+            "year",
+            "month",
+            "title",
+            "requirement",
+            "reply_by",
+            "state",
+            "level",
+            "overdue",
+            "issued_at",
+            "issued_by",
+            "answered_at",
+            "answered_by",
+            "answer_reason",
+            "answer_measures",
+            "answer_expected",
+            "extension_until",
+            "extension_reason",
+            "closed_at",
+            "closed_by",
+            "close_note",
+            "items",
+        ]
+        read_only_fields = fields
+
+    def get_issued_by(self, notice: Notice) -> str | None:
+        return _name(notice.issued_by)
+
+    def get_answered_by(self, notice: Notice) -> str | None:
+        return _name(notice.answered_by)
+
+    def get_closed_by(self, notice: Notice) -> str | None:
+        return _name(notice.closed_by)
+
+
+NOTICE_STEPS = ["answer", "request-extension", "grant-extension", "refuse-extension", "close"]
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A notice with its log",
+            value={
+                **NOTICE_EXAMPLE,
+                "events": [
+                    {
+                        "id": 8,
+                        "action": "issued",
+                        "by": "督查组",
+                        "at": "2026-06-10T09:00:00+08:00",
+                        "text": "请分析滞后原因,提出整改措施,按期书面答复。",
+                        "data": {"reply_by": "2026-06-17", "targets": [12]},
+                    }
+                ],
+                "actions": ["answer", "request-extension"],
+            },
+            response_only=True,
+        )
+    ]
+)
+class NoticeDetailSerializer(NoticeSerializer):
+    events = NoticeEventSerializer(many=True, read_only=True)
+    actions = serializers.ListField(
+        child=serializers.ChoiceField(choices=NOTICE_STEPS),
+        read_only=True,
+        help_text="The steps this user may take on the notice now.",
+    )
+
+    class Meta(NoticeSerializer.Meta):
+        fields = [*NoticeSerializer.Meta.fields, "events", "actions"]
+        read_only_fields = fields
+
+
+class NoticeIssueSerializer(serializers.Serializer):
+    targets = serializers.ListField(
+        child=id_field(),
+        min_length=1,
+        max_length=500,
+        help_text="Targets to follow up; one notice goes to each lead unit.",
+        error_messages={"min_length": _("Choose at least one item to follow up.")},
+    )
+    period = serializers.RegexField(
+        PERIOD, help_text="The period the notice is about, YYYY-MM.", error_messages={"invalid": PERIOD_MESSAGE}
+    )
+    reply_by = date_field(_("Give the date by which the unit must answer."))
+    requirement = required_text(_("Write what the unit must do."))
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Two notices, one item already followed up",
+            value={"notices": [NOTICE_EXAMPLE], "skipped": [13]},
+            response_only=True,
+        )
+    ]
+)
+class NoticeIssueResultSerializer(serializers.Serializer):
+    notices = NoticeSerializer(many=True, read_only=True)
+    skipped = serializers.ListField(
+        child=serializers.IntegerField(), read_only=True, help_text="Targets already in an open notice, left out."
+    )
+
+
+class NoticeAnswerSerializer(serializers.Serializer):
+    reason = required_text(_("Write why the item lags."))
+    measures = required_text(_("Write the measures the unit takes."))
+    expected = date_field(_("Give the date by which the item will be on track."))
+
+
+class NoticeExtensionSerializer(serializers.Serializer):
+    until = date_field(_("Give the date you ask for."))
+    reason = required_text(_("Write why more time is needed."))
+
+
+class NoticeGrantSerializer(serializers.Serializer):
+    note = optional_text()
+
+
+class NoticeRefuseSerializer(serializers.Serializer):
+    note = required_text(_("Write why the extension is refused."))
+
+
+class NoticeCloseSerializer(serializers.Serializer):
+    note = required_text(_("Write the closing note."))

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api import views
+from api import notices, views
 
 router = DefaultRouter()
 router.register("zones", views.ZoneViewSet, basename="zone")
@@ -13,6 +13,7 @@ router.register("targets", views.TargetViewSet, basename="target")
 router.register("reports", views.ReportViewSet, basename="report")
 router.register("results", views.ResultViewSet, basename="result")
 router.register("flags", views.FlagViewSet, basename="flag")
+router.register("notices", notices.NoticeViewSet, basename="notice")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -83,6 +83,81 @@ def test_submit_approve_and_return_follow_the_review_rules(desk):
     assert returned.json()["status"] == "returned" and returned.json()["return_reason"] == "请核实"
 
 
+def test_reviewing_a_report_that_is_not_submitted_is_a_409_and_changes_nothing(desk):
+    report = ReportFactory(target=desk.amount, year=2026, month=3, value=Decimal(10), status="draft")
+    reviewer = client_for(desk.reviewer)
+    approve = reviewer.post(f"/api/v1/reports/{report.pk}/approve/")
+    assert approve.status_code == 409 and approve.json()["status"] == "draft"
+    returned = reviewer.post(f"/api/v1/reports/{report.pk}/return/", {"reason": "请核实"}, format="json")
+    assert returned.status_code == 409
+    report.refresh_from_db()
+    assert (report.status, report.version, report.events.count()) == ("draft", 1, 0)
+
+
+def test_a_create_with_nothing_to_save_is_a_400_and_saves_nothing(desk):
+    response = client_for(desk.staff).post(
+        "/api/v1/reports/", {"target": desk.amount.pk, "year": 2026, "month": 3, "progress": "  "}, format="json"
+    )
+    assert response.status_code == 400 and "value" in response.json()
+    assert not Report.objects.exists()
+
+
+def test_a_submitted_report_is_not_changed_through_the_entry_endpoints(desk):
+    report = ReportFactory(
+        target=desk.amount, year=2026, month=3, value=Decimal(10), status="submitted", submitted_at="2026-04-01T00:00Z"
+    )
+    staff = client_for(desk.staff)
+    attempts = [
+        staff.patch(f"/api/v1/reports/{report.pk}/", {"value": "12", "version": 1}, format="json"),
+        staff.post(f"/api/v1/reports/{report.pk}/submit/", {"value": "12", "version": 1}, format="json"),
+        staff.post(
+            "/api/v1/reports/",
+            {"target": desk.amount.pk, "year": 2026, "month": 3, "value": "12", "version": 1},
+            format="json",
+        ),
+    ]
+    assert [(r.status_code, r.json()["status"]) for r in attempts] == [(409, "submitted")] * 3
+    report.refresh_from_db()
+    assert (report.value, report.version, report.events.count()) == (Decimal(10), 1, 0)
+
+
+def test_the_role_is_checked_before_the_input(desk):
+    report = ReportFactory(
+        target=desk.amount, year=2026, month=3, value=Decimal(10), status="submitted", submitted_at="2026-04-01T00:00Z"
+    )
+    staff, leader = (
+        client_for(desk.staff),
+        client_for(MembershipFactory(unit=None, zone=desk.plan.zone, role=Role.LEADER).user),
+    )
+    assert staff.post(f"/api/v1/reports/{report.pk}/return/", {"reason": ""}, format="json").status_code == 403
+    assert leader.patch(f"/api/v1/reports/{report.pk}/", {"value": "很多"}, format="json").status_code == 403
+    assert client_for(desk.other_staff).post(f"/api/v1/reports/{report.pk}/submit/", {}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "params"),
+    [
+        ("tasks", {"plan": 999999}),
+        ("tasks", {"lead_unit": 999999, "leader": 999999, "parent": 999999}),
+        ("targets", {"plan": 999999}),
+        ("reports", {"unit": 999999}),
+        ("units", {"zone": 999999}),
+    ],
+)
+def test_an_id_filter_that_names_nothing_visible_matches_nothing(desk, endpoint, params):
+    response = client_for(desk.staff).get(f"/api/v1/{endpoint}/", params)
+    assert response.status_code == 200 and response.json()["results"] == []
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "params"),
+    [("tasks", {"plan": "1.5"}), ("tasks", {"plan": 0}), ("reports", {"month": 13}), ("zones", {"code": "a\x00"})],
+)
+def test_a_filter_value_outside_what_the_schema_states_is_a_400(desk, endpoint, params):
+    response = client_for(desk.staff).get(f"/api/v1/{endpoint}/", params)
+    assert response.status_code == 400 and set(params) <= set(response.json())
+
+
 def test_bulk_submission_is_all_or_nothing_with_per_row_errors(desk):
     api = client_for(desk.staff)
     body = {
@@ -137,7 +212,7 @@ def test_the_schema_and_the_docs_are_served_without_the_internet(desk):
     assert docs.status_code == 200 and b"drf_spectacular_sidecar" in docs.content
 
 
-ENDPOINTS = ["zones", "units", "plans", "tasks", "targets", "reports", "results", "flags"]
+ENDPOINTS = ["zones", "units", "plans", "tasks", "targets", "reports", "results", "flags", "notices"]
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
