@@ -363,3 +363,55 @@ def _last_month_state(key: str) -> str:
     if bucket < 9:
         return ReportStatus.SUBMITTED
     return ReportStatus.DRAFT
+
+
+DEMO_NOTICE_TEXT = "【演示数据】请说明滞后原因,提出整改措施和预计达到序时进度的时间。"
+DEMO_ANSWER_REASON = "【演示数据】受市场需求放缓影响,部分项目开工推迟。"
+DEMO_ANSWER_MEASURES = "【演示数据】实行周调度,由分管领导带队逐个项目协调解决用地和资金问题。"
+DEMO_NOTICE_ITEMS = 3
+
+
+def demo_notices_issue(*, plan_id: int, today: dt.date | None = None) -> int:
+    """Follow up the plan's seriously lagging or overdue targets as the zone's
+    supervision team would: a notice per lead unit for up to three targets,
+    the first unit's answered by its staff. Run after the statuses exist;
+    returns the number of notices issued."""
+    from dashboard.selectors import default_period, latest_results
+    from supervision.services import notice_answer, notices_issue
+    from targets.metrics import Status
+
+    today = today or clock.today()
+    plan = Plan.objects.select_related("zone").get(pk=plan_id)
+    supervisor = Membership.objects.filter(zone=plan.zone, role=Role.SUPERVISOR).select_related("user").first()
+    if supervisor is None:
+        return 0
+    period = default_period(plan)
+    red = list(
+        latest_results(targets=Target.objects.filter(task__plan=plan, task__lead_unit__isnull=False), period=period)
+        .filter(status__in=[Status.SERIOUS, Status.OVERDUE])
+        .order_by("target__task__order", "target__order")
+        .values_list("target_id", flat=True)[:DEMO_NOTICE_ITEMS]
+    )
+    if not red:
+        return 0
+    issued = notices_issue(
+        target_ids=red,
+        period=period,
+        reply_by=today + dt.timedelta(days=7),
+        requirement=DEMO_NOTICE_TEXT,
+        by=supervisor.user,
+        today=today,
+    ).notices
+    for notice in issued:
+        staff = Membership.objects.filter(unit=notice.unit, role=Role.STAFF).select_related("user").first()
+        if staff is not None:  # the first unit with demo staff answers
+            notice_answer(
+                notice=notice,
+                by=staff.user,
+                reason=DEMO_ANSWER_REASON,
+                measures=DEMO_ANSWER_MEASURES,
+                expected=today + dt.timedelta(days=60),
+                today=today,
+            )
+            break
+    return len(issued)

@@ -125,3 +125,18 @@ def test_if_empty_leaves_a_database_with_zones_alone():
     ZoneFactory()
     call_command("load_demo", "--if-empty", stdout=StringIO())
     assert Zone.objects.count() == 1
+
+
+def test_the_demo_follows_up_red_targets_with_notices_one_answered(loaded):
+    from supervision.choices import NoticeState
+    from supervision.models import Notice, NoticeItem
+
+    assert Notice.objects.filter(requirement__startswith="【演示数据】").count() == Notice.objects.count() > 0
+    for notice in Notice.objects.all():
+        assert NoticeItem.objects.filter(notice=notice).exclude(status__in=["serious", "overdue"]).count() == 0
+    answered = Notice.objects.filter(state=NoticeState.ANSWERED)
+    assert answered.count() >= 1
+    assert all(n.answer_reason.startswith("【演示数据】") for n in answered)
+    before = Notice.objects.count()
+    call_command("load_demo", stdout=StringIO())
+    assert Notice.objects.count() == before  # a second load issues nothing

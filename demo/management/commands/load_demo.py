@@ -12,7 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, if_empty: bool = False, **options):
         from demo.data import ZONES
-        from demo.services import DEMO_PASSWORD, demo_load
+        from demo.services import DEMO_PASSWORD, demo_load, demo_notices_issue
         from targets.services import plan_recompute_job
 
         if if_empty and Zone.objects.exists():
@@ -32,4 +32,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Computed the statuses of plan %(plan)s: %(counts)s")
                 % {"plan": plan_id, "counts": ", ".join(f"{k}={v}" for k, v in sorted((counts or {}).items()))}
+            )
+            issued = demo_notices_issue(plan_id=plan_id)
+            self.stdout.write(
+                _("Issued %(n)d demo follow-up notices for plan %(plan)s.") % {"n": issued, "plan": plan_id}
             )
