@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.db_unavailable.DatabaseUnavailableMiddleware",  # a lost database is a 503, not a 500
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: turns a lockout into the login page with its message.
@@ -276,7 +277,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     _default_results = f"file://{VAR_DIR / 'celery' / 'results'}"
     (VAR_DIR / "celery" / "results").mkdir(parents=True, exist_ok=True)
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Connecting gives up after 2 s and a command after 10 s, so a broker that
+    # is down or unreachable cannot hold a web request (docs/faults.md).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 10}
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
     _default_results = CELERY_BROKER_URL
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
@@ -287,10 +291,19 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Publishing (the on-commit .delay of a submission) tries twice within 0.1 s
+# and gives up: what it could not queue is in the recompute outbox, which
+# the catch-up sweep pays when the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Every periodic job of the project is declared here and expires before its next run.
 CELERY_BEAT_SCHEDULE = {
+    "recompute-catch-up": {
+        "task": "targets.tasks.catch_up",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},
+    },
     "heartbeat": {
         "task": "core.tasks.heartbeat",
         "schedule": crontab(minute="*/15"),

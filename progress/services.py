@@ -81,21 +81,32 @@ class SaveResult:
 
 
 def _queue_recompute(target_ids) -> None:
-    """After the commit, queue the recompute of the targets whose counted
-    figure may have changed. A broker that is down does not fail the user's
-    request: the nightly recompute catches up."""
+    """Mark the targets whose counted figure may have changed as owed a
+    recompute, in the caller's transaction (the outbox, targets.outbox), and
+    queue their recompute after the commit (the fast path). A broker that is
+    down neither fails nor slows the user's request: the first refused
+    message stops the sending, and the catch-up sweep pays the marks once
+    the broker is back."""
+    from targets.outbox import pending_mark
+
     ids = sorted(set(target_ids))
 
     def send() -> None:
         from targets.tasks import recompute_target
 
-        for target_id in ids:
+        for sent, target_id in enumerate(ids):
             try:
                 recompute_target.delay(target_id)
             except Exception:
-                log.exception("could not queue the recompute of target %s", target_id)
+                log.exception(
+                    "could not queue the recompute of target %s; %d left to the catch-up sweep",
+                    target_id,
+                    len(ids) - sent,
+                )
+                return
 
     if ids:
+        pending_mark(ids)
         transaction.on_commit(send)
 
 

@@ -294,3 +294,31 @@ class TargetFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_id} {self.year}-{self.month:02d} {self.change}"
+
+
+class PendingRecompute(models.Model):
+    """A target owed a recompute: the outbox of the engine.
+
+    Written in the same transaction as the report change that calls for it
+    (submit, approve, return, correct), and deleted by the recompute that
+    pays the debt, so a recompute cannot be lost between the commit and the
+    broker: the on-commit task is the fast path, ``targets.tasks.catch_up``
+    (every minute) recomputes what it missed (a broker that was down, a
+    message lost with a worker).
+    """
+
+    target = models.OneToOneField(
+        Target,
+        verbose_name=_("target"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="pending_recompute",
+    )
+    marked_at = models.DateTimeField(_("marked at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("pending recompute")
+        verbose_name_plural = _("pending recomputes")
+
+    def __str__(self) -> str:
+        return f"{self.target_id} since {self.marked_at:%Y-%m-%d %H:%M:%S}"

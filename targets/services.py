@@ -8,10 +8,12 @@ writes only what changed, so a second run changes no rows.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import Q
 
 from core import clock
@@ -25,6 +27,7 @@ COUNTED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 RESULT_FIELDS = ("status", "reason", "actual", "completion", "expected", "gap")
 GOOD = {Status.COMPLETED, Status.ON_TRACK, Status.NO_DATA}
 SEVERITY_OF_BAD = {Status.LAGGING: 1, Status.SERIOUS: 2, Status.OVERDUE: 3}
+log = logging.getLogger(__name__)
 
 
 def _month_map(raw) -> dict[int, Decimal] | None:
@@ -214,23 +217,110 @@ def plan_recompute(*, plan_id: int, as_of: dt.date | None = None) -> dict[str, i
     return targets_recompute(targets=targets, plan=plan, as_of=as_of)
 
 
-def plan_claim(*, plan_id: int, stale_after: dt.timedelta = dt.timedelta(minutes=30)) -> bool:
-    """Claim the right to recompute a plan (a conditional UPDATE: one winner).
+# A plan's claim is renewed every CLAIM_HEARTBEAT while its recompute runs,
+# and one not renewed for CLAIM_TTL belongs to a worker that died (killed,
+# out of memory, machine lost): the next recompute takes it over, and the
+# catch-up sweep (targets.tasks.catch_up) expires it and queues the plan again.
+CLAIM_TTL = dt.timedelta(seconds=60)
+CLAIM_HEARTBEAT = dt.timedelta(seconds=10)
 
-    A claim older than ``stale_after`` is taken to belong to a worker that
-    died and may be taken over.
+
+def plan_claim(*, plan_id: int, stale_after: dt.timedelta = CLAIM_TTL) -> dt.datetime | None:
+    """Claim the right to recompute a plan (a conditional UPDATE: one winner);
+    the claim's stamp, which identifies it, or None when another holds it.
+
+    A claim not renewed for ``stale_after`` belongs to a worker that died and
+    is taken over; the runs it left "running" are closed as interrupted.
     """
     now = clock.now()
-    return (
+    won = (
         Plan.objects.filter(pk=plan_id)
         .filter(Q(recompute_claimed_at__isnull=True) | Q(recompute_claimed_at__lt=now - stale_after))
         .update(recompute_claimed_at=now)
         == 1
     )
+    if not won:
+        return None
+    _close_interrupted_runs(plan_id=plan_id, at=now)
+    return now
 
 
-def plan_release(*, plan_id: int) -> None:
-    Plan.objects.filter(pk=plan_id).update(recompute_claimed_at=None)
+def plan_claim_renew(*, plan_id: int, claimed_at: dt.datetime) -> dt.datetime | None:
+    """Renew a claim we hold (its stamp): the new stamp, or None when the claim
+    was lost (expired and taken over)."""
+    now = clock.now()
+    renewed = Plan.objects.filter(pk=plan_id, recompute_claimed_at=claimed_at).update(recompute_claimed_at=now)
+    return now if renewed == 1 else None
+
+
+def plan_release(*, plan_id: int, claimed_at: dt.datetime | None = None) -> None:
+    """Release a plan's claim; given its stamp, only if it is still that one
+    (a run whose claim was taken over does not release its successor's)."""
+    claims = Plan.objects.filter(pk=plan_id)
+    if claimed_at is not None:
+        claims = claims.filter(recompute_claimed_at=claimed_at)
+    claims.update(recompute_claimed_at=None)
+
+
+def plan_claims_expire(*, stale_after: dt.timedelta = CLAIM_TTL) -> list[int]:
+    """Clear the claims not renewed for ``stale_after`` (their workers died),
+    closing the runs they left; the ids of those plans, whose recompute did
+    not finish. Each stale claim is cleared by one caller only."""
+    now = clock.now()
+    stale = Plan.objects.filter(recompute_claimed_at__lt=now - stale_after).values_list("pk", "recompute_claimed_at")
+    expired = []
+    for plan_id, claimed_at in stale:
+        if Plan.objects.filter(pk=plan_id, recompute_claimed_at=claimed_at).update(recompute_claimed_at=None):
+            _close_interrupted_runs(plan_id=plan_id, at=now)
+            expired.append(plan_id)
+    return expired
+
+
+def _close_interrupted_runs(*, plan_id: int, at: dt.datetime) -> int:
+    """Mark the plan's recompute runs still "running" as failed. Called by
+    whoever just took or cleared the claim: every run holds the claim while
+    it runs, so these are dead."""
+    from core.models import JobRun
+
+    return JobRun.objects.filter(
+        kind="recompute_plan", subject__startswith=f"plan {plan_id} ", outcome=JobRun.Outcome.RUNNING
+    ).update(
+        outcome=JobRun.Outcome.FAILED,
+        finished_at=at,
+        error="Interrupted: the worker stopped before the end (its claim on the plan expired).",
+    )
+
+
+class _ClaimKeeper(threading.Thread):
+    """Renews a plan's claim every CLAIM_HEARTBEAT while the recompute runs,
+    on its own database connection (the recompute's is busy in one long
+    statement). Dies with the worker process, so the claim then goes stale."""
+
+    def __init__(self, *, plan_id: int, claimed_at: dt.datetime, every: dt.timedelta = CLAIM_HEARTBEAT):
+        super().__init__(name=f"claim-plan-{plan_id}", daemon=True)
+        self.plan_id, self.claimed_at, self.every = plan_id, claimed_at, every
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self._stopped.wait(self.every.total_seconds()):
+                try:
+                    renewed = plan_claim_renew(plan_id=self.plan_id, claimed_at=self.claimed_at)
+                except DatabaseError:
+                    log.warning("could not renew the claim on plan %s; trying again", self.plan_id, exc_info=True)
+                    continue
+                if renewed is None:
+                    log.warning("the claim on plan %s expired and was taken over", self.plan_id)
+                    return
+                self.claimed_at = renewed
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    def stop(self) -> dt.datetime:
+        """Stop renewing; the last stamp of the claim."""
+        self._stopped.set()
+        self.join()
+        return self.claimed_at
 
 
 class PlanBusy(Exception):
@@ -242,8 +332,11 @@ def plan_recompute_job(*, plan_id: int, as_of: dt.date | None = None) -> dict[st
     the command's one entry point)."""
     from core.services import job_run_record
 
-    if not plan_claim(plan_id=plan_id):
+    claimed_at = plan_claim(plan_id=plan_id)
+    if claimed_at is None:
         raise PlanBusy(plan_id)
+    keeper = _ClaimKeeper(plan_id=plan_id, claimed_at=claimed_at)
+    keeper.start()
     try:
         as_of = as_of or clock.today()
         with job_run_record(kind="recompute_plan", subject=f"plan {plan_id} as of {as_of.isoformat()}") as run:
@@ -251,4 +344,4 @@ def plan_recompute_job(*, plan_id: int, as_of: dt.date | None = None) -> dict[st
             run.counts = counts or {"missing": 1}
         return counts
     finally:
-        plan_release(plan_id=plan_id)
+        plan_release(plan_id=plan_id, claimed_at=keeper.stop())

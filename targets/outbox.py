@@ -1,0 +1,86 @@
+"""The recompute outbox: which targets are owed a recompute, and paying it.
+
+A report change that alters a counted figure marks its targets
+(``pending_mark``) inside its own transaction, then queues
+``recompute_target`` after the commit. Whoever recomputes a marked target
+deletes the mark in the transaction that writes the results, under the mark's
+row lock, so:
+
+- a broker that is down (or a message lost with a worker) loses nothing: the
+  mark stays until ``pending_recompute`` (run every minute by
+  ``targets.tasks.catch_up``) pays it;
+- two workers never pay the same mark at once (``SKIP LOCKED`` in the sweep,
+  a waiting lock in the on-commit task), and a change that arrives while a
+  mark is being paid leaves a fresh mark behind it: its upsert waits for the
+  lock and inserts again after the delete commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from core import clock
+from targets.models import PendingRecompute, Target
+from targets.services import target_recompute, targets_recompute
+
+# The sweep leaves a fresh mark to the on-commit task for this long.
+GRACE = dt.timedelta(seconds=15)
+BATCH = 200
+
+
+def pending_mark(target_ids: Iterable[int]) -> int:
+    """Record that these targets are owed a recompute (call it inside the
+    transaction that changed their figures); the number marked."""
+    now = clock.now()
+    rows = [PendingRecompute(target_id=pk, marked_at=now) for pk in sorted(set(target_ids))]
+    if rows:
+        PendingRecompute.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["target"], update_fields=["marked_at"]
+        )
+    return len(rows)
+
+
+def target_recompute_paid(*, target_id: int, as_of: dt.date | None = None) -> dict[str, int] | None:
+    """Recompute one target and clear its mark, both in one transaction (the
+    on-commit task's body). None when the target is gone."""
+    with transaction.atomic():
+        marked = list(PendingRecompute.objects.select_for_update().filter(target_id=target_id).values_list("pk"))
+        counts = target_recompute(target_id=target_id, as_of=as_of or clock.today())
+        if marked:
+            PendingRecompute.objects.filter(target_id=target_id).delete()
+    return counts
+
+
+def pending_recompute(
+    *, as_of: dt.date | None = None, grace: dt.timedelta = GRACE, batch: int = BATCH
+) -> dict[str, int]:
+    """Pay every mark older than ``grace``, ``batch`` targets per transaction;
+    marks another worker holds are skipped (it is paying them). Safe to run
+    on several workers at once, and a second run finds nothing to do."""
+    as_of = as_of or clock.today()
+    cutoff = clock.now() - grace
+    totals = {"targets": 0, "results_written": 0, "results_deleted": 0, "flags_written": 0}
+    while True:
+        with transaction.atomic():
+            ids = list(
+                PendingRecompute.objects.select_for_update(skip_locked=True)
+                .filter(marked_at__lte=cutoff)
+                .order_by("target_id")
+                .values_list("target_id", flat=True)[:batch]
+            )
+            if not ids:
+                break
+            by_plan: dict[int, tuple] = {}
+            for target in Target.objects.filter(pk__in=ids).select_related("task__plan").order_by("pk"):
+                plan = target.task.plan
+                by_plan.setdefault(plan.pk, (plan, []))[1].append(target)
+            for plan, targets in by_plan.values():
+                for key, value in targets_recompute(targets=targets, plan=plan, as_of=as_of).items():
+                    totals[key] += value
+            PendingRecompute.objects.filter(target_id__in=ids).delete()
+        if len(ids) < batch:
+            break
+    return totals
