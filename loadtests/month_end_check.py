@@ -15,7 +15,8 @@ progress.models.Report and friends:
   request failed) was written all or nothing, with the figures sent;
 - no submitted report that no user sent;
 - every submitted target recomputed exactly once (one succeeded
-  ``recompute_target`` job run since the dataset was built, none failed), its
+  ``recompute_target`` job run since the dataset was built, none failed, no
+  mark left in the recompute outbox), its
   result for the period computed after the submission and holding the figure.
 
 Waits up to ``--wait`` seconds for the Celery worker to finish the recomputes.
@@ -166,9 +167,13 @@ def recompute_state(submitted: dict, *, since: dt.datetime, period) -> tuple[lis
             target_id__in=list(submitted), year=period.year, month=period.month
         ).select_related("target")
     }
+    owed = _owed(list(submitted))
     waiting, wrong = [], []
     for target_id, report in submitted.items():
         mine = runs.get(str(target_id), [])
+        if target_id in owed:
+            waiting.append(target_id)
+            continue
         if any(run.outcome == JobRun.Outcome.FAILED for run in mine):
             wrong.append(f"target {target_id}: a recompute failed: {mine[0].error[:200]}")
             continue
@@ -183,6 +188,16 @@ def recompute_state(submitted: dict, *, since: dt.datetime, period) -> tuple[lis
         if result.actual is None or abs(result.actual - report.value) > tolerance:
             wrong.append(f"target {target_id}: result holds {result.actual}, the report {report.value}")
     return waiting, wrong
+
+
+def _owed(target_ids: list[int]) -> set[int]:
+    """Targets still marked in the recompute outbox (when the project has one)."""
+    from targets import models
+
+    pending = getattr(models, "PendingRecompute", None)
+    if pending is None:
+        return set()
+    return set(pending.objects.filter(target_id__in=target_ids).values_list("target_id", flat=True))
 
 
 def main(argv: list[str] | None = None) -> int:

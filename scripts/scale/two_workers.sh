@@ -14,6 +14,8 @@
 #    every plan ran exactly once (one job run per plan, in one worker's log)
 #    and whether both runs' fingerprints agree.
 #
+# It deletes and recomputes every result and flag of the database it is given:
+# point it at a bench database, never at production.
 # Builds the 200-zone bench dataset first unless it is there (or SKIP_BUILD=1).
 # CELERY_BROKER_URL defaults to Redis DB 14 on 127.0.0.1; CONCURRENCY=1
 # thread per worker; AS_OF defaults to today.
