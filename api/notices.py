@@ -29,73 +29,62 @@ from api.filters import IdFilter, MonthFilter, YearFilter
 from api.views import ScopedViewSet, conflict
 from progress.periods import Period
 from supervision import services
-from supervision.choices import OPEN_STATES, NoticeLevel, NoticeState
+from supervision.choices import (
+    NOTICE_STEPS,
+    OPEN_STATES,
+    STEP_BY_SUPERVISION,
+    STEP_BY_UNIT,
+    NoticeLevel,
+    NoticeState,
+    NoticeStep,
+)
 from supervision.models import Notice, NoticeEvent, NoticeItem
-from supervision.selectors import can_answer, can_supervise, notices_visible_to, supervised_zones
+from supervision.selectors import may_take_step, notice_steps, notices_visible_to, supervised_zones
 from targets.models import Target
-
-UNIT, SUPERVISION = "unit", "supervision"
 
 
 @dataclass(frozen=True)
 class Step:
-    """One step of a notice: who takes it, from which states (as on the
-    notice page), what it reads and which service it calls."""
+    """What the API adds to a step of a notice: what it reads, which service it
+    calls and its summary. Who takes it and from which states is
+    supervision.choices.NOTICE_STEPS, as for the page and the services."""
 
-    by: str
-    states: tuple[str, ...]
     serializer: type[serializers.Serializer]
     service: Callable[..., Notice]
     summary: str
 
 
 STEPS: dict[str, Step] = {
-    "answer": Step(
-        UNIT,
-        (NoticeState.ISSUED, NoticeState.EXTENSION_REQUESTED),
+    NoticeStep.ANSWER: Step(
         s.NoticeAnswerSerializer,
         services.notice_answer,
         "The lead unit answers: why the items lag, the measures, when they will be on track",
     ),
-    "request-extension": Step(
-        UNIT,
-        (NoticeState.ISSUED,),
+    NoticeStep.REQUEST_EXTENSION: Step(
         s.NoticeExtensionSerializer,
         services.notice_extension_request,
         "The lead unit asks for a later answer date",
     ),
-    "grant-extension": Step(
-        SUPERVISION,
-        (NoticeState.EXTENSION_REQUESTED,),
+    NoticeStep.GRANT_EXTENSION: Step(
         s.NoticeGrantSerializer,
         services.notice_extension_grant,
         "Supervision grants the extension: the asked date becomes the answer date",
     ),
-    "refuse-extension": Step(
-        SUPERVISION,
-        (NoticeState.EXTENSION_REQUESTED,),
+    NoticeStep.REFUSE_EXTENSION: Step(
         s.NoticeRefuseSerializer,
         services.notice_extension_refuse,
         "Supervision refuses the extension: the answer date stays",
     ),
-    "close": Step(
-        SUPERVISION,
-        (NoticeState.ISSUED, NoticeState.ANSWERED),
+    NoticeStep.CLOSE: Step(
         s.NoticeCloseSerializer,
         services.notice_close,
         "Supervision closes the notice (销号) with a note",
     ),
 }
 REFUSALS = {
-    UNIT: gettext_lazy("Only the lead unit's reporting staff and reviewers answer this notice."),
-    SUPERVISION: gettext_lazy("Only the zone's supervision team decides on this notice."),
+    STEP_BY_UNIT: gettext_lazy("Only the lead unit's reporting staff and reviewers answer this notice."),
+    STEP_BY_SUPERVISION: gettext_lazy("Only the zone's supervision team decides on this notice."),
 }
-
-
-def steps_for(user, notice: Notice) -> list[str]:
-    """The steps the user may take on the notice now."""
-    may = {UNIT: can_answer(user, notice), SUPERVISION: can_supervise(user, notice.zone)}
-    return [name for name, step in STEPS.items() if may[step.by] and notice.state in step.states]
 
 
 class NoticeFilter(filters.FilterSet):
@@ -250,7 +239,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     def _detail(self, notice: Notice) -> Response:
         notice = self.get_queryset().get(pk=notice.pk)
-        notice.actions = steps_for(self.request.user, notice)
+        notice.actions = notice_steps(self.request.user, notice)
         return Response(s.NoticeDetailSerializer(notice).data)
 
     def retrieve(self, request, *args, **kwargs):
@@ -291,11 +280,11 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     def take_step(self, request, name: str) -> Response:
         step = STEPS[name]
+        by, states = NOTICE_STEPS[name]
         notice = self.get_object()
-        allowed = can_answer(request.user, notice) if step.by == UNIT else can_supervise(request.user, notice.zone)
-        if not allowed:
-            raise PermissionDenied(REFUSALS[step.by])
-        if notice.state not in step.states:
+        if not may_take_step(request.user, notice, name):
+            raise PermissionDenied(REFUSALS[by])
+        if notice.state not in states:
             return self._wrong_state(notice)
         incoming = step.serializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -303,7 +292,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             step.service(notice=notice, by=request.user, **incoming.validated_data)
         except ValidationError:
             notice.refresh_from_db()
-            if notice.state not in step.states:  # someone else took a step meanwhile
+            if notice.state not in states:  # someone else took a step meanwhile
                 return self._wrong_state(notice)
             raise
         return self._detail(notice)

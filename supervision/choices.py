@@ -1,3 +1,5 @@
+from enum import StrEnum
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -48,3 +50,26 @@ class NoticeAction(models.TextChoices):
 class ScoreMode(models.TextChoices):
     MONTH = "month", _("Monthly assessment")
     YEAR = "year", _("Annual assessment")
+
+
+class NoticeStep(StrEnum):
+    """The steps of a notice after it is issued (the API's action names)."""
+
+    ANSWER = "answer"
+    REQUEST_EXTENSION = "request-extension"
+    GRANT_EXTENSION = "grant-extension"
+    REFUSE_EXTENSION = "refuse-extension"
+    CLOSE = "close"
+
+
+# Who takes each step ("unit": the lead unit's staff and reviewers;
+# "supervision": the zone's supervision team) and the states it starts from.
+# The services, the notice page and the API all read this one table.
+STEP_BY_UNIT, STEP_BY_SUPERVISION = "unit", "supervision"
+NOTICE_STEPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    NoticeStep.ANSWER: (STEP_BY_UNIT, (NoticeState.ISSUED, NoticeState.EXTENSION_REQUESTED)),
+    NoticeStep.REQUEST_EXTENSION: (STEP_BY_UNIT, (NoticeState.ISSUED,)),
+    NoticeStep.GRANT_EXTENSION: (STEP_BY_SUPERVISION, (NoticeState.EXTENSION_REQUESTED,)),
+    NoticeStep.REFUSE_EXTENSION: (STEP_BY_SUPERVISION, (NoticeState.EXTENSION_REQUESTED,)),
+    NoticeStep.CLOSE: (STEP_BY_SUPERVISION, (NoticeState.ISSUED, NoticeState.ANSWERED)),
+}

@@ -37,7 +37,7 @@ from plans.models import Plan
 from progress.choices import ReportStatus
 from progress.models import Report
 from progress.periods import Period, due_date, is_reporting_month
-from supervision.choices import OPEN_STATES, NoticeState, ScoreMode
+from supervision.choices import NOTICE_STEPS, OPEN_STATES, STEP_BY_SUPERVISION, STEP_BY_UNIT, NoticeState, ScoreMode
 from supervision.models import Notice, SupervisionRule
 from targets.metrics import Status
 from targets.models import Target, TargetResult
@@ -77,6 +77,19 @@ def answering_units(user) -> QuerySet[Unit]:
 
 def can_answer(user, notice: Notice) -> bool:
     return user.is_authenticated and answering_units(user).filter(pk=notice.unit_id).exists()
+
+
+def may_take_step(user, notice: Notice, step: str) -> bool:
+    """Whether the user's role takes this step of the notice (whatever its state)."""
+    by, _states = NOTICE_STEPS[step]
+    return can_answer(user, notice) if by == STEP_BY_UNIT else can_supervise(user, notice.zone)
+
+
+def notice_steps(user, notice: Notice) -> list[str]:
+    """The steps the user may take on the notice now: their role takes it and
+    the notice is in a state the step starts from."""
+    may = {STEP_BY_UNIT: can_answer(user, notice), STEP_BY_SUPERVISION: can_supervise(user, notice.zone)}
+    return [step for step, (by, states) in NOTICE_STEPS.items() if may[by] and notice.state in states]
 
 
 def supervised_plans(user) -> QuerySet[Plan]:

@@ -37,7 +37,7 @@ from dashboard.selectors import latest_results
 from plans.choices import PlanStatus
 from plans.models import Plan
 from progress.periods import Period
-from supervision.choices import NoticeAction, NoticeLevel, NoticeState
+from supervision.choices import NOTICE_STEPS, NoticeAction, NoticeLevel, NoticeState, NoticeStep
 from supervision.models import Bulletin, Notice, NoticeEvent, NoticeItem
 from supervision.selectors import can_answer, can_supervise, explanation_of, rule_for, supervised_zones
 from targets.models import Target
@@ -192,6 +192,10 @@ def _notice_create(items: list[Target], *, period: Period, reply_by: dt.date, re
 # --- the unit's steps ----------------------------------------------------------------
 
 
+def _from(step: NoticeStep) -> tuple[str, ...]:
+    return NOTICE_STEPS[step][1]
+
+
 def _move(notice: Notice, *, from_states: tuple[str, ...], **fields) -> None:
     """Change the notice only if it is still in one of ``from_states``."""
     if Notice.objects.filter(pk=notice.pk, state__in=from_states).update(**fields) != 1:
@@ -227,7 +231,7 @@ def notice_answer(
     with transaction.atomic():
         _move(
             notice,
-            from_states=(NoticeState.ISSUED, NoticeState.EXTENSION_REQUESTED),
+            from_states=_from(NoticeStep.ANSWER),
             state=NoticeState.ANSWERED,
             answered_at=clock.now(),
             answered_by=by,
@@ -260,7 +264,7 @@ def notice_extension_request(
     with transaction.atomic():
         _move(
             notice,
-            from_states=(NoticeState.ISSUED,),
+            from_states=_from(NoticeStep.REQUEST_EXTENSION),
             state=NoticeState.EXTENSION_REQUESTED,
             extension_until=until,
             extension_reason=reason,
@@ -289,7 +293,7 @@ def notice_extension_grant(*, notice: Notice, by, note: str = "") -> Notice:
     with transaction.atomic():
         _move(
             notice,
-            from_states=(NoticeState.EXTENSION_REQUESTED,),
+            from_states=_from(NoticeStep.GRANT_EXTENSION),
             state=NoticeState.ISSUED,
             reply_by=notice.extension_until,
             level=NoticeLevel.NORMAL,
@@ -312,7 +316,7 @@ def notice_extension_refuse(*, notice: Notice, by, note: str) -> Notice:
     _require_supervisor(by, notice)
     note = _text(note, field_name="note", message=_("Write why the extension is refused."))
     with transaction.atomic():
-        _move(notice, from_states=(NoticeState.EXTENSION_REQUESTED,), state=NoticeState.ISSUED)
+        _move(notice, from_states=_from(NoticeStep.REFUSE_EXTENSION), state=NoticeState.ISSUED)
         _record(notice, NoticeAction.EXTENSION_REFUSED, by=by, text=note)
     notice.refresh_from_db()
     return notice
@@ -326,7 +330,7 @@ def notice_close(*, notice: Notice, by, note: str) -> Notice:
     with transaction.atomic():
         _move(
             notice,
-            from_states=(NoticeState.ISSUED, NoticeState.ANSWERED),
+            from_states=_from(NoticeStep.CLOSE),
             state=NoticeState.CLOSED,
             closed_at=clock.now(),
             closed_by=by,

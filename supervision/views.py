@@ -26,7 +26,7 @@ from plans.models import Plan
 from progress.models import period_label
 from progress.periods import Period
 from supervision import exports, services
-from supervision.choices import OPEN_STATES, ListKind, NoticeState, ScoreMode
+from supervision.choices import OPEN_STATES, ListKind, NoticeState, NoticeStep, ScoreMode
 from supervision.filtersets import SupervisionFilterSet
 from supervision.forms import (
     AnswerForm,
@@ -41,10 +41,10 @@ from supervision.forms import (
 from supervision.models import Bulletin, Notice
 from supervision.selectors import (
     answering_units,
-    can_answer,
     can_supervise,
     explanation_of,
     ledger,
+    notice_steps,
     notices_visible_to,
     rule_for,
     supervised_zones,
@@ -302,8 +302,7 @@ def _notice_for(request: HttpRequest, notice_id: int) -> Notice:
 
 def _notice_page(request: HttpRequest, notice: Notice, *, forms: dict | None = None, status: int = 200):
     user = request.user
-    supervisor = can_supervise(user, notice.zone)
-    answerer = can_answer(user, notice)
+    steps = notice_steps(user, notice)
     forms = forms or {}
     items = list(
         notice.items.select_related("target__task__lead_unit", "target__task__leader", "target__task__plan").order_by(
@@ -322,10 +321,10 @@ def _notice_page(request: HttpRequest, notice: Notice, *, forms: dict | None = N
         "items": [(item, now.get(item.target_id)) for item in items],
         "events": notice.events.select_related("by").order_by("at", "id"),
         "today": clock.today(),
-        "can_answer": answerer and notice.state in (NoticeState.ISSUED, NoticeState.EXTENSION_REQUESTED),
-        "can_ask_extension": answerer and notice.state == NoticeState.ISSUED,
-        "can_decide_extension": supervisor and notice.state == NoticeState.EXTENSION_REQUESTED,
-        "can_close": supervisor and notice.state in (NoticeState.ISSUED, NoticeState.ANSWERED),
+        "can_answer": NoticeStep.ANSWER in steps,
+        "can_ask_extension": NoticeStep.REQUEST_EXTENSION in steps,
+        "can_decide_extension": NoticeStep.GRANT_EXTENSION in steps,
+        "can_close": NoticeStep.CLOSE in steps,
         "answer_form": forms.get("answer") or AnswerForm(),
         "extension_form": forms.get("extension") or ExtensionForm(),
         "grant_form": forms.get("grant") or GrantForm(),
