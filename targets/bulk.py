@@ -20,11 +20,12 @@ new, delete what is no longer judged.
 Writes touch only what changed, so a second run over unchanged reports writes
 no row and leaves ``computed_at`` and ``at`` alone; the counts returned are
 those of the Python path (rows inserted or actually changed). Changed rows are
-updated by id; new rows go in by ``INSERT … ON CONFLICT (target_id, year,
-month) DO UPDATE … WHERE … IS DISTINCT FROM``, which also takes in a row that
-a concurrent single-target recompute inserted meanwhile. (Sending every row
-through ``ON CONFLICT`` would lock each existing row even when nothing
-changed: seconds of WAL on a run that writes nothing.)
+updated by id and new rows go in by plain ``INSERT``: the statement runs under
+an exclusive advisory lock on each of its plans (``plans_lock``), and the
+single-target path takes the same lock shared (``plan_lock_shared``), so no
+other recompute can insert a row of these plans meanwhile. (``INSERT … ON
+CONFLICT`` would cover that race without the lock, at half again the cost of
+the insert: a speculative insertion per row.)
 
 Arithmetic is ``numeric`` throughout and every figure is rounded with
 ``round(x, 1)``, which rounds half away from zero as ``ROUND_HALF_UP`` does;
@@ -39,14 +40,17 @@ significant digits, far beyond anything reported.)
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 
-from django.db import connection, transaction
-from django.db.models import Min
+from django.db import connection, connections, transaction
+from django.db.models import Count, Min
 
 from core import clock
 from plans.models import Plan
 from progress.choices import ReportStatus
+from targets.locks import plans_lock
 from targets.metrics import period_end
+from targets.models import Target
 
 # Scale-30 constants: PostgreSQL gives a quotient at least the scale of its
 # operands, so multiplying by these keeps 30 decimals through a division.
@@ -442,27 +446,16 @@ results_updated AS (
     WHERE d.action = 'changed' AND r.id = d.result_id
     RETURNING 1
 ),
--- ... insert the new ones in key order (the unique index grows at its end);
--- ON CONFLICT takes in a row that a concurrent single-target recompute
--- inserted meanwhile, rewriting it only if it differs ...
+-- ... insert the new ones in key order (the unique index grows at its end):
+-- no other recompute of these plans can have inserted them meanwhile, as
+-- every one of them holds the plans' advisory lock ...
 results_inserted AS (
-    INSERT INTO targets_targetresult AS r
+    INSERT INTO targets_targetresult
         (target_id, year, month, status, reason, actual, completion, expected, gap, computed_at)
     SELECT d.target_id, d.year, d.month, d.status, d.reason, d.actual, d.completion, d.expected, d.gap, %(now)s
     FROM results_diff d
     WHERE d.action = 'new'
     ORDER BY d.target_id, d.year, d.month
-    ON CONFLICT (target_id, year, month) DO UPDATE SET
-        status = excluded.status,
-        reason = excluded.reason,
-        actual = excluded.actual,
-        completion = excluded.completion,
-        expected = excluded.expected,
-        gap = excluded.gap,
-        computed_at = excluded.computed_at
-    WHERE (r.status, r.reason, r.actual, r.completion, r.expected, r.gap)
-        IS DISTINCT FROM (excluded.status, excluded.reason, excluded.actual, excluded.completion,
-                          excluded.expected, excluded.gap)
     RETURNING 1
 ),
 -- ... and delete the stale ones.
@@ -506,18 +499,11 @@ flags_updated AS (
     RETURNING 1
 ),
 flags_inserted AS (
-    INSERT INTO targets_targetflag AS f (target_id, year, month, change, from_status, to_status, at)
+    INSERT INTO targets_targetflag (target_id, year, month, change, from_status, to_status, at)
     SELECT d.target_id, d.year, d.month, d.change, d.from_status, d.to_status, %(now)s
     FROM flags_diff d
     WHERE d.action = 'new'
     ORDER BY d.target_id, d.year, d.month
-    ON CONFLICT (target_id, year, month) DO UPDATE SET
-        change = excluded.change,
-        from_status = excluded.from_status,
-        to_status = excluded.to_status,
-        at = excluded.at
-    WHERE (f.change, f.from_status, f.to_status)
-        IS DISTINCT FROM (excluded.change, excluded.from_status, excluded.to_status)
     RETURNING 1
 ),
 flags_deleted AS (
@@ -564,6 +550,7 @@ def plans_recompute_sql(*, plan_ids: list[int], as_of: dt.date) -> dict[str, int
         "now": clock.now(),
     }
     with transaction.atomic(), connection.cursor() as cursor:
+        plans_lock(plan_ids)
         cursor.execute(SAVE_SETTINGS)
         saved = cursor.fetchone()
         cursor.execute(SETTINGS)
@@ -581,3 +568,51 @@ def plans_recompute_sql(*, plan_ids: list[int], as_of: dt.date) -> dict[str, int
 def plan_recompute_sql(*, plan, as_of: dt.date) -> dict[str, int]:
     """Recompute one plan (``targets.services.plan_recompute`` on PostgreSQL)."""
     return plans_recompute_sql(plan_ids=[plan.pk], as_of=as_of)
+
+
+def plan_groups(plan_ids: list[int], *, groups: int) -> list[list[int]]:
+    """The plans split into at most ``groups`` runs of consecutive ids with
+    about as many targets each (a plan is never split)."""
+    sizes = dict(
+        Target.objects.filter(task__plan__in=plan_ids)
+        .values_list("task__plan")
+        .annotate(n=Count("id"))
+        .values_list("task__plan", "n")
+    )
+    ordered = sorted({int(pk) for pk in plan_ids})
+    total = sum(sizes.values())
+    share = total / max(1, groups)
+    result: list[list[int]] = [[]]
+    filled = 0
+    for pk in ordered:
+        if result[-1] and filled >= share * len(result) and len(result) < groups:
+            result.append([])
+        result[-1].append(pk)
+        filled += sizes.get(pk, 0)
+    return [group for group in result if group]
+
+
+def plans_recompute_parallel(*, plan_ids: list[int], as_of: dt.date, jobs: int) -> dict[str, int]:
+    """``plans_recompute_sql`` over ``jobs`` groups of the plans at once, each
+    group on a connection and in a transaction of its own (PostgreSQL).
+
+    A whole-zone-set recompute is CPU work in the database: one statement uses
+    one core, so the groups use as many as ``jobs``. Each group commits on
+    its own; the counts returned are the sums.
+    """
+    groups = plan_groups(plan_ids, groups=max(1, jobs))
+    if len(groups) <= 1:
+        return plans_recompute_sql(plan_ids=plan_ids, as_of=as_of)
+
+    def run(group: list[int]) -> dict[str, int]:
+        try:
+            return plans_recompute_sql(plan_ids=group, as_of=as_of)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    totals = {"targets": 0, "results_written": 0, "results_deleted": 0, "flags_written": 0}
+    with ThreadPoolExecutor(max_workers=len(groups)) as pool:
+        for counts in pool.map(run, groups):
+            for key, value in counts.items():
+                totals[key] += value
+    return totals

@@ -77,7 +77,9 @@ def pending_recompute(
             for target in Target.objects.filter(pk__in=ids).select_related("task__plan").order_by("pk"):
                 plan = target.task.plan
                 by_plan.setdefault(plan.pk, (plan, []))[1].append(target)
-            for plan, targets in by_plan.values():
+            # Plans in id order: their shared locks are then taken in the
+            # order a bulk recompute takes its exclusive ones (no deadlock).
+            for _, (plan, targets) in sorted(by_plan.items()):
                 for key, value in targets_recompute(targets=targets, plan=plan, as_of=as_of).items():
                     totals[key] += value
             PendingRecompute.objects.filter(target_id__in=ids).delete()

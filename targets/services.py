@@ -20,6 +20,7 @@ from core import clock
 from plans.models import Plan
 from progress.choices import ReportStatus
 from progress.periods import Period, due_date, is_reporting_month
+from targets.locks import plan_lock_shared
 from targets.metrics import Judgement, Observation, Status, TargetFacts, Thresholds, judge, period_end
 from targets.models import Target, TargetFlag, TargetResult
 
@@ -129,46 +130,47 @@ def targets_recompute(*, targets: list[Target], plan: Plan, as_of: dt.date) -> d
     corrected) and the fallback of the bulk path on databases other than
     PostgreSQL.
     """
-    now = clock.now()
-    figures = _figures(t.pk for t in targets)
-    existing = {(r.target_id, r.year, r.month): r for r in TargetResult.objects.filter(target__in=targets)}
-    existing_flags = {(f.target_id, f.year, f.month): f for f in TargetFlag.objects.filter(target__in=targets)}
-    to_create, to_update, flags_create, flags_update = [], [], [], []
-    keep_results, keep_flags = set(), set()
-    for target in targets:
-        previous_status = None
-        for period, judgement in judge_target(target, plan, figures.get(target.pk, {}), as_of=as_of):
-            key = (target.pk, period.year, period.month)
-            keep_results.add(key)
-            values = _result_values(judgement)
-            current = existing.get(key)
-            if current is None:
-                to_create.append(
-                    TargetResult(target=target, year=period.year, month=period.month, computed_at=now, **values)
-                )
-            elif any(getattr(current, name) != value for name, value in values.items()):
-                for name, value in values.items():
-                    setattr(current, name, value)
-                current.computed_at = now
-                to_update.append(current)
-            change = transition(previous_status, judgement.status)
-            if change:
-                keep_flags.add(key)
-                flag = existing_flags.get(key)
-                fields = {"change": change, "from_status": previous_status or "", "to_status": judgement.status}
-                if flag is None:
-                    flags_create.append(
-                        TargetFlag(target=target, year=period.year, month=period.month, at=now, **fields)
-                    )
-                elif any(getattr(flag, name) != value for name, value in fields.items()):
-                    for name, value in fields.items():
-                        setattr(flag, name, value)
-                    flag.at = now
-                    flags_update.append(flag)
-            previous_status = judgement.status
-    stale_results = [pk for key, pk in ((k, r.pk) for k, r in existing.items()) if key not in keep_results]
-    stale_flags = [f.pk for key, f in existing_flags.items() if key not in keep_flags]
     with transaction.atomic():
+        plan_lock_shared(plan.pk)  # no bulk recompute of the plan writes meanwhile
+        now = clock.now()
+        figures = _figures(t.pk for t in targets)
+        existing = {(r.target_id, r.year, r.month): r for r in TargetResult.objects.filter(target__in=targets)}
+        existing_flags = {(f.target_id, f.year, f.month): f for f in TargetFlag.objects.filter(target__in=targets)}
+        to_create, to_update, flags_create, flags_update = [], [], [], []
+        keep_results, keep_flags = set(), set()
+        for target in targets:
+            previous_status = None
+            for period, judgement in judge_target(target, plan, figures.get(target.pk, {}), as_of=as_of):
+                key = (target.pk, period.year, period.month)
+                keep_results.add(key)
+                values = _result_values(judgement)
+                current = existing.get(key)
+                if current is None:
+                    to_create.append(
+                        TargetResult(target=target, year=period.year, month=period.month, computed_at=now, **values)
+                    )
+                elif any(getattr(current, name) != value for name, value in values.items()):
+                    for name, value in values.items():
+                        setattr(current, name, value)
+                    current.computed_at = now
+                    to_update.append(current)
+                change = transition(previous_status, judgement.status)
+                if change:
+                    keep_flags.add(key)
+                    flag = existing_flags.get(key)
+                    fields = {"change": change, "from_status": previous_status or "", "to_status": judgement.status}
+                    if flag is None:
+                        flags_create.append(
+                            TargetFlag(target=target, year=period.year, month=period.month, at=now, **fields)
+                        )
+                    elif any(getattr(flag, name) != value for name, value in fields.items()):
+                        for name, value in fields.items():
+                            setattr(flag, name, value)
+                        flag.at = now
+                        flags_update.append(flag)
+                previous_status = judgement.status
+        stale_results = [pk for key, pk in ((k, r.pk) for k, r in existing.items()) if key not in keep_results]
+        stale_flags = [f.pk for key, f in existing_flags.items() if key not in keep_flags]
         TargetResult.objects.bulk_create(to_create, batch_size=1000)
         TargetResult.objects.bulk_update(to_update, [*RESULT_FIELDS, "computed_at"], batch_size=1000)
         TargetResult.objects.filter(pk__in=stale_results).delete()

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from plans.choices import Frequency
 from progress.choices import ReportStatus
-from targets.bulk import plan_recompute_sql, plans_recompute_sql
+from targets.bulk import plan_groups, plan_recompute_sql, plans_recompute_parallel, plans_recompute_sql
 from targets.models import Target, TargetFlag, TargetResult
 from targets.services import targets_recompute
 from tests.factories import PlanFactory, ReportFactory, TargetFactory, TaskFactory
@@ -321,11 +321,61 @@ def test_red_in_march_and_recovered_in_may_is_flagged_alike_by_both_paths(db):
 # The benchmark command.
 
 
+@pytest.mark.django_db(transaction=True)  # its two jobs read committed data on connections of their own
 def test_the_bench_command_runs_small_and_ends_with_its_figures():
     out = StringIO()
-    call_command("bench_recompute", zones=2, targets_per_zone=10, months=3, stdout=out)
-    last = out.getvalue().strip().splitlines()[-1]
+    call_command("bench_recompute", zones=3, targets_per_zone=10, months=3, jobs=2, stdout=out)
+    lines = out.getvalue().strip().splitlines()
+    written = re.search(r"every row new: .*'results_written': (\d+)", lines[3])
+    stored_line = next(line for line in lines if line.startswith("stored: "))
+    assert written and int(written[1]) > 0 and stored_line.startswith(f"stored: {written[1]} results"), lines
+    assert "recompute, nothing changed" in lines[4] and "'results_written': 0," in lines[4], lines
+    last = lines[-1]
     assert re.fullmatch(
-        r"recompute: 20 targets, 60 reports in \d+\.\d+ s \(\d+ reports/s\); floor \d+\.\d+ s; ratio \d+\.\d+", last
+        r"recompute: 30 targets, 90 reports in \d+\.\d+ s \(\d+ reports/s\); floor \d+\.\d+ s; ratio \d+\.\d+", last
     ), last
     assert not Target.objects.filter(task__plan__zone__code__startswith="bench-").exists()
+
+
+# Recomputing groups of plans at once.
+
+
+def test_plans_are_grouped_by_their_targets_without_splitting_one(db):
+    sizes = [40, 5, 5, 30, 10, 10]
+    plans = []
+    for size in sizes:
+        plan = PlanFactory(start_year=2014, end_year=2014)
+        task = TaskFactory(plan=plan)
+        TargetFactory.create_batch(size, task=task, kind="amount", value=D(1))
+        plans.append(plan.pk)
+    groups = plan_groups(list(reversed(plans)), groups=2)
+    assert [pk for group in groups for pk in group] == sorted(plans)
+    assert [sum(sizes[plans.index(pk)] for pk in group) for group in groups] == [50, 50]
+    assert plan_groups(plans, groups=1) == [sorted(plans)]
+    assert len(plan_groups(plans, groups=10)) == len(plans)
+
+
+@pytest.mark.django_db(transaction=True)  # the groups run on connections of their own
+def test_plans_recomputed_in_parallel_store_what_one_statement_stores():
+    rng = random.Random(7)
+    plans = []
+    for _ in range(4):
+        plan = PlanFactory(start_year=2014, end_year=2014)
+        task = TaskFactory(plan=plan)
+        for kind in ("amount", "growth_rate", "ceiling", "ratio"):
+            target = TargetFactory(
+                task=task, kind=kind, value=D(rng.choice((5, 10, 80))), comparator=">=" if kind != "ceiling" else "<="
+            )
+            for month in range(1, 7):
+                report(target, 2014, month, D(rng.randint(0, 120)))
+        plans.append(plan)
+    as_of = dt.date(2014, 8, 20)
+    sql_path(plans, as_of)
+    one_statement = stored(plans)
+    clear(plans)
+    counts = plans_recompute_parallel(plan_ids=[plan.pk for plan in plans], as_of=as_of, jobs=2)
+    assert stored(plans) == one_statement
+    assert counts["targets"] == 16
+    assert counts["results_written"] == len(one_statement[0]) == 16 * 7  # January to July
+    again = plans_recompute_parallel(plan_ids=[plan.pk for plan in plans], as_of=as_of, jobs=2)
+    assert again == {"targets": 16, "results_written": 0, "results_deleted": 0, "flags_written": 0}

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import resource
 import sys
@@ -234,6 +235,12 @@ class Command(BaseCommand):
         parser.add_argument("--keep", action="store_true", help="Keep the bench data afterwards.")
         parser.add_argument("--seed", type=int, default=YEAR)
         parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Recompute the plans in this many groups at once, one connection each (default: the cores).",
+        )
+        parser.add_argument(
             "--repeat",
             type=int,
             default=1,
@@ -241,14 +248,24 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, zones: int, targets_per_zone: int, months: int, keep: bool, seed: int, repeat: int, **options
+        self,
+        *args,
+        zones: int,
+        targets_per_zone: int,
+        months: int,
+        keep: bool,
+        seed: int,
+        repeat: int,
+        jobs: int,
+        **options,
     ):
         if not 1 <= months <= 12:
             raise CommandError("--months runs from 1 to 12")
-        if zones < 1 or targets_per_zone < 1 or repeat < 1:
-            raise CommandError("--zones, --targets-per-zone and --repeat must be positive")
+        if zones < 1 or targets_per_zone < 1 or repeat < 1 or jobs < 1:
+            raise CommandError("--zones, --targets-per-zone, --repeat and --jobs must be positive")
+        self.jobs = jobs
         self.postgres = connection.vendor == "postgresql"
-        self.out(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}")
+        self.out(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}; {jobs} job(s)")
         if removed := self.cleanup():
             self.out(f"removed the bench data of an earlier run ({removed} zones)")
         started = time.perf_counter()
@@ -298,9 +315,9 @@ class Command(BaseCommand):
         PostgreSQL, the Python path elsewhere."""
         started = time.perf_counter()
         if self.postgres:
-            from targets.bulk import plans_recompute_sql
+            from targets.bulk import plans_recompute_parallel
 
-            counts = plans_recompute_sql(plan_ids=plan_ids, as_of=as_of)
+            counts = plans_recompute_parallel(plan_ids=plan_ids, as_of=as_of, jobs=self.jobs)
         else:
             counts = {"targets": 0, "results_written": 0, "results_deleted": 0, "flags_written": 0}
             for plan in Plan.objects.filter(pk__in=plan_ids):
