@@ -197,9 +197,9 @@ facts AS MATERIALIZED (
 -- grid: the periods to judge (services.periods_to_judge): the reporting
 -- months of the plan's years -- quarter ends for a quarterly target, no
 -- January when January is reported with February -- that have ended by
--- as_of. The months run from the first plan's first (%(first_index)s) to
--- the last that has ended (%(last_index)s): constants, so that the planner
--- sizes the grid and reads a small plan's reports through the index.
+-- as_of. Each target's months are generated from its plan's span, cut to
+-- the first plan's first month (%(first_index)s) and the last that has
+-- ended (%(last_index)s), so no month is made only to be filtered out.
 grid AS (
     SELECT
         f.*,
@@ -209,7 +209,9 @@ grid AS (
         f.planned[n %% 12 + 1] AS planned_value,
         f.baselines[array_position(f.baseline_months, n %% 12 + 1)] AS baseline
     FROM facts f
-    JOIN generate_series(%(first_index)s, %(last_index)s) AS n ON n BETWEEN f.start_index AND f.end_index
+    CROSS JOIN LATERAL generate_series(
+        greatest(f.start_index, %(first_index)s), least(f.end_index, %(last_index)s)
+    ) AS n
     WHERE CASE
         WHEN f.frequency = 'quarterly' THEN n %% 3 = 2
         ELSE NOT (f.jan_feb_combined AND n %% 12 = 0)
