@@ -195,6 +195,29 @@ def test_the_command_recomputes_with_progress(target):
     assert sorted(statuses(target)) == [1, 2, 3, 4, 5, 6]
 
 
+@pytest.mark.django_db(transaction=True)  # its jobs read committed data on connections of their own
+def test_the_command_recomputes_plans_side_by_side_with_jobs():
+    targets = []
+    for _ in range(3):
+        plan = PlanFactory(start_year=2014, end_year=2014, status="published")
+        target = TargetFactory(task=TaskFactory(plan=plan), kind=TargetKind.AMOUNT, value=D(100))
+        approved(target, 1, 10)
+        targets.append(target)
+    out = StringIO()
+    call_command("recompute", "--as-of", "2014-06", "--jobs", "2", stdout=out)
+    assert [line[:5] for line in out.getvalue().splitlines()[:3]] == ["[1/3]", "[2/3]", "[3/3]"]
+    for target in targets:
+        assert sorted(statuses(target)) == [1, 2, 3, 4, 5, 6]
+    assert JobRun.objects.filter(finished_at__isnull=False).count() == 3
+
+
+def test_the_command_refuses_no_jobs(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--jobs"):
+        call_command("recompute", "--jobs", "0")
+
+
 def test_the_command_refuses_a_malformed_month(db):
     from django.core.management.base import CommandError
 

@@ -1,4 +1,7 @@
+from concurrent.futures import ThreadPoolExecutor
+
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, connections
 
 from core import clock
 from plans.choices import PlanStatus
@@ -14,8 +17,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--plan", type=int, help="Only this plan (by id); default: every published plan.")
         parser.add_argument("--as-of", help="Judge as at the end of this month (YYYY-MM); default: today.")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            help="Recompute this many plans at once, one database connection each (default 1).",
+        )
 
-    def handle(self, *args, plan=None, as_of=None, **options):
+    def handle(self, *args, plan=None, as_of=None, jobs=1, **options):
+        if jobs < 1:
+            raise CommandError("--jobs must be at least 1")
+        if jobs > 1 and connection.vendor == "sqlite":
+            self.stderr.write("SQLite takes one writer at a time: recomputing one plan after another")
+            jobs = 1
         as_of_date = clock.today()
         if as_of:
             try:
@@ -30,12 +44,22 @@ class Command(BaseCommand):
         else:
             plans = list(Plan.objects.filter(status=PlanStatus.PUBLISHED).order_by("pk"))
         total = len(plans)
-        for index, item in enumerate(plans, start=1):
+
+        def one(item: Plan) -> tuple[Plan, dict | None, bool]:
             try:
-                counts = plan_recompute_job(plan_id=item.pk, as_of=as_of_date)
+                return item, plan_recompute_job(plan_id=item.pk, as_of=as_of_date), False
             except PlanBusy:
-                self.stderr.write(f"[{index}/{total}] {item.title}: another recompute is running; skipped")
-                continue
-            summary = ", ".join(f"{key}={value}" for key, value in sorted((counts or {}).items()))
-            self.stdout.write(f"[{index}/{total}] {item.title}: {summary}")
+                return item, None, True
+            finally:
+                if jobs > 1:
+                    connections.close_all()  # this worker thread's own connection
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            outcomes = pool.map(one, plans) if jobs > 1 else map(one, plans)
+            for index, (item, counts, busy) in enumerate(outcomes, start=1):
+                if busy:
+                    self.stderr.write(f"[{index}/{total}] {item.title}: another recompute is running; skipped")
+                    continue
+                summary = ", ".join(f"{key}={value}" for key, value in sorted((counts or {}).items()))
+                self.stdout.write(f"[{index}/{total}] {item.title}: {summary}")
         self.stdout.write(f"recomputed {total} plan(s) as of {as_of_date.isoformat()}")
