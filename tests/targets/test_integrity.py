@@ -72,21 +72,13 @@ def test_a_target_deleted_in_sql_takes_its_results_and_flags_with_it():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_target_with_rows_being_written_cannot_be_deleted_until_they_commit():
+def test_a_target_with_rows_being_written_cannot_be_deleted_until_they_commit(database_dsn):
     """The check locks the targets it found (FOR KEY SHARE), as a foreign key
     does: a delete from another transaction waits instead of leaving orphans."""
     target = TargetFactory()
-    settings = connection.settings_dict
-    dsn = psycopg.conninfo.make_conninfo(
-        dbname=settings["NAME"],
-        user=settings["USER"] or None,
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        password=settings["PASSWORD"] or None,
-    )
     with transaction.atomic():
         TargetResult.objects.bulk_create([result(target.pk)])
-        with psycopg.connect(dsn, autocommit=True) as other:
+        with psycopg.connect(database_dsn, autocommit=True) as other:
             other.execute("SET lock_timeout = '300ms'")
             with pytest.raises(psycopg.errors.LockNotAvailable):
                 other.execute("DELETE FROM targets_target WHERE id = %s", [target.pk])

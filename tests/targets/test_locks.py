@@ -28,20 +28,12 @@ def plan_and_target():
 
 
 @pytest.fixture
-def other_session():
+def other_session(database_dsn):
     """A second session holding advisory locks, and this one giving up on a
     lock after 300 ms."""
-    settings = connection.settings_dict
-    dsn = psycopg.conninfo.make_conninfo(
-        dbname=settings["NAME"],
-        user=settings["USER"] or None,
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        password=settings["PASSWORD"] or None,
-    )
     with connection.cursor() as cursor:
         cursor.execute("SET lock_timeout = '300ms'")
-    with psycopg.connect(dsn) as other:
+    with psycopg.connect(database_dsn) as other:
         yield other
         other.rollback()
     with connection.cursor() as cursor:
