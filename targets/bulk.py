@@ -40,12 +40,12 @@ significant digits, far beyond anything reported.)
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
 
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import Count, Min
 
 from core import clock
+from core.threads import map_on_connections
 from plans.models import Plan
 from progress.choices import ReportStatus
 from targets.locks import plans_lock
@@ -602,19 +602,9 @@ def plans_recompute_parallel(*, plan_ids: list[int], as_of: dt.date, jobs: int) 
     one core, so the groups use as many as ``jobs``. Each group commits on
     its own; the counts returned are the sums.
     """
-    groups = plan_groups(plan_ids, groups=max(1, jobs))
-    if len(groups) <= 1:
-        return plans_recompute_sql(plan_ids=plan_ids, as_of=as_of)
-
-    def run(group: list[int]) -> dict[str, int]:
-        try:
-            return plans_recompute_sql(plan_ids=group, as_of=as_of)
-        finally:
-            connections.close_all()  # this thread's own connection
-
     totals = {"targets": 0, "results_written": 0, "results_deleted": 0, "flags_written": 0}
-    with ThreadPoolExecutor(max_workers=len(groups)) as pool:
-        for counts in pool.map(run, groups):
-            for key, value in counts.items():
-                totals[key] += value
+    groups = plan_groups(plan_ids, groups=max(1, jobs))
+    for counts in map_on_connections(lambda group: plans_recompute_sql(plan_ids=group, as_of=as_of), groups, jobs=jobs):
+        for key, value in counts.items():
+            totals[key] += value
     return totals

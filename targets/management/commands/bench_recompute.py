@@ -93,11 +93,11 @@ FLOOR = "CREATE TEMP TABLE bench_floor AS" + FLOOR_SELECT
 # a logged table with the unique key (target, year, month), in key order, and
 # committed. What storing one durable row per target and period costs before
 # any judging, index of status, or flag.
-DURABLE_FLOOR = [
+DURABLE_FLOOR_TABLE = (
     "CREATE TABLE bench_floor_logged (target_id bigint, year int, month int, value numeric, "
-    "UNIQUE (target_id, year, month))",
-    "INSERT INTO bench_floor_logged SELECT * FROM (" + FLOOR_SELECT + ") f ORDER BY 1, 2, 3",  # noqa: S608 -- constant SQL
-]
+    "UNIQUE (target_id, year, month))"
+)
+DURABLE_FLOOR = "INSERT INTO bench_floor_logged SELECT * FROM (" + FLOOR_SELECT + ") f ORDER BY 1, 2, 3"  # noqa: S608 -- constant SQL
 
 # The bulky rows of the bench zones, deleted by plain SQL before the ORM
 # deletes the plans and zones (and whatever else hangs off them).
@@ -365,8 +365,8 @@ class Command(BaseCommand):
             try:
                 started = time.perf_counter()
                 with transaction.atomic():
-                    cursor.execute(DURABLE_FLOOR[0])
-                    cursor.execute(DURABLE_FLOOR[1], self.floor_params(as_of))
+                    cursor.execute(DURABLE_FLOOR_TABLE)
+                    cursor.execute(DURABLE_FLOOR, self.floor_params(as_of))
                 return time.perf_counter() - started
             finally:
                 cursor.execute("DROP TABLE IF EXISTS bench_floor_logged")

@@ -1,9 +1,8 @@
-from concurrent.futures import ThreadPoolExecutor
-
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, connections
+from django.db import connection
 
 from core import clock
+from core.threads import map_on_connections
 from plans.choices import PlanStatus
 from plans.models import Plan
 from progress.periods import Period
@@ -50,16 +49,11 @@ class Command(BaseCommand):
                 return item, plan_recompute_job(plan_id=item.pk, as_of=as_of_date), False
             except PlanBusy:
                 return item, None, True
-            finally:
-                if jobs > 1:
-                    connections.close_all()  # this worker thread's own connection
 
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            outcomes = pool.map(one, plans) if jobs > 1 else map(one, plans)
-            for index, (item, counts, busy) in enumerate(outcomes, start=1):
-                if busy:
-                    self.stderr.write(f"[{index}/{total}] {item.title}: another recompute is running; skipped")
-                    continue
-                summary = ", ".join(f"{key}={value}" for key, value in sorted((counts or {}).items()))
-                self.stdout.write(f"[{index}/{total}] {item.title}: {summary}")
+        for index, (item, counts, busy) in enumerate(map_on_connections(one, plans, jobs=jobs), start=1):
+            if busy:
+                self.stderr.write(f"[{index}/{total}] {item.title}: another recompute is running; skipped")
+                continue
+            summary = ", ".join(f"{key}={value}" for key, value in sorted((counts or {}).items()))
+            self.stdout.write(f"[{index}/{total}] {item.title}: {summary}")
         self.stdout.write(f"recomputed {total} plan(s) as of {as_of_date.isoformat()}")
