@@ -14,7 +14,6 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TypeVar
-from urllib.parse import quote
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -78,10 +77,3 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def attachment_header(filename: str, *, fallback: str) -> str:
-    """A Content-Disposition value for a download: an ASCII ``fallback`` name
-    for old clients and the real (e.g. Chinese) name per RFC 5987/6266."""
-    ascii_name = "".join(ch for ch in fallback if ch.isascii() and ch.isprintable() and ch not in '"\\')
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
