@@ -35,6 +35,8 @@ FORMULA_SIGNS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
 FORMULA_TRIGGERS = (*FORMULA_SIGNS, "\t", "\r")
 # White space a spreadsheet may skip before the sign (the ideographic space too).
 _LEADING_SPACE = " \t\r\n\u3000"
+# The first characters worth a closer look (a quick test: an export asks for every cell).
+_SUSPECT_FIRST = frozenset(FORMULA_TRIGGERS) | frozenset(_LEADING_SPACE)
 _QUOTE = "'"
 
 HEADER_FONT = Font(bold=True)
@@ -49,9 +51,9 @@ Cell = TypeVar("Cell", str, int, float, Decimal, None)
 
 def runs_as_formula(text: str) -> bool:
     """Whether a spreadsheet could run ``text`` as a formula (the one rule of it)."""
-    if text.startswith(FORMULA_TRIGGERS):
-        return True
-    return text[:1] in _LEADING_SPACE and text.lstrip(_LEADING_SPACE).startswith(FORMULA_SIGNS)
+    if text[:1] not in _SUSPECT_FIRST:
+        return False
+    return text.startswith(FORMULA_TRIGGERS) or text.lstrip(_LEADING_SPACE).startswith(FORMULA_SIGNS)
 
 
 def safe_cell(value: Cell) -> Cell:

@@ -42,7 +42,9 @@ def _replacement(match: re.Match[str]) -> str:
 def xml_safe(text: str) -> str:
     """``text`` without the characters XML cannot carry: a vertical tab or a
     form feed becomes a line break, the others are dropped."""
-    if XML_ILLEGAL.search(text) is None:
+    # Most text is printable (no control character, no line break): str.isprintable
+    # says so faster than the pattern, which an export runs for every cell.
+    if text.isprintable() or XML_ILLEGAL.search(text) is None:
         return text
     return XML_ILLEGAL.sub(_replacement, text)
 

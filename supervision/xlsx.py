@@ -36,8 +36,6 @@ from core.text import xml_safe
 
 MAX_CELL_CHARS = 32_767
 ROWS_PER_CHUNK = 500
-# Characters that need escaping: most text has none and is written as it is.
-_SPECIAL = re.compile("[&<>]")
 
 STYLE_DEFAULT, STYLE_HEADER, STYLE_WRAP, STYLE_ONE_DECIMAL, STYLE_DATE = 0, 1, 2, 3, 4
 
@@ -159,7 +157,7 @@ class XlsxStream:
             text = safe_cell(value)
             if len(text) > MAX_CELL_CHARS:
                 text = text[:MAX_CELL_CHARS]
-            if _SPECIAL.search(text):
+            if "&" in text or "<" in text or ">" in text:
                 text = escape(text)
             style_attr = f' s="{style}"' if style else ""
             return f'<c r="{ref}" t="inlineStr"{style_attr}><is><t xml:space="preserve">{text}</t></is></c>'
