@@ -1,9 +1,13 @@
 """Serializers: shapes only. Writes go through the services of each app.
 
 Input fields state in the schema what the API accepts (ids in range, periods
-as YYYY-MM, text without NUL characters, required text that is more than
-white space), so that a client, and the fuzzer, can tell a valid request
-from an invalid one before sending it.
+as YYYY-MM, text without the control characters no file format can carry,
+required text that is more than white space), so that a client, and the
+fuzzer, can tell a valid request from an invalid one before sending it.
+
+Every serializer derives from ``CleanTextSerializer`` or
+``CleanTextModelSerializer``: each writable text field refuses those
+characters (``core.text.validate_text``, one message naming the character).
 """
 
 from __future__ import annotations
@@ -12,8 +16,10 @@ from django.core.validators import ProhibitNullCharactersValidator, RegexValidat
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from api.filters import INT32_MAX
+from core.text import XML_ILLEGAL_CLASS, text_problem, validate_text
 from plans.models import Plan, Task
 from progress.models import Report
 from supervision.models import Notice, NoticeEvent, NoticeItem
@@ -22,13 +28,13 @@ from targets.selectors import result_explanation
 from zones.models import Unit, Zone
 
 TEXT_LIMIT = 4000
-# Patterns valid in Python and in ECMA-262 (the schema's dialect). Python's
-# str.strip() also strips \x1c-\x1f and \x85, which ECMA's \s leaves alone.
-NO_NUL = r"^[^\x00]*\Z"
+# Patterns valid in Python and in ECMA-262 (the schema's dialect): text without
+# the characters XML forbids (core.text). Python's str.strip() also strips
+# \x1c-\x1f (forbidden anyway) and \x85, which ECMA's \s leaves alone.
 # Blank optional text never reaches a validator (DRF returns "" first), and the
 # schema lists "" beside the pattern: so the pattern is of non-empty text.
-SOME_TEXT = r"^[^\x00]+\Z"
-NOT_BLANK = r"^[^\x00]*[^\s\x00\x1c-\x1f\x85][^\x00]*\Z"
+SOME_TEXT = rf"^[^{XML_ILLEGAL_CLASS}]+\Z"
+NOT_BLANK = rf"^[^{XML_ILLEGAL_CLASS}]*[^\s{XML_ILLEGAL_CLASS}\x85][^{XML_ILLEGAL_CLASS}]*\Z"
 PERIOD = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])\Z"
 PERIOD_MESSAGE = _("Write the period as year and month, e.g. 2026-03.")
 DATE_MESSAGE = _("Write the date as year-month-day, e.g. 2026-03-31.")
@@ -36,15 +42,46 @@ NOTHING_TO_SAVE = _("Send a figure or some text: an empty draft is not saved.")
 NOTHING_TO_SAVE_FIELDS = ("value", "progress", "problems", "next_steps", "value_note")
 
 
+class _TextPattern(RegexValidator):
+    """The pattern the schema shows for text. Text holding a forbidden character is
+    left to ``validate_text``, whose message names it; this refuses only text that
+    looks blank to ECMA's ``\\s`` but not to Python's ``str.strip``."""
+
+    def __call__(self, value) -> None:
+        if text_problem(str(value)) is None:
+            super().__call__(value)
+
+
 class TextField(serializers.CharField):
-    """Free text. NUL characters are refused (PostgreSQL cannot store them)
-    by a pattern the schema shows; required text must hold more than white space."""
+    """Free text, by a pattern the schema shows: no control character that no file
+    format can carry (refused by the serializer's ``validate_text``), and required
+    text must hold more than white space."""
 
     def __init__(self, *, max_length: int = TEXT_LIMIT, **kwargs):
         super().__init__(max_length=max_length, **kwargs)
-        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
         pattern = SOME_TEXT if self.allow_blank else NOT_BLANK
-        self.validators.append(RegexValidator(pattern, message=ProhibitNullCharactersValidator.message))
+        self.validators.append(_TextPattern(pattern, message=serializers.CharField.default_error_messages["blank"]))
+
+
+class CleanText:
+    """Gives every writable text field of the serializer ``validate_text`` in place of
+    DRF's NUL and surrogate checks (which it covers), so a refusal is one message."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            if isinstance(field, serializers.CharField) and not field.read_only:
+                checks = (ProhibitNullCharactersValidator, ProhibitSurrogateCharactersValidator)
+                field.validators = [v for v in field.validators if not isinstance(v, checks)] + [validate_text]
+        return fields
+
+
+class CleanTextSerializer(CleanText, serializers.Serializer):
+    """The base of the API's serializers."""
+
+
+class CleanTextModelSerializer(CleanText, serializers.ModelSerializer):
+    """The base of the API's model serializers."""
 
 
 def required_text(message, *, max_length: int = TEXT_LIMIT) -> TextField:
@@ -101,7 +138,7 @@ class FigureField(serializers.CharField):
         )
     ]
 )
-class ZoneSerializer(serializers.ModelSerializer):
+class ZoneSerializer(CleanTextModelSerializer):
     region = serializers.StringRelatedField()
 
     class Meta:
@@ -114,7 +151,7 @@ class ZoneSerializer(serializers.ModelSerializer):
         OpenApiExample("A unit", value={"id": 2, "zone": 1, "name": "经济发展局", "kind": "bureau"}, response_only=True)
     ]
 )
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(CleanTextModelSerializer):
     class Meta:
         model = Unit
         fields = ["id", "zone", "name", "kind"]
@@ -141,7 +178,7 @@ class UnitSerializer(serializers.ModelSerializer):
         )
     ]
 )
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(CleanTextModelSerializer):
     class Meta:
         model = Plan
         fields = [
@@ -179,7 +216,7 @@ class PlanSerializer(serializers.ModelSerializer):
         )
     ]
 )
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(CleanTextModelSerializer):
     class Meta:
         model = Task
         fields = ["id", "plan", "parent", "number", "path", "heading", "lead_unit", "co_units", "leader", "deadline"]
@@ -213,7 +250,7 @@ class TaskSerializer(serializers.ModelSerializer):
         )
     ]
 )
-class TargetSerializer(serializers.ModelSerializer):
+class TargetSerializer(CleanTextModelSerializer):
     plan = serializers.IntegerField(source="task.plan_id", read_only=True)
     lead_unit = serializers.IntegerField(source="task.lead_unit_id", read_only=True, allow_null=True)
 
@@ -261,7 +298,7 @@ REPORT_EXAMPLE = {
 
 
 @extend_schema_serializer(examples=[OpenApiExample("A submitted report", value=REPORT_EXAMPLE, response_only=True)])
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(CleanTextModelSerializer):
     class Meta:
         model = Report
         fields = [
@@ -306,7 +343,7 @@ class ReportSerializer(serializers.ModelSerializer):
         )
     ]
 )
-class ResultSerializer(serializers.ModelSerializer):
+class ResultSerializer(CleanTextModelSerializer):
     explanation = serializers.SerializerMethodField()
 
     class Meta:
@@ -348,7 +385,7 @@ class ResultSerializer(serializers.ModelSerializer):
         )
     ]
 )
-class FlagSerializer(serializers.ModelSerializer):
+class FlagSerializer(CleanTextModelSerializer):
     class Meta:
         model = TargetFlag
         fields = ["id", "target", "year", "month", "change", "from_status", "to_status", "at"]
@@ -357,7 +394,7 @@ class FlagSerializer(serializers.ModelSerializer):
 # --- report input ----------------------------------------------------------------------
 
 
-class FigureInSerializer(serializers.Serializer):
+class FigureInSerializer(CleanTextSerializer):
     """One target's figure as sent by a client: the value as text (so that
     3.2亿 or 三百 are read like on the page), the narratives, and the version
     the client last saw (null for a new report). Fields left out keep their
@@ -400,7 +437,7 @@ class PeriodRowSerializer(FigureInSerializer):
     target = id_field()
 
 
-class PeriodSubmissionSerializer(serializers.Serializer):
+class PeriodSubmissionSerializer(CleanTextSerializer):
     plan = id_field()
     unit = id_field()
     period = serializers.RegexField(PERIOD, help_text="YYYY-MM", error_messages={"invalid": PERIOD_MESSAGE})
@@ -408,7 +445,7 @@ class PeriodSubmissionSerializer(serializers.Serializer):
     rows = serializers.ListField(child=PeriodRowSerializer(), min_length=1, max_length=1000)
 
 
-class ReturnSerializer(serializers.Serializer):
+class ReturnSerializer(CleanTextSerializer):
     reason = required_text(_("Write the reason for returning."), max_length=2000)
 
 
@@ -421,7 +458,7 @@ def _name(user) -> str | None:
     return user.get_full_name() or user.get_username()
 
 
-class NoticeItemSerializer(serializers.ModelSerializer):
+class NoticeItemSerializer(CleanTextModelSerializer):
     indicator = serializers.CharField(source="target.indicator", read_only=True)
 
     class Meta:
@@ -429,7 +466,7 @@ class NoticeItemSerializer(serializers.ModelSerializer):
         fields = ["id", "target", "indicator", "status", "explanation", "is_open"]
 
 
-class NoticeEventSerializer(serializers.ModelSerializer):
+class NoticeEventSerializer(CleanTextModelSerializer):
     by = serializers.SerializerMethodField(help_text="Who took the step; null for the daily escalation.")
 
     class Meta:
@@ -481,7 +518,7 @@ NOTICE_EXAMPLE = {
 
 
 @extend_schema_serializer(examples=[OpenApiExample("An issued notice", value=NOTICE_EXAMPLE, response_only=True)])
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(CleanTextModelSerializer):
     number = serializers.CharField(read_only=True, help_text="The document number as written: 督办〔2026〕3号.")
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     issued_by = serializers.SerializerMethodField()
@@ -570,7 +607,7 @@ class NoticeDetailSerializer(NoticeSerializer):
         read_only_fields = fields
 
 
-class NoticeIssueSerializer(serializers.Serializer):
+class NoticeIssueSerializer(CleanTextSerializer):
     targets = serializers.ListField(
         child=id_field(),
         min_length=1,
@@ -594,31 +631,31 @@ class NoticeIssueSerializer(serializers.Serializer):
         )
     ]
 )
-class NoticeIssueResultSerializer(serializers.Serializer):
+class NoticeIssueResultSerializer(CleanTextSerializer):
     notices = NoticeSerializer(many=True, read_only=True)
     skipped = serializers.ListField(
         child=serializers.IntegerField(), read_only=True, help_text="Targets already in an open notice, left out."
     )
 
 
-class NoticeAnswerSerializer(serializers.Serializer):
+class NoticeAnswerSerializer(CleanTextSerializer):
     reason = required_text(_("Write why the item lags."))
     measures = required_text(_("Write the measures the unit takes."))
     expected = date_field(_("Give the date by which the item will be on track."))
 
 
-class NoticeExtensionSerializer(serializers.Serializer):
+class NoticeExtensionSerializer(CleanTextSerializer):
     until = date_field(_("Give the date you ask for."))
     reason = required_text(_("Write why more time is needed."))
 
 
-class NoticeGrantSerializer(serializers.Serializer):
+class NoticeGrantSerializer(CleanTextSerializer):
     note = optional_text()
 
 
-class NoticeRefuseSerializer(serializers.Serializer):
+class NoticeRefuseSerializer(CleanTextSerializer):
     note = required_text(_("Write why the extension is refused."))
 
 
-class NoticeCloseSerializer(serializers.Serializer):
+class NoticeCloseSerializer(CleanTextSerializer):
     note = required_text(_("Write the closing note."))

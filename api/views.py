@@ -548,7 +548,7 @@ class ResultFilterExtension(DjangoFilterExtension):
         return super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
 
 
-class ResultParams(serializers.Serializer):
+class ResultParams(s.CleanTextSerializer):
     """This endpoint's earlier parameters, kept: exact filters on the rows."""
 
     target = s.id_field(required=False)

@@ -1,13 +1,47 @@
-"""Cross-cutting records: the log of background job runs."""
+"""Cross-cutting records: the log of background job runs; and the base of the
+project's models."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.text import validate_text
 
-class JobRun(models.Model):
+
+class CleanTextModel(models.Model):
+    """A model whose text fields refuse what no file format can carry (``core.text``)
+    when the model is validated: in the admin and any ModelForm, beside each field.
+
+    A check in ``clean_fields`` rather than a validator on each field: one
+    place for every text field, present and future, and no migration.
+    Fields with choices are left to their own, stricter check.
+    """
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None) -> None:
+        errors: dict = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        excluded = set(exclude or ())
+        for field in self._meta.concrete_fields:
+            if field.name in excluded or field.choices or not isinstance(field, models.CharField | models.TextField):
+                continue
+            try:
+                validate_text(getattr(self, field.attname))
+            except ValidationError as error:
+                errors.setdefault(field.name, []).extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+
+
+class JobRun(CleanTextModel):
     """One run of a background job, so pages can say "computed at …" and
     failures are visible."""
 

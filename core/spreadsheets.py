@@ -1,11 +1,16 @@
 """Small helpers shared by the app's Excel (xlsx) exports and imports.
 
-Every text written into an exported cell goes through ``safe_cell``: a cell
-whose text begins with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage
-return) is run as a formula by spreadsheet programs, which lets whoever typed
-the text run formulas (or DDE commands) on the reader's machine ("formula
-injection", OWASP "CSV injection"). Such text is written with a leading single
-quote, and ``restore_cell`` takes that quote off again when the file comes back.
+Every text written into an exported cell (xlsx or csv) goes through
+``safe_cell``. First it drops what XML cannot carry (``core.text.xml_safe``),
+then it guards formulas: a cell whose text begins with ``=``, ``+``, ``-`` or
+``@`` (or a tab or carriage return) is run as a formula by spreadsheet
+programs, which lets whoever typed the text run formulas (or DDE commands) on
+the reader's machine ("formula injection", OWASP "CSV injection"). The
+full-width forms that Chinese input methods type (＝ ＋ － ＠) are read as
+the same signs by spreadsheets set up for East Asian input, and white space
+before any of them is skipped, so those count too. Such text is written with a
+leading single quote, and ``restore_cell`` takes that quote off again when the
+file comes back.
 """
 
 from __future__ import annotations
@@ -14,17 +19,24 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TypeVar
-from urllib.parse import quote
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.text import xml_safe
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# Characters that make a spreadsheet program read the cell as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# The signs a formula starts with, in ASCII and full width.
+FORMULA_SIGNS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+# What makes a spreadsheet program read the cell as a formula when the text starts with it.
+FORMULA_TRIGGERS = (*FORMULA_SIGNS, "\t", "\r")
+# White space a spreadsheet may skip before the sign (the ideographic space too).
+_LEADING_SPACE = " \t\r\n\u3000"
+# The first characters worth a closer look (a quick test: an export asks for every cell).
+_SUSPECT_FIRST = frozenset(FORMULA_TRIGGERS) | frozenset(_LEADING_SPACE)
 _QUOTE = "'"
 
 HEADER_FONT = Font(bold=True)
@@ -37,17 +49,27 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 Cell = TypeVar("Cell", str, int, float, Decimal, None)
 
 
+def runs_as_formula(text: str) -> bool:
+    """Whether a spreadsheet could run ``text`` as a formula (the one rule of it)."""
+    if text[:1] not in _SUSPECT_FIRST:
+        return False
+    return text.startswith(FORMULA_TRIGGERS) or text.lstrip(_LEADING_SPACE).startswith(FORMULA_SIGNS)
+
+
 def safe_cell(value: Cell) -> Cell:
-    """The value to write into a cell: text that a spreadsheet would run as a
-    formula gets a leading ``'``; numbers (and anything not text) pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return _QUOTE + value
+    """The value to write into a cell: text without what XML cannot carry, and
+    with a leading ``'`` when a spreadsheet would run it as a formula; numbers
+    (and anything not text) pass unchanged."""
+    if isinstance(value, str):
+        value = xml_safe(value)
+        if runs_as_formula(value):
+            return _QUOTE + value
     return value
 
 
 def restore_cell(value: str) -> str:
     """Undo ``safe_cell`` on text read back from an exported sheet."""
-    if value.startswith(_QUOTE) and value[1:].startswith(FORMULA_TRIGGERS):
+    if value.startswith(_QUOTE) and runs_as_formula(value[1:]):
         return value[1:]
     return value
 
@@ -78,10 +100,3 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def attachment_header(filename: str, *, fallback: str) -> str:
-    """A Content-Disposition value for a download: an ASCII ``fallback`` name
-    for old clients and the real (e.g. Chinese) name per RFC 5987/6266."""
-    ascii_name = "".join(ch for ch in fallback if ch.isascii() and ch.isprintable() and ch not in '"\\')
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"

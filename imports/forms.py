@@ -21,6 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CleanTextForm
 from core.uploads import UploadRefused, check_plan_document, check_size
 from imports.reading import ImportRefused, text_from_bytes, text_from_str
 from imports.services import ParsedMilestone, ParsedPlan, ParsedTarget, ParsedTask, target_problems
@@ -45,7 +46,10 @@ FIELDS_OF_PAGE = 6
 # --------------------------------------------------------------------------------------------
 
 
-class UploadForm(forms.Form):
+class UploadForm(CleanTextForm):
+    # The pasted plan: its control characters are replaced by the parser (plan_parse), not refused.
+    documents = ("text",)
+
     zone = forms.ModelChoiceField(label=_("Zone"), queryset=Zone.objects.none(), empty_label=None)
     year = forms.IntegerField(label=_("Year"), **YEARS)
     end_year = forms.IntegerField(
@@ -237,7 +241,7 @@ class NumberField(forms.CharField):
         return parse_number(super().clean(value))
 
 
-class PlanReviewForm(forms.Form):
+class PlanReviewForm(CleanTextForm):
     payload = forms.CharField(widget=forms.HiddenInput)
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=PlanKind.choices)
@@ -259,7 +263,7 @@ def title_taken(zone: Zone, title: str) -> bool:
     return Plan.objects.filter(zone=zone, title=title.strip()).exists()
 
 
-class KeptForm(forms.Form):
+class KeptForm(CleanTextForm):
     """A proposed item the reviewer keeps (``accepted``) or drops."""
 
     accepted = forms.BooleanField(label=_("Keep"), required=False)

@@ -17,7 +17,9 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from core.text import illegal_count, xml_safe
 from imports.extraction import (
     DEADLINE_RE,
     ParsedMilestone,
@@ -142,6 +144,8 @@ class ParsedPlan:
     tasks: list[ParsedTask]
     targets: list[ParsedTarget]
     achievements: list[ParsedTarget]
+    # Characters no file format can carry that the document held and parsing replaced (core.text).
+    replaced_characters: int = 0
 
     def to_json(self) -> dict:
         """``{"tasks": [...], "targets": [...], "achievements": [...]}`` (what the eval scores)."""
@@ -171,10 +175,18 @@ class ParsedPlan:
 
 
 def plan_parse(*, text: str, year: int) -> ParsedPlan:
-    """Propose a plan from its text. Raises ``ImportRefused`` when there is nothing to import."""
+    """Propose a plan from its text. Raises ``ImportRefused`` when there is nothing to import.
+
+    Characters no file format can carry are replaced first (``core.text.xml_safe``: a page
+    break or Word's manual line break becomes a line break, the rest goes), not refused: a
+    document of many pages is not sent back for an invisible character that means nothing
+    to the plan; the proposal counts them so the review can say so.
+    """
     if not text or not text.strip():
         raise refuse_empty()
     text = text_from_str(text)
+    replaced = illegal_count(text)
+    text = xml_safe(text)
     norm = normalize(text)
     masked: list[tuple[int, int]] = []
     outline = outline_build(text, norm, masked=masked)
@@ -215,7 +227,22 @@ def plan_parse(*, text: str, year: int) -> ParsedPlan:
         tasks=tasks,
         targets=found.targets,
         achievements=found.achievements,
+        replaced_characters=replaced,
     )
+
+
+def replaced_note(parsed: ParsedPlan) -> str:
+    """What the review says of the characters ``plan_parse`` replaced ('' when none)."""
+    count = parsed.replaced_characters
+    if not count:
+        return ""
+    return ngettext(
+        "The document held %(n)d invisible control character (such as a page break) that no file can keep: "
+        "it was replaced by a line break or removed. Check the items around it.",
+        "The document held %(n)d invisible control characters (such as page breaks) that no file can keep: "
+        "they were replaced by line breaks or removed. Check the items around them.",
+        count,
+    ) % {"n": count}
 
 
 def _tasks(text, norm, outline: Outline, year) -> list[ParsedTask]:

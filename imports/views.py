@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from core import clock
 from imports.forms import Proposal, Review, UploadForm, proposal_load, proposal_sign, review_fits, title_taken
 from imports.reading import ImportRefused
-from imports.services import plan_import_create, plan_parse
+from imports.services import plan_import_create, plan_parse, replaced_note
 from plans.models import Plan, Task
 from targets.models import Target
 from zones.models import Zone
@@ -53,6 +53,8 @@ def import_new(request: HttpRequest) -> HttpResponse:
             except ImportRefused as refusal:
                 form.add_error(form.source_field, refusal.message)
             else:
+                if parsed.replaced_characters:
+                    messages.warning(request, replaced_note(parsed))
                 if review_fits(parsed):
                     proposal = Proposal(
                         user_id=request.user.pk,

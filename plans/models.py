@@ -10,13 +10,14 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import CleanTextModel
 from plans.choices import Frequency, PlanKind, PlanStatus
 from zones.models import Unit, Zone
 
 POINTS = {"max_digits": 6, "decimal_places": 2}
 
 
-class Plan(models.Model):
+class Plan(CleanTextModel):
     """A zone's work plan (工作要点/工作计划/行动计划) with its reporting rules
     and the thresholds that turn a gap into a status (defaults per DOMAIN.md)."""
 
@@ -102,7 +103,7 @@ class Plan(models.Model):
         return f"{self.start_year}–{self.end_year}"
 
 
-class Task(models.Model):
+class Task(CleanTextModel):
     """A numbered item of a plan, numbered as the document writes it.
 
     ``path`` joins the numbers from the top (e.g. ``二 > (三) > 1``) and is

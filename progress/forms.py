@@ -6,10 +6,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CleanTextForm
 from progress.services import RowInput
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(CleanTextForm):
     reason = forms.CharField(
         label=_("Reason for returning"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -18,7 +19,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(CleanTextForm):
     value = forms.CharField(label=_("Corrected year-to-date value"), max_length=40)
     reason = forms.CharField(
         label=_("Reason for the correction"),
@@ -28,7 +29,7 @@ class CorrectionForm(forms.Form):
     )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(CleanTextForm):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
     period = forms.CharField(label=_("Period (YYYY-MM)"), max_length=7)
     until = forms.DateField(label=_("Open until"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -70,7 +71,7 @@ def rows_from_post(data, target_ids: list[int]) -> list[RowInput]:
     return rows
 
 
-class SheetUploadForm(forms.Form):
+class SheetUploadForm(CleanTextForm):
     file = forms.FileField(
         label=_("Filled-in period sheet (.xlsx)"),
         allow_empty_file=True,  # the sheet reader says why an empty file is refused

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import CleanTextModel
 from progress.choices import ReportStatus
 from targets.models import AMOUNT, Target
 
@@ -22,7 +23,7 @@ def _user_fk(verbose_name: str, related_name: str) -> models.ForeignKey:
     )
 
 
-class Report(models.Model):
+class Report(CleanTextModel):
     """A target's year-to-date figure (1–N月累计) and narrative for one period.
 
     ``version`` increases on every save and is compared on write, so a save
@@ -101,7 +102,7 @@ def period_label(year: int, month: int) -> str:
     return _("%(year)s, months 1–%(month)s") % {"year": year, "month": month}
 
 
-class ReportEvent(models.Model):
+class ReportEvent(CleanTextModel):
     """One change to a report: who, when, what (old and new per field), and why."""
 
     class Action(models.TextChoices):
@@ -129,7 +130,7 @@ class ReportEvent(models.Model):
         return f"{self.report_id} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
-class PeriodReopening(models.Model):
+class PeriodReopening(CleanTextModel):
     """A zone administrator's recorded exception: one unit's locked period of
     one plan accepts changes again until ``until``."""
 

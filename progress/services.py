@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.text import text_problem
 from plans.models import Plan
 from progress.choices import ReportStatus
 from progress.models import PeriodReopening, Report, ReportEvent
@@ -255,8 +256,11 @@ def _row_errors(row: Row, typed: RowInput, *, period: Period, submit: bool, resu
     if submit and not typed.progress.strip():
         errors["progress"] = _("Describe the progress before submitting.")
     for name in TEXT_FIELDS:
-        if len(getattr(typed, name)) > 4000:
+        text = getattr(typed, name)
+        if len(text) > 4000:
             errors[name] = _("At most 4000 characters.")
+        elif problem := text_problem(text.strip()):  # as saved: white space around it goes
+            errors[name] = problem
     return errors
 
 

@@ -42,6 +42,7 @@ from core.spreadsheets import (
     style_header_row,
     workbook_bytes,
 )
+from core.text import xml_safe
 from plans.models import Plan
 from progress.models import Report, period_label
 from progress.periods import Period
@@ -266,7 +267,8 @@ def period_sheet_read(*, data: bytes, plan: Plan, unit: Unit, period: Period) ->
     inputs = []
     for index, ((target_id, version), (line_number, line)) in enumerate(zip(meta.targets, lines, strict=True)):
         target = expected[target_id]
-        if _int(line[COL_NUMBER]) != index + 1 or _text(line[COL_INDICATOR]) != target.indicator.strip():
+        # Compared with the indicator as written into the sheet (see _line_values).
+        if _int(line[COL_NUMBER]) != index + 1 or _text(line[COL_INDICATOR]) != _text(safe_cell(target.indicator)):
             raise SheetRejected(
                 _(
                     "Row %(row)d no longer matches its target (“%(indicator)s”): rows were moved, sorted or edited. "
@@ -566,8 +568,13 @@ def _changes(row: Row, typed: RowInput) -> tuple[bool, bool, list[str]]:
     """(anything changed, the figure changed, the text fields changed) against the current report."""
     report = row.report
     value_changed = not _same_value(typed.raw_value, report.value if report else None)
-    texts = [name for name in TEXT_FIELDS if getattr(typed, name).strip() != (getattr(report, name) if report else "")]
+    texts = [name for name in TEXT_FIELDS if getattr(typed, name).strip() != _as_written(report, name)]
     return value_changed or bool(texts), value_changed, texts
+
+
+def _as_written(report: Report | None, name: str) -> str:
+    """A stored text as the sheet holds it (old text may hold characters XML cannot carry)."""
+    return xml_safe(getattr(report, name)).strip() if report else ""
 
 
 def _same_value(raw: str, current: Decimal | None) -> bool:

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import clock
-from core.spreadsheets import XLSX_CONTENT_TYPE, attachment_header
+from core.downloads import attach
+from core.spreadsheets import XLSX_CONTENT_TYPE
 from core.uploads import UploadRefused, check_xlsx, megabytes, upload_max_bytes
 from plans.models import Plan
 from progress.forms import SheetUploadForm
@@ -108,11 +109,11 @@ def period_sheet_download(request: HttpRequest, plan_id: int, unit_id: int, peri
     rows = period_rows(plan=scope.plan, unit=scope.unit, period=scope.period)
     data = period_sheet_build(plan=scope.plan, unit=scope.unit, period=scope.period, rows=rows)
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = attachment_header(
-        period_sheet_filename(unit=scope.unit, period=scope.period), fallback=f"period-sheet-{scope.period}.xlsx"
+    return attach(
+        response,
+        filename=period_sheet_filename(unit=scope.unit, period=scope.period),
+        fallback=f"period-sheet-{scope.period}.xlsx",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

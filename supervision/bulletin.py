@@ -4,7 +4,9 @@ overall figures, the ranking of units, the red and black lists, the lagging
 items with lead unit and leader, and the state of follow-up notices.
 
 ``bulletin_content`` reads (a fixed number of queries); ``bulletin_render``
-turns the content into .docx bytes without touching the database;
+turns the content into .docx bytes without touching the database (every text
+goes in through ``_run``, which drops what XML cannot carry: python-docx
+refuses it, and a unit's name or a notice's title may hold it);
 ``bulletin_build`` does both. The document is written in the site's language
 (``LANGUAGE_CODE``), whoever asks for it.
 """
@@ -27,6 +29,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from core import clock
+from core.text import xml_safe
 from dashboard.selectors import BAD, latest_results, status_counts
 from plans.models import Plan
 from progress.models import period_label
@@ -187,6 +190,11 @@ def bulletin_build(*, plan: Plan, period: Period, number: int | None = None, tod
 # --- rendering ----------------------------------------------------------------------
 
 
+def _run(paragraph, text: str):
+    """A run of ``text`` in ``paragraph``: the one way text enters the document."""
+    return paragraph.add_run(xml_safe(text))
+
+
 def _font(run, *, name: str = BODY_FONT, size: float = 16, bold: bool = False, color: RGBColor | None = None) -> None:
     run.font.name = LATIN_FONT
     run.font.size = Pt(size)
@@ -217,7 +225,7 @@ def _paragraph(
     if indent:
         paragraph.paragraph_format.first_line_indent = Pt(size * 2)
     if text:
-        _font(paragraph.add_run(text), name=name, size=size, bold=bold, color=color)
+        _font(_run(paragraph, text), name=name, size=size, bold=bold, color=color)
     return paragraph
 
 
@@ -239,12 +247,12 @@ def _table(document, headers: list[str], rows: list[list[str]], widths: list[flo
     for cell, text, width in zip(table.rows[0].cells, headers, widths, strict=True):
         cell.width = Cm(width)
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _font(cell.paragraphs[0].add_run(text), name=HEADING_FONT, size=11, bold=True)
+        _font(_run(cell.paragraphs[0], text), name=HEADING_FONT, size=11, bold=True)
     for values in rows:
         cells = table.add_row().cells
         for cell, text, width in zip(cells, values, widths, strict=True):
             cell.width = Cm(width)
-            _font(cell.paragraphs[0].add_run(text), size=11)
+            _font(_run(cell.paragraphs[0], text), size=11)
     document.add_paragraph()
 
 

@@ -25,11 +25,11 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook import Workbook
 
+from core.downloads import attach
 from core.spreadsheets import (
     THIN_BORDER,
     WRAP,
     XLSX_CONTENT_TYPE,
-    attachment_header,
     freeze_header,
     safe_cell,
     set_column_widths,
@@ -239,8 +239,7 @@ def list_xlsx_response(results: QuerySet[TargetResult], *, period: Period) -> St
     )
     response = StreamingHttpResponse(stream.stream(list_rows(results, period=period)), content_type=XLSX_CONTENT_TYPE)
     name, fallback = list_filename(period, "xlsx")
-    response["Content-Disposition"] = attachment_header(name, fallback=fallback)
-    return response
+    return attach(response, filename=name, fallback=fallback)
 
 
 class _Line:
@@ -289,8 +288,7 @@ def list_csv_response(results: QuerySet[TargetResult], *, period: Period) -> Str
         csv_chunks(header, list_rows(results, period=period)), content_type="text/csv; charset=utf-8"
     )
     name, fallback = list_filename(period, "csv")
-    response["Content-Disposition"] = attachment_header(name, fallback=fallback)
-    return response
+    return attach(response, filename=name, fallback=fallback)
 
 
 # --- the ledger -------------------------------------------------------------------------
@@ -390,7 +388,4 @@ def ledger_response(book: Ledger, *, subject: str) -> HttpResponse:
         "period": period_label(book.period.year, book.period.month),
     }
     response = HttpResponse(ledger_workbook(book, subject=subject), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = attachment_header(
-        f"{name}.xlsx", fallback=f"ledger-{book.plan.pk}-{book.period}.xlsx"
-    )
-    return response
+    return attach(response, filename=f"{name}.xlsx", fallback=f"ledger-{book.plan.pk}-{book.period}.xlsx")

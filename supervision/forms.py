@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CleanTextForm
 from progress.models import period_label
 from progress.periods import Period
 
@@ -41,7 +42,7 @@ def period_choices(plan) -> list[tuple[str, str]]:
     ]
 
 
-class IssueForm(forms.Form):
+class IssueForm(CleanTextForm):
     targets = forms.CharField(widget=forms.HiddenInput, required=False)
     period = forms.CharField(widget=forms.HiddenInput)
     reply_by = _date_field(_("Answer by"), message=_("Give the date by which the unit must answer."))
@@ -54,30 +55,30 @@ class IssueForm(forms.Form):
             raise forms.ValidationError(_("Write the period as year and month, e.g. 2026-03.")) from None
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(CleanTextForm):
     reason = _text_field(_("Why it lags"), message=_("Write why the item lags."))
     measures = _text_field(_("Measures"), message=_("Write the measures the unit takes."))
     expected = _date_field(_("On track again by"), message=_("Give the date by which the item will be on track."))
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(CleanTextForm):
     until = _date_field(_("New answer date"), message=_("Give the date you ask for."))
     reason = _text_field(_("Why more time is needed"), message=_("Write why more time is needed."), rows=2)
 
 
-class GrantForm(forms.Form):
+class GrantForm(CleanTextForm):
     note = _text_field(_("Note"), required=False, rows=2)
 
 
-class RefuseForm(forms.Form):
+class RefuseForm(CleanTextForm):
     note = _text_field(_("Why the extension is refused"), message=_("Write why the extension is refused."), rows=2)
 
 
-class CloseForm(forms.Form):
+class CloseForm(CleanTextForm):
     note = _text_field(_("Closing note"), message=_("Write the closing note."), rows=2)
 
 
-class BulletinForm(forms.Form):
+class BulletinForm(CleanTextForm):
     period = forms.ChoiceField(label=_("Period"))
 
     def __init__(self, *args, plan, **kwargs):

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import CleanTextModel
 from plans.models import Plan
 from supervision.choices import OPEN_STATES, NoticeAction, NoticeLevel, NoticeState
 from targets.models import Target
@@ -35,7 +36,7 @@ def _user_fk(verbose_name, related_name: str = "+", *, null: bool = True) -> mod
     )
 
 
-class SupervisionRule(models.Model):
+class SupervisionRule(CleanTextModel):
     """A plan's supervision rules: how a unit's score is made, how long a unit
     has to answer a notice, and on which day the monthly bulletin goes out.
     A plan without a row uses the defaults below."""
@@ -119,7 +120,7 @@ class SupervisionRule(models.Model):
         return str(_("Supervision rules of %(plan)s") % {"plan": self.plan})
 
 
-class Notice(models.Model):
+class Notice(CleanTextModel):
     """A follow-up notice (督办单) to one lead unit about one or more flagged
     targets, numbered per zone and year (督办〔2026〕3号)."""
 
@@ -199,7 +200,7 @@ class Notice(models.Model):
         return self.state in OPEN_STATES
 
 
-class NoticeItem(models.Model):
+class NoticeItem(CleanTextModel):
     """A target a notice follows up, with what it looked like when the notice
     was issued. ``is_open`` mirrors the notice's state so that the database
     keeps a target in at most one open notice."""
@@ -225,7 +226,7 @@ class NoticeItem(models.Model):
         return f"{self.notice_id} · {self.target_id}"
 
 
-class NoticeEvent(models.Model):
+class NoticeEvent(CleanTextModel):
     """One step of a notice: who, when, what and the words they wrote."""
 
     notice = models.ForeignKey(Notice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="events")
@@ -249,7 +250,7 @@ def bulletin_upload_to(bulletin: Bulletin, filename: str) -> str:
     return f"bulletins/{bulletin.plan_id}/{bulletin.year}-{bulletin.month:02d}-{filename}"
 
 
-class Bulletin(models.Model):
+class Bulletin(CleanTextModel):
     """A generated monthly bulletin (月通报) of a plan, kept as the Word file
     that was published. One per plan and period; generating again replaces it."""
 

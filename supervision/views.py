@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from core import clock
-from core.spreadsheets import attachment_header
+from core.downloads import attach
 from dashboard.selectors import default_period, latest_results
 from plans.models import Plan
 from progress.models import period_label
@@ -537,7 +537,6 @@ def bulletin_download(request: HttpRequest, bulletin_id: int) -> FileResponse:
         handle,
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
-    response["Content-Disposition"] = attachment_header(
-        f"{bulletin.title}.docx", fallback=f"bulletin-{bulletin.year}-{bulletin.month:02d}.docx"
+    return attach(
+        response, filename=f"{bulletin.title}.docx", fallback=f"bulletin-{bulletin.year}-{bulletin.month:02d}.docx"
     )
-    return response

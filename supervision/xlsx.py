@@ -13,10 +13,10 @@ hands each compressed chunk to the caller as soon as it exists: memory stays
 flat whatever the number of rows, and 50,000 rows take well under a second.
 The file has a bold, shaded, frozen header row and the given column widths.
 
-Every text cell goes through ``core.spreadsheets.safe_cell``: text that a
-spreadsheet would run as a formula (= + - @ …) is written with a leading
-quote. Characters XML cannot carry are dropped; text is cut at Excel's
-32,767 characters.
+Every text cell goes through ``core.spreadsheets.safe_cell``: characters XML
+cannot carry are dropped, and text that a spreadsheet would run as a formula
+(= + - @ …, full-width ＝ too) is written with a leading quote. Text is cut at
+Excel's 32,767 characters.
 """
 
 from __future__ import annotations
@@ -32,13 +32,10 @@ from xml.sax.saxutils import escape, quoteattr
 from openpyxl.utils import get_column_letter
 
 from core.spreadsheets import safe_cell
+from core.text import xml_safe
 
 MAX_CELL_CHARS = 32_767
 ROWS_PER_CHUNK = 500
-# XML 1.0 forbids these control characters even when escaped.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# Characters that need escaping or dropping: most text has none and is written as it is.
-_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 STYLE_DEFAULT, STYLE_HEADER, STYLE_WRAP, STYLE_ONE_DECIMAL, STYLE_DATE = 0, 1, 2, 3, 4
 
@@ -123,8 +120,8 @@ class _Sink:
 
 
 def sheet_name(text: str) -> str:
-    """A valid sheet name: at most 31 characters, none of []:*?/\\."""
-    return re.sub(r"[\[\]:*?/\\]", " ", text)[:31] or "Sheet1"
+    """A valid sheet name: at most 31 characters, none of []:*?/\\ nor any XML cannot carry."""
+    return re.sub(r"[\[\]:*?/\\]", " ", xml_safe(text))[:31] or "Sheet1"
 
 
 class XlsxStream:
@@ -160,8 +157,8 @@ class XlsxStream:
             text = safe_cell(value)
             if len(text) > MAX_CELL_CHARS:
                 text = text[:MAX_CELL_CHARS]
-            if _SPECIAL.search(text):
-                text = escape(_ILLEGAL.sub("", text))
+            if "&" in text or "<" in text or ">" in text:
+                text = escape(text)
             style_attr = f' s="{style}"' if style else ""
             return f'<c r="{ref}" t="inlineStr"{style_attr}><is><t xml:space="preserve">{text}</t></is></c>'
         if value is None:

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import CleanTextModel
 from plans.choices import Frequency
 from plans.models import Task
 from targets.choices import QUANTITATIVE_KINDS, Comparator, ReportedAs, TargetKind
@@ -28,7 +29,7 @@ class TargetQuerySet(models.QuerySet):
         return self.filter(target_visibility(user)).distinct()
 
 
-class Target(models.Model):
+class Target(CleanTextModel):
     """A target (目标/指标) of a task.
 
     Milestones (节点) are targets of kind ``milestone`` whose ``deadline`` is
@@ -222,7 +223,7 @@ def _month_map(value: object) -> dict[int, Decimal]:
     return result
 
 
-class TargetResult(models.Model):
+class TargetResult(CleanTextModel):
     """A target's judgement for one period, as computed by the engine
     (targets.metrics). Upserted under (target, year, month)."""
 
@@ -271,7 +272,7 @@ class TargetResult(models.Model):
         return f"{self.target_id} {self.year}-{self.month:02d} {self.status}"
 
 
-class TargetFlag(models.Model):
+class TargetFlag(CleanTextModel):
     """A change of a target's status between consecutive periods, so history
     can say "red in March, recovered in May"."""
 
@@ -310,7 +311,7 @@ class TargetFlag(models.Model):
         return f"{self.target_id} {self.year}-{self.month:02d} {self.change}"
 
 
-class PendingRecompute(models.Model):
+class PendingRecompute(CleanTextModel):
     """A target owed a recompute: the outbox of the engine.
 
     Written in the same transaction as the report change that calls for it

@@ -8,10 +8,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import CleanTextModel
 from zones.choices import UNIT_ROLES, RegionLevel, Role, UnitKind, ZoneKind
 
 
-class Region(models.Model):
+class Region(CleanTextModel):
     """A province or a city, so that a region can compare its zones."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -46,7 +47,7 @@ class Region(models.Model):
         return f"{self.parent.name}{self.name}" if self.parent_id and self.parent else self.name
 
 
-class Zone(models.Model):
+class Zone(CleanTextModel):
     """A development zone's administration: the owner of a plan."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
@@ -64,7 +65,7 @@ class Zone(models.Model):
         return self.short_name or self.name
 
 
-class Unit(models.Model):
+class Unit(CleanTextModel):
     """An office of a zone (局、办、中心、街道) that leads or co-operates on tasks."""
 
     zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.CASCADE, related_name="units")
@@ -82,7 +83,7 @@ class Unit(models.Model):
         return self.name
 
 
-class Membership(models.Model):
+class Membership(CleanTextModel):
     """A user's role in a zone, and for staff and reviewers the unit they act for.
 
     A user may hold several memberships (a reviewer of one unit who also
@@ -127,7 +128,7 @@ class Membership(models.Model):
             raise ValidationError({"unit": _("Reporting staff and reviewers need a unit.")})
 
 
-class RegionAccess(models.Model):
+class RegionAccess(CleanTextModel):
     """Read access for a city's or province's office to every zone of the
     region (and of its cities), for comparing zones side by side."""
 

@@ -166,6 +166,16 @@ def test_the_command_creates_the_draft_plan(zone, tmp_path):
     assert Plan.objects.get().title == "2014年工作要点(导入)"
 
 
+def test_the_command_replaces_control_characters_and_says_so(zone, tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text(PLAN.replace("\n一、", "\n\x0c一、").replace("强化招商", "强化\x0b招商"), encoding="utf-8")
+    with translation.override("en"):
+        output = run(str(path), "--zone", "demo-zone", "--year", "2014")
+    assert "2 invisible control characters" in output
+    texts = [*Task.objects.values_list("heading", flat=True), *Target.objects.values_list("quote", flat=True)]
+    assert texts and not any({"\x0b", "\x0c"} & set(text) for text in texts)
+
+
 def test_an_unknown_zone_creates_nothing(db, tmp_path):
     path = tmp_path / "plan.txt"
     path.write_text(PLAN, encoding="utf-8")

@@ -261,6 +261,27 @@ def test_a_gbk_text_file_and_a_word_document_are_read(as_admin, zone):
     assert nothing_created()
 
 
+@pytest.mark.parametrize("source", ["pasted", "file"])
+def test_control_characters_in_a_plan_become_line_breaks_or_go_and_the_review_says_so(as_admin, zone, source):
+    """A document's page breaks (U+000C, as pdftotext writes them), Word's manual line breaks
+    (U+000B) and stray NULs carry nothing a plan needs, and no file format can hold them: the
+    importer replaces them instead of refusing pages of text for an invisible character."""
+    garbled = PLAN.replace("\n二、", "\n\x0c二、").replace("引进亿元", "引进\x00亿元").replace("(牵头", "\x0b(牵头")
+    if source == "pasted":
+        response = upload(as_admin, zone, text=garbled)
+    else:
+        file = io.BytesIO(garbled.replace("\x00", "\x1f").encode("utf-8"))  # a NUL byte makes a file binary
+        file.name = "plan.txt"
+        response = as_admin.post(NEW, {"zone": zone.pk, "year": 2027, "file": file})
+    assert response.status_code == 200 and "review" in response.context, response.context["form"].errors
+    parsed = response.context["review"].parsed
+    assert len(parsed.targets) == 8
+    assert not {"\x00", "\x0b", "\x0c", "\x1f"} & set(parsed.text)
+    assert "引进亿元以上项目" in [target.indicator for target in parsed.targets]
+    assert "3 invisible control characters" in response.content.decode()
+    assert nothing_created()
+
+
 def test_a_plan_too_big_for_one_review_page_is_refused_with_a_way_out(as_admin, zone, settings):
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
     response = upload(as_admin, zone)

@@ -76,13 +76,30 @@ def english():
 # --- safe cells ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+1", "-2", "@SUM(A1:A2)", "\t=1", "\r=1", INJECTION])
+@pytest.mark.parametrize(
+    "text",
+    [
+        *("=1+1", "+1", "-2", "@SUM(A1:A2)", "\t=1", "\r=1", INJECTION),
+        # Full-width forms (typed by Chinese input methods), alone or after white space.
+        *("＝1+1", "＋1", "－2", "＠SUM(A1:A2)", "\t＝1", "\r＋1", " =1", " ＝1", "\u3000＝1", "\n@A1"),
+    ],
+)
 def test_safe_cell_quotes_text_a_spreadsheet_would_run(text):
     assert safe_cell(text) == "'" + text
     assert restore_cell(safe_cell(text)) == text
 
 
-@pytest.mark.parametrize("value", [12, 3.5, Decimal("1.25"), -7, None, "完成投资32.5亿元", "'quoted", "a=b"])
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [("\x00=1+1", "'=1+1"), ("完成\x0b投资\x01", "完成\n投资"), ("\x0b＝1", "'\n＝1"), ("a\ud800\ufffeb", "ab")],
+)
+def test_safe_cell_drops_what_xml_cannot_carry_before_guarding_formulas(text, cell):
+    assert safe_cell(text) == cell
+
+
+@pytest.mark.parametrize(
+    "value", [12, 3.5, Decimal("1.25"), -7, None, "完成投资32.5亿元", "'quoted", "a=b", "a＝b", "全角＋号"]
+)
 def test_safe_cell_leaves_numbers_and_plain_text_alone(value):
     assert safe_cell(value) == value
     if isinstance(value, str):

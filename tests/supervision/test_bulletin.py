@@ -12,7 +12,7 @@ from docx import Document
 from core.models import JobRun
 from progress.periods import Period
 from supervision import tasks
-from supervision.bulletin import bulletin_build, red_and_black_lists
+from supervision.bulletin import bulletin_build, bulletin_content, bulletin_render, red_and_black_lists
 from supervision.models import Bulletin, SupervisionRule
 from supervision.selectors import UnitScore
 from supervision.services import bulletin_generate, bulletins_publish
@@ -55,6 +55,24 @@ def test_the_bulletin_opens_as_an_official_notice_with_figures_ranking_lists_ite
     assert "已下发督办单1件" in text
     assert table_rows(notices)[1][0] == "督办〔2014〕1号"
     assert "督查组" in text.splitlines()[-2] and text.splitlines()[-1] == "2014年7月10日"
+
+
+def test_the_renderer_writes_a_document_whatever_characters_its_texts_hold(zone, issue):
+    """python-docx refuses control characters and a lone surrogate cannot be encoded: the
+    renderer drops them itself, whatever the content was read from."""
+    issue(zone.serious)
+    content = bulletin_content(plan=zone.plan, period=zone.period, number=1, today=zone.today)
+    content.zone = "园区\x00\ud800"
+    content.lagging[0].explanation = "滞后\x0b原因\x1f"
+    content.ranking[0].name = "单位\ufffe"
+    content.open_notices[0].title = "督办\x07"
+    document = Document(io.BytesIO(bulletin_render(content)))
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    joined = "\n".join(texts)
+    assert document.paragraphs[0].text.startswith("园区") and "\ud800" not in joined
+    assert "滞后\n原因" in joined and "督办" in joined
+    assert not {"\x00", "\x0b", "\x1f", "\ufffe", "\x07"} & set(joined)
 
 
 def test_the_red_list_takes_the_best_clean_units_and_the_black_list_the_worst_flagged():

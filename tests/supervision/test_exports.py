@@ -12,7 +12,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from supervision.exports import LIST_COLUMNS, list_csv_response, list_xlsx_response
+from supervision.exports import LIST_COLUMNS, csv_chunks, list_csv_response, list_xlsx_response
 from supervision.filtersets import SupervisionFilterSet
 from supervision.xlsx import XlsxStream
 
@@ -120,6 +120,20 @@ def test_the_writer_drops_characters_xml_cannot_carry_and_keeps_dates_and_number
     assert sheet["A2"].value == "bell & <tag>"
     assert sheet["B2"].value.date() == dt.date(2014, 7, 31)
     assert sheet["C2"].value == 100
+
+
+def test_the_writer_drops_nul_and_lone_surrogates_and_guards_a_formula_behind_them():
+    stream = XlsxStream(title="t", headers=["a\x00", "b", "c"], widths=[10, 10, 10])
+    data = b"".join(stream.stream([["\x00=1+1", "a\ud800b\ufffe", "\x0b＝SUM(A1)"]]))
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert [cell.value for cell in sheet[1]] == ["a", "b", "c"]
+    assert [cell.value for cell in sheet[2]] == ["'=1+1", "ab", "'\n＝SUM(A1)"]
+
+
+def test_the_csv_writer_drops_what_xml_cannot_carry_and_guards_full_width_formulas():
+    data = b"".join(csv_chunks(["h\x00"], iter([["\x00=1", "a\ud800b\x0c", "＝1+1", "＠A1", D("-3.5")]])))
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows == [["h"], ["'=1", "ab\n", "'＝1+1", "'＠A1", "-3.5"]]
 
 
 def test_the_export_columns_are_the_documented_components():

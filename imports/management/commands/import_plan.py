@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from imports.reading import ImportRefused, text_from_path, text_from_str
-from imports.services import plan_import_create, plan_parse
+from imports.services import plan_import_create, plan_parse, replaced_note
 from zones.models import Zone
 
 
@@ -74,6 +74,8 @@ class Command(BaseCommand):
     def _summary(self, parsed) -> None:
         write = self.stdout.write
         write(_("Title: %(title)s") % {"title": parsed.title})
+        if parsed.replaced_characters:
+            write(replaced_note(parsed))
         write(
             _("%(tasks)s tasks, %(targets)s targets, %(past)s past results, %(milestones)s dated milestones")
             % {
