@@ -28,6 +28,7 @@ from progress.selectors import (
     effective_period_state,
     period_rows,
     report_history,
+    reports_visible_to,
     returned_reports,
     review_queue,
     staff_plans,
@@ -155,7 +156,7 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
         raise PermissionDenied(_("You may not see this unit's reports."))
     today = clock.today()
     state = effective_period_state(plan=plan, unit=unit, period=the_period, today=today)
-    rows = period_rows(plan=plan, unit=unit, period=the_period)
+    rows = period_rows(plan=plan, unit=unit, period=the_period, reader=user)
     typed: dict[int, dict] = {}
     errors: dict[int, dict[str, str]] = {}
     conflicts = []
@@ -193,7 +194,7 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
                 return redirect(request.path)
             errors = result.errors
             messages.error(request, _("Nothing was saved: correct the marked fields."))
-        rows = period_rows(plan=plan, unit=unit, period=the_period)
+        rows = period_rows(plan=plan, unit=unit, period=the_period, reader=user)
     editable = can_enter and state is PeriodState.OPEN
     context = {
         "plan": plan,
@@ -371,7 +372,8 @@ def plan_periods(request: HttpRequest, plan_id: int, unit_id: int) -> HttpRespon
     today = clock.today()
     counts = {
         (row["year"], row["month"], row["status"]): row["n"]
-        for row in Report.objects.filter(target__task__plan=plan, target__task__lead_unit=unit)
+        for row in reports_visible_to(request.user)
+        .filter(target__task__plan=plan, target__task__lead_unit=unit)
         .values("year", "month", "status")
         .annotate(n=Count("id"))
     }

@@ -255,3 +255,27 @@ def test_the_period_page_query_count_does_not_grow_with_targets(client, desk, dj
         TargetFactory(task=desk.task, indicator=f"指标{n}", order=10 + n)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(period_url(desk))
+
+
+def test_a_co_operating_units_staff_sees_on_the_period_pages_only_the_targets_it_shares(client, desk):
+    """The period page shows what Target.objects.visible_to shows (the target page and the API
+    answer 404 for the rest): another of the lead unit's tasks stays hidden, counts included."""
+    from tests.factories import TargetFactory, TaskFactory
+
+    shared_task = TaskFactory(plan=desk.plan, lead_unit=desk.unit, heading="共建园区")
+    shared_task.co_units.add(desk.other_unit)
+    shared = TargetFactory(task=shared_task, indicator="共建项目", unit="个", value=Decimal(4))
+    client.force_login(desk.staff)
+    client.post(period_url(desk), full_post(desk, "submit") | row_data(shared, "2"))
+    assert Report.objects.filter(year=2026, month=3, status="submitted").count() == 4
+
+    client.force_login(desk.other_staff)
+    assert client.get(reverse("progress:target", args=[desk.amount.pk])).status_code == 404
+    page = client.get(period_url(desk))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "共建项目" in text
+    assert "固定资产投资" not in text and "新开工项目" not in text
+    periods = client.get(reverse("progress:plan_periods", args=[desk.plan.pk, desk.unit.pk]))
+    march = next(p for p in periods.context["periods"] if str(p["period"]) == "2026-03")
+    assert march["counts"]["submitted"] == 1
