@@ -68,6 +68,10 @@ class PeriodClosed(Exception):
     """The period is locked (or has not begun) for this unit."""
 
 
+class OwnSubmission(PermissionDenied):
+    """The zone separates duties and the would-be approver submitted the report."""
+
+
 @dataclass
 class SaveResult:
     saved: int = 0
@@ -308,6 +312,7 @@ def reports_approve(*, reports: list[Report], by) -> int:
         for report in locked:
             if report.status != ReportStatus.SUBMITTED:
                 raise ValidationError(_("Only submitted reports can be approved."))
+            _require_another_approver(report, by)
             before = report.status
             report.status = ReportStatus.APPROVED
             report.approved_at, report.approved_by = now, by
@@ -343,12 +348,24 @@ def reports_return(*, reports: list[Report], by, reason: str) -> int:
     return len(locked)
 
 
+def _require_another_approver(report: Report, by) -> None:
+    """Separation of duties (a zone setting, on by default): the approver is not the submitter."""
+    if report.target.task.lead_unit.zone.separation_of_duties and report.submitted_by_id == by.pk:
+        raise OwnSubmission(
+            _(
+                "You submitted “%(indicator)s” (%(period)s) yourself: another reviewer of the unit must "
+                "approve it. Nothing was approved."
+            )
+            % {"indicator": report.target.indicator, "period": report.period_label}
+        )
+
+
 def _lock_for_review(reports: list[Report], by) -> list[Report]:
     ids = [report.pk for report in reports]
     locked = list(
         Report.objects.select_for_update(of=("self",))
         .filter(pk__in=ids)
-        .select_related("target__task__lead_unit")
+        .select_related("target__task__lead_unit__zone")
         .order_by("pk")
     )
     if len(locked) != len(set(ids)):

@@ -34,6 +34,7 @@ from progress.selectors import (
     staff_plans,
 )
 from progress.services import (
+    OwnSubmission,
     PeriodClosed,
     StaleVersion,
     period_reopen,
@@ -238,6 +239,8 @@ def review(request: HttpRequest) -> HttpResponse:
                 count = reports_approve(reports=reports, by=request.user)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
+            except OwnSubmission as refused:
+                messages.error(request, str(refused))
             else:
                 messages.success(request, _("Approved %(n)d reports.") % {"n": count})
                 return redirect("progress:review")

@@ -83,6 +83,21 @@ def test_submit_approve_and_return_follow_the_review_rules(desk):
     assert returned.json()["status"] == "returned" and returned.json()["return_reason"] == "请核实"
 
 
+def test_the_submitter_cannot_approve_their_own_report_through_the_api(desk):
+    MembershipFactory(user=desk.staff, unit=desk.unit, role=Role.REVIEWER)
+    api = client_for(desk.staff)
+    report = api.post(
+        "/api/v1/reports/",
+        {"target": desk.amount.pk, "year": 2026, "month": 3, "value": "30", "progress": "完成30亿元"},
+        format="json",
+    ).json()
+    api.post(f"/api/v1/reports/{report['id']}/submit/", {"version": 1}, format="json")
+    refused = api.post(f"/api/v1/reports/{report['id']}/approve/")
+    assert refused.status_code == 403 and "固定资产投资" in refused.json()["detail"]
+    assert Report.objects.get(pk=report["id"]).status == "submitted"
+    assert client_for(desk.reviewer).post(f"/api/v1/reports/{report['id']}/approve/").status_code == 200
+
+
 def test_reviewing_a_report_that_is_not_submitted_is_a_409_and_changes_nothing(desk):
     report = ReportFactory(target=desk.amount, year=2026, month=3, value=Decimal(10), status="draft")
     reviewer = client_for(desk.reviewer)

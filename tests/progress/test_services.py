@@ -174,3 +174,26 @@ def test_untouched_rows_create_no_empty_drafts(desk):
     rows = [RowInput(desk.amount.pk, "5"), RowInput(desk.growth.pk, ""), RowInput(desk.count.pk, "")]
     assert save(desk, rows).saved == 1
     assert list(Report.objects.values_list("target_id", flat=True)) == [desk.amount.pk]
+
+
+def test_the_approver_must_not_be_the_submitter(desk):
+    """Separation of duties, on by default: one person holding both roles of a unit submits,
+    and someone else approves."""
+    both = MembershipFactory(unit=desk.unit, role=Role.STAFF).user
+    MembershipFactory(user=both, unit=desk.unit, role=Role.REVIEWER)
+    save(desk, full_rows(desk), by=both, submit=True)
+    reports = list(Report.objects.all())
+    with pytest.raises(PermissionDenied) as refused:
+        reports_approve(reports=reports, by=both)
+    assert "固定资产投资" in str(refused.value)  # the message names the report
+    assert not Report.objects.filter(status=ReportStatus.APPROVED).exists()
+    assert reports_approve(reports=reports, by=desk.reviewer) == 3
+
+
+def test_a_zone_may_turn_separation_of_duties_off(desk):
+    desk.plan.zone.separation_of_duties = False
+    desk.plan.zone.save()
+    both = MembershipFactory(unit=desk.unit, role=Role.STAFF).user
+    MembershipFactory(user=both, unit=desk.unit, role=Role.REVIEWER)
+    save(desk, full_rows(desk), by=both, submit=True)
+    assert reports_approve(reports=list(Report.objects.all()), by=both) == 3

@@ -279,3 +279,14 @@ def test_a_co_operating_units_staff_sees_on_the_period_pages_only_the_targets_it
     periods = client.get(reverse("progress:plan_periods", args=[desk.plan.pk, desk.unit.pk]))
     march = next(p for p in periods.context["periods"] if str(p["period"]) == "2026-03")
     assert march["counts"]["submitted"] == 1
+
+
+def test_the_review_page_refuses_to_let_the_submitter_approve_with_a_message(client, desk):
+    MembershipFactory(user=desk.staff, unit=desk.unit, role=Role.REVIEWER)
+    client.force_login(desk.staff)
+    client.post(period_url(desk), full_post(desk, "submit"))
+    ids = list(Report.objects.values_list("pk", flat=True))
+    response = client.post(reverse("progress:review"), {"action": "approve", "report": ids})
+    assert response.status_code == 400
+    assert any("固定资产投资" in str(message) for message in response.context["messages"])
+    assert not Report.objects.filter(status="approved").exists()
