@@ -281,9 +281,7 @@ def target_detail(request: HttpRequest, target_id: int) -> HttpResponse:
     results = list(target.results.order_by("year", "month"))
     latest = results[-1] if results else None
     unit = target.task.lead_unit
-    can_correct = bool(unit and policy.can_review(request.user, unit)) or policy.is_zone_admin(
-        request.user, target.task.plan.zone
-    )
+    can_correct = policy.can_correct(request.user, unit=unit, zone=plan.zone)
     return render(
         request,
         "progress/target_detail.html",
@@ -311,11 +309,29 @@ def correct(request: HttpRequest, report_id: int) -> HttpResponse:
         ),
         pk=report_id,
     )
-    form = CorrectionForm(request.POST or None, initial={"value": report.value})
+    form = CorrectionForm(request.POST or None, initial={"value": report.value, "version": report.version})
     if request.method == "POST" and form.is_valid():
         try:
             report_correct(
-                report=report, by=request.user, raw_value=form.cleaned_data["value"], reason=form.cleaned_data["reason"]
+                report=report,
+                by=request.user,
+                raw_value=form.cleaned_data["value"],
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+            )
+        except StaleVersion as stale:
+            # Show the figure as it is now and take its version, keeping what was typed, so a
+            # deliberate second try after reading it goes through.
+            report.refresh_from_db()
+            data = request.POST.copy()
+            data["version"] = str(stale.conflicts[0].version)
+            form = CorrectionForm(data)
+            form.add_error(
+                None,
+                _(
+                    "Someone changed this report while you were correcting it; the figure above is the "
+                    "current one. Nothing was saved: check it, then record your correction again."
+                ),
             )
         except ValidationError as error:
             for field, problems in error.message_dict.items() if hasattr(error, "error_dict") else []:

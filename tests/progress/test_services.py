@@ -159,10 +159,10 @@ def test_a_correction_of_an_approved_report_needs_a_reason_and_is_recorded(desk)
     reports_approve(reports=list(Report.objects.all()), by=desk.reviewer)
     report = Report.objects.get(target=desk.amount)
     with pytest.raises(ValidationError):
-        report_correct(report=report, by=desk.reviewer, raw_value="33", reason="")
+        report_correct(report=report, by=desk.reviewer, raw_value="33", reason="", version=report.version)
     with pytest.raises(PermissionDenied):
-        report_correct(report=report, by=desk.staff, raw_value="33", reason="笔误")
-    report_correct(report=report, by=desk.reviewer, raw_value="33", reason="统计局反馈更正")
+        report_correct(report=report, by=desk.staff, raw_value="33", reason="笔误", version=report.version)
+    report_correct(report=report, by=desk.reviewer, raw_value="33", reason="统计局反馈更正", version=report.version)
     report.refresh_from_db()
     assert report.value == Decimal(33) and report.status == ReportStatus.APPROVED
     event = ReportEvent.objects.get(report=report, action="corrected")
@@ -197,3 +197,23 @@ def test_a_zone_may_turn_separation_of_duties_off(desk):
     MembershipFactory(user=both, unit=desk.unit, role=Role.REVIEWER)
     save(desk, full_rows(desk), by=both, submit=True)
     assert reports_approve(reports=list(Report.objects.all()), by=both) == 3
+
+
+def test_corrections_made_on_the_same_version_are_refused_after_the_first(desk):
+    """Ten corrections of one approved report, each made on the version it was shown: the first
+    is recorded, the other nine are refused as stale instead of the last one winning."""
+    save(desk, full_rows(desk), submit=True)
+    reports_approve(reports=list(Report.objects.all()), by=desk.reviewer)
+    report = Report.objects.get(target=desk.amount)
+    shown = report.version
+    refused = 0
+    for n in range(10):
+        try:
+            report_correct(report=report, by=desk.reviewer, raw_value=str(40 + n), reason=f"第{n}次更正", version=shown)
+        except StaleVersion as stale:
+            refused += 1
+            assert stale.conflicts[0].their_value == Decimal(40) and stale.conflicts[0].version == shown + 1
+    report.refresh_from_db()
+    assert refused == 9
+    assert (report.value, report.version) == (Decimal(40), shown + 1)
+    assert ReportEvent.objects.filter(report=report, action="corrected").count() == 1

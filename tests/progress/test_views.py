@@ -238,8 +238,9 @@ def test_a_correction_through_the_page_is_recorded(client, desk):
     )
     report = Report.objects.get(target=desk.amount)
     url = reverse("progress:correct", args=[report.pk])
-    assert client.post(url, {"value": "33", "reason": ""}).status_code == 400
-    assert client.post(url, {"value": "33", "reason": "统计局反馈"}).status_code == 302
+    assert f'name="version" value="{report.version}"' in client.get(url).content.decode()
+    assert client.post(url, {"value": "33", "reason": "", "version": report.version}).status_code == 400
+    assert client.post(url, {"value": "33", "reason": "统计局反馈", "version": report.version}).status_code == 302
     report.refresh_from_db()
     assert report.value == Decimal(33)
     assert ReportEvent.objects.filter(report=report, action="corrected", comment="统计局反馈").exists()
@@ -290,3 +291,29 @@ def test_the_review_page_refuses_to_let_the_submitter_approve_with_a_message(cli
     assert response.status_code == 400
     assert any("固定资产投资" in str(message) for message in response.context["messages"])
     assert not Report.objects.filter(status="approved").exists()
+
+
+def test_a_stale_correction_on_the_page_is_refused_with_the_current_figure(client, desk):
+    client.force_login(desk.staff)
+    client.post(period_url(desk), full_post(desk, "submit"))
+    client.force_login(desk.reviewer)
+    client.post(
+        reverse("progress:review"), {"action": "approve", "report": list(Report.objects.values_list("pk", flat=True))}
+    )
+    report = Report.objects.get(target=desk.amount)
+    shown = report.version
+    url = reverse("progress:correct", args=[report.pk])
+    assert client.post(url, {"value": "33", "reason": "统计局反馈", "version": shown}).status_code == 302
+    response = client.post(url, {"value": "35", "reason": "另一处反馈", "version": shown})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "另一处反馈" in page  # what was typed is kept
+    assert f'name="version" value="{shown + 1}"' in page  # a deliberate second try goes through
+    report.refresh_from_db()
+    assert report.value == Decimal(33)
+    assert ReportEvent.objects.filter(report=report, action="corrected").count() == 1
+    missing = client.post(url, {"value": "35", "reason": "另一处反馈"})
+    assert missing.status_code == 400 and missing.context["form"].errors["version"]
+    assert 'role="alert"' in missing.content.decode()
+    report.refresh_from_db()
+    assert report.value == Decimal(33)

@@ -95,7 +95,7 @@ MATRIX: dict[str, Page] = {
         frozenset({"reviewer", "admin"}),
         ok=(302,),
         method="post",
-        data=lambda w: {"value": "61", "reason": "口径调整"},
+        data=lambda w: {"value": "61", "reason": "口径调整", "version": w.report.version},
     ),
     "progress:sheet_download": Page(lambda w: period_url(w, "sheet.xlsx"), UNIT),
     "progress:sheet_upload": Page(lambda w: period_url(w, "sheet/upload/"), frozenset({"staff"})),
