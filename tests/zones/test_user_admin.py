@@ -321,3 +321,14 @@ def test_a_superuser_manages_superusers_and_every_field(client, people):
     assert "root" in page and "other_staff" in page and "fellow_admin" in page
     form = client.get(change_url(people.staff)).context["adminform"].form
     assert {"is_superuser", "is_staff", "groups", "user_permissions"} <= set(form.fields)
+
+
+def test_the_membership_forms_user_search_offers_only_the_people_a_zone_admin_manages(client, people):
+    client.force_login(people.admin)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "zones", "model_name": "membership", "field_name": "user", "term": ""},
+    )
+    assert response.status_code == 200
+    offered = {row["text"] for row in response.json()["results"]}
+    assert offered == {"own_staff"}
