@@ -1,10 +1,12 @@
 """Saving, submitting, reviewing and correcting reports, with their history."""
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from progress.choices import ReportStatus
 from progress.models import PeriodReopening, Report, ReportEvent
@@ -216,4 +218,38 @@ def test_corrections_made_on_the_same_version_are_refused_after_the_first(desk):
     report.refresh_from_db()
     assert refused == 9
     assert (report.value, report.version) == (Decimal(40), shown + 1)
+    assert ReportEvent.objects.filter(report=report, action="corrected").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_parallel_corrections_of_one_report_leave_one_recorded_and_nine_refused(desk):
+    """The version is compared under the report's row lock, so corrections racing on one copy
+    queue there, and every one after the first finds the version moved on."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL; SQLite serialises whole transactions")
+    save(desk, full_rows(desk), submit=True)
+    reports_approve(reports=list(Report.objects.all()), by=desk.reviewer)
+    report = Report.objects.get(target=desk.amount)
+    shown = report.version
+    start = threading.Barrier(10)
+    outcomes: list[str] = []
+
+    def correct(n: int) -> None:
+        try:
+            start.wait(10)
+            report_correct(report=report, by=desk.reviewer, raw_value=str(40 + n), reason=f"并发更正{n}", version=shown)
+            outcomes.append("recorded")
+        except StaleVersion:
+            outcomes.append("stale")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=correct, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["recorded"] + ["stale"] * 9
+    report.refresh_from_db()
+    assert report.version == shown + 1
     assert ReportEvent.objects.filter(report=report, action="corrected").count() == 1
