@@ -449,6 +449,16 @@ class ReturnSerializer(CleanTextSerializer):
     reason = required_text(_("Write the reason for returning."), max_length=2000)
 
 
+class CorrectionSerializer(serializers.Serializer):
+    """A recorded correction of an approved figure, made on the version the client last read."""
+
+    value = FigureField(max_length=60, help_text="The corrected year-to-date figure, read like on the page.")
+    reason = required_text(_("Write the reason for the correction."), max_length=2000)
+    version = serializers.IntegerField(
+        min_value=1, max_value=INT32_MAX, help_text="The report's version as last read. A mismatch is a 409."
+    )
+
+
 # --- follow-up notices (督办) ----------------------------------------------------------------
 
 

@@ -35,7 +35,7 @@ from progress.choices import ReportStatus
 from progress.models import Report
 from progress.periods import Period
 from progress.selectors import reports_visible_to
-from progress.services import RowInput, reports_approve, reports_return, unit_period_save
+from progress.services import RowInput, report_correct, reports_approve, reports_return, unit_period_save
 from supervision.filtersets import SupervisionFilterSet
 from targets.models import Target, TargetFlag, TargetResult
 from zones import policy
@@ -438,6 +438,44 @@ class ReportViewSet(
         incoming.is_valid(raise_exception=True)
         reports_return(reports=[report], by=request.user, reason=incoming.validated_data["reason"])
         report.refresh_from_db()
+        return Response(s.ReportSerializer(report).data)
+
+    @extend_schema(
+        summary="Correct an approved report's figure",
+        request={JSON: s.CorrectionSerializer},
+        responses={
+            200: s.ReportSerializer,
+            409: OpenApiResponse(
+                description="a stale version (conflicts lists the change), or a report that is not approved"
+            ),
+        },
+        examples=[
+            OpenApiExample(
+                "A recorded correction",
+                value={"value": "33", "reason": "统计局反馈更正", "version": 3},
+                request_only=True,
+            ),
+            returns("The corrected report", {**s.REPORT_EXAMPLE, "status": "approved", "version": 4}),
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        """The unit's reviewer or the zone administrator corrects an approved figure; the history
+        keeps the reason. ``version`` is the one the client last read."""
+        report = self.get_object()
+        zone = report.target.task.plan.zone
+        if not policy.can_correct(request.user, unit=report.target.task.lead_unit, zone=zone):
+            raise PermissionDenied(_("Only the unit's reviewer or the zone administrator can correct a report."))
+        if report.status != ReportStatus.APPROVED:
+            return conflict(
+                _("Only approved reports are corrected; edit the others in the period form."), status=report.status
+            )
+        incoming = s.CorrectionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        report = report_correct(
+            report=report, by=request.user, raw_value=data["value"], reason=data["reason"], version=data["version"]
+        )
         return Response(s.ReportSerializer(report).data)
 
 

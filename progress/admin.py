@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from progress.models import Report
@@ -7,27 +9,51 @@ from zones.scoping import ZoneScopedAdminMixin
 
 @admin.register(Report)
 class ReportAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: a report changes only through the period form, the review and the recorded
+    correction (progress.services), each of which checks the version, writes a history event and
+    queues the recompute. A save here would do none of that."""
+
     zone_lookup = "target__task__plan__zone"
-    scoped_foreign_keys = {"target": "task__plan__zone"}
     list_display = ["target", "period", "value", "status", "is_demo", "updated_at"]
     list_filter = ["status", "is_demo", "year", "month", ("target__task__plan__zone", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["target__indicator", "progress", "problems"]
     list_select_related = ["target"]
-    raw_id_fields = ["target"]
-    readonly_fields = [
+    fields = [
+        "target",
+        "target_page",
+        ("year", "month"),
+        ("value", "status", "is_demo"),
+        "value_note",
+        "progress",
+        "problems",
+        "next_steps",
+        "return_reason",
         "version",
-        "created_at",
-        "created_by",
-        "updated_at",
-        "updated_by",
-        "submitted_at",
-        "submitted_by",
-        "returned_at",
-        "returned_by",
-        "approved_at",
-        "approved_by",
+        ("created_at", "created_by"),
+        ("updated_at", "updated_by"),
+        ("submitted_at", "submitted_by"),
+        ("returned_at", "returned_by"),
+        ("approved_at", "approved_by"),
     ]
+    readonly_fields = [name for row in fields for name in ((row,) if isinstance(row, str) else row)]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
     @admin.display(description=_("period"), ordering="month")
     def period(self, report: Report) -> str:
         return report.period_label
+
+    @admin.display(description=_("target page"))
+    def target_page(self, report: Report) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("progress:target", args=[report.target_id]),
+            _("Corrections of an approved figure are recorded on the target's page."),
+        )

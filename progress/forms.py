@@ -27,6 +27,16 @@ class CorrectionForm(CleanTextForm):
         max_length=2000,
         error_messages={"required": _("Write the reason for the correction.")},
     )
+    # The version of the report the page showed: a correction made on a stale copy is refused.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages={
+            key: _("The page was out of date: reload it and correct again.")
+            for key in ("required", "invalid", "min_value", "max_value")
+        },
+    )
 
 
 class ReopenForm(CleanTextForm):

@@ -36,10 +36,12 @@ def reopening_for(*, plan: Plan, unit: Unit, period: Period, today: dt.date) -> 
     )
 
 
-def unit_targets(*, plan: Plan, unit: Unit) -> QuerySet[Target]:
-    """The targets a unit leads in a plan, in document order."""
+def unit_targets(*, plan: Plan, unit: Unit, reader=None) -> QuerySet[Target]:
+    """The targets a unit leads in a plan, in document order; with ``reader``, only those the
+    reader may see (a co-operating unit sees the tasks it shares, not the lead unit's others)."""
+    targets = Target.objects.visible_to(reader) if reader is not None else Target.objects.all()
     return (
-        Target.objects.filter(task__plan=plan, task__lead_unit=unit)
+        targets.filter(task__plan=plan, task__lead_unit=unit)
         .select_related("task")
         .order_by("task__order", "order", "id")
     )
@@ -68,16 +70,16 @@ class Row:
         return self.previous.value if self.previous else None
 
 
-def period_rows(*, plan: Plan, unit: Unit, period: Period) -> list[Row]:
-    """The unit's targets that report in ``period`` with this and earlier
-    reports of the same year (two queries, whatever the number of targets)."""
+def period_rows(*, plan: Plan, unit: Unit, period: Period, reader=None) -> list[Row]:
+    """The unit's targets that report in ``period`` (with ``reader``, those the reader may see)
+    with this and earlier reports of the same year (two queries, whatever the number of targets)."""
     year_reports = Prefetch(
         "reports",
         queryset=Report.objects.filter(year=period.year, month__lte=period.month).order_by("month"),
         to_attr="year_reports",
     )
     rows = []
-    for target in unit_targets(plan=plan, unit=unit).prefetch_related(year_reports):
+    for target in unit_targets(plan=plan, unit=unit, reader=reader).prefetch_related(year_reports):
         if not is_reporting_month(period.month, frequency=target.frequency, jan_feb_combined=plan.jan_feb_combined):
             continue
         current = next((r for r in target.year_reports if r.month == period.month), None)

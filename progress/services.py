@@ -69,6 +69,10 @@ class PeriodClosed(Exception):
     """The period is locked (or has not begun) for this unit."""
 
 
+class OwnSubmission(PermissionDenied):
+    """The zone separates duties and the would-be approver submitted the report."""
+
+
 @dataclass
 class SaveResult:
     saved: int = 0
@@ -209,18 +213,21 @@ def _conflicts(current_rows: dict[int, Row], typed_rows: dict[int, RowInput]) ->
         report = current_rows[target_id].report
         current_version = report.version if report else None
         if current_version != typed.version:
-            conflicts.append(
-                Conflict(
-                    target_id=target_id,
-                    indicator=current_rows[target_id].target.indicator,
-                    changed_by=_user_label(report.updated_by) if report else "",
-                    changed_at=report.updated_at if report else None,
-                    their_value=report.value if report else None,
-                    their_status=report.get_status_display() if report else "",
-                    version=current_version or 0,
-                )
-            )
+            conflicts.append(_conflict(current_rows[target_id].target, report))
     return conflicts
+
+
+def _conflict(target, report: Report | None) -> Conflict:
+    """What the user did not see: the report as it is now (or that there is none)."""
+    return Conflict(
+        target_id=target.pk,
+        indicator=target.indicator,
+        changed_by=_user_label(report.updated_by) if report else "",
+        changed_at=report.updated_at if report else None,
+        their_value=report.value if report else None,
+        their_status=report.get_status_display() if report else "",
+        version=report.version if report else 0,
+    )
 
 
 def _user_label(user) -> str:
@@ -312,6 +319,7 @@ def reports_approve(*, reports: list[Report], by) -> int:
         for report in locked:
             if report.status != ReportStatus.SUBMITTED:
                 raise ValidationError(_("Only submitted reports can be approved."))
+            _require_another_approver(report, by)
             before = report.status
             report.status = ReportStatus.APPROVED
             report.approved_at, report.approved_by = now, by
@@ -347,12 +355,24 @@ def reports_return(*, reports: list[Report], by, reason: str) -> int:
     return len(locked)
 
 
+def _require_another_approver(report: Report, by) -> None:
+    """Separation of duties (a zone setting, on by default): the approver is not the submitter."""
+    if report.target.task.lead_unit.zone.separation_of_duties and report.submitted_by_id == by.pk:
+        raise OwnSubmission(
+            _(
+                "You submitted “%(indicator)s” (%(period)s) yourself: another reviewer of the unit must "
+                "approve it. Nothing was approved."
+            )
+            % {"indicator": report.target.indicator, "period": report.period_label}
+        )
+
+
 def _lock_for_review(reports: list[Report], by) -> list[Report]:
     ids = [report.pk for report in reports]
     locked = list(
         Report.objects.select_for_update(of=("self",))
         .filter(pk__in=ids)
-        .select_related("target__task__lead_unit")
+        .select_related("target__task__lead_unit__zone")
         .order_by("pk")
     )
     if len(locked) != len(set(ids)):
@@ -364,8 +384,11 @@ def _lock_for_review(reports: list[Report], by) -> list[Report]:
     return locked
 
 
-def report_correct(*, report: Report, by, raw_value: str, reason: str, confirmed: bool = False) -> Report:
-    """Change the figure of an approved report: an explicit, recorded correction."""
+def report_correct(*, report: Report, by, raw_value: str, reason: str, version: int, confirmed: bool = False) -> Report:
+    """Change the figure of an approved report: an explicit, recorded correction.
+
+    ``version`` is the report's version the user was shown; a correction made on a stale copy
+    (someone corrected it meanwhile) raises StaleVersion and changes nothing."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Write the reason for the correction.")})
@@ -377,10 +400,12 @@ def report_correct(*, report: Report, by, raw_value: str, reason: str, confirmed
         )
         unit = report.target.task.lead_unit
         zone = report.target.task.plan.zone
-        if not (unit and policy.can_review(by, unit)) and not policy.is_zone_admin(by, zone):
+        if not policy.can_correct(by, unit=unit, zone=zone):
             raise PermissionDenied(_("Only the unit's reviewer or the zone administrator can correct a report."))
         if report.status != ReportStatus.APPROVED:
             raise ValidationError(_("Only approved reports are corrected; edit the others in the period form."))
+        if report.version != version:
+            raise StaleVersion([_conflict(report.target, report)])
         check = check_figure(
             raw_value,
             kind=report.target.kind,

@@ -28,11 +28,13 @@ from progress.selectors import (
     effective_period_state,
     period_rows,
     report_history,
+    reports_visible_to,
     returned_reports,
     review_queue,
     staff_plans,
 )
 from progress.services import (
+    OwnSubmission,
     PeriodClosed,
     StaleVersion,
     period_reopen,
@@ -155,7 +157,7 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
         raise PermissionDenied(_("You may not see this unit's reports."))
     today = clock.today()
     state = effective_period_state(plan=plan, unit=unit, period=the_period, today=today)
-    rows = period_rows(plan=plan, unit=unit, period=the_period)
+    rows = period_rows(plan=plan, unit=unit, period=the_period, reader=user)
     typed: dict[int, dict] = {}
     errors: dict[int, dict[str, str]] = {}
     conflicts = []
@@ -193,7 +195,7 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
                 return redirect(request.path)
             errors = result.errors
             messages.error(request, _("Nothing was saved: correct the marked fields."))
-        rows = period_rows(plan=plan, unit=unit, period=the_period)
+        rows = period_rows(plan=plan, unit=unit, period=the_period, reader=user)
     editable = can_enter and state is PeriodState.OPEN
     context = {
         "plan": plan,
@@ -237,6 +239,8 @@ def review(request: HttpRequest) -> HttpResponse:
                 count = reports_approve(reports=reports, by=request.user)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
+            except OwnSubmission as refused:
+                messages.error(request, str(refused))
             else:
                 messages.success(request, _("Approved %(n)d reports.") % {"n": count})
                 return redirect("progress:review")
@@ -277,9 +281,7 @@ def target_detail(request: HttpRequest, target_id: int) -> HttpResponse:
     results = list(target.results.order_by("year", "month"))
     latest = results[-1] if results else None
     unit = target.task.lead_unit
-    can_correct = bool(unit and policy.can_review(request.user, unit)) or policy.is_zone_admin(
-        request.user, target.task.plan.zone
-    )
+    can_correct = policy.can_correct(request.user, unit=unit, zone=plan.zone)
     return render(
         request,
         "progress/target_detail.html",
@@ -307,11 +309,29 @@ def correct(request: HttpRequest, report_id: int) -> HttpResponse:
         ),
         pk=report_id,
     )
-    form = CorrectionForm(request.POST or None, initial={"value": report.value})
+    form = CorrectionForm(request.POST or None, initial={"value": report.value, "version": report.version})
     if request.method == "POST" and form.is_valid():
         try:
             report_correct(
-                report=report, by=request.user, raw_value=form.cleaned_data["value"], reason=form.cleaned_data["reason"]
+                report=report,
+                by=request.user,
+                raw_value=form.cleaned_data["value"],
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+            )
+        except StaleVersion as stale:
+            # Show the figure as it is now and take its version, keeping what was typed, so a
+            # deliberate second try after reading it goes through.
+            report.refresh_from_db()
+            data = request.POST.copy()
+            data["version"] = str(stale.conflicts[0].version)
+            form = CorrectionForm(data)
+            form.add_error(
+                None,
+                _(
+                    "Someone changed this report while you were correcting it; the figure above is the "
+                    "current one. Nothing was saved: check it, then record your correction again."
+                ),
             )
         except ValidationError as error:
             for field, problems in error.message_dict.items() if hasattr(error, "error_dict") else []:
@@ -371,7 +391,8 @@ def plan_periods(request: HttpRequest, plan_id: int, unit_id: int) -> HttpRespon
     today = clock.today()
     counts = {
         (row["year"], row["month"], row["status"]): row["n"]
-        for row in Report.objects.filter(target__task__plan=plan, target__task__lead_unit=unit)
+        for row in reports_visible_to(request.user)
+        .filter(target__task__plan=plan, target__task__lead_unit=unit)
         .values("year", "month", "status")
         .annotate(n=Count("id"))
     }

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
     Count,
@@ -362,6 +363,13 @@ class Ledger:
     period: Period
     months: list[int]
     lines: list[LedgerLine]
+
+
+def ledger_leaders(plan: Plan) -> QuerySet:
+    """The people with a ledger in the plan: those leading a task that has targets. The ledger
+    page lists them and the download answers only for them (another plan's leader is a 404, not
+    an empty ledger under this plan's title)."""
+    return get_user_model().objects.filter(led_tasks__plan=plan, led_tasks__targets__isnull=False)
 
 
 def ledger(*, plan: Plan, period: Period, unit: Unit | None = None, leader=None) -> Ledger:

@@ -44,6 +44,7 @@ from supervision.selectors import (
     can_supervise,
     explanation_of,
     ledger,
+    ledger_leaders,
     notice_steps,
     notices_visible_to,
     rule_for,
@@ -442,10 +443,7 @@ def ledger_index(request: HttpRequest) -> HttpResponse:
         lead_units = lead_units.filter(pk__in=answering_units(user))
     units = lead_units.annotate(n=Count("led_tasks__targets", distinct=True)).order_by("order", "name")
     leaders = (
-        get_user_model()
-        .objects.filter(led_tasks__plan=plan, led_tasks__targets__isnull=False)
-        .annotate(n=Count("led_tasks__targets", distinct=True))
-        .order_by("first_name", "pk")
+        ledger_leaders(plan).annotate(n=Count("led_tasks__targets", distinct=True)).order_by("first_name", "pk")
         if whole
         else get_user_model().objects.none()
     )
@@ -478,7 +476,7 @@ def ledger_unit(request: HttpRequest, plan_id: int, unit_id: int) -> HttpRespons
 @require_GET
 def ledger_leader(request: HttpRequest, plan_id: int, user_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan.objects.select_related("zone"), pk=plan_id)
-    leader = get_object_or_404(get_user_model(), pk=user_id)
+    leader = get_object_or_404(ledger_leaders(plan).distinct(), pk=user_id)
     if not (policy.can_read_zone(request.user, plan.zone) or request.user.pk == leader.pk):
         raise PermissionDenied(_("You may not read this leader's ledger."))
     period = _period_of(request.GET.get("period"), plan)

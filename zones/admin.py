@@ -1,7 +1,8 @@
 from django.contrib import admin
 
 from zones.models import Membership, Region, RegionAccess, Unit, Zone
-from zones.scoping import ZoneScopedAdminMixin
+from zones.scoping import ZoneScopedAdminMixin, users_managed_by
+from zones.user_admin import ScopedUserAdmin  # noqa: F401  (registers the scoped User admin)
 
 
 @admin.register(Region)
@@ -59,6 +60,19 @@ class MembershipAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
     list_select_related = ["user", "zone", "unit"]
     autocomplete_fields = ["user"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A zone administrator gives memberships only to the people they manage: never to a
+        # superuser, another administrator or someone of another zone.
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["queryset"] = users_managed_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A membership is not moved to another person; it is deleted and another one added.
+        if obj is not None and not request.user.is_superuser:
+            return ["user"]
+        return super().get_readonly_fields(request, obj)
 
 
 @admin.register(RegionAccess)

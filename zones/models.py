@@ -55,6 +55,11 @@ class Zone(CleanTextModel):
     short_name = models.CharField(_("short name"), max_length=50)
     kind = models.CharField(_("kind"), max_length=16, choices=ZoneKind.choices, default=ZoneKind.DEVELOPMENT)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="zones")
+    separation_of_duties = models.BooleanField(
+        _("separation of duties"),
+        default=True,
+        help_text=_("The person who approves a report must not be the one who submitted it."),
+    )
 
     class Meta:
         verbose_name = _("zone")

@@ -79,6 +79,12 @@ def is_zone_admin(user: AnyUser, zone: Zone) -> bool:
     return user.is_superuser or _memberships(user).filter(zone=zone, role=Role.ADMIN).exists()
 
 
+def can_correct(user: AnyUser, *, unit: Unit | None, zone: Zone) -> bool:
+    """May the user correct an approved figure of a target led by ``unit`` in ``zone``: the
+    unit's reviewer or the zone's administrator."""
+    return bool(unit and can_review(user, unit)) or is_zone_admin(user, zone)
+
+
 def can_read_zone(user: AnyUser, zone: Zone) -> bool:
     return zones_seen_whole(user).filter(pk=zone.pk).exists()
 

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group, Permission
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 ZONE_ADMIN_GROUP = "zone administrators"
 
@@ -23,3 +32,20 @@ def zone_admin_group_ensure() -> Group:
     group, _created = Group.objects.get_or_create(name=ZONE_ADMIN_GROUP)
     group.permissions.set(Permission.objects.filter(_ZONE_ADMIN_PERMISSIONS))
     return group
+
+
+def user_password_link_send(*, user: AbstractBaseUser) -> None:
+    """E-mail a person a one-time link to choose a password (Django's reset token: it expires
+    after PASSWORD_RESET_TIMEOUT and once the password changes). This is how a zone
+    administrator gives an account its password without ever knowing or setting it."""
+    email = (getattr(user, user.get_email_field_name(), "") or "").strip()
+    if not email:
+        raise ValidationError(_("This account has no e-mail address: add one, save, then send the e-mail."))
+    uid, token = urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
+    link = settings.SITE_URL.rstrip("/") + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    text = render_to_string(
+        "registration/password_link_email.txt",
+        {"name": user.get_full_name() or user.get_username(), "username": user.get_username(), "link": link},
+    )
+    subject, _newline, body = text.strip().partition("\n")
+    EmailMessage(subject=subject.strip(), body=body.strip() + "\n", to=[email]).send(fail_silently=False)

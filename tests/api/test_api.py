@@ -83,6 +83,55 @@ def test_submit_approve_and_return_follow_the_review_rules(desk):
     assert returned.json()["status"] == "returned" and returned.json()["return_reason"] == "请核实"
 
 
+def test_the_submitter_cannot_approve_their_own_report_through_the_api(desk):
+    MembershipFactory(user=desk.staff, unit=desk.unit, role=Role.REVIEWER)
+    api = client_for(desk.staff)
+    report = api.post(
+        "/api/v1/reports/",
+        {"target": desk.amount.pk, "year": 2026, "month": 3, "value": "30", "progress": "完成30亿元"},
+        format="json",
+    ).json()
+    api.post(f"/api/v1/reports/{report['id']}/submit/", {"version": 1}, format="json")
+    refused = api.post(f"/api/v1/reports/{report['id']}/approve/")
+    assert refused.status_code == 403 and "固定资产投资" in refused.json()["detail"]
+    assert Report.objects.get(pk=report["id"]).status == "submitted"
+    assert client_for(desk.reviewer).post(f"/api/v1/reports/{report['id']}/approve/").status_code == 200
+
+
+def test_a_correction_through_the_api_checks_the_version(desk):
+    report = ReportFactory(
+        target=desk.amount,
+        year=2026,
+        month=2,
+        value=Decimal(20),
+        status="approved",
+        submitted_at="2026-03-03T00:00Z",
+        approved_at="2026-03-04T00:00Z",
+    )
+    reviewer = client_for(desk.reviewer)
+    url = f"/api/v1/reports/{report.pk}/correct/"
+    assert reviewer.post(url, {"value": "21", "reason": "更正"}, format="json").status_code == 400  # no version
+    done = reviewer.post(url, {"value": "21", "reason": "统计局反馈", "version": 1}, format="json")
+    assert done.status_code == 200 and done.json()["value"] == "21.0000" and done.json()["version"] == 2
+    stale = reviewer.post(url, {"value": "22", "reason": "另一处反馈", "version": 1}, format="json")
+    assert stale.status_code == 409
+    assert stale.json()["conflicts"][0]["their_value"] == "21.0000" and stale.json()["conflicts"][0]["version"] == 2
+    by_staff = client_for(desk.staff).post(url, {"value": "22", "reason": "x", "version": 2}, format="json")
+    assert by_staff.status_code == 403
+    report.refresh_from_db()
+    assert (report.value, report.version, report.events.filter(action="corrected").count()) == (Decimal(21), 2, 1)
+
+
+def test_correcting_a_report_that_is_not_approved_is_a_409(desk):
+    report = ReportFactory(target=desk.amount, year=2026, month=3, value=Decimal(10), status="draft")
+    response = client_for(desk.reviewer).post(
+        f"/api/v1/reports/{report.pk}/correct/", {"value": "11", "reason": "更正", "version": 1}, format="json"
+    )
+    assert response.status_code == 409 and response.json()["status"] == "draft"
+    report.refresh_from_db()
+    assert report.value == Decimal(10)
+
+
 def test_reviewing_a_report_that_is_not_submitted_is_a_409_and_changes_nothing(desk):
     report = ReportFactory(target=desk.amount, year=2026, month=3, value=Decimal(10), status="draft")
     reviewer = client_for(desk.reviewer)

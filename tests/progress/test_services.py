@@ -1,10 +1,12 @@
 """Saving, submitting, reviewing and correcting reports, with their history."""
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from progress.choices import ReportStatus
 from progress.models import PeriodReopening, Report, ReportEvent
@@ -159,10 +161,10 @@ def test_a_correction_of_an_approved_report_needs_a_reason_and_is_recorded(desk)
     reports_approve(reports=list(Report.objects.all()), by=desk.reviewer)
     report = Report.objects.get(target=desk.amount)
     with pytest.raises(ValidationError):
-        report_correct(report=report, by=desk.reviewer, raw_value="33", reason="")
+        report_correct(report=report, by=desk.reviewer, raw_value="33", reason="", version=report.version)
     with pytest.raises(PermissionDenied):
-        report_correct(report=report, by=desk.staff, raw_value="33", reason="笔误")
-    report_correct(report=report, by=desk.reviewer, raw_value="33", reason="统计局反馈更正")
+        report_correct(report=report, by=desk.staff, raw_value="33", reason="笔误", version=report.version)
+    report_correct(report=report, by=desk.reviewer, raw_value="33", reason="统计局反馈更正", version=report.version)
     report.refresh_from_db()
     assert report.value == Decimal(33) and report.status == ReportStatus.APPROVED
     event = ReportEvent.objects.get(report=report, action="corrected")
@@ -174,3 +176,80 @@ def test_untouched_rows_create_no_empty_drafts(desk):
     rows = [RowInput(desk.amount.pk, "5"), RowInput(desk.growth.pk, ""), RowInput(desk.count.pk, "")]
     assert save(desk, rows).saved == 1
     assert list(Report.objects.values_list("target_id", flat=True)) == [desk.amount.pk]
+
+
+def test_the_approver_must_not_be_the_submitter(desk):
+    """Separation of duties, on by default: one person holding both roles of a unit submits,
+    and someone else approves."""
+    both = MembershipFactory(unit=desk.unit, role=Role.STAFF).user
+    MembershipFactory(user=both, unit=desk.unit, role=Role.REVIEWER)
+    save(desk, full_rows(desk), by=both, submit=True)
+    reports = list(Report.objects.all())
+    with pytest.raises(PermissionDenied) as refused:
+        reports_approve(reports=reports, by=both)
+    assert "固定资产投资" in str(refused.value)  # the message names the report
+    assert not Report.objects.filter(status=ReportStatus.APPROVED).exists()
+    assert reports_approve(reports=reports, by=desk.reviewer) == 3
+
+
+def test_a_zone_may_turn_separation_of_duties_off(desk):
+    desk.plan.zone.separation_of_duties = False
+    desk.plan.zone.save()
+    both = MembershipFactory(unit=desk.unit, role=Role.STAFF).user
+    MembershipFactory(user=both, unit=desk.unit, role=Role.REVIEWER)
+    save(desk, full_rows(desk), by=both, submit=True)
+    assert reports_approve(reports=list(Report.objects.all()), by=both) == 3
+
+
+def test_corrections_made_on_the_same_version_are_refused_after_the_first(desk):
+    """Ten corrections of one approved report, each made on the version it was shown: the first
+    is recorded, the other nine are refused as stale instead of the last one winning."""
+    save(desk, full_rows(desk), submit=True)
+    reports_approve(reports=list(Report.objects.all()), by=desk.reviewer)
+    report = Report.objects.get(target=desk.amount)
+    shown = report.version
+    refused = 0
+    for n in range(10):
+        try:
+            report_correct(report=report, by=desk.reviewer, raw_value=str(40 + n), reason=f"第{n}次更正", version=shown)
+        except StaleVersion as stale:
+            refused += 1
+            assert stale.conflicts[0].their_value == Decimal(40) and stale.conflicts[0].version == shown + 1
+    report.refresh_from_db()
+    assert refused == 9
+    assert (report.value, report.version) == (Decimal(40), shown + 1)
+    assert ReportEvent.objects.filter(report=report, action="corrected").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_parallel_corrections_of_one_report_leave_one_recorded_and_nine_refused(desk):
+    """The version is compared under the report's row lock, so corrections racing on one copy
+    queue there, and every one after the first finds the version moved on."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL; SQLite serialises whole transactions")
+    save(desk, full_rows(desk), submit=True)
+    reports_approve(reports=list(Report.objects.all()), by=desk.reviewer)
+    report = Report.objects.get(target=desk.amount)
+    shown = report.version
+    start = threading.Barrier(10)
+    outcomes: list[str] = []
+
+    def correct(n: int) -> None:
+        try:
+            start.wait(10)
+            report_correct(report=report, by=desk.reviewer, raw_value=str(40 + n), reason=f"并发更正{n}", version=shown)
+            outcomes.append("recorded")
+        except StaleVersion:
+            outcomes.append("stale")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=correct, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["recorded"] + ["stale"] * 9
+    report.refresh_from_db()
+    assert report.version == shown + 1
+    assert ReportEvent.objects.filter(report=report, action="corrected").count() == 1

@@ -238,8 +238,9 @@ def test_a_correction_through_the_page_is_recorded(client, desk):
     )
     report = Report.objects.get(target=desk.amount)
     url = reverse("progress:correct", args=[report.pk])
-    assert client.post(url, {"value": "33", "reason": ""}).status_code == 400
-    assert client.post(url, {"value": "33", "reason": "统计局反馈"}).status_code == 302
+    assert f'name="version" value="{report.version}"' in client.get(url).content.decode()
+    assert client.post(url, {"value": "33", "reason": "", "version": report.version}).status_code == 400
+    assert client.post(url, {"value": "33", "reason": "统计局反馈", "version": report.version}).status_code == 302
     report.refresh_from_db()
     assert report.value == Decimal(33)
     assert ReportEvent.objects.filter(report=report, action="corrected", comment="统计局反馈").exists()
@@ -255,3 +256,64 @@ def test_the_period_page_query_count_does_not_grow_with_targets(client, desk, dj
         TargetFactory(task=desk.task, indicator=f"指标{n}", order=10 + n)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(period_url(desk))
+
+
+def test_a_co_operating_units_staff_sees_on_the_period_pages_only_the_targets_it_shares(client, desk):
+    """The period page shows what Target.objects.visible_to shows (the target page and the API
+    answer 404 for the rest): another of the lead unit's tasks stays hidden, counts included."""
+    from tests.factories import TargetFactory, TaskFactory
+
+    shared_task = TaskFactory(plan=desk.plan, lead_unit=desk.unit, heading="共建园区")
+    shared_task.co_units.add(desk.other_unit)
+    shared = TargetFactory(task=shared_task, indicator="共建项目", unit="个", value=Decimal(4))
+    client.force_login(desk.staff)
+    client.post(period_url(desk), full_post(desk, "submit") | row_data(shared, "2"))
+    assert Report.objects.filter(year=2026, month=3, status="submitted").count() == 4
+
+    client.force_login(desk.other_staff)
+    assert client.get(reverse("progress:target", args=[desk.amount.pk])).status_code == 404
+    page = client.get(period_url(desk))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "共建项目" in text
+    assert "固定资产投资" not in text and "新开工项目" not in text
+    periods = client.get(reverse("progress:plan_periods", args=[desk.plan.pk, desk.unit.pk]))
+    march = next(p for p in periods.context["periods"] if str(p["period"]) == "2026-03")
+    assert march["counts"]["submitted"] == 1
+
+
+def test_the_review_page_refuses_to_let_the_submitter_approve_with_a_message(client, desk):
+    MembershipFactory(user=desk.staff, unit=desk.unit, role=Role.REVIEWER)
+    client.force_login(desk.staff)
+    client.post(period_url(desk), full_post(desk, "submit"))
+    ids = list(Report.objects.values_list("pk", flat=True))
+    response = client.post(reverse("progress:review"), {"action": "approve", "report": ids})
+    assert response.status_code == 400
+    assert any("固定资产投资" in str(message) for message in response.context["messages"])
+    assert not Report.objects.filter(status="approved").exists()
+
+
+def test_a_stale_correction_on_the_page_is_refused_with_the_current_figure(client, desk):
+    client.force_login(desk.staff)
+    client.post(period_url(desk), full_post(desk, "submit"))
+    client.force_login(desk.reviewer)
+    client.post(
+        reverse("progress:review"), {"action": "approve", "report": list(Report.objects.values_list("pk", flat=True))}
+    )
+    report = Report.objects.get(target=desk.amount)
+    shown = report.version
+    url = reverse("progress:correct", args=[report.pk])
+    assert client.post(url, {"value": "33", "reason": "统计局反馈", "version": shown}).status_code == 302
+    response = client.post(url, {"value": "35", "reason": "另一处反馈", "version": shown})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "另一处反馈" in page  # what was typed is kept
+    assert f'name="version" value="{shown + 1}"' in page  # a deliberate second try goes through
+    report.refresh_from_db()
+    assert report.value == Decimal(33)
+    assert ReportEvent.objects.filter(report=report, action="corrected").count() == 1
+    missing = client.post(url, {"value": "35", "reason": "另一处反馈"})
+    assert missing.status_code == 400 and missing.context["form"].errors["version"]
+    assert 'role="alert"' in missing.content.decode()
+    report.refresh_from_db()
+    assert report.value == Decimal(33)

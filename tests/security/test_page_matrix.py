@@ -16,12 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from imports.forms import Proposal, proposal_sign
 from imports.services import plan_parse
+from tests.factories import UserFactory
+from zones.services import zone_admin_group_ensure
 
 ROLES = (
     "anonymous",
@@ -43,7 +46,7 @@ DENIED = (403, 404)
 FILTER_REFUSED = (302, 400, 403, 404)
 # Outside this matrix: the API (tests/api has its matrix) and Django's admin (staff only, below).
 OUTSIDE = ("api/", "admin/")
-PUBLIC = {"login", "logout", "set_language"}
+PUBLIC = {"login", "logout", "set_language", "password_reset_confirm", "password_reset_complete"}
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ MATRIX: dict[str, Page] = {
         frozenset({"reviewer", "admin"}),
         ok=(302,),
         method="post",
-        data=lambda w: {"value": "61", "reason": "口径调整"},
+        data=lambda w: {"value": "61", "reason": "口径调整", "version": w.report.version},
     ),
     "progress:sheet_download": Page(lambda w: period_url(w, "sheet.xlsx"), UNIT),
     "progress:sheet_upload": Page(lambda w: period_url(w, "sheet/upload/"), frozenset({"staff"})),
@@ -229,6 +232,132 @@ def test_every_role_gets_its_status_on_every_page(world):
     assert not problems, "\n".join(problems)
 
 
+# Django's admin: the user pages, for every role. Zone administrators hold the staff flag and the
+# group, as the demo sets them up; a superuser runs the site. A zone administrator manages only the
+# people of their own zones and never sets a password (they send the password e-mail instead).
+ADMIN_ROLES = ("anonymous", "superuser", "admin", "foreign_admin", "staff", "reviewer", "leader", "supervisor")
+NOT_STAFF = frozenset({"staff", "reviewer", "leader", "supervisor"})
+ZONE_ADMINS = frozenset({"admin", "foreign_admin"})
+ADMIN_LOGIN = "/admin/login/?next="
+
+
+def user_url(w, tail: str = "change/", who: str = "staff") -> str:
+    return f"/admin/auth/user/{w.users[who].pk}/{tail}"
+
+
+ADMIN_MATRIX: list[tuple[str, Page]] = [
+    (
+        "user list (own zone's people)",
+        Page(
+            lambda w: "/admin/auth/user/",
+            frozenset({"superuser"}) | ZONE_ADMINS,
+            reveals=lambda w: "econ_staff",
+            seen_by=frozenset({"superuser", "admin"}),
+        ),
+    ),
+    (
+        "user list (another zone's people)",
+        Page(
+            lambda w: "/admin/auth/user/",
+            frozenset({"superuser"}) | ZONE_ADMINS,
+            reveals=lambda w: "other_supervisor",
+            seen_by=frozenset({"superuser", "foreign_admin"}),
+        ),
+    ),
+    ("user change", Page(user_url, frozenset({"superuser", "admin"}))),
+    ("user change (a superuser)", Page(lambda w: user_url(w, who="superuser"), frozenset({"superuser"}))),
+    (
+        "user change (save)",
+        Page(
+            user_url,
+            frozenset({"superuser", "admin"}),
+            ok=(302,),
+            method="post",
+            data=lambda w: {
+                "username": "econ_staff",
+                "email": "econ_staff@example.com",
+                "is_active": "on",
+                "date_joined_0": "2014-01-01",
+                "date_joined_1": "00:00:00",
+                "memberships-TOTAL_FORMS": "1",
+                "memberships-INITIAL_FORMS": "1",
+                "memberships-0-id": str(w.users["staff"].memberships.get().pk),
+                "memberships-0-user": str(w.users["staff"].pk),
+                "memberships-0-zone": str(w.zone.zone.pk),
+                "memberships-0-unit": str(w.zone.econ.pk),
+                "memberships-0-role": "staff",
+            },
+        ),
+    ),
+    ("user add", Page(lambda w: "/admin/auth/user/add/", frozenset({"superuser"}) | ZONE_ADMINS)),
+    ("user password", Page(lambda w: user_url(w, "password/"), frozenset({"superuser"}))),
+    (
+        "user password (set)",
+        Page(
+            lambda w: user_url(w, "password/"),
+            frozenset({"superuser"}),
+            ok=(302,),
+            method="post",
+            data=lambda w: {
+                "password1": "Set-by-someone-2024",
+                "password2": "Set-by-someone-2024",
+                "set_usable_password": "true",
+            },
+        ),
+    ),
+    (
+        "user password e-mail",
+        Page(lambda w: user_url(w, "password-email/"), frozenset({"superuser", "admin"}), ok=(302,), method="post"),
+    ),
+    ("user delete", Page(lambda w: user_url(w, "delete/"), frozenset({"superuser"}))),
+]
+
+
+@pytest.fixture
+def admin_world(world):
+    """The world with its zone administrators set up for the admin site, and a superuser."""
+    group = zone_admin_group_ensure()
+    for role in ZONE_ADMINS:
+        user = world.users[role]
+        user.is_staff = True
+        user.save()
+        user.groups.add(group)
+    world.users["superuser"] = UserFactory(username="root", is_staff=True, is_superuser=True)
+    return world
+
+
+def admin_problems_of(w, name: str, page: Page) -> list[str]:
+    problems = []
+    for role in ADMIN_ROLES:
+        # A fresh session each time: setting a password cycles the session key, and the new
+        # session row is rolled back with the rest of the visit.
+        client = Client()
+        if role != "anonymous":
+            client.force_login(w.users[role])
+        response = visit(w, client, page)
+        status, location, text = response.status_code, response.get("Location", ""), body(response)
+        where = f"admin {name} as {role}: {status} {location}".rstrip()
+        if role == "anonymous" or role in NOT_STAFF:
+            if status != 302 or not location.startswith(ADMIN_LOGIN):
+                problems.append(f"{where} (expected 302 to the admin's login page)")
+            continue
+        if role in page.allowed:
+            if status not in page.ok or location.startswith("/admin/login/"):
+                problems.append(f"{where} (expected {page.ok})")
+        elif not (status in DENIED or (status == 302 and location == "/admin/")):
+            problems.append(f"{where} (expected a refusal: 403, 404 or the admin's 'no such object')")
+        if page.reveals is not None and status == 200:
+            shown = page.reveals(w) in text
+            if shown != (role in page.seen_by):
+                problems.append(f"{where} {'shows' if shown else 'does not show'} {page.reveals(w)!r}")
+    return problems
+
+
+def test_every_role_gets_its_status_on_the_admin_user_pages(admin_world):
+    problems = [problem for name, page in ADMIN_MATRIX for problem in admin_problems_of(admin_world, name, page)]
+    assert not problems, "\n".join(problems)
+
+
 def test_the_admin_site_is_for_staff_accounts_only(world):
     clients = clients_of(world)
     for role in SIGNED_IN:
@@ -241,4 +370,6 @@ def test_the_public_pages_need_no_login(db):
     assert client.get("/accounts/login/").status_code == 200
     assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
     assert client.post("/accounts/logout/").status_code == 302
+    # A password link that is not (or no longer) valid says so.
+    assert client.get("/accounts/password/MQ/set-password/", follow=True).status_code == 200
     assert client.get("/admin/").status_code == 302

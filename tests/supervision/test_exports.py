@@ -174,3 +174,17 @@ def test_unit_staff_download_their_own_units_ledger_only(client, zone):
     other = client.get(reverse("supervision:ledger_unit", args=[zone.plan.pk, zone.invest.pk]))
     leader = client.get(reverse("supervision:ledger_leader", args=[zone.plan.pk, zone.leader.pk]))
     assert (own.status_code, other.status_code, leader.status_code) == (200, 403, 403)
+
+
+def test_a_leader_ledger_of_another_zones_plan_is_not_found(client, zone):
+    """Not an empty ledger with the other zone's plan title: the plan has no such leader."""
+    client.force_login(zone.leader)
+    response = client.get(reverse("supervision:ledger_leader", args=[zone.other_plan.pk, zone.leader.pk]))
+    assert response.status_code == 404
+    assert "他区要点" not in response.content.decode()
+
+
+def test_a_ledger_of_someone_who_leads_nothing_in_the_plan_is_not_found(client, zone):
+    client.force_login(zone.supervisor)
+    response = client.get(reverse("supervision:ledger_leader", args=[zone.plan.pk, zone.staff.pk]))
+    assert response.status_code == 404
