@@ -255,3 +255,28 @@ def test_the_period_page_query_count_does_not_grow_with_targets(client, desk, dj
         TargetFactory(task=desk.task, indicator=f"指标{n}", order=10 + n)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(period_url(desk))
+
+
+NOT_IDS = ["²", "9" * 5000, "99999999999999999999"]
+
+
+@pytest.mark.parametrize("bad", NOT_IDS)
+def test_the_review_ignores_report_values_that_are_not_ids(client, desk, bad):
+    client.force_login(desk.staff)
+    client.post(period_url(desk), full_post(desk, "submit"))
+    client.force_login(desk.reviewer)
+    response = client.post(reverse("progress:review"), {"action": "approve", "report": [bad]})
+    assert response.status_code == 400 and not Report.objects.filter(status=ReportStatus.APPROVED).exists()
+    first = Report.objects.order_by("pk").first()
+    response = client.post(reverse("progress:review"), {"action": "approve", "report": [bad, first.pk]})
+    assert response.status_code == 302
+    assert list(Report.objects.filter(status=ReportStatus.APPROVED)) == [first]
+
+
+@pytest.mark.parametrize("bad", ["²", "9" * 5000, "-1", "2147483648"])
+def test_a_version_that_is_not_a_version_counts_as_none_and_overwrites_nothing(client, desk, bad):
+    client.force_login(desk.staff)
+    client.post(period_url(desk), {"action": "save"} | row_data(desk.amount, "10"))
+    response = client.post(period_url(desk), {"action": "save"} | row_data(desk.amount, "15", version=bad))
+    assert response.status_code == 400
+    assert Report.objects.get(target=desk.amount).value == Decimal(10)
