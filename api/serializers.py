@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from api.filters import INT32_MAX
+from core.params import ID_MAX, INTEGER_MAX
 from plans.models import Plan, Task
 from progress.models import Report
 from supervision.models import Notice, NoticeEvent, NoticeItem
@@ -56,7 +56,7 @@ def optional_text(**kwargs) -> TextField:
 
 
 def id_field(**kwargs) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1, max_value=INT32_MAX, **kwargs)
+    return serializers.IntegerField(min_value=1, max_value=ID_MAX, **kwargs)
 
 
 def date_field(message=None) -> serializers.DateField:
@@ -376,7 +376,7 @@ class FigureInSerializer(serializers.Serializer):
         allow_null=True,
         default=None,
         min_value=1,
-        max_value=INT32_MAX,
+        max_value=INTEGER_MAX,
         help_text="The report's version as last read; null when there is no report yet. A mismatch is a 409.",
     )
 

@@ -158,6 +158,30 @@ def test_a_filter_value_outside_what_the_schema_states_is_a_400(desk, endpoint, 
     assert response.status_code == 400 and set(params) <= set(response.json())
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"plan": "²"},
+        {"zone": "²"},
+        {"plan": "9" * 5000},
+        {"zone": "99999999999999999999"},
+        {"unit": "²"},
+        {"leader": "9" * 5000},
+        {"target": "²"},
+        {"year": "²"},
+        {"year": "9" * 5000},
+        {"month": "²"},
+        {"month": "99"},
+        {"period": "2026-99"},
+        {"period": "²"},
+        {"period": "٢٠٢٦-٠٣"},
+    ],
+)
+def test_result_filters_that_are_not_numbers_are_a_400(desk, params):
+    response = client_for(desk.staff).get("/api/v1/results/", params)
+    assert response.status_code == 400 and set(params) <= set(response.json())
+
+
 def test_bulk_submission_is_all_or_nothing_with_per_row_errors(desk):
     api = client_for(desk.staff)
     body = {
