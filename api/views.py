@@ -24,12 +24,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import serializers as s
 from api.filters import YEARS, IdFilter, MonthFilter, Ordering, Pagination, TextFilter, YearFilter
+from api.parsers import JSONParser
 from core.params import ID_MAX, parse_int
 from plans.models import Plan, Task
 from progress.choices import ReportStatus

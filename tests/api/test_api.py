@@ -182,6 +182,26 @@ def test_result_filters_that_are_not_numbers_are_a_400(desk, params):
     assert response.status_code == 400 and set(params) <= set(response.json())
 
 
+def _nested(depth: int) -> str:
+    return '{"a":' * depth + "1" + "}" * depth
+
+
+@pytest.mark.parametrize("path", ["/api/v1/reports/", "/api/v1/period-submissions/", "/api/v1/notices/"])
+@pytest.mark.parametrize("body", [_nested(5000), "[" * 5000 + "]" * 5000, _nested(100)])
+def test_a_json_body_nested_too_deep_is_a_400(desk, path, body):
+    supervisor = MembershipFactory(zone=desk.plan.zone, unit=None, role=Role.SUPERVISOR).user
+    user = supervisor if path == "/api/v1/notices/" else desk.staff  # the one who may post there
+    response = client_for(user).post(path, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and "nested too deeply" in response.json()["detail"]
+    assert not Report.objects.exists()
+
+
+def test_a_json_body_of_ordinary_depth_is_read(desk):
+    body = f'{{"target": {desk.amount.pk}, "year": 2026, "month": 3, "value": "3.2", "extra": {_nested(10)}}}'
+    response = client_for(desk.staff).post("/api/v1/reports/", body, content_type="application/json")
+    assert response.status_code == 201, response.json()
+
+
 def test_bulk_submission_is_all_or_nothing_with_per_row_errors(desk):
     api = client_for(desk.staff)
     body = {
