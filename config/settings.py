@@ -236,9 +236,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
 
 REST_FRAMEWORK = {
+    # Token first: DRF answers an unauthenticated request with the first class's challenge,
+    # so a missing or invalid token is a 401 with "WWW-Authenticate: Token" (session
+    # authentication has no challenge: it would be a 403). Browser calls still authenticate
+    # by their session, with its CSRF check.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     # JSON nested beyond any payload of the API is a 400, not a RecursionError (api/parsers.py).
     "DEFAULT_PARSER_CLASSES": [

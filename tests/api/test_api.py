@@ -5,6 +5,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -28,8 +29,29 @@ def client_for(user) -> APIClient:
     return client
 
 
-def test_anonymous_requests_are_refused(desk):
-    assert APIClient().get("/api/v1/targets/").status_code in (401, 403)
+def test_anonymous_requests_are_asked_to_authenticate(desk):
+    response = APIClient().get("/api/v1/targets/")
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
+
+
+def test_an_invalid_token_is_a_401_with_a_challenge(desk):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    response = client.get("/api/v1/targets/")
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
+
+
+def test_a_browser_session_reads_and_writes_with_its_csrf_token(client, desk):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(desk.staff)
+    assert client.get("/api/v1/targets/").status_code == 200
+    body = {"target": desk.amount.pk, "year": 2026, "month": 3, "value": "3.2"}
+    refused = client.post("/api/v1/reports/", body, format="json")
+    assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
+    assert not Report.objects.exists()
+    client.get(reverse("progress:mine"))  # a page sets the CSRF cookie, as in a browser
+    token = client.cookies["csrftoken"].value
+    assert client.post("/api/v1/reports/", body, format="json", HTTP_X_CSRFTOKEN=token).status_code == 201
 
 
 def test_lists_are_scoped_to_the_users_units(desk):
