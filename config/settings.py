@@ -167,7 +167,10 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Security: strict by default outside DEBUG. Set SECURE_SSL_REDIRECT=false only
 # behind a proxy that already redirects.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# "X-Forwarded-Proto: https" makes a request count as HTTPS only when a TLS proxy that sets
+# (and overwrites) the header is the one way in: otherwise any client could send it over
+# plain HTTP and be treated as secure. Off unless TRUST_X_FORWARDED_PROTO says so (docs/deploy.md).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TRUST_X_FORWARDED_PROTO", False) else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
