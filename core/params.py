@@ -32,6 +32,9 @@ way everywhere:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import islice
+
+from django.conf import settings
 
 INTEGER_MAX = 2_147_483_647
 """The largest value of a PostgreSQL ``integer`` column: the user table's id
@@ -63,8 +66,13 @@ def parse_id(value: object) -> int | None:
 
 
 def parse_ids(values: Iterable[object]) -> list[int]:
-    """The values that are ids, in their order, each once; the others are dropped."""
-    return list(dict.fromkeys(number for number in map(parse_id, values) if number is not None))
+    """The values that are ids, in their order, each once; the others are dropped.
+
+    Only the first DATA_UPLOAD_MAX_NUMBER_FIELDS values are read: no page sends
+    more ids than a request may carry fields, and a comma-separated list is
+    not otherwise bounded (300,000 ids overflow SQLite's query parameters)."""
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS or 10_000  # None: Django does not count fields
+    return list(dict.fromkeys(number for number in map(parse_id, islice(values, limit)) if number is not None))
 
 
 class IdConverter:

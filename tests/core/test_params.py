@@ -41,6 +41,11 @@ def test_a_list_of_ids_keeps_the_good_ones_in_order_without_repeats():
     assert parse_ids(["3", "²", "1", "9" * 5000, "3", "", "2"]) == [3, 1, 2]
 
 
+def test_a_list_of_ids_is_read_no_further_than_a_request_carries_fields(settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 3
+    assert parse_ids(["1", "2", "x", "4"]) == [1, 2]
+
+
 def test_a_bounded_number_is_refused_outside_its_bounds():
     assert parse_int("2014", low=2000, high=2100) == 2014
     assert parse_int("2101", low=2000, high=2100) is None

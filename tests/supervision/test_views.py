@@ -266,3 +266,13 @@ def test_the_notice_form_ignores_targets_that_are_not_ids(client, zone, bad):
         url, {"targets": f"{bad},{bad}", "period": "2014-06", "reply_by": "2014-07-20", "requirement": "整改"}
     )
     assert response.status_code == 302 and not Notice.objects.exists()
+
+
+def test_a_notice_form_posting_more_ids_than_a_page_can_is_answered_not_failed(client, zone):
+    client.force_login(zone.supervisor)
+    unknown = ",".join(str(n) for n in range(10_000_000, 10_300_000))  # 300,000 ids of nothing
+    response = client.post(
+        reverse("supervision:notice_new"),
+        {"targets": unknown, "period": "2014-06", "reply_by": "2014-07-20", "requirement": "整改"},
+    )
+    assert response.status_code == 302 and not Notice.objects.exists()
