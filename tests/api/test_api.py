@@ -41,6 +41,13 @@ def test_an_invalid_token_is_a_401_with_a_challenge(desk):
     assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
 
 
+def test_the_schema_documents_the_401_on_every_operation_and_the_token_scheme_first(desk):
+    schema = client_for(desk.staff).get("/api/schema/", {"format": "json"}).json()
+    operations = [op for path in schema["paths"].values() for op in path.values() if isinstance(op, dict)]
+    assert operations and all("401" in op["responses"] for op in operations)
+    assert all(next(iter(op["security"][0])) == "tokenAuth" for op in operations)
+
+
 def test_a_browser_session_reads_and_writes_with_its_csrf_token(client, desk):
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(desk.staff)
