@@ -1,5 +1,6 @@
 """Query parameters of the API that say in the schema what they accept:
-ids are positive integers, years and months lie in range, ``ordering`` names
+ids are positive integers up to core.params.ID_MAX (the bound the pages read
+ids with), years and months lie in range, ``ordering`` names
 one of the view's ordering fields, ``page`` starts at 1."""
 
 from __future__ import annotations
@@ -12,15 +13,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 
-INT32_MAX = 2_147_483_647  # the largest id a PostgreSQL integer column holds
-YEARS = (2000, 2100)  # the years a period may name (progress.periods.Period.parse)
+from core.params import ID_MAX
+from progress.periods import YEARS
 
 
 class _IntegerFilter(filters.NumberFilter):
     """An integer within bounds (a NumberFilter reads decimals: 1.5 would pass)."""
 
     field_class = forms.IntegerField
-    bounds: tuple[int, int] = (1, INT32_MAX)
+    bounds: tuple[int, int] = (1, ID_MAX)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", self.bounds[0])
@@ -28,7 +29,7 @@ class _IntegerFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-@extend_schema_field({"type": "integer", "minimum": 1, "maximum": INT32_MAX})
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": ID_MAX})
 class IdFilter(_IntegerFilter):
     """An object's id; one the user may not see simply matches nothing."""
 

@@ -21,11 +21,11 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from api import serializers as s
 from api.filters import IdFilter, MonthFilter, YearFilter
+from api.parsers import JSONParser
 from api.views import ScopedViewSet, conflict
 from progress.periods import Period
 from supervision import services

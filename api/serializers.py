@@ -18,7 +18,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_sc
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
-from api.filters import INT32_MAX
+from core.params import ID_MAX, INTEGER_MAX
 from core.text import XML_ILLEGAL_CLASS, text_problem, validate_text
 from plans.models import Plan, Task
 from progress.models import Report
@@ -93,7 +93,7 @@ def optional_text(**kwargs) -> TextField:
 
 
 def id_field(**kwargs) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1, max_value=INT32_MAX, **kwargs)
+    return serializers.IntegerField(min_value=1, max_value=ID_MAX, **kwargs)
 
 
 def date_field(message=None) -> serializers.DateField:
@@ -413,7 +413,7 @@ class FigureInSerializer(CleanTextSerializer):
         allow_null=True,
         default=None,
         min_value=1,
-        max_value=INT32_MAX,
+        max_value=INTEGER_MAX,
         help_text="The report's version as last read; null when there is no report yet. A mismatch is a 409.",
     )
 
@@ -455,7 +455,7 @@ class CorrectionSerializer(serializers.Serializer):
     value = FigureField(max_length=60, help_text="The corrected year-to-date figure, read like on the page.")
     reason = required_text(_("Write the reason for the correction."), max_length=2000)
     version = serializers.IntegerField(
-        min_value=1, max_value=INT32_MAX, help_text="The report's version as last read. A mismatch is a 409."
+        min_value=1, max_value=INTEGER_MAX, help_text="The report's version as last read. A mismatch is a 409."
     )
 
 

@@ -24,12 +24,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import serializers as s
-from api.filters import INT32_MAX, YEARS, IdFilter, MonthFilter, Ordering, Pagination, TextFilter, YearFilter
+from api.filters import YEARS, IdFilter, MonthFilter, Ordering, Pagination, TextFilter, YearFilter
+from api.parsers import JSONParser
+from core.params import ID_MAX, parse_int
 from plans.models import Plan, Task
 from progress.choices import ReportStatus
 from progress.models import Report
@@ -563,12 +564,15 @@ class ResultFilterBackend(filters.DjangoFilterBackend):
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
         data = kwargs["data"].copy()
-        year, month = data.get("year", ""), data.get("month", "")
-        if not data.get("period") and (year.isdigit() or month.isdigit()):
-            if not year.isdigit():  # month alone: of the default period's year
-                year = view.filterset_class(data, request=request).data.get("period", "")[:4]
-            if year.isdigit() and (not month or month.isdigit()):
-                data["period"] = f"{int(year)}-{int(month or 12):02d}"
+        year = parse_int(data.get("year"), low=YEARS[0], high=YEARS[1])
+        month = parse_int(data.get("month"), low=1, high=12)
+        month_readable = month is not None or not data.get("month")  # a month, or none given
+        if not data.get("period") and (year or month) and month_readable:
+            if year is None:  # month alone: of the default period's year
+                default = view.filterset_class(data, request=request).data.get("period")
+                year = Period.parse(default).year if default else None
+            if year is not None:
+                data["period"] = str(Period(year, month or 12))
         kwargs["data"] = data
         return kwargs
 
@@ -627,11 +631,11 @@ RESULT_PARAMETERS = [
         OpenApiParameter.QUERY,
         description="Words in the indicator or the task's heading (up to five, all must match).",
     ),
-    _int_parameter("zone", 1, INT32_MAX, "A zone of the plans in view."),
-    _int_parameter("plan", 1, INT32_MAX, "A plan in view (published or archived)."),
-    _int_parameter("unit", 1, INT32_MAX, "The lead unit."),
-    _int_parameter("leader", 1, INT32_MAX, "The responsible leader (a user id)."),
-    _int_parameter("target", 1, INT32_MAX, "Only this target's row."),
+    _int_parameter("zone", 1, ID_MAX, "A zone of the plans in view."),
+    _int_parameter("plan", 1, ID_MAX, "A plan in view (published or archived)."),
+    _int_parameter("unit", 1, ID_MAX, "The lead unit."),
+    _int_parameter("leader", 1, ID_MAX, "The responsible leader (a user id)."),
+    _int_parameter("target", 1, ID_MAX, "Only this target's row."),
     _int_parameter(
         "year", *YEARS, "Only rows of this year; with no period, names the period (its month, or December)."
     ),

@@ -7,7 +7,7 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.index, name="index"),
     path("mine/", views.my_tasks, name="mine"),
-    path("plans/<int:plan_id>/", views.plan_dashboard, name="plan"),
-    path("plans/<int:plan_id>/tree/", views.plan_tree, name="tree"),
-    path("regions/<int:region_id>/", views.region, name="region"),
+    path("plans/<id:plan_id>/", views.plan_dashboard, name="plan"),
+    path("plans/<id:plan_id>/tree/", views.plan_tree, name="tree"),
+    path("regions/<id:region_id>/", views.region, name="region"),
 ]

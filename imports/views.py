@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import clock
+from core.params import parse_id
 from imports.forms import Proposal, Review, UploadForm, proposal_load, proposal_sign, review_fits, title_taken
 from imports.reading import ImportRefused
 from imports.services import plan_import_create, plan_parse, replaced_note
@@ -83,8 +84,8 @@ def import_new(request: HttpRequest) -> HttpResponse:
 
 def _refuse_foreign_zone(request: HttpRequest, administered: dict[int, Zone]) -> None:
     """Choosing a zone one does not administer is refused outright, not as a form error."""
-    zone_id = request.POST.get("zone", "")
-    if zone_id.isdigit() and int(zone_id) not in administered and Zone.objects.filter(pk=zone_id).exists():
+    zone_id = parse_id(request.POST.get("zone"))  # not an id: the form's field refuses it
+    if zone_id is not None and zone_id not in administered and Zone.objects.filter(pk=zone_id).exists():
         raise PermissionDenied(NOT_AN_ADMIN)
 
 

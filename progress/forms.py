@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CleanTextForm
+from core.params import INTEGER_MAX, parse_int
 from progress.services import RowInput
 
 
@@ -65,7 +66,6 @@ def rows_from_post(data, target_ids: list[int]) -> list[RowInput]:
         prefix = f"r{target_id}-"
         if f"{prefix}present" not in data:
             continue  # a row that was read-only on the page
-        version_text = data.get(f"{prefix}version", "")
         rows.append(
             RowInput(
                 target_id=target_id,
@@ -75,7 +75,8 @@ def rows_from_post(data, target_ids: list[int]) -> list[RowInput]:
                 next_steps=data.get(f"{prefix}next_steps", ""),
                 value_note=data.get(f"{prefix}value_note", ""),
                 confirmed=data.get(f"{prefix}confirmed") == "1",
-                version=int(version_text) if version_text.isdigit() else None,
+                # Not a version (core.params): None, so a save over a report is refused as stale.
+                version=parse_int(data.get(f"{prefix}version"), low=1, high=INTEGER_MAX),
             )
         )
     return rows

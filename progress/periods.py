@@ -12,7 +12,11 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.params import parse_int
 from plans.choices import Frequency
+
+YEARS = (2000, 2100)
+"""The years a period may name."""
 
 
 class PeriodState(StrEnum):
@@ -31,10 +35,13 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """Read ``YYYY-MM``; raises ValueError on anything else."""
+        """Read ``YYYY-MM`` (or ``YYYY-M``) in ASCII digits, the year within
+        YEARS; raises ValueError on anything else (core.params says why
+        ``int()`` alone reads too much)."""
         year_text, _, month_text = text.partition("-")
-        year, month = int(year_text), int(month_text)
-        if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        year = parse_int(year_text, low=YEARS[0], high=YEARS[1])
+        month = parse_int(month_text, low=1, high=12)
+        if year is None or month is None:
             raise ValueError(text)
         return cls(year, month)
 

@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook as WorkbookType
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.params import INTEGER_MAX, parse_int
 from core.spreadsheets import (
     READ_ONLY_FILL,
     THIN_BORDER,
@@ -432,11 +433,9 @@ def _text(value: Any) -> str:
 
 
 def _int(value: Any) -> int | None:
-    text = _text(value)
-    try:
-        return int(text)
-    except ValueError:
-        return None
+    """A whole number cell (an id, a version, the year, a row number), read as
+    core.params reads one: ASCII digits, within an integer column."""
+    return parse_int(_text(value), high=INTEGER_MAX)
 
 
 def _yes(value: Any, *, line_number: int) -> bool:

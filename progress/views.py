@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core import clock
+from core.params import parse_ids
 from dashboard.charts import target_chart
 from plans.models import Plan
 from progress.choices import ReportStatus
@@ -229,7 +230,7 @@ def review(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("You review no unit's reports."))
     return_form = ReturnForm()
     if request.method == "POST":
-        ids = [int(x) for x in request.POST.getlist("report") if x.isdigit()]
+        ids = parse_ids(request.POST.getlist("report"))
         reports = list(Report.objects.filter(pk__in=ids))
         action = request.POST.get("action")
         if not reports:
@@ -261,7 +262,7 @@ def review(request: HttpRequest) -> HttpResponse:
     for report in queue:
         key = (report.target.task.plan, report.target.task.lead_unit, Period(report.year, report.month))
         groups.setdefault(key, []).append(report)
-    selected = {int(x) for x in request.POST.getlist("report") if x.isdigit()} if request.method == "POST" else set()
+    selected = set(parse_ids(request.POST.getlist("report"))) if request.method == "POST" else set()
     return render(
         request,
         "progress/review.html",

@@ -25,6 +25,7 @@ from django.db.models import Case, Exists, F, FilteredRelation, IntegerField, Ou
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from core.params import parse_id
 from dashboard.selectors import BAD, default_period, latest_results
 from plans.choices import PlanStatus
 from plans.models import Plan
@@ -117,8 +118,10 @@ class SupervisionFilterSet(django_filters.FilterSet):
     def _plans_chosen(self) -> QuerySet[Plan]:
         plans = self.plans
         for name, lookup in (("plan", "pk"), ("zone", "zone")):
-            value = self.data.get(name)
-            if value and str(value).isdigit():
+            # Read before the form is cleaned; a value that is not an id is
+            # ignored here and refused by the form's field (core.params).
+            value = parse_id(self.data.get(name))
+            if value is not None:
                 plans = plans.filter(**{lookup: value})
         return plans
 

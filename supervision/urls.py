@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from supervision import views
 
@@ -10,16 +10,12 @@ urlpatterns = [
     path("export.csv", views.export, {"fmt": "csv"}, name="export_csv"),
     path("notices/", views.notices, name="notices"),
     path("notices/new/", views.notice_new, name="notice_new"),
-    path("notices/<int:notice_id>/", views.notice_detail, name="notice"),
-    re_path(
-        r"^notices/(?P<notice_id>[0-9]+)/(?P<action>answer|extension|grant|refuse|close)/$",
-        views.notice_act,
-        name="notice_act",
-    ),
+    path("notices/<id:notice_id>/", views.notice_detail, name="notice"),
+    path("notices/<id:notice_id>/<str:action>/", views.notice_act, name="notice_act"),
     path("ranking/", views.ranking, name="ranking"),
     path("ledger/", views.ledger_index, name="ledger"),
-    path("ledger/<int:plan_id>/units/<int:unit_id>.xlsx", views.ledger_unit, name="ledger_unit"),
-    path("ledger/<int:plan_id>/leaders/<int:user_id>.xlsx", views.ledger_leader, name="ledger_leader"),
+    path("ledger/<id:plan_id>/units/<id:unit_id>.xlsx", views.ledger_unit, name="ledger_unit"),
+    path("ledger/<id:plan_id>/leaders/<id:user_id>.xlsx", views.ledger_leader, name="ledger_leader"),
     path("bulletins/", views.bulletins, name="bulletins"),
-    path("bulletins/<int:bulletin_id>/download/", views.bulletin_download, name="bulletin_download"),
+    path("bulletins/<id:bulletin_id>/download/", views.bulletin_download, name="bulletin_download"),
 ]

@@ -9,7 +9,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core import clock
 from core.downloads import attach
+from core.params import parse_id, parse_ids
 from dashboard.selectors import default_period, latest_results
 from plans.models import Plan
 from progress.models import period_label
@@ -75,11 +76,13 @@ def _require_reader(request: HttpRequest) -> None:
 
 
 def _chosen_plan(request: HttpRequest, plans: QuerySet[Plan]) -> Plan:
-    """The plan named by ``?plan=``, else the newest; 403 when none is readable."""
-    plan_id = request.GET.get("plan") or request.POST.get("plan")
-    if plan_id:
-        if not str(plan_id).isdigit():
-            raise Http404(_("No such plan."))
+    """The plan named by ``?plan=``, else the newest; 403 when none is readable,
+    400 when the value is not an id (core.params)."""
+    text = request.GET.get("plan") or request.POST.get("plan")
+    if text:
+        plan_id = parse_id(text)
+        if plan_id is None:
+            raise BadRequest(_("No such plan."))
         plan = plans.filter(pk=plan_id).first()
         if plan is None:
             if Plan.objects.filter(pk=plan_id).exists():
@@ -178,9 +181,9 @@ def notice_new(request: HttpRequest) -> HttpResponse:
     if not supervised_zones(request.user).exists():
         raise PermissionDenied(_("Only the zone's supervision team issues follow-up notices."))
     source = request.POST if request.method == "POST" else request.GET
-    ids = [int(value) for value in source.getlist("target") if value.isdigit()]
+    ids = parse_ids(source.getlist("target"))
     if request.method == "POST" and not ids:
-        ids = [int(value) for value in source.get("targets", "").split(",") if value.isdigit()]
+        ids = parse_ids(source.get("targets", "").split(","))
     targets = list(
         Target.objects.visible_to(request.user)
         .filter(pk__in=ids, task__plan__zone__in=supervised_zones(request.user))
@@ -355,6 +358,8 @@ ACTIONS = {
 def notice_act(request: HttpRequest, notice_id: int, action: str) -> HttpResponse:
     """One step of a notice: the unit answers or asks for more time;
     supervision grants, refuses or closes."""
+    if action not in ACTIONS:
+        raise Http404(_("No such step."))
     notice = _notice_for(request, notice_id)
     form_class, done = ACTIONS[action]
     form = form_class(request.POST)

@@ -5,6 +5,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -28,8 +29,36 @@ def client_for(user) -> APIClient:
     return client
 
 
-def test_anonymous_requests_are_refused(desk):
-    assert APIClient().get("/api/v1/targets/").status_code in (401, 403)
+def test_anonymous_requests_are_asked_to_authenticate(desk):
+    response = APIClient().get("/api/v1/targets/")
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
+
+
+def test_an_invalid_token_is_a_401_with_a_challenge(desk):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    response = client.get("/api/v1/targets/")
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
+
+
+def test_the_schema_documents_the_401_on_every_operation_and_the_token_scheme_first(desk):
+    schema = client_for(desk.staff).get("/api/schema/", {"format": "json"}).json()
+    operations = [op for path in schema["paths"].values() for op in path.values() if isinstance(op, dict)]
+    assert operations and all("401" in op["responses"] for op in operations)
+    assert all(next(iter(op["security"][0])) == "tokenAuth" for op in operations)
+
+
+def test_a_browser_session_reads_and_writes_with_its_csrf_token(client, desk):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(desk.staff)
+    assert client.get("/api/v1/targets/").status_code == 200
+    body = {"target": desk.amount.pk, "year": 2026, "month": 3, "value": "3.2"}
+    refused = client.post("/api/v1/reports/", body, format="json")
+    assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
+    assert not Report.objects.exists()
+    client.get(reverse("progress:mine"))  # a page sets the CSRF cookie, as in a browser
+    token = client.cookies["csrftoken"].value
+    assert client.post("/api/v1/reports/", body, format="json", HTTP_X_CSRFTOKEN=token).status_code == 201
 
 
 def test_lists_are_scoped_to_the_users_units(desk):
@@ -205,6 +234,50 @@ def test_an_id_filter_that_names_nothing_visible_matches_nothing(desk, endpoint,
 def test_a_filter_value_outside_what_the_schema_states_is_a_400(desk, endpoint, params):
     response = client_for(desk.staff).get(f"/api/v1/{endpoint}/", params)
     assert response.status_code == 400 and set(params) <= set(response.json())
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"plan": "²"},
+        {"zone": "²"},
+        {"plan": "9" * 5000},
+        {"zone": "99999999999999999999"},
+        {"unit": "²"},
+        {"leader": "9" * 5000},
+        {"target": "²"},
+        {"year": "²"},
+        {"year": "9" * 5000},
+        {"month": "²"},
+        {"month": "99"},
+        {"period": "2026-99"},
+        {"period": "²"},
+        {"period": "٢٠٢٦-٠٣"},
+    ],
+)
+def test_result_filters_that_are_not_numbers_are_a_400(desk, params):
+    response = client_for(desk.staff).get("/api/v1/results/", params)
+    assert response.status_code == 400 and set(params) <= set(response.json())
+
+
+def _nested(depth: int) -> str:
+    return '{"a":' * depth + "1" + "}" * depth
+
+
+@pytest.mark.parametrize("path", ["/api/v1/reports/", "/api/v1/period-submissions/", "/api/v1/notices/"])
+@pytest.mark.parametrize("body", [_nested(5000), "[" * 5000 + "]" * 5000, _nested(100)])
+def test_a_json_body_nested_too_deep_is_a_400(desk, path, body):
+    supervisor = MembershipFactory(zone=desk.plan.zone, unit=None, role=Role.SUPERVISOR).user
+    user = supervisor if path == "/api/v1/notices/" else desk.staff  # the one who may post there
+    response = client_for(user).post(path, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and "nested too deeply" in response.json()["detail"]
+    assert not Report.objects.exists()
+
+
+def test_a_json_body_of_ordinary_depth_is_read(desk):
+    body = f'{{"target": {desk.amount.pk}, "year": 2026, "month": 3, "value": "3.2", "extra": {_nested(10)}}}'
+    response = client_for(desk.staff).post("/api/v1/reports/", body, content_type="application/json")
+    assert response.status_code == 201, response.json()
 
 
 def test_bulk_submission_is_all_or_nothing_with_per_row_errors(desk):

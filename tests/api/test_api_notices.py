@@ -275,9 +275,9 @@ def test_a_supervisor_who_reads_a_zone_through_its_region_may_not_issue_there(of
     assert close.status_code == 403
 
 
-def test_anonymous_requests_are_refused(office):
-    assert APIClient().get("/api/v1/notices/").status_code in (401, 403)
-    assert APIClient().post("/api/v1/notices/", {}, format="json").status_code in (401, 403)
+def test_anonymous_requests_are_asked_to_authenticate(office):
+    assert APIClient().get("/api/v1/notices/").status_code == 401
+    assert APIClient().post("/api/v1/notices/", {}, format="json").status_code == 401
 
 
 # --- issuing ---------------------------------------------------------------------------------

@@ -596,3 +596,11 @@ def test_the_pages_use_a_bounded_number_of_queries(as_admin, zone, django_assert
         response = as_admin.post(REVIEW, data)
     with django_assert_max_num_queries(10):
         as_admin.get(response["Location"])
+
+
+@pytest.mark.parametrize("bad", ["²", "9" * 5000, "99999999999999999999", "0"])
+def test_a_zone_that_is_not_an_id_is_refused_beside_the_field(as_admin, zone, bad):
+    response = as_admin.post(NEW, {"zone": bad, "year": 2027, "end_year": "", "title": "", "text": PLAN})
+    assert response.status_code == 200
+    assert "zone" in response.context["form"].errors
+    assert nothing_created()

@@ -30,7 +30,31 @@ def test_days_until_due_goes_negative_after_the_due_day():
     assert days_until_due(Period(2026, 3), today=dt.date(2026, 4, 7), due_day=5) == -2
 
 
-@pytest.mark.parametrize("text", ["2026-13", "2026", "abc", "1999-01", "2026-00"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-13",
+        "2026",
+        "abc",
+        "1999-01",
+        "2026-00",
+        "2026-99",
+        "²⁰²⁶-03",
+        "٢٠٢٦-٠٣",  # int() reads Arabic-Indic digits; a period is written in ASCII
+        " 2026-03",
+        "+2026-03",
+        "2026--3",
+        "2_026-03",
+        "2026-003",
+        "9" * 5000 + "-03",
+        "2026-" + "9" * 5000,
+    ],
+)
 def test_a_malformed_period_is_refused(text):
     with pytest.raises(ValueError):
         Period.parse(text)
+
+
+@pytest.mark.parametrize(("text", "period"), [("2026-03", Period(2026, 3)), ("2026-3", Period(2026, 3))])
+def test_a_period_is_read(text, period):
+    assert Period.parse(text) == period

@@ -303,6 +303,12 @@ def test_a_sheet_of_an_older_layout_is_refused(desk):
     assert "its layout was changed" in rejected(desk, data)
 
 
+def test_a_target_id_in_the_meta_is_read_only_in_ascii_digits(desk):
+    arabic_indic = str(desk.amount.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))  # int() reads these
+    data = edit(build(desk), {(8, 1): arabic_indic}, sheet=META_NAME)
+    assert "not a period sheet downloaded from Taizhang" in rejected(desk, data)
+
+
 def test_another_units_sheet_is_refused_naming_that_unit(desk):
     message = rejected(desk, build(desk, unit=desk.other_unit))
     assert "another unit (财政局)" in message and desk.unit.name in message

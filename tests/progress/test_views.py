@@ -317,3 +317,27 @@ def test_a_stale_correction_on_the_page_is_refused_with_the_current_figure(clien
     assert 'role="alert"' in missing.content.decode()
     report.refresh_from_db()
     assert report.value == Decimal(33)
+
+NOT_IDS = ["²", "9" * 5000, "99999999999999999999"]
+
+
+@pytest.mark.parametrize("bad", NOT_IDS)
+def test_the_review_ignores_report_values_that_are_not_ids(client, desk, bad):
+    client.force_login(desk.staff)
+    client.post(period_url(desk), full_post(desk, "submit"))
+    client.force_login(desk.reviewer)
+    response = client.post(reverse("progress:review"), {"action": "approve", "report": [bad]})
+    assert response.status_code == 400 and not Report.objects.filter(status=ReportStatus.APPROVED).exists()
+    first = Report.objects.order_by("pk").first()
+    response = client.post(reverse("progress:review"), {"action": "approve", "report": [bad, first.pk]})
+    assert response.status_code == 302
+    assert list(Report.objects.filter(status=ReportStatus.APPROVED)) == [first]
+
+
+@pytest.mark.parametrize("bad", ["²", "9" * 5000, "-1", "2147483648"])
+def test_a_version_that_is_not_a_version_counts_as_none_and_overwrites_nothing(client, desk, bad):
+    client.force_login(desk.staff)
+    client.post(period_url(desk), {"action": "save"} | row_data(desk.amount, "10"))
+    response = client.post(period_url(desk), {"action": "save"} | row_data(desk.amount, "15", version=bad))
+    assert response.status_code == 400
+    assert Report.objects.get(target=desk.amount).value == Decimal(10)

@@ -37,6 +37,9 @@ with override_settings(STORAGES={
     client = Client(HTTP_HOST="taizhang.example.cn")
     plain = client.get("/accounts/login/")
     out["http"] = {"status": plain.status_code, "location": plain.get("Location", "")}
+    # Plain HTTP claiming to have come through a TLS proxy.
+    forwarded = client.get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https")
+    out["forwarded"] = {"status": forwarded.status_code, "headers": dict(forwarded.headers)}
     page = client.get("/accounts/login/", secure=True)
     out["page"] = {"status": page.status_code, "headers": dict(page.headers)}
     out["page_cookies"] = {name: dict(morsel.items()) for name, morsel in page.cookies.items()}
@@ -51,8 +54,7 @@ print("RESULT" + json.dumps(out))
 """
 
 
-@pytest.fixture(scope="module")
-def production(tmp_path_factory) -> dict:
+def run_production(tmp_path_factory, **extra_env: str) -> dict:
     var = tmp_path_factory.mktemp("prod")
     env = {
         "PATH": "/usr/bin:/bin",
@@ -63,6 +65,7 @@ def production(tmp_path_factory) -> dict:
         "DATABASE_URL": f"sqlite:///{var / 'db.sqlite3'}",
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "LOG_LEVEL": "WARNING",
+        **extra_env,
     }
     result = subprocess.run(  # noqa: S603 (our own interpreter and script)
         [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=300
@@ -70,6 +73,16 @@ def production(tmp_path_factory) -> dict:
     assert result.returncode == 0, result.stderr[-3000:]
     line = next(line for line in result.stdout.splitlines() if line.startswith("RESULT"))
     return json.loads(line.removeprefix("RESULT"))
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory) -> dict:
+    return run_production(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def behind_a_proxy(tmp_path_factory) -> dict:
+    return run_production(tmp_path_factory, TRUST_X_FORWARDED_PROTO="true")
 
 
 def directives(policy: str) -> dict[str, list[str]]:
@@ -115,3 +128,15 @@ def test_cookies_are_secure(production):
     assert production["login"]["status"] == 302
     session = production["login_cookies"]["sessionid"]
     assert session["secure"] is True and session["httponly"] is True and session["samesite"] == "Lax"
+
+
+def test_a_forwarded_proto_header_is_not_trusted_by_default(production):
+    assert production["forwarded"]["status"] == 301
+    assert production["forwarded"]["headers"]["Location"] == "https://taizhang.example.cn/accounts/login/"
+    assert "Strict-Transport-Security" not in production["forwarded"]["headers"]
+
+
+def test_behind_a_proxy_that_sets_it_the_forwarded_proto_header_is_trusted(behind_a_proxy):
+    assert behind_a_proxy["http"]["status"] == 301  # no header: still plain HTTP
+    assert behind_a_proxy["forwarded"]["status"] == 200
+    assert "Strict-Transport-Security" in behind_a_proxy["forwarded"]["headers"]

@@ -230,3 +230,49 @@ def test_the_ledger_page_offers_each_unit_and_leader(client, zone):
     assert "经济发展局" in html and "招商局" in html and "李明" in html
     _response, html = page(client, zone.staff, "ledger")
     assert "经济发展局" in html and "招商局" not in html
+
+
+# --- ids that are not ids --------------------------------------------------------------------
+
+NOT_IDS = ["²", "9" * 5000, "99999999999999999999", "0"]
+
+
+@pytest.mark.parametrize("bad", NOT_IDS)
+@pytest.mark.parametrize("name", ["ranking", "ledger", "bulletins"])
+def test_a_plan_parameter_that_is_not_an_id_is_a_bad_request(client, zone, name, bad):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response, html = page(client, zone.supervisor, name, plan=bad)
+    assert response.status_code == 400
+    assert "could not be read" in html
+
+
+@pytest.mark.parametrize("bad", NOT_IDS)
+@pytest.mark.parametrize("key", ["plan", "zone", "unit", "leader"])
+def test_a_filter_that_is_not_an_id_is_shown_as_a_bad_filter_and_exports_nothing(client, zone, key, bad):
+    assert page(client, zone.supervisor, "index", **{key: bad})[0].status_code == 400
+    for export in ("export_xlsx", "export_csv"):
+        response = page(client, zone.supervisor, export, **{key: bad})[0]
+        assert response.status_code == 302 and response["Location"].startswith(reverse("supervision:index"))
+
+
+@pytest.mark.parametrize("bad", NOT_IDS)
+def test_the_notice_form_ignores_targets_that_are_not_ids(client, zone, bad):
+    client.force_login(zone.supervisor)
+    url = reverse("supervision:notice_new")
+    response = client.get(url, {"target": [bad, zone.lagging.pk], "period": "2014-06"})
+    assert response.status_code == 200 and "实际利用外资" in response.content.decode()
+    assert client.get(url, {"target": bad}).status_code == 302
+    response = client.post(
+        url, {"targets": f"{bad},{bad}", "period": "2014-06", "reply_by": "2014-07-20", "requirement": "整改"}
+    )
+    assert response.status_code == 302 and not Notice.objects.exists()
+
+
+def test_a_notice_form_posting_more_ids_than_a_page_can_is_answered_not_failed(client, zone):
+    client.force_login(zone.supervisor)
+    unknown = ",".join(str(n) for n in range(10_000_000, 10_300_000))  # 300,000 ids of nothing
+    response = client.post(
+        reverse("supervision:notice_new"),
+        {"targets": unknown, "period": "2014-06", "reply_by": "2014-07-20", "requirement": "整改"},
+    )
+    assert response.status_code == 302 and not Notice.objects.exists()
