@@ -1,16 +1,43 @@
 from django.contrib import admin
 
-from core.models import JobRun
+from core.models import JobRun, OutgoingMail
 
 
-@admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
-    list_display = ["kind", "subject", "outcome", "started_at", "finished_at"]
-    list_filter = ["kind", "outcome"]
-    readonly_fields = ["kind", "subject", "outcome", "started_at", "finished_at", "counts", "error"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the app's jobs: shown, never edited by hand."""
 
     def has_add_permission(self, request) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(JobRun)
+class JobRunAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "subject", "outcome", "started_at", "finished_at"]
+    list_filter = ["kind", "outcome"]
+    readonly_fields = ["kind", "subject", "outcome", "started_at", "finished_at", "counts", "error"]
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(ReadOnlyAdmin):
+    """The mail outbox: what was sent, what is still owed and what was given up, and why."""
+
+    list_display = ["kind", "to", "subject", "created_at", "sent_at", "failed_at", "attempts"]
+    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter), ("failed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["to", "subject", "key"]
+    readonly_fields = [
+        "kind",
+        "key",
+        "to",
+        "subject",
+        "body",
+        "created_at",
+        "due_at",
+        "claimed_at",
+        "attempts",
+        "sent_at",
+        "failed_at",
+        "last_error",
+    ]

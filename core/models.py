@@ -71,3 +71,51 @@ class JobRun(CleanTextModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class OutgoingMail(models.Model):
+    """One email the app owes someone: the mail outbox (``core.mail``).
+
+    Written in the transaction of the change it tells about (a notice issued
+    or escalated, the day's reminders), so it exists exactly when that change
+    committed. A worker sends it (``core.tasks.deliver_mail``), never a web
+    request; the row stays as the record of when it was sent, or of why it
+    was given up.
+    """
+
+    kind = models.CharField(_("kind"), max_length=64)
+    # What the mail is about and to whom, unique: queuing the same mail twice
+    # (a job run again after a crash) sends it once.
+    key = models.CharField(_("key"), max_length=400, unique=True)
+    to = models.CharField(_("to"), max_length=254)
+    subject = models.TextField(_("subject"))
+    body = models.TextField(_("body"))
+    created_at = models.DateTimeField(_("created at"))
+    # From this moment the catch-up sweep queues it again if it is still owed.
+    due_at = models.DateTimeField(_("due at"))
+    # Set while a worker sends it, so that two workers never send it at once.
+    claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("given up at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mails")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(failed_at__isnull=True), name="outgoingmail_sent_or_failed"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                condition=Q(sent_at__isnull=True, failed_at__isnull=True),
+                name="outgoingmail_owed_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to}"

@@ -4,27 +4,26 @@ review, and returned reports not yet resubmitted.
 ``reminders_due`` is a pure read for an explicit ``today``: one aggregate
 query per plan and period due, one windowed query each for reviews and
 returns, and one query for the people of the units concerned — never a query
-or a Python pass per report. ``reminders_send`` mails what it finds, at most
-once per day (a succeeded ``JobRun`` of kind ``reminders`` for the day means
-the day's mail has gone).
+or a Python pass per report. ``reminders_send`` queues what it finds in the
+mail outbox (``core.mail``), at most once per day (a succeeded ``JobRun`` of
+kind ``reminders`` for the day means the day's mail is queued).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 
+from core.mail import Mail, mail_render, mails_queue
 from core.models import JobRun
 from plans.choices import Frequency, PlanStatus
 from plans.models import Plan
@@ -127,7 +126,8 @@ def reminders_due(*, today: dt.date) -> list[Reminder]:
                 for user_id, email, name in people.get((role, unit_id), ()):
                     recipients.setdefault(user_id, _Recipient(email=email, name=name)).items.extend(items)
             for user_id, recipient in sorted(recipients.items()):
-                subject, body = _render(kind, _context(kind, recipient, today=today))
+                context = _context(kind, recipient, today=today)
+                subject, body = mail_render(f"progress/email/reminder_{kind}.txt", context)
                 reminders.append(Reminder(user_id, recipient.email, kind, subject, body))
     return reminders
 
@@ -300,30 +300,28 @@ def _context(kind: str, recipient: _Recipient, *, today: dt.date) -> dict:
     return context
 
 
-def _render(kind: str, context: dict) -> tuple[str, str]:
-    """The template's first line is the subject, the rest the body."""
-    text = render_to_string(f"progress/email/reminder_{kind}.txt", context)
-    lines = [line.rstrip() for line in text.strip().splitlines()]
-    subject, body = lines[0], "\n".join(lines[1:]).strip()
-    # Template tags leave blank lines behind; keep at most one in a row.
-    return subject, re.sub(r"\n{3,}", "\n\n", body) + "\n"
-
-
 # --- writes --------------------------------------------------------------------
 
 
 def reminders_send(*, today: dt.date) -> dict[str, int]:
-    """Email the day's reminders, unless a succeeded run already did today."""
+    """Queue the day's reminders for sending (``core.mail``), unless a
+    succeeded run already did today; each reminder is keyed by its user, kind
+    and day, so a run repeated after a crash queues nothing twice."""
     already = JobRun.objects.filter(kind=JOB_KIND, subject=today.isoformat(), outcome=JobRun.Outcome.SUCCEEDED)
     if already.exists():
         return {"skipped": 1}
     reminders = reminders_due(today=today)
-    connection = get_connection(fail_silently=False)
-    messages = [
-        EmailMessage(subject=reminder.subject, body=reminder.body, to=[reminder.email], connection=connection)
-        for reminder in reminders
-    ]
-    sent = connection.send_messages(messages) if messages else 0
+    with transaction.atomic():
+        queued = mails_queue(
+            Mail(
+                kind=f"reminder_{reminder.kind}",
+                key=f"reminder {reminder.kind} {today.isoformat()} user {reminder.user_id}",
+                to=reminder.email,
+                subject=reminder.subject,
+                body=reminder.body,
+            )
+            for reminder in reminders
+        )
     counts = {kind: sum(1 for reminder in reminders if reminder.kind == kind) for kind in KINDS}
-    counts["sent"] = sent or 0  # a backend may return None
+    counts["queued"] = queued
     return counts

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,15 +23,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.mail import Mail, mail_render, mails_queue
 from dashboard.selectors import latest_results
 from plans.choices import PlanStatus
 from plans.models import Plan
@@ -147,16 +145,15 @@ def notices_issue(
                 raise ValidationError(
                     {"targets": _("Someone else has just issued a notice for one of these items. Reload the list.")}
                 ) from None
-            _record(
+            event = _record(
                 notice,
                 NoticeAction.ISSUED,
                 by=by,
                 text=requirement,
                 data={"reply_by": reply_by.isoformat(), "targets": [t.pk for t in items]},
             )
+            mails_queue(notice_mails(notice=notice, kind="issued", event=event))
             result.notices.append(notice)
-    for notice in result.notices:
-        transaction.on_commit(lambda pk=notice.pk: _mail_safely(pk, "issued"))
     return result
 
 
@@ -349,8 +346,9 @@ def notices_escalate(*, today: dt.date) -> dict[str, int]:
     """The daily escalation of notices left unanswered past their answer date:
     first a reminder to the lead unit (level 1), then, ``red_after_days``
     later, red (level 2). Each step is claimed with a conditional UPDATE, so
-    a second run the same day (or two workers at once) sends nothing twice."""
-    counts = {"reminded": 0, "red": 0, "mails": 0, "mail_failed": 0}
+    a second run the same day (or two workers at once) sends nothing twice.
+    The unit's mail is queued in the step's transaction (``core.mail``)."""
+    counts = {"reminded": 0, "red": 0, "mails": 0}
     now = clock.now()
     candidates = (
         Notice.objects.filter(state=NoticeState.ISSUED, reply_by__lt=today, level__lt=NoticeLevel.RED)
@@ -362,21 +360,25 @@ def notices_escalate(*, today: dt.date) -> dict[str, int]:
         if notice.plan_id not in rules:
             rules[notice.plan_id] = rule_for(notice.plan).red_after_days
         if notice.level == NoticeLevel.NORMAL:
-            claimed = Notice.objects.filter(
-                pk=notice.pk, state=NoticeState.ISSUED, level=NoticeLevel.NORMAL, reply_by__lt=today
-            ).update(level=NoticeLevel.REMINDED, reminded_at=now, overdue=True)
-            if claimed:
-                _record(notice, NoticeAction.REMINDED, by=None, data={"reply_by": notice.reply_by.isoformat()})
-                counts["reminded"] += 1
-                counts["mails"] += _mail_counted(notice.pk, "reminder", counts)
+            with transaction.atomic():
+                claimed = Notice.objects.filter(
+                    pk=notice.pk, state=NoticeState.ISSUED, level=NoticeLevel.NORMAL, reply_by__lt=today
+                ).update(level=NoticeLevel.REMINDED, reminded_at=now, overdue=True)
+                if claimed:
+                    event = _record(
+                        notice, NoticeAction.REMINDED, by=None, data={"reply_by": notice.reply_by.isoformat()}
+                    )
+                    counts["reminded"] += 1
+                    counts["mails"] += mails_queue(notice_mails(notice=notice, kind="reminder", event=event))
         elif timezone.localdate(notice.reminded_at) + dt.timedelta(days=rules[notice.plan_id]) <= today:
-            claimed = Notice.objects.filter(pk=notice.pk, state=NoticeState.ISSUED, level=NoticeLevel.REMINDED).update(
-                level=NoticeLevel.RED, escalated_at=now
-            )
-            if claimed:
-                _record(notice, NoticeAction.ESCALATED, by=None)
-                counts["red"] += 1
-                counts["mails"] += _mail_counted(notice.pk, "red", counts)
+            with transaction.atomic():
+                claimed = Notice.objects.filter(
+                    pk=notice.pk, state=NoticeState.ISSUED, level=NoticeLevel.REMINDED
+                ).update(level=NoticeLevel.RED, escalated_at=now)
+                if claimed:
+                    event = _record(notice, NoticeAction.ESCALATED, by=None)
+                    counts["red"] += 1
+                    counts["mails"] += mails_queue(notice_mails(notice=notice, kind="red", event=event))
     return counts
 
 
@@ -395,48 +397,27 @@ def _unit_addresses(notice: Notice) -> list[str]:
     )
 
 
-def notice_mail(*, notice_id: int, kind: str) -> int:
-    """Email the lead unit's staff and reviewers about a notice: ``issued``,
-    ``reminder`` or ``red``. Returns the number of messages sent."""
-    notice = Notice.objects.select_related("unit", "zone", "plan").filter(pk=notice_id).first()
-    if notice is None:
-        return 0
+def notice_mails(*, notice: Notice, kind: str, event: NoticeEvent) -> list[Mail]:
+    """The mails telling the lead unit's staff and reviewers about a step of
+    a notice (``issued``, ``reminder`` or ``red``), one per address, keyed by
+    the step's event so that each step mails each person once."""
     addresses = _unit_addresses(notice)
     if not addresses:
-        return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        text = render_to_string(
-            f"supervision/email/notice_{kind}.txt",
-            {
-                "notice": notice,
-                "url": settings.SITE_URL.rstrip("/") + reverse("supervision:notice", args=[notice.pk]),
-            },
+        return []
+    subject, body = mail_render(
+        f"supervision/email/notice_{kind}.txt",
+        {"notice": notice, "url": settings.SITE_URL.rstrip("/") + reverse("supervision:notice", args=[notice.pk])},
+    )
+    return [
+        Mail(
+            kind=f"notice_{kind}",
+            key=f"notice {notice.pk} event {event.pk} to {address}",
+            to=address,
+            subject=subject,
+            body=body,
         )
-    lines = [line.rstrip() for line in text.strip().splitlines()]
-    subject, body = lines[0], re.sub(r"\n{3,}", "\n\n", "\n".join(lines[1:]).strip()) + "\n"
-    connection = get_connection(fail_silently=False)
-    messages = [EmailMessage(subject=subject, body=body, to=[address], connection=connection) for address in addresses]
-    return connection.send_messages(messages) or 0
-
-
-def _mail_counted(notice_id: int, kind: str, counts: dict[str, int]) -> int:
-    """Mail after a claimed step; a failure is logged and counted, and the
-    step stands (the notice shows on the unit's list and in red regardless)."""
-    try:
-        return notice_mail(notice_id=notice_id, kind=kind)
-    except Exception:
-        log.exception("could not mail notice %s (%s)", notice_id, kind)
-        counts["mail_failed"] += 1
-        return 0
-
-
-def _mail_safely(notice_id: int, kind: str) -> None:
-    """After a page's commit: a mail server that is down does not fail the
-    user's request (the notice is on the unit's list either way)."""
-    try:
-        notice_mail(notice_id=notice_id, kind=kind)
-    except Exception:
-        log.exception("could not mail notice %s (%s)", notice_id, kind)
+        for address in addresses
+    ]
 
 
 # --- bulletins -----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import CleanTextModel
 from plans.choices import Frequency
-from plans.models import Task
+from plans.models import Plan, Task
 from targets.choices import QUANTITATIVE_KINDS, Comparator, ReportedAs, TargetKind
 
 # Wide enough for 亿元 figures to four decimals (and for 万元 sums of a region).
@@ -337,3 +337,34 @@ class PendingRecompute(CleanTextModel):
 
     def __str__(self) -> str:
         return f"{self.target_id} since {self.marked_at:%Y-%m-%d %H:%M:%S}"
+
+
+class PendingPlanRecompute(models.Model):
+    """A plan owed a full recompute: the outbox of plan recomputes.
+
+    Recorded before the recompute is queued (the nightly sweep, a plan whose
+    recompute died), so a message lost on its way or with its worker loses
+    nothing: ``targets.tasks.catch_up`` (every minute) queues the plan again.
+    The recompute deletes the mark in the transaction that writes its
+    results, and only the mark it saw when it started: one made meanwhile
+    stays for the next recompute.
+    """
+
+    plan = models.OneToOneField(
+        Plan,
+        verbose_name=_("plan"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="pending_recompute",
+    )
+    marked_at = models.DateTimeField(_("marked at"), db_index=True)
+    # When a recompute message was last sent for it; the sweep sends another
+    # only if none was, or if that one is long overdue (lost).
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pending plan recompute")
+        verbose_name_plural = _("pending plan recomputes")
+
+    def __str__(self) -> str:
+        return f"plan {self.plan_id} since {self.marked_at:%Y-%m-%d %H:%M:%S}"

@@ -1,4 +1,5 @@
-"""The recompute outbox: which targets are owed a recompute, and paying it.
+"""The recompute outbox: which targets and plans are owed a recompute, and
+paying it.
 
 A report change that alters a counted figure marks its targets
 (``pending_mark``) inside its own transaction, then queues
@@ -13,6 +14,14 @@ row lock, so:
   a waiting lock in the on-commit task), and a change that arrives while a
   mark is being paid leaves a fresh mark behind it: its upsert waits for the
   lock and inserts again after the delete commits.
+
+Plans work the same way (``plans_mark``): a plan recompute is recorded as
+owed before its message is queued, the recompute deletes the mark in the
+transaction that writes its results (only the mark it saw when it started:
+one made meanwhile stays), and ``plans_due`` hands the catch-up sweep the
+plans whose message never came (none was sent, or the one sent is long
+overdue: lost on the filesystem broker, taken by a worker that died before
+it claimed the plan).
 """
 
 from __future__ import annotations
@@ -21,14 +30,18 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Q
 
 from core import clock
-from targets.models import PendingRecompute, Target
+from targets.models import PendingPlanRecompute, PendingRecompute, Target
 from targets.services import target_recompute, targets_recompute
 
 # The sweep leaves a fresh mark to the on-commit task for this long.
 GRACE = dt.timedelta(seconds=15)
 BATCH = 200
+# A plan queued and still owed after this long lost its message (a whole
+# nightly sweep of plans fits in it, so a queued plan is not queued twice).
+PLAN_REQUEUE_AFTER = dt.timedelta(minutes=15)
 
 
 def pending_mark(target_ids: Iterable[int]) -> int:
@@ -86,3 +99,66 @@ def pending_recompute(
         if len(ids) < batch:
             break
     return totals
+
+
+# --- plans ---------------------------------------------------------------------------
+
+
+def plans_mark(plan_ids: Iterable[int], *, queued: bool = False) -> int:
+    """Record that these plans are owed a full recompute (in the transaction
+    that calls for it, before the message is queued); the number marked.
+    ``queued``: the caller sends the message itself right away, so the sweep
+    leaves it PLAN_REQUEUE_AFTER to arrive instead of GRACE."""
+    now = clock.now()
+    rows = [
+        PendingPlanRecompute(plan_id=pk, marked_at=now, queued_at=now if queued else None)
+        for pk in sorted(set(plan_ids))
+    ]
+    if rows:
+        PendingPlanRecompute.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["plan"], update_fields=["marked_at", "queued_at"]
+        )
+    return len(rows)
+
+
+def plans_unqueued(plan_ids: Iterable[int]) -> None:
+    """The messages of these plans could not be sent: the sweep queues them
+    after GRACE rather than PLAN_REQUEUE_AFTER."""
+    PendingPlanRecompute.objects.filter(plan_id__in=list(plan_ids)).update(queued_at=None)
+
+
+def plan_owed(plan_id: int) -> bool:
+    return PendingPlanRecompute.objects.filter(plan_id=plan_id).exists()
+
+
+def plan_mark_seen(plan_id: int) -> dt.datetime | None:
+    """The plan's mark as a recompute starts (read before its figures)."""
+    return PendingPlanRecompute.objects.filter(plan_id=plan_id).values_list("marked_at", flat=True).first()
+
+
+def plan_mark_clear(*, plan_id: int, seen: dt.datetime | None) -> None:
+    """Clear the mark a recompute saw when it started, in the transaction that
+    writes its results. A mark made since has another time and stays; one
+    being made right now is waited for (its row lock) and then left alone."""
+    if seen is not None:
+        PendingPlanRecompute.objects.filter(plan_id=plan_id, marked_at=seen).delete()
+
+
+def plans_due(*, grace: dt.timedelta = GRACE, requeue_after: dt.timedelta = PLAN_REQUEUE_AFTER) -> list[int]:
+    """The owed plans to queue now: marked more than ``grace`` ago and either
+    never queued or queued more than ``requeue_after`` ago. Each is claimed
+    with a conditional UPDATE of its queued time, so two sweeps at once never
+    queue the same plan."""
+    now = clock.now()
+    due = (
+        PendingPlanRecompute.objects.filter(marked_at__lte=now - grace)
+        .filter(Q(queued_at__isnull=True) | Q(queued_at__lte=now - requeue_after))
+        .order_by("plan_id")
+        .values_list("plan_id", "queued_at")
+    )
+    claimed = []
+    for plan_id, queued_at in due:
+        same = Q(queued_at__isnull=True) if queued_at is None else Q(queued_at=queued_at)
+        if PendingPlanRecompute.objects.filter(same, plan_id=plan_id).update(queued_at=now):
+            claimed.append(plan_id)
+    return claimed

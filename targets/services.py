@@ -331,8 +331,10 @@ class PlanBusy(Exception):
 
 def plan_recompute_job(*, plan_id: int, as_of: dt.date | None = None) -> dict[str, int] | None:
     """Recompute a plan under its claim, recording the run (the task's and
-    the command's one entry point)."""
+    the command's one entry point), and pay the plan's outbox mark in the
+    transaction that writes the results."""
     from core.services import job_run_record
+    from targets.outbox import plan_mark_clear, plan_mark_seen  # the outbox builds on this module
 
     claimed_at = plan_claim(plan_id=plan_id)
     if claimed_at is None:
@@ -342,7 +344,10 @@ def plan_recompute_job(*, plan_id: int, as_of: dt.date | None = None) -> dict[st
     try:
         as_of = as_of or clock.today()
         with job_run_record(kind="recompute_plan", subject=f"plan {plan_id} as of {as_of.isoformat()}") as run:
-            counts = plan_recompute(plan_id=plan_id, as_of=as_of)
+            seen = plan_mark_seen(plan_id)
+            with transaction.atomic():
+                counts = plan_recompute(plan_id=plan_id, as_of=as_of)
+                plan_mark_clear(plan_id=plan_id, seen=seen)
             run.counts = counts or {"missing": 1}
         return counts
     finally:

@@ -1,4 +1,6 @@
 import datetime as dt
+import socket
+import threading
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -63,3 +65,65 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+class SilentMailServer:
+    """A mail server that accepts connections and never says a word (not even
+    its greeting), as a hung or firewalled SMTP relay does. Counts the
+    connections it accepted."""
+
+    def __init__(self) -> None:
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(16)
+        self._listener.settimeout(0.05)
+        self.port = self._listener.getsockname()[1]
+        self.connections = 0
+        self._held: list[socket.socket] = []
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._accept, name="silent-smtp", daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                connection, _address = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.connections += 1
+            self._held.append(connection)
+
+    def close(self) -> None:
+        self._stopped.set()
+        self._thread.join()
+        self._listener.close()
+        for connection in self._held:
+            connection.close()
+
+
+@pytest.fixture
+def silent_smtp(settings):
+    """The SMTP backend pointed at a server that never answers, with a short
+    EMAIL_TIMEOUT so that a test that reaches it gives up quickly."""
+    server = SilentMailServer()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 0.3
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def send_owed_mail(db):
+    """Send every mail the outbox owes, as the workers would; the number sent."""
+    from core.mail import mail_deliver
+    from core.models import OutgoingMail
+
+    def send() -> int:
+        owed = OutgoingMail.objects.filter(sent_at__isnull=True, failed_at__isnull=True).order_by("pk")
+        return sum(mail_deliver(mail_id=pk) for pk in owed.values_list("pk", flat=True))
+
+    return send

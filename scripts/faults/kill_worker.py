@@ -29,7 +29,7 @@ from config.celery import app
 from core.models import JobRun
 from plans.models import Plan
 from progress.models import Report
-from targets.models import Target, TargetFlag, TargetResult
+from targets.models import PendingPlanRecompute, Target, TargetFlag, TargetResult
 from targets.services import CLAIM_TTL
 from targets.tasks import recompute_plan
 
@@ -47,10 +47,12 @@ def bench_plan() -> Plan:
 
 
 def forget(plan: Plan) -> None:
-    """No stored results, no claim, no queued message: every run starts equal."""
+    """No stored results, no claim, no owed recompute, no queued message:
+    every run starts equal."""
     TargetResult.objects.filter(target__task__plan=plan).delete()
     TargetFlag.objects.filter(target__task__plan=plan).delete()
     Plan.objects.filter(pk=plan.pk).update(recompute_claimed_at=None)
+    PendingPlanRecompute.objects.filter(plan=plan).delete()
     forget_queue()
 
 

@@ -120,3 +120,33 @@ def test_postgres_connections_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def _settings_with(tmp_path, code: str, **variables: str):
+    import subprocess
+    import sys
+
+    env = {"PATH": "/usr/bin:/bin", "DEBUG": "true", "TAIZHANG_VAR_DIR": str(tmp_path), **variables}
+    return subprocess.run(  # noqa: S603 - the test's own code
+        [sys.executable, "-c", f"from config import settings as s; {code}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_mail_server_comes_from_the_environment_and_is_waited_for_ten_seconds_by_default(tmp_path):
+    show = "print(s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.EMAIL_TIMEOUT)"
+    assert _settings_with(tmp_path, show).stdout.split() == ["localhost", "25", "False", "10"]
+    configured = _settings_with(
+        tmp_path, show, EMAIL_HOST="smtp.example.cn", EMAIL_PORT="587", EMAIL_USE_TLS="true", EMAIL_TIMEOUT="5"
+    )
+    assert configured.stdout.split() == ["smtp.example.cn", "587", "True", "5"]
+
+
+def test_it_refuses_a_zero_mail_timeout_and_both_tls_and_ssl(tmp_path):
+    zero = _settings_with(tmp_path, "", EMAIL_TIMEOUT="0")
+    assert zero.returncode != 0 and "EMAIL_TIMEOUT=0 is below the minimum" in zero.stderr
+    both = _settings_with(tmp_path, "", EMAIL_USE_TLS="true", EMAIL_USE_SSL="true")
+    assert both.returncode != 0 and "EMAIL_USE_TLS and EMAIL_USE_SSL" in both.stderr

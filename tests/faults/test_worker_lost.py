@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.models import JobRun
 from plans.models import Plan
 from progress.choices import ReportStatus
-from targets.models import TargetResult
+from targets.models import PendingPlanRecompute, TargetResult
 from targets.services import (
     CLAIM_TTL,
     PlanBusy,
@@ -85,11 +85,12 @@ def test_the_sweep_expires_a_dead_claim_once_and_queues_the_plan_again(plan, mon
     died_while_recomputing(fresh, ago=dt.timedelta(seconds=5))
     dead = died_while_recomputing(plan, ago=CLAIM_TTL * 3)
     queued = []
-    monkeypatch.setattr(recompute_plan, "delay", lambda plan_id: queued.append(plan_id))
+    monkeypatch.setattr(recompute_plan, "delay", lambda plan_id, *args, **kwargs: queued.append(plan_id))
 
     counts = catch_up()
 
     assert queued == [plan.pk] and counts["plans_requeued"] == 1
+    assert set(PendingPlanRecompute.objects.values_list("plan_id", flat=True)) == {plan.pk}  # owed until paid
     assert claim_of(plan) is None and claim_of(fresh) is not None
     dead.refresh_from_db()
     assert dead.outcome == "failed"

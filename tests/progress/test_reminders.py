@@ -1,15 +1,15 @@
 """Daily reminders: periods falling due, submissions waiting for review,
-returned reports; sent once a day by the task."""
+returned reports; queued once a day by the task, sent by core.mail."""
 
 import datetime as dt
-import smtplib
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone, translation
 
-from core.models import JobRun
+from core.models import JobRun, OutgoingMail
 from progress.choices import ReportStatus
 from progress.reminders import DUE, RETURNED, REVIEW, reminders_due, reminders_send
 from progress.tasks import send_reminders
@@ -186,10 +186,12 @@ def test_the_reads_do_not_grow_with_the_number_of_reports(desk, django_assert_nu
 # --- sending -----------------------------------------------------------------------
 
 
-def test_sending_mails_each_reminder_to_its_user_with_a_chinese_subject(desk):
+def test_sending_queues_each_reminder_to_its_user_with_a_chinese_subject(desk, send_owed_mail):
     report(desk.amount, ReportStatus.RETURNED)
     counts = reminders_send(today=desk.today)
-    assert counts == {DUE: 2, REVIEW: 0, RETURNED: 1, "sent": 3}
+    assert counts == {DUE: 2, REVIEW: 0, RETURNED: 1, "queued": 3}
+    assert mail.outbox == []  # queued in the outbox; a worker sends them
+    assert send_owed_mail() == 3
     assert sorted(tuple(m.to) for m in mail.outbox) == [
         ("other@example.org",),
         ("staff@example.org",),
@@ -208,17 +210,18 @@ def test_emails_are_written_in_the_site_language_whatever_language_is_active(des
     assert mine.subject.startswith("【台账】填报提醒") and "2026年1-3月" in mine.body
 
 
-def test_the_task_sends_once_records_the_run_and_sends_nothing_more_the_same_day(desk):
-    assert send_reminders("2026-04-02") == {DUE: 2, REVIEW: 0, RETURNED: 0, "sent": 2}
-    assert len(mail.outbox) == 2
+def test_the_task_queues_once_records_the_run_and_queues_nothing_more_the_same_day(desk, send_owed_mail):
+    assert send_reminders("2026-04-02") == {DUE: 2, REVIEW: 0, RETURNED: 0, "queued": 2}
+    assert send_owed_mail() == 2
     run = JobRun.objects.get(kind="reminders")
-    assert (run.subject, run.outcome, run.counts["sent"]) == ("2026-04-02", JobRun.Outcome.SUCCEEDED, 2)
+    assert (run.subject, run.outcome, run.counts["queued"]) == ("2026-04-02", JobRun.Outcome.SUCCEEDED, 2)
 
     assert send_reminders("2026-04-02") == {"skipped": 1}
-    assert len(mail.outbox) == 2
+    assert send_owed_mail() == 0
     assert JobRun.objects.filter(kind="reminders", outcome=JobRun.Outcome.SUCCEEDED).count() == 2
 
-    assert send_reminders("2026-04-03")["sent"] == 2  # the next day is a new day
+    assert send_reminders("2026-04-03")["queued"] == 2  # the next day is a new day
+    assert send_owed_mail() == 2
     assert len(mail.outbox) == 4
 
 
@@ -226,26 +229,21 @@ def test_the_task_defaults_to_the_clock_today(desk, monkeypatch):
     monkeypatch.setattr("core.clock.today", lambda: dt.date(2026, 4, 2))
     send_reminders()
     assert JobRun.objects.get(kind="reminders").subject == "2026-04-02"
-    assert len(mail.outbox) == 2
+    assert OutgoingMail.objects.count() == 2
 
 
-def test_a_failed_send_is_recorded_and_does_not_block_a_retry(desk, monkeypatch):
-    def refuse(self, messages):
-        raise smtplib.SMTPServerDisconnected("gone")
-
-    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
-    with pytest.raises(smtplib.SMTPException):
-        send_reminders("2026-04-02")
-    failed = JobRun.objects.get(kind="reminders")
-    assert failed.outcome == JobRun.Outcome.FAILED and "SMTPServerDisconnected" in failed.error
-
-    monkeypatch.undo()
-    assert send_reminders("2026-04-02")["sent"] == 2
-    assert len(mail.outbox) == 2
+def test_a_day_queued_again_after_a_crash_queues_no_reminder_twice(desk):
+    """The run died after its mails were committed but before it was recorded
+    as succeeded: the next run finds the same reminders and queues none."""
+    assert reminders_send(today=desk.today)["queued"] == 2
+    assert reminders_send(today=desk.today)["queued"] == 2  # still owed, not queued again
+    assert OutgoingMail.objects.count() == 2
 
 
-def test_the_task_retries_only_transient_errors_and_runs_daily(desk):
-    assert set(send_reminders.autoretry_for) == {smtplib.SMTPException, ConnectionError}
+def test_the_task_sends_no_mail_itself_and_retries_only_database_errors(desk, silent_smtp):
+    assert send_reminders("2026-04-02")["queued"] == 2
+    assert silent_smtp.connections == 0
+    assert set(send_reminders.autoretry_for) == {OperationalError, InterfaceError}
     assert send_reminders.max_retries == 3 and send_reminders.retry_jitter
     entry = settings.CELERY_BEAT_SCHEDULE["send-reminders"]
     assert entry["task"] == send_reminders.name == "progress.tasks.send_reminders"

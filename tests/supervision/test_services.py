@@ -7,6 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from core.models import OutgoingMail
+from core.tasks import deliver_mail
 from supervision.choices import NoticeAction, NoticeLevel, NoticeState
 from supervision.models import Notice, NoticeEvent, NoticeItem
 from supervision.services import (
@@ -49,17 +51,29 @@ def test_the_supervisor_issues_one_numbered_notice_per_lead_unit_with_a_snapshot
     assert NoticeEvent.objects.get(notice=econ).by == zone.supervisor
 
 
-def test_issuing_mails_the_lead_units_staff_and_reviewers_after_the_commit(
-    zone, issue, mailoutbox, django_capture_on_commit_callbacks
+def test_issuing_queues_a_mail_to_each_of_the_lead_units_staff_and_reviewers_sent_after_the_commit(
+    zone, issue, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
 ):
+    queued = []
+    monkeypatch.setattr(deliver_mail, "delay", queued.append)
     with django_capture_on_commit_callbacks(execute=True):
         issue(zone.serious)
+    owed = list(OutgoingMail.objects.order_by("to"))
+    assert [(mail.kind, mail.to) for mail in owed] == [
+        ("notice_issued", "econ_reviewer@example.com"),
+        ("notice_issued", "econ_staff@example.com"),
+    ]
+    assert sorted(queued) == [mail.pk for mail in sorted(owed, key=lambda m: m.pk)] and mailoutbox == []
+
+    for pk in queued:
+        deliver_mail.apply(args=[pk])
     assert sorted(address for mail in mailoutbox for address in mail.to) == [
         "econ_reviewer@example.com",
         "econ_staff@example.com",
     ]
     assert "督办〔2014〕1号" in mailoutbox[0].subject
     assert "2014-07-17" in mailoutbox[0].body and "/supervision/notices/" in mailoutbox[0].body
+    assert not OutgoingMail.objects.filter(sent_at__isnull=True).exists()
 
 
 def test_numbers_continue_within_the_zone_and_year(zone, issue):

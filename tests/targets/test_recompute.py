@@ -14,7 +14,8 @@ from progress.choices import ReportStatus
 from progress.periods import Period
 from progress.services import RowInput, reports_approve, unit_period_save
 from targets.choices import TargetKind
-from targets.models import TargetFlag, TargetResult
+from targets.models import PendingPlanRecompute, TargetFlag, TargetResult
+from targets.outbox import plans_mark
 from targets.services import plan_claim, plan_release, target_recompute, targets_recompute, transition
 from targets.tasks import recompute_plan, recompute_published_plans, recompute_target
 from tests.factories import MembershipFactory, PlanFactory, ReportFactory, TargetFactory, TaskFactory, UnitFactory
@@ -130,9 +131,9 @@ def test_the_plan_task_records_its_run_and_refuses_to_run_twice_at_once(target, 
 def test_the_nightly_sweep_queues_every_published_plan(target, monkeypatch):
     PlanFactory(status="draft")
     queued = []
-    monkeypatch.setattr(recompute_plan, "delay", lambda plan_id, as_of: queued.append((plan_id, as_of)))
+    monkeypatch.setattr(recompute_plan, "delay", lambda *args, **kwargs: queued.append((args, kwargs)))
     assert recompute_published_plans("2014-07-20") == 1
-    assert queued == [(target.task.plan_id, "2014-07-20")]
+    assert queued == [((target.task.plan_id, "2014-07-20"), {"if_owed": True})]
 
 
 def test_submitting_approving_and_correcting_queue_the_recompute_after_commit(
@@ -187,12 +188,14 @@ def test_a_broker_failure_does_not_fail_the_submission(django_capture_on_commit_
     assert result.submitted == 3
 
 
-def test_the_command_recomputes_with_progress(target):
+def test_the_command_recomputes_with_progress_and_pays_what_the_plan_owed(target):
     approved(target, 1, 10)
+    plans_mark([target.task.plan_id])
     out = StringIO()
     call_command("recompute", "--plan", str(target.task.plan_id), "--as-of", "2014-06", stdout=out)
     assert "[1/1]" in out.getvalue() and "2014-06-30" in out.getvalue()
     assert sorted(statuses(target)) == [1, 2, 3, 4, 5, 6]
+    assert not PendingPlanRecompute.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)  # its jobs read committed data on connections of their own
