@@ -6,13 +6,14 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+
+from core.mail import Mail, mail_render, mails_queue
 
 ZONE_ADMIN_GROUP = "zone administrators"
 
@@ -43,9 +44,12 @@ def user_password_link_send(*, user: AbstractBaseUser) -> None:
         raise ValidationError(_("This account has no e-mail address: add one, save, then send the e-mail."))
     uid, token = urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
     link = settings.SITE_URL.rstrip("/") + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    text = render_to_string(
+    subject, body = mail_render(
         "registration/password_link_email.txt",
         {"name": user.get_full_name() or user.get_username(), "username": user.get_username(), "link": link},
     )
-    subject, _newline, body = text.strip().partition("\n")
-    EmailMessage(subject=subject.strip(), body=body.strip() + "\n", to=[email]).send(fail_silently=False)
+    # Sent by a worker after the commit, like every mail of the app (core.mail).
+    with transaction.atomic():
+        mails_queue(
+            [Mail(kind="password_link", key=f"password:{user.pk}:{token}", to=email, subject=subject, body=body)]
+        )
