@@ -88,6 +88,12 @@ def _behind(gap: str, points: str) -> str:
     return f"CASE WHEN {gap} >= 0 THEN 'on_track' WHEN {gap} > -{points} THEN 'lagging' ELSE 'serious' END"
 
 
+# The rate of a growth or decrease target reported as an amount, against the
+# baseline's same month (metrics.growth_rate), a decline counting positive.
+_RATE_OF_AMOUNT = (
+    f"round((r.value - g.baseline) * {HUNDRED} / g.baseline * CASE WHEN g.kind = 'decrease' THEN -1 ELSE 1 END, 1)"
+)
+
 # Periods are numbered ``year * 12 + month - 1`` (the "period index") so that
 # they compare and step as integers.
 RECOMPUTE = f"""
@@ -269,8 +275,7 @@ observed AS (
             WHEN r.value IS NULL THEN NULL
             WHEN g.kind IN ('growth_rate', 'decrease') AND g.reported_as = 'amount' THEN
                 CASE WHEN g.baseline > 0 THEN
-                    {_bounded_rate(f"round((r.value - g.baseline) * {HUNDRED} / g.baseline"
-                                   " * CASE WHEN g.kind = 'decrease' THEN -1 ELSE 1 END, 1)")}
+                    {_bounded_rate(_RATE_OF_AMOUNT)}
                 END
             ELSE {_bounded_rate("round(r.value, 1)")}
         END AS rate
