@@ -120,6 +120,23 @@ def test_a_plain_number_is_read_as_written_or_refused(typed, unit):
         assert value == Decimal(typed) and figure_problem(value) is None
 
 
+NUMBER_LIKE = st.text(
+    alphabet=st.sampled_from(list("0123456789.,+- 　１２．，－点负零一二两三十百千万亿元个%‰²½٣eEnaif_")),
+    max_size=70,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(NUMBER_LIKE, st.text(max_size=70)), st.sampled_from(["个", "%", "‰", "万元", "亿元", "", "吨标煤"]))
+def test_any_text_is_read_as_a_figure_or_refused_with_a_message(typed, unit):
+    try:
+        value = parse_figure(typed, field_unit=unit)
+    except FigureError as error:
+        assert str(error)
+    else:
+        assert figure_problem(value) is None
+
+
 def check(raw, **kwargs):
     defaults = {"kind": "amount", "unit": "亿元", "target_value": Decimal(130), "previous": None, "month": 3}
     return check_figure(raw, **(defaults | kwargs))
