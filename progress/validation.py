@@ -285,4 +285,6 @@ def _tidy(value: Decimal) -> Decimal:
 
 
 def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+    """The digits as written, without trailing zeros (never rounded to a context's precision)."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
