@@ -3,9 +3,11 @@
 Every figure column (a target's value, range end, stretch, baseline and start;
 a report's year-to-date value; a result's actual) is ``DECIMAL(15, 4)``, made
 by ``figure_field``, and a figure is accepted only when ``figure_problem``
-finds nothing wrong with it: the form, the period sheet, the importer, the
-API and the admin's month maps all ask it, so a figure is either stored
-exactly as typed or refused with a message, never silently altered.
+finds nothing wrong with it: the period form, the period sheet and the API
+(through ``progress.validation.parse_figure``), the importer and the month
+maps of a target all ask it, and the admin's decimal fields keep the same
+limits (max_digits, decimal_places); so a figure is stored exactly as typed
+or refused with a message, never silently altered.
 
 Why fifteen digits. SQLite, the default database, has no decimal type: a
 column of NUMERIC affinity keeps a decimal as a 64-bit float (or as an integer
@@ -28,7 +30,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -90,10 +91,3 @@ def figure_problem(value: object) -> str | None:
     if places > DECIMAL_PLACES:
         return _("Use at most %(n)d decimal places.") % {"n": DECIMAL_PLACES}
     return None
-
-
-def validate_figure(value: object) -> None:
-    """``figure_problem`` as a Django validator (forms, DRF fields, model clean)."""
-    problem = figure_problem(value)
-    if problem is not None:
-        raise ValidationError(problem, code="figure")
