@@ -18,6 +18,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_sc
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
+from core.figures import DECIMAL_PLACES, INTEGER_DIGITS
 from core.params import ID_MAX, INTEGER_MAX
 from core.text import XML_ILLEGAL_CLASS, text_problem, validate_text
 from plans.models import Plan, Task
@@ -40,6 +41,11 @@ PERIOD_MESSAGE = _("Write the period as year and month, e.g. 2026-03.")
 DATE_MESSAGE = _("Write the date as year-month-day, e.g. 2026-03-31.")
 NOTHING_TO_SAVE = _("Send a figure or some text: an empty draft is not saved.")
 NOTHING_TO_SAVE_FIELDS = ("value", "progress", "problems", "next_steps", "value_note")
+# The figures the schema promises, from the one definition (core.figures): the services read
+# and check the text itself (progress.validation), as the period form does.
+FIGURE_PATTERN = (
+    rf"^[+-]?([0-9]{{1,{INTEGER_DIGITS}}}(\.[0-9]{{0,{DECIMAL_PLACES}}})?|\.[0-9]{{1,{DECIMAL_PLACES}}})(万|亿)?$"
+)
 
 
 class _TextPattern(RegexValidator):
@@ -107,11 +113,14 @@ def date_field(message=None) -> serializers.DateField:
     {
         "type": "string",
         "maxLength": 60,
-        "pattern": r"^[+-]?([0-9]{1,16}(\.[0-9]{0,4})?|\.[0-9]{1,4})(万|亿)?$",
+        "pattern": FIGURE_PATTERN,
         "description": (
-            "The year-to-date figure as text, in the target's unit: 32.5, -1.2, 3.2亿. Also read: "
-            "thousands separators (1,200), full-width digits, Chinese numerals (三百) and a unit that "
-            "converts into the target's (8000万元 for 亿元). Blank leaves a draft without a figure."
+            "The year-to-date figure as text, in the target's unit: 32.5, -1.2, 3.2亿 (万 and 亿 only for "
+            "amounts and counts, never for a rate). Also read: thousands separators (1,200), full-width "
+            "digits, Chinese numerals (三百) and a unit that converts into the target's (8000万元 for 亿元). "
+            f"A figure is kept exactly or refused: at most {INTEGER_DIGITS} digits before the point and "
+            f"{DECIMAL_PLACES} after it, once converted into the target's unit. Blank leaves a draft "
+            "without a figure."
         ),
     }
 )

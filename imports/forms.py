@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -27,6 +27,7 @@ from imports.reading import ImportRefused, text_from_bytes, text_from_str
 from imports.services import ParsedMilestone, ParsedPlan, ParsedTarget, ParsedTask, target_problems
 from plans.choices import PlanKind
 from plans.models import Plan
+from progress.validation import FigureError, parse_figure
 from targets.choices import Comparator, TargetKind
 from zones.models import Zone
 
@@ -191,21 +192,17 @@ def review_fits(parsed: ParsedPlan) -> bool:
 # Step 2: the review
 # --------------------------------------------------------------------------------------------
 
-_DIGITS = str.maketrans("０１２３４５６７８９．－＋，", "0123456789.-+,")
-
 
 def parse_number(raw: str) -> Decimal | None:
-    """A figure as typed (12, 3.5, 1,200, full-width digits); ``None`` when empty."""
-    text = (raw or "").strip().translate(_DIGITS).replace(",", "").replace(" ", "")
-    if not text:
+    """A figure as typed (12, 3.5, 1,200, full-width digits, 三百); ``None`` when empty. Read by
+    the one parser of figures (``progress.validation.parse_figure``), as a plain number: the
+    unit has its own field."""
+    if not (raw or "").strip():
         return None
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
-        raise forms.ValidationError(_("Enter a number, e.g. 12 or 3.5."), code="number")
-    return number
+        return parse_figure(raw, field_unit="")
+    except FigureError as error:
+        raise forms.ValidationError(str(error), code="number") from None
 
 
 def plain(number: Decimal | None) -> str:
@@ -305,29 +302,6 @@ class TargetReviewForm(KeptForm):
     def __init__(self, *args, task_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["task"].choices = task_choices
-
-
-# Which field each rule of ``target_problems`` is about, so that its message shows beside it.
-_PROBLEM_FIELDS = (
-    (_("a quantitative target needs a value"), "value"),
-    (_("a range needs its high end"), "value_high"),
-    (_("the high end of a range must be above its low end"), "value_high"),
-    (_("a ceiling must be “at most”"), "comparator"),
-    (_("a stretch value must be above the target value"), "stretch"),
-    (_("only a growth rate may be negative"), "value"),
-    (_("a milestone needs a due date"), "deadline_date"),
-    (_("the value is too large"), "value"),
-    (_("the indicator is empty"), "indicator"),
-    (_("the indicator is longer than 200 characters"), "indicator"),
-    (_("the unit is longer than 20 characters"), "unit"),
-)
-
-
-def problem_field(problem: str) -> str | None:
-    for message, field in _PROBLEM_FIELDS:
-        if problem == str(message):
-            return field
-    return None
 
 
 def task_label(task: ParsedTask) -> str:
@@ -482,7 +456,8 @@ class Review:
                 form.add_error("task", _("This item is dropped: choose another one, or drop the target."))
                 valid = False
             for problem in target_problems(target):
-                form.add_error(problem_field(problem), problem[:1].upper() + problem[1:])
+                field = problem.field if problem.field in form.fields else None
+                form.add_error(field, problem.message[:1].upper() + problem.message[1:])
                 valid = False
         return valid
 

@@ -17,8 +17,10 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from core.figures import figure_problem
 from core.text import illegal_count, xml_safe
 from imports.extraction import (
     DEADLINE_RE,
@@ -345,56 +347,87 @@ def _kind(text: str) -> str:
 # Creating the draft plan
 # --------------------------------------------------------------------------------------------
 
-_MAX_VALUE = Decimal(10) ** 16
-
 
 def _decimal(value) -> Decimal | None:
+    """A proposal's number as a Decimal, as it is (``target_problems`` says whether it is a
+    figure the database keeps exactly; nothing is rounded here)."""
     if value is None or value == "":
         return None
     try:
-        number = Decimal(str(value))
+        return Decimal(str(value))
     except InvalidOperation:
         return None
-    return number.quantize(Decimal("0.0001")) if number.is_finite() else None
 
 
-def target_problems(target: ParsedTarget) -> list[str]:
-    """What the database would refuse about ``target``, in words (the model's constraints)."""
-    problems = []
+# The figures of a target, by field, with how a message names them.
+_FIGURES = (
+    ("value", _lazy("the value")),
+    ("value_high", _lazy("the high end")),
+    ("stretch", _lazy("the stretch value")),
+    ("start_value", _lazy("the starting level")),
+)
+
+
+@dataclass(frozen=True)
+class TargetProblem:
+    """What the database would refuse about a proposed target: the message, and the field of
+    ``ParsedTarget`` it is about (None: the target as a whole), for the review to show it there."""
+
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def target_problems(target: ParsedTarget) -> list[TargetProblem]:
+    """What the database would refuse about ``target``, in words (the model's constraints, and
+    figures that the figure columns would not keep exactly: core.figures)."""
+    problems: list[TargetProblem] = []
+
+    def problem(field: str | None, message: str) -> None:
+        problems.append(TargetProblem(field, message))
+
+    figures: dict[str, Decimal | None] = {}
+    for name, label in _FIGURES:
+        number = figures[name] = _decimal(getattr(target, name))
+        trouble = None if number is None else figure_problem(number)
+        if trouble:
+            problem(name, _("%(field)s %(value)s: %(problem)s") % {"field": label, "value": number, "problem": trouble})
+    if not problems:  # the rules between figures compare them: a refused figure would only add noise
+        _figure_rules(target, figures["value"], figures["value_high"], figures["stretch"], problem)
     kinds = {choice.value for choice in TargetKind}
     comparators = {choice.value for choice in Comparator}
-    value, high, stretch = _decimal(target.value), _decimal(target.value_high), _decimal(target.stretch)
     if target.kind not in kinds:
-        problems.append(_("unknown kind “%(kind)s”") % {"kind": target.kind})
+        problem("kind", _("unknown kind “%(kind)s”") % {"kind": target.kind})
     if target.comparator not in comparators:
-        problems.append(_("unknown comparator “%(comparator)s”") % {"comparator": target.comparator})
-    if target.kind in QUANTITATIVE_KINDS and value is None:
-        problems.append(_("a quantitative target needs a value"))
-    if target.comparator == Comparator.RANGE and high is None:
-        problems.append(_("a range needs its high end"))
-    if high is not None and (target.comparator != Comparator.RANGE or value is None or high <= value):
-        problems.append(_("the high end of a range must be above its low end"))
+        problem("comparator", _("unknown comparator “%(comparator)s”") % {"comparator": target.comparator})
     if target.kind == TargetKind.CEILING and target.comparator != Comparator.AT_MOST:
-        problems.append(_("a ceiling must be “at most”"))
-    if stretch is not None and (target.comparator == Comparator.AT_MOST or value is None or stretch <= value):
-        problems.append(_("a stretch value must be above the target value"))
-    if value is not None and value < 0 and target.kind != TargetKind.GROWTH_RATE:
-        problems.append(_("only a growth rate may be negative"))
+        problem("comparator", _("a ceiling must be “at most”"))
     if target.kind == TargetKind.MILESTONE and not target.deadline_date:
-        problems.append(_("a milestone needs a due date"))
-    for number in (value, high, stretch):
-        if number is not None and abs(number) >= _MAX_VALUE:
-            problems.append(_("the value is too large"))
-            break
+        problem("deadline_date", _("a milestone needs a due date"))
     if not (target.indicator or "").strip():
-        problems.append(_("the indicator is empty"))
+        problem("indicator", _("the indicator is empty"))
     elif len(target.indicator) > 200:
-        problems.append(_("the indicator is longer than 200 characters"))
+        problem("indicator", _("the indicator is longer than 200 characters"))
     if len(target.unit or "") > 20:
-        problems.append(_("the unit is longer than 20 characters"))
+        problem("unit", _("the unit is longer than 20 characters"))
     if len(target.quote or "") > 500:
-        problems.append(_("the quoted clause is longer than 500 characters"))
+        problem(None, _("the quoted clause is longer than 500 characters"))
     return problems
+
+
+def _figure_rules(target: ParsedTarget, value, high, stretch, problem) -> None:
+    if target.kind in QUANTITATIVE_KINDS and value is None:
+        problem("value", _("a quantitative target needs a value"))
+    if target.comparator == Comparator.RANGE and high is None:
+        problem("value_high", _("a range needs its high end"))
+    if high is not None and (target.comparator != Comparator.RANGE or value is None or high <= value):
+        problem("value_high", _("the high end of a range must be above its low end"))
+    if stretch is not None and (target.comparator == Comparator.AT_MOST or value is None or stretch <= value):
+        problem("stretch", _("a stretch value must be above the target value"))
+    if value is not None and value < 0 and target.kind != TargetKind.GROWTH_RATE:
+        problem("value", _("only a growth rate may be negative"))
 
 
 def plan_import_create(
@@ -437,7 +470,11 @@ def plan_import_create(
         for problem in target_problems(target):
             problems.append(
                 _("Target %(n)s (%(indicator)s): %(problem)s.")
-                % {"n": index, "indicator": target.indicator or target.quote[:20], "problem": problem}
+                % {
+                    "n": index,
+                    "indicator": target.indicator or target.quote[:20],
+                    "problem": problem.message.rstrip(".。"),
+                }
             )
         if target.inline_path not in paths and target.task_path not in paths:
             problems.append(
@@ -569,6 +606,7 @@ __all__ = [
     "ParsedPlan",
     "ParsedTarget",
     "ParsedTask",
+    "TargetProblem",
     "plan_import_create",
     "plan_parse",
     "target_problems",

@@ -7,9 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.figures import figure_field
 from core.models import CleanTextModel
 from progress.choices import ReportStatus
-from targets.models import AMOUNT, Target
+from targets.models import Target
 
 
 def _user_fk(verbose_name: str, related_name: str) -> models.ForeignKey:
@@ -34,7 +35,7 @@ class Report(CleanTextModel):
     target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="reports")
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
-    value = models.DecimalField(_("year-to-date value"), null=True, blank=True, **AMOUNT)
+    value = figure_field(_("year-to-date value"))  # DECIMAL(15, 4): see core.figures
     progress = models.TextField(_("progress"), blank=True, help_text=_("What was done in the period."))
     problems = models.TextField(_("problems"), blank=True, help_text=_("What stands in the way."))
     next_steps = models.TextField(_("next steps"), blank=True, help_text=_("What will be done next."))

@@ -18,7 +18,7 @@ import io
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook as WorkbookType
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.figures import read_plain
 from core.params import INTEGER_MAX, parse_int
 from core.spreadsheets import (
     READ_ONLY_FILL,
@@ -582,7 +583,5 @@ def _same_value(raw: str, current: Decimal | None) -> bool:
         return current is None
     if current is None:
         return False
-    try:
-        return Decimal(raw) == current
-    except (InvalidOperation, ValueError):
-        return False
+    written = read_plain(raw)  # anything else goes through the checks as a change
+    return written is not None and written == current

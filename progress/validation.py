@@ -7,118 +7,185 @@ return the value with any problem, in the user's language. Nothing is saved here
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Context, Decimal, Inexact, InvalidOperation, Rounded
 
 import cn2an
 from django.utils.translation import gettext as _
 
+from core.figures import DECIMAL_PLACES, figure_problem, places_and_integer_digits, read_plain
 from targets.choices import SIGNED_KINDS, TargetKind
 
-MAX_INTEGER_DIGITS = 16  # Report.value is DECIMAL(20, 4)
-DECIMAL_PLACES = 4
-_QUANTUM = Decimal(1).scaleb(-DECIMAL_PLACES)
+# Full-width forms of ASCII (U+FF01–U+FF5E: １２３．５，％) and the ideographic
+# space, as a Chinese input method types them. Nothing else is folded: NFKC
+# would also read ² as 2, ½ as 1⁄2 and ⑫ as 12, figures nobody typed.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: ord(" ")}
 
-# A unit of measure as (multiplier, base): 万元 is 10⁴ 元. A bare magnitude
-# (万, 亿) has no base: it takes the field's.
-_UNITS: dict[str, tuple[Decimal, str | None]] = {
-    "元": (Decimal(1), "元"),
-    "千元": (Decimal(10**3), "元"),
-    "万元": (Decimal(10**4), "元"),
-    "亿元": (Decimal(10**8), "元"),
-    "美元": (Decimal(1), "美元"),
-    "万美元": (Decimal(10**4), "美元"),
-    "亿美元": (Decimal(10**8), "美元"),
-    "平方米": (Decimal(1), "平方米"),
-    "万平方米": (Decimal(10**4), "平方米"),
-    "米": (Decimal(1), "米"),
-    "千米": (Decimal(1000), "米"),
-    "公里": (Decimal(1000), "米"),
-    "%": (Decimal(1), "%"),
-    "‰": (Decimal("0.1"), "%"),
-    "万": (Decimal(10**4), None),
-    "亿": (Decimal(10**8), None),
+# A unit of measure as (power of ten, base): 万元 is 10⁴ 元, ‰ is 10⁻¹ %. A bare
+# magnitude (万, 亿) has no base: it takes the field's, where the field's unit
+# counts or measures something (元, 美元, 平方米, 个 …), never a rate.
+_UNITS: dict[str, tuple[int, str | None]] = {
+    "元": (0, "元"),
+    "千元": (3, "元"),
+    "万元": (4, "元"),
+    "亿元": (8, "元"),
+    "美元": (0, "美元"),
+    "万美元": (4, "美元"),
+    "亿美元": (8, "美元"),
+    "平方米": (0, "平方米"),
+    "万平方米": (4, "平方米"),
+    "米": (0, "米"),
+    "千米": (3, "米"),
+    "公里": (3, "米"),
+    "%": (0, "%"),
+    "‰": (-1, "%"),
+    "万": (4, None),
+    "亿": (8, None),
 }
 for _count in ("个", "家", "件", "项", "名", "套", "户", "条", "所", "座", "人", "批", "次", "亩", "台", "吨", "辆"):
-    _UNITS[_count] = (Decimal(1), _count)
+    _UNITS[_count] = (0, _count)
 # Longest first, so 万元 wins over 元 and 万平方米 over 平方米.
 _SUFFIXES = sorted(_UNITS, key=len, reverse=True)
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_RATES = {"%"}  # bases a bare 万 or 亿 never applies to
+
+# Digits grouped by commas in threes: 1,234 and 1,234,567.5 (a comma anywhere
+# else, as in 1,5, is a mistyped point or a typo, not a separator).
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?\Z")
+# A plain number followed by Chinese magnitudes in rising order: 1.5千, 3百, 2十万.
+_MAGNITUDES = {"十": 1, "百": 2, "千": 3, "万": 4, "亿": 8}
+_SCALED = re.compile(r"(?P<number>[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+))(?P<scale>[十百千万亿]+)\Z")
+# Chinese numerals (三百, 十二, 一二三, 壹佰) and the digits cn2an reads among them (12万3).
+_NUMERAL_DIGITS = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖幺"
+_NUMERAL = re.compile(rf"[负+-]?[0-9{_NUMERAL_DIGITS}十百千万亿拾佰仟]+\Z")
+_FRACTION_DIGITS = dict(zip("零〇一二三四五六七八九", "00123456789", strict=True)) | dict(
+    zip("壹贰叁肆伍陆柒捌玖", "123456789", strict=True)
+)
+MAX_TYPED = 60  # characters of a typed figure; a longer one is not a figure
+# Shifting the point of at most MAX_TYPED digits never rounds in this context;
+# the traps make sure of it.
+_EXACT = Context(prec=2 * MAX_TYPED, traps=[Inexact, Rounded, InvalidOperation])
 
 
 class FigureError(Exception):
     """A typed figure that cannot be read; the message is for the user."""
 
 
-def _unit_of(text: str) -> tuple[Decimal, str | None] | None:
-    text = text.strip()
-    if text in _UNITS:
-        return _UNITS[text]
-    return None
-
-
 def parse_figure(raw: str, *, field_unit: str) -> Decimal:
-    """Read a typed figure into the field's unit.
+    """Read a typed figure into the field's unit, exactly, or say why not.
 
-    Accepts full-width characters, thousands separators, Chinese numerals
-    (三百, 十二) and a unit (3.2亿 in a 万元 field is 32000); refuses a unit
-    that does not convert into the field's.
+    Accepts full-width characters, thousands separators (1,234), Chinese
+    numerals (三百, 十二, 三点五) and a unit that converts into the field's
+    (3.2亿 in a 万元 field is 32000). Refuses what it would have to guess or
+    change: a comma that is not a thousands separator (1,5), any other
+    character (1²), a bare 万 or 亿 for a rate (3.2亿 in a % field), a unit
+    that does not convert, and a figure that does not fit a figure column
+    (core.figures) as it stands, before or after conversion (1元 into 亿元 is
+    0.00000001: refused, not rounded to 0).
     """
-    text = unicodedata.normalize("NFKC", raw or "").strip().replace(",", "").replace(" ", "")
+    text = (raw or "").translate(_FULL_WIDTH).strip()
     if not text:
         raise FigureError(_("Enter a number."))
+    if len(text) > MAX_TYPED:
+        raise FigureError(_("“%(raw)s” is not a number.") % {"raw": text[:20] + "…"})
     suffix = next((unit for unit in _SUFFIXES if text.endswith(unit) and len(text) > len(unit)), None)
-    number_text = text[: -len(suffix)] if suffix else text
-    number = _read_number(number_text)
-    if suffix is None or suffix == field_unit:
-        _check_places(number)
-        return number
-    typed = _UNITS[suffix]
-    target = _unit_of(field_unit)
-    typed_base = typed[1]
-    if target is None:
+    number = _read_number(text[: -len(suffix)].rstrip() if suffix else text, raw=raw.strip())
+    if suffix is None or suffix == field_unit.strip():
+        return _fitting(number)
+    converted = _convert(number, typed=suffix, field_unit=field_unit.strip(), raw=raw.strip())
+    places, _digits = places_and_integer_digits(converted)
+    if places > DECIMAL_PLACES:
+        raise FigureError(
+            _(
+                "“%(raw)s” is %(value)s %(unit)s, with more than %(n)d decimal places: it would be rounded. "
+                "Round it yourself if that is what you mean."
+            )
+            % {"raw": raw.strip(), "value": _plain(converted), "unit": field_unit, "n": DECIMAL_PLACES}
+        )
+    return _fitting(converted)
+
+
+def _fitting(number: Decimal) -> Decimal:
+    problem = figure_problem(number)
+    if problem:
+        raise FigureError(problem)
+    return _tidy(number)
+
+
+def _convert(number: Decimal, *, typed: str, field_unit: str, raw: str) -> Decimal:
+    """``number`` in unit ``typed`` as a number in ``field_unit``: a shift of its
+    decimal point, so exact whatever its digits."""
+    typed_power, typed_base = _UNITS[typed]
+    field = _UNITS.get(field_unit)
+    if field is None:
         if typed_base is None and field_unit == "":
             raise FigureError(_("“%(raw)s” carries a unit; this field takes a plain number.") % {"raw": raw})
         raise FigureError(
             _("“%(raw)s” is in %(typed)s, which does not convert into %(unit)s.")
-            % {"raw": raw, "typed": suffix, "unit": field_unit or _("a plain number")}
+            % {"raw": raw, "typed": typed, "unit": field_unit or _("a plain number")}
         )
-    if typed_base is not None and typed_base != target[1]:
+    field_power, field_base = field
+    if typed_base is None and field_base in _RATES:
+        raise FigureError(
+            _("“%(raw)s”: %(typed)s counts an amount and does not apply to a figure in %(unit)s.")
+            % {"raw": raw, "typed": typed, "unit": field_unit}
+        )
+    if typed_base is not None and typed_base != field_base:
         raise FigureError(
             _("“%(raw)s” is in %(typed)s, which does not convert into %(unit)s.")
-            % {"raw": raw, "typed": suffix, "unit": field_unit}
+            % {"raw": raw, "typed": typed, "unit": field_unit}
         )
-    converted = _tidy((number * typed[0] / target[0]).quantize(_QUANTUM, rounding=ROUND_HALF_UP))
-    _check_places(converted)
-    return converted
+    return number.scaleb(typed_power - field_power, _EXACT)
 
 
-def _read_number(text: str) -> Decimal:
-    if _NUMBER.match(text):
-        return Decimal(text)
+def _read_number(text: str, *, raw: str) -> Decimal:
+    """The number ``text`` writes, exactly: plain or grouped digits, digits with
+    Chinese magnitudes (1.5千), or Chinese numerals (三百, 三点五)."""
+    if "," in text:
+        if not _GROUPED.match(text):
+            raise FigureError(
+                _(
+                    "“%(raw)s”: a comma is read only as a thousands separator, as in 1,234 or 1,234,567.5; "
+                    "write decimals with a point."
+                )
+                % {"raw": raw}
+            )
+        text = text.replace(",", "")
+    number = read_plain(text)
+    if number is not None:
+        return number
+    scaled = _SCALED.match(text)
+    if scaled:
+        powers = [_MAGNITUDES[character] for character in scaled["scale"]]
+        if powers == sorted(set(powers)):
+            return Decimal(scaled["number"]).scaleb(sum(powers), _EXACT)
+    if _NUMERAL.match(text.replace("点", "", 1)) and "." not in text:
+        number = _read_numeral(text)
+        if number is not None:
+            return number
+    raise FigureError(_("“%(raw)s” is not a number.") % {"raw": raw})
+
+
+def _read_numeral(text: str) -> Decimal | None:
+    """Chinese numerals: the whole part through cn2an (which must give a whole
+    number), the digits after 点 one by one, so that nothing goes through a float."""
+    whole, point, fraction = text.partition("点")
+    sign = ""
+    if whole[:1] in ("负", "-", "+"):
+        sign, whole = ("-" if whole[0] != "+" else ""), whole[1:]
+    if not whole:
+        return None
     try:
-        value = cn2an.cn2an(text, "smart")
+        integer = cn2an.cn2an(whole, "smart")
     except (ValueError, KeyError, TypeError, IndexError):
-        raise FigureError(_("“%(raw)s” is not a number.") % {"raw": text}) from None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        raise FigureError(_("“%(raw)s” is not a number.") % {"raw": text}) from None
-
-
-def _check_places(number: Decimal) -> None:
-    if not number.is_finite():
-        raise FigureError(_("Enter a finite number."))
-    _sign, digits, exponent = number.normalize().as_tuple()
-    places = -exponent if exponent < 0 else 0
-    integer_digits = len(digits) - places if exponent < 0 else len(digits) + exponent
-    if places > DECIMAL_PLACES:
-        raise FigureError(_("Use at most %(n)d decimal places.") % {"n": DECIMAL_PLACES})
-    if integer_digits > MAX_INTEGER_DIGITS:
-        raise FigureError(
-            _("The number is too large: at most %(n)d digits before the point.") % {"n": MAX_INTEGER_DIGITS}
-        )
+        return None
+    if not isinstance(integer, int) or integer < 0:
+        return None
+    if not point:
+        return Decimal(f"{sign}{integer}")
+    digits = "".join(_FRACTION_DIGITS.get(character, character) for character in fraction)
+    if not digits.isascii() or not (digits.isdigit() or digits == ""):
+        return None
+    return Decimal(f"{sign}{integer}.{digits}")
 
 
 @dataclass
@@ -218,4 +285,6 @@ def _tidy(value: Decimal) -> Decimal:
 
 
 def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+    """The digits as written, without trailing zeros (never rounded to a context's precision)."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text

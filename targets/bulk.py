@@ -49,7 +49,7 @@ from core.threads import map_on_connections
 from plans.models import Plan
 from progress.choices import ReportStatus
 from targets.locks import plans_lock
-from targets.metrics import period_end
+from targets.metrics import MAX_RATE, period_end
 from targets.models import Target
 
 # Scale-30 constants: PostgreSQL gives a quotient at least the scale of its
@@ -77,10 +77,22 @@ def _share(part: str, whole: str) -> str:
     )
 
 
+def _bounded_rate(rate: str) -> str:
+    """SQL of the bound on a rate (metrics.MAX_RATE), for a rate that is not NULL
+    (least and greatest would skip a NULL and answer the bound)."""
+    return f"least({MAX_RATE}, greatest(-{MAX_RATE}, {rate}))"
+
+
 def _behind(gap: str, points: str) -> str:
     """SQL of ``metrics._behind_status``."""
     return f"CASE WHEN {gap} >= 0 THEN 'on_track' WHEN {gap} > -{points} THEN 'lagging' ELSE 'serious' END"
 
+
+# The rate of a growth or decrease target reported as an amount, against the
+# baseline's same month (metrics.growth_rate), a decline counting positive.
+_RATE_OF_AMOUNT = (
+    f"round((r.value - g.baseline) * {HUNDRED} / g.baseline * CASE WHEN g.kind = 'decrease' THEN -1 ELSE 1 END, 1)"
+)
 
 # Periods are numbered ``year * 12 + month - 1`` (the "period index") so that
 # they compare and step as integers.
@@ -231,7 +243,7 @@ grid AS (
 -- * rate: the level a growth, ratio or decrease target is judged on,
 --   rounded: the reported rate, or for one reported as an amount the rate
 --   against the baseline's same month (none without a positive baseline), a
---   decline counting positive for a decrease.
+--   decline counting positive for a decrease; kept within ±MAX_RATE.
 -- OFFSET 0 keeps this and the next steps subqueries of their own, so that a
 -- figure is computed once per row rather than copied into every CASE that
 -- reads it.
@@ -260,12 +272,12 @@ observed AS (
         g.period_index >= g.span_end_index AS final,
         CASE
             WHEN g.kind IN ('amount', 'milestone', 'ceiling') THEN NULL
+            WHEN r.value IS NULL THEN NULL
             WHEN g.kind IN ('growth_rate', 'decrease') AND g.reported_as = 'amount' THEN
                 CASE WHEN g.baseline > 0 THEN
-                    round((r.value - g.baseline) * {HUNDRED} / g.baseline
-                        * CASE WHEN g.kind = 'decrease' THEN -1 ELSE 1 END, 1)
+                    {_bounded_rate(_RATE_OF_AMOUNT)}
                 END
-            ELSE round(r.value, 1)
+            ELSE {_bounded_rate("round(r.value, 1)")}
         END AS rate
     FROM grid g
     LEFT JOIN progress_report r

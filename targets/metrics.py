@@ -15,7 +15,9 @@ flattering ratio):
 - a ceiling of zero is kept by zero and broken seriously by anything above;
 - completion of an amount is measured from its start: (actual − start) ÷
   (target − start), floored at 0 and capped at 999999%; expected progress
-  never exceeds 100%, even where a trajectory plans beyond the target.
+  never exceeds 100%, even where a trajectory plans beyond the target;
+- a rate (reported, or computed from an amount against a tiny baseline) is
+  kept within ±99,999,999,999.9, the largest figure of one decimal.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from core.figures import LARGEST_ONE_DECIMAL
+
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 ONE_DECIMAL = Decimal("0.1")
@@ -33,6 +37,11 @@ ONE_DECIMAL = Decimal("0.1")
 # billion times over) is stored, not rejected by the column, and never fails
 # a whole plan's recompute.
 MAX_SHARE = Decimal(999999)
+# A rate is stored as the result's actual, a figure column (core.figures): it
+# is kept within the largest figure of one decimal, so that a growth computed
+# against a tiny baseline (a billion billion percent) or a typed rate that
+# rounds up past the range is stored too, and reads back.
+MAX_RATE = LARGEST_ONE_DECIMAL
 
 
 class Status(StrEnum):
@@ -239,7 +248,7 @@ def judge(facts: TargetFacts, observation: Observation, *, as_of: dt.date) -> Ju
         if computed is None:
             return Judgement(Status.NO_DATA, Reason.NO_BASELINE, None, None, None, None)
         rate = -computed if kind == "decrease" else computed
-    rate = round1(rate)
+    rate = min(MAX_RATE, max(-MAX_RATE, round1(rate)))
     completion = round1(_share(rate, target))
     gap = rate - round1(target)
     fell = rate < 0 and (kind == "decrease" or target > 0)

@@ -9,13 +9,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.figures import figure_field, figure_problem, read_plain
 from core.models import CleanTextModel
 from plans.choices import Frequency
 from plans.models import Plan, Task
 from targets.choices import QUANTITATIVE_KINDS, Comparator, ReportedAs, TargetKind
-
-# Wide enough for 亿元 figures to four decimals (and for 万元 sums of a region).
-AMOUNT = {"max_digits": 20, "decimal_places": 4}
 
 
 class TargetQuerySet(models.QuerySet):
@@ -45,24 +43,20 @@ class Target(CleanTextModel):
     comparator = models.CharField(
         _("comparator"), max_length=8, choices=Comparator.choices, default=Comparator.AT_LEAST
     )
-    value = models.DecimalField(_("target value"), null=True, blank=True, **AMOUNT)
-    value_high = models.DecimalField(_("high end of range"), null=True, blank=True, **AMOUNT)
-    stretch = models.DecimalField(_("stretch value"), null=True, blank=True, **AMOUNT)
-    baseline = models.DecimalField(
-        _("baseline"), null=True, blank=True, help_text=_("The prior year's figure, for growth targets."), **AMOUNT
-    )
+    # Figures (core.figures): DECIMAL(15, 4), read back exactly on SQLite and PostgreSQL.
+    value = figure_field(_("target value"))
+    value_high = figure_field(_("high end of range"))
+    stretch = figure_field(_("stretch value"))
+    baseline = figure_field(_("baseline"), help_text=_("The prior year's figure, for growth targets."))
     baseline_by_month = models.JSONField(
         _("baseline by month"),
         null=True,
         blank=True,
         help_text=_('The prior year\'s year-to-date figure per month, e.g. {"3": "12.5"}.'),
     )
-    start_value = models.DecimalField(
+    start_value = figure_field(
         _("starting level"),
-        null=True,
-        blank=True,
         help_text=_("For a level reached from a known start (总数达到118家 from 69): the start."),
-        **AMOUNT,
     )
     reported_as = models.CharField(
         _("reported as"),
@@ -205,22 +199,46 @@ def _plain(value: Decimal | None) -> str:
 
 
 def _month_map(value: object) -> dict[int, Decimal]:
-    """Validate a {month: value} map (keys 1–12, values decimal strings)."""
+    """Validate a {month: figure} map: keys 1–12 (as the JSON object's digits),
+    values figures (core.figures) as decimal strings or JSON numbers."""
     if not isinstance(value, dict):
         raise ValueError(_("Expected an object of month → value."))
     result: dict[int, Decimal] = {}
     for key, number in value.items():
-        try:
-            month = int(key)
-            amount = Decimal(str(number))
-        except (ValueError, ArithmeticError):
-            raise ValueError(
-                _("“%(key)s: %(value)s” is not a month and a number.") % {"key": key, "value": number}
-            ) from None
-        if not 1 <= month <= 12 or not amount.is_finite():
+        month = _month_key(key)
+        amount = _map_figure(number)
+        if month is None or amount is None:
+            raise ValueError(_("“%(key)s: %(value)s” is not a month and a number.") % {"key": key, "value": number})
+        if not 1 <= month <= 12:
             raise ValueError(_("Months run from 1 to 12."))
+        problem = figure_problem(amount)
+        if problem:
+            raise ValueError(_("Month %(month)d: %(problem)s") % {"month": month, "problem": problem})
         result[month] = amount
     return result
+
+
+def _month_key(key: object) -> int | None:
+    """A month key: ASCII digits ("3", "03"), as the bulk recompute casts it."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return key
+    if isinstance(key, str) and key.isascii() and key.isdigit() and len(key) <= 2:
+        return int(key)
+    return None
+
+
+def _map_figure(number: object) -> Decimal | None:
+    """A month map's value as the decimal it writes: a string as typed, a JSON
+    number by its shortest repr (what the JSON said); None for anything else."""
+    if isinstance(number, bool):
+        return None
+    if isinstance(number, int):
+        return Decimal(number)
+    if isinstance(number, float):
+        return Decimal(repr(number))
+    if isinstance(number, str):
+        return read_plain(number.strip())
+    return None
 
 
 class TargetResult(CleanTextModel):
@@ -251,7 +269,8 @@ class TargetResult(CleanTextModel):
     month = models.PositiveSmallIntegerField(_("month"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     reason = models.CharField(_("reason"), max_length=20)
-    actual = models.DecimalField(_("actual"), null=True, blank=True, **AMOUNT)
+    # A reported figure, or a rate the engine computed and kept within a figure's range.
+    actual = figure_field(_("actual"))
     completion = models.DecimalField(_("completion (%)"), max_digits=12, decimal_places=1, null=True, blank=True)
     expected = models.DecimalField(_("time progress (%)"), max_digits=6, decimal_places=1, null=True, blank=True)
     # A rate's gap is the reported rate minus the target: as wide as a figure.

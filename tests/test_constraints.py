@@ -182,17 +182,66 @@ def test_a_trajectory_must_map_months_to_numbers():
         target.full_clean()
 
 
+@pytest.mark.parametrize("field", ["trajectory", "baseline_by_month"])
+@pytest.mark.parametrize(
+    "months",
+    [
+        {"6": "1e400"},  # judged, it made the recompute raise
+        {"6": "0.000001"},
+        {"6": "100000000000"},
+        {"6": "NaN"},
+        {"6": "1_000"},
+        {"6": " "},
+        {"6": True},
+        {"6": [1]},
+        {"٣": "1"},
+        {"+3": "1"},
+    ],
+)
+def test_a_month_map_holds_only_figures_under_month_keys(field, months):
+    from django.core.exceptions import ValidationError
+
+    target = TargetFactory.build(task=TaskFactory(), **{field: months})
+    with pytest.raises(ValidationError) as refused:
+        target.full_clean()
+    assert field in refused.value.message_dict
+
+
+def test_a_month_map_takes_figures_as_strings_or_json_numbers():
+    target = TargetFactory.build(
+        task=TaskFactory(), trajectory={"3": 12.5, "06": "250", "12": 500}, baseline_by_month={"12": "99999999999.9999"}
+    )
+    target.full_clean()
+
+
 def test_a_report_holds_yi_yuan_figures_to_four_decimals():
     report = ReportFactory(value=Decimal("12345678.1234"))
     report.refresh_from_db()
     assert report.value == Decimal("12345678.1234")
 
 
-def test_postgres_holds_sixteen_integer_digits_exactly():
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite stores decimals as floating point; PostgreSQL is the production database")
-    report = ReportFactory(value=Decimal("9999999999999999.1234"))
+def test_every_figure_column_holds_the_largest_figure_exactly_on_every_database():
+    """SQLite keeps decimals as floats: DECIMAL(15, 4) is what it keeps exactly (core.figures)."""
+    largest, smallest = Decimal("99999999999.9999"), Decimal("-99999999999.9999")
+    target = TargetFactory(
+        kind=TargetKind.GROWTH_RATE,
+        unit="万元",
+        value=largest - 1,
+        value_high=largest,
+        comparator=Comparator.RANGE,
+        baseline=largest,
+        start_value=smallest,
+    )
+    report = ReportFactory(target=target, value=largest)
+    target.refresh_from_db()
     report.refresh_from_db()
-    assert report.value == Decimal("9999999999999999.1234")
+    assert (target.value, target.value_high, target.baseline, target.start_value, report.value) == (
+        largest - 1,
+        largest,
+        largest,
+        smallest,
+        largest,
+    )
+    stretched = TargetFactory(value=Decimal("0.0001"), stretch=largest)
+    stretched.refresh_from_db()
+    assert (stretched.value, stretched.stretch) == (Decimal("0.0001"), largest)

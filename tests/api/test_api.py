@@ -1,6 +1,7 @@
 """The REST API: the same scoping and rules as the pages, clear JSON errors."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 from unittest import mock
 
@@ -300,6 +301,60 @@ def test_bulk_submission_is_all_or_nothing_with_per_row_errors(desk):
     body["rows"][1]["value"] = "14.2"
     accepted = api.post("/api/v1/period-submissions/", body, format="json")
     assert accepted.status_code == 200 and {r["status"] for r in accepted.json()} == {"submitted"}
+
+
+@pytest.mark.parametrize(
+    ("target", "typed", "words"),
+    [
+        ("count", "1,5", "thousands separator"),  # stored as 15 before
+        ("count", "1²", "not a number"),  # stored as 12 before
+        ("growth", "3.2亿", "does not apply to a figure in %"),  # stored as 320000000 before
+        ("amount", "1234567890123.4567", "at most 11 digits before the point"),  # stored rounded before
+        ("amount", "1元", "more than 4 decimal places"),  # stored as 0 before
+        ("count", "1e400", "not a number"),
+    ],
+)
+def test_a_figure_that_would_change_on_the_way_in_is_a_400_and_saves_nothing(desk, target, typed, words):
+    response = client_for(desk.staff).post(
+        "/api/v1/reports/",
+        {"target": getattr(desk, target).pk, "year": 2026, "month": 3, "value": typed, "confirmed": True},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400 and words in response.json()["value"]
+    assert not Report.objects.exists()
+
+
+def test_the_api_refuses_a_figure_in_chinese_by_default(desk):
+    response = client_for(desk.staff).post(
+        "/api/v1/reports/",
+        {"target": desk.count.pk, "year": 2026, "month": 3, "value": "9999999999999999.9999", "confirmed": True},
+        format="json",
+    )
+    assert response.status_code == 400 and response.json() == {"value": "数值过大：整数部分最多11位。"}
+
+
+def test_a_bulk_submission_with_a_figure_that_does_not_fit_saves_no_row(desk):
+    body = {
+        "plan": desk.plan.pk,
+        "unit": desk.unit.pk,
+        "period": "2026-03",
+        "rows": [
+            {"target": desk.amount.pk, "value": "32.5", "progress": "a"},
+            {"target": desk.growth.pk, "value": "14.2", "progress": "b"},
+            {"target": desk.count.pk, "value": "9999999999999999", "progress": "c", "confirmed": True},
+        ],
+    }
+    refused = client_for(desk.staff).post("/api/v1/period-submissions/", body, format="json")
+    assert refused.status_code == 400 and list(refused.json()["rows"]) == [str(desk.count.pk)]
+    assert not Report.objects.exists()
+
+
+def test_the_schema_states_the_figures_the_api_keeps(desk):
+    schema = client_for(desk.staff).get("/api/schema/", {"format": "json"}).json()
+    pattern = schema["components"]["schemas"]["FigureIn"]["properties"]["value"]["oneOf"][0]["pattern"]
+    assert re.fullmatch(pattern, "99999999999.9999") and not re.fullmatch(pattern, "100000000000")
+    assert not re.fullmatch(pattern, "0.00001")
 
 
 def test_a_closed_period_is_refused(desk):

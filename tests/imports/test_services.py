@@ -111,6 +111,13 @@ def test_an_edited_target_is_created_as_edited(zone):
         ({"indicator": " "}, "indicator"),
         ({"quote": "字" * 501}, "500"),
         ({"value": None}, "value"),
+        ({"value": Decimal("0.000001")}, "the value 0.000001: Use at most 4 decimal places"),  # stored as 0 before
+        ({"value": Decimal("1E+400")}, "at most 11 digits before the point"),
+        ({"value": Decimal("NaN")}, "finite number"),
+        ({"value": Decimal("Infinity")}, "finite number"),
+        ({"value": Decimal("1234567890123.4567")}, "at most 11 digits before the point"),  # rounded before
+        ({"stretch": Decimal("18.00001")}, "the stretch value 18.00001: Use at most 4 decimal places"),
+        ({"start_value": Decimal("0.00005")}, "the starting level 0.00005"),
     ],
 )
 def test_a_target_that_breaks_a_rule_creates_nothing(zone, edit, words):
@@ -122,6 +129,24 @@ def test_a_target_that_breaks_a_rule_creates_nothing(zone, edit, words):
         plan_import_create(parsed=parsed, zone=zone, by=None)
     assert words in info.value.message
     assert not Plan.objects.exists() and not Task.objects.exists() and not Target.objects.exists()
+
+
+def test_a_figure_in_the_document_that_would_be_rounded_is_refused_not_rounded(zone):
+    text = PLAN.replace("控制在6‰以内", "控制在0.000006‰以内")
+    parsed = plan_parse(text=text, year=2014)
+    assert any(t.value == Decimal("0.000006") for t in parsed.targets)
+    with pytest.raises(ImportRefused) as info:
+        plan_import_create(parsed=parsed, zone=zone, by=None)
+    assert "0.000006: Use at most 4 decimal places" in info.value.message
+    assert not Plan.objects.exists() and not Target.objects.exists()
+
+
+def test_the_largest_figure_is_created_exactly(zone):
+    parsed = plan_parse(text=PLAN, year=2014)
+    target = next(t for t in parsed.targets if t.unit == "万美元")
+    target.value = Decimal("99999999999.9999")
+    plan = plan_import_create(parsed=parsed, zone=zone, by=None)
+    assert Target.objects.get(task__plan=plan, unit="万美元").value == Decimal("99999999999.9999")
 
 
 def test_a_title_already_used_in_the_zone_creates_nothing(zone):

@@ -387,7 +387,16 @@ def test_a_target_moved_to_another_item_is_created_there(as_admin, zone):
         ("固定资产投资", {"stretch": "100"}, "stretch", "stretch value must be above"),
         ("城镇登记失业率", {"comparator": ">="}, "comparator", "ceiling must be"),
         ("引进亿元以上项目", {"value": ""}, "value", "needs a value"),
-        ("引进亿元以上项目", {"value": "十个"}, "value", "Enter a number"),
+        ("引进亿元以上项目", {"value": "十个"}, "value", "plain number"),  # the unit has its own field
+        ("引进亿元以上项目", {"value": "1e400"}, "value", "not a number"),  # a 500 before
+        ("引进亿元以上项目", {"value": "nan"}, "value", "not a number"),
+        ("引进亿元以上项目", {"value": "inf"}, "value", "not a number"),
+        ("引进亿元以上项目", {"value": "0.000001"}, "value", "at most 4 decimal places"),  # 0 before
+        ("引进亿元以上项目", {"value": "1,5"}, "value", "thousands separator"),  # 15 before
+        ("引进亿元以上项目", {"value": "1²"}, "value", "not a number"),
+        ("引进亿元以上项目", {"value": "100000000000"}, "value", "at most 11 digits"),
+        ("固定资产投资", {"stretch": "1e400"}, "stretch", "not a number"),
+        ("新开工项目", {"value_high": "10.00001"}, "value_high", "at most 4 decimal places"),
         ("引进亿元以上项目", {"indicator": " "}, "indicator", "indicator is empty"),
         ("引进亿元以上项目", {"deadline_date": "2027-13-45"}, "deadline_date", "valid date"),
     ],
@@ -407,6 +416,16 @@ def test_an_edit_that_breaks_a_rule_is_shown_beside_its_field_and_nothing_is_cre
         if value.strip():
             assert f'name="t{index}-{key}"' in page and escape(value) in page  # what was typed is kept
     assert nothing_created()
+
+
+def test_a_figure_typed_in_the_review_is_created_exactly_as_read(as_admin, zone):
+    first = upload(as_admin, zone)
+    index = target_index(first, "固定资产投资")
+    edits = {f"t{index}-value": "１,２３４.５", f"t{index}-stretch": "99999999999.9999"}
+    response = as_admin.post(REVIEW, review_post(first, **edits))
+    assert response.status_code == 302, response.context["review"].target_forms[index].errors
+    target = Target.objects.get(indicator="固定资产投资")
+    assert (target.value, target.stretch) == (Decimal("1234.5"), Decimal("99999999999.9999"))
 
 
 def test_an_error_in_a_dropped_target_does_not_matter(as_admin, zone):

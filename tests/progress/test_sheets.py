@@ -408,6 +408,35 @@ def test_the_preview_reports_each_refused_figure(desk):
     assert Report.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("row", "cell", "words"),
+    [
+        (2, "1,5", "thousands separator"),  # saved as 15 before
+        (2, "1²", "not a number"),  # saved as 12 before
+        (1, "3.2亿", "does not apply to a figure in %"),  # saved as 320000000 before
+        (0, 1234567890123.4567, "at most 11 digits before the point"),  # saved rounded before
+        (0, "1元", "more than 4 decimal places"),  # saved as 0 before
+        (2, 0.000001, "at most 4 decimal places"),
+        (2, 1e16, "at most 11 digits before the point"),
+        (2, "9999999999999999.9999", "at most 11 digits before the point"),  # broke the pages before
+    ],
+)
+def test_a_sheet_figure_that_would_change_on_the_way_in_is_refused(desk, row, cell, words):
+    rows = read(desk, edit(build(desk), {(row_of(row), VALUE): cell, (row_of(row), CONFIRM): "是"}))
+
+    result = preview(desk, rows)
+
+    assert not result.can_confirm
+    assert words in result.rows[row].errors[0][1]
+    assert Report.objects.count() == 0
+
+
+def test_the_largest_figure_in_a_number_cell_is_kept_exactly(desk):
+    rows = read(desk, edit(build(desk), {(row_of(2), VALUE): 99999999999.9999, (row_of(2), CONFIRM): "是"}))
+    result = preview(desk, rows)
+    assert result.can_confirm and result.rows[2].new_value == Decimal("99999999999.9999")
+
+
 def test_a_confirmation_in_the_sheet_lets_an_unusual_figure_through(desk):
     rows = read(desk, edit(build(desk), {(row_of(2), VALUE): 40, (row_of(2), CONFIRM): "是"}))
     assert preview(desk, rows).can_confirm

@@ -1,10 +1,14 @@
 """Every rule for a typed figure, with the user's message."""
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from core.figures import figure_problem
 from progress.validation import FigureError, check_figure, parse_figure
 
 
@@ -30,6 +34,23 @@ def chinese():
         ("3.5万平方米", "平方米", Decimal(35000)),
         ("2千米", "米", Decimal(2000)),
         ("-3", "%", Decimal(-3)),
+        ("１２３．５", "个", Decimal("123.5")),
+        ("\u3000１２\u3000", "个", Decimal(12)),
+        ("1,234,567.5", "万元", Decimal("1234567.5")),
+        ("1,234", "个", Decimal(1234)),
+        ("三点五", "%", Decimal("3.5")),
+        ("负三点五", "%", Decimal("-3.5")),
+        ("三百点", "个", Decimal(300)),
+        ("壹佰", "个", Decimal(100)),
+        ("12万3", "个", Decimal(123000)),
+        ("1.23456千", "个", Decimal("1234.56")),  # cn2an alone would make it 1234
+        ("0.00001万", "个", Decimal("0.1")),  # and this 0
+        ("3千万", "元", Decimal(30000000)),
+        ("1万元", "亿元", Decimal("0.0001")),
+        ("1万", "亿元", Decimal("0.0001")),
+        ("3 亿元", "万元", Decimal(30000)),
+        ("99999999999.9999", "个", Decimal("99999999999.9999")),
+        ("0.5‰", "%", Decimal("0.05")),
     ],
 )
 def test_it_reads_numbers_numerals_and_compatible_units(raw, unit, expected):
@@ -44,12 +65,76 @@ def test_it_reads_numbers_numerals_and_compatible_units(raw, unit, expected):
         ("5家", "个", "无法换算"),
         ("3.2亿美元", "万元", "无法换算"),
         ("1.23456", "万元", "小数"),
-        ("12345678901234567", "万元", "16"),
+        ("12345678901234567", "万元", "11"),
     ],
 )
 def test_it_refuses_what_it_cannot_read_with_a_chinese_message(raw, unit, message):
     with pytest.raises(FigureError, match=message):
         parse_figure(raw, field_unit=unit)
+
+
+@pytest.mark.parametrize(
+    ("raw", "unit", "message"),
+    [
+        ("1,5", "个", "thousands separator"),  # read as 15 before
+        ("12,34", "万元", "thousands separator"),
+        ("1,2345", "万元", "thousands separator"),
+        (",123", "个", "thousands separator"),
+        ("1²", "个", "not a number"),  # read as 12 before
+        ("⑫", "个", "not a number"),
+        ("½", "%", "not a number"),
+        ("٣", "个", "not a number"),
+        ("1 234", "个", "not a number"),
+        ("1_000", "个", "not a number"),
+        ("1e5", "个", "not a number"),
+        ("1e400", "个", "not a number"),
+        ("nan", "%", "not a number"),
+        ("inf", "%", "not a number"),
+        ("Infinity", "%", "not a number"),
+        ("3.2亿", "%", "does not apply to a figure in %"),  # 320000000 before
+        ("3万", "‰", "does not apply to a figure in ‰"),
+        ("三亿", "%", "does not apply"),
+        ("1234567890123.4567", "个", "at most 11 digits before the point"),  # stored rounded before
+        ("9999999999999999.9999", "个", "at most 11 digits before the point"),
+        ("10000000万", "元", "at most 11 digits before the point"),
+        ("0.000001", "个", "at most 4 decimal places"),
+        ("二十三点四五六七八", "%", "at most 4 decimal places"),
+        ("1元", "亿元", "0.00000001 亿元, with more than 4 decimal places"),  # 0 before
+        ("0.000005%", "‰", "more than 4 decimal places"),
+        ("1" * 61, "个", "not a number"),
+    ],
+)
+def test_it_refuses_a_figure_it_would_have_to_guess_or_change(raw, unit, message):
+    with translation.override("en"), pytest.raises(FigureError, match=re.escape(message)):
+        parse_figure(raw, field_unit=unit)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"\A[+-]?[0-9]{1,16}(\.[0-9]{0,6})?\Z"), st.sampled_from(["个", "%", "万元", ""]))
+def test_a_plain_number_is_read_as_written_or_refused(typed, unit):
+    try:
+        value = parse_figure(typed, field_unit=unit)
+    except FigureError:
+        assert figure_problem(Decimal(typed)) is not None
+    else:
+        assert value == Decimal(typed) and figure_problem(value) is None
+
+
+NUMBER_LIKE = st.text(
+    alphabet=st.sampled_from(list("0123456789.,+- 　１２．，－点负零一二两三十百千万亿元个%‰²½٣eEnaif_")),
+    max_size=70,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(NUMBER_LIKE, st.text(max_size=70)), st.sampled_from(["个", "%", "‰", "万元", "亿元", "", "吨标煤"]))
+def test_any_text_is_read_as_a_figure_or_refused_with_a_message(typed, unit):
+    try:
+        value = parse_figure(typed, field_unit=unit)
+    except FigureError as error:
+        assert str(error)
+    else:
+        assert figure_problem(value) is None
 
 
 def check(raw, **kwargs):

@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from progress.choices import ReportStatus
 from progress.models import Report, ReportEvent
@@ -72,6 +73,45 @@ def test_a_refused_figure_is_shown_beside_its_field_and_keeps_everything_typed(c
     assert "不是数字" in page
     assert 'value="三亿多"' in page and "项目推进顺利" in page and 'value="7"' in page
     assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("target", "typed", "words"),
+    [
+        ("count", "1,5", "thousands separator"),  # saved as 15 before
+        ("count", "1²", "not a number"),  # saved as 12 before
+        ("growth", "3.2亿", "does not apply to a figure in %"),  # saved as 320000000 before
+        ("amount", "1234567890123.4567", "at most 11 digits before the point"),  # saved rounded before
+        ("amount", "1元", "more than 4 decimal places"),  # saved as 0 before
+        ("count", "9999999999999999.9999", "at most 11 digits before the point"),  # broke the pages before
+    ],
+)
+def test_a_figure_that_would_change_on_the_way_in_is_refused_on_the_page(client, desk, target, typed, words):
+    client.force_login(desk.staff)
+    data = {"action": "save"} | row_data(getattr(desk, target), typed, confirmed="1")
+    response = client.post(period_url(desk), data, HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert response.status_code == 400 and words in page
+    assert f'value="{escape(typed)}"' in page
+    assert not Report.objects.exists()
+
+
+def test_a_correction_that_would_change_on_the_way_in_is_refused(client, desk):
+    report = ReportFactory(
+        target=desk.count,
+        year=2026,
+        month=3,
+        value=Decimal(5),
+        status="approved",
+        submitted_at="2026-04-01T00:00Z",
+        approved_at="2026-04-01T00:00Z",
+    )
+    client.force_login(desk.reviewer)
+    url = reverse("progress:correct", args=[report.pk])
+    response = client.post(url, {"value": "1,5", "reason": "统计局反馈"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and "thousands separator" in response.content.decode()
+    report.refresh_from_db()
+    assert report.value == Decimal(5)
 
 
 def test_a_fall_needs_a_reason_and_a_jump_needs_confirmation_on_the_page(client, desk):

@@ -9,6 +9,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.figures import figure_problem
 from targets.explanations import explain
 from targets.metrics import Observation, Reason, Status, TargetFacts, Thresholds, judge, time_progress, worst
 
@@ -93,12 +94,45 @@ CASES = [
         "absurd figure capped",
         {"value": "0.0001"},
         6,
-        "9999999999999999",
+        "99999999999.9999",
         Status.COMPLETED,
         "999999.0",
         "50.0",
         "999949.0",
         Reason.REACHED,
+    ),
+    (
+        "growth as an amount against a tiny baseline is kept within a figure",
+        {"kind": "growth_rate", "value": "15", "reported_as": "amount", "baseline_by_month": {6: D("0.0001")}},
+        6,
+        "99999999999.9999",
+        Status.ON_TRACK,
+        "999999.0",
+        None,
+        "99999999984.9",
+        Reason.AGAINST_TARGET,
+    ),
+    (
+        "decrease as an amount rising past a figure is kept within one",
+        {"kind": "decrease", "value": "10", "reported_as": "amount", "baseline_by_month": {6: D("0.0001")}},
+        6,
+        "99999999999.9999",
+        Status.SERIOUS,
+        "0.0",
+        None,
+        "-100000000009.9",
+        Reason.FALL,
+    ),
+    (
+        "growth typed at the top of a figure's range rounds within it",
+        {"kind": "growth_rate", "value": "15"},
+        6,
+        "99999999999.9999",
+        Status.ON_TRACK,
+        "999999.0",
+        None,
+        "99999999984.9",
+        Reason.AGAINST_TARGET,
     ),
     (
         "trajectory beyond the target",
@@ -472,6 +506,33 @@ def test_judgement_table(name, kw, month, actual, status, completion, expected, 
     assert j.completion == (None if completion is None else D(completion))
     assert j.expected == (None if expected is None else D(expected))
     assert j.gap == (None if gap is None else D(gap))
+
+
+@pytest.mark.parametrize(
+    ("kw", "actual", "rate"),
+    [
+        (
+            {"kind": "growth_rate", "reported_as": "amount", "baseline_by_month": {6: D("0.0001")}},
+            "99999999999.9999",
+            "99999999999.9",
+        ),
+        (
+            {"kind": "decrease", "reported_as": "amount", "baseline_by_month": {6: D("0.0001")}},
+            "99999999999.9999",
+            "-99999999999.9",
+        ),
+        (
+            {"kind": "growth_rate", "reported_as": "amount", "baseline_by_month": {6: D("0.0001")}},
+            "-99999999999.9999",
+            "-99999999999.9",
+        ),
+        ({"kind": "ratio"}, "99999999999.9999", "99999999999.9"),
+        ({"kind": "growth_rate"}, "-99999999999.96", "-99999999999.9"),
+    ],
+)
+def test_a_rate_is_kept_within_a_figure_so_that_its_result_can_be_stored(kw, actual, rate):
+    judged = run(facts(value="15", **kw), 6, actual)
+    assert judged.actual == D(rate) and figure_problem(judged.actual) is None
 
 
 def test_no_figure_is_no_data_until_the_due_day_then_overdue():

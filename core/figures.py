@@ -1,0 +1,93 @@
+"""A figure: the one definition of a number people type and the database keeps.
+
+Every figure column (a target's value, range end, stretch, baseline and start;
+a report's year-to-date value; a result's actual) is ``DECIMAL(15, 4)``, made
+by ``figure_field``, and a figure is accepted only when ``figure_problem``
+finds nothing wrong with it: the period form, the period sheet and the API
+(through ``progress.validation.parse_figure``), the importer and the month
+maps of a target all ask it, and the admin's decimal fields keep the same
+limits (max_digits, decimal_places); so a figure is stored exactly as typed
+or refused with a message, never silently altered.
+
+Why fifteen digits. SQLite, the default database, has no decimal type: a
+column of NUMERIC affinity keeps a decimal as a 64-bit float (or as an integer
+when it is whole), and Django reads it back with 15 significant digits and
+then quantizes it to the column's places. A float holds every decimal of at
+most 15 significant digits exactly (DBL_DIG), so such a figure comes back as
+typed; a sixteenth digit is lost, and a value that then needs more digits than
+the column's ``max_digits`` makes the read raise, so that every page listing
+it answers 500 until someone edits the database. PostgreSQL holds the same
+``DECIMAL(15, 4)`` exactly, so a figure accepted on one database reads back
+the same on the other.
+
+Why four places. Four decimals keep 亿元 figures to the 万元 (0.0001亿元 is
+1万元), and leave eleven digits before the point: up to 99,999,999,999.9999,
+nearly 1000亿 in 元, far more in 万元 or 亿元.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+MAX_DIGITS = 15
+DECIMAL_PLACES = 4
+INTEGER_DIGITS = MAX_DIGITS - DECIMAL_PLACES
+LARGEST = Decimal(10**MAX_DIGITS - 1).scaleb(-DECIMAL_PLACES)  # 99999999999.9999
+# The largest figure with one decimal: the engine rounds rates to one decimal
+# and keeps them within this, so that a rounded rate is still a figure.
+LARGEST_ONE_DECIMAL = Decimal(10**INTEGER_DIGITS * 10 - 1).scaleb(-1)  # 99999999999.9
+
+
+# A number written plainly in ASCII: digits, one optional point, an optional
+# sign; no exponent, grouping, underscore or space. Decimal() would read more
+# (1_000, 1e3, ٣, NaN), and PostgreSQL's numeric input other things again.
+PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)\Z")
+
+
+def read_plain(text: str) -> Decimal | None:
+    """``text`` as the exact decimal it writes if it is a plain number, else None."""
+    return Decimal(text) if PLAIN_NUMBER.match(text) else None
+
+
+def figure_field(verbose_name: str | Promise, **kwargs) -> models.DecimalField:
+    """A figure column: ``DECIMAL(15, 4)``, empty allowed unless told otherwise."""
+    kwargs.setdefault("null", True)
+    kwargs.setdefault("blank", True)
+    return models.DecimalField(verbose_name, max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, **kwargs)
+
+
+def places_and_integer_digits(value: Decimal) -> tuple[int, int]:
+    """How many decimal places and digits before the point ``value`` needs,
+    trailing zeros aside (1.5000 needs one place). Counted on the digits
+    themselves: ``normalize`` would round to the context's 28 digits first."""
+    _sign, digits, exponent = value.as_tuple()
+    digits = list(digits)
+    while len(digits) > 1 and digits[-1] == 0 and exponent < 0:
+        digits.pop()
+        exponent += 1
+    if digits == [0]:
+        return 0, 0
+    places = max(0, -exponent)
+    return places, max(0, len(digits) + exponent)
+
+
+def figure_problem(value: object) -> str | None:
+    """What keeps ``value`` from being stored exactly as a figure, in the user's
+    language, or None when it fits. Only a ``Decimal`` (or an ``int``) can be a
+    figure: a float already carries binary digits that nobody typed."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        return _("Enter a number.")
+    value = Decimal(value)
+    if not value.is_finite():
+        return _("Enter a finite number.")
+    places, integer_digits = places_and_integer_digits(value)
+    if integer_digits > INTEGER_DIGITS:
+        return _("The number is too large: at most %(n)d digits before the point.") % {"n": INTEGER_DIGITS}
+    if places > DECIMAL_PLACES:
+        return _("Use at most %(n)d decimal places.") % {"n": DECIMAL_PLACES}
+    return None
