@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 import imports
-from imports.management.commands.bench_import import synthetic_plan
+from imports.management.commands.bench_import import MB, repeated_line, synthetic_plan
+from imports.reading import MAX_LINES
 from imports.services import plan_parse
 
 IMPORTS_DIR = str(Path(imports.__file__).resolve().parent)
@@ -63,3 +64,26 @@ def test_twice_the_items_take_about_twice_the_work(shape):
     large = executed_lines(lambda: plan_parse(text=make(800), year=2014))
     # Linear work doubles; quadratic work quadruples. The margin covers the fixed costs.
     assert large < 2.3 * small, f"{small} lines of work for 400 items, {large} for 800"
+
+
+def test_a_one_megabyte_plan_is_parsed_whole():
+    text = synthetic_plan(MB)
+    assert len(text.encode("utf-8")) >= MB
+    assert text.count("\n") <= MAX_LINES
+
+    parsed = plan_parse(text=text, year=2014)
+
+    line_items = [task for task in parsed.tasks if not task.inline and not task.preamble]
+    assert len(line_items) == text.count("\n") - 1  # every line but the title is an item
+    assert len({task.path for task in parsed.tasks}) == len(parsed.tasks)
+    assert parsed.targets
+
+
+def test_a_megabyte_of_one_numbered_line_repeated_is_parsed_whole():
+    text = repeated_line(MB)
+    assert text.count("\n") <= MAX_LINES
+
+    parsed = plan_parse(text=text, year=2014)
+
+    lines = text.count("\n")
+    assert [task.path for task in parsed.tasks[-2:]] == [f"1-{lines - 1}", f"1-{lines}"]
