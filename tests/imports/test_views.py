@@ -16,6 +16,7 @@ from django.utils.html import escape
 from imports.forms import PAYLOAD_SALT, Review, proposal_load
 from imports.management.commands.bench_import import synthetic_plan
 from imports.reading import MAX_BYTES, MAX_LINES, ImportRefused
+from imports.services import plan_parse
 from imports.views import Span, source_html
 from plans.models import Plan, Task
 from targets.models import Target
@@ -260,6 +261,21 @@ def test_a_gbk_text_file_and_a_word_document_are_read(as_admin, zone):
     buffer.name = "plan.docx"
     response = as_admin.post(NEW, {"zone": zone.pk, "year": 2027, "file": buffer})
     assert len(response.context["review"].parsed.targets) == 8
+    assert nothing_created()
+
+
+def test_a_plan_whose_task_choices_would_swell_the_review_page_is_refused_with_a_way_out(as_admin, zone, monkeypatch):
+    """Each target's task select lists every task: a page of targets x tasks options."""
+    parsed = plan_parse(text=PLAN, year=2027)
+    options = len(parsed.targets) * len(parsed.tasks)
+
+    monkeypatch.setattr("imports.forms.REVIEW_MAX_TASK_OPTIONS", options)
+    assert upload(as_admin, zone).context["review"]
+
+    monkeypatch.setattr("imports.forms.REVIEW_MAX_TASK_OPTIONS", options - 1)
+    response = upload(as_admin, zone)
+    assert "review" not in response.context
+    assert "import_plan command" in response.content.decode()
     assert nothing_created()
 
 
