@@ -378,16 +378,40 @@ def _docx_measure(archive: zipfile.ZipFile) -> None:
         parser.EntityDeclHandler = _forbidden
         parser.ExternalEntityRefHandler = _forbidden
         parser.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
+        head = b""
         try:
             with archive.open(info) as part:
                 while chunk := part.read(64 * 1024):
+                    head = head or chunk[:64]
                     parser.Parse(chunk, False)
                 parser.Parse(b"", True)
         except pyexpat.ExpatError:
-            continue  # not XML, or damaged XML that python-docx will refuse if it reads it
-        except (ValueError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
-            # a DTD, a bad checksum or compression, an unsupported method, an encrypted part
+            if _looks_like_xml(head):
+                # Damaged, or in an encoding expat does not read but libxml2 (python-docx) may:
+                # either way it cannot be counted, so it is not built.
+                raise refuse_bad_docx() from None
+            continue  # not XML: a picture
+        except (
+            ValueError,
+            LookupError,
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+        ):
+            # a DTD, an encoding unknown or multi-byte (expat reads UTF-8 and UTF-16 itself and
+            # one-byte encodings through Python), a bad checksum or compression, an unsupported
+            # method, an encrypted part
             raise refuse_bad_docx() from None
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    """Whether a part's first bytes are those of XML in an encoding libxml2 (python-docx) detects
+    by itself: UTF-8, UTF-16 or UTF-32 with or without a mark, or EBCDIC."""
+    if head.startswith(b"\x4c\x6f\xa7\x94"):  # "<?xm" in EBCDIC
+        return True
+    return head.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").startswith(b"<")
 
 
 def _paragraph_text(p) -> str:

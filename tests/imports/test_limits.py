@@ -287,3 +287,24 @@ def test_a_table_nested_in_a_cell_is_read_once_as_part_of_that_cell():
     text = text_from_bytes(buffer.getvalue(), name="plan.docx")
 
     assert text.splitlines() == ["一、重点工作", "1.新开工项目10个甲乙。"]
+
+
+@pytest.mark.parametrize(
+    ("declared", "codec"),
+    [("gb18030", "gb18030"), ("UCS-4", "utf-32-be"), ("UTF-32", "utf-32"), ("x-unknown", "utf-8")],
+)
+def test_a_docx_part_in_an_encoding_that_cannot_be_counted_is_refused(no_parsing, declared, codec):
+    """libxml2 reads encodings expat does not (UCS-4 is read by python-docx): such a part could
+    not be counted, so it is not built either."""
+    source = zipfile.ZipFile(io.BytesIO(document_bytes("一、重点工作")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                xml = data.decode("utf-8").replace("encoding='UTF-8'", f"encoding='{declared}'", 1)
+                assert declared in xml
+                data = xml.encode(codec)
+            archive.writestr(info.filename, data)
+    no_parsing()
+    assert refusal(lambda: text_from_bytes(out.getvalue(), name="plan.docx")).code == "bad_docx"
