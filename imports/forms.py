@@ -40,6 +40,10 @@ YEARS = {"min_value": 2000, "max_value": 2100}
 FIELDS_PER_TARGET = 10
 FIELDS_PER_TASK = 2
 FIELDS_OF_PAGE = 6
+# Each target's task select lists every task, so the review page grows with targets x tasks:
+# 100,000 options are a page of about 13 MB that takes seconds to render (a 64 KB plan; the
+# seeds need 3,000 at most). A plan beyond it is imported with the import_plan command.
+REVIEW_MAX_TASK_OPTIONS = 100_000
 
 
 # --------------------------------------------------------------------------------------------
@@ -183,7 +187,10 @@ def review_field_count(parsed: ParsedPlan) -> int:
 
 
 def review_fits(parsed: ParsedPlan) -> bool:
-    """Whether the review form stays within what Django accepts in one request."""
+    """Whether the review form stays within what Django accepts in one request, and its task
+    selects within what a page can hold."""
+    if len(parsed.targets) * len(parsed.tasks) > REVIEW_MAX_TASK_OPTIONS:
+        return False
     limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
     return limit is None or review_field_count(parsed) <= limit
 

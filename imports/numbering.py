@@ -120,7 +120,10 @@ class Outline:
     nodes: list[TaskNode]
     _line_starts: list[int] = field(default_factory=list, repr=False)
     _line_nodes: list[TaskNode] = field(default_factory=list, repr=False)
+    # The inline items under each line-level item (0: before the first one), in document order,
+    # and their offsets: they never overlap (each one ends where the next begins at the latest).
     _inline_by_parent: dict[int, list[TaskNode]] = field(default_factory=dict, repr=False)
+    _inline_starts: dict[int, list[int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._line_nodes = [node for node in self.nodes if not node.inline]
@@ -129,13 +132,21 @@ class Outline:
             if node.inline:
                 key = id(node.parent) if node.parent else 0
                 self._inline_by_parent.setdefault(key, []).append(node)
+                self._inline_starts.setdefault(key, []).append(node.start)
 
     def owner(self, offset: int) -> TaskNode | None:
-        """The deepest item whose own text holds ``offset`` (None before the first item)."""
+        """The deepest item whose own text holds ``offset`` (None before the first item).
+
+        Two binary searches: the line-level item, then among its inline items the last one
+        starting at or before ``offset`` (the only one that can hold it, as they do not overlap).
+        """
         i = bisect.bisect_right(self._line_starts, offset) - 1
         line_node = self._line_nodes[i] if i >= 0 else None
-        for node in self._inline_by_parent.get(id(line_node) if line_node else 0, ()):
-            if node.start <= offset < node.end:
+        key = id(line_node) if line_node else 0
+        j = bisect.bisect_right(self._inline_starts.get(key, ()), offset) - 1
+        if j >= 0:
+            node = self._inline_by_parent[key][j]
+            if offset < node.end:
                 return node
         return line_node
 
@@ -172,13 +183,27 @@ def _heading(norm: str, start: int, line_end: int) -> tuple[int, int]:
     return start, end
 
 
-def _unique_path(path: str, seen: set[str]) -> str:
-    if path not in seen:
-        return path
-    n = 2
-    while f"{path}-{n}" in seen:
-        n += 1
-    return f"{path}-{n}"
+class _Paths:
+    """The paths given so far; a path taken again gets the first free suffix (1, 1-2, 1-3 …).
+
+    Each path remembers the last suffix it handed out, so that the thousandth 1. finds 1-1000
+    at once instead of trying 1-2 … 1-999 again: the tree is built in time linear in its items.
+    """
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()
+        self._next_suffix: dict[str, int] = {}
+
+    def claim(self, path: str) -> str:
+        unique = path
+        if path in self._taken:
+            n = self._next_suffix.get(path, 2)
+            while f"{path}-{n}" in self._taken:
+                n += 1
+            self._next_suffix[path] = n + 1
+            unique = f"{path}-{n}"
+        self._taken.add(unique)
+        return unique
 
 
 def outline_build(source: str, norm: str, *, masked: list[tuple[int, int]] | None = None) -> Outline:
@@ -189,7 +214,7 @@ def outline_build(source: str, norm: str, *, masked: list[tuple[int, int]] | Non
     """
     nodes: list[TaskNode] = []
     stack: list[TaskNode] = []
-    seen_paths: set[str] = set()
+    paths = _Paths()
     masked = masked if masked is not None else []
     pos = 0
     length = len(norm)
@@ -220,9 +245,7 @@ def outline_build(source: str, norm: str, *, masked: list[tuple[int, int]] | Non
                     break
             parent = stack[-1] if stack else None
             label = _label(style, digits)
-            path = f"{parent.path} > {label}" if parent else label
-            path = _unique_path(path, seen_paths)
-            seen_paths.add(path)
+            path = paths.claim(f"{parent.path} > {label}" if parent else label)
             h_start, h_end = _heading(norm, m.end(), line_end)
             node = TaskNode(
                 number=source[m.start() : m.end()],
@@ -244,7 +267,7 @@ def outline_build(source: str, norm: str, *, masked: list[tuple[int, int]] | Non
         pos = line_end + 1
     for i, node in enumerate(nodes):
         node.end = nodes[i + 1].start if i + 1 < len(nodes) else length
-    nodes.extend(_inline_nodes(source, norm, nodes, seen_paths, masked))
+    nodes.extend(_inline_nodes(source, norm, nodes, paths, masked))
     nodes.sort(key=lambda n: (n.start, n.inline))
     for index, node in enumerate(nodes):
         node.index = index
@@ -252,7 +275,7 @@ def outline_build(source: str, norm: str, *, masked: list[tuple[int, int]] | Non
 
 
 def _inline_nodes(
-    source: str, norm: str, line_nodes: list[TaskNode], seen_paths: set[str], masked: list[tuple[int, int]]
+    source: str, norm: str, line_nodes: list[TaskNode], paths: _Paths, masked: list[tuple[int, int]]
 ) -> list[TaskNode]:
     """一是/二是 … items: each runs to the next item of its series or the end of its paragraph."""
     starts = [node.start for node in line_nodes]
@@ -270,8 +293,7 @@ def _inline_nodes(
             continue  # out of sequence: a repeated or quoted item, not a new one
         label = _label("inline", m.group(1))
         base = parent.path if parent else ""
-        path = _unique_path(f"{base} > {label}" if base else label, seen_paths)
-        seen_paths.add(path)
+        path = paths.claim(f"{base} > {label}" if base else label)
         line_end = norm.find("\n", m.end())
         line_end = len(norm) if line_end < 0 else line_end
         h_start, h_end = _heading(norm, m.end(), line_end)

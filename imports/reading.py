@@ -5,25 +5,41 @@ Word documents (.docx) are read through python-docx, paragraphs and tables in do
 with Word's automatic numbering written out (Word keeps 一、 or 1. out of the paragraph's text).
 Everything else is refused with a message that says what to do: empty input, images and other
 binary files, legacy .doc, PDF, files over 10 MB (refused before they are read).
+
+What is too long to be one plan is refused before it is parsed: texts are counted (characters,
+lines), and a .docx is counted as a stream (paragraphs, characters, XML elements) before
+python-docx builds its tree, so that a small file that expands to millions of paragraphs is
+refused at the cost of reading the first of them. The limits are the ``MAX_*`` constants below.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import pyexpat
 import re
 import unicodedata
 import zipfile
+import zlib
 from pathlib import Path
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
+# The limits of what is read, all checked before any parsing. The parser takes time in step with
+# the text (about 1.5 s a megabyte), so these keep one import within seconds and the worker's
+# memory within tens of megabytes; real plans are far inside them (the seeds: 4,000 to 12,000
+# characters in 15 to 143 lines; a long plan of several hundred KB: ~2,000 lines).
 MAX_BYTES = 10 * 1024 * 1024
-# A plan is tens of thousands of characters; a million is a book, and would take seconds to parse.
+# A million characters is a book (three megabytes of Chinese).
 MAX_CHARS = 1_000_000
+# Lines of a text, paragraphs of a .docx (blank ones too: they cost the same to read).
+MAX_LINES = 20_000
 # A .docx is a zip: refuse archives that would expand beyond this (a zip bomb).
 MAX_DOCX_EXPANDED = 64 * 1024 * 1024
+# XML elements in all the parts of a .docx: python-docx keeps about 110 bytes for each (~55 MB
+# here), and a plan written in Word has some 20 to 60 per paragraph.
+MAX_DOCX_ELEMENTS = 500_000
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "image"),
@@ -65,11 +81,23 @@ def refuse_too_large() -> ImportRefused:
     )
 
 
-def refuse_too_long() -> ImportRefused:
-    return ImportRefused(
-        _("The text is longer than a million characters, far more than one plan. Import the plan alone."),
-        code="too_long",
-    )
+def refuse_too_long(*, characters: int = 0, lines: int = 0) -> ImportRefused:
+    """A text over ``MAX_CHARS`` characters or ``MAX_LINES`` lines: how long it is, and the most."""
+    if lines:
+        message = _(
+            "The plan's text is too long: %(count)s lines, where at most %(limit)s can be imported. "
+            "Import the plan alone, without annexes or other documents."
+        ) % {"count": f"{lines:,}", "limit": f"{MAX_LINES:,}"}
+    else:
+        message = _(
+            "The plan's text is too long: %(count)s characters, where at most %(limit)s can be imported. "
+            "Import the plan alone, without annexes or other documents."
+        ) % {"count": f"{characters:,}", "limit": f"{MAX_CHARS:,}"}
+    return ImportRefused(message, code="too_long")
+
+
+def refuse_bad_docx() -> ImportRefused:
+    return ImportRefused(_("This .docx file is damaged or not a Word document."), code="bad_docx")
 
 
 def refuse_no_numbering() -> ImportRefused:
@@ -131,7 +159,7 @@ def text_from_bytes(data: bytes, *, name: str = "") -> str:
     if data.startswith(b"PK\x03\x04"):
         return _docx_text(data)
     if name.lower().endswith(".docx"):
-        raise ImportRefused(_("This .docx file is damaged or not a Word document."), code="bad_docx")
+        raise refuse_bad_docx()
     head = data[:16]
     for magic, kind in _MAGIC:
         if head.startswith(magic):
@@ -148,11 +176,19 @@ def text_from_str(text: str) -> str:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise refuse_empty()
-    if len(text) > MAX_CHARS:
-        raise refuse_too_long()
+    _check_length(text)
     if not _looks_textual_str(text):
         raise _refuse_kind("binary")
     return text
+
+
+def _check_length(text: str) -> None:
+    """Refuse a text over ``MAX_CHARS`` characters or ``MAX_LINES`` lines (counted, not parsed)."""
+    if len(text) > MAX_CHARS:
+        raise refuse_too_long(characters=len(text))
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if lines > MAX_LINES:
+        raise refuse_too_long(lines=lines)
 
 
 def _decode(data: bytes) -> str:
@@ -233,7 +269,7 @@ def _docx_text(data: bytes) -> str:
         names = set(archive.namelist())
         expanded = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        raise ImportRefused(_("This .docx file is damaged or not a Word document."), code="bad_docx") from None
+        raise refuse_bad_docx() from None
     if "word/document.xml" not in names:
         raise ImportRefused(
             _("This archive is not a Word document. Upload the plan as .docx or .txt, or paste its text."),
@@ -241,6 +277,7 @@ def _docx_text(data: bytes) -> str:
         )
     if expanded > MAX_DOCX_EXPANDED:
         raise refuse_too_large()
+    _docx_measure(archive)
     try:
         import docx  # python-docx
     except ImportError:  # pragma: no cover - a deployment without python-docx
@@ -250,7 +287,7 @@ def _docx_text(data: bytes) -> str:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception:  # python-docx raises several kinds on malformed parts
-        raise ImportRefused(_("This .docx file is damaged or not a Word document."), code="bad_docx") from None
+        raise refuse_bad_docx() from None
     numbering = _Numbering(document)
     lines: list[str] = []
     body = document.element.body
@@ -260,6 +297,121 @@ def _docx_text(data: bytes) -> str:
         elif child.tag == f"{_W}tbl":
             lines.extend(_table_lines(child))
     return text_from_str("\n".join(lines))
+
+
+class _DocxCount:
+    """Paragraphs, characters and elements of a .docx, counted as its XML streams past.
+
+    Every part of the archive is counted, whatever its name: the package's relationships, not
+    the name word/document.xml, say which part python-docx reads as the document. Parts that
+    are not XML (pictures) stop the parser at their first bytes and are passed over.
+    """
+
+    _P = f"{_W[1:-1]} p"
+    _T = f"{_W[1:-1]} t"
+
+    def __init__(self) -> None:
+        self.paragraphs = self.characters = self.elements = 0
+        self.in_text = False
+
+    def start(self, name: str, attrs: object) -> None:
+        self.elements += 1
+        if self.elements > MAX_DOCX_ELEMENTS:
+            raise ImportRefused(
+                _(
+                    "This Word document is too large to read: it holds more than %(limit)s XML elements, far "
+                    "more than one plan needs. Import the plan alone, or save it as .txt."
+                )
+                % {"limit": f"{MAX_DOCX_ELEMENTS:,}"},
+                code="too_large",
+            )
+        if name == self._P:
+            self.paragraphs += 1
+            if self.paragraphs > MAX_LINES:
+                raise ImportRefused(
+                    _(
+                        "The plan's text is too long: the document has more than %(limit)s paragraphs. "
+                        "Import the plan alone, without annexes or other documents."
+                    )
+                    % {"limit": f"{MAX_LINES:,}"},
+                    code="too_long",
+                )
+        elif name == self._T:
+            self.in_text = True
+
+    def end(self, name: str) -> None:
+        self.in_text = False
+
+    def text(self, data: str) -> None:
+        if self.in_text:
+            self.characters += len(data)
+            if self.characters > MAX_CHARS:
+                raise ImportRefused(
+                    _(
+                        "The plan's text is too long: the document has more than %(limit)s characters. "
+                        "Import the plan alone, without annexes or other documents."
+                    )
+                    % {"limit": f"{MAX_CHARS:,}"},
+                    code="too_long",
+                )
+
+
+def _forbidden(*args: object) -> None:
+    raise ValueError("a DTD or an entity in a Word document")
+
+
+def _docx_measure(archive: zipfile.ZipFile) -> None:
+    """Refuse a .docx over the limits before python-docx builds its tree of it.
+
+    Expat reads each part in chunks and calls back for each element; nothing is kept but three
+    counts, so memory stays flat however many elements the part expands to, and reading stops
+    at the first count over its limit. As defusedxml would, a DTD (where entities are declared:
+    "billion laughs") is refused; Word never writes one.
+    """
+    count = _DocxCount()
+    for info in archive.infolist():
+        parser = pyexpat.ParserCreate(namespace_separator=" ")
+        parser.StartElementHandler = count.start
+        parser.EndElementHandler = count.end
+        parser.CharacterDataHandler = count.text
+        parser.StartDoctypeDeclHandler = _forbidden
+        parser.EntityDeclHandler = _forbidden
+        parser.ExternalEntityRefHandler = _forbidden
+        parser.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
+        head = b""
+        try:
+            with archive.open(info) as part:
+                while chunk := part.read(64 * 1024):
+                    head = head or chunk[:64]
+                    parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+        except pyexpat.ExpatError:
+            if _looks_like_xml(head):
+                # Damaged, or in an encoding expat does not read but libxml2 (python-docx) may:
+                # either way it cannot be counted, so it is not built.
+                raise refuse_bad_docx() from None
+            continue  # not XML: a picture
+        except (
+            ValueError,
+            LookupError,
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+        ):
+            # a DTD, an encoding unknown or multi-byte (expat reads UTF-8 and UTF-16 itself and
+            # one-byte encodings through Python), a bad checksum or compression, an unsupported
+            # method, an encrypted part
+            raise refuse_bad_docx() from None
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    """Whether a part's first bytes are those of XML in an encoding libxml2 (python-docx) detects
+    by itself: UTF-8, UTF-16 or UTF-32 with or without a mark, or EBCDIC."""
+    if head.startswith(b"\x4c\x6f\xa7\x94"):  # "<?xm" in EBCDIC
+        return True
+    return head.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").startswith(b"<")
 
 
 def _paragraph_text(p) -> str:
@@ -278,9 +430,9 @@ def _table_lines(tbl) -> list[str]:
     """A table of tasks (序号 | 任务 | 目标 | 牵头单位 | 责任领导 | 完成时限) becomes one line per row,
     the columns that name a unit, a leader or a date labelled by their header."""
     rows = []
-    for tr in tbl.iter(f"{_W}tr"):
+    for tr in _own(tbl, f"{_W}tr"):
         cells = []
-        for tc in tr.iter(f"{_W}tc"):
+        for tc in _own(tr, f"{_W}tc"):
             text = "".join(_paragraph_text(p) for p in tc.iter(f"{_W}p")).replace("\n", " ").strip()
             cells.append(text)
         rows.append(cells)
@@ -312,6 +464,17 @@ def _table_lines(tbl) -> list[str]:
     return lines
 
 
+def _own(element, tag: str):
+    """The descendants of ``element`` named ``tag``, not looking into nested tables: the rows and
+    cells of a table are its own, and a nested table is read once, as part of its outer cell's
+    text (read as a row of every table around it, a paragraph nested n deep came out n times)."""
+    for child in element.iterchildren():
+        if child.tag == tag:
+            yield child
+        elif child.tag != f"{_W}tbl":
+            yield from _own(child, tag)
+
+
 class _Numbering:
     """Word's automatic list numbers, written out as the reader sees them (一、 (一) 1.)."""
 
@@ -328,7 +491,7 @@ class _Numbering:
         for node in root.iter(f"{_W}abstractNum"):
             levels = {}
             for lvl in node.iter(f"{_W}lvl"):
-                ilvl = int(lvl.get(f"{_W}ilvl", "0"))
+                ilvl = _list_level(lvl.get(f"{_W}ilvl"))
                 fmt = lvl.find(f"{_W}numFmt")
                 text = lvl.find(f"{_W}lvlText")
                 levels[ilvl] = (
@@ -351,7 +514,7 @@ class _Numbering:
             num_id_node = numpr.find(f"{_W}numId")
             ilvl_node = numpr.find(f"{_W}ilvl")
             num_id = num_id_node.get(f"{_W}val") if num_id_node is not None else None
-            ilvl = int(ilvl_node.get(f"{_W}val")) if ilvl_node is not None else 0
+            ilvl = _list_level(ilvl_node.get(f"{_W}val")) if ilvl_node is not None else 0
         if num_id is None and ppr is not None:
             style = ppr.find(f"{_W}pStyle")
             if style is not None:
@@ -361,9 +524,9 @@ class _Numbering:
         spec = self.formats.get((num_id, ilvl))
         if spec is None or num_id == "0":
             return ""
-        counters = self.counters.setdefault(num_id, [0] * 9)
+        counters = self.counters.setdefault(num_id, [0] * _LEVELS)
         counters[ilvl] += 1
-        for deeper in range(ilvl + 1, 9):
+        for deeper in range(ilvl + 1, _LEVELS):
             counters[deeper] = 0
         fmt, template = spec
         if fmt == "bullet":
@@ -371,9 +534,28 @@ class _Numbering:
 
         def level_text(match: re.Match[str]) -> str:
             level = int(match.group(1)) - 1
-            return _format_number(counters[level] if 0 <= level < 9 else 0, fmt)
+            return _format_number(counters[level] if 0 <= level < _LEVELS else 0, fmt)
 
         return re.sub(r"%(\d)", level_text, template)
+
+
+_LEVELS = 9  # Word's lists have nine levels, 0 to 8
+
+
+def _list_level(value: str | None) -> int:
+    """A list level as Word writes it (0 to 8); anything else means the numbering is damaged."""
+    if value is None:
+        return 0
+    if not re.fullmatch(r"[0-8]", value.strip()):
+        raise ImportRefused(
+            _(
+                "This .docx file's list numbering is damaged: “%(level)s” is not a list level (0 to 8). "
+                "Open the file in Word, save it again and retry, or paste its text."
+            )
+            % {"level": value[:20]},
+            code="bad_numbering",
+        )
+    return int(value)
 
 
 def _style_numbering(document) -> dict[str, tuple[str, int]]:
@@ -395,7 +577,7 @@ def _style_numbering(document) -> dict[str, tuple[str, int]]:
             ilvl = numpr.find(f"{_W}ilvl")
             own[style_id] = (
                 num_id.get(f"{_W}val") if num_id is not None else None,
-                int(ilvl.get(f"{_W}val")) if ilvl is not None else 0,
+                _list_level(ilvl.get(f"{_W}val")) if ilvl is not None else 0,
             )
     resolved: dict[str, tuple[str, int]] = {}
     for style_id in set(own) | set(based):

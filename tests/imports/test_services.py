@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from imports.management.commands.import_plan import Command as ImportPlan
-from imports.reading import MAX_BYTES, ImportRefused
+from imports.reading import MAX_BYTES, MAX_LINES, ImportRefused
 from imports.services import plan_import_create, plan_parse
 from plans.models import Plan, Task
 from targets.models import Target
@@ -230,6 +230,14 @@ def test_bad_input_is_refused_with_a_message_and_creates_nothing(zone, tmp_path,
     with pytest.raises(CommandError) as info:
         run(str(path), "--zone", "demo-zone", "--year", "2014")
     assert str(info.value).strip()
+    assert not Plan.objects.exists()
+
+
+def test_a_text_over_the_line_limit_is_refused_by_the_command_with_the_readers_message(zone, tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text(PLAN + "\n" * MAX_LINES, encoding="utf-8")
+    with translation.override("en"), pytest.raises(CommandError, match=r"The plan's text is too long: .* lines"):
+        run(str(path), "--zone", "demo-zone", "--year", "2014")
     assert not Plan.objects.exists()
 
 

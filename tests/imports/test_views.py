@@ -4,6 +4,7 @@ the page, and nothing written before the administrator confirms."""
 import datetime as dt
 import io
 import time
+import zipfile
 from decimal import Decimal
 from unittest import mock
 
@@ -13,7 +14,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from imports.forms import PAYLOAD_SALT, Review, proposal_load
-from imports.reading import MAX_BYTES, ImportRefused
+from imports.management.commands.bench_import import synthetic_plan
+from imports.reading import MAX_BYTES, MAX_LINES, ImportRefused
+from imports.services import plan_parse
 from imports.views import Span, source_html
 from plans.models import Plan, Task
 from targets.models import Target
@@ -279,6 +282,67 @@ def test_control_characters_in_a_plan_become_line_breaks_or_go_and_the_review_sa
     assert not {"\x00", "\x0b", "\x0c", "\x1f"} & set(parsed.text)
     assert "引进亿元以上项目" in [target.indicator for target in parsed.targets]
     assert "3 invisible control characters" in response.content.decode()
+
+
+def test_a_plan_whose_task_choices_would_swell_the_review_page_is_refused_with_a_way_out(as_admin, zone, monkeypatch):
+    """Each target's task select lists every task: a page of targets x tasks options."""
+    parsed = plan_parse(text=PLAN, year=2027)
+    options = len(parsed.targets) * len(parsed.tasks)
+
+    monkeypatch.setattr("imports.forms.REVIEW_MAX_TASK_OPTIONS", options)
+    assert upload(as_admin, zone).context["review"]
+
+    monkeypatch.setattr("imports.forms.REVIEW_MAX_TASK_OPTIONS", options - 1)
+    response = upload(as_admin, zone)
+    assert "review" not in response.context
+    assert "import_plan command" in response.content.decode()
+    assert nothing_created()
+
+
+def test_a_paste_over_the_line_limit_is_refused_beside_the_text_and_kept(as_admin, zone):
+    text = PLAN + "\n" * MAX_LINES
+    response = upload(as_admin, zone, text=text, title="我的计划")
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert any(error.startswith("The plan's text is too long:") for error in form.errors["text"])
+    assert form["text"].value() == text
+    assert form["title"].value() == "我的计划"
+    assert nothing_created()
+
+
+@pytest.mark.parametrize("level", ["x", "12", "abc"])
+def test_a_word_document_with_a_damaged_list_level_is_refused_beside_the_file(as_admin, zone, level):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("一、项目建设")
+    document.add_paragraph("招商引资。全年引进亿元以上项目10个。", style="List Number")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(damaged, "w") as archive:
+        for name in source.namelist():
+            xml = source.read(name)
+            if name == "word/numbering.xml":
+                xml = xml.replace(b'w:ilvl="0"', f'w:ilvl="{level}"'.encode())
+            archive.writestr(name, xml)
+    damaged.seek(0)
+    damaged.name = "plan.docx"
+
+    response = as_admin.post(NEW, {"zone": zone.pk, "year": 2027, "title": "我的计划", "file": damaged})
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert any("list numbering is damaged" in error for error in form.errors["file"])
+    assert (form["year"].value(), form["title"].value()) == ("2027", "我的计划")
+    assert nothing_created()
+
+
+def test_a_one_megabyte_paste_is_answered_with_a_page(as_admin, zone):
+    text = synthetic_plan(1024 * 1024)
+    response = upload(as_admin, zone, text=text)
+    assert response.status_code == 200
+    assert "import_plan command" in response.content.decode()  # more targets than a review page holds
     assert nothing_created()
 
 

@@ -108,7 +108,8 @@ def test_a_correction_that_would_change_on_the_way_in_is_refused(client, desk):
     )
     client.force_login(desk.reviewer)
     url = reverse("progress:correct", args=[report.pk])
-    response = client.post(url, {"value": "1,5", "reason": "统计局反馈"}, HTTP_ACCEPT_LANGUAGE="en")
+    data = {"value": "1,5", "reason": "统计局反馈", "version": report.version}
+    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400 and "thousands separator" in response.content.decode()
     report.refresh_from_db()
     assert report.value == Decimal(5)
