@@ -458,7 +458,7 @@ class ReturnSerializer(CleanTextSerializer):
     reason = required_text(_("Write the reason for returning."), max_length=2000)
 
 
-class CorrectionSerializer(serializers.Serializer):
+class CorrectionSerializer(CleanTextSerializer):
     """A recorded correction of an approved figure, made on the version the client last read."""
 
     value = FigureField(max_length=60, help_text="The corrected year-to-date figure, read like on the page.")

@@ -7,9 +7,22 @@ from django.core.validators import ProhibitNullCharactersValidator
 
 from core.text import validate_text
 
+# Fields whose own checks refuse any control character too, with a message
+# that does not name it: the character is refused first, and alone.
+_STRICT_FIELDS = (forms.EmailField, forms.URLField, forms.SlugField)
 
-class CleanTextForm(forms.Form):
-    """A form whose text fields refuse what no file format can carry (``core.text``).
+
+def _text_first(clean):
+    def checked(value):
+        if isinstance(value, str):
+            validate_text(value)
+        return clean(value)
+
+    return checked
+
+
+class CleanTextMixin:
+    """Makes a form's text fields refuse what no file format can carry (``core.text``).
 
     Every ``CharField`` (and subclass) gets ``validate_text`` in place of
     Django's NUL check, which it covers, so the user reads one message naming
@@ -23,7 +36,14 @@ class CleanTextForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            if isinstance(field, forms.CharField):
-                field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
-                if name not in self.documents:
-                    field.validators.append(validate_text)
+            if not isinstance(field, forms.CharField) or name in self.documents:
+                continue
+            field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+            if isinstance(field, _STRICT_FIELDS):
+                field.clean = _text_first(field.clean)
+            else:
+                field.validators.append(validate_text)
+
+
+class CleanTextForm(CleanTextMixin, forms.Form):
+    """The base of the project's forms (a ModelForm takes ``CleanTextMixin`` itself)."""

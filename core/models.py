@@ -73,7 +73,7 @@ class JobRun(CleanTextModel):
         return f"{self.kind} {self.started_at:%Y-%m-%d %H:%M}"
 
 
-class OutgoingMail(models.Model):
+class OutgoingMail(CleanTextModel):
     """One email the app owes someone: the mail outbox (``core.mail``).
 
     Written in the transaction of the change it tells about (a notice issued

