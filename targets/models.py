@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plans.choices import Frequency
 from plans.models import Task
-from targets.choices import QUANTITATIVE_KINDS, Comparator, ReportedAs, TargetKind
+from targets.choices import QUANTITATIVE_KINDS, Comparator, FlagChange, ReportedAs, ReportingStatus, Status, TargetKind
 
 # Wide enough for 亿元 figures to four decimals (and for 万元 sums of a region).
 AMOUNT = {"max_digits": 20, "decimal_places": 4}
@@ -224,15 +224,9 @@ def _month_map(value: object) -> dict[int, Decimal]:
 
 class TargetResult(models.Model):
     """A target's judgement for one period, as computed by the engine
-    (targets.metrics). Upserted under (target, year, month)."""
-
-    class Status(models.TextChoices):
-        COMPLETED = "completed", _("Completed")
-        ON_TRACK = "on_track", _("On track")
-        LAGGING = "lagging", _("Lagging")
-        SERIOUS = "serious", _("Seriously lagging")
-        OVERDUE = "overdue", _("Overdue")
-        NO_DATA = "no_data", _("No data")
+    (targets.metrics): its progress status on the latest approved figure and,
+    beside it, its lead unit's reporting status. Upserted under (target,
+    year, month)."""
 
     # The unique (target, year, month) constraint's index serves lookups by
     # target. No per-row foreign key on PostgreSQL: statement-level triggers
@@ -248,8 +242,15 @@ class TargetResult(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    status = models.CharField(_("progress status"), max_length=16, choices=Status.choices)
     reason = models.CharField(_("reason"), max_length=20)
+    # The second question, apart from the first: did the lead unit report this
+    # period on time (targets.metrics.reporting_status)?
+    reporting = models.CharField(_("reporting status"), max_length=16, choices=ReportingStatus.choices)
+    # The period of the approved figure judged: this one, or an earlier one
+    # whose figure was carried ("数据截至1-8月"); none without a figure.
+    data_year = models.PositiveSmallIntegerField(_("figure's year"), null=True, blank=True)
+    data_month = models.PositiveSmallIntegerField(_("figure's month"), null=True, blank=True)
     actual = models.DecimalField(_("actual"), null=True, blank=True, **AMOUNT)
     completion = models.DecimalField(_("completion (%)"), max_digits=12, decimal_places=1, null=True, blank=True)
     expected = models.DecimalField(_("time progress (%)"), max_digits=6, decimal_places=1, null=True, blank=True)
@@ -275,12 +276,6 @@ class TargetFlag(models.Model):
     """A change of a target's status between consecutive periods, so history
     can say "red in March, recovered in May"."""
 
-    class Change(models.TextChoices):
-        RAISED = "raised", _("Raised")
-        ESCALATED = "escalated", _("Escalated")
-        EASED = "eased", _("Eased")
-        RECOVERED = "recovered", _("Recovered")
-
     # Kept in existence like TargetResult.target (targets.integrity).
     target = models.ForeignKey(
         Target,
@@ -292,7 +287,7 @@ class TargetFlag(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
-    change = models.CharField(_("change"), max_length=16, choices=Change.choices)
+    change = models.CharField(_("change"), max_length=16, choices=FlagChange.choices)
     from_status = models.CharField(_("from"), max_length=16, blank=True)
     to_status = models.CharField(_("to"), max_length=16)
     at = models.DateTimeField(_("at"))
