@@ -249,25 +249,32 @@ reported AS (
     LEFT JOIN progress_report r
         ON r.target_id = g.target_id AND r.year = g.year AND r.month = g.month AND r.status = ANY(%(sent)s)
 ),
--- grouped: carry_group counts the approved figures up to each period, so
--- that a period without one shares its group with the last period that had
--- one (group 0: none yet) ...
-grouped AS (
-    SELECT
-        r.*,
-        count(r.approved_value) OVER (PARTITION BY r.target_id ORDER BY r.period_index) AS carry_group
-    FROM reported r
-),
--- carried: ... and the group's first row holds the figure every period of it
--- is judged on, with the figure's own period (services.judge_target carries
--- the latest approved figure forward the same way).
+-- carried: the period of the figure each period is judged on: the latest
+-- with an approved figure up to it (services.judge_target carries the latest
+-- approved figure forward the same way). Partitioned and ordered as the flags'
+-- window below, so one sort serves both ...
 carried AS (
     SELECT
+        r.*,
+        max(CASE WHEN r.approved_value IS NOT NULL THEN r.period_index END)
+            OVER (PARTITION BY r.target_id ORDER BY r.period_index) AS data_index
+    FROM reported r
+),
+-- ... and the figure itself: this period's own, or for a period that has none
+-- the approved figure of data_index, read through the reports' unique index
+-- only for those periods (none where every month is approved).
+figured AS (
+    SELECT
         c.*,
-        first_value(c.approved_value) OVER carry AS actual_value,
-        first_value(CASE WHEN c.approved_value IS NOT NULL THEN c.period_index END) OVER carry AS data_index
-    FROM grouped c
-    WINDOW carry AS (PARTITION BY c.target_id, c.carry_group ORDER BY c.period_index)
+        CASE
+            WHEN c.data_index = c.period_index THEN c.approved_value
+            WHEN c.data_index IS NOT NULL THEN (
+                SELECT x.value FROM progress_report x
+                WHERE x.target_id = c.target_id AND x.year = c.data_index / 12 AND x.month = c.data_index %% 12 + 1
+            )
+        END AS actual_value
+    FROM carried c
+    OFFSET 0
 ),
 -- observed: what judge() derives before it looks at the kind:
 -- * expected: time progress in percent, rounded: the trajectory's planned
@@ -317,7 +324,7 @@ observed AS (
         END AS rate
     FROM (
         SELECT c.*, c.baselines[array_position(c.baseline_months, c.data_index %% 12 + 1)] AS baseline
-        FROM carried c
+        FROM figured c
     ) g
     OFFSET 0
 ),
