@@ -25,7 +25,7 @@ from plans.models import Plan
 from progress.periods import Period
 from supervision.choices import ScoreMode
 from supervision.selectors import NoticeSummary, UnitScore, unit_scores
-from targets.metrics import SEVERITY, Status
+from targets.choices import SEVERITY, Status
 from targets.models import Target, TargetResult
 from targets.selectors import result_explanation
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     Count,
-    F,
     Max,
     OuterRef,
     Q,
@@ -17,12 +16,12 @@ from django.db.models import (
     Subquery,
 )
 
+from core import clock
 from core.models import JobRun
 from plans.models import Plan, Task
-from progress.choices import ReportStatus
-from progress.models import Report
+from progress import periods
 from progress.periods import Period
-from targets.metrics import SEVERITY, Status
+from targets.choices import SEVERITY, Status
 from targets.models import Target, TargetResult
 
 BAD = (Status.SERIOUS, Status.OVERDUE, Status.LAGGING)
@@ -40,18 +39,9 @@ def latest_results(*, targets: QuerySet[Target], period: Period) -> QuerySet[Tar
     return TargetResult.objects.filter(pk__in=targets.annotate(latest_id=Subquery(latest)).values("latest_id"))
 
 
-def default_period(plan: Plan) -> Period:
-    """The latest period with approved reports, else the plan's first month.
-
-    Aggregated over the plan's targets so that the database walks the
-    (target, year, month) index of each, not every report of every zone.
-    """
-    newest = Report.objects.filter(
-        target__in=Target.objects.filter(task__plan=plan).values("pk"), status=ReportStatus.APPROVED
-    ).aggregate(index=Max(F("year") * 12 + F("month") - 1))["index"]
-    if newest is None:
-        return Period(plan.start_year, 1)
-    return Period(newest // 12, newest % 12 + 1)
+def default_period(plan: Plan, *, today: dt.date | None = None) -> Period:
+    """The month just closed (progress.periods.default_period) as of today."""
+    return periods.default_period(plan, today=today or clock.today())
 
 
 def status_counts(results: QuerySet[TargetResult]) -> dict[str, int]:

@@ -378,7 +378,7 @@ def demo_notices_issue(*, plan_id: int, today: dt.date | None = None) -> int:
     returns the number of notices issued."""
     from dashboard.selectors import default_period, latest_results
     from supervision.services import notice_answer, notices_issue
-    from targets.metrics import Status
+    from targets.choices import Status
 
     today = today or clock.today()
     plan = Plan.objects.select_related("zone").get(pk=plan_id)

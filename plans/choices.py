@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -18,3 +20,12 @@ class PlanStatus(models.TextChoices):
 class Frequency(models.TextChoices):
     MONTHLY = "monthly", _("Monthly")
     QUARTERLY = "quarterly", _("Quarterly")
+
+
+# The thresholds that turn a gap into a status when a plan sets none of its
+# own (DOMAIN.md): points behind time progress for amounts and milestones,
+# points below target for rates and ratios, percent of a ceiling above it.
+DEFAULT_AMOUNT_LAG_POINTS = Decimal(10)
+DEFAULT_RATE_LAG_POINTS = Decimal(3)
+DEFAULT_CEILING_LAG_PERCENT = Decimal(10)
+DEFAULT_MILESTONE_LAG_POINTS = Decimal(25)

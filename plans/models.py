@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,7 +9,15 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import CleanTextModel
-from plans.choices import Frequency, PlanKind, PlanStatus
+from plans.choices import (
+    DEFAULT_AMOUNT_LAG_POINTS,
+    DEFAULT_CEILING_LAG_PERCENT,
+    DEFAULT_MILESTONE_LAG_POINTS,
+    DEFAULT_RATE_LAG_POINTS,
+    Frequency,
+    PlanKind,
+    PlanStatus,
+)
 from zones.models import Unit, Zone
 
 POINTS = {"max_digits": 6, "decimal_places": 2}
@@ -53,16 +59,16 @@ class Plan(CleanTextModel):
     )
     # Status thresholds, in percentage points (ceiling: percent of the ceiling).
     amount_lag_points = models.DecimalField(
-        _("amount: seriously lagging at (points behind)"), default=Decimal("10"), **POINTS
+        _("amount: seriously lagging at (points behind)"), default=DEFAULT_AMOUNT_LAG_POINTS, **POINTS
     )
     rate_lag_points = models.DecimalField(
-        _("rate and ratio: seriously lagging at (points below)"), default=Decimal("3"), **POINTS
+        _("rate and ratio: seriously lagging at (points below)"), default=DEFAULT_RATE_LAG_POINTS, **POINTS
     )
     ceiling_lag_percent = models.DecimalField(
-        _("ceiling: seriously lagging above (percent of the ceiling)"), default=Decimal("10"), **POINTS
+        _("ceiling: seriously lagging above (percent of the ceiling)"), default=DEFAULT_CEILING_LAG_PERCENT, **POINTS
     )
     milestone_lag_points = models.DecimalField(
-        _("milestone: seriously lagging at (points behind)"), default=Decimal("25"), **POINTS
+        _("milestone: seriously lagging at (points behind)"), default=DEFAULT_MILESTONE_LAG_POINTS, **POINTS
     )
     recompute_claimed_at = models.DateTimeField(
         _("recompute running since"),

@@ -7,3 +7,12 @@ class ReportStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned")
     APPROVED = "approved", _("Approved")
+
+
+# The reports whose figure counts: on dashboards, in rankings, exports, the
+# bulletin and the engine's judgement. A submitted figure waiting for review
+# is shown marked 待审核, never counted.
+COUNTED: tuple[str, ...] = (ReportStatus.APPROVED,)
+# The reports that were sent for review (and not returned since): they tell
+# the reporting status (已报 / 待审核 / 补报).
+SENT: tuple[str, ...] = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)

@@ -90,3 +90,29 @@ def periods_of_plan(*, start_year: int, end_year: int, frequency: str, jan_feb_c
         for year in range(start_year, end_year + 1)
         for month in reporting_months(frequency=frequency, jan_feb_combined=jan_feb_combined)
     ]
+
+
+def month_just_closed(
+    *, start_year: int, end_year: int, frequency: str, jan_feb_combined: bool, due_day: int, today: dt.date
+) -> Period:
+    """The default period of every page, export, bulletin and API call: the
+    latest reporting period of the plan whose due day has passed (the month
+    just closed), never "the newest month anyone reported". Before the first
+    due day, the plan's first period; after the plan, its last."""
+    periods = periods_of_plan(
+        start_year=start_year, end_year=end_year, frequency=frequency, jan_feb_combined=jan_feb_combined
+    )
+    closed = [period for period in periods if due_date(period, due_day=due_day) < today]
+    return closed[-1] if closed else periods[0]
+
+
+def default_period(plan, *, today: dt.date) -> Period:
+    """``month_just_closed`` for a plan (anything with the plan's reporting settings)."""
+    return month_just_closed(
+        start_year=plan.start_year,
+        end_year=plan.end_year,
+        frequency=plan.frequency,
+        jan_feb_combined=plan.jan_feb_combined,
+        due_day=plan.due_day,
+        today=today,
+    )

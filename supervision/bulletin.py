@@ -37,7 +37,7 @@ from progress.periods import Period
 from supervision.choices import OPEN_STATES, ScoreMode
 from supervision.models import Bulletin, Notice
 from supervision.selectors import NoticeSummary, UnitScore, explanation_of, notice_summary, unit_scores
-from targets.metrics import SEVERITY, Status
+from targets.choices import SEVERITY, Status
 from targets.models import Target, TargetResult
 
 RED = RGBColor(0xC0, 0x00, 0x00)
@@ -132,7 +132,7 @@ def bulletin_content(*, plan: Plan, period: Period, number: int, today: dt.date 
         .order_by("gap", "target__task__order", "target__order")
     )
     lagging_rows.sort(key=lambda r: -severity[r.status])  # stable: worst first, then by gap
-    labels = dict(TargetResult.Status.choices)
+    labels = dict(Status.choices)
     lagging = [
         LaggingItem(
             indicator=r.target.indicator,

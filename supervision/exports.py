@@ -42,7 +42,7 @@ from progress.models import period_label
 from progress.periods import Period
 from supervision.selectors import Ledger, with_narratives
 from supervision.xlsx import STYLE_DEFAULT, STYLE_ONE_DECIMAL, STYLE_WRAP, XlsxStream
-from targets.choices import TargetKind
+from targets.choices import Status, TargetKind
 from targets.models import Target, TargetResult
 from targets.selectors import result_explanation
 
@@ -151,7 +151,7 @@ class _RowMaker:
     target_slice = slice(8, 8 + len(TARGET_FIELDS))
 
     def __init__(self) -> None:
-        self.statuses = {value: str(label) for value, label in TargetResult.Status.choices}
+        self.statuses = {value: str(label) for value, label in Status.choices}
         self.kinds = {value: str(label) for value, label in TargetKind.choices}
         self.report_states = {value: str(label) for value, label in ReportStatus.choices}
         self.not_reported = _("Not reported")
@@ -319,7 +319,7 @@ LEDGER_NARRATIVES = (
 def ledger_workbook(book: Ledger, *, subject: str) -> bytes:
     """The classic ledger: a title row, two header rows (each month's
     year-to-date figure and status), one row per target, the narratives."""
-    statuses = {value: str(label) for value, label in TargetResult.Status.choices}
+    statuses = {value: str(label) for value, label in Status.choices}
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(_("Ledger"))

@@ -33,8 +33,8 @@ from progress.choices import ReportStatus
 from progress.models import Report, period_label
 from progress.periods import Period
 from supervision.choices import ListKind
-from targets.choices import TargetKind
-from targets.metrics import SEVERITY, Reason, Status
+from targets.choices import SEVERITY, Status, TargetKind
+from targets.metrics import Reason
 from targets.models import Target, TargetResult
 from zones import policy
 from zones.models import Unit, Zone
@@ -84,7 +84,7 @@ class SupervisionFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"),
         field_name="status",
-        choices=TargetResult.Status.choices,
+        choices=Status.choices,
         widget=forms.CheckboxSelectMultiple,
     )
     q = django_filters.CharFilter(label=_("Search"), method="filter_words")

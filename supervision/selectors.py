@@ -40,7 +40,7 @@ from progress.models import Report
 from progress.periods import Period, due_date, is_reporting_month
 from supervision.choices import NOTICE_STEPS, OPEN_STATES, STEP_BY_SUPERVISION, STEP_BY_UNIT, NoticeState, ScoreMode
 from supervision.models import Notice, SupervisionRule
-from targets.metrics import Status
+from targets.choices import Status
 from targets.models import Target, TargetResult
 from targets.selectors import result_explanation
 from zones import policy

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from targets.choices import Status
 from targets.models import Milestone, Target, TargetFlag, TargetResult
 from targets.selectors import result_explanation
 from zones.scoping import ZoneScopedAdminMixin
@@ -58,7 +59,7 @@ class TargetAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("latest status"), ordering="_latest_status")
     def latest_status(self, target: Target) -> str:
         status = target._latest_status
-        return TargetResult.Status(status).label if status else "—"
+        return Status(status).label if status else "—"
 
 
 @admin.register(Milestone)
@@ -79,8 +80,10 @@ class MilestoneAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
 @admin.register(TargetResult)
 class TargetResultAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     zone_lookup = "target__task__plan__zone"
-    list_display = ["target", "period", "status", "completion", "expected", "gap", "explanation", "computed_at"]
-    list_filter = ["status", "year", "month", ("target__task__plan", admin.RelatedOnlyFieldListFilter)]
+    list_display = [
+        "target", "period", "status", "reporting", "completion", "expected", "gap", "explanation", "computed_at",
+    ]  # fmt: skip
+    list_filter = ["status", "reporting", "year", "month", ("target__task__plan", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["target__indicator"]
     list_select_related = ["target__task__plan"]
 

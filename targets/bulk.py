@@ -41,15 +41,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Min
 
 from core import clock
 from core.threads import map_on_connections
 from plans.models import Plan
-from progress.choices import ReportStatus
+from progress.choices import COUNTED, SENT
+from targets.choices import BAD, SEVERITY, FlagChange, ReportingStatus, Status, sql_case, sql_in
 from targets.locks import plans_lock
-from targets.metrics import MAX_RATE, period_end
+from targets.metrics import MAX_RATE, MAX_SHARE_SQL, Reason, period_end
 from targets.models import Target
 
 # Scale-30 constants: PostgreSQL gives a quotient at least the scale of its
@@ -57,7 +59,6 @@ from targets.models import Target
 HUNDRED = "100.000000000000000000000000000000"
 ONE = "1.000000000000000000000000000000"
 
-COUNTED = [str(ReportStatus.SUBMITTED), str(ReportStatus.APPROVED)]
 
 # Session settings for the transaction: memory for the sorts and hashes of a
 # whole-plan run (the default is 4 MB), and no JIT, which spends seconds
@@ -73,7 +74,7 @@ def _share(part: str, whole: str) -> str:
     reached and 0 before."""
     return (
         f"CASE WHEN {whole} <= 0 THEN CASE WHEN {part} >= {whole} THEN 100 ELSE 0 END"
-        f" ELSE least(999999, greatest(0, ({part}) * {HUNDRED} / ({whole}))) END"
+        f" ELSE least({MAX_SHARE_SQL}, greatest(0, ({part}) * {HUNDRED} / ({whole}))) END"
     )
 
 
@@ -85,13 +86,17 @@ def _bounded_rate(rate: str) -> str:
 
 def _behind(gap: str, points: str) -> str:
     """SQL of ``metrics._behind_status``."""
-    return f"CASE WHEN {gap} >= 0 THEN 'on_track' WHEN {gap} > -{points} THEN 'lagging' ELSE 'serious' END"
+    return (
+        f"CASE WHEN {gap} >= 0 THEN '{Status.ON_TRACK}' WHEN {gap} > -{points} THEN '{Status.LAGGING}'"
+        f" ELSE '{Status.SERIOUS}' END"
+    )
 
 
 # The rate of a growth or decrease target reported as an amount, against the
 # baseline's same month (metrics.growth_rate), a decline counting positive.
 _RATE_OF_AMOUNT = (
-    f"round((r.value - g.baseline) * {HUNDRED} / g.baseline * CASE WHEN g.kind = 'decrease' THEN -1 ELSE 1 END, 1)"
+    f"round((g.actual_value - g.baseline) * {HUNDRED} / g.baseline"
+    f" * CASE WHEN g.kind = 'decrease' THEN -1 ELSE 1 END, 1)"
 )
 
 # Periods are numbered ``year * 12 + month - 1`` (the "period index") so that
@@ -218,8 +223,7 @@ grid AS (
         n AS period_index,
         n / 12 AS year,
         n %% 12 + 1 AS month,
-        f.planned[n %% 12 + 1] AS planned_value,
-        f.baselines[array_position(f.baseline_months, n %% 12 + 1)] AS baseline
+        f.planned[n %% 12 + 1] AS planned_value
     FROM facts f
     CROSS JOIN LATERAL generate_series(
         greatest(f.start_index, %(first_index)s), least(f.end_index, %(last_index)s)
@@ -229,21 +233,74 @@ grid AS (
         ELSE NOT (f.jan_feb_combined AND n %% 12 = 0)
     END
 ),
--- observed: each period with its counted figure (the value of a submitted or
--- approved report; drafts and returned reports do not count), and what
--- judge() derives before it looks at the kind:
+-- reported: each period with its report if one was sent for review
+-- (progress.choices.SENT; drafts and returned reports were not), the
+-- approved figure if it is approved (progress.choices.COUNTED), and the
+-- reporting status (metrics.reporting_status): approved and submitted by the
+-- due day (plan.due_day of the next month, in the zone's time) is reported,
+-- approved after it late; submitted is pending; nothing sent is missing
+-- once as_of is past the due day (comparing days is enough: no as_of day
+-- exceeds its month's length), not yet before.
+reported AS (
+    SELECT
+        g.*,
+        CASE WHEN r.status = ANY(%(counted)s) THEN r.value END AS approved_value,
+        CASE
+            WHEN r.status = ANY(%(counted)s) THEN CASE
+                WHEN (r.submitted_at AT TIME ZONE %(time_zone)s)::date
+                    > make_date((g.period_index + 1) / 12, (g.period_index + 1) %% 12 + 1, g.due_day)
+                    THEN '{ReportingStatus.LATE}'
+                ELSE '{ReportingStatus.REPORTED}'
+            END
+            WHEN r.status IS NOT NULL THEN '{ReportingStatus.PENDING}'
+            WHEN %(as_of_index)s > g.period_index + 1
+                OR (%(as_of_index)s = g.period_index + 1 AND %(as_of_day)s > g.due_day)
+                THEN '{ReportingStatus.MISSING}'
+            ELSE '{ReportingStatus.NOT_YET}'
+        END AS reporting
+    FROM grid g
+    LEFT JOIN progress_report r
+        ON r.target_id = g.target_id AND r.year = g.year AND r.month = g.month AND r.status = ANY(%(sent)s)
+),
+-- carried: the period of the figure each period is judged on: the latest
+-- with an approved figure up to it (services.judge_target carries the latest
+-- approved figure forward the same way). Partitioned and ordered as the flags'
+-- window below, so one sort serves both ...
+carried AS (
+    SELECT
+        r.*,
+        max(CASE WHEN r.approved_value IS NOT NULL THEN r.period_index END)
+            OVER (PARTITION BY r.target_id ORDER BY r.period_index) AS data_index
+    FROM reported r
+),
+-- ... and the figure itself: this period's own, or for a period that has none
+-- the approved figure of data_index, read through the reports' unique index
+-- only for those periods (none where every month is approved).
+figured AS (
+    SELECT
+        c.*,
+        CASE
+            WHEN c.data_index = c.period_index THEN c.approved_value
+            WHEN c.data_index IS NOT NULL THEN (
+                SELECT x.value FROM progress_report x
+                WHERE x.target_id = c.target_id AND x.year = c.data_index / 12 AND x.month = c.data_index %% 12 + 1
+            )
+        END AS actual_value
+    FROM carried c
+    OFFSET 0
+),
+-- observed: what judge() derives before it looks at the kind:
 -- * expected: time progress in percent, rounded: the trajectory's planned
 --   share of the way from start to target where it plans the month, else
 --   the elapsed share of the span's months within 0..100 (100 for a span
 --   that ends before it starts);
--- * past_due: as_of is after the due day (plan.due_day of the next month;
---   comparing days is enough, as no as_of day exceeds its month's length);
 -- * past_deadline: the period ends after the span;
 -- * final: the period is the span's last month (or later);
 -- * rate: the level a growth, ratio or decrease target is judged on,
 --   rounded: the reported rate, or for one reported as an amount the rate
---   against the baseline's same month (none without a positive baseline), a
---   decline counting positive for a decrease; kept within ±MAX_RATE.
+--   against the baseline of the figure's own month (none without a positive
+--   baseline), a decline counting positive for a decrease; kept within
+--   ±MAX_RATE.
 -- OFFSET 0 keeps this and the next steps subqueries of their own, so that a
 -- figure is computed once per row rather than copied into every CASE that
 -- reads it.
@@ -257,7 +314,9 @@ observed AS (
         g.target_value,
         g.start_value,
         g.lag_points,
-        r.value AS actual,
+        g.reporting,
+        g.actual_value AS actual,
+        g.data_index,
         round(CASE
             WHEN g.planned_value IS NOT NULL THEN
                 least(100, {_share("g.planned_value - g.start_value", "g.target_value - g.start_value")})
@@ -265,24 +324,22 @@ observed AS (
             ELSE least(100, greatest(0,
                 (g.period_index - g.start_index + 1) * {HUNDRED} / (g.span_end_index - g.start_index + 1)))
         END, 1) AS expected,
-        %(as_of_index)s > g.period_index + 1
-            OR (%(as_of_index)s = g.period_index + 1 AND %(as_of_day)s > g.due_day) AS past_due,
         g.period_index > g.span_end_index
             OR (g.period_index = g.span_end_index AND g.span_ends_mid_month) AS past_deadline,
         g.period_index >= g.span_end_index AS final,
         CASE
             WHEN g.kind IN ('amount', 'milestone', 'ceiling') THEN NULL
-            WHEN r.value IS NULL THEN NULL
+            WHEN g.actual_value IS NULL THEN NULL
             WHEN g.kind IN ('growth_rate', 'decrease') AND g.reported_as = 'amount' THEN
                 CASE WHEN g.baseline > 0 THEN
                     {_bounded_rate(_RATE_OF_AMOUNT)}
                 END
-            ELSE {_bounded_rate("round(r.value, 1)")}
+            ELSE {_bounded_rate("round(g.actual_value, 1)")}
         END AS rate
-    FROM grid g
-    LEFT JOIN progress_report r
-        ON r.target_id = g.target_id AND r.year = g.year AND r.month = g.month
-        AND r.status = ANY(%(counted)s) AND r.value IS NOT NULL
+    FROM (
+        SELECT c.*, c.baselines[array_position(c.baseline_months, c.data_index %% 12 + 1)] AS baseline
+        FROM figured c
+    ) g
     OFFSET 0
 ),
 -- measured: completion by kind, rounded: a milestone's share done within
@@ -328,7 +385,8 @@ gapped AS (
 ),
 -- judged: status and reason, tried in judge()'s order, and the figures it
 -- returns with them (NULL where it returns None: no figure, no baseline;
--- expected only for amounts and milestones, or without a figure).
+-- expected only for amounts and milestones, or without a figure); the
+-- figure's period where there is a figure.
 judged AS (
     SELECT
         j.target_id,
@@ -337,57 +395,62 @@ judged AS (
         j.month,
         CASE
             WHEN j.actual IS NULL THEN CASE
-                WHEN j.kind = 'milestone' AND j.past_deadline THEN 'overdue'
-                WHEN j.past_due THEN 'overdue'
-                ELSE 'no_data'
+                WHEN j.kind IN ('milestone', 'amount') AND j.past_deadline THEN '{Status.OVERDUE}'
+                ELSE '{Status.NO_DATA}'
             END
             WHEN j.kind = 'milestone' THEN CASE
-                WHEN j.completion >= 100 THEN 'completed'
-                WHEN j.past_deadline THEN 'overdue'
+                WHEN j.completion >= 100 THEN '{Status.COMPLETED}'
+                WHEN j.past_deadline THEN '{Status.OVERDUE}'
                 ELSE {_behind("j.gap", "j.lag_points")}
             END
             WHEN j.kind = 'amount' THEN CASE
-                WHEN j.actual >= j.target_value THEN 'completed'
-                WHEN j.past_deadline THEN 'overdue'
+                WHEN j.actual >= j.target_value THEN '{Status.COMPLETED}'
+                WHEN j.past_deadline THEN '{Status.OVERDUE}'
                 ELSE {_behind("j.gap", "j.lag_points")}
             END
             WHEN j.kind = 'ceiling' THEN CASE
-                WHEN j.actual <= j.target_value THEN CASE WHEN j.final THEN 'completed' ELSE 'on_track' END
-                WHEN j.gap IS NULL OR -j.gap > j.lag_points THEN 'serious'
-                ELSE 'lagging'
+                WHEN j.actual <= j.target_value THEN
+                    CASE WHEN j.final THEN '{Status.COMPLETED}' ELSE '{Status.ON_TRACK}' END
+                WHEN j.gap IS NULL OR -j.gap > j.lag_points THEN '{Status.SERIOUS}'
+                ELSE '{Status.LAGGING}'
             END
-            WHEN j.rate IS NULL THEN 'no_data'
-            WHEN j.gap >= 0 THEN CASE WHEN j.final THEN 'completed' ELSE 'on_track' END
-            WHEN j.kind <> 'ratio' AND j.rate < 0 AND (j.kind = 'decrease' OR j.target_value > 0) THEN 'serious'
-            WHEN -j.gap <= j.lag_points THEN 'lagging'
-            ELSE 'serious'
+            WHEN j.rate IS NULL THEN '{Status.NO_DATA}'
+            WHEN j.gap >= 0 THEN CASE WHEN j.final THEN '{Status.COMPLETED}' ELSE '{Status.ON_TRACK}' END
+            WHEN j.kind <> 'ratio' AND j.rate < 0 AND (j.kind = 'decrease' OR j.target_value > 0)
+                THEN '{Status.SERIOUS}'
+            WHEN -j.gap <= j.lag_points THEN '{Status.LAGGING}'
+            ELSE '{Status.SERIOUS}'
         END AS status,
         CASE
             WHEN j.actual IS NULL THEN CASE
-                WHEN j.kind = 'milestone' AND j.past_deadline THEN 'past_deadline'
-                WHEN j.past_due THEN 'report_overdue'
-                ELSE 'not_reported'
+                WHEN j.kind IN ('milestone', 'amount') AND j.past_deadline THEN '{Reason.PAST_DEADLINE}'
+                ELSE '{Reason.NOT_REPORTED}'
             END
             WHEN j.kind = 'milestone' THEN CASE
-                WHEN j.completion >= 100 THEN 'reached'
-                WHEN j.past_deadline THEN 'past_deadline'
-                ELSE 'against_time'
+                WHEN j.completion >= 100 THEN '{Reason.REACHED}'
+                WHEN j.past_deadline THEN '{Reason.PAST_DEADLINE}'
+                ELSE '{Reason.AGAINST_TIME}'
             END
             WHEN j.kind = 'amount' THEN CASE
-                WHEN j.actual >= j.target_value THEN 'reached'
-                WHEN j.past_deadline THEN 'past_deadline'
-                ELSE 'against_time'
+                WHEN j.actual >= j.target_value THEN '{Reason.REACHED}'
+                WHEN j.past_deadline THEN '{Reason.PAST_DEADLINE}'
+                ELSE '{Reason.AGAINST_TIME}'
             END
-            WHEN j.kind = 'ceiling' THEN CASE WHEN j.actual <= j.target_value THEN 'within' ELSE 'above' END
-            WHEN j.rate IS NULL THEN 'no_baseline'
-            WHEN j.gap >= 0 THEN 'against_target'
-            WHEN j.kind <> 'ratio' AND j.rate < 0 AND (j.kind = 'decrease' OR j.target_value > 0) THEN 'fall'
-            ELSE 'against_target'
+            WHEN j.kind = 'ceiling' THEN
+                CASE WHEN j.actual <= j.target_value THEN '{Reason.WITHIN}' ELSE '{Reason.ABOVE}' END
+            WHEN j.rate IS NULL THEN '{Reason.NO_BASELINE}'
+            WHEN j.gap >= 0 THEN '{Reason.AGAINST_TARGET}'
+            WHEN j.kind <> 'ratio' AND j.rate < 0 AND (j.kind = 'decrease' OR j.target_value > 0)
+                THEN '{Reason.FALL}'
+            ELSE '{Reason.AGAINST_TARGET}'
         END AS reason,
+        j.reporting,
         CASE WHEN j.kind IN ('milestone', 'amount', 'ceiling') THEN j.actual ELSE j.rate END AS actual,
         CASE WHEN j.measured THEN j.completion END AS completion,
         CASE WHEN j.actual IS NULL OR j.kind IN ('milestone', 'amount') THEN j.expected END AS expected,
-        CASE WHEN j.measured THEN j.gap END AS gap
+        CASE WHEN j.measured THEN j.gap END AS gap,
+        j.data_index / 12 AS data_year,
+        j.data_index %% 12 + 1 AS data_month
     FROM gapped j
     OFFSET 0
 ),
@@ -398,26 +461,28 @@ sequenced AS (
     FROM judged s
 ),
 -- flagged: the judgements with the flag their change of status raises
--- (services.transition): good is completed, on track or no data; bad ranks
--- lagging < serious < overdue. Read by both writes below, so kept.
+-- (metrics.transition): into a bad status (targets.choices.BAD) raised, out
+-- of one recovered, between two escalated or eased by SEVERITY. Read by both
+-- writes below, so kept.
 flagged AS MATERIALIZED (
     SELECT
-        q.target_id, q.year, q.month, q.status, q.reason, q.actual, q.completion, q.expected, q.gap,
+        q.target_id, q.year, q.month, q.status, q.reason, q.reporting, q.actual, q.completion, q.expected, q.gap,
+        q.data_year, q.data_month,
         coalesce(q.previous_status, '') AS from_status,
         CASE
-            WHEN q.bad AND NOT q.was_bad THEN 'raised'
-            WHEN q.was_bad AND NOT q.bad THEN 'recovered'
+            WHEN q.bad AND NOT q.was_bad THEN '{FlagChange.RAISED}'
+            WHEN q.was_bad AND NOT q.bad THEN '{FlagChange.RECOVERED}'
             WHEN q.was_bad AND q.bad AND q.status <> q.previous_status THEN
-                CASE WHEN q.severity > q.previous_severity THEN 'escalated' ELSE 'eased' END
+                CASE WHEN q.severity > q.previous_severity
+                    THEN '{FlagChange.ESCALATED}' ELSE '{FlagChange.EASED}' END
         END AS change
     FROM (
         SELECT
             s.*,
-            s.status NOT IN ('completed', 'on_track', 'no_data') AS bad,
-            coalesce(s.previous_status NOT IN ('completed', 'on_track', 'no_data'), false) AS was_bad,
-            CASE s.status WHEN 'lagging' THEN 1 WHEN 'serious' THEN 2 WHEN 'overdue' THEN 3 END AS severity,
-            CASE s.previous_status WHEN 'lagging' THEN 1 WHEN 'serious' THEN 2 WHEN 'overdue' THEN 3 END
-                AS previous_severity
+            s.status IN ({sql_in(BAD)}) AS bad,
+            coalesce(s.previous_status IN ({sql_in(BAD)}), false) AS was_bad,
+            {sql_case("s.status", SEVERITY)} AS severity,
+            {sql_case("s.previous_status", SEVERITY)} AS previous_severity
         FROM sequenced s
     ) q
 ),
@@ -433,8 +498,10 @@ results_diff AS MATERIALIZED (
             CASE
                 WHEN j.target_id IS NULL THEN 'stale'
                 WHEN e.id IS NULL THEN 'new'
-                WHEN (e.status, e.reason, e.actual, e.completion, e.expected, e.gap)
-                    IS DISTINCT FROM (j.status, j.reason, j.actual, j.completion, j.expected, j.gap) THEN 'changed'
+                WHEN (e.status, e.reason, e.reporting, e.actual, e.completion, e.expected, e.gap,
+                    e.data_year, e.data_month)
+                    IS DISTINCT FROM (j.status, j.reason, j.reporting, j.actual, j.completion, j.expected, j.gap,
+                    j.data_year, j.data_month) THEN 'changed'
             END AS action
         FROM flagged j
         FULL JOIN (
@@ -451,6 +518,9 @@ results_updated AS (
     UPDATE targets_targetresult r SET
         status = d.status,
         reason = d.reason,
+        reporting = d.reporting,
+        data_year = d.data_year,
+        data_month = d.data_month,
         actual = d.actual,
         completion = d.completion,
         expected = d.expected,
@@ -465,8 +535,10 @@ results_updated AS (
 -- every one of them holds the plans' advisory lock ...
 results_inserted AS (
     INSERT INTO targets_targetresult
-        (target_id, year, month, status, reason, actual, completion, expected, gap, computed_at)
-    SELECT d.target_id, d.year, d.month, d.status, d.reason, d.actual, d.completion, d.expected, d.gap, %(now)s
+        (target_id, year, month, status, reason, reporting, actual, completion, expected, gap, data_year, data_month,
+        computed_at)
+    SELECT d.target_id, d.year, d.month, d.status, d.reason, d.reporting, d.actual, d.completion, d.expected, d.gap,
+        d.data_year, d.data_month, %(now)s
     FROM results_diff d
     WHERE d.action = 'new'
     ORDER BY d.target_id, d.year, d.month
@@ -560,7 +632,9 @@ def plans_recompute_sql(*, plan_ids: list[int], as_of: dt.date) -> dict[str, int
         "last_index": last_period_index(as_of),
         "as_of_index": as_of.year * 12 + as_of.month - 1,
         "as_of_day": as_of.day,
-        "counted": COUNTED,
+        "counted": list(COUNTED),
+        "sent": list(SENT),
+        "time_zone": settings.TIME_ZONE,
         "now": clock.now(),
     }
     with transaction.atomic(), connection.cursor() as cursor:

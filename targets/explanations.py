@@ -7,7 +7,6 @@ Python produce the same sentence from the same numbers.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -35,7 +34,23 @@ def ytd_label(year: int, month: int) -> str:
     return _("months 1–%(month)s") % {"month": month}
 
 
-def explain(facts: TargetFacts, judgement: Judgement, *, year: int, month: int, due: dt.date | None = None) -> str:
+def explain(facts: TargetFacts, judgement: Judgement, *, year: int, month: int) -> str:
+    """The sentence for a judgement of the period (year, month). A figure
+    carried from an earlier period is named by its own period, and the
+    sentence says so: "(数据截至1-8月)"."""
+    sentence = _sentence(facts, judgement, year=year, month=month)
+    data_month = judgement.data_month
+    if data_month is None or (judgement.data_year, data_month) == (year, month):
+        return sentence
+    values = {"data": ytd_label(judgement.data_year or year, data_month), "viewed": ytd_label(year, month)}
+    if judgement.expected is not None and judgement.reason is Reason.AGAINST_TIME:
+        return sentence + _(" (figure as of %(data)s, against the time progress of %(viewed)s)") % values
+    return sentence + _(" (figure as of %(data)s)") % values
+
+
+def _sentence(facts: TargetFacts, judgement: Judgement, *, year: int, month: int) -> str:
+    if judgement.data_month is not None:
+        year, month = judgement.data_year or year, judgement.data_month
     period = ytd_label(year, month)
     unit = facts.unit or ""
     reason = judgement.reason
@@ -47,13 +62,10 @@ def explain(facts: TargetFacts, judgement: Judgement, *, year: int, month: int, 
         "expected": _pct(judgement.expected),
         "target": _num(facts.value),
         "gap": _pct(abs(judgement.gap)) if judgement.gap is not None else "—",
-        "due": due.isoformat() if due else "",
         "deadline": facts.span_end.isoformat(),
     }
     if reason is Reason.NOT_REPORTED:
-        return _("%(period)s: no figure submitted yet.") % values
-    if reason is Reason.REPORT_OVERDUE:
-        return _("%(period)s: no figure submitted by the due day (%(due)s).") % values
+        return _("%(period)s: no approved figure yet.") % values
     if reason is Reason.NO_BASELINE:
         return (
             _("%(period)s: the prior year's figure for the same period is missing, so the rate cannot be computed.")
@@ -64,7 +76,7 @@ def explain(facts: TargetFacts, judgement: Judgement, *, year: int, month: int, 
             return _("Done.")
         if reason is Reason.PAST_DEADLINE:
             if judgement.completion is None:
-                return _("Not done by its date (%(deadline)s), and no progress reported.") % values
+                return _("Not done by its date (%(deadline)s), and no approved progress.") % values
             return _("Not done by its date (%(deadline)s): %(completion)s%% done.") % values
         return _behind_or_ahead(
             judgement,

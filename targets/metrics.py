@@ -1,6 +1,7 @@
 """How far a target is from where it should be: the one definition.
 
-Pure functions of a target's facts, one period's observation and an explicit
+Pure functions of a target's facts and one period's observation (the latest
+approved figure at or before it); the reporting status takes an explicit
 ``as_of`` date. Completion, expected progress and gap are percentages rounded
 to one decimal, and the status is decided on those rounded figures, so what a
 page shows is exactly what was judged (43.2 − 33.3 = 9.9 points ahead).
@@ -18,17 +19,29 @@ flattering ratio):
   never exceeds 100%, even where a trajectory plans beyond the target;
 - a rate (reported, or computed from an amount against a tiny baseline) is
   kept within ±99,999,999,999.9, the largest figure of one decimal.
+- a figure carried from an earlier period is judged against this period's
+  time progress, and a growth rate reported as an amount against the prior
+  year's figure of the carried figure's own month;
+- without any approved figure a target has no data, unless it is a milestone
+  or an amount whose date has passed: that is overdue.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from core.figures import LARGEST_ONE_DECIMAL
+from plans.choices import (
+    DEFAULT_AMOUNT_LAG_POINTS,
+    DEFAULT_CEILING_LAG_PERCENT,
+    DEFAULT_MILESTONE_LAG_POINTS,
+    DEFAULT_RATE_LAG_POINTS,
+)
+from targets.choices import BAD, SEVERITY, FlagChange, ReportingStatus, Status, TargetKind
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -42,33 +55,13 @@ MAX_SHARE = Decimal(999999)
 # against a tiny baseline (a billion billion percent) or a typed rate that
 # rounds up past the range is stored too, and reads back.
 MAX_RATE = LARGEST_ONE_DECIMAL
-
-
-class Status(StrEnum):
-    COMPLETED = "completed"
-    ON_TRACK = "on_track"
-    LAGGING = "lagging"
-    SERIOUS = "serious"
-    OVERDUE = "overdue"
-    NO_DATA = "no_data"
-
-
-# Worse is larger: a task takes the worst status of its targets.
-SEVERITY = {
-    Status.COMPLETED: 0,
-    Status.ON_TRACK: 1,
-    Status.NO_DATA: 2,
-    Status.LAGGING: 3,
-    Status.SERIOUS: 4,
-    Status.OVERDUE: 5,
-}
+MAX_SHARE_SQL = str(MAX_SHARE)
 
 
 class Reason(StrEnum):
     """Which sentence explains a judgement (rendered by ``explain``)."""
 
-    NOT_REPORTED = "not_reported"  # no submitted figure, not yet due
-    REPORT_OVERDUE = "report_overdue"  # no submitted figure after the due day
+    NOT_REPORTED = "not_reported"  # no approved figure at or before the period
     NO_BASELINE = "no_baseline"  # growth reported as an amount without the prior year's same period
     REACHED = "reached"  # amount at or above target; milestone done
     AGAINST_TIME = "against_time"  # amount or milestone measured against time progress
@@ -81,10 +74,10 @@ class Reason(StrEnum):
 
 @dataclass(frozen=True)
 class Thresholds:
-    amount_points: Decimal = Decimal(10)
-    rate_points: Decimal = Decimal(3)
-    ceiling_percent: Decimal = Decimal(10)
-    milestone_points: Decimal = Decimal(25)
+    amount_points: Decimal = DEFAULT_AMOUNT_LAG_POINTS
+    rate_points: Decimal = DEFAULT_RATE_LAG_POINTS
+    ceiling_percent: Decimal = DEFAULT_CEILING_LAG_PERCENT
+    milestone_points: Decimal = DEFAULT_MILESTONE_LAG_POINTS
 
 
 @dataclass(frozen=True)
@@ -108,12 +101,23 @@ class TargetFacts:
 
 @dataclass(frozen=True)
 class Observation:
-    """One period of one target: its figure if submitted, and its due day."""
+    """One period of one target and the figure it is judged on: the latest
+    approved year-to-date figure at or before the period (``data_year`` and
+    ``data_month`` name its own period when it was carried from an earlier
+    one), or None when nothing has been approved yet."""
 
     year: int
     month: int
-    actual: Decimal | None  # the submitted or approved year-to-date figure
-    due: dt.date
+    actual: Decimal | None
+    data_year: int | None = None
+    data_month: int | None = None
+
+    @property
+    def carried(self) -> bool:
+        return self.actual is not None and self.data_month is not None and (self.data_year, self.data_month) != (
+            self.year,
+            self.month,
+        )
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,8 @@ class Judgement:
     completion: Decimal | None = None  # percent, one decimal
     expected: Decimal | None = None  # percent of time (or trajectory), one decimal
     gap: Decimal | None = None  # points, one decimal (ceiling: percent of the ceiling)
+    data_year: int | None = None  # the period of the figure judged, when there is one
+    data_month: int | None = None
 
 
 def round1(value: Decimal) -> Decimal:
@@ -187,78 +193,139 @@ def is_final_period(facts: TargetFacts, year: int, month: int) -> bool:
     return (year, month) >= (facts.span_end.year, facts.span_end.month)
 
 
-def judge(facts: TargetFacts, observation: Observation, *, as_of: dt.date) -> Judgement:
-    """Judge one target for one period."""
+def judge(facts: TargetFacts, observation: Observation) -> Judgement:
+    """Judge one target for one period on its latest approved figure.
+
+    A figure carried from an earlier period is judged against the time
+    progress of the period judged, so a target that is not reported falls
+    behind as time passes; a target done (a milestone at 100%, an amount at
+    its target) stays done until a later approved figure says otherwise.
+    Whether the unit reported on time is not judged here (``reporting_status``).
+    """
     year, month = observation.year, observation.month
     expected = round1(time_progress(facts, year, month))
-    end_of_period = period_end(year, month)
+    past_deadline = period_end(year, month) > facts.span_end
     if observation.actual is None:
-        if facts.kind == "milestone" and end_of_period > facts.span_end:
+        if past_deadline and facts.kind in (TargetKind.MILESTONE, TargetKind.AMOUNT):
             return Judgement(Status.OVERDUE, Reason.PAST_DEADLINE, expected=expected)
-        if as_of > observation.due:
-            return Judgement(Status.OVERDUE, Reason.REPORT_OVERDUE, expected=expected)
         return Judgement(Status.NO_DATA, Reason.NOT_REPORTED, expected=expected)
-    actual = observation.actual
+    data_year = observation.data_year if observation.data_month is not None else year
+    data_month = observation.data_month if observation.data_month is not None else month
+    judged = _JUDGES[facts.kind](
+        facts,
+        observation.actual,
+        expected=expected,
+        past_deadline=past_deadline,
+        final=is_final_period(facts, year, month),
+        data_month=data_month,
+    )
+    return replace(judged, data_year=data_year, data_month=data_month)
+
+
+def _judge_milestone(facts: TargetFacts, actual: Decimal, *, expected: Decimal, past_deadline: bool, **_) -> Judgement:
+    completion = round1(min(HUNDRED, max(ZERO, actual)))
+    gap = completion - expected
+    if completion >= HUNDRED:
+        return Judgement(Status.COMPLETED, Reason.REACHED, actual, completion, expected, gap)
+    if past_deadline:
+        return Judgement(Status.OVERDUE, Reason.PAST_DEADLINE, actual, completion, expected, gap)
+    status = _behind_status(gap, facts.thresholds.milestone_points)
+    return Judgement(status, Reason.AGAINST_TIME, actual, completion, expected, gap)
+
+
+def _judge_amount(facts: TargetFacts, actual: Decimal, *, expected: Decimal, past_deadline: bool, **_) -> Judgement:
+    target = facts.value if facts.value is not None else ZERO
+    start = facts.start_value or ZERO
+    completion = round1(_share(actual - start, target - start))
+    gap = completion - expected
+    if actual >= target:
+        return Judgement(Status.COMPLETED, Reason.REACHED, actual, completion, expected, gap)
+    if past_deadline:
+        return Judgement(Status.OVERDUE, Reason.PAST_DEADLINE, actual, completion, expected, gap)
+    status = _behind_status(gap, facts.thresholds.amount_points)
+    return Judgement(status, Reason.AGAINST_TIME, actual, completion, expected, gap)
+
+
+def _judge_ceiling(facts: TargetFacts, actual: Decimal, *, final: bool, **_) -> Judgement:
+    target = facts.value if facts.value is not None else ZERO
+    if target > 0:
+        gap = round1((target - actual) * HUNDRED / target)
+        completion = round1(HUNDRED if actual <= target else _share(target, actual))
+    else:
+        gap = ZERO if actual <= 0 else None
+        completion = HUNDRED if actual <= 0 else ZERO
+    if actual <= target:
+        status = Status.COMPLETED if final else Status.ON_TRACK
+        return Judgement(status, Reason.WITHIN, actual, completion, None, gap)
+    serious = gap is None or -gap > facts.thresholds.ceiling_percent
+    status = Status.SERIOUS if serious else Status.LAGGING
+    return Judgement(status, Reason.ABOVE, actual, completion, None, gap)
+
+
+def _judge_level(facts: TargetFacts, actual: Decimal, *, final: bool, data_month: int, **_) -> Judgement:
+    """Growth rate, ratio and decrease: the level itself against the target
+    level (for a rate reported as an amount, the rate against the prior
+    year's figure of the figure's own month)."""
     kind = facts.kind
     target = facts.value if facts.value is not None else ZERO
-    limits = facts.thresholds
-    past_deadline = end_of_period > facts.span_end
-    final = is_final_period(facts, year, month)
-
-    if kind == "milestone":
-        completion = round1(min(HUNDRED, max(ZERO, actual)))
-        gap = completion - expected
-        if completion >= HUNDRED:
-            return Judgement(Status.COMPLETED, Reason.REACHED, actual, completion, expected, gap)
-        if past_deadline:
-            return Judgement(Status.OVERDUE, Reason.PAST_DEADLINE, actual, completion, expected, gap)
-        status = _behind_status(gap, limits.milestone_points)
-        return Judgement(status, Reason.AGAINST_TIME, actual, completion, expected, gap)
-
-    if kind == "amount":
-        start = facts.start_value or ZERO
-        completion = round1(_share(actual - start, target - start))
-        gap = completion - expected
-        if actual >= target:
-            return Judgement(Status.COMPLETED, Reason.REACHED, actual, completion, expected, gap)
-        if past_deadline:
-            return Judgement(Status.OVERDUE, Reason.PAST_DEADLINE, actual, completion, expected, gap)
-        status = _behind_status(gap, limits.amount_points)
-        return Judgement(status, Reason.AGAINST_TIME, actual, completion, expected, gap)
-
-    if kind == "ceiling":
-        if target > 0:
-            gap = round1((target - actual) * HUNDRED / target)
-            completion = round1(HUNDRED if actual <= target else _share(target, actual))
-        else:
-            gap = ZERO if actual <= 0 else None
-            completion = HUNDRED if actual <= 0 else ZERO
-        if actual <= target:
-            status = Status.COMPLETED if final else Status.ON_TRACK
-            return Judgement(status, Reason.WITHIN, actual, completion, None, gap)
-        serious = gap is None or -gap > limits.ceiling_percent
-        status = Status.SERIOUS if serious else Status.LAGGING
-        return Judgement(status, Reason.ABOVE, actual, completion, None, gap)
-
-    # growth_rate, ratio, decrease: the level itself against the target level.
     rate = actual
-    if kind in ("growth_rate", "decrease") and facts.reported_as == "amount":
-        baseline = (facts.baseline_by_month or {}).get(month)
-        computed = growth_rate(actual, baseline)
+    if kind in (TargetKind.GROWTH_RATE, TargetKind.DECREASE) and facts.reported_as == "amount":
+        computed = growth_rate(actual, (facts.baseline_by_month or {}).get(data_month))
         if computed is None:
             return Judgement(Status.NO_DATA, Reason.NO_BASELINE, None, None, None, None)
-        rate = -computed if kind == "decrease" else computed
+        rate = -computed if kind == TargetKind.DECREASE else computed
     rate = min(MAX_RATE, max(-MAX_RATE, round1(rate)))
     completion = round1(_share(rate, target))
     gap = rate - round1(target)
-    fell = rate < 0 and (kind == "decrease" or target > 0)
+    fell = rate < 0 and (kind == TargetKind.DECREASE or target > 0)
     if gap >= 0:
         status = Status.COMPLETED if final else Status.ON_TRACK
         return Judgement(status, Reason.AGAINST_TARGET, rate, completion, None, gap)
-    if kind != "ratio" and fell:
+    if kind != TargetKind.RATIO and fell:
         return Judgement(Status.SERIOUS, Reason.FALL, rate, completion, None, gap)
-    status = Status.LAGGING if -gap <= limits.rate_points else Status.SERIOUS
+    status = Status.LAGGING if -gap <= facts.thresholds.rate_points else Status.SERIOUS
     return Judgement(status, Reason.AGAINST_TARGET, rate, completion, None, gap)
+
+
+_JUDGES = {
+    TargetKind.MILESTONE: _judge_milestone,
+    TargetKind.AMOUNT: _judge_amount,
+    TargetKind.CEILING: _judge_ceiling,
+    TargetKind.GROWTH_RATE: _judge_level,
+    TargetKind.RATIO: _judge_level,
+    TargetKind.DECREASE: _judge_level,
+}
+
+
+def reporting_status(
+    *, approved: bool, pending: bool, submitted_on: dt.date | None, due: dt.date, as_of: dt.date
+) -> ReportingStatus:
+    """Did the lead unit report the period on time (the second question)?
+
+    ``approved`` / ``pending``: the period's report is approved / submitted
+    and waiting for review; ``submitted_on``: the day (in the zone's time) it
+    was last submitted; ``due``: the period's due day.
+    """
+    if approved:
+        return ReportingStatus.LATE if submitted_on is not None and submitted_on > due else ReportingStatus.REPORTED
+    if pending:
+        return ReportingStatus.PENDING
+    return ReportingStatus.MISSING if as_of > due else ReportingStatus.NOT_YET
+
+
+def transition(previous: str | None, current: str) -> FlagChange | None:
+    """The flag a change of status between consecutive periods raises:
+    "raised" into a bad status, "recovered" out of one, "escalated" or
+    "eased" between two bad ones (by SEVERITY); None otherwise."""
+    was_bad = previous in BAD
+    is_bad = current in BAD
+    if is_bad and not was_bad:
+        return FlagChange.RAISED
+    if was_bad and not is_bad:
+        return FlagChange.RECOVERED
+    if was_bad and is_bad and previous != current:
+        return FlagChange.ESCALATED if SEVERITY[current] > SEVERITY[previous] else FlagChange.EASED
+    return None
 
 
 def _behind_status(gap: Decimal, serious_points: Decimal) -> Status:

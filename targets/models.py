@@ -13,7 +13,15 @@ from core.figures import figure_field, figure_problem, read_plain
 from core.models import CleanTextModel
 from plans.choices import Frequency
 from plans.models import Plan, Task
-from targets.choices import QUANTITATIVE_KINDS, Comparator, ReportedAs, TargetKind
+from targets.choices import (
+    QUANTITATIVE_KINDS,
+    Comparator,
+    FlagChange,
+    ReportedAs,
+    ReportingStatus,
+    Status,
+    TargetKind,
+)
 
 
 class TargetQuerySet(models.QuerySet):
@@ -243,15 +251,9 @@ def _map_figure(number: object) -> Decimal | None:
 
 class TargetResult(CleanTextModel):
     """A target's judgement for one period, as computed by the engine
-    (targets.metrics). Upserted under (target, year, month)."""
-
-    class Status(models.TextChoices):
-        COMPLETED = "completed", _("Completed")
-        ON_TRACK = "on_track", _("On track")
-        LAGGING = "lagging", _("Lagging")
-        SERIOUS = "serious", _("Seriously lagging")
-        OVERDUE = "overdue", _("Overdue")
-        NO_DATA = "no_data", _("No data")
+    (targets.metrics): its progress status on the latest approved figure and,
+    beside it, its lead unit's reporting status. Upserted under (target,
+    year, month)."""
 
     # The unique (target, year, month) constraint's index serves lookups by
     # target. No per-row foreign key on PostgreSQL: statement-level triggers
@@ -267,8 +269,15 @@ class TargetResult(CleanTextModel):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    status = models.CharField(_("progress status"), max_length=16, choices=Status.choices)
     reason = models.CharField(_("reason"), max_length=20)
+    # The second question, apart from the first: did the lead unit report this
+    # period on time (targets.metrics.reporting_status)?
+    reporting = models.CharField(_("reporting status"), max_length=16, choices=ReportingStatus.choices)
+    # The period of the approved figure judged: this one, or an earlier one
+    # whose figure was carried ("数据截至1-8月"); none without a figure.
+    data_year = models.PositiveSmallIntegerField(_("figure's year"), null=True, blank=True)
+    data_month = models.PositiveSmallIntegerField(_("figure's month"), null=True, blank=True)
     # A reported figure, or a rate the engine computed and kept within a figure's range.
     actual = figure_field(_("actual"))
     completion = models.DecimalField(_("completion (%)"), max_digits=12, decimal_places=1, null=True, blank=True)
@@ -295,12 +304,6 @@ class TargetFlag(CleanTextModel):
     """A change of a target's status between consecutive periods, so history
     can say "red in March, recovered in May"."""
 
-    class Change(models.TextChoices):
-        RAISED = "raised", _("Raised")
-        ESCALATED = "escalated", _("Escalated")
-        EASED = "eased", _("Eased")
-        RECOVERED = "recovered", _("Recovered")
-
     # Kept in existence like TargetResult.target (targets.integrity).
     target = models.ForeignKey(
         Target,
@@ -312,7 +315,7 @@ class TargetFlag(CleanTextModel):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
-    change = models.CharField(_("change"), max_length=16, choices=Change.choices)
+    change = models.CharField(_("change"), max_length=16, choices=FlagChange.choices)
     from_status = models.CharField(_("from"), max_length=16, blank=True)
     to_status = models.CharField(_("to"), max_length=16)
     at = models.DateTimeField(_("at"))

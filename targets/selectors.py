@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from plans.models import Plan
-from progress.periods import Period, due_date
+from targets.choices import Status
 from targets.explanations import explain
-from targets.metrics import Judgement, Reason, Status
+from targets.metrics import Judgement, Reason
 from targets.models import Target, TargetResult
 from targets.services import facts_of
 
@@ -18,6 +18,8 @@ def judgement_of(result: TargetResult) -> Judgement:
         completion=result.completion,
         expected=result.expected,
         gap=result.gap,
+        data_year=result.data_year,
+        data_month=result.data_month,
     )
 
 
@@ -25,11 +27,4 @@ def result_explanation(result: TargetResult, *, target: Target | None = None, pl
     """The one-line explanation of a stored result, in the active language."""
     target = target or result.target
     plan = plan or target.task.plan
-    period = Period(result.year, result.month)
-    return explain(
-        facts_of(target, plan),
-        judgement_of(result),
-        year=result.year,
-        month=result.month,
-        due=due_date(period, due_day=plan.due_day),
-    )
+    return explain(facts_of(target, plan), judgement_of(result), year=result.year, month=result.month)

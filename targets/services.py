@@ -11,23 +11,31 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from core import clock
 from plans.models import Plan
-from progress.choices import ReportStatus
+from progress.choices import COUNTED, SENT, ReportStatus
 from progress.periods import Period, due_date, is_reporting_month
 from targets.locks import plan_lock_shared
-from targets.metrics import Judgement, Observation, Status, TargetFacts, Thresholds, judge, period_end
+from targets.metrics import (
+    Judgement,
+    Observation,
+    TargetFacts,
+    Thresholds,
+    judge,
+    period_end,
+    reporting_status,
+    transition,
+)
 from targets.models import Target, TargetFlag, TargetResult
 
-COUNTED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
-RESULT_FIELDS = ("status", "reason", "actual", "completion", "expected", "gap")
-GOOD = {Status.COMPLETED, Status.ON_TRACK, Status.NO_DATA}
-SEVERITY_OF_BAD = {Status.LAGGING: 1, Status.SERIOUS: 2, Status.OVERDUE: 3}
+RESULT_FIELDS = ("status", "reason", "reporting", "actual", "completion", "expected", "gap", "data_year", "data_month")
 log = logging.getLogger(__name__)
 
 
@@ -75,52 +83,57 @@ def periods_to_judge(target: Target, plan: Plan, *, as_of: dt.date) -> list[Peri
     ]
 
 
-def judge_target(target: Target, plan: Plan, figures: dict[tuple[int, int], Decimal], *, as_of: dt.date):
-    """Judge every period of one target: [(period, judgement)]."""
+@dataclass(frozen=True)
+class PeriodReport:
+    """What the engine reads of a target's report for one period."""
+
+    value: Decimal | None
+    status: str
+    submitted_at: dt.datetime | None
+
+
+def judge_target(target: Target, plan: Plan, reports: dict[tuple[int, int], PeriodReport], *, as_of: dt.date):
+    """Judge every period of one target: [(period, judgement, reporting status)].
+
+    Each period is judged on the latest approved figure at or before it
+    (carried forward through the periods that have none), and beside it the
+    period's own report says whether the unit reported on time.
+    """
     facts = facts_of(target, plan)
-    return [
-        (
-            period,
-            judge(
-                facts,
-                Observation(
-                    year=period.year,
-                    month=period.month,
-                    actual=figures.get((period.year, period.month)),
-                    due=due_date(period, due_day=plan.due_day),
-                ),
-                as_of=as_of,
-            ),
+    judged = []
+    carried: tuple[Decimal, int, int] | None = None
+    for period in periods_to_judge(target, plan, as_of=as_of):
+        report = reports.get((period.year, period.month))
+        if report is not None and report.status in COUNTED and report.value is not None:
+            carried = (report.value, period.year, period.month)
+        actual, data_year, data_month = carried or (None, None, None)
+        observation = Observation(
+            year=period.year, month=period.month, actual=actual, data_year=data_year, data_month=data_month
         )
-        for period in periods_to_judge(target, plan, as_of=as_of)
-    ]
+        reporting = reporting_status(
+            approved=report is not None and report.status == ReportStatus.APPROVED,
+            pending=report is not None and report.status == ReportStatus.SUBMITTED,
+            submitted_on=timezone.localdate(report.submitted_at) if report and report.submitted_at else None,
+            due=due_date(period, due_day=plan.due_day),
+            as_of=as_of,
+        )
+        judged.append((period, judge(facts, observation), reporting))
+    return judged
 
 
-def transition(previous: str | None, current: str) -> str | None:
-    """The flag a status change raises, or None."""
-    before = Status(previous) if previous else None
-    now = Status(current)
-    was_bad, is_bad = before not in GOOD and before is not None, now not in GOOD
-    if is_bad and not was_bad:
-        return TargetFlag.Change.RAISED
-    if was_bad and not is_bad:
-        return TargetFlag.Change.RECOVERED
-    if was_bad and is_bad and before != now:
-        worse = SEVERITY_OF_BAD[now] > SEVERITY_OF_BAD[before]
-        return TargetFlag.Change.ESCALATED if worse else TargetFlag.Change.EASED
-    return None
-
-
-def _figures(target_ids: Iterable[int]) -> dict[int, dict[tuple[int, int], Decimal]]:
+def _reports(target_ids: Iterable[int]) -> dict[int, dict[tuple[int, int], PeriodReport]]:
+    """Every report of the targets that was ever submitted (drafts never
+    count and say nothing of the reporting status, but a returned report does:
+    it was not reported)."""
     from progress.models import Report
 
-    figures: dict[int, dict[tuple[int, int], Decimal]] = {}
-    rows = Report.objects.filter(target_id__in=target_ids, status__in=COUNTED, value__isnull=False).values_list(
-        "target_id", "year", "month", "value"
+    reports: dict[int, dict[tuple[int, int], PeriodReport]] = {}
+    rows = Report.objects.filter(target_id__in=target_ids, status__in=SENT).values_list(
+        "target_id", "year", "month", "value", "status", "submitted_at"
     )
-    for target_id, year, month, value in rows:
-        figures.setdefault(target_id, {})[(year, month)] = value
-    return figures
+    for target_id, year, month, value, status, submitted_at in rows:
+        reports.setdefault(target_id, {})[(year, month)] = PeriodReport(value, status, submitted_at)
+    return reports
 
 
 def targets_recompute(*, targets: list[Target], plan: Plan, as_of: dt.date) -> dict[str, int]:
@@ -133,17 +146,17 @@ def targets_recompute(*, targets: list[Target], plan: Plan, as_of: dt.date) -> d
     with transaction.atomic():
         plan_lock_shared(plan.pk)  # no bulk recompute of the plan writes meanwhile
         now = clock.now()
-        figures = _figures(t.pk for t in targets)
+        reports = _reports(t.pk for t in targets)
         existing = {(r.target_id, r.year, r.month): r for r in TargetResult.objects.filter(target__in=targets)}
         existing_flags = {(f.target_id, f.year, f.month): f for f in TargetFlag.objects.filter(target__in=targets)}
         to_create, to_update, flags_create, flags_update = [], [], [], []
         keep_results, keep_flags = set(), set()
         for target in targets:
             previous_status = None
-            for period, judgement in judge_target(target, plan, figures.get(target.pk, {}), as_of=as_of):
+            for period, judgement, reporting in judge_target(target, plan, reports.get(target.pk, {}), as_of=as_of):
                 key = (target.pk, period.year, period.month)
                 keep_results.add(key)
-                values = _result_values(judgement)
+                values = _result_values(judgement, reporting)
                 current = existing.get(key)
                 if current is None:
                     to_create.append(
@@ -185,10 +198,13 @@ def targets_recompute(*, targets: list[Target], plan: Plan, as_of: dt.date) -> d
     }
 
 
-def _result_values(judgement: Judgement) -> dict:
+def _result_values(judgement: Judgement, reporting: str) -> dict:
     return {
         "status": str(judgement.status),
         "reason": str(judgement.reason),
+        "reporting": str(reporting),
+        "data_year": judgement.data_year,
+        "data_month": judgement.data_month,
         "actual": judgement.actual,
         "completion": judgement.completion,
         "expected": judgement.expected,

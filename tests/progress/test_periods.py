@@ -2,7 +2,16 @@ import datetime as dt
 
 import pytest
 
-from progress.periods import Period, PeriodState, days_until_due, due_date, lock_date, period_state, reporting_months
+from progress.periods import (
+    Period,
+    PeriodState,
+    days_until_due,
+    due_date,
+    lock_date,
+    month_just_closed,
+    period_state,
+    reporting_months,
+)
 
 
 def test_reports_are_due_on_the_due_day_of_the_following_month():
@@ -58,3 +67,24 @@ def test_a_malformed_period_is_refused(text):
 @pytest.mark.parametrize(("text", "period"), [("2026-03", Period(2026, 3)), ("2026-3", Period(2026, 3))])
 def test_a_period_is_read(text, period):
     assert Period.parse(text) == period
+
+
+def _closed(today, **plan):
+    settings = {"start_year": 2026, "end_year": 2026, "frequency": "monthly", "jan_feb_combined": False, "due_day": 5}
+    return month_just_closed(**{**settings, **plan}, today=today)
+
+
+def test_the_month_just_closed_is_the_latest_whose_due_day_has_passed():
+    assert _closed(dt.date(2026, 12, 6)) == Period(2026, 11)
+    assert _closed(dt.date(2026, 12, 5)) == Period(2026, 10)  # November is due today, not closed yet
+    assert _closed(dt.date(2026, 12, 3), due_day=2) == Period(2026, 11)
+
+
+def test_before_the_first_due_day_it_is_the_first_period_and_after_the_plan_its_last():
+    assert _closed(dt.date(2026, 1, 20)) == Period(2026, 1)
+    assert _closed(dt.date(2026, 2, 20), jan_feb_combined=True) == Period(2026, 2)
+    assert _closed(dt.date(2030, 6, 1)) == Period(2026, 12)
+
+
+def test_a_quarterly_plan_closes_by_quarters():
+    assert _closed(dt.date(2026, 11, 20), frequency="quarterly") == Period(2026, 9)

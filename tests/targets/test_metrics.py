@@ -10,8 +10,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.figures import figure_problem
+from targets.choices import ReportingStatus, Status
 from targets.explanations import explain
-from targets.metrics import Observation, Reason, Status, TargetFacts, Thresholds, judge, time_progress, worst
+from targets.metrics import (
+    Observation,
+    Reason,
+    TargetFacts,
+    Thresholds,
+    judge,
+    reporting_status,
+    time_progress,
+    transition,
+    worst,
+)
 
 YEAR = dt.date(2014, 1, 1), dt.date(2014, 12, 31)
 
@@ -23,16 +34,15 @@ def facts(kind="amount", value="100", **extra) -> TargetFacts:
     )
 
 
-def observe(month, actual, year=2014, due=None):
-    due = due or (dt.date(year, month + 1, 5) if month < 12 else dt.date(year + 1, 1, 5))
-    return Observation(year=year, month=month, actual=None if actual is None else D(str(actual)), due=due)
+def observe(month, actual, year=2014, data_month=None):
+    figure = None if actual is None else D(str(actual))
+    if figure is None or data_month is None:
+        return Observation(year=year, month=month, actual=figure)
+    return Observation(year=year, month=month, actual=figure, data_year=year, data_month=data_month)
 
 
-AS_OF = dt.date(2014, 12, 1)
-
-
-def run(f, month, actual, as_of=AS_OF, **kw):
-    return judge(f, observe(month, actual, **kw), as_of=as_of)
+def run(f, month, actual, **kw):
+    return judge(f, observe(month, actual, **kw))
 
 
 @pytest.fixture
@@ -500,7 +510,7 @@ CASES = [
 def test_judgement_table(name, kw, month, actual, status, completion, expected, gap, reason):
     f = facts(**kw)
     year = f.span_start.year
-    j = run(f, month, actual, year=year, as_of=dt.date(year, 12, 1))
+    j = run(f, month, actual, year=year)
     assert j.status is status
     assert j.reason is reason
     assert j.completion == (None if completion is None else D(completion))
@@ -535,20 +545,91 @@ def test_a_rate_is_kept_within_a_figure_so_that_its_result_can_be_stored(kw, act
     assert judged.actual == D(rate) and figure_problem(judged.actual) is None
 
 
-def test_no_figure_is_no_data_until_the_due_day_then_overdue():
-    f = facts()
-    due = dt.date(2014, 7, 5)
-    assert run(f, 6, None, as_of=dt.date(2014, 7, 5)).status is Status.NO_DATA
-    j = run(f, 6, None, as_of=dt.date(2014, 7, 6))
-    assert (j.status, j.reason) == (Status.OVERDUE, Reason.REPORT_OVERDUE)
-    assert j.expected == D("50.0") and due
+def test_no_approved_figure_is_no_data_however_late_the_report():
+    j = run(facts(), 6, None)
+    assert (j.status, j.reason, j.expected) == (Status.NO_DATA, Reason.NOT_REPORTED, D("50.0"))
+    assert (j.data_year, j.data_month) == (None, None)
+
+
+def test_an_amount_without_any_figure_past_its_deadline_is_overdue():
+    j = run(facts(span=(dt.date(2014, 1, 1), dt.date(2014, 6, 30))), 7, None)
+    assert (j.status, j.reason) == (Status.OVERDUE, Reason.PAST_DEADLINE)
 
 
 def test_an_unreported_milestone_past_its_date_is_overdue(chinese):
     f = facts(kind="milestone", span=(dt.date(2014, 1, 1), dt.date(2014, 6, 30)))
-    j = run(f, 8, None, as_of=dt.date(2014, 8, 2))
+    j = run(f, 8, None)
     assert j.status is Status.OVERDUE
-    assert explain(f, j, year=2014, month=8) == "已过完成时限(2014-06-30)仍未完成,且未报送进展"
+    assert explain(f, j, year=2014, month=8) == "已过完成时限(2014-06-30)仍未完成,且无审核通过的进展"
+
+
+def test_a_carried_figure_is_judged_against_the_time_progress_of_the_month_viewed():
+    # 60 of 100 approved for 1-8月 is 60% against 66.7%; viewed at 1-9月, against 75.0%.
+    f = facts()
+    assert run(f, 8, "60").status is Status.LAGGING
+    j = run(f, 9, "60", data_month=8)
+    assert (j.status, j.completion, j.expected, j.gap) == (Status.SERIOUS, D("60.0"), D("75.0"), D("-15.0"))
+    assert (j.data_year, j.data_month) == (2014, 8)
+
+
+def test_a_milestone_done_stays_done_past_its_date():
+    f = facts(kind="milestone", span=(dt.date(2014, 1, 1), dt.date(2014, 3, 31)))
+    j = run(f, 9, "100", data_month=3)
+    assert (j.status, j.reason, j.data_month) == (Status.COMPLETED, Reason.REACHED, 3)
+
+
+def test_an_amount_that_reached_its_target_stays_completed():
+    j = run(facts(span=(dt.date(2014, 1, 1), dt.date(2014, 6, 30))), 10, "101", data_month=5)
+    assert (j.status, j.reason) == (Status.COMPLETED, Reason.REACHED)
+
+
+def test_a_carried_rate_reported_as_an_amount_keeps_its_own_months_baseline():
+    f = facts(kind="growth_rate", value="10", reported_as="amount", baseline_by_month={6: D(200), 7: D(300)})
+    j = run(f, 7, "224", data_month=6)  # against June's 200: +12%, not against July's 300
+    assert (j.status, j.actual) == (Status.ON_TRACK, D("12.0"))
+
+
+def test_the_explanation_names_the_age_of_a_carried_figure(chinese):
+    f = facts(value="47.2", unit="亿元")
+    j = run(f, 9, "32.1", data_month=8)
+    assert explain(f, j, year=2014, month=9) == (
+        "1-8月完成32.1亿元,占全年目标的68.0%,低于序时进度7.0个百分点(数据截至1-8月,对照1-9月序时进度)"
+    )
+    rate = facts(kind="growth_rate", value="15", unit="%")
+    assert explain(rate, run(rate, 9, "16", data_month=8), year=2014, month=9).endswith("(数据截至1-8月)")
+
+
+DUE = dt.date(2014, 7, 5)
+REPORTING_CASES = [
+    # id, approved, pending, submitted on, as of, reporting status
+    ("approved by the due day", True, False, dt.date(2014, 7, 5), dt.date(2014, 7, 20), ReportingStatus.REPORTED),
+    ("approved, submitted late", True, False, dt.date(2014, 7, 6), dt.date(2014, 7, 20), ReportingStatus.LATE),
+    ("waiting for review", False, True, dt.date(2014, 7, 3), dt.date(2014, 7, 20), ReportingStatus.PENDING),
+    ("waiting for review, late", False, True, dt.date(2014, 7, 9), dt.date(2014, 7, 20), ReportingStatus.PENDING),
+    ("nothing on the due day", False, False, None, dt.date(2014, 7, 5), ReportingStatus.NOT_YET),
+    ("nothing after the due day", False, False, None, dt.date(2014, 7, 6), ReportingStatus.MISSING),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "approved", "pending", "submitted_on", "as_of", "expected"),
+    REPORTING_CASES,
+    ids=[case[0] for case in REPORTING_CASES],
+)
+def test_reporting_status_table(name, approved, pending, submitted_on, as_of, expected):
+    assert (
+        reporting_status(approved=approved, pending=pending, submitted_on=submitted_on, due=DUE, as_of=as_of)
+        is expected
+    )
+
+
+def test_flags_are_transitions_into_out_of_and_between_bad_statuses():
+    assert transition(None, "on_track") is None
+    assert transition(None, "lagging") == "raised"
+    assert transition("lagging", "serious") == "escalated"
+    assert transition("overdue", "lagging") == "eased"
+    assert transition("serious", "completed") == "recovered"
+    assert transition("no_data", "on_track") is None
 
 
 def test_thresholds_come_from_the_plan():
@@ -572,7 +653,7 @@ def test_worst_status_rolls_up():
 def test_every_case_has_an_explanation_in_chinese_and_english():
     for name, kw, month, actual, *_ in CASES:
         f = facts(**kw)
-        j = run(f, month, actual, year=f.span_start.year, as_of=dt.date(f.span_start.year, 12, 1))
+        j = run(f, month, actual, year=f.span_start.year)
         with translation.override("zh-hans"):
             zh = explain(f, j, year=f.span_start.year, month=month)
         with translation.override("en"):

@@ -14,9 +14,10 @@ from progress.choices import ReportStatus
 from progress.periods import Period
 from progress.services import RowInput, reports_approve, unit_period_save
 from targets.choices import TargetKind
+from targets.metrics import transition
 from targets.models import PendingPlanRecompute, TargetFlag, TargetResult
 from targets.outbox import plans_mark
-from targets.services import plan_claim, plan_release, target_recompute, targets_recompute, transition
+from targets.services import plan_claim, plan_release, target_recompute, targets_recompute
 from targets.tasks import recompute_plan, recompute_published_plans, recompute_target
 from tests.factories import MembershipFactory, PlanFactory, ReportFactory, TargetFactory, TaskFactory, UnitFactory
 from zones.choices import Role
@@ -62,13 +63,160 @@ def test_it_judges_every_ended_period_and_stores_the_numbers(target):
     by_month = statuses(target)
     assert sorted(by_month) == [1, 2, 3, 4, 5, 6]  # July has not ended on 20 July
     assert by_month[2] == "serious"
-    assert by_month[4] == "overdue"  # no April figure after its due day
+    # No April figure: March's 25.0% is judged against April's 33.3% (lagging),
+    # and the missing report is the reporting status, not the progress status.
+    april = TargetResult.objects.get(target=target, month=4)
+    assert (april.status, april.completion, april.expected, april.reporting) == (
+        "lagging",
+        D("25.0"),
+        D("33.3"),
+        "missing",
+    )
+    assert (april.data_year, april.data_month) == (2014, 3)
 
 
 def test_drafts_do_not_count(target):
     ReportFactory(target=target, year=2014, month=1, value=D(100), status=ReportStatus.DRAFT)
     target_recompute(target_id=target.pk, as_of=dt.date(2014, 2, 3))
     assert statuses(target) == {1: "no_data"}
+    assert TargetResult.objects.get(target=target).reporting == "not_yet"
+
+
+# Sequences of reports judged at one period: the rules that need more than one
+# period (carried figures, done stays done, pending figures, the reporting
+# status). tests/targets/test_bulk.py runs each through the SQL path too.
+ON_TIME, LATE = "on time", "late"
+SEQUENCES = [
+    # id, target kwargs, reports [(month, value, status, when)], month judged, as of,
+    # (status, reason, completion, expected, gap, reporting, figure's month)
+    (
+        "a milestone done in March stays done in September",
+        {"kind": "milestone", "value": D(100), "deadline": dt.date(2014, 3, 31)},
+        [(3, "100", ReportStatus.APPROVED, ON_TIME)],
+        9,
+        dt.date(2014, 10, 20),
+        ("completed", "reached", "100.0", "100.0", "0.0", "missing", 3),
+    ),
+    (
+        "an amount that reached its target stays completed",
+        {},
+        [(5, "100", ReportStatus.APPROVED, ON_TIME)],
+        9,
+        dt.date(2014, 10, 20),
+        ("completed", "reached", "100.0", "75.0", "25.0", "missing", 5),
+    ),
+    (
+        "a later approved figure takes a completed amount back",
+        {},
+        [(5, "100", ReportStatus.APPROVED, ON_TIME), (6, "90", ReportStatus.APPROVED, ON_TIME)],
+        6,
+        dt.date(2014, 10, 20),
+        ("on_track", "against_time", "90.0", "50.0", "40.0", "reported", 6),
+    ),
+    (
+        "a carried figure falls behind as time passes",
+        {},
+        [(8, "60", ReportStatus.APPROVED, ON_TIME)],
+        9,
+        dt.date(2014, 10, 20),
+        ("serious", "against_time", "60.0", "75.0", "-15.0", "missing", 8),
+    ),
+    (
+        "a figure waiting for review is not counted",
+        {},
+        [(8, "60", ReportStatus.APPROVED, ON_TIME), (9, "90", ReportStatus.SUBMITTED, ON_TIME)],
+        9,
+        dt.date(2014, 10, 20),
+        ("serious", "against_time", "60.0", "75.0", "-15.0", "pending", 8),
+    ),
+    (
+        "nothing approved yet, one waiting for review",
+        {},
+        [(9, "90", ReportStatus.SUBMITTED, LATE)],
+        9,
+        dt.date(2014, 10, 20),
+        ("no_data", "not_reported", None, "75.0", None, "pending", None),
+    ),
+    (
+        "a report approved after the due day is late",
+        {},
+        [(9, "75", ReportStatus.APPROVED, LATE)],
+        9,
+        dt.date(2014, 10, 20),
+        ("on_track", "against_time", "75.0", "75.0", "0.0", "late", 9),
+    ),
+    (
+        "a returned report was not reported",
+        {},
+        [(9, "75", ReportStatus.RETURNED, ON_TIME)],
+        9,
+        dt.date(2014, 10, 20),
+        ("no_data", "not_reported", None, "75.0", None, "missing", None),
+    ),
+    (
+        "nothing before the due day is not yet reported",
+        {},
+        [],
+        9,
+        dt.date(2014, 10, 3),
+        ("no_data", "not_reported", None, "75.0", None, "not_yet", None),
+    ),
+    (
+        "a carried rate reported as an amount keeps its own month's baseline",
+        {"kind": "growth_rate", "value": D(10), "reported_as": "amount", "baseline": D(1),
+         "baseline_by_month": {"8": "200", "9": "300"}},
+        [(8, "224", ReportStatus.APPROVED, ON_TIME)],
+        9,
+        dt.date(2014, 10, 20),
+        ("on_track", "against_target", "120.0", None, "2.0", "missing", 8),
+    ),
+    (
+        "an amount never reported past its deadline is overdue",
+        {"deadline": dt.date(2014, 6, 30)},
+        [],
+        7,
+        dt.date(2014, 10, 20),
+        ("overdue", "past_deadline", None, "100.0", None, "missing", None),
+    ),
+]  # fmt: skip
+
+
+def sequence_report(target, month, value, status, when):
+    """A report of 2014 sent on time (the day before its due day) or late (two days after)."""
+    due = dt.date(2014, month + 1, 5) if month < 12 else dt.date(2015, 1, 5)
+    sent_on = due - dt.timedelta(days=1) if when == ON_TIME else due + dt.timedelta(days=2)
+    sent_at = timezone.make_aware(dt.datetime.combine(sent_on, dt.time(12)))
+    extra = {}
+    if status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
+        extra["submitted_at"] = sent_at
+    if status == ReportStatus.APPROVED:
+        extra["approved_at"] = sent_at
+    if status == ReportStatus.RETURNED:
+        extra.update(submitted_at=sent_at, returned_at=sent_at, return_reason="数字有误")
+    return ReportFactory(target=target, year=2014, month=month, value=D(value), status=status, **extra)
+
+
+def sequence_target(kw):
+    plan = PlanFactory(start_year=2014, end_year=2014, status="published", due_day=5)
+    fields = {"kind": TargetKind.AMOUNT, "value": D(100), **kw}
+    return TargetFactory(task=TaskFactory(plan=plan), **fields)
+
+
+def as_row(result):
+    figures = (result.completion, result.expected, result.gap)
+    return (result.status, result.reason, *(None if f is None else str(f) for f in figures), result.reporting,
+            result.data_month)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "kw", "reports", "month", "as_of", "expected"), SEQUENCES, ids=[case[0] for case in SEQUENCES]
+)
+def test_every_sequence_is_judged_as_the_table_says(db, name, kw, reports, month, as_of, expected):
+    target = sequence_target(kw)
+    for report in reports:
+        sequence_report(target, *report)
+    target_recompute(target_id=target.pk, as_of=as_of)
+    assert as_row(TargetResult.objects.get(target=target, month=month)) == expected
 
 
 def test_flags_say_red_in_march_and_recovered_in_may(target):
@@ -238,4 +386,4 @@ def test_milestones_and_quarterly_targets_only_judge_their_periods(db):
     targets_recompute(targets=[quarterly, milestone], plan=plan, as_of=dt.date(2014, 8, 1))
     assert sorted(statuses(quarterly)) == [3, 6]
     assert sorted(statuses(milestone)) == [2, 3, 4, 5, 6, 7]
-    assert statuses(milestone)[7] == "overdue"
+    assert statuses(milestone)[7] == "overdue"  # its date passed, never reported

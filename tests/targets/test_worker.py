@@ -1,5 +1,6 @@
-"""Integration: a submission queues its recompute after commit; a real worker
-on the configured broker takes it and stores the results."""
+"""Integration: a submission and its approval queue their recompute after
+commit; a real worker on the configured broker takes each and stores the
+results: waiting for review first, counted once approved."""
 
 import threading
 from decimal import Decimal
@@ -9,33 +10,48 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 
 from config.celery import app
-from progress.services import RowInput, unit_period_save
+from progress.models import Report
+from progress.services import RowInput, reports_approve, unit_period_save
 from targets.models import TargetResult
 from targets.tasks import recompute_target
 
 
+class _Recomputed:
+    """Counts the worker's finished target recomputes (its task_postrun signal).
+
+    The test waits for the worker's signal instead of polling the results: on
+    SQLite the test database is an in-memory database in shared-cache mode,
+    whose table locks fail a reader at once ("database table is locked")
+    rather than wait, so a poll racing the worker's writes failed now and then.
+    """
+
+    def __init__(self):
+        self.done: list[int] = []
+        self.changed = threading.Condition()
+
+    def __call__(self, sender=None, state=None, args=None, **kwargs):
+        if sender is not None and sender.name == recompute_target.name and state == "SUCCESS":
+            with self.changed:
+                self.done.append(args[0])
+                self.changed.notify_all()
+
+    def wait_for(self, count: int, seconds: float = 60) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: len(self.done) >= count, seconds)
+
+
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_submitted_figure_is_judged_by_the_worker(desk):
-    """The test waits for the worker's signal instead of polling the results:
-    on SQLite the test database is an in-memory database in shared-cache
-    mode, whose table locks fail a reader at once ("database table is
-    locked") rather than wait, so a poll racing the worker's writes failed
-    the test now and then."""
+def test_a_submitted_figure_waits_for_review_then_is_judged_by_the_worker(desk):
+    targets = [desk.amount, desk.growth, desk.count]
     rows = [
         RowInput(desk.amount.pk, "32.5", progress="完成投资32.5亿元"),
         RowInput(desk.growth.pk, "14.2", progress="增速回落"),
         RowInput(desk.count.pk, "5", progress="新开工5个"),
     ]
-    succeeded, all_done = [], threading.Event()
-
-    def on_task_finished(sender=None, state=None, args=None, **kwargs):
-        if sender is not None and sender.name == recompute_target.name and state == "SUCCESS":
-            succeeded.append(args[0])
-            if len(succeeded) == len(rows):
-                all_done.set()
-
-    task_postrun.connect(on_task_finished, weak=False)
+    march = TargetResult.objects.filter(target__in=targets, year=2026, month=3)
+    recomputed = _Recomputed()
+    task_postrun.connect(recomputed, weak=False)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             unit_period_save(
@@ -47,11 +63,14 @@ def test_a_submitted_figure_is_judged_by_the_worker(desk):
                 rows=rows,
                 today=desk.today,
             )
-            assert all_done.wait(60), f"the worker recomputed only {succeeded}"
+            assert recomputed.wait_for(3), f"the worker recomputed only {recomputed.done}"
+            assert set(march.values_list("reporting", "status")) == {("pending", "no_data")}  # not counted yet
+            reports_approve(reports=list(Report.objects.filter(target__in=targets)), by=desk.reviewer)
+            assert recomputed.wait_for(6), f"the worker recomputed only {recomputed.done}"
     finally:
-        task_postrun.disconnect(on_task_finished)
-    assert sorted(succeeded) == sorted([desk.amount.pk, desk.growth.pk, desk.count.pk])
-    amount = TargetResult.objects.get(target=desk.amount, year=2026, month=3)
+        task_postrun.disconnect(recomputed)
+    assert sorted(recomputed.done) == sorted(t.pk for t in targets for _ in range(2))
+    amount = march.get(target=desk.amount)
     assert (amount.completion, amount.expected, amount.gap, amount.status) == (25, 25, 0, "on_track")
-    growth = TargetResult.objects.get(target=desk.growth, year=2026, month=3)
-    assert (growth.actual, growth.status) == (Decimal("14.2"), "lagging")
+    growth = march.get(target=desk.growth)
+    assert (growth.actual, growth.status, growth.data_month) == (Decimal("14.2"), "lagging", 3)
