@@ -36,9 +36,11 @@ class CleanTextMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            if not isinstance(field, forms.CharField) or name in self.documents:
+            if not isinstance(field, forms.CharField):
                 continue
             field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+            if name in self.documents:
+                continue
             if isinstance(field, _STRICT_FIELDS):
                 field.clean = _text_first(field.clean)
             else:
