@@ -23,7 +23,7 @@ from core import clock
 from dashboard.selectors import BAD, latest_results
 from plans.models import Plan
 from progress.periods import Period
-from supervision.choices import ScoreMode
+from supervision.choices import DEFAULT_SCORE_MODE
 from supervision.selectors import NoticeSummary, UnitScore, unit_scores
 from targets.choices import SEVERITY, Status
 from targets.models import Target, TargetResult
@@ -107,8 +107,9 @@ def board_compute(*, plan: Plan, period: Period) -> Board:
         counts=[(status, counts[status.value]) for status in STATUS_ORDER],
         total=len(results),
         lagging=[(r, result_explanation(r, target=r.target, plan=plan)) for r in lagging],
-        # The same scores as supervision's ranking, year to date.
-        ranking=unit_scores(plan=plan, period=period, mode=ScoreMode.YEAR),
+        # The same scores as supervision's ranking page and the bulletin, on
+        # the same basis (named in the box's heading by {% ranking_title %}).
+        ranking=unit_scores(plan=plan, period=period, mode=DEFAULT_SCORE_MODE),
     )
 
 
