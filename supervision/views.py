@@ -23,7 +23,9 @@ from core import clock
 from core.downloads import attach
 from core.params import parse_id, parse_ids
 from dashboard.selectors import default_period, latest_results
+from plans.choices import PlanStatus
 from plans.models import Plan
+from progress.choices import ReportStatus
 from progress.models import period_label
 from progress.periods import Period
 from progress.selectors import pending_figures
@@ -75,7 +77,7 @@ def _readable_plans(user) -> QuerySet[Plan]:
     """Plans whose supervision pages the user reads (zone-wide roles)."""
     return (
         Plan.objects.filter(zone__in=policy.zones_seen_whole(user))
-        .exclude(status="draft")
+        .exclude(status=PlanStatus.DRAFT)
         .select_related("zone")
         .order_by("-start_year", "zone__code", "title")
     )
@@ -167,7 +169,15 @@ def index(request: HttpRequest) -> HttpResponse:
         "period": period,
         "period_text": period_label(period.year, period.month),
         "page": page,
-        "rows": [(result, explanation_of(result), pending.get(result.target_id)) for result in results],
+        "rows": [
+            (
+                result,
+                explanation_of(result),
+                pending.get(result.target_id),
+                result.report_status == ReportStatus.RETURNED,
+            )
+            for result in results
+        ],
         "progress_lists": _tabs(query, PROGRESS_LISTS),
         "reporting_lists": _tabs(query, REPORTING_LISTS),
         "all_targets": (_query_with(query, list="", page=None), query.get("list") == ""),
@@ -457,7 +467,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
 
 def _ledger_plans(user) -> QuerySet[Plan]:
     return (
-        Plan.objects.exclude(status="draft")
+        Plan.objects.exclude(status=PlanStatus.DRAFT)
         .filter(Q(zone__in=policy.zones_seen_whole(user)) | Q(tasks__lead_unit__in=answering_units(user)))
         .distinct()
         .select_related("zone")
