@@ -2,10 +2,12 @@
 input on errors, and query counts that do not grow with rows."""
 
 import datetime as dt
+import io
 from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from progress.choices import ReportStatus
 from progress.periods import Period
@@ -113,6 +115,9 @@ def test_the_lists_default_to_the_month_just_closed(client, zone, clock_at):
     assert form["period"].value() == "2014-07"
     ranking = client.get(reverse("supervision:ranking")).context["period"]
     assert ranking == Period(2014, 7)
+    assert client.get(reverse("supervision:ledger")).context["period"] == Period(2014, 7)
+    download = client.get(reverse("supervision:ledger_unit", args=[zone.plan.pk, zone.econ.pk]))
+    assert "2014年1-7月" in load_workbook(io.BytesIO(download.content)).active["A1"].value
 
 
 def test_a_bad_filter_is_shown_and_the_page_still_answers(client, zone):
