@@ -315,7 +315,7 @@ def _headline_nodes(source: str, norm: str, paths: _Paths) -> list[TaskNode]:
         line = norm[start:end]
         if line and _is_headline(line):
             current.append((start, end))
-        elif line and not _BYLINE.search(line):
+        elif line and (_SENTENCE_MARKS.search(line) or not _BYLINE.search(line)):  # a byline is no paragraph
             if current and seen_paragraph:
                 runs.append(current)
             current = []
