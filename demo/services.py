@@ -393,7 +393,7 @@ def _figures_create(built: _Built, targets: list[Target], *, today: dt.date, cou
     closed = _closed_months(plan, Target(frequency=Frequency.MONTHLY), year=year, today=today)
     last = closed[-1] if closed else None
     previous = closed[-2] if len(closed) > 1 else None
-    first, second = (built.ranked + [None, None])[:2]
+    first, second = [*built.ranked, None, None][:2]
     silent = [unit for unit in built.ranked[2:] if sum(t.task.lead_unit_id == unit.pk for t in targets) >= 2]
     third = silent[-1] if silent else None
     returned = next((t.pk for t in targets if second is not None and t.task.lead_unit_id == second.pk), None)
