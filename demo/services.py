@@ -474,6 +474,7 @@ def demo_late_report_grant(
     sent = list(
         Report.objects.filter(target_id__in=[row.target_id for row in inputs], year=period.year, month=period.month)
     )
+    Report.objects.filter(pk__in=[report.pk for report in sent]).update(is_demo=True)  # invented like the rest
     return reports_approve(reports=sent, by=reviewer)
 
 
