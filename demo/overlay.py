@@ -68,6 +68,7 @@ class ZoneFile:
     starts: dict[str, Decimal]  # target name → starting level
     last_year: dict[str, tuple[Decimal, ...]]  # target name → last year's year-to-date figure, January–December
     drop: tuple[str, ...]  # target names the administrator unticks in the review
+    headline: tuple[str, ...]  # the targets the dashboard shows first (主要指标)
 
 
 _KEYS = {
@@ -85,6 +86,7 @@ _KEYS = {
     "starts",
     "last_year",
     "drop",
+    "headline",
 }
 _REQUIRED = {"seed", "year", "zone", "prefix", "title", "units", "leaders", "tasks"}
 _ZONE_KEYS = {"code", "name", "short_name", "kind", "region"}
@@ -163,6 +165,7 @@ def zone_file_read(path: Path) -> ZoneFile:
         starts={name: _figure(v, f"{where}: starts {name}") for name, v in (data.get("starts") or {}).items()},
         last_year=last_year,
         drop=tuple(data.get("drop") or ()),
+        headline=tuple(data.get("headline") or ()),
     )
 
 

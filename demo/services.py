@@ -317,18 +317,24 @@ def _review(parsed: ParsedPlan, zone_file: ZoneFile, *, year: int) -> None:
         target.accepted = name not in zone_file.drop
         if name in zone_file.starts:
             target.start_value = zone_file.starts[name]
-    unknown |= (set(zone_file.runs) | set(zone_file.starts) | set(zone_file.last_year) | set(zone_file.drop)) - names
+    named = {*zone_file.runs, *zone_file.starts, *zone_file.last_year, *zone_file.drop, *zone_file.headline}
+    unknown |= named - names
     if unknown:
         raise DemoDataError(f"{zone_file.key}: the seed proposes no item or target named {sorted(unknown)}")
 
 
 def _targets_complete(zone_file: ZoneFile, targets: list[Target]) -> None:
-    """Last year's monthly figures, which no plan document gives: a growth target with them is
-    reported as the year-to-date amount, and every target with them has a seasonal shape."""
+    """The headline targets, and last year's monthly figures, which no plan document gives: a
+    growth target with them is reported as the year-to-date amount, and every target with them
+    has a seasonal shape."""
     for target in targets:
+        name = target_name(target.task.path, target.indicator)
         if target.task.lead_unit_id is None:
-            raise DemoDataError(f"{zone_file.key}: {target.task.path} | {target.indicator} has no lead unit")
-        figures = zone_file.last_year.get(target_name(target.task.path, target.indicator))
+            raise DemoDataError(f"{zone_file.key}: {name} has no lead unit")
+        if name in zone_file.headline:
+            target.is_headline = True
+            target.save(update_fields=["is_headline"])
+        figures = zone_file.last_year.get(name)
         if figures is None:
             continue
         target.baseline_by_month = {str(month): str(value) for month, value in enumerate(figures, start=1)}
