@@ -6,6 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from dashboard.regions import canonical
 from dashboard.selectors import default_period, task_tree
@@ -27,9 +28,19 @@ from zones.choices import Role
 pytestmark = pytest.mark.django_db
 
 
-def test_the_default_period_is_the_latest_with_approved_reports(zone_plan):
-    plan, *_ = zone_plan
+def test_the_default_period_is_the_month_just_closed_not_the_newest_month_reported(client, zone_plan, clock):
+    plan, leader, investment, _projects = zone_plan
+    approve(investment, 7, 75, submitted=timezone.make_aware(dt.datetime(2014, 8, 1)))  # July, early
+    clock(dt.date(2014, 8, 4))  # July's reports are due on 8-05
     assert default_period(plan) == Period(2014, 6)
+    client.force_login(leader)
+    assert client.get(reverse("dashboard:plan", args=[plan.pk])).context["period"] == Period(2014, 6)
+    assert client.get(reverse("dashboard:tree", args=[plan.pk])).context["period"] == Period(2014, 6)
+    assert client.get(reverse("progress:target", args=[investment.pk])).context["period"] == Period(2014, 6)
+    clock(dt.date(2014, 9, 6))  # nothing reported for August, yet August has closed
+    assert default_period(plan) == Period(2014, 8)
+    assert client.get(reverse("dashboard:plan", args=[plan.pk])).context["period"] == Period(2014, 8)
+    assert client.get(reverse("dashboard:mine")).context["sections"][0]["period"] == Period(2014, 8)
 
 
 def test_a_leader_sees_headline_cards_the_lagging_list_with_explanations_and_the_ranking(client, zone_plan):
