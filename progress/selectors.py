@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -103,6 +104,23 @@ def review_queue(*, units: QuerySet[Unit]) -> QuerySet[Report]:
         .select_related("target", "target__task", "target__task__lead_unit", "target__task__plan", "submitted_by")
         .order_by("submitted_at", "target__task__order", "target__order")
     )
+
+
+def pending_figures(*, targets: QuerySet[Target] | Iterable[int], period: Period) -> dict[int, Report]:
+    """Each target's figure for ``period`` that was submitted and waits for
+    review (待审核), keyed by target id; one query, whatever the number of
+    targets.
+
+    Results count approved figures only (progress.choices.COUNTED); pages,
+    lists and exports show a pending figure beside the approved one, marked,
+    and read it here.
+    """
+    if not isinstance(targets, QuerySet):
+        targets = list(targets)
+    reports = Report.objects.filter(
+        target__in=targets, year=period.year, month=period.month, status=ReportStatus.SUBMITTED
+    )
+    return {report.target_id: report for report in reports}
 
 
 def report_history(*, target: Target) -> QuerySet[ReportEvent]:
