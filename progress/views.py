@@ -18,15 +18,25 @@ from django.views.decorators.http import require_http_methods
 
 from core import clock
 from core.params import parse_ids
-from dashboard.charts import target_chart
 from plans.models import Plan
+from progress.charts import target_chart
 from progress.choices import ReportStatus
 from progress.forms import CorrectionForm, ReopenForm, ReturnForm, rows_from_post
+from progress.history import history_entries
 from progress.models import PeriodReopening, Report
-from progress.periods import Period, PeriodState, days_until_due, due_date, period_state, periods_of_plan
+from progress.periods import (
+    Period,
+    PeriodState,
+    days_until_due,
+    default_period,
+    due_date,
+    period_state,
+    periods_of_plan,
+)
 from progress.selectors import (
     co_operation_targets,
     effective_period_state,
+    pending_figures,
     period_rows,
     report_history,
     reports_visible_to,
@@ -45,7 +55,7 @@ from progress.services import (
     unit_period_save,
 )
 from targets.models import Target
-from targets.selectors import result_explanation
+from targets.selectors import figure_age, result_explanation
 from zones import policy
 from zones.models import Unit
 
@@ -271,16 +281,34 @@ def review(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _viewed_period(request: HttpRequest, plan: Plan) -> Period:
+    """The month a page shows: ``?period=`` (a link from a dashboard of that
+    month carries it), else the month just closed."""
+    text = request.GET.get("period", "")
+    if not text:
+        return default_period(plan, today=clock.today())
+    period = _parse_period(text)
+    if not plan.start_year <= period.year <= plan.end_year:
+        raise Http404(_("The period lies outside the plan."))
+    return period
+
+
 @login_required
 def target_detail(request: HttpRequest, target_id: int) -> HttpResponse:
+    """A target for one month (the one asked for, else the month just closed):
+    its progress status and, beside it, its reporting status; the approved
+    figure judged with its age and the figure waiting for review, marked; every
+    month's result, the reports and their history in words."""
     target = get_object_or_404(
         Target.objects.visible_to(request.user).select_related("task", "task__plan", "task__lead_unit", "task__leader"),
         pk=target_id,
     )
-    reports = target.reports.select_related("submitted_by", "approved_by").order_by("-year", "-month")
     plan = target.task.plan
+    period = _viewed_period(request, plan)
+    reports = list(target.reports.select_related("submitted_by", "approved_by").order_by("-year", "-month"))
     results = list(target.results.order_by("year", "month"))
-    latest = results[-1] if results else None
+    # The month's result, or for a target not reported monthly its latest before it.
+    shown = next((r for r in reversed(results) if (r.year, r.month) <= (period.year, period.month)), None)
     unit = target.task.lead_unit
     can_correct = policy.can_correct(request.user, unit=unit, zone=plan.zone)
     return render(
@@ -288,15 +316,21 @@ def target_detail(request: HttpRequest, target_id: int) -> HttpResponse:
         "progress/target_detail.html",
         {
             "target": target,
+            "plan": plan,
+            "period": period,
+            "periods": [Period(y, m) for y in range(plan.start_year, plan.end_year + 1) for m in range(1, 13)],
             "reports": reports,
-            "events": report_history(target=target)[:200],
+            "history": history_entries(report_history(target=target)[:200]),
             "can_correct": can_correct,
+            "can_see_dashboard": policy.can_read_zone(request.user, plan.zone),
             "co_units": target.task.co_units.all(),
-            "latest": latest,
-            "latest_explanation": result_explanation(latest, target=target, plan=plan) if latest else "",
+            "shown": shown,
+            "shown_explanation": result_explanation(shown, target=target, plan=plan) if shown else "",
+            "shown_age": figure_age(shown, year=period.year, month=period.month) if shown else "",
+            "pending": pending_figures(targets=[target.pk], period=period).get(target.pk),
             "results": [(r, result_explanation(r, target=target, plan=plan)) for r in reversed(results)],
             "flags": target.flags.order_by("-year", "-month"),
-            "chart": target_chart(target=target, plan=plan, results=results),
+            "chart": target_chart(target=target, plan=plan, results=results, reports=reports),
         },
     )
 

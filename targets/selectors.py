@@ -33,7 +33,7 @@ def result_explanation(result: TargetResult, *, target: Target | None = None, pl
 
 
 def figure_age(result: TargetResult | None, *, year: int, month: int) -> str:
-    """"数据截至1-8月": the period of the approved figure a result judged, when
+    """ "数据截至1-8月": the period of the approved figure a result judged, when
     it is older than the period viewed (a figure carried forward, or a
     quarterly target seen in a later month); "" when the figure is the
     period's own or there is none."""

@@ -25,7 +25,7 @@ def reporting_label(value) -> str:
 
 @register.filter
 def figure_age(result, period) -> str:
-    """"数据截至1-8月" when ``result`` judged a figure older than ``period``
+    """ "数据截至1-8月" when ``result`` judged a figure older than ``period``
     (anything with ``year`` and ``month``)."""
     if result is None or period is None:
         return ""

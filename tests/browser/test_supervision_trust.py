@@ -1,5 +1,4 @@
-"""Journeys of the supervision team on the demo in Chromium, on a desktop and a phone, on
-2014-09-10 (August is the month just closed):
+"""Journeys of the supervision team on the demo in Chromium, on a desktop and a phone:
 
 - two questions: every row of the lists shows the progress status and, apart, the reporting
   status; the lists filter by either, and 逾期未报 never mixes into the progress lists;
@@ -14,45 +13,33 @@ Screenshots go to var/screens/sup/.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from pathlib import Path
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 from docx import Document
 from openpyxl import load_workbook
 
-from demo.services import DEMO_PASSWORD, demo_load
-from progress.periods import Period
+from demo.services import DEMO_PASSWORD
 from supervision.choices import DEFAULT_SCORE_MODE
 from supervision.filtersets import SupervisionFilterSet
 from supervision.selectors import ranking_title
 from targets.choices import BAD
-from targets.services import plan_recompute_job
-from tests.browser.conftest import log_in
+from tests.browser.conftest import demo_xinxiang, just_closed, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENS = Path("var/screens/sup")
-TODAY = dt.date(2014, 9, 10)
-AUGUST = Period(2014, 8)
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
 @pytest.fixture
-def xinxiang(settings, tmp_path, monkeypatch):
-    """The Xinxiang demo (figures January–August, some of August waiting for review or not
-    sent) seen on 2014-09-10."""
-    from demo.data import z000_xinxiang
-
-    moment = timezone.make_aware(dt.datetime.combine(TODAY, dt.time(9)))
-    monkeypatch.setattr("core.clock.now", lambda: moment)
-    monkeypatch.setattr("core.clock.today", lambda: TODAY)
+def xinxiang(settings, tmp_path):
+    """The demo's 新乡 zone, a year in progress: approved figures for the closed months, some of
+    the month just closed waiting for review, returned or not sent."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    result = demo_load(zones=[z000_xinxiang.ZONE])
-    plan_recompute_job(plan_id=result.plan_ids[0])
-    return result.plan_ids[0]
+    return demo_xinxiang()
 
 
 @pytest.fixture(params=list(VIEWPORTS))
@@ -105,17 +92,19 @@ def count_shown(page) -> int:
     return int(page.locator("#list-count").get_attribute("data-count"))
 
 
-def supervisor_rows(**params) -> list:
+def supervisor_rows(plan, **params) -> list:
+    """The rows the FilterSet gives the supervisor for the month just closed."""
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.get(username="xx_supervisor")
-    return list(SupervisionFilterSet({"period": str(AUGUST), **params}, user=user).qs)
+    period, _label = just_closed(plan)
+    return list(SupervisionFilterSet({"period": str(period), **params}, user=user).qs)
 
 
 def test_each_row_answers_both_questions_and_the_lists_filter_either(screen, xinxiang):
     page = screen
     open_lists(page)
-    assert page.locator("#id_period").input_value() == str(AUGUST)  # the month just closed
+    assert page.locator("#id_period").input_value() == str(just_closed(xinxiang)[0])  # the month just closed
     flagged = rows(page)
     assert flagged and all(row["status"] in BAD for row in flagged)
     assert all(row["reporting"] for row in flagged)  # the second question on every row, beside the first
@@ -127,13 +116,13 @@ def test_each_row_answers_both_questions_and_the_lists_filter_either(screen, xin
     missing = rows(page)
     assert missing and {row["reporting"] for row in missing} == {"missing"}
     assert {row["reporting_text"] for row in missing} == {"逾期未报"}
-    assert len(missing) == count_shown(page) == len(supervisor_rows(list="unsubmitted"))
+    assert len(missing) == count_shown(page) == len(supervisor_rows(xinxiang, list="unsubmitted"))
     assert {row["status"] for row in missing} - set(BAD), "a missing report is not a progress status"
     shot(page, "list-missing")
 
     # The progress lists hold no row for its reporting alone.
     flagged_ids = {row["target"] for row in flagged}
-    assert {r.target_id for r in supervisor_rows(list="flagged")} == {int(t) for t in flagged_ids}
+    assert {r.target_id for r in supervisor_rows(xinxiang, list="flagged")} == {int(t) for t in flagged_ids}
     assert not {row["target"] for row in missing if row["status"] not in BAD} & flagged_ids
 
     # The reporting filter of the form: every target waiting for review, its figure marked.
@@ -145,18 +134,18 @@ def test_each_row_answers_both_questions_and_the_lists_filter_either(screen, xin
     pending = rows(page)
     assert pending and {row["reporting"] for row in pending} == {"pending"}
     assert all("待审核" in row["pending"] for row in pending)
-    assert len(pending) == count_shown(page) == len(supervisor_rows(reporting=["pending"]))
+    assert len(pending) == count_shown(page) == len(supervisor_rows(xinxiang, reporting=["pending"]))
     shot(page, "list-pending")
 
 
 def test_the_list_counts_every_row_pages_through_them_and_exports_as_many(screen, xinxiang, monkeypatch):
-    monkeypatch.setattr("supervision.views.PAGE_SIZE", 25)  # the demo's 82 targets on four pages
+    monkeypatch.setattr("supervision.views.PAGE_SIZE", 25)  # the demo zone's targets on several pages
     page = screen
     open_lists(page)
     page.click(".tabs a[data-list='']")
     page.wait_for_selector(".tabs a[data-list=''].active")
     total = count_shown(page)
-    assert total == len(supervisor_rows(list="")) > 25
+    assert total == len(supervisor_rows(xinxiang, list="")) > 25
     assert f"{total}" in page.locator("#list-count").inner_text()
     seen: list[str] = []
     pages = 0
@@ -191,7 +180,7 @@ def test_the_ranking_page_and_the_bulletin_rank_alike_under_one_named_basis(scre
     page.goto(f"{page.base_url}/supervision/ranking/")
     page.wait_for_selector("#ranking")
     with translation.override("zh-hans"):
-        title = ranking_title(mode=DEFAULT_SCORE_MODE, period=AUGUST)
+        title = ranking_title(mode=DEFAULT_SCORE_MODE, period=just_closed(xinxiang)[0])
     assert page.locator("#ranking-title").inner_text() == title
     ranked = [
         [cell.inner_text() for cell in row.locator("td").all()[:3]] for row in page.locator("#ranking tbody tr").all()
@@ -200,7 +189,7 @@ def test_the_ranking_page_and_the_bulletin_rank_alike_under_one_named_basis(scre
     shot(page, "ranking")
 
     page.click(".subnav a[href$='/supervision/bulletins/']")
-    assert page.locator("#id_period").input_value() == str(AUGUST)  # the month just closed
+    assert page.locator("#id_period").input_value() == str(just_closed(xinxiang)[0])  # the month just closed
     page.click("#bulletin-form button[type=submit]")
     assert "已生成" in page.locator(".messages").inner_text()
     shot(page, "bulletins")

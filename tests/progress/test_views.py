@@ -359,6 +359,7 @@ def test_a_stale_correction_on_the_page_is_refused_with_the_current_figure(clien
     report.refresh_from_db()
     assert report.value == Decimal(33)
 
+
 NOT_IDS = ["²", "9" * 5000, "99999999999999999999"]
 
 
