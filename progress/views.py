@@ -22,17 +22,22 @@ from dashboard.charts import target_chart
 from plans.models import Plan
 from progress.choices import ReportStatus
 from progress.forms import CorrectionForm, ReopenForm, ReturnForm, rows_from_post
-from progress.models import PeriodReopening, Report
+from progress.models import LateReportRequest, PeriodReopening, Report
 from progress.periods import Period, PeriodState, days_until_due, due_date, period_state, periods_of_plan
 from progress.selectors import (
+    ReportingCount,
+    closed_months_to_report,
     co_operation_targets,
     effective_period_state,
+    late_request_latest,
     period_rows,
     report_history,
     reports_visible_to,
     returned_reports,
     review_queue,
+    rows_reporting,
     staff_plans,
+    unit_reporting_by_period,
 )
 from progress.services import (
     OwnSubmission,
@@ -44,6 +49,7 @@ from progress.services import (
     reports_return,
     unit_period_save,
 )
+from targets.choices import ReportingStatus
 from targets.models import Target
 from targets.selectors import result_explanation
 from zones import policy
@@ -58,10 +64,11 @@ class PeriodCard:
     days_left: int
     counts: dict
     groups: OrderedDict
+    reporting: list[ReportingCount]
     reopened_until: dt.date | None = None
 
     @property
-    def overdue_days(self) -> int:
+    def days_past_due(self) -> int:
         return max(0, -self.days_left)
 
 
@@ -90,14 +97,18 @@ def _open_periods(plan: Plan, unit: Unit, today) -> list[tuple[Period, dt.date |
 
 @login_required
 def my_reports(request: HttpRequest) -> HttpResponse:
-    """我的填报: the open periods of the user's units, with each target's state."""
+    """我的填报: the open periods of the user's units, with each target's state
+    and the unit's reporting status of the month; then the closed months still
+    to report, where the staff ask to report late (补报申请)."""
     today = clock.today()
     units = policy.entry_units(request.user).select_related("zone")
     cards: list[PeriodCard] = []
+    closed = []
     for plan in staff_plans(units=units):
         for unit in units:
             if unit.zone_id != plan.zone_id:
                 continue
+            closed.extend(closed_months_to_report(plan=plan, unit=unit, today=today))
             for period, reopened_until in _open_periods(plan, unit, today):
                 rows = period_rows(plan=plan, unit=unit, period=period)
                 if not rows:
@@ -115,11 +126,14 @@ def my_reports(request: HttpRequest) -> HttpResponse:
                         days_left=days_until_due(period, today=today, due_day=plan.due_day),
                         counts=counts,
                         groups=groups,
+                        reporting=rows_reporting(rows, plan=plan, period=period, today=today),
                         reopened_until=reopened_until,
                     )
                 )
     context = {
         "cards": cards,
+        "closed": closed,
+        "locked": PeriodState.LOCKED,
         "units": units,
         "returned": returned_reports(units=units).order_by("-returned_at")[:50],
         "co_targets": co_operation_targets(units=units)
@@ -203,6 +217,9 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
         "unit": unit,
         "period": the_period,
         "state": state,
+        "reporting": rows_reporting(rows, plan=plan, period=the_period, today=today),
+        "late_request": late_request_latest(plan=plan, unit=unit, period=the_period),
+        "can_ask_late": can_enter and state is PeriodState.LOCKED and any(row.editable for row in rows),
         "due": due_date(the_period, due_day=plan.due_day),
         "days_left": days_until_due(the_period, today=today, due_day=plan.due_day),
         "rows": [
@@ -397,18 +414,33 @@ def plan_periods(request: HttpRequest, plan_id: int, unit_id: int) -> HttpRespon
         .values("year", "month", "status")
         .annotate(n=Count("id"))
     }
-    periods = []
-    for period in periods_of_plan(
+    all_periods = periods_of_plan(
         start_year=plan.start_year, end_year=plan.end_year, frequency="monthly", jan_feb_combined=plan.jan_feb_combined
-    ):
+    )
+    reporting = unit_reporting_by_period(plan=plan, unit=unit, periods=all_periods, today=today, reader=request.user)
+    can_enter = policy.can_enter(request.user, unit)
+    late_requests = {
+        (late.year, late.month): late
+        for late in LateReportRequest.objects.filter(plan=plan, unit=unit).order_by("requested_at", "id")
+    }  # the newest of each month wins
+    periods = []
+    for period in all_periods:
+        state = effective_period_state(plan=plan, unit=unit, period=period, today=today)
+        month_reporting = reporting.get(period, [])
         periods.append(
             {
                 "period": period,
                 "url": _period_url(plan.pk, unit.pk, period),
-                "state": effective_period_state(plan=plan, unit=unit, period=period, today=today),
+                "state": state,
+                "reporting": month_reporting,
+                "late_request": late_requests.get((period.year, period.month)),
                 "counts": {
                     status: counts.get((period.year, period.month, status), 0) for status in ReportStatus.values
                 },
+                # A closed month with targets still unreported: the staff may ask to report it late.
+                "can_ask_late": can_enter
+                and state is PeriodState.LOCKED
+                and any(c.status == ReportingStatus.MISSING for c in month_reporting),
             }
         )
     return render(request, "progress/plan_periods.html", {"plan": plan, "unit": unit, "periods": periods})
