@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReportStatus(models.TextChoices):
@@ -24,6 +25,6 @@ EDITABLE: tuple[str, ...] = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 class LateRequestStatus(models.TextChoices):
     """Where a unit's request to report a closed month late (补报申请) stands."""
 
-    PENDING = "pending", _("Awaiting decision")
-    GRANTED = "granted", _("Granted")
-    REFUSED = "refused", _("Refused")
+    PENDING = "pending", pgettext_lazy("late report", "Awaiting decision")
+    GRANTED = "granted", pgettext_lazy("late report", "Granted")
+    REFUSED = "refused", pgettext_lazy("late report", "Refused")

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from plans.models import Plan
 from progress.choices import EDITABLE, LateRequestStatus, ReportStatus
-from progress.models import LateReportRequest, PeriodReopening, Report, ReportEvent
+from progress.models import LateReportRequest, PeriodReopening, Report, ReportEvent, period_label
 from progress.periods import Period, PeriodState, due_date, is_reporting_month, period_state, periods_of_plan
 from targets.choices import ReportingStatus
 from targets.models import Target
@@ -255,6 +255,10 @@ class ClosedMonth:
     period: Period
     unreported: int
     request: LateReportRequest | None
+
+    @property
+    def label(self) -> str:
+        return period_label(self.period.year, self.period.month)
 
 
 def closed_months_to_report(*, plan: Plan, unit: Unit, today: dt.date) -> list[ClosedMonth]:

@@ -22,7 +22,7 @@ from dashboard.charts import target_chart
 from plans.models import Plan
 from progress.choices import ReportStatus
 from progress.forms import CorrectionForm, ReopenForm, ReturnForm, rows_from_post
-from progress.models import LateReportRequest, PeriodReopening, Report
+from progress.models import LateReportRequest, PeriodReopening, Report, period_label
 from progress.periods import Period, PeriodState, days_until_due, due_date, period_state, periods_of_plan
 from progress.selectors import (
     ReportingCount,
@@ -391,7 +391,7 @@ def reopen(request: HttpRequest, plan_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The period was reopened for %(unit)s.") % {"unit": data["unit"]})
             return redirect("progress:reopen", plan_id=plan.pk)
-    history = PeriodReopening.objects.filter(plan=plan).select_related("unit", "by")[:100]
+    history = PeriodReopening.objects.filter(plan=plan).select_related("unit", "by", "late_request")[:100]
     return render(
         request,
         "progress/reopen.html",
@@ -430,6 +430,7 @@ def plan_periods(request: HttpRequest, plan_id: int, unit_id: int) -> HttpRespon
         periods.append(
             {
                 "period": period,
+                "label": period_label(period.year, period.month),
                 "url": _period_url(plan.pk, unit.pk, period),
                 "state": state,
                 "reporting": month_reporting,

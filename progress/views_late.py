@@ -124,6 +124,7 @@ def _detail(request: HttpRequest, late: LateReportRequest, *, grant_form=None, r
         request.user, late.plan.zone
     )
     rows = period_rows(plan=late.plan, unit=late.unit, period=period, reader=request.user)
+    can_enter = policy.can_enter(request.user, late.unit)
     context = {
         "late": late,
         "period": period,
@@ -131,7 +132,8 @@ def _detail(request: HttpRequest, late: LateReportRequest, *, grant_form=None, r
         "state": effective_period_state(plan=late.plan, unit=late.unit, period=period, today=today),
         "reporting": rows_reporting(rows, plan=late.plan, period=period, today=today),
         "can_decide": can_decide,
-        "can_ask_again": late.status == LateRequestStatus.REFUSED and policy.can_enter(request.user, late.unit),
+        "can_enter": can_enter,
+        "can_ask_again": late.status == LateRequestStatus.REFUSED and can_enter,
         "grant_form": grant_form or LateGrantForm(initial={"until": today + dt.timedelta(days=LATE_REPORT_DAYS)}),
         "refuse_form": refuse_form or LateRefuseForm(),
     }
