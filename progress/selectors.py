@@ -236,6 +236,14 @@ def late_request_decisions(user, *, today: dt.date) -> QuerySet[LateReportReques
     )
 
 
+def late_requests_by_month(*, plan: Plan, unit: Unit) -> dict[Period, LateReportRequest]:
+    """The unit's newest request of each month of a plan (one query)."""
+    latest: dict[Period, LateReportRequest] = {}
+    for late in LateReportRequest.objects.filter(plan=plan, unit=unit).order_by("requested_at", "id"):
+        latest[late.period] = late  # a later request replaces an earlier one
+    return latest
+
+
 def late_request_latest(*, plan: Plan, unit: Unit, period: Period) -> LateReportRequest | None:
     """The unit's newest request for the month, whatever its state."""
     return (
@@ -287,9 +295,7 @@ def closed_months_to_report(*, plan: Plan, unit: Unit, today: dt.date) -> list[C
             "target_id", "year", "month", "status"
         )
     }
-    requests: dict[tuple[int, int], LateReportRequest] = {}
-    for request in LateReportRequest.objects.filter(plan=plan, unit=unit).order_by("requested_at", "id"):
-        requests[(request.year, request.month)] = request  # the newest wins
+    requests = late_requests_by_month(plan=plan, unit=unit)
     months = []
     for period in reversed(periods):
         if (period.year, period.month) in reopened:
@@ -301,5 +307,5 @@ def closed_months_to_report(*, plan: Plan, unit: Unit, today: dt.date) -> list[C
             and editable.get((target.pk, period.year, period.month), True)
         )
         if unreported:
-            months.append(ClosedMonth(plan, unit, period, unreported, requests.get((period.year, period.month))))
+            months.append(ClosedMonth(plan, unit, period, unreported, requests.get(period)))
     return months

@@ -22,7 +22,7 @@ from dashboard.charts import target_chart
 from plans.models import Plan
 from progress.choices import ReportStatus
 from progress.forms import CorrectionForm, ReopenForm, ReturnForm, rows_from_post
-from progress.models import LateReportRequest, PeriodReopening, Report, period_label
+from progress.models import PeriodReopening, Report, period_label
 from progress.periods import Period, PeriodState, days_until_due, due_date, period_state, periods_of_plan
 from progress.selectors import (
     ReportingCount,
@@ -30,6 +30,7 @@ from progress.selectors import (
     co_operation_targets,
     effective_period_state,
     late_request_latest,
+    late_requests_by_month,
     period_rows,
     report_history,
     reports_visible_to,
@@ -49,7 +50,6 @@ from progress.services import (
     reports_return,
     unit_period_save,
 )
-from targets.choices import ReportingStatus
 from targets.models import Target
 from targets.selectors import result_explanation
 from zones import policy
@@ -418,11 +418,13 @@ def plan_periods(request: HttpRequest, plan_id: int, unit_id: int) -> HttpRespon
         start_year=plan.start_year, end_year=plan.end_year, frequency="monthly", jan_feb_combined=plan.jan_feb_combined
     )
     reporting = unit_reporting_by_period(plan=plan, unit=unit, periods=all_periods, today=today, reader=request.user)
-    can_enter = policy.can_enter(request.user, unit)
-    late_requests = {
-        (late.year, late.month): late
-        for late in LateReportRequest.objects.filter(plan=plan, unit=unit).order_by("requested_at", "id")
-    }  # the newest of each month wins
+    # Closed months with targets still unreported: the staff may ask to report them late.
+    to_ask = (
+        {month.period for month in closed_months_to_report(plan=plan, unit=unit, today=today)}
+        if policy.can_enter(request.user, unit)
+        else set()
+    )
+    late_requests = late_requests_by_month(plan=plan, unit=unit)
     periods = []
     for period in all_periods:
         state = effective_period_state(plan=plan, unit=unit, period=period, today=today)
@@ -434,14 +436,11 @@ def plan_periods(request: HttpRequest, plan_id: int, unit_id: int) -> HttpRespon
                 "url": _period_url(plan.pk, unit.pk, period),
                 "state": state,
                 "reporting": month_reporting,
-                "late_request": late_requests.get((period.year, period.month)),
+                "late_request": late_requests.get(period),
                 "counts": {
                     status: counts.get((period.year, period.month, status), 0) for status in ReportStatus.values
                 },
-                # A closed month with targets still unreported: the staff may ask to report it late.
-                "can_ask_late": can_enter
-                and state is PeriodState.LOCKED
-                and any(c.status == ReportingStatus.MISSING for c in month_reporting),
+                "can_ask_late": period in to_ask,
             }
         )
     return render(request, "progress/plan_periods.html", {"plan": plan, "unit": unit, "periods": periods})

@@ -171,3 +171,14 @@ def test_the_list_shows_its_full_count_and_pages_through_all_of_it(english, offi
     assert "60 requests" in first and "Page 1 of 2" in first and "Awaiting decision (60)" in first
     second = english.get(reverse("progress:late_requests") + "?status=pending&page=2").content.decode()
     assert second.count('data-late-state="pending"') == 10
+
+
+def test_all_periods_offer_the_late_report_only_to_the_staff_and_only_for_closed_months_to_report(client, office):
+    url = reverse("progress:plan_periods", args=[office.plan.pk, office.unit.pk])
+    client.force_login(office.staff)
+    periods = {str(p["period"]): p for p in client.get(url).context["periods"]}
+    assert periods["2026-03"]["can_ask_late"] and periods["2026-01"]["can_ask_late"]
+    assert not periods["2026-04"]["can_ask_late"]  # open: enter it
+    assert f'href="{ask_url(office)}"' in client.get(url).content.decode()
+    client.force_login(office.reviewer)
+    assert not any(p["can_ask_late"] for p in client.get(url).context["periods"])
