@@ -182,3 +182,23 @@ def test_all_periods_offer_the_late_report_only_to_the_staff_and_only_for_closed
     assert f'href="{ask_url(office)}"' in client.get(url).content.decode()
     client.force_login(office.reviewer)
     assert not any(p["can_ask_late"] for p in client.get(url).context["periods"])
+
+
+def test_my_reports_and_all_periods_query_counts_do_not_grow_with_targets_or_requests(
+    client, office, django_assert_max_num_queries
+):
+    from tests.factories import TargetFactory
+
+    client.force_login(office.staff)
+    pages = [reverse("progress:mine"), reverse("progress:plan_periods", args=[office.plan.pk, office.unit.pk])]
+    counts = []
+    for url in pages:
+        with django_assert_max_num_queries(60) as few:
+            client.get(url)
+        counts.append(len(few.captured_queries))
+    for n in range(10):
+        TargetFactory(task=office.task, indicator=f"指标{n}", order=10 + n)
+    ask(client, office)
+    for url, count in zip(pages, counts, strict=True):
+        with django_assert_max_num_queries(count):
+            client.get(url)
