@@ -118,7 +118,7 @@ def test_only_the_units_reporting_staff_ask(office):
 
 def test_a_second_request_for_the_same_month_waits_for_the_first(office):
     ask(office)
-    with pytest.raises(LateRequestConflict, match="already waits"):
+    with pytest.raises(LateRequestConflict, match="已有补报申请"):
         ask(office, by=office.colleague, reason="再次申请")
     assert LateReportRequest.objects.count() == 1
 
@@ -133,7 +133,7 @@ def test_a_month_whose_every_target_was_submitted_has_nothing_to_report_late(off
             submitted_at=timezone.now(),
             approved_at=timezone.now(),
         )
-    with pytest.raises(LateRequestConflict, match="nothing is left"):
+    with pytest.raises(LateRequestConflict, match="无需补报"):
         ask(office)
 
 
@@ -198,7 +198,7 @@ def test_a_refusal_needs_a_reason_keeps_the_month_closed_and_the_staff_may_ask_a
     assert refused.decision_note == "数据已由统计局直接报送,无需补报" and refused.decided_by == office.admin
     assert effective_period_state(plan=office.plan, unit=office.unit, period=MARCH, today=TODAY) is PeriodState.LOCKED
     assert "数据已由统计局直接报送" in OutgoingMail.objects.get(to="staff@example.cn").body
-    with pytest.raises(LateRequestConflict, match="already decided"):
+    with pytest.raises(LateRequestConflict, match="该申请已处理"):
         late_request_grant(request=request, by=office.admin, until=dt.date(2026, 4, 27))
     assert ask(office, reason="补充说明后再次申请").status == LateRequestStatus.PENDING
 
