@@ -4,10 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 class LeftOut(models.TextChoices):
     """Why a zone of a region is not in the comparison of a year
-    (dashboard.regions.compare): the page names each zone left out and why."""
+    (dashboard.regions.compare): the page names each zone left out and why,
+    in this order (those with a plan for the year first)."""
 
-    NO_PLAN = "no_plan", _("No plan for this year")
-    NOT_PUBLISHED = "not_published", _("Its plan for this year is not published")
     ALONE = "alone", _("No other zone has a plan for this year")
     NO_COMMON_INDICATOR = (
         "no_common_indicator",
@@ -17,3 +16,5 @@ class LeftOut(models.TextChoices):
         "not_this_indicator",
         _("No comparable indicator: it has no target of this indicator and kind for this year"),
     )
+    NOT_PUBLISHED = "not_published", _("Its plan for this year is not published")
+    NO_PLAN = "no_plan", _("No plan for this year")

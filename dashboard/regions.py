@@ -153,6 +153,11 @@ class Comparison:
     refused_indicator: str = ""  # asked for, but not shared in the year
 
     @property
+    def zones_in_year(self) -> int:
+        """How many zones have a plan for the year compared."""
+        return next((choice.zone_count for choice in self.years if choice.year == self.year), 0)
+
+    @property
     def periods(self) -> list[Period]:
         """The months the compared zones are read at, earliest first."""
         return sorted({row.period for row in self.rows}, key=lambda p: (p.year, p.month))
@@ -285,7 +290,8 @@ def _left_out(
             left.append(LeftOutZone(zone=zone, reason=LeftOut.NOT_THIS_INDICATOR))
         else:
             left.append(LeftOutZone(zone=zone, reason=LeftOut.NO_COMMON_INDICATOR))
-    return left
+    order = list(LeftOut)  # those with a plan for the year first, as the reasons are declared
+    return sorted(left, key=lambda item: (order.index(item.reason), item.zone.code))
 
 
 @dataclass(frozen=True)

@@ -160,8 +160,11 @@ def test_both_statuses_are_shown_for_each_zone(client, henan):
 def test_another_year_compares_that_year_and_says_when_one_zone_is_alone(client, henan):
     province, viewer = henan
     client.force_login(viewer)
-    comparison = _open(client, province, year="2020").context["comparison"]
+    response = _open(client, province, "en", year="2020")
+    comparison = response.context["comparison"]
     assert comparison.year == 2020 and comparison.rows == [] and comparison.choices == []
+    assert "Only one zone has a plan for 2020: there is nothing to compare it with." in response.content.decode()
+    assert comparison.left_out[0].zone.code == "zhengzhou"  # those with a plan for the year first
     left = {item.zone.code: item.reason for item in comparison.left_out}
     assert left == {
         "zhengzhou": LeftOut.ALONE,
