@@ -609,6 +609,16 @@ def _choices_parameter(name: str, choices, description: str) -> OpenApiParameter
     )
 
 
+LISTS = [value for value, _label in SupervisionFilterSet.base_filters["list"].extra["choices"]]
+LIST_HELP = {
+    "flagged": "progress: lagging, seriously lagging or overdue",
+    "serious": "progress: seriously lagging",
+    "lagging": "progress: lagging",
+    "overdue": "progress: a deadline or milestone date passed unmet",
+    "unsubmitted": "reporting: not reported, the due day passed",
+    "pending": "reporting: sent, waiting for review",
+    "returned": "reporting: returned and not sent again",
+}
 RESULT_PARAMETERS = [
     OpenApiParameter(
         "period",
@@ -624,11 +634,11 @@ RESULT_PARAMETERS = [
         "list",
         OpenApiTypes.STR,
         OpenApiParameter.QUERY,
-        enum=[value for value, _label in SupervisionFilterSet.base_filters["list"].extra["choices"]],
+        enum=LISTS,
         description=(
-            "What needs supervision: flagged (lagging, seriously lagging or overdue), serious, lagging, "
-            "overdue (a deadline passed unmet), unsubmitted (due, no submitted report), returned. "
-            "Default: every target."
+            "What needs supervision: "
+            + "; ".join(f"{value} ({LIST_HELP[value]})" if value in LIST_HELP else value for value in LISTS)
+            + ". Default: every target."
         ),
     ),
     OpenApiParameter(

@@ -153,7 +153,7 @@ def test_both_statuses_are_shown_for_each_zone(client, henan):
     page = response.content.decode()
     for row in response.context["comparison"].rows:
         assert row.result.status and row.result.reporting
-        assert f'class="badge reporting {row.result.reporting}"' in page
+        assert f'data-reporting="{row.result.reporting}">{row.result.get_reporting_display()}<' in page
         assert f'class="light {row.result.status}"' in page
 
 
