@@ -1,5 +1,4 @@
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 
@@ -7,7 +6,6 @@ from progress.periods import (
     Period,
     PeriodState,
     days_until_due,
-    default_period,
     due_date,
     lock_date,
     month_just_closed,
@@ -90,12 +88,3 @@ def test_before_the_first_due_day_it_is_the_first_period_and_after_the_plan_its_
 
 def test_a_quarterly_plan_closes_by_quarters():
     assert _closed(dt.date(2026, 11, 20), frequency="quarterly") == Period(2026, 9)
-
-
-def test_the_default_period_of_one_year_of_a_plan_is_the_month_just_closed_within_that_year():
-    plan = SimpleNamespace(start_year=2020, end_year=2022, frequency="monthly", jan_feb_combined=False, due_day=5)
-    today = dt.date(2021, 9, 10)
-    assert default_period(plan, today=today) == Period(2021, 8)
-    assert default_period(plan, today=today, year=2020) == Period(2020, 12)  # a year that is over: its last month
-    assert default_period(plan, today=today, year=2021) == Period(2021, 8)
-    assert default_period(plan, today=today, year=2022) == Period(2022, 1)  # nothing closed yet: its first
