@@ -8,6 +8,11 @@ class LeftOut(models.TextChoices):
     in this order (those with a plan for the year first)."""
 
     ALONE = "alone", _("No other zone has a plan for this year")
+    DUE_ANOTHER_YEAR = (
+        "due_another_year",
+        _("No comparable indicator: its target for this indicator is due in another year"),
+    )
+    NOTHING_DUE = "nothing_due", _("No comparable indicator: none of its targets is due in this year")
     NO_COMMON_INDICATOR = (
         "no_common_indicator",
         _("No comparable indicator: none of its targets for this year is shared by another zone"),

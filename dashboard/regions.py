@@ -12,7 +12,8 @@ Each zone is read at its own month just closed within that year
 whose reporting settings differ may stand at different months; the page
 says so. Only targets due in that year are compared (a target's deadline,
 else its plan's end, as the engine measures it: ``targets.services.facts_of``):
-a three-year goal or a 2015 target is not set beside an annual one. Every
+a three-year goal or a 2015 target is not set beside an annual one, and a
+zone whose target is due in another year is named with that year. Every
 zone of the region that is not compared is listed with the reason
 (``dashboard.choices.LeftOut``).
 """
@@ -26,6 +27,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from dashboard.choices import LeftOut
 from dashboard.selectors import default_period
@@ -133,11 +135,20 @@ class ZoneRow:
 class LeftOutZone:
     zone: Zone
     reason: LeftOut
-    spans: tuple[str, ...] = ()  # the spans of the zone's readable plans, for "no plan for this year"
+    # The spans of the zone's plans (no plan for the year), or the years its targets are due.
+    years: tuple[str, ...] = ()
 
     @property
     def reason_label(self) -> str:
         return self.reason.label
+
+    @property
+    def note(self) -> str:
+        if not self.years:
+            return ""
+        if self.reason in (LeftOut.NO_PLAN, LeftOut.NOT_PUBLISHED):
+            return _("Its plans: %(spans)s") % {"spans": ", ".join(self.years)}
+        return _("Due in %(years)s") % {"years": ", ".join(self.years)}
 
 
 @dataclass
@@ -188,10 +199,10 @@ def _year_choices(plans: list[Plan]) -> list[YearChoice]:
     return [YearChoice(year, len(zones)) for year, zones in sorted(zones_by_year.items(), reverse=True)]
 
 
-def _due_in(year: int) -> Q:
-    """Targets due in ``year``: their deadline, else their plan's end
-    (the span end of targets.services.facts_of)."""
-    return Q(deadline__year=year) | Q(deadline__isnull=True, task__plan__end_year=year)
+def _due_year(deadline: dt.date | None, plan_end_year: int) -> int:
+    """The year a target is due: its deadline's, else its plan's last (the
+    span end of targets.services.facts_of, as the engine measures it)."""
+    return deadline.year if deadline else plan_end_year
 
 
 def compare(*, zones: QuerySet[Zone], year: int | None, indicator: str, today: dt.date) -> Comparison:
@@ -212,21 +223,27 @@ def compare(*, zones: QuerySet[Zone], year: int | None, indicator: str, today: d
         comparison.year = year if year in offered else default
     chosen = comparison.year
     in_year = [plan for plan in readable if chosen is not None and _covers(plan, chosen)]
-    # Each zone's targets due in the year, its newest plan's first (a match takes the first).
+    # The targets of the zones' plans for the year, each zone's newest plan's
+    # first (a match takes the first); compared only when due in that year.
     rows = (
         Target.objects.filter(task__plan__in=[plan.pk for plan in in_year])
-        .filter(_due_in(chosen or 0))
         .exclude(kind=TargetKind.MILESTONE)
         .order_by("-task__plan__start_year", "-task__plan_id", "task__order", "order", "pk")
-        .values_list("pk", "indicator", "kind", "task__plan__zone_id")
+        .values_list("pk", "indicator", "kind", "task__plan__zone_id", "deadline", "task__plan__end_year")
         if in_year
         else []
     )
     seen: dict[str, set[int]] = {}
     first: dict[str, dict[int, int]] = {}  # key → zone → target
     names: dict[str, tuple[str, str]] = {}
-    for pk, name, kind, zone_id in rows:
+    due = Due()
+    for pk, name, kind, zone_id, deadline, end_year in rows:
         key = f"{canonical(name)}|{kind}"
+        year_due = _due_year(deadline, end_year)
+        due.years.setdefault(zone_id, set()).add(year_due)
+        if year_due != chosen:
+            due.elsewhere.setdefault(key, {}).setdefault(zone_id, year_due)
+            continue
         seen.setdefault(key, set()).add(zone_id)
         first.setdefault(key, {}).setdefault(zone_id, pk)
         names[key] = (canonical(name), kind)
@@ -242,7 +259,13 @@ def compare(*, zones: QuerySet[Zone], year: int | None, indicator: str, today: d
     if matches and chosen is not None:
         comparison.rows = _rows(matches, year=chosen, today=today)
     comparison.left_out = _left_out(
-        zone_list, plans, year=chosen, compared={row.zone.pk for row in comparison.rows}, shared=seen
+        zone_list,
+        plans,
+        year=chosen,
+        compared={row.zone.pk for row in comparison.rows},
+        shared=seen,
+        due=due,
+        indicator=comparison.indicator.key if comparison.indicator else "",
     )
     return comparison
 
@@ -269,8 +292,25 @@ def _rows(matches: dict[int, int], *, year: int, today: dt.date) -> list[ZoneRow
     return table
 
 
+@dataclass
+class Due:
+    """When the targets of the zones' plans for the year are due: the years
+    of each zone's targets, and per indicator the zones whose target for it is
+    due in another year (with that year)."""
+
+    years: dict[int, set[int]] = field(default_factory=dict)
+    elsewhere: dict[str, dict[int, int]] = field(default_factory=dict)
+
+
 def _left_out(
-    zones: list[Zone], plans: list[Plan], *, year: int | None, compared: set[int], shared: dict[str, set[int]]
+    zones: list[Zone],
+    plans: list[Plan],
+    *,
+    year: int | None,
+    compared: set[int],
+    shared: dict[str, set[int]],
+    due: Due,
+    indicator: str,
 ) -> list[LeftOutZone]:
     """Each zone not compared, with the reason."""
     sharing = {zone_id for zones_of_key in shared.values() if len(zones_of_key) > 1 for zone_id in zones_of_key}
@@ -280,12 +320,19 @@ def _left_out(
     for zone in zones:
         if zone.pk in compared:
             continue
+        due_years = due.years.get(zone.pk, set())
         if zone.pk not in with_plan:
             reason = LeftOut.NOT_PUBLISHED if zone.pk in drafted else LeftOut.NO_PLAN
             spans = tuple(sorted({_span(p) for p in plans if p.zone_id == zone.pk and p.status in READABLE}))
-            left.append(LeftOutZone(zone=zone, reason=reason, spans=spans))
+            left.append(LeftOutZone(zone=zone, reason=reason, years=spans))
         elif len(with_plan) == 1:
             left.append(LeftOutZone(zone=zone, reason=LeftOut.ALONE))
+        elif zone.pk in due.elsewhere.get(indicator, {}):
+            years = (str(due.elsewhere[indicator][zone.pk]),)
+            left.append(LeftOutZone(zone=zone, reason=LeftOut.DUE_ANOTHER_YEAR, years=years))
+        elif due_years and year not in due_years:
+            years = tuple(str(y) for y in sorted(due_years))
+            left.append(LeftOutZone(zone=zone, reason=LeftOut.NOTHING_DUE, years=years))
         elif zone.pk in sharing:
             left.append(LeftOutZone(zone=zone, reason=LeftOut.NOT_THIS_INDICATOR))
         else:

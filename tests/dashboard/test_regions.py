@@ -97,7 +97,7 @@ def test_every_zone_left_out_is_named_with_the_reason(client, henan):
         "luoyang": LeftOut.NOT_PUBLISHED,
         "zhengzhou": LeftOut.NO_PLAN,
     }
-    assert left["zhengzhou"].spans == ("2020–2022",)
+    assert left["zhengzhou"].years == ("2020–2022",)
     page = _open(client, province, "en").content.decode()
     assert "Zones left out" in page and "No plan for this year" in page and "Its plans: 2020–2022" in page
     assert "Its plan for this year is not published" in page
@@ -181,6 +181,26 @@ def test_a_target_due_in_another_year_is_not_compared(client, henan):
     comparison = _open(client, province).context["comparison"]
     assert "规模以上工业总产值|amount" not in {choice.key for choice in comparison.choices}
     assert canonical("新增国家高新技术企业") == canonical("新增高新技术企业") == "高新技术企业"
+
+
+def test_a_zone_whose_targets_are_due_in_another_year_is_left_out_saying_when_they_are_due(client, henan):
+    province, viewer = henan
+    anyang = _zone(province, "安阳市", "anyang", end=2015)  # its targets, without a deadline, are due in 2015
+    _target(anyang, "高新技术企业", 20, months=range(1, 9))
+    _target(anyang, "新增绿化面积", 5, months=range(1, 9), deadline=dt.date(2014, 12, 31))  # shared with 开封
+    nanyang = _zone(province, "南阳市", "nanyang", end=2016)
+    _target(nanyang, "固定资产投资", 300, months=range(1, 9))
+    client.force_login(viewer)
+    response = _open(client, province, "en", indicator="高新技术企业|amount")
+    comparison = response.context["comparison"]
+    assert comparison.indicator.key == "高新技术企业|amount"
+    assert sorted(row.zone.code for row in comparison.rows) == ["jiaozuo", "xinxiang"]
+    left = {item.zone.code: item for item in comparison.left_out}
+    assert (left["anyang"].reason, left["anyang"].years) == (LeftOut.DUE_ANOTHER_YEAR, ("2015",))
+    assert (left["nanyang"].reason, left["nanyang"].years) == (LeftOut.NOTHING_DUE, ("2016",))
+    assert left["kaifeng"].reason == LeftOut.NOT_THIS_INDICATOR  # it shares 绿化面积 with 安阳 now
+    page = response.content.decode()
+    assert "its target for this indicator is due in another year" in page and "Due in 2015" in page
 
 
 @pytest.mark.parametrize(
