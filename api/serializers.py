@@ -23,7 +23,7 @@ from core.params import ID_MAX, INTEGER_MAX
 from core.text import XML_ILLEGAL_CLASS, text_problem, validate_text
 from plans.models import Plan, Task
 from progress.choices import COUNTED
-from progress.models import Report
+from progress.models import LateReportRequest, Report
 from supervision.models import Notice, NoticeEvent, NoticeItem
 from targets.models import Target, TargetFlag, TargetResult
 from targets.selectors import result_explanation
@@ -753,3 +753,84 @@ class NoticeRefuseSerializer(CleanTextSerializer):
 
 class NoticeCloseSerializer(CleanTextSerializer):
     note = required_text(_("Write the closing note."))
+
+
+# --- late-report requests (补报申请) -----------------------------------------------------------
+
+LATE_REQUEST_EXAMPLE = {
+    "id": 4,
+    "plan": 1,
+    "unit": 2,
+    "unit_name": "经济发展局",
+    "period": "2026-03",
+    "year": 2026,
+    "month": 3,
+    "reason": "统计局三月数据4月18日才核定",
+    "status": "granted",
+    "requested_at": "2026-04-20T09:00:00+08:00",
+    "requested_by": "张三",
+    "decided_at": "2026-04-20T15:30:00+08:00",
+    "decided_by": "园区管理员",
+    "decision_note": "同意补报",
+    "until": "2026-04-27",
+}
+
+
+@extend_schema_serializer(
+    examples=[OpenApiExample("A granted request", value=LATE_REQUEST_EXAMPLE, response_only=True)]
+)
+class LateRequestSerializer(CleanTextModelSerializer):
+    """A unit's request to report a closed month late, and the zone office's decision."""
+
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    period = serializers.SerializerMethodField(help_text="The month asked for, YYYY-MM.")
+    requested_by = serializers.SerializerMethodField()
+    decided_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LateReportRequest
+        fields = [
+            "id",
+            "plan",
+            "unit",
+            "unit_name",
+            "period",
+            "year",
+            "month",
+            "reason",
+            "status",
+            "requested_at",
+            "requested_by",
+            "decided_at",
+            "decided_by",
+            "decision_note",
+            "until",
+        ]
+        read_only_fields = fields
+
+    def get_period(self, late) -> str:
+        return str(late.period)
+
+    def get_requested_by(self, late) -> str | None:
+        return _name(late.requested_by)
+
+    def get_decided_by(self, late) -> str | None:
+        return _name(late.decided_by)
+
+
+class LateRequestCreateSerializer(CleanTextSerializer):
+    plan = id_field()
+    unit = id_field(help_text="The unit the user reports for.")
+    period = serializers.RegexField(
+        PERIOD, help_text="The closed month, YYYY-MM.", error_messages={"invalid": PERIOD_MESSAGE}
+    )
+    reason = required_text(_("Write why the month must be reported late."), max_length=2000)
+
+
+class LateGrantSerializer(CleanTextSerializer):
+    until = date_field(_("Give the last day on which the unit may report."))
+    note = optional_text(max_length=2000)
+
+
+class LateRefuseSerializer(CleanTextSerializer):
+    reason = required_text(_("Write why the late report is refused."), max_length=2000)

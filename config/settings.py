@@ -29,6 +29,8 @@ from config.env import (
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("TAIZHANG_VAR_DIR", str(BASE_DIR / "var")))
+# The seed documents the demo is imported from (load_demo): shared/ sits beside the project.
+DEMO_SEEDS_DIR = Path(env_str("TAIZHANG_SEEDS_DIR", str(BASE_DIR.parent / "shared" / "seeds")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
@@ -112,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.roles",
+                "progress.context_processors.late_requests",
             ],
         },
     },

@@ -17,33 +17,49 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 
 from core import clock
-from dashboard.selectors import BAD, latest_results
+from dashboard.selectors import Tally, TargetRow, latest_results, tally
 from plans.models import Plan
 from progress.periods import Period
+from progress.selectors import pending_figures
 from supervision.choices import ScoreMode
 from supervision.selectors import NoticeSummary, UnitScore, unit_scores
-from targets.choices import SEVERITY, Status
+from targets.choices import BAD, SEVERITY, Status
 from targets.models import Target, TargetResult
 from targets.selectors import result_explanation
 
 BOARD_TTL = 300
-LAGGING_SHOWN = 60
-STATUS_ORDER = [Status.COMPLETED, Status.ON_TRACK, Status.LAGGING, Status.SERIOUS, Status.OVERDUE, Status.NO_DATA]
+# The ranking's basis: year to date (supervision's unit_scores in this mode),
+# named on the page beside the ranking.
+RANKING_MODE = ScoreMode.YEAR
+RANKING_BASIS = pgettext_lazy("score basis", "Year to date")
+
+
+@dataclass
+class Row(TargetRow):
+    """A result on the dashboard with its one-line explanation."""
+
+    explanation: str = ""
 
 
 @dataclass
 class Board:
-    """The data of a plan's dashboard for one period."""
+    """The data of a plan's dashboard for one period: every list whole (the
+    page pages through them), the two questions counted, when the newest
+    result shown was computed."""
 
-    headline: list[tuple[TargetResult, str]]
+    headline: list[Row]
     unreported_headline: list[Target]
-    counts: list[tuple[Status, int]]
-    total: int
-    lagging: list[tuple[TargetResult, str]]
+    tally: Tally
+    lagging: list[Row]
     ranking: list[UnitScore]
+    ranking_basis: str
+
+    @property
+    def computed_at(self) -> dt.datetime | None:
+        return self.tally.computed_at
 
 
 STAMP_SQL = """
@@ -79,36 +95,34 @@ def _key(plan: Plan, period: Period, stamp: tuple, notices: NoticeSummary, today
 def board_compute(*, plan: Plan, period: Period) -> Board:
     """Compute the dashboard's data: one read of each target's latest result
     (with its task, lead unit and leader), split in Python by kind of use,
-    and the units' scores."""
+    the figures waiting for review, and the units' scores."""
+    plan_targets = Target.objects.filter(task__plan=plan)
     # The ids first: joined to the tasks, units and users in one statement,
     # the planner would hash the whole results table to find 150 rows.
-    latest = list(
-        latest_results(targets=Target.objects.filter(task__plan=plan), period=period).values_list("pk", flat=True)
-    )
+    latest = list(latest_results(targets=plan_targets, period=period).values_list("pk", flat=True))
     results = list(
         TargetResult.objects.filter(pk__in=latest).select_related("target__task__lead_unit", "target__task__leader")
     )
+    pending = pending_figures(targets=plan_targets, period=period)
+
+    def row(result: TargetResult) -> Row:
+        explanation = result_explanation(result, target=result.target, plan=plan)
+        return Row(result.target, result, pending.get(result.target_id), explanation=explanation)
+
     headline = sorted((r for r in results if r.target.is_headline), key=lambda r: (r.target.task.order, r.target.order))
     reported = {r.target_id for r in headline}
     unreported = [
-        t
-        for t in Target.objects.filter(task__plan=plan, is_headline=True).order_by("task__order", "order")
-        if t.pk not in reported
+        t for t in plan_targets.filter(is_headline=True).order_by("task__order", "order") if t.pk not in reported
     ]
     bad = [r for r in results if r.status in BAD]
     bad.sort(key=lambda r: (-SEVERITY[Status(r.status)], r.gap is None, r.gap or 0, r.target.task.order))
-    lagging = bad[:LAGGING_SHOWN]
-    counts = {status.value: 0 for status in Status}
-    for r in results:  # a plan's targets, already read: no second query
-        counts[r.status] += 1
     return Board(
-        headline=[(r, result_explanation(r, target=r.target, plan=plan)) for r in headline],
+        headline=[row(r) for r in headline],
         unreported_headline=unreported,
-        counts=[(status, counts[status.value]) for status in STATUS_ORDER],
-        total=len(results),
-        lagging=[(r, result_explanation(r, target=r.target, plan=plan)) for r in lagging],
-        # The same scores as supervision's ranking, year to date.
-        ranking=unit_scores(plan=plan, period=period, mode=ScoreMode.YEAR),
+        tally=tally(results),  # a plan's results, already read: no second query
+        lagging=[row(r) for r in bad],
+        ranking=unit_scores(plan=plan, period=period, mode=RANKING_MODE),
+        ranking_basis=str(RANKING_BASIS),
     )
 
 

@@ -1,30 +1,30 @@
 """Reads behind the leadership dashboard. Every aggregate runs in the
-database; the number of queries does not grow with the number of rows."""
+database or over rows already read; the number of queries does not grow with
+the number of rows."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    Count,
-    Max,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-)
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from core import clock
-from core.models import JobRun
 from plans.models import Plan, Task
 from progress import periods
+from progress.models import Report
 from progress.periods import Period
-from targets.choices import SEVERITY, Status
+from progress.selectors import pending_figures
+from targets.choices import (
+    BAD,  # noqa: F401  (not a definition: re-exported while supervision imports it from here)
+    SEVERITY,
+    STATUS_ORDER,
+    ReportingStatus,
+    Status,
+)
 from targets.models import Target, TargetResult
-
-BAD = (Status.SERIOUS, Status.OVERDUE, Status.LAGGING)
 
 
 def latest_results(*, targets: QuerySet[Target], period: Period) -> QuerySet[TargetResult]:
@@ -52,38 +52,66 @@ def status_counts(results: QuerySet[TargetResult]) -> dict[str, int]:
     return counts
 
 
-def computed_at(plan: Plan) -> dt.datetime | None:
-    """When the plan's results were last computed (the last recompute run,
-    else the newest result)."""
-    run = (
-        JobRun.objects.filter(kind="recompute_plan", subject__startswith=f"plan {plan.pk} ", outcome="succeeded")
-        .order_by("-finished_at")
-        .values_list("finished_at", flat=True)
-        .first()
+@dataclass(frozen=True)
+class Tally:
+    """The two questions counted side by side, never folded into one: the
+    targets by progress status and, apart, by their unit's reporting status;
+    with when the newest of the counted results was computed (计算于)."""
+
+    progress: list[tuple[str, int]]
+    reporting: list[tuple[str, int]]
+    total: int
+    computed_at: dt.datetime | None
+
+
+def tally(results: Iterable[TargetResult]) -> Tally:
+    """Count results already read (no query): each status in STATUS_ORDER,
+    each reporting status in its declared order, and the newest computed_at
+    among them, so "计算于" is the time of the newest figure shown."""
+    results = list(results)
+    progress = Counter(r.status for r in results)
+    reporting = Counter(r.reporting for r in results)
+    return Tally(
+        progress=[(status, progress[status]) for status in STATUS_ORDER],
+        reporting=[(status, reporting[status]) for status in ReportingStatus.values],
+        total=len(results),
+        computed_at=max((r.computed_at for r in results), default=None),
     )
-    if run:
-        return run
-    return TargetResult.objects.filter(target__task__plan=plan).aggregate(at=Max("computed_at"))["at"]
+
+
+@dataclass
+class TargetRow:
+    """A target as a leader's lists show it: its result for the period viewed
+    (progress and reporting status) and its figure waiting for review."""
+
+    target: Target
+    result: TargetResult | None
+    pending: Report | None = None
 
 
 @dataclass
 class TaskNode:
     task: Task
     status: str | None
-    targets: list[tuple[Target, TargetResult | None]] = field(default_factory=list)
+    targets: list[TargetRow] = field(default_factory=list)
     children: list[TaskNode] = field(default_factory=list)
+    # The subtree's targets by reporting status, without the plain 已报.
+    reporting: list[tuple[str, int]] = field(default_factory=list)
 
 
 def task_tree(*, plan: Plan, period: Period) -> list[TaskNode]:
-    """The plan's tasks as a tree with status lights (three queries).
+    """The plan's tasks as a tree with status lights (four queries).
 
     A task takes the worst status of its targets, counting only its
     heaviest-weighted targets (so a plan's weights can keep a minor target
-    from turning a task red), and the worst of its sub-tasks.
+    from turning a task red), and the worst of its sub-tasks. Beside it, the
+    reporting statuses of all the targets below it, counted.
     """
     tasks = list(Task.objects.filter(plan=plan).select_related("lead_unit", "leader").order_by("order"))
-    targets = list(Target.objects.filter(task__plan=plan).order_by("task__order", "order", "id"))
-    results = {r.target_id: r for r in latest_results(targets=Target.objects.filter(task__plan=plan), period=period)}
+    plan_targets = Target.objects.filter(task__plan=plan)
+    targets = list(plan_targets.order_by("task__order", "order", "id"))
+    results = {r.target_id: r for r in latest_results(targets=plan_targets, period=period)}
+    pending = pending_figures(targets=plan_targets, period=period)
     by_task: dict[int, list[Target]] = defaultdict(list)
     for target in targets:
         by_task[target.task_id].append(target)
@@ -91,7 +119,7 @@ def task_tree(*, plan: Plan, period: Period) -> list[TaskNode]:
     roots = []
     for task in tasks:
         node = nodes[task.pk]
-        node.targets = [(target, results.get(target.pk)) for target in by_task[task.pk]]
+        node.targets = [TargetRow(t, results.get(t.pk), pending.get(t.pk)) for t in by_task[task.pk]]
         if task.parent_id and task.parent_id in nodes:
             nodes[task.parent_id].children.append(node)
         else:
@@ -101,9 +129,26 @@ def task_tree(*, plan: Plan, period: Period) -> list[TaskNode]:
     return roots
 
 
-def _roll_up(node: TaskNode) -> str | None:
-    heaviest = max((target.weight for target, _ in node.targets), default=None)
-    statuses = [result.status for target, result in node.targets if result is not None and target.weight == heaviest]
-    statuses += [status for child in node.children if (status := _roll_up(child)) is not None]
+def tree_results(nodes: Iterable[TaskNode]) -> Iterator[TargetResult]:
+    """The results of every target in the given subtrees."""
+    for node in nodes:
+        yield from (row.result for row in node.targets if row.result is not None)
+        yield from tree_results(node.children)
+
+
+def _roll_up(node: TaskNode) -> tuple[str | None, Counter]:
+    heaviest = max((row.target.weight for row in node.targets), default=None)
+    statuses = [row.result.status for row in node.targets if row.result is not None and row.target.weight == heaviest]
+    reporting = Counter(row.result.reporting for row in node.targets if row.result is not None)
+    for child in node.children:
+        status, below = _roll_up(child)
+        if status is not None:
+            statuses.append(status)
+        reporting += below
     node.status = max(statuses, key=lambda s: SEVERITY[Status(s)]) if statuses else None
-    return node.status
+    node.reporting = [
+        (status, reporting[status])
+        for status in ReportingStatus.values
+        if status != ReportingStatus.REPORTED and reporting[status]
+    ]
+    return node.status, reporting

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +14,7 @@ from core import clock
 from core.params import parse_int
 from dashboard import regions
 from dashboard.board import plan_board
-from dashboard.selectors import computed_at, default_period, task_tree
+from dashboard.selectors import default_period, tally, task_tree, tree_results
 from plans.choices import PlanStatus
 from plans.models import Plan, Task
 from progress.periods import YEARS, Period
@@ -64,23 +65,28 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/index.html", {"plans": plans})
 
 
+# Rows per page of the dashboard's lagging list (the whole list pages through).
+LAGGING_PER_PAGE = 25
+
+
 @login_required
 def plan_dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan_for(request, plan_id)
     period = _period_of(request, plan)
     notices = notice_summary(plan=plan)
     board = plan_board(plan=plan, period=period, notices=notices)
+    lagging = Paginator(board.lagging, LAGGING_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "plan": plan,
         "period": period,
         "periods": _period_choices(plan),
         "headline": board.headline,
         "unreported_headline": board.unreported_headline,
-        "counts": board.counts,
-        "total": board.total,
-        "lagging": board.lagging,
+        "tally": board.tally,
+        "lagging": lagging,
         "ranking": board.ranking,
-        "computed_at": computed_at(plan),
+        "ranking_basis": board.ranking_basis,
+        "computed_at": board.computed_at,
         "notices": notices,
     }
     return render(request, "dashboard/plan.html", context)
@@ -90,6 +96,8 @@ def plan_dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_tree(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan_for(request, plan_id)
     period = _period_of(request, plan)
+    roots = task_tree(plan=plan, period=period)
+    counted = tally(tree_results(roots))
     return render(
         request,
         "dashboard/tree.html",
@@ -97,22 +105,26 @@ def plan_tree(request: HttpRequest, plan_id: int) -> HttpResponse:
             "plan": plan,
             "period": period,
             "periods": _period_choices(plan),
-            "roots": task_tree(plan=plan, period=period),
+            "roots": roots,
+            "tally": counted,
+            "computed_at": counted.computed_at,
         },
     )
 
 
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    """分管领导: the tasks assigned to me and how they stand."""
+    """分管领导: the tasks assigned to me and how they stand, each plan in its
+    month just closed."""
     tasks = Task.objects.filter(leader=request.user).select_related("plan", "plan__zone", "lead_unit")
     plans = Plan.objects.filter(pk__in=tasks.values("plan")).order_by("-start_year")
     sections = []
     for plan in plans:
         period = default_period(plan)
         mine = {task.pk for task in tasks if task.plan_id == plan.pk}
-        roots = [node for node in task_tree(plan=plan, period=period) if _contains(node, mine)]
-        sections.append({"plan": plan, "period": period, "roots": _only(roots, mine)})
+        roots = _only([node for node in task_tree(plan=plan, period=period) if _contains(node, mine)], mine)
+        counted = tally(tree_results(roots))
+        sections.append({"plan": plan, "period": period, "roots": roots, "tally": counted})
     return render(request, "dashboard/mine.html", {"sections": sections})
 
 

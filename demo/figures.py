@@ -1,59 +1,80 @@
 """Deterministic demo figures: a plausible year-to-date series for a target.
 
-Nothing here is real data. The series depends only on its inputs, so the
-demo is identical on every machine and every run.
+Nothing here is real data. A series depends only on its inputs (a target's name gives its small
+wobble), so the demo is the same on every machine and every run.
 """
 
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from enum import Enum
 
-COUNT_UNITS = frozenset({"个", "家", "件", "项", "名", "套", "户", "条", "所", "座", "人", "批", "次", "只", "台"})
+from demo.overlay import Run
+from targets.choices import TargetKind
 
-
-class Profile(Enum):
-    """How a target's demo figures behave against where it should be."""
-
-    AHEAD = "ahead"
-    ON_TRACK = "on_track"
-    BEHIND = "behind"
-    FAR_BEHIND = "far_behind"
-    UNREPORTED = "unreported"
-
-
-# Ten buckets: 3 ahead, 3 on track, 2 behind, 1 far behind, 1 unreported.
-_BUCKETS = (
-    [Profile.AHEAD] * 3 + [Profile.ON_TRACK] * 3 + [Profile.BEHIND] * 2 + [Profile.FAR_BEHIND, Profile.UNREPORTED]
+COUNT_UNITS = frozenset(
+    {"个", "家", "件", "项", "名", "套", "户", "条", "所", "座", "人", "批", "次", "只", "台", "期", "幢"}
 )
+HUNDRED = Decimal(100)
+
+# Share of where an amount should be by now (time progress, or last year's seasonal share).
+# On track runs a little ahead of time, so that a figure carried for a month (a unit late with
+# its report) is still on track: the report is late, the work is not.
 _PACE = {
-    Profile.AHEAD: Decimal("1.15"),
-    Profile.ON_TRACK: Decimal("1.02"),
-    Profile.BEHIND: Decimal("0.94"),
-    Profile.FAR_BEHIND: Decimal("0.70"),
+    Run.AHEAD: Decimal("1.22"),
+    Run.ON_TRACK: Decimal("1.12"),
+    Run.BEHIND: Decimal("0.93"),
+    Run.FAR_BEHIND: Decimal("0.70"),
+    Run.STALLED: Decimal("0.70"),
 }
+_NOT_YET = Decimal("0.985")
+# Points above (below) a rate or level target.
 _RATE_OFFSET = {
-    Profile.AHEAD: Decimal("2.5"),
-    Profile.ON_TRACK: Decimal("0.4"),
-    Profile.BEHIND: Decimal("-1.6"),
-    Profile.FAR_BEHIND: Decimal("-6"),
+    Run.AHEAD: Decimal("2.5"),
+    Run.ON_TRACK: Decimal("0.8"),
+    Run.DONE: Decimal("0.8"),
+    Run.BEHIND: Decimal("-1.5"),
+    Run.FAR_BEHIND: Decimal("-6"),
+    Run.STALLED: Decimal("-6"),
 }
+# Share of a ceiling reached.
 _CEILING_SHARE = {
-    Profile.AHEAD: Decimal("0.7"),
-    Profile.ON_TRACK: Decimal("0.9"),
-    Profile.BEHIND: Decimal("1.05"),
-    Profile.FAR_BEHIND: Decimal("1.2"),
+    Run.AHEAD: Decimal("0.75"),
+    Run.ON_TRACK: Decimal("0.9"),
+    Run.DONE: Decimal("0.9"),
+    Run.BEHIND: Decimal("1.05"),
+    Run.FAR_BEHIND: Decimal("1.2"),
+    Run.STALLED: Decimal("1.2"),
+}
+# A milestone's share done against the share of time elapsed.
+_MILESTONE_PACE = {
+    Run.AHEAD: Decimal("1.3"),
+    Run.ON_TRACK: Decimal("1.1"),
+    Run.BEHIND: Decimal("0.85"),
+    Run.FAR_BEHIND: Decimal("0.5"),
+    Run.STALLED: Decimal("0.8"),
 }
 
 
-def profile_for(key: str) -> Profile:
-    return _BUCKETS[zlib.crc32(key.encode()) % len(_BUCKETS)]
+@dataclass(frozen=True)
+class SeriesInput:
+    """What a target's series depends on."""
+
+    key: str  # the target's name in its zone file: the seed of its wobble
+    kind: str
+    unit: str
+    value: Decimal | None
+    start: Decimal | None
+    run: Run
+    span: int  # months from the plan's start to the target's deadline (its time-progress denominator)
+    last_year: tuple[Decimal, ...] | None = None  # last year's year-to-date figures, January–December
+    as_amount: bool = False  # a growth target reported as the year-to-date amount
 
 
 def _wobble(key: str, month: int) -> Decimal:
-    """A small deterministic wobble in [-0.03, 0.03]."""
-    return Decimal(zlib.crc32(f"{key}:{month}".encode()) % 61 - 30) / Decimal(1000)
+    """A small deterministic wobble in [-0.02, 0.02]."""
+    return Decimal(zlib.crc32(f"{key}:{month}".encode()) % 41 - 20) / Decimal(1000)
 
 
 def _round(value: Decimal, unit: str) -> Decimal:
@@ -61,44 +82,54 @@ def _round(value: Decimal, unit: str) -> Decimal:
     return value.quantize(places, rounding=ROUND_HALF_UP)
 
 
-def demo_series(
-    *,
-    key: str,
-    kind: str,
-    unit: str,
-    value: Decimal | None,
-    start: Decimal | None,
-    months: list[int],
-    span_months: int,
-    profile: Profile,
-) -> dict[int, Decimal]:
-    """Year-to-date figures for the given months (1-12 of the first year).
+def _expected_share(spec: SeriesInput, month: int) -> Decimal:
+    """Where an amount should be by ``month``: last year's seasonal share when known, else time."""
+    if spec.last_year and spec.last_year[11] and spec.span == 12:
+        return spec.last_year[month - 1] / spec.last_year[11]
+    return min(Decimal(1), Decimal(month) / Decimal(max(spec.span, 1)))
 
-    ``span_months`` is the number of months from the plan's start to the
-    target's deadline, so a target due in two years grows at half the pace.
-    """
-    if profile is Profile.UNREPORTED:
-        return {}
+
+def demo_series(spec: SeriesInput, months: list[int]) -> dict[int, Decimal]:
+    """Year-to-date figures of the plan's first year for ``months`` (ascending)."""
     series: dict[int, Decimal] = {}
-    previous = Decimal("0")
+    last = months[-1] if months else 0
+    previous = Decimal(0)
     for month in months:
-        share = Decimal(month) / Decimal(max(span_months, 1))
-        if kind == "milestone":
-            done = min(Decimal(100), share * Decimal(100) * _PACE[profile])
-            figure = done.quantize(Decimal("1"))
-        elif kind == "amount":
-            base = start or Decimal(0)
-            figure = _round(
-                base + ((value or Decimal(0)) - base) * share * (_PACE[profile] + _wobble(key, month)), unit
-            )
-            figure = max(figure, previous)  # year-to-date figures do not fall
-        elif kind == "ceiling":
-            figure = _round((value or Decimal(0)) * (_CEILING_SHARE[profile] + _wobble(key, month)), "%")
-        elif kind == "decrease":
-            offset = Decimal("-13") if profile is Profile.FAR_BEHIND else _RATE_OFFSET[profile]
-            figure = _round((value or Decimal(0)) + offset + _wobble(key, month) * 10, "%")
-        else:  # growth_rate, ratio: a level that moves around the target
-            figure = _round((value or Decimal(0)) + _RATE_OFFSET[profile] + _wobble(key, month) * 20, "%")
+        figure = _figure(spec, month, last)
+        if spec.kind in (TargetKind.AMOUNT, TargetKind.MILESTONE) or spec.as_amount:
+            figure = max(figure, previous)  # year-to-date figures and shares done do not fall
         series[month] = figure
         previous = figure
     return series
+
+
+def _figure(spec: SeriesInput, month: int, last: int) -> Decimal:
+    run, value = spec.run, spec.value or Decimal(0)
+    if spec.kind == TargetKind.MILESTONE:
+        if run is Run.DONE:
+            return HUNDRED if month >= max(1, min(spec.span, last) - 1) else _milestone(spec, month, Decimal("1.2"))
+        if run is Run.ON_TRACK and month >= spec.span:
+            return HUNDRED
+        share = _milestone(spec, month, _MILESTONE_PACE[run])
+        return min(share, Decimal(90)) if run is Run.STALLED else share
+    if spec.kind == TargetKind.AMOUNT:
+        base = spec.start or Decimal(0)
+        if run is Run.DONE:
+            reached = max(1, last - 2)
+            share = Decimal(month) / Decimal(reached) if month < reached else Decimal("1.02")
+        else:  # short of the target until the run says it is done (a small count rounds up to it)
+            share = min(_NOT_YET, _expected_share(spec, month) * (_PACE[run] + _wobble(spec.key, month)))
+        return _round(base + (value - base) * share, spec.unit)
+    if spec.kind == TargetKind.CEILING:
+        return _round(value * (_CEILING_SHARE[run] + _wobble(spec.key, month)), "%")
+    rate = value + _RATE_OFFSET[run] + _wobble(spec.key, month) * 20
+    if spec.kind == TargetKind.DECREASE and run is Run.FAR_BEHIND:
+        rate = -abs(rate)  # a rise where a decline was promised
+    if spec.as_amount and spec.last_year:
+        return _round(spec.last_year[month - 1] * (1 + rate / HUNDRED), "")
+    return _round(rate, "%")
+
+
+def _milestone(spec: SeriesInput, month: int, pace: Decimal) -> Decimal:
+    elapsed = Decimal(month) / Decimal(max(spec.span, 1))
+    return min(Decimal(95), elapsed * HUNDRED * pace).quantize(Decimal("1"))

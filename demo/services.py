@@ -1,99 +1,159 @@
-"""Loading the demo: the five seed zones, their plans, demo users and demo figures.
+"""Loading the demo: the five seed zones as plans of the current year, in progress.
 
-The zone data (demo/data) holds facts and figures of the public seed documents;
-the users and monthly figures are invented and marked as demo.
+Each plan comes from its seed document through the importer (``plan_parse``) and its
+confirmation service (``plan_import_create``), reviewed as a zone administrator would: the zone
+file (demo/zones) names who leads what, starting levels and what the administrator drops; the
+plan is then published. Its figures are invented, marked 【演示数据】 and approved for every
+month already closed, with the exceptions of a real month (a report waiting for review, one
+returned, a unit that has not reported, a late report granted by the zone office) and follow-up
+notices in every state, made through the product's services.
+
+The demo year is the year of the month just closed (``demo_year``): the plans are of the current
+year from February's due day on; before it (January and the first days of February) they are of
+the previous year, whose December is then the month just closed or about to close.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import zlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from core import clock
-from demo.figures import Profile, demo_series, profile_for
+from dashboard.selectors import latest_results
+from demo.figures import SeriesInput, demo_series
+from demo.overlay import Assignment, DemoDataError, Run, ZoneFile, target_name, zone_files
+from imports.reading import text_from_path
+from imports.services import OVERALL_PATH, ParsedPlan, plan_import_create, plan_parse
 from plans.choices import Frequency, PlanStatus
-from plans.models import Plan, Task
+from plans.models import Plan
 from progress.choices import ReportStatus
-from progress.models import PeriodReopening, Report
-from targets.choices import TargetKind
+from progress.models import Report
+from progress.periods import Period, due_date, month_just_closed, reporting_months
+from progress.selectors import period_rows
+from progress.services import RowInput, period_reopen, reports_approve, unit_period_save
+from supervision.models import Notice
+from supervision.services import notice_answer, notice_close, notice_extension_request, notices_issue
+from targets.choices import RED, ReportedAs, TargetKind
 from targets.models import Target
+from targets.services import plan_recompute_job
 from zones.choices import RegionLevel, Role
 from zones.models import Membership, Region, RegionAccess, Unit, Zone
 from zones.services import zone_admin_group_ensure
 
 DEMO_PASSWORD = "demo123456"
-# Months of demo figures: January to August of the plan's first year.
-DEMO_LAST_MONTH = 8
-# Username prefixes per zone code.
-USER_PREFIX = {
-    "xinxiang-hitech": "xx",
-    "ningbo-hitech": "nb",
-    "jiaozuo-demo": "jz",
-    "haimen-dev": "hm",
-    "zhengzhou-hitech": "zz",
-}
 DEMO_TAG = "【演示数据】"
+# A province office that compares its zones (河南省: 新乡, 焦作, 郑州).
+REGION_VIEWERS = {"河南省": "henan_viewer"}
+RETURN_REASON = f"{DEMO_TAG}数值与统计部门口径不一致,请核实后重新报送。"
+LATE_REASON = f"{DEMO_TAG}统计数据延迟到位,申请补报。"
+NOTICE_TEXT = f"{DEMO_TAG}请说明滞后原因,提出整改措施和预计达到序时进度的时间。"
+ANSWER_REASON = f"{DEMO_TAG}受市场需求放缓影响,部分项目开工推迟。"
+ANSWER_MEASURES = f"{DEMO_TAG}实行周调度,由分管领导带队逐个项目协调解决用地和资金问题。"
+EXTENSION_REASON = f"{DEMO_TAG}相关数据需待季度统计结果出来后核实,申请延期答复。"
+CLOSE_NOTE = f"{DEMO_TAG}已说明原因并落实整改措施,予以销号。"
 
 
 @dataclass
 class DemoResult:
-    zones_created: int
-    zones_skipped: int
-    counts: Counter
-    plan_ids: list[int]
+    zones_created: int = 0
+    zones_skipped: int = 0
+    counts: Counter = field(default_factory=Counter)
+    plan_ids: list[int] = field(default_factory=list)
 
 
-def _dec(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
+def demo_year(*, today: dt.date) -> int:
+    """The year of the month just closed, for a monthly plan with the default due day."""
+    due_day = Plan._meta.get_field("due_day").default
+    return month_just_closed(
+        start_year=today.year - 1,
+        end_year=today.year,
+        frequency=Frequency.MONTHLY,
+        jan_feb_combined=False,
+        due_day=due_day,
+        today=today,
+    ).year
 
 
-def _date(value: str | None) -> dt.date | None:
-    return None if not value else dt.date.fromisoformat(value)
+def demo_load(
+    *, zones: list[ZoneFile] | None = None, seeds_dir: Path | None = None, today: dt.date | None = None
+) -> DemoResult:
+    """Create every demo zone that does not exist yet, with its plan, people and figures.
 
-
-def demo_load(*, zones: list[dict], password: str = DEMO_PASSWORD) -> DemoResult:
-    """Create every zone in ``zones`` that does not exist yet, in one transaction.
-
-    A zone that already exists is left as it is, so running the load twice
-    changes nothing.
+    A zone that exists is left as it is, so a second run changes nothing. Everything is written
+    in one transaction: a seed that cannot be read leaves no half-built demo.
     """
-    counts: Counter = Counter()
-    created = skipped = 0
-    plan_ids: list[int] = []
+    zones = zone_files() if zones is None else zones
+    seeds_dir = Path(settings.DEMO_SEEDS_DIR) if seeds_dir is None else seeds_dir
+    today = today or clock.today()
+    year = demo_year(today=today)
+    result = DemoResult()
     with transaction.atomic():
         group = zone_admin_group_ensure()
-        password_hash = make_password(password)
+        password_hash = make_password(DEMO_PASSWORD)
         _superuser_ensure(password_hash)
-        for data in zones:
-            _region_viewer_ensure(data["region"][0], password_hash)
-            if Zone.objects.filter(code=data["code"]).exists():
-                skipped += 1
+        built: list[_Built] = []
+        for zone_file in zones:
+            _region_viewer_ensure(zone_file.region[0], password_hash)
+            if Zone.objects.filter(code=zone_file.code).exists():
+                result.zones_skipped += 1
                 continue
-            plan_ids.append(_zone_create(data, password_hash=password_hash, admin_group=group, counts=counts))
-            created += 1
-    return DemoResult(zones_created=created, zones_skipped=skipped, counts=counts, plan_ids=plan_ids)
+            built.append(
+                _zone_build(
+                    zone_file,
+                    seeds_dir=seeds_dir,
+                    year=year,
+                    today=today,
+                    password_hash=password_hash,
+                    admin_group=group,
+                    counts=result.counts,
+                )
+            )
+            result.zones_created += 1
+    # The results, then the notices that follow up what they call red: each in its own
+    # transaction, as the recompute job and the supervision team do.
+    for item in built:
+        plan_recompute_job(plan_id=item.plan.pk, as_of=today)
+        result.counts["notices"] += _notices_issue(item, today=today)
+        result.plan_ids.append(item.plan.pk)
+    return result
 
 
-# A province office that compares its zones (河南省: 新乡, 焦作, 郑州).
-REGION_VIEWERS = {"河南省": "henan_viewer"}
+def demo_reset(*, zones: list[ZoneFile] | None = None) -> int:
+    """Delete the demo zones (their plans, figures, notices and memberships); the demo users stay,
+    with the demo password again. Returns the number of zones deleted."""
+    zones = zone_files() if zones is None else zones
+    codes = [zone.code for zone in zones]
+    with transaction.atomic():
+        Notice.objects.filter(zone__code__in=codes).delete()
+        Plan.objects.filter(zone__code__in=codes).delete()
+        deleted = Zone.objects.filter(code__in=codes).count()
+        Zone.objects.filter(code__in=codes).delete()
+        users = get_user_model().objects.filter(username__in=_demo_usernames(zones))
+        users.update(password=make_password(DEMO_PASSWORD))
+    return deleted
 
 
-def _region_viewer_ensure(province: str, password_hash: str) -> None:
-    username = REGION_VIEWERS.get(province)
-    if username is None:
-        return
-    viewer = _user(username, f"{province}开发区办公室(示例)", password_hash)
-    region, _ = Region.objects.get_or_create(name=province, parent=None, defaults={"level": RegionLevel.PROVINCE})
-    RegionAccess.objects.get_or_create(user=viewer, region=region)
+def _demo_usernames(zones: list[ZoneFile]) -> list[str]:
+    names = {"admin", *REGION_VIEWERS.values()}
+    for zone in zones:
+        names.update(
+            get_user_model().objects.filter(username__startswith=f"{zone.prefix}_").values_list("username", flat=True)
+        )
+    return sorted(names)
+
+
+# --------------------------------------------------------------------------------------------
+# People
+# --------------------------------------------------------------------------------------------
 
 
 def _superuser_ensure(password_hash: str) -> None:
@@ -118,300 +178,362 @@ def _user(username: str, name: str, password_hash: str, *, staff: bool = False):
     return user
 
 
-def _region(names: list[str]) -> Region:
-    province, _ = Region.objects.get_or_create(name=names[0], parent=None, defaults={"level": RegionLevel.PROVINCE})
-    city, _ = Region.objects.get_or_create(name=names[1], parent=province, defaults={"level": RegionLevel.CITY})
-    return city
+def _region_viewer_ensure(province: str, password_hash: str) -> None:
+    username = REGION_VIEWERS.get(province)
+    if username is None:
+        return
+    viewer = _user(username, f"{province}开发区办公室(示例)", password_hash)
+    region, _ = Region.objects.get_or_create(name=province, parent=None, defaults={"level": RegionLevel.PROVINCE})
+    RegionAccess.objects.get_or_create(user=viewer, region=region)
 
 
-def _zone_create(data: dict, *, password_hash: str, admin_group, counts: Counter) -> int:
-    """Create one zone with its plan; returns the plan's id."""
+def _region(province: str, city: str) -> Region:
+    parent, _ = Region.objects.get_or_create(name=province, parent=None, defaults={"level": RegionLevel.PROVINCE})
+    region, _ = Region.objects.get_or_create(name=city, parent=parent, defaults={"level": RegionLevel.CITY})
+    return region
+
+
+@dataclass
+class _Built:
+    """A zone just built, with the people the later steps act as."""
+
+    zone_file: ZoneFile
+    plan: Plan
+    admin: object
+    supervisor: object
+    staff: dict[int, object]  # unit id → its demo reporting staff
+    reviewers: dict[int, object]  # unit id → its demo reviewer
+    ranked: list[Unit]  # the units leading targets, the most targets first
+
+
+def _zone_build(
+    zone_file: ZoneFile, *, seeds_dir: Path, year: int, today: dt.date, password_hash: str, admin_group, counts: Counter
+) -> _Built:
     zone = Zone.objects.create(
-        code=data["code"],
-        name=data["name"],
-        short_name=data["short_name"],
-        kind=data["kind"],
-        region=_region(data["region"]),
+        code=zone_file.code,
+        name=zone_file.name,
+        short_name=zone_file.short_name,
+        kind=zone_file.kind,
+        region=_region(*zone_file.region),
     )
-    counts["zones"] += 1
-    units = {
-        item["key"]: Unit.objects.create(zone=zone, name=item["name"], kind=item["kind"], order=index)
-        for index, item in enumerate(data["units"])
-    }
-    counts["units"] += len(units)
-    prefix = USER_PREFIX.get(zone.code, zone.code[:2])
-    leaders = {}
-    for index, item in enumerate(data["leaders"], start=1):
-        leader = _user(f"{prefix}_leader{index}", item["name"], password_hash)
-        Membership.objects.create(user=leader, zone=zone, role=Role.LEADER)
-        leaders[item["key"]] = leader
+    for order, (name, kind) in enumerate(zone_file.units.items()):
+        Unit.objects.create(zone=zone, name=name, kind=kind, order=order)
+    prefix = zone_file.prefix
+    for index, name in enumerate(zone_file.leaders, start=1):
+        Membership.objects.create(
+            user=_user(f"{prefix}_leader{index}", name, password_hash), zone=zone, role=Role.LEADER
+        )
     admin = _user(f"{prefix}_admin", f"{zone.short_name}管理员(示例)", password_hash, staff=True)
     admin.groups.add(admin_group)
     Membership.objects.create(user=admin, zone=zone, role=Role.ADMIN)
     supervisor = _user(f"{prefix}_supervisor", f"{zone.short_name}督查组(示例)", password_hash)
     Membership.objects.create(user=supervisor, zone=zone, role=Role.SUPERVISOR)
+    counts["zones"] += 1
+    counts["units"] += len(zone_file.units)
 
-    plan_data = data["plan"]
-    plan = Plan.objects.create(
-        zone=zone,
-        title=plan_data["title"],
-        kind=plan_data["kind"],
-        start_year=plan_data["start_year"],
-        end_year=plan_data["end_year"],
-        status=PlanStatus.PUBLISHED,
-        jan_feb_combined=plan_data["jan_feb_combined"],
-    )
+    plan = _plan_import(zone_file, zone=zone, admin=admin, seeds_dir=seeds_dir, year=year)
+    targets = list(Target.objects.filter(task__plan=plan).select_related("task").order_by("task__order", "order"))
+    _targets_complete(zone_file, targets)
     counts["plans"] += 1
-    targets: list[Target] = []
-    lead_counter: Counter = Counter()
-    _tasks_create(
-        plan,
-        plan_data["tasks"],
-        parent=None,
-        parent_path="",
-        units=units,
-        leaders=leaders,
-        targets=targets,
-        lead_counter=lead_counter,
-        counts=counts,
-    )
+    counts["tasks"] += plan.tasks.count()
+    counts["targets"] += len(targets)
 
-    # Staff and reviewers for the two units that lead the most targets.
-    busiest = [key for key, _n in lead_counter.most_common(2)]
-    reviewers: dict[int, Any] = {}
-    for index, key in enumerate(busiest, start=1):
-        unit = units[key]
+    # Reporting staff and reviewers for the two units that lead the most targets.
+    led = Counter(target.task.lead_unit_id for target in targets)
+    units = {unit.pk: unit for unit in Unit.objects.filter(zone=zone)}
+    ranked = [units[pk] for pk, _n in sorted(led.items(), key=lambda item: (-item[1], units[item[0]].order))]
+    staff, reviewers = {}, {}
+    for index, unit in enumerate(ranked[:2], start=1):
         suffix = "" if index == 1 else str(index)
-        staff = _user(f"{prefix}_staff{suffix}", f"{unit.name}填报员(示例)", password_hash)
-        Membership.objects.create(user=staff, zone=zone, unit=unit, role=Role.STAFF)
-        reviewer = _user(f"{prefix}_reviewer{suffix}", f"{unit.name}审核人(示例)", password_hash)
-        Membership.objects.create(user=reviewer, zone=zone, unit=unit, role=Role.REVIEWER)
-        reviewers[unit.pk] = reviewer
-    _figures_create(plan, targets, zone_code=zone.code, reviewers=reviewers, fallback=admin, counts=counts)
-    _demo_periods_reopen(plan, {units[key] for key in lead_counter}, by=admin, counts=counts)
-    return plan.pk
+        staff[unit.pk] = _user(f"{prefix}_staff{suffix}", f"{unit.name}填报员(示例)", password_hash)
+        Membership.objects.create(user=staff[unit.pk], zone=zone, unit=unit, role=Role.STAFF)
+        reviewers[unit.pk] = _user(f"{prefix}_reviewer{suffix}", f"{unit.name}审核人(示例)", password_hash)
+        Membership.objects.create(user=reviewers[unit.pk], zone=zone, unit=unit, role=Role.REVIEWER)
+    built = _Built(zone_file, plan, admin, supervisor, staff, reviewers, ranked)
+    _figures_create(built, targets, today=today, counts=counts)
+    return built
 
 
-def _tasks_create(
-    plan, items, *, parent, parent_path, units, leaders, targets, lead_counter, counts, inherited_lead=None
-) -> None:
-    """Create tasks depth-first; a sub-task without a lead unit takes its parent's."""
-    for item in items:
-        counts["tasks"] += 1
-        number = item["number"]
-        # Paths as the importer and the evaluation labels write them: 二 > (三) > 1.
-        label = number.strip().rstrip("、.．,，").replace("（", "(").replace("）", ")")
-        path = f"{parent_path} > {label}" if parent_path else label
-        lead_key = item.get("lead_unit") or inherited_lead
-        task = Task.objects.create(
-            plan=plan,
-            parent=parent,
-            number=number,
-            path=path,
-            depth=0 if parent is None else parent.depth + 1,
-            order=counts["tasks"],
-            heading=item["heading"][:300],
-            text=item.get("text") or "",
-            lead_unit=units.get(lead_key) if lead_key else None,
-            leader=leaders.get(item.get("leader")) if item.get("leader") else None,
-            deadline=_date(item.get("deadline")),
+# --------------------------------------------------------------------------------------------
+# The plan, through the importer
+# --------------------------------------------------------------------------------------------
+
+
+def _plan_import(zone_file: ZoneFile, *, zone: Zone, admin, seeds_dir: Path, year: int) -> Plan:
+    """Import the seed as a zone administrator does: parse, review, confirm, publish."""
+    source = seeds_dir / zone_file.seed
+    if not source.exists():
+        raise DemoDataError(
+            f"The seed document {source} is missing: the demo is imported from shared/seeds beside the project "
+            "(set TAIZHANG_SEEDS_DIR to read it elsewhere)."
         )
-        co = [units[key] for key in item.get("co_units", []) if key in units and key != lead_key]
-        if co:
-            task.co_units.set(co)
-        order = 0
-        for spec in item.get("targets", []):
-            order += 1
-            targets.append(
-                Target.objects.create(
-                    task=task,
-                    indicator=spec["indicator"][:200],
-                    kind=spec["kind"],
-                    unit=spec.get("unit") or "",
-                    comparator=spec["comparator"],
-                    value=_dec(spec["value"]),
-                    value_high=_dec(spec.get("value_high")),
-                    stretch=_dec(spec.get("stretch")),
-                    baseline=_dec(spec.get("baseline")),
-                    start_value=_dec(spec.get("start_value")),
-                    deadline=_date(spec.get("deadline")),
-                    is_headline=bool(spec.get("is_headline")),
-                    frequency=spec.get("frequency", Frequency.MONTHLY),
-                    quote=(spec.get("quote") or "")[:500],
-                    order=order,
-                )
-            )
-            if lead_key:
-                lead_counter[lead_key] += 1
-        for spec in item.get("milestones", []):
-            order += 1
-            targets.append(
-                Target.objects.create(
-                    task=task,
-                    indicator=spec["title"][:200],
-                    kind=TargetKind.MILESTONE,
-                    unit="%",
-                    deadline=_date(spec["due"]),
-                    value=Decimal(100),
-                    order=order,
-                )
-            )
-            counts["milestones"] += 1
-        counts["targets"] += len(item.get("targets", []))
-        _tasks_create(
-            plan,
-            item.get("children", []),
-            parent=task,
-            parent_path=path,
-            units=units,
-            leaders=leaders,
-            targets=targets,
-            lead_counter=lead_counter,
-            counts=counts,
-            inherited_lead=lead_key,
-        )
+    parsed = plan_parse(text=text_from_path(source), year=zone_file.year)
+    _review(parsed, zone_file, year=year)
+    plan = plan_import_create(
+        parsed=parsed, zone=zone, by=admin, title=zone_file.title, end_year=year + zone_file.years - 1
+    )
+    plan.status = PlanStatus.PUBLISHED
+    plan.jan_feb_combined = zone_file.jan_feb_combined
+    plan.save(update_fields=["status", "jan_feb_combined", "updated_at"])
+    return plan
 
 
-def _months_between(plan: Plan, deadline: dt.date | None) -> int:
-    end = deadline or dt.date(plan.end_year, 12, 31)
-    return max(1, (end.year - plan.start_year) * 12 + end.month)
+def _shifted(date: dt.date | None, years: int) -> dt.date | None:
+    if date is None:
+        return None
+    try:
+        return date.replace(year=date.year + years)
+    except ValueError:  # 29 February
+        return date.replace(year=date.year + years, day=28)
 
 
-def _figures_create(plan: Plan, targets: list[Target], *, zone_code: str, reviewers, fallback, counts) -> None:
-    """Year-to-date demo figures for January–August, approved but for the
-    last month, which is left in a realistic mix of states."""
-    year = plan.start_year
-    tz = timezone.get_current_timezone()
-    reports: list[Report] = []
-    task_units = dict(Task.objects.filter(plan=plan).values_list("pk", "lead_unit_id"))
+def _review(parsed: ParsedPlan, zone_file: ZoneFile, *, year: int) -> None:
+    """What the administrator does on the review page: move the plan to the demo year, name who
+    leads each item (an item not named takes its parent's), set starting levels, untick
+    ``drop``. Every name of the zone file must meet a proposed item or target."""
+    shift = year - zone_file.year
+    parsed.year = year
+    assignments: dict[str, Assignment] = {}
+    for task in parsed.tasks:
+        path = task.path or OVERALL_PATH
+        own = zone_file.tasks.get(path)
+        assignment = own or assignments.get(task.parent_path or "")
+        if assignment is not None:
+            assignments[task.path] = assignment
+            task.lead_unit, task.co_units, task.leader = assignment.lead, list(assignment.co), assignment.leader
+        task.deadline_date = _shifted(task.deadline_date, shift)
+        for milestone in task.milestones:
+            milestone.deadline_date = _shifted(milestone.deadline_date, shift)
+            milestone.accepted = target_name(path, milestone.quote.strip()[:200]) not in zone_file.drop
+    known_paths = {task.path or OVERALL_PATH for task in parsed.tasks}
+    unknown = set(zone_file.tasks) - known_paths
+    names = {
+        target_name(task.path or OVERALL_PATH, m.quote.strip()[:200]) for task in parsed.tasks for m in task.milestones
+    }
+    for target in parsed.targets:
+        name = target_name(target.inline_path or target.task_path or OVERALL_PATH, target.indicator.strip()[:200])
+        names.add(name)
+        target.deadline_date = _shifted(target.deadline_date, shift)
+        target.accepted = name not in zone_file.drop
+        if name in zone_file.starts:
+            target.start_value = zone_file.starts[name]
+    named = {*zone_file.runs, *zone_file.starts, *zone_file.last_year, *zone_file.drop, *zone_file.headline}
+    unknown |= named - names
+    if unknown:
+        raise DemoDataError(f"{zone_file.key}: the seed proposes no item or target named {sorted(unknown)}")
+
+
+def _targets_complete(zone_file: ZoneFile, targets: list[Target]) -> None:
+    """The headline targets, and last year's monthly figures, which no plan document gives: a
+    growth target with them is reported as the year-to-date amount, and every target with them
+    has a seasonal shape."""
     for target in targets:
-        key = f"{zone_code}:{target.task_id}:{target.order}"
-        profile = profile_for(key)
-        counts[f"profile_{profile.value}"] += 1
-        if profile is Profile.UNREPORTED:
+        name = target_name(target.task.path, target.indicator)
+        if target.task.lead_unit_id is None:
+            raise DemoDataError(f"{zone_file.key}: {name} has no lead unit")
+        if name in zone_file.headline:
+            target.is_headline = True
+            target.save(update_fields=["is_headline"])
+        figures = zone_file.last_year.get(name)
+        if figures is None:
             continue
-        if target.frequency == Frequency.QUARTERLY:
-            months = [3, 6]
-        else:
-            months = list(range(2 if plan.jan_feb_combined else 1, DEMO_LAST_MONTH + 1))
-        series = demo_series(
-            key=key,
-            kind=target.kind,
-            unit=target.unit,
-            value=target.value,
-            start=target.start_value,
-            months=months,
-            span_months=_months_between(plan, target.deadline),
-            profile=profile,
-        )
-        reviewer = reviewers.get(task_units.get(target.task_id), fallback)
-        for month, value in series.items():
-            last = month == months[-1]
-            state = _last_month_state(key) if last and month == DEMO_LAST_MONTH else ReportStatus.APPROVED
-            submitted = dt.datetime(year + (month == 12), month % 12 + 1, 3, 10, 0, tzinfo=tz)
-            reports.append(
-                Report(
-                    target=target,
-                    year=year,
-                    month=month,
-                    value=value,
-                    status=state,
-                    is_demo=True,
-                    progress=f"{DEMO_TAG}1-{month}月累计{value}{target.unit},按计划推进。",
-                    problems=""
-                    if profile in (Profile.AHEAD, Profile.ON_TRACK)
-                    else f"{DEMO_TAG}进度偏慢,要素保障不足。",
-                    next_steps=f"{DEMO_TAG}加强调度,确保完成年度目标。",
-                    submitted_at=submitted if state != ReportStatus.DRAFT else None,
-                    approved_at=submitted + dt.timedelta(days=1) if state == ReportStatus.APPROVED else None,
-                    approved_by=reviewer if state == ReportStatus.APPROVED else None,
-                )
+        target.baseline_by_month = {str(month): str(value) for month, value in enumerate(figures, start=1)}
+        if target.kind in (TargetKind.GROWTH_RATE, TargetKind.DECREASE):
+            target.reported_as, target.baseline = ReportedAs.AMOUNT, figures[11]
+        target.save(update_fields=["baseline_by_month", "reported_as", "baseline"])
+
+
+# --------------------------------------------------------------------------------------------
+# Figures
+# --------------------------------------------------------------------------------------------
+
+
+def _closed_months(plan: Plan, target: Target, *, year: int, today: dt.date) -> list[int]:
+    """The target's reporting months of ``year`` whose due day has passed."""
+    months = reporting_months(frequency=target.frequency, jan_feb_combined=plan.jan_feb_combined)
+    return [m for m in months if due_date(Period(year, m), due_day=plan.due_day) < today]
+
+
+def _series(zone_file: ZoneFile, plan: Plan, target: Target, months: list[int]) -> dict[int, Decimal]:
+    name = target_name(target.task.path, target.indicator)
+    due = target.deadline
+    span = (due.year - plan.start_year) * 12 + due.month if due else (plan.end_year - plan.start_year + 1) * 12
+    spec = SeriesInput(
+        key=f"{zone_file.key}:{name}",
+        kind=target.kind,
+        unit=target.unit,
+        value=target.value,
+        start=target.start_value,
+        run=zone_file.runs.get(name, Run.ON_TRACK),
+        span=span,
+        last_year=zone_file.last_year.get(name),
+        as_amount=target.reported_as == ReportedAs.AMOUNT,
+    )
+    return demo_series(spec, months)
+
+
+def _narrative(target: Target, month: int, value: Decimal, run: Run) -> dict[str, str]:
+    lagging = run in (Run.BEHIND, Run.FAR_BEHIND, Run.STALLED)
+    return {
+        "progress": f"{DEMO_TAG}1-{month}月累计{value.normalize():f}{target.unit},按计划推进。",
+        "problems": f"{DEMO_TAG}进度偏慢,要素保障不足。" if lagging else "",
+        "next_steps": f"{DEMO_TAG}加强调度,确保完成年度目标。",
+    }
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
+
+
+def _figures_create(built: _Built, targets: list[Target], *, today: dt.date, counts: Counter) -> None:
+    """Approved year-to-date figures for every closed month, sent two days before each due day,
+    but for the month just closed (P) and the one before it:
+
+    - the busiest unit's P waits for review (submitted on time);
+    - the second unit's P is approved but for one figure, returned with a reason; its P-1 was
+      missing and is sent late after the zone office granted it (``demo_late_report_grant``);
+    - the smallest other unit with two targets or more has not reported P (逾期未报).
+    """
+    plan, zone_file = built.plan, built.zone_file
+    year = plan.start_year
+    closed = _closed_months(plan, Target(frequency=Frequency.MONTHLY), year=year, today=today)
+    last = closed[-1] if closed else None
+    previous = closed[-2] if len(closed) > 1 else None
+    first, second = [*built.ranked, None, None][:2]
+    silent = [unit for unit in built.ranked[2:] if sum(t.task.lead_unit_id == unit.pk for t in targets) >= 2]
+    third = silent[-1] if silent else None
+    returned = next((t.pk for t in targets if second is not None and t.task.lead_unit_id == second.pk), None)
+    reports: list[Report] = []
+    late: dict[int, Decimal] = {}
+    for target in targets:
+        months = _closed_months(plan, target, year=year, today=today)
+        run = zone_file.runs.get(target_name(target.task.path, target.indicator), Run.ON_TRACK)
+        unit_id = target.task.lead_unit_id
+        staff, reviewer = built.staff.get(unit_id), built.reviewers.get(unit_id)
+        for month, value in _series(zone_file, plan, target, months).items():
+            due = due_date(Period(year, month), due_day=plan.due_day)
+            report = Report(
+                target=target,
+                year=year,
+                month=month,
+                value=value,
+                is_demo=True,
+                created_by=staff,
+                updated_by=staff,
+                submitted_by=staff,
+                submitted_at=_at(due - dt.timedelta(days=2), 10),
+                **_narrative(target, month, value, run),
             )
+            if month == last and target.pk == returned:
+                report.status, report.returned_by, report.return_reason = ReportStatus.RETURNED, reviewer, RETURN_REASON
+                report.returned_at = _at(due - dt.timedelta(days=1), 15)
+            elif month == last and first is not None and unit_id == first.pk:
+                report.status = ReportStatus.SUBMITTED
+            elif month == last and third is not None and unit_id == third.pk:
+                continue
+            elif month == previous and second is not None and unit_id == second.pk:
+                late[target.pk] = value
+                continue
+            else:
+                report.status, report.approved_by = ReportStatus.APPROVED, reviewer
+                report.approved_at = _at(due - dt.timedelta(days=1), 16)
+            reports.append(report)
     Report.objects.bulk_create(reports, batch_size=500)
     counts["reports"] += len(reports)
-
-
-def _demo_periods_reopen(plan: Plan, units: set[Unit], *, by, counts: Counter) -> None:
-    """The seed plans lie in the past, so their periods are long closed. The
-    demo reopens August (where the last demo reports wait) and September (to
-    enter new figures) for every unit that leads targets, through the same
-    recorded exception a zone administrator uses."""
-    until = clock.today() + dt.timedelta(days=365)
-    now = clock.now()
-    PeriodReopening.objects.bulk_create(
-        PeriodReopening(
+    if late and second is not None and second.pk in built.staff:
+        counts["late_reports"] += demo_late_report_grant(
             plan=plan,
-            unit=unit,
-            year=plan.start_year,
-            month=month,
-            until=until,
-            by=by,
-            at=now,
-            reason="演示:开放报告期,供体验填报与审核",
+            unit=second,
+            period=Period(year, previous),
+            values=late,
+            admin=built.admin,
+            staff=built.staff[second.pk],
+            reviewer=built.reviewers[second.pk],
+            today=today,
         )
-        for unit in sorted(units, key=lambda u: u.pk)
-        for month in (DEMO_LAST_MONTH, DEMO_LAST_MONTH + 1)
+
+
+def demo_late_report_grant(
+    *, plan: Plan, unit: Unit, period: Period, values: dict[int, Decimal], admin, staff, reviewer, today: dt.date
+) -> int:
+    """A closed month reported late with the zone office's leave: the one place of the demo for
+    it. Today the office reopens the month for the unit (``period_reopen``, recorded); when the
+    late-report request (补报申请) lands, the unit asks and the office grants it here instead.
+    The staff then send the month's figures after its due day and the reviewer approves them.
+    Returns the number of reports sent late."""
+    period_reopen(plan=plan, unit=unit, period=period, by=admin, reason=LATE_REASON, until=today + dt.timedelta(days=7))
+    rows = [row for row in period_rows(plan=plan, unit=unit, period=period) if row.editable]
+    inputs = [
+        RowInput(
+            target_id=row.target.pk,
+            raw_value=f"{values[row.target.pk].normalize():f}",
+            progress=f"{DEMO_TAG}补报:1-{period.month}月累计{values[row.target.pk].normalize():f}{row.target.unit}。",
+            value_note=LATE_REASON,
+            confirmed=True,
+        )
+        for row in rows
+        if row.target.pk in values
+    ]
+    saved = unit_period_save(plan=plan, unit=unit, period=period, rows=inputs, by=staff, submit=True, today=today)
+    if not saved.ok:
+        raise DemoDataError(f"the late report of {unit} for {period} was refused: {saved.errors}")
+    sent = list(
+        Report.objects.filter(target_id__in=[row.target_id for row in inputs], year=period.year, month=period.month)
     )
-    counts["reopenings"] += 2 * len(units)
+    Report.objects.filter(pk__in=[report.pk for report in sent]).update(is_demo=True)  # invented like the rest
+    return reports_approve(reports=sent, by=reviewer)
 
 
-def _last_month_state(key: str) -> str:
-    """The newest month: most approved, some submitted and waiting, some drafts."""
-    bucket = zlib.crc32(f"state:{key}".encode()) % 10
-    if bucket < 6:
-        return ReportStatus.APPROVED
-    if bucket < 9:
-        return ReportStatus.SUBMITTED
-    return ReportStatus.DRAFT
+# --------------------------------------------------------------------------------------------
+# Follow-up notices
+# --------------------------------------------------------------------------------------------
 
 
-DEMO_NOTICE_TEXT = "【演示数据】请说明滞后原因,提出整改措施和预计达到序时进度的时间。"
-DEMO_ANSWER_REASON = "【演示数据】受市场需求放缓影响,部分项目开工推迟。"
-DEMO_ANSWER_MEASURES = "【演示数据】实行周调度,由分管领导带队逐个项目协调解决用地和资金问题。"
-DEMO_NOTICE_ITEMS = 3
+def _notices_issue(built: _Built, *, today: dt.date) -> int:
+    """Follow up every red target of the month just closed as the supervision team would, one
+    notice per lead unit, and leave them in every state: a unit with demo staff answers, the
+    next asks for more time; of the others, the first is closed (销号), the rest wait."""
+    from dashboard.selectors import default_period
 
-
-def demo_notices_issue(*, plan_id: int, today: dt.date | None = None) -> int:
-    """Follow up the plan's seriously lagging or overdue targets as the zone's
-    supervision team would: a notice per lead unit for up to three targets,
-    the first unit's answered by its staff. Run after the statuses exist;
-    returns the number of notices issued."""
-    from dashboard.selectors import default_period, latest_results
-    from supervision.services import notice_answer, notices_issue
-    from targets.choices import Status
-
-    today = today or clock.today()
-    plan = Plan.objects.select_related("zone").get(pk=plan_id)
-    supervisor = Membership.objects.filter(zone=plan.zone, role=Role.SUPERVISOR).select_related("user").first()
-    if supervisor is None:
-        return 0
-    period = default_period(plan)
+    plan = built.plan
+    period = default_period(plan, today=today)
     red = list(
-        latest_results(targets=Target.objects.filter(task__plan=plan, task__lead_unit__isnull=False), period=period)
-        .filter(status__in=[Status.SERIOUS, Status.OVERDUE])
+        latest_results(targets=Target.objects.filter(task__plan=plan), period=period)
+        .filter(status__in=RED)
         .order_by("target__task__order", "target__order")
-        .values_list("target_id", flat=True)[:DEMO_NOTICE_ITEMS]
+        .values_list("target_id", flat=True)
     )
     if not red:
         return 0
-    issued = notices_issue(
+    notices = notices_issue(
         target_ids=red,
         period=period,
         reply_by=today + dt.timedelta(days=7),
-        requirement=DEMO_NOTICE_TEXT,
-        by=supervisor.user,
+        requirement=NOTICE_TEXT,
+        by=built.supervisor,
         today=today,
     ).notices
-    for notice in issued:
-        staff = Membership.objects.filter(unit=notice.unit, role=Role.STAFF).select_related("user").first()
-        if staff is not None:  # the first unit with demo staff answers
+    with_staff = [n for n in notices if n.unit_id in built.staff]
+    others = [n for n in notices if n.unit_id not in built.staff]
+    for step, notice in enumerate(with_staff):
+        staff = built.staff[notice.unit_id]
+        if step == 0:
             notice_answer(
                 notice=notice,
-                by=staff.user,
-                reason=DEMO_ANSWER_REASON,
-                measures=DEMO_ANSWER_MEASURES,
+                by=staff,
+                reason=ANSWER_REASON,
+                measures=ANSWER_MEASURES,
                 expected=today + dt.timedelta(days=60),
                 today=today,
             )
-            break
-    return len(issued)
+        elif step == 1:
+            notice_extension_request(
+                notice=notice,
+                by=staff,
+                until=notice.reply_by + dt.timedelta(days=14),
+                reason=EXTENSION_REASON,
+                today=today,
+            )
+    if others:
+        notice_close(notice=others[0], by=built.supervisor, note=CLOSE_NOTE)
+    return len(notices)

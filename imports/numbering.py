@@ -265,6 +265,8 @@ def outline_build(source: str, norm: str, *, masked: list[tuple[int, int]] | Non
             masked.append((m.start(), m.end()))
             break
         pos = line_end + 1
+    if not nodes:
+        nodes = _headline_nodes(source, norm, paths)
     for i, node in enumerate(nodes):
         node.end = nodes[i + 1].start if i + 1 < len(nodes) else length
     nodes.extend(_inline_nodes(source, norm, nodes, paths, masked))
@@ -272,6 +274,72 @@ def outline_build(source: str, norm: str, *, masked: list[tuple[int, int]] | Non
     for index, node in enumerate(nodes):
         node.index = index
     return Outline(nodes)
+
+
+# An unnumbered heading of a report written as an article: a short line with no sentence
+# punctuation (全力稳住经济基本盘; 持续深化改革 营造高效发展环境), not a byline or a photo credit.
+_HEADLINE_MAX = 40
+_SENTENCE_MARKS = re.compile(r"[。!?;:]")
+_BYLINE = re.compile(r"记者|通讯员|本报讯|摄影?$|文/图")
+
+
+def _is_headline(line: str) -> bool:
+    return (
+        2 <= len(line) <= _HEADLINE_MAX
+        and not _SENTENCE_MARKS.search(line)
+        and line[-1] not in ",、-"
+        and not _BYLINE.search(line)
+    )
+
+
+def _headline_nodes(source: str, norm: str, paths: _Paths) -> list[TaskNode]:
+    """The items of a plan that numbers none of its lines (a news report of a plan, seed 004):
+    each run of heading lines (a headline, and its second line or sub-headline) opens an item,
+    numbered 1, 2, 3 … in its path as the document gives no number. The run before the first
+    paragraph is the document's own title, not an item; bylines and blank lines are neither
+    heading nor paragraph."""
+    runs: list[list[tuple[int, int]]] = []  # each run: the (start, end) of its heading lines
+    current: list[tuple[int, int]] = []
+    seen_paragraph = False
+    pos = 0
+    length = len(norm)
+    while pos < length:
+        line_end = norm.find("\n", pos)
+        if line_end < 0:
+            line_end = length
+        start, end = pos, line_end
+        while start < end and norm[start] in _INDENT:
+            start += 1
+        while end > start and norm[end - 1] in _INDENT + "\r":
+            end -= 1
+        line = norm[start:end]
+        if line and _is_headline(line):
+            current.append((start, end))
+        elif line and (_SENTENCE_MARKS.search(line) or not _BYLINE.search(line)):  # a byline is no paragraph
+            if current and seen_paragraph:
+                runs.append(current)
+            current = []
+            seen_paragraph = True
+        pos = line_end + 1
+    nodes: list[TaskNode] = []
+    for ordinal, run in enumerate(runs, start=1):
+        label = str(ordinal)
+        first_start, last_end = run[0][0], run[-1][1]
+        nodes.append(
+            TaskNode(
+                number="",
+                label=label,
+                ordinal=ordinal,
+                style="headline",
+                path=paths.claim(label),
+                depth=0,
+                start=first_start,
+                heading_start=first_start,
+                heading_end=last_end,
+                heading=" ".join(source[s:e].strip(_INDENT) for s, e in run),
+            )
+        )
+    return nodes
 
 
 def _inline_nodes(

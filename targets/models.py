@@ -155,6 +155,14 @@ class Target(CleanTextModel):
             raise ValidationError(errors)
 
     @property
+    def actual_unit(self) -> str:
+        """The unit of a result's actual: the target's own for an amount or a
+        ceiling (a level), % for a rate, a ratio and a milestone's share done."""
+        if self.kind in (TargetKind.AMOUNT, TargetKind.CEILING):
+            return self.unit or ""
+        return "%"
+
+    @property
     def target_label(self) -> str:
         """The target as a person reads it: 15%, 10–15个, 10%（力争15%）."""
         if self.kind == TargetKind.MILESTONE:

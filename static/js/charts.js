@@ -5,6 +5,7 @@
     var data = JSON.parse(document.getElementById(el.dataset.source).textContent);
     var styles = {
       actual: { lineStyle: { width: 3 }, symbolSize: 7 },
+      pending: { type: "scatter", symbol: "emptyCircle", symbolSize: 11 },
       target: { lineStyle: { type: "dashed" }, symbol: "none" },
       expected: { lineStyle: { type: "dotted" }, symbol: "none" },
       trajectory: { lineStyle: { type: "dashed", width: 1 }, symbol: "circle" }

@@ -69,3 +69,36 @@ def log_in(page, username: str, password: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
+
+
+def demo_xinxiang():
+    """The demo's 新乡 zone (seed 000) loaded as load_demo loads it, its results computed; its plan.
+
+    Skips when the seed documents are not beside the project (settings.DEMO_SEEDS_DIR)."""
+    from django.conf import settings
+
+    from demo.overlay import zone_files
+    from demo.services import demo_load
+    from plans.models import Plan
+
+    if not Path(settings.DEMO_SEEDS_DIR).is_dir():
+        pytest.skip(f"the seed documents are not at {settings.DEMO_SEEDS_DIR}")
+    result = demo_load(zones=[zone for zone in zone_files() if zone.code == "xinxiang-hitech"])
+    return Plan.objects.get(pk=result.plan_ids[0])
+
+
+def just_closed(plan):
+    """The month the pages open on (the month just closed) and its label: (Period, "1-11月")."""
+    from dashboard.selectors import default_period
+
+    period = default_period(plan)
+    return period, f"1-{period.month}月"
+
+
+def open_month(plan):
+    """The month the demo's staff can enter now without any reopening: the current month."""
+    from core import clock
+    from progress.periods import Period
+
+    today = clock.today()
+    return Period(today.year, today.month)

@@ -4,28 +4,18 @@ auto-submitting selects, the status bar), and the API's Swagger UI still draws."
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from demo.services import DEMO_PASSWORD, demo_load
-from tests.browser.conftest import log_in
+from demo.services import DEMO_PASSWORD
+from tests.browser.conftest import demo_xinxiang, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def xinxiang(settings, tmp_path):
-    from demo.data import z000_xinxiang
-    from plans.models import Plan
-    from targets.models import Target
-    from targets.services import targets_recompute
-
     settings.MEDIA_ROOT = tmp_path / "media"
-    result = demo_load(zones=[z000_xinxiang.ZONE])
-    plan = Plan.objects.get(pk=result.plan_ids[0])
-    targets_recompute(targets=list(Target.objects.filter(task__plan=plan)), plan=plan, as_of=dt.date(2014, 12, 31))
-    return plan
+    return demo_xinxiang()
 
 
 @pytest.fixture

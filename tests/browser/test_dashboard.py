@@ -3,39 +3,31 @@ target and sees why it is red."""
 
 import pytest
 
-from demo.services import DEMO_PASSWORD, demo_load
-from targets.services import targets_recompute
-from tests.browser.conftest import log_in, screenshot
+from demo.services import DEMO_PASSWORD
+from tests.browser.conftest import demo_xinxiang, just_closed, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def xinxiang():
-    import datetime as dt
-
-    from demo.data import z000_xinxiang
-    from plans.models import Plan
-    from targets.models import Target
-
-    result = demo_load(zones=[z000_xinxiang.ZONE])
-    plan = Plan.objects.get(pk=result.plan_ids[0])
-    targets_recompute(targets=list(Target.objects.filter(task__plan=plan)), plan=plan, as_of=dt.date(2014, 12, 31))
-    return plan
+    return demo_xinxiang()
 
 
 def test_a_leader_finds_what_lags_and_why(page, xinxiang):
     log_in(page, "xx_leader1", DEMO_PASSWORD)
     page.click("nav >> text=领导驾驶舱")
-    page.wait_for_selector("h1:has-text('新乡高新区2014年工作要点')")
-    assert page.locator("#period").input_value() == "2014-08"  # the latest month with approved reports
+    page.wait_for_selector(f"h1:has-text('{xinxiang.title}')")
+    period, _label = just_closed(xinxiang)
+    assert page.locator("#period").input_value() == str(period)  # the month just closed
     assert page.locator(".kpi").count() >= 5
-    screenshot(page, "dashboard-august")
+    screenshot(page, "dashboard-month-just-closed")
 
-    page.select_option("#period", "2014-06")
-    page.wait_for_url("**period=2014-06")
-    assert page.locator("#period").input_value() == "2014-06"
-    assert "1-6月" in page.locator("section.card", has_text="滞后事项").inner_text()
+    earlier = period.previous_month().previous_month()
+    page.select_option("#period", str(earlier))
+    page.wait_for_url(f"**period={earlier}")
+    assert page.locator("#period").input_value() == str(earlier)
+    assert f"1-{earlier.month}月" in page.locator("section.card", has_text="滞后事项").inner_text()
 
     red = page.locator("section.card", has_text="滞后事项").locator("tr", has=page.locator(".light.serious")).first
     indicator = red.locator("td a").first.inner_text()

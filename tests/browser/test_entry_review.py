@@ -2,23 +2,22 @@
 
 import pytest
 
-from demo.services import DEMO_PASSWORD, demo_load
+from demo.services import DEMO_PASSWORD
 from progress.models import Report, ReportEvent
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import demo_xinxiang, log_in, open_month, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def xinxiang():
-    from demo.data import z000_xinxiang
-
-    demo_load(zones=[z000_xinxiang.ZONE])
+    return open_month(demo_xinxiang())
 
 
-def open_september(page):
+def open_current(page, month):
+    """The staff's card of the current month, open for entry without any reopening."""
     page.click("text=我的填报")
-    card = page.locator("section.card:has(h2:has-text('1-9月'))").first
+    card = page.locator(f"section.card:has(h2:has-text('1-{month.month}月'))").first
     card.locator("text=进入本期填报").click()
     page.wait_for_selector("#period-form")
 
@@ -32,7 +31,7 @@ def fill_all_rows(page, value="1", progress="按计划推进"):
 
 def test_staff_fill_and_submit_the_reviewer_returns_staff_resubmit_and_the_reviewer_approves(page, xinxiang, browser):
     log_in(page, "xx_staff", DEMO_PASSWORD)
-    open_september(page)
+    open_current(page, xinxiang)
     rows = page.locator("table.entry tbody tr input[name$='-value']").count()
     assert rows > 0
     # Enter in a figure field does not submit the form.
@@ -57,7 +56,7 @@ def test_staff_fill_and_submit_the_reviewer_returns_staff_resubmit_and_the_revie
         page.click("button[value=submit]")
     assert "已提交" in page.locator(".messages").inner_text()
     screenshot(page, "entry-submitted")
-    submitted = Report.objects.filter(month=9, status="submitted").count()
+    submitted = Report.objects.filter(month=xinxiang.month, status="submitted").count()
     assert submitted == rows
 
     reviewer_context = browser.new_context(locale="zh-CN")
@@ -65,7 +64,7 @@ def test_staff_fill_and_submit_the_reviewer_returns_staff_resubmit_and_the_revie
     reviewer.base_url = page.base_url
     log_in(reviewer, "xx_reviewer", DEMO_PASSWORD)
     reviewer.click("text=待审核")
-    section = reviewer.locator("section.card", has_text="1-9月").first
+    section = reviewer.locator("section.card", has_text=f"1-{xinxiang.month}月").first
     boxes = section.locator("input[name=report]")
     for index in range(1, boxes.count()):
         boxes.nth(index).uncheck()
@@ -77,7 +76,7 @@ def test_staff_fill_and_submit_the_reviewer_returns_staff_resubmit_and_the_revie
 
     page.click("text=我的填报")
     assert page.locator("section.alert", has_text="数值与统计局口径不一致").count() == 1
-    open_september(page)
+    open_current(page, xinxiang)
     returned_row = page.locator("tr", has_text="退回原因").first
     returned_row.locator("input[name$='-value']").fill("90")
     returned_row.locator("textarea[name$='-value_note']").fill("已按统计局口径核实")
@@ -85,21 +84,21 @@ def test_staff_fill_and_submit_the_reviewer_returns_staff_resubmit_and_the_revie
     assert "已提交" in page.locator(".messages").inner_text()
 
     reviewer.click("text=待审核")
-    reviewer.locator("section.card", has_text="1-9月").first.locator("button[value=approve]").click()
+    reviewer.locator("section.card", has_text=f"1-{xinxiang.month}月").first.locator("button[value=approve]").click()
     assert "审核通过" in reviewer.locator(".messages").inner_text()
-    assert Report.objects.filter(month=9, status="approved").count() == rows
+    assert Report.objects.filter(month=xinxiang.month, status="approved").count() == rows
     assert ReportEvent.objects.filter(action="returned", comment__contains="统计局").exists()
     reviewer_context.close()
 
 
 def test_a_stale_save_is_refused_without_losing_input(page, xinxiang, browser):
     log_in(page, "xx_staff", DEMO_PASSWORD)
-    open_september(page)
+    open_current(page, xinxiang)
     colleague_context = browser.new_context(locale="zh-CN")
     colleague = colleague_context.new_page()
     colleague.base_url = page.base_url
     log_in(colleague, "xx_staff", DEMO_PASSWORD)
-    open_september(colleague)
+    open_current(colleague, xinxiang)
     colleague.locator("input[name$='-value']").first.fill("7")
     colleague.click("button[value=save]")
     assert "草稿已保存" in colleague.locator(".messages").inner_text()
@@ -112,6 +111,7 @@ def test_a_stale_save_is_refused_without_losing_input(page, xinxiang, browser):
     assert page.locator("input[name$='-value']").first.input_value() == "8"
     assert page.locator("textarea[name$='-progress']").first.input_value() == "我这边的进展说明"
     screenshot(page, "entry-stale")
-    saved = Report.objects.get(month=9)  # the colleague's one figure, and no empty drafts
+    # The colleague's one figure, and no empty drafts.
+    saved = Report.objects.get(month=xinxiang.month, year=xinxiang.year)
     assert saved.value == 7
     colleague_context.close()

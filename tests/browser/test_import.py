@@ -2,10 +2,10 @@
 
 import pytest
 
-from demo.services import DEMO_PASSWORD, demo_load
+from demo.services import DEMO_PASSWORD
 from plans.models import Plan
 from targets.models import Target
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import demo_xinxiang, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,9 +27,7 @@ TITLE = "新乡高新区2027年重点工作计划"
 
 @pytest.fixture
 def xinxiang():
-    from demo.data import z000_xinxiang
-
-    demo_load(zones=[z000_xinxiang.ZONE])
+    demo_xinxiang()
 
 
 def test_an_administrator_pastes_a_plan_corrects_a_target_confirms_and_sees_the_draft(page, xinxiang):

@@ -8,10 +8,10 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from demo.services import DEMO_PASSWORD, demo_load
+from demo.services import DEMO_PASSWORD
+from plans.models import Plan
 from supervision.models import Notice, NoticeEvent
-from targets.services import plan_recompute_job
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import demo_xinxiang, just_closed, log_in, screenshot
 from zones.models import Membership
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,12 +19,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def xinxiang(settings, tmp_path):
-    from demo.data import z000_xinxiang
-
     settings.MEDIA_ROOT = tmp_path / "media"
-    result = demo_load(zones=[z000_xinxiang.ZONE])
-    plan_recompute_job(plan_id=result.plan_ids[0])
-    return result.plan_ids[0]
+    return demo_xinxiang().pk
 
 
 def staff_unit():
@@ -117,15 +113,17 @@ def test_supervisor_filters_exports_and_raises_a_notice_the_unit_answers_and_the
 def test_the_supervisor_generates_the_monthly_bulletin_and_downloads_it(page, xinxiang):
     log_in(page, "xx_supervisor", DEMO_PASSWORD)
     page.goto(f"{page.base_url}/supervision/bulletins/")
-    page.select_option("#id_period", "2014-08")
+    period, label = just_closed(Plan.objects.get(pk=xinxiang))
+    title = f"关于{period.year}年{label}重点工作推进情况的通报"
+    page.select_option("#id_period", str(period))
     page.click("#bulletin-form button[type=submit]")
-    assert "已生成《关于2014年1-8月重点工作推进情况的通报》" in page.locator(".messages").inner_text()
+    assert f"已生成《{title}》" in page.locator(".messages").inner_text()
     screenshot(page, "supervision-bulletins")
     with page.expect_download() as download:
         page.click("#bulletins >> text=下载")
     document = Document(download.value.path())
     paragraphs = [p.text for p in document.paragraphs]
-    assert "关于2014年1-8月重点工作推进情况的通报" in paragraphs
+    assert title in paragraphs
     assert any(p.startswith("纳入督查的目标共") for p in paragraphs)
     ranking = document.tables[0]
     assert ranking.rows[0].cells[0].text == "排名" and len(ranking.rows) > 2

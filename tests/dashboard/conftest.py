@@ -1,5 +1,6 @@
 """The dashboard tests' zone: one plan, two units, an amount on track and a
-count seriously lagging and late."""
+count seriously lagging and late; the app's clock stands on 2014-07-20, so the
+month just closed is June."""
 
 import datetime as dt
 from decimal import Decimal as D
@@ -19,6 +20,29 @@ from tests.factories import (
     UserFactory,
 )
 from zones.choices import Role
+
+TODAY = dt.date(2014, 7, 20)
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    """Pin the app's clock (core.clock): ``clock(day)`` moves it to that day, 09:00."""
+
+    def set_to(day: dt.date, hour: int = 9) -> None:
+        moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+        monkeypatch.setattr("core.clock.now", lambda: moment)
+        monkeypatch.setattr("core.clock.today", lambda: day)
+
+    set_to(TODAY)
+    return set_to
+
+
+def submit(target, month, value):
+    """A figure sent for review and not yet approved (待审核)."""
+    sent = timezone.make_aware(dt.datetime(2014, month + 1, 3))
+    return ReportFactory(
+        target=target, year=2014, month=month, value=D(str(value)), status=ReportStatus.SUBMITTED, submitted_at=sent
+    )
 
 
 def approve(target, month, value, submitted=None):

@@ -26,10 +26,10 @@ def _board(plan):
 def test_the_cached_board_equals_a_fresh_computation(zone_plan):
     plan, *_ = zone_plan
     cached, fresh = _board(plan), board_compute(plan=plan, period=Period(2014, 6))
-    assert [(r.target_id, r.status, text) for r, text in cached.lagging] == [
-        (r.target_id, r.status, text) for r, text in fresh.lagging
+    assert [(r.target.pk, r.result.status, r.explanation) for r in cached.lagging] == [
+        (r.target.pk, r.result.status, r.explanation) for r in fresh.lagging
     ]
-    assert cached.counts == fresh.counts and cached.total == fresh.total == 2
+    assert cached.tally == fresh.tally and cached.tally.total == 2
     assert [(s.name, s.score) for s in cached.ranking] == [(s.name, s.score) for s in fresh.ranking]
 
 
@@ -49,12 +49,12 @@ def test_a_new_report_and_its_recompute_show_at_once(client, zone_plan):
     plan, leader, _investment, projects = zone_plan
     client.force_login(leader)
     url = reverse("dashboard:plan", args=[plan.pk])
-    counts = dict(client.get(url).context["counts"])
+    counts = dict(client.get(url).context["tally"].progress)
     assert (counts["serious"], counts["on_track"]) == (1, 1)
     Report.objects.filter(target=projects, month=6).update(value=D(9))  # 9 of 18: on track by June
     Report.objects.get(target=projects, month=6).save()  # as the services do: updated_at moves
     targets_recompute(targets=[projects], plan=plan, as_of=dt.date(2014, 7, 31))
-    counts = dict(client.get(url).context["counts"])
+    counts = dict(client.get(url).context["tally"].progress)
     assert (counts["serious"], counts["on_track"]) == (0, 2)
 
 
@@ -71,7 +71,7 @@ def test_a_returned_report_changes_the_ranking_at_once(client, zone_plan):
     assert (before["经济发展局"], after["经济发展局"]) == (6, 5)
 
 
-def test_a_new_notice_shows_at_once(client, zone_plan):
+def test_a_new_notice_shows_at_once(client, zone_plan, clock):
     plan, leader, _investment, projects = zone_plan
     supervisor = MembershipFactory(unit=None, zone=plan.zone, role=Role.SUPERVISOR, user=UserFactory()).user
     client.force_login(leader)
@@ -85,6 +85,7 @@ def test_a_new_notice_shows_at_once(client, zone_plan):
         by=supervisor,
         today=dt.date(2014, 7, 20),
     )
+    clock(dt.date(2014, 8, 1))  # past its reply date; June is still the month just closed
     response = client.get(url)
     after = {s.name: s.overdue_notices for s in response.context["ranking"]}
     assert response.context["notices"].open == 1

@@ -6,13 +6,14 @@ from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from dashboard.regions import canonical
 from dashboard.selectors import default_period, task_tree
-from progress.models import Report
+from progress.models import Report, ReportEvent
 from progress.periods import Period
 from targets.services import targets_recompute
-from tests.dashboard.conftest import approve
+from tests.dashboard.conftest import approve, submit
 from tests.factories import (
     MembershipFactory,
     PlanFactory,
@@ -27,9 +28,19 @@ from zones.choices import Role
 pytestmark = pytest.mark.django_db
 
 
-def test_the_default_period_is_the_latest_with_approved_reports(zone_plan):
-    plan, *_ = zone_plan
+def test_the_default_period_is_the_month_just_closed_not_the_newest_month_reported(client, zone_plan, clock):
+    plan, leader, investment, _projects = zone_plan
+    approve(investment, 7, 75, submitted=timezone.make_aware(dt.datetime(2014, 8, 1)))  # July, early
+    clock(dt.date(2014, 8, 4))  # July's reports are due on 8-05
     assert default_period(plan) == Period(2014, 6)
+    client.force_login(leader)
+    assert client.get(reverse("dashboard:plan", args=[plan.pk])).context["period"] == Period(2014, 6)
+    assert client.get(reverse("dashboard:tree", args=[plan.pk])).context["period"] == Period(2014, 6)
+    assert client.get(reverse("progress:target", args=[investment.pk])).context["period"] == Period(2014, 6)
+    clock(dt.date(2014, 9, 6))  # nothing reported for August, yet August has closed
+    assert default_period(plan) == Period(2014, 8)
+    assert client.get(reverse("dashboard:plan", args=[plan.pk])).context["period"] == Period(2014, 8)
+    assert client.get(reverse("dashboard:mine")).context["sections"][0]["period"] == Period(2014, 8)
 
 
 def test_a_leader_sees_headline_cards_the_lagging_list_with_explanations_and_the_ranking(client, zone_plan):
@@ -113,24 +124,41 @@ def test_the_region_view_matches_synonyms_and_ranks_zones(client):
     assert page.index("乙区") < page.index("甲区")  # 80% ranks above 60%
 
 
-def test_dashboard_query_count_does_not_grow_with_targets(client, zone_plan, django_assert_max_num_queries):
+def test_leader_page_query_counts_do_not_grow_with_targets_figures_or_history(
+    client, zone_plan, django_assert_max_num_queries
+):
     plan, leader, investment, _ = zone_plan
     client.force_login(leader)
-    url = reverse("dashboard:plan", args=[plan.pk])
-    with django_assert_max_num_queries(40) as baseline:
-        client.get(url)
+    urls = [
+        reverse("dashboard:plan", args=[plan.pk]),
+        reverse("dashboard:plan", args=[plan.pk]) + "?page=2",
+        reverse("dashboard:tree", args=[plan.pk]),
+        reverse("dashboard:mine"),
+        reverse("progress:target", args=[investment.pk]),
+    ]
+    baselines = {}
+    for url in urls:
+        with django_assert_max_num_queries(40) as baseline:
+            assert client.get(url).status_code == 200
+        baselines[url] = len(baseline.captured_queries)
     more = []
-    for n in range(20):
+    for n in range(40):  # headline cards, a lagging list of two pages, figures waiting for review
         target = TargetFactory(
             task=investment.task, indicator=f"指标{n}", value=D(10), order=10 + n, is_headline=n % 2 == 0
         )
-        approve(target, 6, n % 7)
+        approve(target, 5, n % 3)
+        submit(target, 6, n % 7)
         more.append(target)
+    for month in range(1, 7):  # the target page's history grows
+        report = Report.objects.get(target=investment, month=month)
+        for action in ("submitted", "approved"):
+            ReportEvent.objects.create(
+                report=report, action=action, at=report.submitted_at, changes={"status": ["draft", action]}
+            )
     targets_recompute(targets=more, plan=plan, as_of=dt.date(2014, 7, 31))
-    with django_assert_max_num_queries(len(baseline.captured_queries)):
-        client.get(url)
-    with django_assert_max_num_queries(len(baseline.captured_queries)):
-        client.get(reverse("dashboard:tree", args=[plan.pk]))
+    for url in urls:
+        with django_assert_max_num_queries(baselines[url]):
+            assert client.get(url).status_code == 200
 
 
 def test_a_province_office_compares_its_zones_and_sees_no_other(client):

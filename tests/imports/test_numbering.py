@@ -110,3 +110,39 @@ def test_the_numbers_of_headings_are_kept_as_written():
     text = "一、总体\n（二）目标\n１．指标。内容。\n"
     numbers = [node.number for node in outline_build(text, normalize(text)).nodes]
     assert numbers == ["一、", "（二）", "１．"]
+
+
+ARTICLE = """未来三年高新区要这样做
+记者 某某 文/图
+未来3年,高新区经济总量力争突破700亿元。
+稳住经济基本盘
+坚持重点项目周例会制度,确保全年完成固定资产投资470亿元。
+一是抓项目。二是抓招商。
+持续深化改革 营造高效发展环境
+本报讯(记者 某某)深化“放管服”改革,确保“一网通办”率95%以上。
+"""
+
+
+def test_a_report_that_numbers_no_line_gets_an_item_per_headline():
+    outline = outline_build(ARTICLE, normalize(ARTICLE))
+    top = [node for node in outline.nodes if not node.inline]
+    assert [(n.path, n.number, n.heading) for n in top] == [
+        ("1", "", "稳住经济基本盘"),
+        ("2", "", "持续深化改革 营造高效发展环境"),
+    ]
+    # The title before the first paragraph and the byline are no items; 一是 hangs under its headline.
+    assert [n.path for n in outline.nodes if n.inline] == ["1 > 一是", "1 > 二是"]
+    assert outline.owner(ARTICLE.index("470亿元")).path == "1"
+    assert outline.owner(ARTICLE.index("700亿元")) is None  # the lead, before the first headline
+
+
+def test_a_run_of_heading_lines_is_one_item():
+    text = "标题\n导语。\n未来3年经济总量\n力争突破700亿元\n到2022年,经济总量力争突破700亿元。\n"
+    top = [node for node in outline_build(text, normalize(text)).nodes if not node.inline]
+    assert [n.heading for n in top] == ["未来3年经济总量 力争突破700亿元"]
+
+
+def test_headlines_are_not_read_where_lines_are_numbered():
+    text = "一、总体要求\n坚持稳中求进。\n稳住经济基本盘\n确保投资470亿元。\n"
+    nodes = outline_build(text, normalize(text)).nodes
+    assert [n.path for n in nodes] == ["一"]

@@ -1,0 +1,63 @@
+"""Data for a target's chart: the approved year-to-date figures against the
+target line, the time-progress line and the plan's trajectory, with the
+figures waiting for review marked apart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from plans.models import Plan
+from progress.choices import ReportStatus
+from progress.models import Report
+from targets.choices import SIGNED_KINDS, ReportedAs, ReportingStatus
+from targets.metrics import time_progress
+from targets.models import Target, TargetResult
+from targets.services import facts_of
+
+
+def _f(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def target_chart(*, target: Target, plan: Plan, results: list[TargetResult], reports: Iterable[Report] = ()) -> dict:
+    """Series by month for ECharts; the page also shows them as a table.
+
+    The actual line holds each month's own approved figure (a month whose
+    result carried an older figure has no point of its own); a figure
+    submitted and not yet approved is a point of its own series, named 待审核,
+    never joined to the approved line.
+    """
+    facts = facts_of(target, plan)
+    labels, actual, pending, expected_line, trajectory = [], [], [], [], []
+    own = {(r.year, r.month): r for r in results if (r.data_year, r.data_month) == (r.year, r.month)}
+    # A rate computed from reported amounts is not on the reported figures' scale.
+    same_scale = not (target.kind in SIGNED_KINDS and target.reported_as == ReportedAs.AMOUNT)
+    waiting = {(r.year, r.month): r.value for r in reports if r.status == ReportStatus.SUBMITTED and same_scale}
+    amount_like = target.kind == "amount" and target.value is not None
+    for year in range(plan.start_year, plan.end_year + 1):
+        for month in range(1, 13):
+            labels.append(f"{year}-{month:02d}")
+            result = own.get((year, month))
+            actual.append(_f(result.actual) if result else None)
+            pending.append(_f(waiting.get((year, month))))
+            if amount_like:
+                start = target.start_value or Decimal(0)
+                share = time_progress(facts, year, month) / 100
+                expected_line.append(round(float(start + (target.value - start) * share), 4))
+            else:
+                expected_line.append(None)
+            planned = (target.trajectory or {}).get(str(month)) if year == plan.start_year else None
+            trajectory.append(None if planned is None else float(Decimal(str(planned))))
+    series = [{"name": _("Approved year-to-date figure"), "data": actual, "kind": "actual"}]
+    if any(value is not None for value in pending):
+        series.append({"name": str(ReportingStatus.PENDING.label), "data": pending, "kind": "pending"})
+    if target.value is not None and target.kind != "milestone":
+        series.append({"name": _("Target"), "data": [_f(target.value)] * len(labels), "kind": "target"})
+    if amount_like:
+        series.append({"name": _("Time progress"), "data": expected_line, "kind": "expected"})
+    if any(value is not None for value in trajectory):
+        series.append({"name": _("Trajectory"), "data": trajectory, "kind": "trajectory"})
+    return {"labels": labels, "series": series, "unit": target.actual_unit}
