@@ -33,7 +33,9 @@ from dashboard.choices import LeftOut
 from dashboard.selectors import default_period
 from plans.choices import PlanStatus
 from plans.models import Plan
+from progress.models import Report
 from progress.periods import Period
+from progress.selectors import pending_figures
 from targets.choices import TargetKind
 from targets.explanations import ytd_label
 from targets.models import Target, TargetResult
@@ -107,6 +109,7 @@ class ZoneRow:
     target: Target
     period: Period  # the zone's month just closed within the year
     result: TargetResult | None
+    pending: Report | None = None  # the month's figure waiting for review: shown marked, never counted
     rank: int = 0
 
     @property
@@ -120,15 +123,6 @@ class ZoneRow:
     @property
     def period_label(self) -> str:
         return ytd_label(self.period.year, self.period.month)
-
-    @property
-    def data_label(self) -> str:
-        """The figure's own period (1-6月) when it is of an earlier month than
-        the one read (a carried figure: "数据截至1-6月"), else empty."""
-        result = self.result
-        if not result or not result.data_month or (result.data_year, result.data_month) == (result.year, result.month):
-            return ""
-        return ytd_label(result.data_year or result.year, result.data_month)
 
 
 @dataclass(frozen=True)
@@ -273,7 +267,9 @@ def compare(*, zones: QuerySet[Zone], year: int | None, indicator: str, today: d
 def _rows(matches: dict[int, int], *, year: int, today: dt.date) -> list[ZoneRow]:
     """The matched targets with each one's result at its zone's month just
     closed in ``year`` (its latest at or before that month: a quarterly
-    target reads its last quarter), ranked by completion. Two queries."""
+    target reads its last quarter) and the month's figure waiting for
+    review, ranked by completion. Two queries, and one per month the zones
+    stand at (progress.selectors.pending_figures reads one month)."""
     targets = Target.objects.filter(pk__in=matches.values()).select_related("task__plan__zone__region")
     results: dict[int, list[TargetResult]] = {}
     for result in TargetResult.objects.filter(target_id__in=matches.values(), year=year).order_by("month"):
@@ -286,6 +282,13 @@ def _rows(matches: dict[int, int], *, year: int, today: dt.date) -> list[ZoneRow
         table.append(
             ZoneRow(zone=plan.zone, plan=plan, target=target, period=period, result=read[-1] if read else None)
         )
+    by_period: dict[Period, list[ZoneRow]] = {}
+    for row in table:
+        by_period.setdefault(row.period, []).append(row)
+    for period, rows in by_period.items():
+        pending = pending_figures(targets=[row.target.pk for row in rows], period=period)
+        for row in rows:
+            row.pending = pending.get(row.target.pk)
     table.sort(key=lambda row: (row.completion is None, -(row.completion or 0), row.zone.code))
     for index, row in enumerate(table, start=1):
         row.rank = index

@@ -8,10 +8,10 @@ from unittest import mock
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from dashboard.choices import LeftOut
 from dashboard.regions import canonical
+from progress.models import Report
 from progress.periods import Period
 from targets.services import targets_recompute
 from tests.dashboard.conftest import approve
@@ -141,9 +141,24 @@ def test_a_figure_carried_from_an_earlier_month_says_its_age(client, henan):
     _target(plan, "高新技术企业", 4, months=(1, 2, 3))
     response = _open(client, province, "en")
     row = next(row for row in response.context["comparison"].rows if row.zone.code == "anyang")
-    with translation.override("en"):
-        assert row.result.month == 8 and row.data_label == "months 1–3"
+    assert row.result.month == 8 and (row.result.data_year, row.result.data_month) == (2014, 3)
     assert "Figure as of months 1–3" in response.content.decode()
+
+
+def test_a_figure_waiting_for_review_is_shown_marked_and_not_counted(client, henan):
+    province, viewer = henan
+    client.force_login(viewer)
+    plan = _zone(province, "许昌市", "xuchang")
+    target = _target(plan, "高新技术企业", 10, months=range(1, 8))
+    waiting = approve(target, 8, 9)
+    Report.objects.filter(pk=waiting.pk).update(status="submitted", approved_at=None)
+    targets_recompute(targets=[target], plan=plan, as_of=TODAY)
+    response = _open(client, province, "en")
+    row = next(row for row in response.context["comparison"].rows if row.zone.code == "xuchang")
+    assert row.result.actual == D(7) and row.result.reporting == "pending"  # July's approved figure counts
+    assert row.pending.pk == waiting.pk
+    page = response.content.decode()
+    assert f'data-pending="{target.pk}"' in page and "Figure as of months 1–7" in page
 
 
 def test_both_statuses_are_shown_for_each_zone(client, henan):
