@@ -243,7 +243,12 @@ def compare(*, zones: QuerySet[Zone], year: int | None, indicator: str, today: d
         names[key] = (canonical(name), kind)
     comparison.choices = [
         IndicatorChoice(key=key, name=names[key][0], kind=names[key][1], zone_count=len(seen[key]))
-        for key in sorted((k for k, zs in seen.items() if len(zs) > 1), key=lambda k: (-len(seen[k]), k))
+        # The most shared first; among as many, the indicators of the synonyms
+        # table (a zone's headline figures) before names that merely coincide.
+        for key in sorted(
+            (k for k, zs in seen.items() if len(zs) > 1),
+            key=lambda k: (-len(seen[k]), names[k][0] not in SYNONYMS, k),
+        )
     ]
     by_key = {choice.key: choice for choice in comparison.choices}
     if indicator and indicator not in by_key:

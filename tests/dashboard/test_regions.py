@@ -206,9 +206,10 @@ def test_a_zone_whose_targets_are_due_in_another_year_is_left_out_saying_when_th
     nanyang = _zone(province, "南阳市", "nanyang", end=2016)
     _target(nanyang, "固定资产投资", 300, months=range(1, 9))
     client.force_login(viewer)
-    response = _open(client, province, "en", indicator="高新技术企业|amount")
+    response = _open(client, province, "en")  # 高新技术企业 and 绿化面积 are both shared by two zones
     comparison = response.context["comparison"]
-    assert comparison.indicator.key == "高新技术企业|amount"
+    assert [choice.key for choice in comparison.choices] == ["高新技术企业|amount", "绿化面积|amount"]
+    assert comparison.indicator.key == "高新技术企业|amount"  # an indicator of the synonyms table first
     assert sorted(row.zone.code for row in comparison.rows) == ["jiaozuo", "xinxiang"]
     left = {item.zone.code: item for item in comparison.left_out}
     assert (left["anyang"].reason, left["anyang"].years) == (LeftOut.DUE_ANOTHER_YEAR, ("2015",))
