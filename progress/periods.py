@@ -134,11 +134,14 @@ def month_just_closed(
     return closed[-1] if closed else periods[0]
 
 
-def default_period(plan, *, today: dt.date) -> Period:
-    """``month_just_closed`` for a plan (anything with the plan's reporting settings)."""
+def default_period(plan, *, today: dt.date, year: int | None = None) -> Period:
+    """``month_just_closed`` for a plan (anything with the plan's reporting
+    settings). With ``year`` (one of the plan's), the month just closed within
+    that year: its last period once the year is over, so that the zones of a
+    region, or an API call naming only a year, read one year by the same rule."""
     return month_just_closed(
-        start_year=plan.start_year,
-        end_year=plan.end_year,
+        start_year=plan.start_year if year is None else year,
+        end_year=plan.end_year if year is None else year,
         frequency=plan.frequency,
         jan_feb_combined=plan.jan_feb_combined,
         due_day=plan.due_day,
