@@ -88,6 +88,9 @@ def plan_dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
         "ranking_basis": board.ranking_basis,
         "computed_at": board.computed_at,
         "notices": notices,
+        "compare_region_id": comparison_region_id(
+            plan.zone.region, user=request.user, accessed=accessed_region_ids(request.user)
+        ),
     }
     return render(request, "dashboard/plan.html", context)
 

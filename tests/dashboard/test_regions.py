@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from dashboard.choices import LeftOut
 from dashboard.regions import canonical
+from plans.models import Plan
 from progress.models import Report
 from progress.periods import Period
 from targets.services import targets_recompute
@@ -304,3 +305,12 @@ def test_a_zone_of_another_province_is_neither_compared_nor_named(client, henan)
     codes = {row.zone.code for row in comparison.rows} | {item.zone.code for item in comparison.left_out}
     assert "elsewhere" not in codes and comparison.zone_count == 5
     assert _open(client, other.zone.region).status_code == 403
+
+
+def test_a_plan_dashboard_links_a_province_viewer_to_the_whole_province(client, henan):
+    province, viewer = henan
+    plan = Plan.objects.get(zone__code="xinxiang")
+    client.force_login(viewer)
+    page = client.get(reverse("dashboard:plan", args=[plan.pk])).content.decode()
+    assert reverse("dashboard:region", args=[province.pk]) in page
+    assert reverse("dashboard:region", args=[plan.zone.region_id]) not in page  # not the city alone
