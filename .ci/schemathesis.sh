@@ -31,6 +31,8 @@ fuzz() {  # fuzz as the user whose token is $1, for at most $2 seconds, further 
 # Every operation as a unit's reporting staff ...
 fuzz "$TOKEN" "${SCHEMATHESIS_SECONDS:-90}"
 # ... then the steps staff may not take, as the roles that take them: a
-# reviewer approves and returns reports, supervision issues and handles notices.
+# reviewer approves and returns reports, supervision issues and handles notices,
+# the zone office grants and refuses late-report requests.
 fuzz "$(token xx_reviewer)" "${SCHEMATHESIS_ROLE_SECONDS:-30}" --include-path-regex '^/api/v1/reports/'
 fuzz "$(token xx_supervisor)" "${SCHEMATHESIS_ROLE_SECONDS:-30}" --include-path-regex '^/api/v1/notices/'
+fuzz "$(token xx_admin)" "${SCHEMATHESIS_ROLE_SECONDS:-30}" --include-path-regex '^/api/v1/late-report-requests/'

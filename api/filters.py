@@ -1,20 +1,26 @@
 """Query parameters of the API that say in the schema what they accept:
 ids are positive integers up to core.params.ID_MAX (the bound the pages read
 ids with), years and months lie in range, ``ordering`` names
-one of the view's ordering fields, ``page`` starts at 1."""
+one of the view's ordering fields, ``page`` starts at 1; and the results'
+FilterSet (the supervision lists' one, with this endpoint's own parameters)."""
 
 from __future__ import annotations
 
 import re
 
+import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 
-from core.params import ID_MAX
-from progress.periods import YEARS
+from core.params import ID_MAX, parse_int
+from dashboard.selectors import default_period
+from progress.periods import YEARS, Period
+from supervision.filtersets import SupervisionFilterSet
+from targets.choices import ReportingStatus
 
 
 class _IntegerFilter(filters.NumberFilter):
@@ -75,3 +81,48 @@ class Pagination(PageNumberPagination):
             if parameter["name"] == self.page_query_param:
                 parameter["schema"]["minimum"] = 1
         return parameters
+
+
+class ResultFilterSet(SupervisionFilterSet):
+    """The supervision lists' FilterSet, as the results endpoint reads it.
+
+    - ``year`` and ``month``, this endpoint's parameters before ``period``,
+      name the period when ``period`` is absent: both, that month; ``year``
+      alone, the month just closed within that year (the default period's
+      rule, ``dashboard.selectors.default_period``); ``month`` alone, that
+      month of the default period's year.
+    - ``reporting`` (repeatable): the reporting status, beside ``status``, the
+      progress status. Declared here only while supervision's FilterSet does
+      not declare it; once it does, supervision's serves and this one steps aside.
+    """
+
+    if "reporting" not in SupervisionFilterSet.base_filters:
+        reporting = django_filters.MultipleChoiceFilter(
+            label=_("Reporting status"),
+            field_name="reporting",
+            choices=ReportingStatus.choices,
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+    def __init__(self, data=None, queryset=None, *, request=None, user=None, prefix=None):
+        named = data is not None and bool(data.get("period"))
+        super().__init__(data, queryset, request=request, user=user, prefix=prefix)
+        if not named:
+            period = self._named_period()
+            if period is not None:
+                self.data = self.data.copy()
+                self.data["period"] = str(period)
+
+    def _named_period(self) -> Period | None:
+        """The period ``year`` and ``month`` name, if they name one."""
+        year = parse_int(self.data.get("year"), low=YEARS[0], high=YEARS[1])
+        month = parse_int(self.data.get("month"), low=1, high=12)
+        if self.data.get("month") and month is None:
+            return None  # not a month: refused as such (the view's parameters)
+        if year is None:
+            default = self.data.get("period")  # the default period, when a plan is in view
+            return Period(Period.parse(default).year, month) if month and default else None
+        if month is not None:
+            return Period(year, month)
+        plan = self._plans_chosen().filter(start_year__lte=year, end_year__gte=year).first()
+        return default_period(plan, year=year) if plan else Period(year, 12)

@@ -44,7 +44,7 @@ DESCRIPTIONS = {
     "414": "Request line too long (refused by the web server)",
 }
 # Writes that can meet a stale version or an object in the wrong state.
-CONFLICTING = re.compile(r"^/api/v1/(reports/|period-submissions/|notices/)")
+CONFLICTING = re.compile(r"^/api/v1/(reports/|period-submissions/|notices/|late-report-requests/)")
 
 
 def ecma(pattern: str) -> str:

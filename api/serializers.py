@@ -22,7 +22,8 @@ from core.figures import DECIMAL_PLACES, INTEGER_DIGITS
 from core.params import ID_MAX, INTEGER_MAX
 from core.text import XML_ILLEGAL_CLASS, text_problem, validate_text
 from plans.models import Plan, Task
-from progress.models import Report
+from progress.choices import COUNTED
+from progress.models import LateReportRequest, Report
 from supervision.models import Notice, NoticeEvent, NoticeItem
 from targets.models import Target, TargetFlag, TargetResult
 from targets.selectors import result_explanation
@@ -298,6 +299,7 @@ REPORT_EXAMPLE = {
     "next_steps": "加快二期开工",
     "value_note": "",
     "status": "submitted",
+    "counted": False,
     "return_reason": "",
     "version": 2,
     "submitted_at": "2026-04-03T09:12:00+08:00",
@@ -308,6 +310,14 @@ REPORT_EXAMPLE = {
 
 @extend_schema_serializer(examples=[OpenApiExample("A submitted report", value=REPORT_EXAMPLE, response_only=True)])
 class ReportSerializer(CleanTextModelSerializer):
+    """One unit's figure and narrative for a target and period. Its figure
+    counts (in results, dashboards, rankings, exports) only once approved:
+    ``counted`` says so; a submitted one is waiting for review (待审核)."""
+
+    counted = serializers.SerializerMethodField(
+        help_text="Whether this figure counts: approved reports only. A submitted figure waits for review."
+    )
+
     class Meta:
         model = Report
         fields = [
@@ -321,6 +331,7 @@ class ReportSerializer(CleanTextModelSerializer):
             "next_steps",
             "value_note",
             "status",
+            "counted",
             "return_reason",
             "version",
             "submitted_at",
@@ -329,31 +340,71 @@ class ReportSerializer(CleanTextModelSerializer):
         ]
         read_only_fields = fields
 
+    def get_counted(self, report: Report) -> bool:
+        return report.status in COUNTED
+
+
+RESULT_EXAMPLE = {
+    "id": 301,
+    "target": 12,
+    "year": 2026,
+    "month": 3,
+    "status": "on_track",
+    "status_label": "正常推进",
+    "reporting": "reported",
+    "reporting_label": "已报",
+    "reason": "against_time",
+    "actual": "32.5000",
+    "data_year": 2026,
+    "data_month": 3,
+    "completion": "25.0",
+    "expected": "25.0",
+    "gap": "0.0",
+    "explanation": "1-3月完成32.5亿元,占全年目标的25.0%,与序时进度持平",
+    "computed_at": "2026-04-03T09:13:00+08:00",
+}
+
 
 @extend_schema_serializer(
     examples=[
+        OpenApiExample("A judgement with its explanation", value=RESULT_EXAMPLE, response_only=True),
         OpenApiExample(
-            "A judgement with its explanation",
+            "A figure carried from an earlier month, the month's report waiting for review",
             value={
-                "id": 301,
-                "target": 12,
-                "year": 2026,
-                "month": 3,
-                "status": "on_track",
-                "reason": "against_time",
-                "actual": "32.5000",
-                "completion": "25.0",
-                "expected": "25.0",
-                "gap": "0.0",
-                "explanation": "1-3月完成32.5亿元,占全年目标的25.0%,与序时进度持平",
-                "computed_at": "2026-04-03T09:13:00+08:00",
+                **RESULT_EXAMPLE,
+                "month": 4,
+                "status": "lagging",
+                "status_label": "滞后",
+                "reporting": "pending",
+                "reporting_label": "待审核",
+                "expected": "33.3",
+                "gap": "-8.3",
+                "explanation": (
+                    "1-3月完成32.5亿元,占全年目标的25.0%,低于序时进度8.3个百分点(数据截至1-3月,对照1-4月序时进度)"
+                ),
             },
             response_only=True,
-        )
+        ),
     ]
 )
 class ResultSerializer(CleanTextModelSerializer):
-    explanation = serializers.SerializerMethodField()
+    """A target's judgement for a period: two answers side by side, never one
+    for the other. ``status`` is where the target stands (its progress),
+    judged on the latest approved figure at or before the period; ``reporting``
+    is whether its lead unit reported the period on time. Only approved figures
+    count: a figure submitted and waiting for review is in none of these
+    numbers (``reporting`` is then ``pending``; the figure itself is the
+    period's report, status ``submitted``, in /api/v1/reports/)."""
+
+    status_label = serializers.CharField(
+        source="get_status_display", read_only=True, help_text="The progress status in the reader's language."
+    )
+    reporting_label = serializers.CharField(
+        source="get_reporting_display", read_only=True, help_text="The reporting status in the reader's language."
+    )
+    explanation = serializers.SerializerMethodField(
+        help_text="The judgement in one sentence, naming the figure's period when it was carried (数据截至1-3月)."
+    )
 
     class Meta:
         model = TargetResult
@@ -363,14 +414,38 @@ class ResultSerializer(CleanTextModelSerializer):
             "year",
             "month",
             "status",
+            "status_label",
+            "reporting",
+            "reporting_label",
             "reason",
             "actual",
+            "data_year",
+            "data_month",
             "completion",
             "expected",
             "gap",
             "explanation",
             "computed_at",
         ]
+        extra_kwargs = {
+            "status": {"help_text": "Progress status: where the target stands, on the latest approved figure."},
+            "reporting": {
+                "help_text": (
+                    "Reporting status of the lead unit for this period: reported (approved, sent by the due day), "
+                    "late (approved, sent after it), pending (sent, waiting for review), not_yet (nothing sent, "
+                    "before the due day), missing (nothing sent after the due day)."
+                )
+            },
+            "actual": {
+                "help_text": (
+                    "The approved figure judged (or the rate computed from it); never a figure waiting for review."
+                )
+            },
+            "data_year": {
+                "help_text": "Year of the approved figure judged: earlier than year/month when it was carried."
+            },
+            "data_month": {"help_text": "Month of the approved figure judged; null without any approved figure."},
+        }
 
     def get_explanation(self, result: TargetResult) -> str:
         return result_explanation(result, target=result.target, plan=result.target.task.plan)
@@ -678,3 +753,84 @@ class NoticeRefuseSerializer(CleanTextSerializer):
 
 class NoticeCloseSerializer(CleanTextSerializer):
     note = required_text(_("Write the closing note."))
+
+
+# --- late-report requests (补报申请) -----------------------------------------------------------
+
+LATE_REQUEST_EXAMPLE = {
+    "id": 4,
+    "plan": 1,
+    "unit": 2,
+    "unit_name": "经济发展局",
+    "period": "2026-03",
+    "year": 2026,
+    "month": 3,
+    "reason": "统计局三月数据4月18日才核定",
+    "status": "granted",
+    "requested_at": "2026-04-20T09:00:00+08:00",
+    "requested_by": "张三",
+    "decided_at": "2026-04-20T15:30:00+08:00",
+    "decided_by": "园区管理员",
+    "decision_note": "同意补报",
+    "until": "2026-04-27",
+}
+
+
+@extend_schema_serializer(
+    examples=[OpenApiExample("A granted request", value=LATE_REQUEST_EXAMPLE, response_only=True)]
+)
+class LateRequestSerializer(CleanTextModelSerializer):
+    """A unit's request to report a closed month late, and the zone office's decision."""
+
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    period = serializers.SerializerMethodField(help_text="The month asked for, YYYY-MM.")
+    requested_by = serializers.SerializerMethodField()
+    decided_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LateReportRequest
+        fields = [
+            "id",
+            "plan",
+            "unit",
+            "unit_name",
+            "period",
+            "year",
+            "month",
+            "reason",
+            "status",
+            "requested_at",
+            "requested_by",
+            "decided_at",
+            "decided_by",
+            "decision_note",
+            "until",
+        ]
+        read_only_fields = fields
+
+    def get_period(self, late) -> str:
+        return str(late.period)
+
+    def get_requested_by(self, late) -> str | None:
+        return _name(late.requested_by)
+
+    def get_decided_by(self, late) -> str | None:
+        return _name(late.decided_by)
+
+
+class LateRequestCreateSerializer(CleanTextSerializer):
+    plan = id_field()
+    unit = id_field(help_text="The unit the user reports for.")
+    period = serializers.RegexField(
+        PERIOD, help_text="The closed month, YYYY-MM.", error_messages={"invalid": PERIOD_MESSAGE}
+    )
+    reason = required_text(_("Write why the month must be reported late."), max_length=2000)
+
+
+class LateGrantSerializer(CleanTextSerializer):
+    until = date_field(_("Give the last day on which the unit may report."))
+    note = optional_text(max_length=2000)
+
+
+class LateRefuseSerializer(CleanTextSerializer):
+    reason = required_text(_("Write why the late report is refused."), max_length=2000)

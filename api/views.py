@@ -28,9 +28,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import serializers as s
-from api.filters import YEARS, IdFilter, MonthFilter, Ordering, Pagination, TextFilter, YearFilter
+from api.filters import (
+    YEARS,
+    IdFilter,
+    MonthFilter,
+    Ordering,
+    Pagination,
+    ResultFilterSet,
+    TextFilter,
+    YearFilter,
+)
 from api.parsers import JSONParser
-from core.params import ID_MAX, parse_int
+from core.params import ID_MAX
 from plans.models import Plan, Task
 from progress.choices import ReportStatus
 from progress.models import Report
@@ -38,6 +47,7 @@ from progress.periods import Period
 from progress.selectors import reports_visible_to
 from progress.services import RowInput, report_correct, reports_approve, reports_return, unit_period_save
 from supervision.filtersets import SupervisionFilterSet
+from targets.choices import ReportingStatus, Status
 from targets.models import Target, TargetFlag, TargetResult
 from zones import policy
 from zones.models import Unit, Zone
@@ -456,7 +466,7 @@ class ReportViewSet(
                 value={"value": "33", "reason": "统计局反馈更正", "version": 3},
                 request_only=True,
             ),
-            returns("The corrected report", {**s.REPORT_EXAMPLE, "status": "approved", "version": 4}),
+            returns("The corrected report", {**s.REPORT_EXAMPLE, "status": "approved", "counted": True, "version": 4}),
         ],
     )
     @action(detail=True, methods=["post"])
@@ -556,25 +566,8 @@ class PeriodSubmissionView(APIView):
 
 
 class ResultFilterBackend(filters.DjangoFilterBackend):
-    """The supervision pages' FilterSet as they use it. ``year`` and
-    ``month``, this endpoint's parameters before, name the period when
-    ``period`` is absent (``year`` alone: its December; ``month`` alone: of
-    the default period's year)."""
-
-    def get_filterset_kwargs(self, request, queryset, view):
-        kwargs = super().get_filterset_kwargs(request, queryset, view)
-        data = kwargs["data"].copy()
-        year = parse_int(data.get("year"), low=YEARS[0], high=YEARS[1])
-        month = parse_int(data.get("month"), low=1, high=12)
-        month_readable = month is not None or not data.get("month")  # a month, or none given
-        if not data.get("period") and (year or month) and month_readable:
-            if year is None:  # month alone: of the default period's year
-                default = view.filterset_class(data, request=request).data.get("period")
-                year = Period.parse(default).year if default else None
-            if year is not None:
-                data["period"] = str(Period(year, month or 12))
-        kwargs["data"] = data
-        return kwargs
+    """The results' filter backend: a class of its own, so that
+    ResultFilterExtension documents its FilterSet (api.filters.ResultFilterSet)."""
 
 
 class ResultFilterExtension(DjangoFilterExtension):
@@ -604,6 +597,28 @@ def _int_parameter(name: str, low: int, high: int, description: str) -> OpenApiP
     )
 
 
+def _choices_parameter(name: str, choices, description: str) -> OpenApiParameter:
+    """A repeatable parameter of one of the vocabulary's choices (targets.choices)."""
+    return OpenApiParameter(
+        name,
+        {"type": "array", "items": {"type": "string", "enum": list(choices.values)}},
+        OpenApiParameter.QUERY,
+        description=description,
+        style="form",
+        explode=True,
+    )
+
+
+LISTS = [value for value, _label in SupervisionFilterSet.base_filters["list"].extra["choices"]]
+LIST_HELP = {
+    "flagged": "progress: lagging, seriously lagging or overdue",
+    "serious": "progress: seriously lagging",
+    "lagging": "progress: lagging",
+    "overdue": "progress: a deadline or milestone date passed unmet",
+    "unsubmitted": "reporting: not reported, the due day passed",
+    "pending": "reporting: sent, waiting for review",
+    "returned": "reporting: returned and not sent again",
+}
 RESULT_PARAMETERS = [
     OpenApiParameter(
         "period",
@@ -611,18 +626,19 @@ RESULT_PARAMETERS = [
         OpenApiParameter.QUERY,
         description=(
             "YYYY-MM, within the years of the plans in view; each target's latest result at or before it. "
-            "Default: the newest period with approved reports of the newest plan in view."
+            "Default: the month just closed (the latest month whose reporting due day has passed) of the "
+            "newest plan in view, the default month of every page (progress.periods.default_period)."
         ),
     ),
     OpenApiParameter(
         "list",
         OpenApiTypes.STR,
         OpenApiParameter.QUERY,
-        enum=[value for value, _label in SupervisionFilterSet.base_filters["list"].extra["choices"]],
+        enum=LISTS,
         description=(
-            "What needs supervision: flagged (lagging, seriously lagging or overdue), serious, lagging, "
-            "overdue (a deadline passed unmet), unsubmitted (due, no submitted report), returned. "
-            "Default: every target."
+            "What needs supervision: "
+            + "; ".join(f"{value} ({LIST_HELP[value]})" if value in LIST_HELP else value for value in LISTS)
+            + ". Default: every target."
         ),
     ),
     OpenApiParameter(
@@ -637,9 +653,27 @@ RESULT_PARAMETERS = [
     _int_parameter("leader", 1, ID_MAX, "The responsible leader (a user id)."),
     _int_parameter("target", 1, ID_MAX, "Only this target's row."),
     _int_parameter(
-        "year", *YEARS, "Only rows of this year; with no period, names the period (its month, or December)."
+        "year",
+        *YEARS,
+        "Only rows of this year; with no period, names the period: with month, that month; alone, the month "
+        "just closed within that year (its December once the year is over).",
     ),
-    _int_parameter("month", 1, 12, "Only rows of this month; with year and no period, names the period."),
+    _int_parameter(
+        "month", 1, 12, "Only rows of this month; with no period, names the period (of year, or of the default's)."
+    ),
+    _choices_parameter(
+        "status",
+        Status,
+        "Progress status, repeatable: where the target stands, judged on the latest approved figure at or "
+        "before the period (completed, on_track, lagging, serious, overdue: a deadline passed unmet, no_data).",
+    ),
+    _choices_parameter(
+        "reporting",
+        ReportingStatus,
+        "Reporting status, repeatable, apart from the progress status: whether the lead unit reported the "
+        "row's period (reported; late; pending: sent, waiting for review; not_yet: before the due day; "
+        "missing: after it).",
+    ),
 ]
 
 
@@ -649,8 +683,12 @@ RESULT_PARAMETERS = [
         description=(
             "The rows of the supervision pages, filtered by the same FilterSet "
             "(supervision.filtersets.SupervisionFilterSet): each visible target's latest result at or "
-            "before the period, worst first (ordering overrides). Filters: list, period, zone, plan, "
-            "unit (lead unit), leader, kind, status (repeatable), q; and target, year, month."
+            "before the period, worst first (ordering overrides). Each row answers two questions side by "
+            "side: status, where the target stands on the latest approved figure (with the figure's "
+            "period in data_year/data_month when it was carried), and reporting, whether its lead unit "
+            "reported the period. A figure waiting for review is in no number here. Filters: list, period, "
+            "zone, plan, unit (lead unit), leader, kind, status and reporting (repeatable), q; and target, "
+            "year, month."
         ),
         parameters=RESULT_PARAMETERS,
     ),
@@ -661,7 +699,7 @@ class ResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 
     serializer_class = s.ResultSerializer
     filter_backends = [ResultFilterBackend, Ordering]
-    filterset_class = SupervisionFilterSet
+    filterset_class = ResultFilterSet
     ordering_fields = ["year", "month", "gap", "completion"]
 
     def get_queryset(self):

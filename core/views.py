@@ -8,12 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from plans.models import Plan
-from zones.selectors import memberships_of, zones_visible_to
+from zones.selectors import memberships_of, regions_of, zones_visible_to
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Where a user lands: their roles, and each visible zone's plans."""
+    """Where a user lands: their roles, the regions they compare, and each
+    visible zone's plans."""
     plans = (
         Plan.objects.filter(zone__in=zones_visible_to(request.user))
         .select_related("zone", "zone__region", "zone__region__parent")
@@ -24,4 +25,5 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         .order_by("zone__code", "-start_year")
     )
-    return render(request, "core/home.html", {"memberships": memberships_of(request.user), "plans": plans})
+    context = {"memberships": memberships_of(request.user), "regions": regions_of(request.user), "plans": plans}
+    return render(request, "core/home.html", context)

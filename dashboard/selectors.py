@@ -39,9 +39,10 @@ def latest_results(*, targets: QuerySet[Target], period: Period) -> QuerySet[Tar
     return TargetResult.objects.filter(pk__in=targets.annotate(latest_id=Subquery(latest)).values("latest_id"))
 
 
-def default_period(plan: Plan, *, today: dt.date | None = None) -> Period:
-    """The month just closed (progress.periods.default_period) as of today."""
-    return periods.default_period(plan, today=today or clock.today())
+def default_period(plan: Plan, *, today: dt.date | None = None, year: int | None = None) -> Period:
+    """The month just closed (progress.periods.default_period) as of today;
+    with ``year``, the month just closed within that year of the plan."""
+    return periods.default_period(plan, today=today or clock.today(), year=year)
 
 
 def status_counts(results: QuerySet[TargetResult]) -> dict[str, int]:

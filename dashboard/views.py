@@ -10,15 +10,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from core import clock
+from core.params import parse_int
 from dashboard import regions
 from dashboard.board import plan_board
 from dashboard.selectors import default_period, tally, task_tree, tree_results
 from plans.choices import PlanStatus
 from plans.models import Plan, Task
-from progress.periods import Period
+from progress.periods import YEARS, Period
 from supervision.selectors import notice_summary
 from zones import policy
 from zones.models import Region
+from zones.selectors import accessed_region_ids, comparison_region_id
 
 
 def _readable_plans(user):
@@ -51,11 +54,14 @@ def _period_choices(plan: Plan) -> list[Period]:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    plans = list(_readable_plans(request.user).select_related("zone").order_by("zone__code", "-start_year"))
+    plans = list(_readable_plans(request.user).select_related("zone__region").order_by("zone__code", "-start_year"))
     if len(plans) == 1:
         return redirect("dashboard:plan", plan_id=plans[0].pk)
     if not plans and not Task.objects.filter(leader=request.user).exists():
         raise PermissionDenied(_("The dashboard is for the zone's leadership, supervision and administration."))
+    accessed = accessed_region_ids(request.user)
+    for plan in plans:  # a province office compares a zone among the whole province's
+        plan.compare_region_id = comparison_region_id(plan.zone.region, user=request.user, accessed=accessed)
     return render(request, "dashboard/index.html", {"plans": plans})
 
 
@@ -82,6 +88,9 @@ def plan_dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
         "ranking_basis": board.ranking_basis,
         "computed_at": board.computed_at,
         "notices": notices,
+        "compare_region_id": comparison_region_id(
+            plan.zone.region, user=request.user, accessed=accessed_region_ids(request.user)
+        ),
     }
     return render(request, "dashboard/plan.html", context)
 
@@ -139,10 +148,24 @@ def _only(nodes, ids):
 
 @login_required
 def region(request: HttpRequest, region_id: int) -> HttpResponse:
-    """A city's or province's zones side by side on one indicator."""
-    area = get_object_or_404(Region, pk=region_id)
-    zones = policy.zones_seen_whole(request.user).filter(Q(region=area) | Q(region__parent=area))
-    if not zones.exists():
+    """A city's or province's zones side by side on one indicator, in one year."""
+    area = get_object_or_404(Region.objects.select_related("parent"), pk=region_id)
+    seen = policy.zones_seen_whole(request.user)
+    zones = seen.filter(Q(region=area) | Q(region__parent=area)).select_related("region")
+    asked = request.GET.get("year", "")
+    year = parse_int(asked, low=YEARS[0], high=YEARS[1])
+    comparison = regions.compare(
+        zones=zones,
+        year=year,
+        indicator=request.GET.get("indicator", ""),
+        today=clock.today(),
+    )
+    if not comparison.zone_count:
         raise PermissionDenied(_("You may not compare the zones of this region."))
-    comparison = regions.compare(zones=zones, indicator=request.GET.get("indicator", ""))
-    return render(request, "dashboard/region.html", {"region": area, **comparison})
+    context = {
+        "region": area,
+        "comparison": comparison,
+        "bad_year": asked if asked and year is None else "",
+        "nearby": regions.nearby(area, seen=seen),
+    }
+    return render(request, "dashboard/region.html", context)

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from progress.models import Report
+from progress.models import LateReportRequest, Report
 from zones.scoping import ZoneScopedAdminMixin
 
 
@@ -56,4 +56,53 @@ class ReportAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
             '<a href="{}">{}</a>',
             reverse("progress:target", args=[report.target_id]),
             _("Corrections of an approved figure are recorded on the target's page."),
+        )
+
+
+@admin.register(LateReportRequest)
+class LateReportRequestAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: a late-report request is asked, granted or refused only on its
+    pages or through the API (progress.services), which check who acts, open the
+    month through a recorded reopening and tell the unit. A save here would do
+    none of that."""
+
+    zone_lookup = "plan__zone"
+    list_display = ["unit", "period", "status", "requested_by", "requested_at", "decided_by", "decided_at", "until"]
+    list_filter = ["status", "year", "month", ("plan__zone", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["unit__name", "reason", "decision_note"]
+    list_select_related = ["unit", "requested_by", "decided_by"]
+    fields = [
+        "plan",
+        "unit",
+        ("year", "month"),
+        "status",
+        "reason",
+        ("requested_at", "requested_by"),
+        ("decided_at", "decided_by"),
+        "decision_note",
+        "until",
+        "reopening",
+        "request_page",
+    ]
+    readonly_fields = [name for row in fields for name in ((row,) if isinstance(row, str) else row)]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("period"), ordering="month")
+    def period(self, late: LateReportRequest) -> str:
+        return late.period_label
+
+    @admin.display(description=_("request page"))
+    def request_page(self, late: LateReportRequest) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("progress:late_request", args=[late.pk]),
+            _("The zone office grants or refuses the request on its page."),
         )

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReportStatus(models.TextChoices):
@@ -16,3 +17,14 @@ COUNTED: tuple[str, ...] = (ReportStatus.APPROVED,)
 # The reports that were sent for review (and not returned since): they tell
 # the reporting status (已报 / 待审核 / 补报).
 SENT: tuple[str, ...] = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+# The reports the unit may still change in an open period (the rest wait for
+# review or changed only through a recorded correction).
+EDITABLE: tuple[str, ...] = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class LateRequestStatus(models.TextChoices):
+    """Where a unit's request to report a closed month late (补报申请) stands."""
+
+    PENDING = "pending", pgettext_lazy("late report", "Awaiting decision")
+    GRANTED = "granted", pgettext_lazy("late report", "Granted")
+    REFUSED = "refused", pgettext_lazy("late report", "Refused")

@@ -59,6 +59,47 @@ class ReopenForm(CleanTextForm):
             raise forms.ValidationError(_("Write the period as year and month, e.g. 2026-03.")) from None
 
 
+class LateRequestForm(CleanTextForm):
+    """The staff's request to report a closed month late (补报申请)."""
+
+    reason = forms.CharField(
+        label=_("Why must the month be reported late?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": _("Write why the month must be reported late.")},
+    )
+
+
+class LateGrantForm(CleanTextForm):
+    """The zone office grants a late report until a day."""
+
+    until = forms.DateField(
+        label=_("May report until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("Give the last day on which the unit may report."),
+            "invalid": _("Write the date as year-month-day, e.g. 2026-03-31."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Note to the unit (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class LateRefuseForm(CleanTextForm):
+    """The zone office refuses a late report, saying why."""
+
+    reason = forms.CharField(
+        label=_("Why is the late report refused?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": _("Write why the late report is refused.")},
+    )
+
+
 def rows_from_post(data, target_ids: list[int]) -> list[RowInput]:
     """Read the period form's rows (fields ``r<target id>-<name>``) for the given targets."""
     rows = []

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.figures import figure_field
 from core.models import CleanTextModel
-from progress.choices import ReportStatus
+from progress.choices import SENT, LateRequestStatus, ReportStatus
+from progress.periods import Period
 from targets.models import Target
 
 
@@ -73,8 +74,7 @@ class Report(CleanTextModel):
                 name="report_sent_has_value",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=(ReportStatus.SUBMITTED, ReportStatus.APPROVED))
-                | Q(submitted_at__isnull=False),
+                condition=~Q(status__in=SENT) | Q(submitted_at__isnull=False),
                 name="report_submitted_has_time",
             ),
             models.CheckConstraint(
@@ -156,3 +156,83 @@ class PeriodReopening(CleanTextModel):
 
     def __str__(self) -> str:
         return f"{self.unit} {period_label(self.year, self.month)}"
+
+
+class LateReportRequest(CleanTextModel):
+    """A unit's request to report a closed month late (补报申请), and the zone
+    office's decision: who asked, when and why; who granted or refused it,
+    when and why.
+
+    A grant opens the period for the unit until ``until`` through a
+    PeriodReopening (the one mechanism that opens a locked period), linked
+    here. What the unit then submits is approved after its due day, so the
+    engine calls the month 补报 (``targets.choices.ReportingStatus.LATE``).
+    """
+
+    plan = models.ForeignKey("plans.Plan", verbose_name=_("plan"), on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        "zones.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="late_requests"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    reason = models.TextField(_("reason for reporting late"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=LateRequestStatus.choices, default=LateRequestStatus.PENDING
+    )
+    requested_by = _user_fk(_("requested by"), "+")
+    requested_at = models.DateTimeField(_("requested at"))
+    decided_by = _user_fk(_("decided by"), "+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    until = models.DateField(_("may report until"), null=True, blank=True)
+    reopening = models.OneToOneField(
+        PeriodReopening,
+        verbose_name=_("reopening"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="late_request",
+    )
+
+    class Meta:
+        verbose_name = _("late-report request")
+        verbose_name_plural = _("late-report requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="late_request_month_in_year"),
+            models.CheckConstraint(condition=~Q(reason=""), name="late_request_has_reason"),
+            models.CheckConstraint(
+                condition=Q(status=LateRequestStatus.PENDING, decided_at__isnull=True)
+                | (~Q(status=LateRequestStatus.PENDING) & Q(decided_at__isnull=False)),
+                name="late_request_decided_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=LateRequestStatus.GRANTED) | Q(until__isnull=False, reopening__isnull=False),
+                name="late_request_granted_opens_the_period",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=LateRequestStatus.REFUSED) | ~Q(decision_note=""),
+                name="late_request_refused_has_reason",
+            ),
+            # One open question per unit and month: asking twice waits for the first answer.
+            models.UniqueConstraint(
+                fields=["plan", "unit", "year", "month"],
+                condition=Q(status=LateRequestStatus.PENDING),
+                name="late_request_one_pending",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "plan"], name="late_request_status_idx"),
+            models.Index(fields=["unit", "year", "month"], name="late_request_unit_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {period_label(self.year, self.month)} {self.get_status_display()}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.month)
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.year, self.month)

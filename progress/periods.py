@@ -12,6 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 from core.params import parse_int
 from plans.choices import Frequency
 
@@ -22,7 +26,31 @@ YEARS = (2000, 2100)
 class PeriodState(StrEnum):
     FUTURE = "future"  # its month has not begun: nothing to report yet
     OPEN = "open"  # figures may be entered and submitted
-    LOCKED = "locked"  # past its lock day: changes only through a reopening or a correction
+    LOCKED = "locked"  # past its lock day: changes only through a granted late-report request or a correction
+
+    @property
+    def label(self) -> Promise:
+        """The state's one word on every page: a locked month reads 已截止
+        (销号 is the closing of a follow-up notice, and nothing else)."""
+        return _STATE_LABELS[self]
+
+    @property
+    def refusal(self) -> Promise | None:
+        """Why figures cannot be entered in this state (None when they can)."""
+        return _STATE_REFUSALS.get(self)
+
+
+_STATE_LABELS = {
+    PeriodState.FUTURE: _("Not begun"),
+    PeriodState.OPEN: _("Open"),
+    PeriodState.LOCKED: pgettext_lazy("reporting period", "Closed"),
+}
+_STATE_REFUSALS = {
+    PeriodState.FUTURE: _("This period has not begun yet."),
+    PeriodState.LOCKED: _(
+        "The deadline of this period has passed. To report it late, send a late-report request to the zone office."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -106,11 +134,14 @@ def month_just_closed(
     return closed[-1] if closed else periods[0]
 
 
-def default_period(plan, *, today: dt.date) -> Period:
-    """``month_just_closed`` for a plan (anything with the plan's reporting settings)."""
+def default_period(plan, *, today: dt.date, year: int | None = None) -> Period:
+    """``month_just_closed`` for a plan (anything with the plan's reporting
+    settings). With ``year`` (one of the plan's), the month just closed within
+    that year: its last period once the year is over, so that the zones of a
+    region, or an API call naming only a year, read one year by the same rule."""
     return month_just_closed(
-        start_year=plan.start_year,
-        end_year=plan.end_year,
+        start_year=plan.start_year if year is None else year,
+        end_year=plan.end_year if year is None else year,
         frequency=plan.frequency,
         jan_feb_combined=plan.jan_feb_combined,
         due_day=plan.due_day,

@@ -27,7 +27,7 @@ from core.mail import Mail, mail_render, mails_queue
 from core.models import JobRun
 from plans.choices import Frequency, PlanStatus
 from plans.models import Plan
-from progress.choices import ReportStatus
+from progress.choices import SENT, ReportStatus
 from progress.models import Report, period_label
 from progress.periods import Period, due_date, is_reporting_month
 from targets.models import Target
@@ -44,8 +44,6 @@ DUE_WITHIN_DAYS = 3  # remind staff from this many days before the due day, and 
 REVIEW_WAIT_DAYS = 2  # remind reviewers of submissions waiting longer than this
 REASONS_SHOWN = 3  # return reasons quoted per unit
 REASON_CHARS = 200
-
-_SENT = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 
 
 @dataclass(frozen=True)
@@ -148,8 +146,9 @@ def due_periods(*, plan: Plan, today: dt.date) -> list[Period]:
 
 
 def due_items(*, today: dt.date) -> dict[int, list[DueItem]]:
-    """Per unit, the due-soon periods in which some target it leads has no
-    submitted or approved report, with how many are missing."""
+    """Per unit, the due-soon periods in which some target it leads was not
+    sent for review (progress.choices.SENT: a draft or a returned report is not
+    reported), with how many are missing."""
     plans = Plan.objects.filter(
         status=PlanStatus.PUBLISHED, start_year__lte=today.year, end_year__gte=today.year - 1
     ).order_by("pk")
@@ -163,7 +162,7 @@ def due_items(*, today: dt.date) -> dict[int, list[DueItem]]:
             ]
             if not frequencies:
                 continue
-            sent = Report.objects.filter(target=OuterRef("pk"), year=period.year, month=period.month, status__in=_SENT)
+            sent = Report.objects.filter(target=OuterRef("pk"), year=period.year, month=period.month, status__in=SENT)
             rows = (
                 Target.objects.filter(task__plan=plan, task__lead_unit__isnull=False, frequency__in=frequencies)
                 .filter(~Exists(sent))

@@ -10,10 +10,14 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 
 from plans.models import Plan
-from progress.choices import ReportStatus
-from progress.models import PeriodReopening, Report, ReportEvent
-from progress.periods import Period, PeriodState, is_reporting_month, period_state
+from progress.choices import EDITABLE, LateRequestStatus, ReportStatus
+from progress.models import LateReportRequest, PeriodReopening, Report, ReportEvent, period_label
+from progress.periods import Period, PeriodState, due_date, is_reporting_month, period_state, periods_of_plan
+from targets.choices import ReportingStatus
 from targets.models import Target
+from targets.services import period_reporting
+from zones import policy
+from zones.choices import Role
 from zones.models import Unit
 
 
@@ -60,7 +64,7 @@ class Row:
 
     @property
     def editable(self) -> bool:
-        return self.report is None or self.report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+        return self.report is None or self.report.status in EDITABLE
 
     @property
     def status(self) -> str:
@@ -150,3 +154,176 @@ def co_operation_targets(*, units: QuerySet[Unit]) -> QuerySet[Target]:
         .distinct()
         .select_related("task", "task__lead_unit", "task__plan")
     )
+
+
+# --- the unit's reporting status for a month (the second question) ----------------
+
+
+@dataclass(frozen=True)
+class ReportingCount:
+    """How many of a unit's targets of a month stand at one reporting status."""
+
+    status: ReportingStatus
+    count: int
+
+    @property
+    def label(self) -> str:
+        return self.status.label
+
+
+def reporting_counts(reports, *, due: dt.date, today: dt.date) -> list[ReportingCount]:
+    """The unit's reporting status for a month, target by target, counted: each
+    report (or None for a target without one) judged by the engine's own rule
+    (targets.services.period_reporting), so a page says 已报 / 待审核 / 未报 /
+    逾期未报 / 补报 as the dashboards will once the engine has run."""
+    counts: dict[str, int] = {}
+    for report in reports:
+        status = period_reporting(report, due=due, as_of=today)
+        counts[status] = counts.get(status, 0) + 1
+    return [
+        ReportingCount(ReportingStatus(value), counts[value]) for value in ReportingStatus.values if value in counts
+    ]
+
+
+def rows_reporting(rows: list[Row], *, plan: Plan, period: Period, today: dt.date) -> list[ReportingCount]:
+    return reporting_counts((row.report for row in rows), due=due_date(period, due_day=plan.due_day), today=today)
+
+
+def unit_reporting_by_period(
+    *, plan: Plan, unit: Unit, periods: list[Period], today: dt.date, reader=None
+) -> dict[Period, list[ReportingCount]]:
+    """``rows_reporting`` for every period of a plan at once (two queries), for
+    the periods that have begun."""
+    targets = list(unit_targets(plan=plan, unit=unit, reader=reader).select_related(None).only("pk", "frequency"))
+    reports = {
+        (report.target_id, report.year, report.month): report
+        for report in Report.objects.filter(target__in=[t.pk for t in targets]).only(
+            "target_id", "year", "month", "status", "submitted_at"
+        )
+    }
+    result = {}
+    for period in periods:
+        if dt.date(period.year, period.month, 1) > today:
+            continue
+        reporting = [
+            reports.get((target.pk, period.year, period.month))
+            for target in targets
+            if is_reporting_month(period.month, frequency=target.frequency, jan_feb_combined=plan.jan_feb_combined)
+        ]
+        result[period] = reporting_counts(reporting, due=due_date(period, due_day=plan.due_day), today=today)
+    return result
+
+
+# --- late-report requests (补报申请) ---------------------------------------------------
+
+
+def late_requests_visible_to(user) -> QuerySet[LateReportRequest]:
+    """The requests a user may read: those of the units they report for or
+    review, and every request of the zones they see whole (the zone office
+    among them)."""
+    if not user.is_authenticated:
+        return LateReportRequest.objects.none()
+    if user.is_superuser:
+        return LateReportRequest.objects.all()
+    return LateReportRequest.objects.filter(
+        Q(unit__in=policy.units_with_role(user, Role.STAFF, Role.REVIEWER))
+        | Q(plan__zone__in=policy.zones_seen_whole(user))
+    )
+
+
+def late_requests_waiting(user) -> QuerySet[LateReportRequest]:
+    """Pending requests the user decides (the zone office's queue), oldest first."""
+    return LateReportRequest.objects.filter(
+        status=LateRequestStatus.PENDING, plan__zone__in=policy.late_report_deciders(user)
+    ).order_by("requested_at", "id")
+
+
+# A decision stays on the staff's home page for this many days.
+DECISION_NOTICE_DAYS = 14
+
+
+def late_request_decisions(user, *, today: dt.date) -> QuerySet[LateReportRequest]:
+    """Recent decisions on the requests of the units the user reports for,
+    newest first: the staff's notice on their home page."""
+    since = today - dt.timedelta(days=DECISION_NOTICE_DAYS)
+    return (
+        LateReportRequest.objects.filter(unit__in=policy.entry_units(user), decided_at__date__gte=since)
+        .exclude(status=LateRequestStatus.PENDING)
+        .select_related("plan", "unit", "decided_by")
+        .order_by("-decided_at", "-id")
+    )
+
+
+def late_requests_by_month(*, plan: Plan, unit: Unit) -> dict[Period, LateReportRequest]:
+    """The unit's newest request of each month of a plan (one query)."""
+    latest: dict[Period, LateReportRequest] = {}
+    for late in LateReportRequest.objects.filter(plan=plan, unit=unit).order_by("requested_at", "id"):
+        latest[late.period] = late  # a later request replaces an earlier one
+    return latest
+
+
+def late_request_latest(*, plan: Plan, unit: Unit, period: Period) -> LateReportRequest | None:
+    """The unit's newest request for the month, whatever its state."""
+    return (
+        LateReportRequest.objects.filter(plan=plan, unit=unit, year=period.year, month=period.month)
+        .select_related("requested_by", "decided_by")
+        .order_by("-requested_at", "-id")
+        .first()
+    )
+
+
+@dataclass
+class ClosedMonth:
+    """A closed month in which the unit still has targets to report, with its newest request."""
+
+    plan: Plan
+    unit: Unit
+    period: Period
+    unreported: int
+    request: LateReportRequest | None
+
+    @property
+    def label(self) -> str:
+        return period_label(self.period.year, self.period.month)
+
+
+def closed_months_to_report(*, plan: Plan, unit: Unit, today: dt.date) -> list[ClosedMonth]:
+    """The plan's closed months (locked and not reopened for the unit) in which
+    some target the unit leads has no submitted or approved report: where the
+    staff meet a closed month and may ask to report it late. Newest first;
+    four queries whatever the number of months and targets."""
+    periods = [
+        period
+        for period in periods_of_plan(
+            start_year=plan.start_year,
+            end_year=plan.end_year,
+            frequency="monthly",
+            jan_feb_combined=plan.jan_feb_combined,
+        )
+        if period_state(period, today=today, due_day=plan.due_day, lock_after_days=plan.lock_after_days)
+        is PeriodState.LOCKED
+    ]
+    if not periods:
+        return []
+    reopened = set(PeriodReopening.objects.filter(plan=plan, unit=unit, until__gte=today).values_list("year", "month"))
+    targets = list(unit_targets(plan=plan, unit=unit).select_related(None).only("pk", "frequency"))
+    editable = {
+        (report["target_id"], report["year"], report["month"]): report["status"] in EDITABLE
+        for report in Report.objects.filter(target__in=[t.pk for t in targets]).values(
+            "target_id", "year", "month", "status"
+        )
+    }
+    requests = late_requests_by_month(plan=plan, unit=unit)
+    months = []
+    for period in reversed(periods):
+        if (period.year, period.month) in reopened:
+            continue
+        unreported = sum(
+            1
+            for target in targets
+            if is_reporting_month(period.month, frequency=target.frequency, jan_feb_combined=plan.jan_feb_combined)
+            and editable.get((target.pk, period.year, period.month), True)
+        )
+        if unreported:
+            months.append(ClosedMonth(plan, unit, period, unreported, requests.get(period)))
+    return months

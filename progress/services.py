@@ -1,4 +1,5 @@
-"""Writes of progress reports: save, submit, approve, return, correct, reopen.
+"""Writes of progress reports: save, submit, approve, return, correct, reopen,
+and the late-report requests (补报申请) that reopen a closed month.
 
 Every write checks the user's right to act, runs in one transaction, bumps
 the report's version and records a ReportEvent with old and new values.
@@ -11,20 +12,24 @@ import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.mail import Mail, mail_render, mails_queue
 from core.text import text_problem
 from plans.models import Plan
-from progress.choices import ReportStatus
-from progress.models import PeriodReopening, Report, ReportEvent
-from progress.periods import Period, PeriodState
+from progress.choices import LateRequestStatus, ReportStatus
+from progress.models import LateReportRequest, PeriodReopening, Report, ReportEvent
+from progress.periods import Period, PeriodState, periods_of_plan
 from progress.selectors import Row, effective_period_state, period_rows
 from progress.validation import FigureCheck, check_figure
 from zones import policy
-from zones.models import Unit
+from zones.choices import Role
+from zones.models import Membership, Unit
 
 log = logging.getLogger(__name__)
 TEXT_FIELDS = ("progress", "problems", "next_steps", "value_note")
@@ -67,6 +72,12 @@ class StaleVersion(Exception):
 
 class PeriodClosed(Exception):
     """The period is locked (or has not begun) for this unit."""
+
+
+class LateRequestConflict(ValidationError):
+    """The state of the period or of the request does not allow the step
+    (the API answers 409): the month is open, nothing is left to report,
+    a request already waits, or the request was decided."""
 
 
 class OwnSubmission(PermissionDenied):
@@ -117,10 +128,8 @@ def _queue_recompute(target_ids) -> None:
 
 def _require_open(*, plan: Plan, unit: Unit, period: Period, today: dt.date) -> None:
     state = effective_period_state(plan=plan, unit=unit, period=period, today=today)
-    if state is PeriodState.FUTURE:
-        raise PeriodClosed(_("This period has not begun yet."))
-    if state is PeriodState.LOCKED:
-        raise PeriodClosed(_("This period is closed. Ask the zone administrator to reopen it if a change is needed."))
+    if state.refusal is not None:
+        raise PeriodClosed(str(state.refusal))
 
 
 def _record(report: Report, action: str, by, changes: dict, comment: str = "", at: dt.datetime | None = None) -> None:
@@ -447,3 +456,151 @@ def period_reopen(*, plan: Plan, unit: Unit, period: Period, by, reason: str, un
         by=by,
         at=clock.now(),
     )
+
+
+# --- late-report requests (补报申请) -------------------------------------------------
+
+REASON_LIMIT = 2000
+# How long a grant keeps the month open when the zone office does not say (the form's default).
+LATE_REPORT_DAYS = 7
+
+
+def _required_text(text: str, *, field: str, missing: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({field: missing})
+    return _checked_text(text, field=field)
+
+
+def _checked_text(text: str, *, field: str) -> str:
+    text = (text or "").strip()
+    if len(text) > REASON_LIMIT:
+        raise ValidationError({field: _("At most %(n)d characters.") % {"n": REASON_LIMIT}})
+    if problem := text_problem(text):
+        raise ValidationError({field: problem})
+    return text
+
+
+def late_request_create(
+    *, plan: Plan, unit: Unit, period: Period, reason: str, by, today: dt.date | None = None
+) -> LateReportRequest:
+    """The unit's reporting staff ask the zone office to report a closed month
+    late, saying why. Refused (LateRequestConflict) when the month is not
+    closed for the unit, when every target of it was reported (an approved
+    figure changes through a correction), or while a request for it waits."""
+    if not policy.can_enter(by, unit) or unit.zone_id != plan.zone_id:
+        raise PermissionDenied(_("Only the unit's reporting staff ask to report late."))
+    reason = _required_text(reason, field="reason", missing=_("Write why the month must be reported late."))
+    today = today or clock.today()
+    months = periods_of_plan(
+        start_year=plan.start_year, end_year=plan.end_year, frequency="monthly", jan_feb_combined=plan.jan_feb_combined
+    )
+    if period not in months:
+        raise ValidationError({"period": _("This month is not a reporting period of the plan.")})
+    state = effective_period_state(plan=plan, unit=unit, period=period, today=today)
+    if state is PeriodState.OPEN:
+        raise LateRequestConflict(_("This month is open: enter its figures on the period page."))
+    if state is PeriodState.FUTURE:
+        raise LateRequestConflict(_("This period has not begun yet."))
+    if not any(row.editable for row in period_rows(plan=plan, unit=unit, period=period)):
+        raise LateRequestConflict(
+            _(
+                "Every target of this month was submitted: nothing is left to report late. An approved "
+                "figure is corrected by the unit's reviewer."
+            )
+        )
+    try:
+        with transaction.atomic():
+            return LateReportRequest.objects.create(
+                plan=plan,
+                unit=unit,
+                year=period.year,
+                month=period.month,
+                reason=reason,
+                requested_by=by,
+                requested_at=clock.now(),
+            )
+    except IntegrityError:  # late_request_one_pending: a request for the month waits already
+        raise LateRequestConflict(_("A request for this month already waits for the zone office's decision.")) from None
+
+
+def _lock_pending(request: LateReportRequest, by) -> LateReportRequest:
+    """The request, locked, if the user decides for its zone and it still waits."""
+    locked = (
+        LateReportRequest.objects.select_for_update(of=("self",))
+        .select_related("plan__zone", "unit")
+        .get(pk=request.pk)
+    )
+    if not policy.can_decide_late_reports(by, locked.plan.zone):
+        raise PermissionDenied(_("Only the zone office grants or refuses a late report."))
+    if locked.status != LateRequestStatus.PENDING:
+        raise LateRequestConflict(
+            _("This request was already decided: %(status)s.") % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+def late_request_grant(*, request: LateReportRequest, by, until: dt.date, note: str = "") -> LateReportRequest:
+    """Grant a late report: the month opens for the unit until ``until``
+    through a recorded reopening (``period_reopen``, the one way a closed
+    month opens), and the unit's staff are told (home page and mail)."""
+    note = _checked_text(note, field="note")
+    with transaction.atomic():
+        request = _lock_pending(request, by)
+        reopening = period_reopen(
+            plan=request.plan,
+            unit=request.unit,
+            period=Period(request.year, request.month),
+            by=by,
+            reason=request.reason,
+            until=until,
+        )
+        request.status = LateRequestStatus.GRANTED
+        request.decided_by, request.decided_at = by, reopening.at
+        request.decision_note = note
+        request.until = until
+        request.reopening = reopening
+        request.save()
+        mails_queue(late_request_mails(request))
+    return request
+
+
+def late_request_refuse(*, request: LateReportRequest, by, reason: str) -> LateReportRequest:
+    """Refuse a late report, saying why; the month stays closed and the unit's
+    staff are told (home page and mail). They may ask again."""
+    reason = _required_text(reason, field="reason", missing=_("Write why the late report is refused."))
+    with transaction.atomic():
+        request = _lock_pending(request, by)
+        request.status = LateRequestStatus.REFUSED
+        request.decided_by, request.decided_at = by, clock.now()
+        request.decision_note = reason
+        request.save()
+        mails_queue(late_request_mails(request))
+    return request
+
+
+def late_request_mails(request: LateReportRequest) -> list[Mail]:
+    """The decision, by mail, to the requester and the unit's reporting staff
+    (active, with an address), each once."""
+    people = {}
+    staff = Membership.objects.filter(unit=request.unit, role=Role.STAFF, user__is_active=True).select_related("user")
+    for user in [request.requested_by, *(m.user for m in staff)]:
+        if user is not None and user.is_active and (user.email or "").strip():
+            people.setdefault(user.pk, user)
+    link = settings.SITE_URL.rstrip("/") + reverse("progress:late_request", args=[request.pk])
+    mails = []
+    for user in people.values():
+        subject, body = mail_render(
+            "progress/email/late_request_decided.txt",
+            {"request": request, "name": user.get_full_name() or user.get_username(), "link": link},
+        )
+        mails.append(
+            Mail(
+                kind=f"late_request_{request.status}",
+                key=f"late_request {request.pk} {request.status} user {user.pk}",
+                to=user.email.strip(),
+                subject=subject,
+                body=body,
+            )
+        )
+    return mails

@@ -23,7 +23,7 @@ from progress.charts import target_chart
 from progress.choices import ReportStatus
 from progress.forms import CorrectionForm, ReopenForm, ReturnForm, rows_from_post
 from progress.history import history_entries
-from progress.models import PeriodReopening, Report
+from progress.models import PeriodReopening, Report, period_label
 from progress.periods import (
     Period,
     PeriodState,
@@ -34,15 +34,21 @@ from progress.periods import (
     periods_of_plan,
 )
 from progress.selectors import (
+    ReportingCount,
+    closed_months_to_report,
     co_operation_targets,
     effective_period_state,
+    late_request_latest,
+    late_requests_by_month,
     pending_figures,
     period_rows,
     report_history,
     reports_visible_to,
     returned_reports,
     review_queue,
+    rows_reporting,
     staff_plans,
+    unit_reporting_by_period,
 )
 from progress.services import (
     OwnSubmission,
@@ -68,10 +74,11 @@ class PeriodCard:
     days_left: int
     counts: dict
     groups: OrderedDict
+    reporting: list[ReportingCount]
     reopened_until: dt.date | None = None
 
     @property
-    def overdue_days(self) -> int:
+    def days_past_due(self) -> int:
         return max(0, -self.days_left)
 
 
@@ -100,14 +107,18 @@ def _open_periods(plan: Plan, unit: Unit, today) -> list[tuple[Period, dt.date |
 
 @login_required
 def my_reports(request: HttpRequest) -> HttpResponse:
-    """我的填报: the open periods of the user's units, with each target's state."""
+    """我的填报: the open periods of the user's units, with each target's state
+    and the unit's reporting status of the month; then the closed months still
+    to report, where the staff ask to report late (补报申请)."""
     today = clock.today()
     units = policy.entry_units(request.user).select_related("zone")
     cards: list[PeriodCard] = []
+    closed = []
     for plan in staff_plans(units=units):
         for unit in units:
             if unit.zone_id != plan.zone_id:
                 continue
+            closed.extend(closed_months_to_report(plan=plan, unit=unit, today=today))
             for period, reopened_until in _open_periods(plan, unit, today):
                 rows = period_rows(plan=plan, unit=unit, period=period)
                 if not rows:
@@ -125,11 +136,14 @@ def my_reports(request: HttpRequest) -> HttpResponse:
                         days_left=days_until_due(period, today=today, due_day=plan.due_day),
                         counts=counts,
                         groups=groups,
+                        reporting=rows_reporting(rows, plan=plan, period=period, today=today),
                         reopened_until=reopened_until,
                     )
                 )
     context = {
         "cards": cards,
+        "closed": closed,
+        "locked": PeriodState.LOCKED,
         "units": units,
         "returned": returned_reports(units=units).order_by("-returned_at")[:50],
         "co_targets": co_operation_targets(units=units)
@@ -213,6 +227,9 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
         "unit": unit,
         "period": the_period,
         "state": state,
+        "reporting": rows_reporting(rows, plan=plan, period=the_period, today=today),
+        "late_request": late_request_latest(plan=plan, unit=unit, period=the_period),
+        "can_ask_late": can_enter and state is PeriodState.LOCKED and any(row.editable for row in rows),
         "due": due_date(the_period, due_day=plan.due_day),
         "days_left": days_until_due(the_period, today=today, due_day=plan.due_day),
         "rows": [
@@ -408,7 +425,7 @@ def reopen(request: HttpRequest, plan_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The period was reopened for %(unit)s.") % {"unit": data["unit"]})
             return redirect("progress:reopen", plan_id=plan.pk)
-    history = PeriodReopening.objects.filter(plan=plan).select_related("unit", "by")[:100]
+    history = PeriodReopening.objects.filter(plan=plan).select_related("unit", "by", "late_request")[:100]
     return render(
         request,
         "progress/reopen.html",
@@ -431,18 +448,33 @@ def plan_periods(request: HttpRequest, plan_id: int, unit_id: int) -> HttpRespon
         .values("year", "month", "status")
         .annotate(n=Count("id"))
     }
-    periods = []
-    for period in periods_of_plan(
+    all_periods = periods_of_plan(
         start_year=plan.start_year, end_year=plan.end_year, frequency="monthly", jan_feb_combined=plan.jan_feb_combined
-    ):
+    )
+    reporting = unit_reporting_by_period(plan=plan, unit=unit, periods=all_periods, today=today, reader=request.user)
+    # Closed months with targets still unreported: the staff may ask to report them late.
+    to_ask = (
+        {month.period for month in closed_months_to_report(plan=plan, unit=unit, today=today)}
+        if policy.can_enter(request.user, unit)
+        else set()
+    )
+    late_requests = late_requests_by_month(plan=plan, unit=unit)
+    periods = []
+    for period in all_periods:
+        state = effective_period_state(plan=plan, unit=unit, period=period, today=today)
+        month_reporting = reporting.get(period, [])
         periods.append(
             {
                 "period": period,
+                "label": period_label(period.year, period.month),
                 "url": _period_url(plan.pk, unit.pk, period),
-                "state": effective_period_state(plan=plan, unit=unit, period=period, today=today),
+                "state": state,
+                "reporting": month_reporting,
+                "late_request": late_requests.get(period),
                 "counts": {
                     status: counts.get((period.year, period.month, status), 0) for status in ReportStatus.values
                 },
+                "can_ask_late": period in to_ask,
             }
         )
     return render(request, "progress/plan_periods.html", {"plan": plan, "unit": unit, "periods": periods})

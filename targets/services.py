@@ -22,6 +22,7 @@ from core import clock
 from plans.models import Plan
 from progress.choices import COUNTED, SENT, ReportStatus
 from progress.periods import Period, due_date, is_reporting_month
+from targets.choices import ReportingStatus
 from targets.locks import plan_lock_shared
 from targets.metrics import (
     Judgement,
@@ -92,6 +93,20 @@ class PeriodReport:
     submitted_at: dt.datetime | None
 
 
+def period_reporting(report, *, due: dt.date, as_of: dt.date) -> ReportingStatus:
+    """The reporting status of one target and period from its report (anything
+    with ``status`` and ``submitted_at``, or None): what the engine stores, and
+    what the entry pages show before the engine has run. A draft or a
+    returned report was not reported; the submission day is the zone's."""
+    return reporting_status(
+        approved=report is not None and report.status == ReportStatus.APPROVED,
+        pending=report is not None and report.status == ReportStatus.SUBMITTED,
+        submitted_on=timezone.localdate(report.submitted_at) if report and report.submitted_at else None,
+        due=due,
+        as_of=as_of,
+    )
+
+
 def judge_target(target: Target, plan: Plan, reports: dict[tuple[int, int], PeriodReport], *, as_of: dt.date):
     """Judge every period of one target: [(period, judgement, reporting status)].
 
@@ -110,13 +125,7 @@ def judge_target(target: Target, plan: Plan, reports: dict[tuple[int, int], Peri
         observation = Observation(
             year=period.year, month=period.month, actual=actual, data_year=data_year, data_month=data_month
         )
-        reporting = reporting_status(
-            approved=report is not None and report.status == ReportStatus.APPROVED,
-            pending=report is not None and report.status == ReportStatus.SUBMITTED,
-            submitted_on=timezone.localdate(report.submitted_at) if report and report.submitted_at else None,
-            due=due_date(period, due_day=plan.due_day),
-            as_of=as_of,
-        )
+        reporting = period_reporting(report, due=due_date(period, due_day=plan.due_day), as_of=as_of)
         judged.append((period, judge(facts, observation), reporting))
     return judged
 

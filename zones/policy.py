@@ -79,6 +79,19 @@ def is_zone_admin(user: AnyUser, zone: Zone) -> bool:
     return user.is_superuser or _memberships(user).filter(zone=zone, role=Role.ADMIN).exists()
 
 
+def late_report_deciders(user: AnyUser) -> QuerySet[Zone]:
+    """Zones whose units' late-report requests (补报申请) the user grants or
+    refuses: the zone office. Here that is the zone's administration, the one
+    role that reopens a closed period (and a grant reopens it)."""
+    if user.is_authenticated and user.is_superuser:
+        return Zone.objects.all()
+    return Zone.objects.filter(pk__in=_memberships(user).filter(role=Role.ADMIN).values("zone"))
+
+
+def can_decide_late_reports(user: AnyUser, zone: Zone) -> bool:
+    return user.is_authenticated and late_report_deciders(user).filter(pk=zone.pk).exists()
+
+
 def can_correct(user: AnyUser, *, unit: Unit | None, zone: Zone) -> bool:
     """May the user correct an approved figure of a target led by ``unit`` in ``zone``: the
     unit's reviewer or the zone's administrator."""

@@ -360,9 +360,12 @@ def test_the_schema_states_the_figures_the_api_keeps(desk):
 def test_a_closed_period_is_refused(desk):
     with mock.patch("core.clock.today", return_value=dt.date(2026, 5, 1)):
         response = client_for(desk.staff).post(
-            "/api/v1/reports/", {"target": desk.amount.pk, "year": 2026, "month": 3, "value": "1"}, format="json"
+            "/api/v1/reports/",
+            {"target": desk.amount.pk, "year": 2026, "month": 3, "value": "1"},
+            format="json",
+            HTTP_ACCEPT_LANGUAGE="en",
         )
-    assert response.status_code == 400 and "关闭" in response.json()["detail"]
+    assert response.status_code == 400 and "send a late-report request" in response.json()["detail"]
 
 
 def test_results_carry_their_explanation(desk):

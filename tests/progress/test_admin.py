@@ -92,3 +92,39 @@ def test_the_admin_shows_a_report_with_a_link_to_its_target_page(client, approve
     client.force_login(zone_admin)
     page = client.get(reverse("admin:progress_report_change", args=[approved.pk])).content.decode()
     assert reverse("progress:target", args=[approved.target_id]) in page
+
+
+@pytest.fixture
+def late_request(desk):
+    from django.utils import timezone
+
+    from progress.models import LateReportRequest
+
+    return LateReportRequest.objects.create(
+        plan=desk.plan, unit=desk.unit, year=2026, month=2, reason="统计数据延迟", requested_at=timezone.now()
+    )
+
+
+def test_a_late_report_request_is_read_only_in_the_admin(client, late_request, zone_admin):
+    """It is decided on its page (a grant opens the month and tells the unit), never by a save here."""
+    client.force_login(zone_admin)
+    assert "经济发展局" in client.get(reverse("admin:progress_latereportrequest_changelist")).content.decode()
+    url = reverse("admin:progress_latereportrequest_change", args=[late_request.pk])
+    page = client.get(url).content.decode()
+    assert 'name="status"' not in page and reverse("progress:late_request", args=[late_request.pk]) in page
+    assert client.post(url, {"status": "granted"}).status_code == 403
+    assert client.get(reverse("admin:progress_latereportrequest_add")).status_code == 403
+    delete = reverse("admin:progress_latereportrequest_delete", args=[late_request.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    late_request.refresh_from_db()
+    assert late_request.status == "pending"
+
+
+def test_a_zone_admin_sees_no_late_report_request_of_another_zone_in_the_admin(client, late_request, zone_admin):
+    from tests.factories import PlanFactory, UnitFactory
+
+    other = PlanFactory()
+    late_request.plan, late_request.unit = other, UnitFactory(zone=other.zone)
+    late_request.save()
+    client.force_login(zone_admin)
+    assert client.get(reverse("admin:progress_latereportrequest_change", args=[late_request.pk])).status_code == 302

@@ -88,3 +88,17 @@ def test_before_the_first_due_day_it_is_the_first_period_and_after_the_plan_its_
 
 def test_a_quarterly_plan_closes_by_quarters():
     assert _closed(dt.date(2026, 11, 20), frequency="quarterly") == Period(2026, 9)
+
+
+def test_a_locked_period_reads_closed_by_its_deadline_never_closed_out():
+    """已截止, from one place; 销号 (closing a follow-up notice) is another word."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert str(PeriodState.LOCKED.label) == "Closed"
+        assert str(PeriodState.OPEN.label) == "Open"
+        assert str(PeriodState.FUTURE.label) == "Not begun"
+        assert "late-report request" in str(PeriodState.LOCKED.refusal)
+        assert str(PeriodState.FUTURE.refusal) == "This period has not begun yet."
+    with translation.override("zh-hans"):
+        assert str(PeriodState.LOCKED.label) != "已销号"

@@ -579,13 +579,15 @@ def test_a_sheet_with_errors_cannot_be_confirmed(client, desk, today):
     assert url(desk, "sheet_confirm") not in response.content.decode()
 
 
-def test_a_closed_period_refuses_the_upload(client, desk):
+def test_a_closed_period_refuses_the_upload(client, desk, settings):
     client.force_login(desk.staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    closed = "The deadline of this period has passed. To report it late, send a late-report request"
     with patch("core.clock.today", return_value=dt.date(2026, 5, 1)):
-        assert "该报告期已关闭" in client.get(url(desk, "sheet_upload")).content.decode()
+        assert closed in client.get(url(desk, "sheet_upload")).content.decode()
         response = upload(client, desk, edit(build(desk), {(row_of(0), VALUE): 30}))
     assert response.status_code == 400
-    assert "该报告期已关闭" in response.content.decode()
+    assert closed in response.content.decode()
     assert Report.objects.count() == 0
 
 

@@ -232,14 +232,32 @@ def test_permissions(client, desk, who, method, status):
     assert not Report.objects.filter(status="approved").exists()
 
 
-def test_a_closed_period_shows_read_only_and_refuses_posts(client, desk):
+def test_a_closed_period_shows_read_only_and_refuses_posts(client, desk, settings):
     client.force_login(desk.staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with mock.patch("core.clock.today", return_value=desk.today.replace(month=5)):
         page = client.get(period_url(desk)).content.decode()
-        assert "已关闭" in page and 'name="r' not in page
+        assert 'data-period-state="locked">Closed<' in page and 'name="r' not in page
+        ask = reverse("progress:late_request_new", args=[desk.plan.pk, desk.unit.pk, "2026-03"])
+        assert f'href="{ask}"' in page  # where the staff meet the closed month, they may ask to report late
         response = client.post(period_url(desk), {"action": "save"} | row_data(desk.amount, "1"))
-    assert "已关闭" in response.content.decode()
+    assert "The deadline of this period has passed" in response.content.decode()
     assert not Report.objects.exists()
+
+
+def test_a_closed_month_is_never_called_closed_out_on_the_period_pages(client, desk):
+    """已销号 is the closing of a follow-up notice; a closed month reads 已截止."""
+    client.force_login(desk.staff)
+    with mock.patch("core.clock.today", return_value=desk.today.replace(month=5)):
+        pages = [
+            client.get(reverse("progress:plan_periods", args=[desk.plan.pk, desk.unit.pk])),
+            client.get(period_url(desk)),
+            client.get(reverse("progress:mine")),
+        ]
+    for response in pages:
+        text = response.content.decode()
+        assert 'data-period-state="locked"' in text
+        assert "已销号" not in text
 
 
 def test_a_future_or_malformed_period_is_refused(client, desk):

@@ -5,7 +5,9 @@ region's viewer."""
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
+from progress.models import LateReportRequest
 from supervision.services import bulletin_generate
 from tests.factories import MembershipFactory, UserFactory
 from tests.supervision.conftest import clock_at, fast_passwords, issue, zone  # noqa: F401  (fixtures)
@@ -25,6 +27,15 @@ def world(zone, issue, settings, tmp_path):  # noqa: F811
     notice = issue(zone.serious).notices[0]
     bulletin = bulletin_generate(plan=zone.plan, period=zone.period, by=zone.supervisor, today=zone.today)
     report = zone.on_track.reports.get(year=2014, month=6)
+    late_request = LateReportRequest.objects.create(
+        plan=zone.plan,
+        unit=zone.econ,
+        year=2014,
+        month=5,
+        reason="五月数据需补报",
+        requested_by=zone.staff,
+        requested_at=timezone.now(),
+    )
     users = {
         "staff": zone.staff,  # staff of the unit the objects belong to (经济发展局)
         "other_staff": zone.invest_staff,  # staff of another unit of the zone
@@ -35,4 +46,6 @@ def world(zone, issue, settings, tmp_path):  # noqa: F811
         "foreign_admin": foreign_admin,
         "region_viewer": region_viewer,
     }
-    return SimpleNamespace(zone=zone, notice=notice, bulletin=bulletin, report=report, users=users)
+    return SimpleNamespace(
+        zone=zone, notice=notice, bulletin=bulletin, report=report, late_request=late_request, users=users
+    )

@@ -89,6 +89,26 @@ MATRIX: dict[str, Page] = {
     "progress:plan_periods": Page(lambda w: f"/progress/plans/{plan_id(w)}/units/{w.zone.econ.pk}/", READERS | UNIT),
     "progress:period": Page(period_url, READERS | UNIT),
     "progress:reopen": Page(lambda w: f"/progress/plans/{plan_id(w)}/reopen/", frozenset({"admin"})),
+    # Late-report requests (补报申请): the unit's staff ask, the zone office decides, the unit and
+    # the zone's readers read them.
+    "progress:late_request_new": Page(
+        lambda w: f"/progress/plans/{plan_id(w)}/units/{w.zone.econ.pk}/periods/2014-05/late-request/",
+        frozenset({"staff"}),
+    ),
+    "progress:late_requests": Page(
+        lambda w: "/progress/late-requests/?status=all",
+        SIGNED_IN,
+        reveals=lambda w: w.late_request.reason,
+        seen_by=READERS | UNIT,
+    ),
+    "progress:late_request": Page(lambda w: f"/progress/late-requests/{w.late_request.pk}/", READERS | UNIT),
+    "progress:late_request_decide": Page(
+        lambda w: f"/progress/late-requests/{w.late_request.pk}/decide/",
+        frozenset({"admin"}),
+        ok=(302,),
+        method="post",
+        data=lambda w: {"action": "refuse", "reason": "五月数据已齐"},
+    ),
     "progress:target": Page(lambda w: f"/progress/targets/{w.zone.on_track.pk}/", READERS | UNIT),
     "progress:correct": Page(
         lambda w: f"/progress/reports/{w.report.pk}/correct/",
