@@ -17,24 +17,25 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language
 
 from core import clock
 from dashboard.selectors import Tally, TargetRow, latest_results, tally
 from plans.models import Plan
 from progress.periods import Period
 from progress.selectors import pending_figures
-from supervision.choices import ScoreMode
+from supervision.choices import DEFAULT_SCORE_MODE, ScoreMode
 from supervision.selectors import NoticeSummary, UnitScore, unit_scores
 from targets.choices import BAD, SEVERITY, Status
 from targets.models import Target, TargetResult
 from targets.selectors import result_explanation
 
 BOARD_TTL = 300
-# The ranking's basis: year to date (supervision's unit_scores in this mode),
-# named on the page beside the ranking.
-RANKING_MODE = ScoreMode.YEAR
-RANKING_BASIS = pgettext_lazy("score basis", "Year to date")
+# The ranking's basis: the one the ranking page and the bulletin rank on by
+# default (supervision's unit_scores in this mode), named on the page beside
+# the ranking in ScoreMode's words, as they name it.
+RANKING_MODE = DEFAULT_SCORE_MODE
+RANKING_BASIS = ScoreMode(RANKING_MODE).label
 
 
 @dataclass

@@ -1,7 +1,10 @@
 """The monthly bulletin (月通报) as a Word document laid out like an official
 notice: a red masthead, the document number, a centred title, then the
-overall figures, the ranking of units, the red and black lists, the lagging
-items with lead unit and leader, and the state of follow-up notices.
+overall figures (progress statuses and, apart, reporting statuses), the
+ranking of units under its named basis (the same ``unit_scores`` as the
+ranking page and the dashboard), the red and black lists, the lagging items
+with both statuses, lead unit and leader, and the state of follow-up notices.
+Figures are approved figures only, as everywhere.
 
 ``bulletin_content`` reads (a fixed number of queries); ``bulletin_render``
 turns the content into .docx bytes without touching the database (every text
@@ -18,7 +21,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import translation
 from django.utils.translation import gettext as _
 from docx import Document
@@ -30,17 +33,24 @@ from docx.shared import Cm, Pt, RGBColor
 
 from core import clock
 from core.text import xml_safe
-from dashboard.selectors import BAD, latest_results, status_counts
+from dashboard.selectors import latest_results, status_counts
 from plans.models import Plan
 from progress.models import period_label
 from progress.periods import Period
-from supervision.choices import OPEN_STATES, ScoreMode
+from supervision.choices import DEFAULT_SCORE_MODE, OPEN_STATES
 from supervision.models import Bulletin, Notice
-from supervision.selectors import NoticeSummary, UnitScore, explanation_of, notice_summary, unit_scores
-from targets.choices import SEVERITY, Status
+from supervision.selectors import (
+    NoticeSummary,
+    UnitScore,
+    explanation_of,
+    notice_summary,
+    ranking_title,
+    unit_scores,
+)
+from targets.choices import BAD, REPORTING_PROBLEMS, SEVERITY, ReportingStatus, Status
 from targets.models import Target, TargetResult
 
-RED = RGBColor(0xC0, 0x00, 0x00)
+RED_INK = RGBColor(0xC0, 0x00, 0x00)
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
@@ -57,6 +67,7 @@ class LaggingItem:
     explanation: str
     unit: str
     leader: str
+    reporting: str = ""
 
 
 @dataclass
@@ -87,6 +98,12 @@ class BulletinContent:
     lagging_more: int
     notices: NoticeSummary
     open_notices: list[OpenNotice] = field(default_factory=list)
+    open_notices_more: int = 0
+    # The ranking's heading with its basis: "考核排名(年度累计,1-8月)".
+    ranking_title: str = ""
+    # The targets by reporting status, and the units with reports missing.
+    reporting: dict[str, int] = field(default_factory=dict)
+    missing_by_unit: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -118,32 +135,50 @@ def red_and_black_lists(ranking: list[UnitScore]) -> tuple[list[UnitScore], list
     return red, black
 
 
-def bulletin_content(*, plan: Plan, period: Period, number: int, today: dt.date | None = None) -> BulletinContent:
+def bulletin_content(
+    *, plan: Plan, period: Period, number: int, today: dt.date | None = None, mode: str = DEFAULT_SCORE_MODE
+) -> BulletinContent:
+    """What the bulletin says for ``period``; its ranking is ``unit_scores``
+    on the basis ``mode`` (by default the one the ranking page and the
+    dashboard show), named in its heading."""
     today = today or clock.today()
     targets = Target.objects.filter(task__plan=plan)
     results = latest_results(targets=targets, period=period)
     counts = status_counts(results)
-    ranking = unit_scores(plan=plan, period=period, mode=ScoreMode.MONTH, today=today)
+    reporting = {status.value: 0 for status in ReportingStatus}
+    for row in results.values("reporting").annotate(n=Count("pk")):
+        reporting[row["reporting"]] = row["n"]
+    missing_by_unit = [
+        (row["target__task__lead_unit__name"] or "—", row["n"])
+        for row in results.filter(reporting__in=REPORTING_PROBLEMS)
+        .values("target__task__lead_unit__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "target__task__lead_unit__name")
+    ]
+    ranking = unit_scores(plan=plan, period=period, mode=mode, today=today)
     red_list, black_list = red_and_black_lists(ranking)
-    severity = {status.value: SEVERITY[status] for status in Status}
     lagging_rows: list[TargetResult] = list(
         results.filter(status__in=BAD)
         .select_related("target__task__plan", "target__task__lead_unit", "target__task__leader")
         .order_by("gap", "target__task__order", "target__order")
     )
-    lagging_rows.sort(key=lambda r: -severity[r.status])  # stable: worst first, then by gap
-    labels = dict(Status.choices)
+    lagging_rows.sort(key=lambda r: -SEVERITY[r.status])  # stable: worst first, then by gap
     lagging = [
         LaggingItem(
             indicator=r.target.indicator,
             task=f"{r.target.task.number}{r.target.task.heading}",
-            status=str(labels.get(r.status, r.status)),
+            status=r.get_status_display(),
             explanation=explanation_of(r),
             unit=r.target.task.lead_unit.name if r.target.task.lead_unit else "—",
             leader=_leader_name(r.target.task.leader),
+            reporting=r.get_reporting_display(),
         )
         for r in lagging_rows[:LAGGING_SHOWN]
     ]
+    open_query = Notice.objects.filter(plan=plan, state__in=OPEN_STATES)
+    open_rows = list(
+        open_query.select_related("unit").order_by(F("level").desc(), "reply_by", "pk")[: LAGGING_SHOWN + 1]
+    )
     open_notices = [
         OpenNotice(
             number=n.number,
@@ -153,10 +188,9 @@ def bulletin_content(*, plan: Plan, period: Period, number: int, today: dt.date 
             state=n.get_state_display(),
             red=n.level >= 2,
         )
-        for n in Notice.objects.filter(plan=plan, state__in=OPEN_STATES)
-        .select_related("unit")
-        .order_by(F("level").desc(), "reply_by", "pk")[:LAGGING_SHOWN]
+        for n in open_rows[:LAGGING_SHOWN]
     ]
+    open_more = open_query.count() - LAGGING_SHOWN if len(open_rows) > LAGGING_SHOWN else 0
     return BulletinContent(
         zone=plan.zone.name,
         plan=plan.title,
@@ -174,6 +208,10 @@ def bulletin_content(*, plan: Plan, period: Period, number: int, today: dt.date 
         lagging_more=max(0, len(lagging_rows) - LAGGING_SHOWN),
         notices=notice_summary(plan=plan, today=today),
         open_notices=open_notices,
+        open_notices_more=open_more,
+        ranking_title=ranking_title(mode=mode, period=period),
+        reporting=reporting,
+        missing_by_unit=missing_by_unit,
     )
 
 
@@ -275,7 +313,7 @@ def bulletin_render(content: BulletinContent) -> bytes:
         name=TITLE_FONT,
         size=30,
         bold=True,
-        color=RED,
+        color=RED_INK,
         space_after=6,
     )
     _paragraph(
@@ -295,7 +333,7 @@ def bulletin_render(content: BulletinContent) -> bytes:
         name=TITLE_FONT,
         size=22,
         bold=True,
-        color=RED,
+        color=RED_INK,
         space_after=12,
     )
     _paragraph(document, _("To all units:"))
@@ -330,9 +368,30 @@ def bulletin_render(content: BulletinContent) -> bytes:
         },
         indent=True,
     )
+    reporting = content.reporting
+    _paragraph(
+        document,
+        _(
+            "Reporting in %(period)s: %(reported)d reported on time, %(late)d reported late, %(pending)d awaiting "
+            "review, %(missing)d overdue and not reported, %(not_yet)d not yet due. Only approved figures are "
+            "counted above."
+        )
+        % {
+            "period": content.period_text,
+            "reported": reporting.get(ReportingStatus.REPORTED, 0),
+            "late": reporting.get(ReportingStatus.LATE, 0),
+            "pending": reporting.get(ReportingStatus.PENDING, 0),
+            "missing": reporting.get(ReportingStatus.MISSING, 0),
+            "not_yet": reporting.get(ReportingStatus.NOT_YET, 0),
+        },
+        indent=True,
+    )
+    if content.missing_by_unit:
+        missing = "、".join(_("%(unit)s (%(n)d)") % {"unit": unit, "n": n} for unit, n in content.missing_by_unit)
+        _paragraph(document, _("Reports overdue and not sent: %(units)s.") % {"units": missing}, indent=True)
 
-    # 2. Ranking.
-    _paragraph(document, _("2. Ranking of units"), name=HEADING_FONT, indent=True)
+    # 2. Ranking, under its basis.
+    _paragraph(document, _("2. %(ranking)s") % {"ranking": content.ranking_title}, name=HEADING_FONT, indent=True)
     if content.ranking:
         _table(
             document,
@@ -378,12 +437,20 @@ def bulletin_render(content: BulletinContent) -> bytes:
     if content.lagging:
         _table(
             document,
-            [_("No."), _("Indicator"), _("Situation"), _("Lead unit"), _("Responsible leader"), _("Status")],
             [
-                [str(index), item.indicator, item.explanation, item.unit, item.leader, item.status]
+                _("No."),
+                _("Indicator"),
+                _("Situation"),
+                _("Lead unit"),
+                _("Responsible leader"),
+                _("Progress status"),
+                _("Reporting status"),
+            ],
+            [
+                [str(index), item.indicator, item.explanation, item.unit, item.leader, item.status, item.reporting]
                 for index, item in enumerate(content.lagging, start=1)
             ],
-            [1.1, 3.4, 6.0, 2.6, 1.8, 1.8],
+            [1.0, 3.0, 5.4, 2.4, 1.6, 1.6, 1.6],
         )
         if content.lagging_more:
             _paragraph(
@@ -427,6 +494,12 @@ def bulletin_render(content: BulletinContent) -> bytes:
             ],
             [3.2, 3.0, 5.6, 2.4, 2.4],
         )
+        if content.open_notices_more:
+            _paragraph(
+                document,
+                _("… and %(n)d more open notices, listed on the notices page.") % {"n": content.open_notices_more},
+                indent=True,
+            )
 
     # 6. What is asked, and the sign-off.
     _paragraph(document, _("6. Requirements"), name=HEADING_FONT, indent=True)

@@ -2,17 +2,32 @@ from enum import StrEnum
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from targets.choices import ReportingStatus, Status
 
 
 class ListKind(models.TextChoices):
-    """The supervision lists: what needs following up in a period."""
+    """The supervision lists: what needs following up in a period.
+
+    Two questions, never mixed: the first four lists are by progress status
+    (targets.choices.Status, judged on approved figures), the last three by
+    reporting status (targets.choices.ReportingStatus, and a returned report).
+    A missing report is never a progress status. The words are the
+    vocabulary's own; the filters are ``supervision.filtersets.LIST_RULES``.
+    """
 
     FLAGGED = "flagged", _("Everything flagged")
-    SERIOUS = "serious", _("Seriously lagging")
-    LAGGING = "lagging", _("Lagging")
-    OVERDUE = "overdue", _("Overdue (deadlines and milestones)")
-    UNSUBMITTED = "unsubmitted", _("Reports not submitted")
+    SERIOUS = Status.SERIOUS.value, Status.SERIOUS.label
+    LAGGING = Status.LAGGING.value, Status.LAGGING.label
+    OVERDUE = Status.OVERDUE.value, _("Overdue (deadlines and milestones)")
+    UNSUBMITTED = "unsubmitted", ReportingStatus.MISSING.label
+    PENDING = ReportingStatus.PENDING.value, ReportingStatus.PENDING.label
     RETURNED = "returned", _("Returned, not resubmitted")
+
+
+PROGRESS_LISTS = (ListKind.FLAGGED, ListKind.SERIOUS, ListKind.LAGGING, ListKind.OVERDUE)
+REPORTING_LISTS = (ListKind.UNSUBMITTED, ListKind.PENDING, ListKind.RETURNED)
 
 
 class NoticeState(models.TextChoices):
@@ -48,8 +63,17 @@ class NoticeAction(models.TextChoices):
 
 
 class ScoreMode(models.TextChoices):
-    MONTH = "month", _("Monthly assessment")
-    YEAR = "year", _("Annual assessment")
+    """The basis of a unit ranking (supervision.selectors.unit_scores), named
+    wherever a ranking is shown: the month alone (月度) or the year to the
+    month (年度累计)."""
+
+    MONTH = "month", pgettext_lazy("ranking basis", "Monthly")
+    YEAR = "year", pgettext_lazy("ranking basis", "Year to date")
+
+
+# The basis shown when none is asked for: the ranking page, the dashboard's
+# ranking box and the bulletin all rank on it, so their figures agree.
+DEFAULT_SCORE_MODE = ScoreMode.YEAR
 
 
 class NoticeStep(StrEnum):

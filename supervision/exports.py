@@ -2,9 +2,12 @@
 memory) and of the ledger (台账, a formatted workbook of one unit or leader).
 
 The list export takes the FilterSet's queryset, so the file holds exactly
-the rows the page shows (all of them, not one page). Rows are read with
+the rows the page counts (all of them, not one page). Rows are read with
 ``.iterator(chunk_size=…)``; the explanation is rendered from the stored
-components by the same function the pages use.
+components by the same function the pages use. Each row answers both
+questions: the progress status with the period of the approved figure it
+judged, and the reporting status; a figure waiting for review has its own
+column and a narrative not yet approved is marked (待审核).
 """
 
 from __future__ import annotations
@@ -36,13 +39,15 @@ from core.spreadsheets import (
     style_header_row,
     workbook_bytes,
 )
+from core.templatetags.taizhang import figure as figure_text
 from plans.models import Plan
 from progress.choices import ReportStatus
 from progress.models import period_label
 from progress.periods import Period
-from supervision.selectors import Ledger, with_narratives
+from progress.selectors import pending_figures
+from supervision.selectors import Ledger, narrative_mark, with_narratives
 from supervision.xlsx import STYLE_DEFAULT, STYLE_ONE_DECIMAL, STYLE_WRAP, XlsxStream
-from targets.choices import Status, TargetKind
+from targets.choices import ReportingStatus, Status, TargetKind
 from targets.models import Target, TargetResult
 from targets.selectors import result_explanation
 
@@ -66,15 +71,16 @@ LIST_COLUMNS = (
     Column(gettext_lazy("Target"), 16),
     Column(gettext_lazy("Period of the figure"), 14),
     Column(gettext_lazy("Year-to-date actual"), 12),
+    Column(gettext_lazy("Figure awaiting review"), 12),
     Column(gettext_lazy("Unit of measure"), 9),
     Column(gettext_lazy("Completion (%)"), 10, STYLE_ONE_DECIMAL),
     Column(gettext_lazy("Time progress (%)"), 10, STYLE_ONE_DECIMAL),
     Column(gettext_lazy("Gap (points)"), 10, STYLE_ONE_DECIMAL),
-    Column(gettext_lazy("Status"), 10),
+    Column(gettext_lazy("Progress status"), 10),
     Column(pgettext_lazy("export header", "Explanation"), 44, STYLE_WRAP),
     Column(gettext_lazy("Lead unit"), 16),
     Column(gettext_lazy("Responsible leader"), 11),
-    Column(gettext_lazy("Report of the period"), 11),
+    Column(gettext_lazy("Reporting status"), 12),
     Column(gettext_lazy("Latest progress"), 36, STYLE_WRAP),
     Column(gettext_lazy("Problems"), 30, STYLE_WRAP),
     Column(gettext_lazy("Next steps"), 30, STYLE_WRAP),
@@ -104,7 +110,7 @@ _TARGET_NEEDS = {
     "trajectory",
 }
 TARGET_FIELDS = tuple(f.attname for f in Target._meta.concrete_fields if f.attname in _TARGET_NEEDS)
-ROW_FIELDS = (
+RESULT_FIELDS = (
     "year",
     "month",
     "status",
@@ -113,6 +119,13 @@ ROW_FIELDS = (
     "completion",
     "expected",
     "gap",
+    "data_year",
+    "data_month",
+    "reporting",
+)
+ROW_FIELDS = (
+    *RESULT_FIELDS,
+    "target_id",
     *(f"target__{name}" for name in TARGET_FIELDS),
     "target__task__number",
     "target__task__heading",
@@ -127,6 +140,7 @@ ROW_FIELDS = (
     "narrative_progress",
     "narrative_problems",
     "narrative_next_steps",
+    "narrative_status",
 )
 
 
@@ -142,32 +156,51 @@ class _Result:
     completion: Decimal | None
     expected: Decimal | None
     gap: Decimal | None
+    data_year: int | None
+    data_month: int | None
+    reporting: str
+
+
+def marked(text: str, mark: str) -> str:
+    """``text`` followed by its mark: "…(待审核)", "逾期未报(退回)"."""
+    return _("%(text)s (%(mark)s)") % {"text": text, "mark": mark} if text and mark else text
 
 
 class _RowMaker:
     """Turns one tuple of ``ROW_FIELDS`` into the export's row, with the
     labels translated once and each plan read once."""
 
-    target_slice = slice(8, 8 + len(TARGET_FIELDS))
+    target_slice = slice(len(RESULT_FIELDS) + 1, len(RESULT_FIELDS) + 1 + len(TARGET_FIELDS))
 
-    def __init__(self) -> None:
+    def __init__(self, pending: dict) -> None:
         self.statuses = {value: str(label) for value, label in Status.choices}
+        self.reporting = {value: str(label) for value, label in ReportingStatus.choices}
+        self.returned = str(ReportStatus.RETURNED.label)
         self.kinds = {value: str(label) for value, label in TargetKind.choices}
-        self.report_states = {value: str(label) for value, label in ReportStatus.choices}
-        self.not_reported = _("Not reported")
         self.periods: dict[tuple[int, int], str] = {}
         self.plans: dict[int, Plan] = {}
+        self.pending = pending
+
+    def period(self, year: int | None, month: int | None) -> str:
+        if year is None or month is None:
+            return ""
+        if (year, month) not in self.periods:
+            self.periods[year, month] = str(period_label(year, month))
+        return self.periods[year, month]
 
     def __call__(self, index: int, row: tuple) -> list:
-        result = _Result(*row[:8])
+        result = _Result(*row[: len(RESULT_FIELDS)])
+        target_id = row[len(RESULT_FIELDS)]
         target = Target.from_db(None, TARGET_FIELDS, row[self.target_slice])
         (number, heading, plan_id, zone_short, zone_name, lead_unit, first, last, username, report_status,
-         progress, problems, next_steps) = row[self.target_slice.stop :]  # fmt: skip
+         progress, problems, next_steps, narrative_status) = row[self.target_slice.stop :]  # fmt: skip
         if plan_id not in self.plans:
             self.plans[plan_id] = Plan.objects.get(pk=plan_id)
-        key = (result.year, result.month)
-        if key not in self.periods:
-            self.periods[key] = str(period_label(*key))
+        pending = self.pending.get(target_id)
+        reporting = self.reporting.get(result.reporting, result.reporting)
+        if report_status == ReportStatus.RETURNED:
+            reporting = marked(reporting, self.returned)
+        mark = narrative_mark(narrative_status)
         return [
             index,
             zone_short or zone_name,
@@ -175,8 +208,9 @@ class _RowMaker:
             target.indicator,
             self.kinds.get(target.kind, target.kind),
             target.target_label,
-            self.periods[key],
+            self.period(result.data_year, result.data_month),
             result.actual,
+            pending.value if pending is not None else None,
             target.unit,
             result.completion,
             result.expected,
@@ -185,25 +219,28 @@ class _RowMaker:
             result_explanation(result, target=target, plan=self.plans[plan_id]),
             lead_unit or "",
             f"{first or ''} {last or ''}".strip() or (username or ""),
-            self.report_states.get(report_status or "", self.not_reported),
-            progress or "",
-            problems or "",
-            next_steps or "",
+            reporting,
+            marked(progress or "", mark),
+            marked(problems or "", mark),
+            marked(next_steps or "", mark),
         ]
 
 
 def list_rows(results: QuerySet[TargetResult], *, period: Period) -> Iterator[list]:
     """The export's rows, in the queryset's order: the raw components of each
-    judgement beside its explanation, lead unit, leader and latest narrative.
+    judgement beside its explanation, reporting status, lead unit, leader and
+    latest narrative.
 
     Rows are read as tuples (``values``), not model instances: building seven
     model objects per row cost more than everything else together. The
     explanation and the target's label come from the same functions the
     pages use, fed a Target built from the row's fields and the row's plan.
+    The figures waiting for review are read once for all rows
+    (progress.selectors.pending_figures).
     """
-    make = _RowMaker()
     rows = with_narratives(results, period=period).values_list(*ROW_FIELDS)
     with _one_read():
+        make = _RowMaker(pending_figures(targets=results.order_by().values("target_id"), period=period))
         for index, row in enumerate(rows.iterator(chunk_size=CHUNK_SIZE), start=1):
             yield make(index, row)
 
@@ -293,13 +330,14 @@ def list_csv_response(results: QuerySet[TargetResult], *, period: Period) -> Str
 
 # --- the ledger -------------------------------------------------------------------------
 
+# The fill of a month's status cell, by progress status.
 STATUS_FILLS = {
-    "completed": "C6F6D5",
-    "on_track": "C6F6D5",
-    "lagging": "FEFCBF",
-    "serious": "FED7D7",
-    "overdue": "FBB6CE",
-    "no_data": "EDF2F7",
+    Status.COMPLETED: "C6F6D5",
+    Status.ON_TRACK: "C6F6D5",
+    Status.LAGGING: "FEFCBF",
+    Status.SERIOUS: "FED7D7",
+    Status.OVERDUE: "FBB6CE",
+    Status.NO_DATA: "EDF2F7",
 }
 LEDGER_FIXED = (
     (gettext_lazy("No."), 6),
@@ -308,6 +346,14 @@ LEDGER_FIXED = (
     (gettext_lazy("Target"), 16),
     (gettext_lazy("Lead unit"), 14),
     (gettext_lazy("Responsible leader"), 10),
+)
+# Each month: the approved year-to-date figure (or one waiting for review,
+# marked), the progress status (with the age of a carried figure) and the
+# reporting status.
+LEDGER_MONTH = (
+    (gettext_lazy("Year to date"), 10),
+    (gettext_lazy("Progress status"), 10),
+    (gettext_lazy("Reporting status"), 9),
 )
 LEDGER_NARRATIVES = (
     (gettext_lazy("Latest progress"), 36),
@@ -318,13 +364,16 @@ LEDGER_NARRATIVES = (
 
 def ledger_workbook(book: Ledger, *, subject: str) -> bytes:
     """The classic ledger: a title row, two header rows (each month's
-    year-to-date figure and status), one row per target, the narratives."""
+    year-to-date figure, progress status and reporting status), one row per
+    target, the latest narrative."""
     statuses = {value: str(label) for value, label in Status.choices}
+    reporting = {value: str(label) for value, label in ReportingStatus.choices}
+    pending_word = str(ReportingStatus.PENDING.label)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(_("Ledger"))
-    fixed, narratives = len(LEDGER_FIXED), len(LEDGER_NARRATIVES)
-    columns = fixed + 2 * len(book.months) + narratives
+    fixed, narratives, per_month = len(LEDGER_FIXED), len(LEDGER_NARRATIVES), len(LEDGER_MONTH)
+    columns = fixed + per_month * len(book.months) + narratives
     title = _("%(zone)s %(year)s key work ledger (%(subject)s), %(period)s") % {
         "zone": book.plan.zone.short_name or book.plan.zone.name,
         "year": book.period.year,
@@ -339,12 +388,12 @@ def ledger_workbook(book: Ledger, *, subject: str) -> bytes:
         sheet.cell(row=2, column=index, value=str(header))
         sheet.merge_cells(start_row=2, start_column=index, end_row=3, end_column=index)
     for offset, month in enumerate(book.months):
-        column = fixed + 1 + 2 * offset
+        column = fixed + 1 + per_month * offset
         sheet.cell(row=2, column=column, value=str(_("Month %(month)s") % {"month": month}))
-        sheet.merge_cells(start_row=2, start_column=column, end_row=2, end_column=column + 1)
-        sheet.cell(row=3, column=column, value=str(_("Year to date")))
-        sheet.cell(row=3, column=column + 1, value=str(_("Status")))
-    for index, (header, _width) in enumerate(LEDGER_NARRATIVES, start=fixed + 2 * len(book.months) + 1):
+        sheet.merge_cells(start_row=2, start_column=column, end_row=2, end_column=column + per_month - 1)
+        for index, (header, _width) in enumerate(LEDGER_MONTH):
+            sheet.cell(row=3, column=column + index, value=str(header))
+    for index, (header, _width) in enumerate(LEDGER_NARRATIVES, start=fixed + per_month * len(book.months) + 1):
         sheet.cell(row=2, column=index, value=str(header))
         sheet.merge_cells(start_row=2, start_column=index, end_row=3, end_column=index)
     style_header_row(sheet, row=2, columns=columns)
@@ -362,9 +411,14 @@ def ledger_workbook(book: Ledger, *, subject: str) -> bytes:
             _name(task.leader),
         ]
         for month in book.months:
-            values.append(line.figures.get(month))
-            values.append(statuses.get(line.statuses.get(month, ""), ""))
-        values += [line.progress, line.problems, line.next_steps]
+            figure = line.figures.get(month)
+            if figure is None and line.pending.get(month) is not None:
+                figure = marked(figure_text(line.pending[month]), pending_word)
+            values.append(figure)
+            values.append(marked(statuses.get(line.statuses.get(month, ""), ""), line.ages.get(month, "")))
+            values.append(reporting.get(line.reporting.get(month, ""), ""))
+        mark = narrative_mark(line.narrative_status)
+        values += [marked(line.progress, mark), marked(line.problems, mark), marked(line.next_steps, mark)]
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=column, value=safe_cell(value))
             cell.border = THIN_BORDER
@@ -372,8 +426,8 @@ def ledger_workbook(book: Ledger, *, subject: str) -> bytes:
         for offset, month in enumerate(book.months):
             fill = STATUS_FILLS.get(line.statuses.get(month, ""))
             if fill:
-                sheet.cell(row=row, column=fixed + 2 + 2 * offset).fill = PatternFill("solid", fgColor=fill)
-    widths = [width for _header, width in LEDGER_FIXED] + [10, 8] * len(book.months)
+                sheet.cell(row=row, column=fixed + 2 + per_month * offset).fill = PatternFill("solid", fgColor=fill)
+    widths = [width for _header, width in LEDGER_FIXED] + [width for _header, width in LEDGER_MONTH] * len(book.months)
     widths += [width for _header, width in LEDGER_NARRATIVES]
     set_column_widths(sheet, widths)
     freeze_header(sheet, header_row=3, columns_left=3)

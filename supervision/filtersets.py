@@ -3,20 +3,29 @@ filter the same way.
 
 Rows are target results: each visible target's latest result at or before
 the chosen period (``dashboard.selectors.latest_results``), scoped by the
-user before anything else. ``list`` picks what needs supervision:
+user before anything else. Each row answers two questions apart: the
+progress status (``status``, judged on the latest approved figure, with its
+age in ``data_year``/``data_month``) and the reporting status of the unit for
+the row's period (``reporting``). ``list`` picks what needs supervision
+(``LIST_RULES``), by one question or the other, never both:
 
-- ``flagged``: lagging, seriously lagging or overdue (the default of the page)
-- ``serious`` / ``lagging``: by status
-- ``overdue``: a deadline or milestone date passed unmet
-- ``unsubmitted``: due in the period, no submitted or approved report
-- ``returned``: the period's report was returned and not resubmitted
+- by progress: ``flagged`` (lagging, seriously lagging or overdue; the
+  default of the page), ``serious``, ``lagging``, ``overdue`` (a deadline or
+  milestone date passed unmet)
+- by reporting: ``unsubmitted`` (逾期未报: nothing sent after the due day),
+  ``pending`` (待审核: sent, waiting for review), ``returned`` (the period's
+  report was returned and not resubmitted)
 
-Query parameters: ``list``, ``period`` (YYYY-MM; the newest reported period
-when absent), ``zone``, ``plan``, ``unit`` (lead unit), ``leader``, ``kind``,
-``status`` (repeatable), ``q`` (words in the indicator or task).
+Query parameters: ``list``, ``period`` (YYYY-MM; the month just closed of the
+newest plan in view when absent, ``dashboard.selectors.default_period``),
+``zone``, ``plan``, ``unit`` (lead unit), ``leader``, ``kind``, ``status``
+(progress status, repeatable), ``reporting`` (reporting status, repeatable),
+``q`` (words in the indicator or task).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import django_filters
 from django import forms
@@ -26,20 +35,36 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from core.params import parse_id
-from dashboard.selectors import BAD, default_period, latest_results
+from dashboard.selectors import default_period, latest_results
 from plans.choices import PlanStatus
 from plans.models import Plan
 from progress.choices import ReportStatus
 from progress.models import Report, period_label
 from progress.periods import Period
 from supervision.choices import ListKind
-from targets.choices import SEVERITY, Status, TargetKind
-from targets.metrics import Reason
+from targets.choices import BAD, SEVERITY, ReportingStatus, Status, TargetKind
 from targets.models import Target, TargetResult
 from zones import policy
 from zones.models import Unit, Zone
 
-COUNTED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+def _returned(period: Period) -> Q:
+    returned = Report.objects.filter(
+        target=OuterRef("target"), year=period.year, month=period.month, status=ReportStatus.RETURNED
+    )
+    return Q(Exists(returned))
+
+
+# What each list holds, as a condition on the rows for the chosen period.
+LIST_RULES: dict[str, Callable[[Period], Q]] = {
+    ListKind.FLAGGED: lambda period: Q(status__in=BAD),
+    ListKind.SERIOUS: lambda period: Q(status=Status.SERIOUS),
+    ListKind.LAGGING: lambda period: Q(status=Status.LAGGING),
+    ListKind.OVERDUE: lambda period: Q(status=Status.OVERDUE),
+    ListKind.UNSUBMITTED: lambda period: Q(reporting=ReportingStatus.MISSING),
+    ListKind.PENDING: lambda period: Q(reporting=ReportingStatus.PENDING),
+    ListKind.RETURNED: _returned,
+}
 
 
 def scoped_plans(user) -> QuerySet[Plan]:
@@ -82,9 +107,15 @@ class SupervisionFilterSet(django_filters.FilterSet):
         label=_("Kind"), field_name="target__kind", choices=TargetKind.choices, empty_label=_("All")
     )
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"),
+        label=_("Progress status"),
         field_name="status",
         choices=Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reporting = django_filters.MultipleChoiceFilter(
+        label=_("Reporting status"),
+        field_name="reporting",
+        choices=ReportingStatus.choices,
         widget=forms.CheckboxSelectMultiple,
     )
     q = django_filters.CharFilter(label=_("Search"), method="filter_words")
@@ -100,8 +131,8 @@ class SupervisionFilterSet(django_filters.FilterSet):
         self.plans = scoped_plans(self.user).select_related("zone").order_by("-start_year", "zone__code", "title")
         plan = None if self.data.get("period") else self._plans_chosen().first()
         if plan is not None:
-            # Without a period, the newest period with approved reports of the
-            # newest plan in view, written into the data so the form shows it.
+            # Without a period, the month just closed of the newest plan in
+            # view, written into the data so the form shows it.
             self.data = self.data.copy()
             self.data["period"] = str(default_period(plan))
         zones = Zone.objects.filter(pk__in=self.plans.values("zone"))
@@ -136,8 +167,8 @@ class SupervisionFilterSet(django_filters.FilterSet):
 
     @property
     def chosen_period(self) -> Period:
-        """The chosen period; when it is missing or not valid, the newest
-        period with approved reports of the newest plan in view."""
+        """The chosen period; when it is missing or not valid, the month just
+        closed of the newest plan in view."""
         if not hasattr(self, "_period"):
             self.form.is_valid()  # cleans the form
             text = self.form.cleaned_data.get("period")
@@ -192,22 +223,8 @@ class SupervisionFilterSet(django_filters.FilterSet):
         return queryset  # the period shapes the base rows in filter_queryset
 
     def filter_list(self, queryset: QuerySet[TargetResult], name: str, value: str) -> QuerySet[TargetResult]:
-        period = self.chosen_period
-        this_period = Q(year=period.year, month=period.month)
-        if value == ListKind.FLAGGED:
-            return queryset.filter(status__in=BAD)
-        if value == ListKind.SERIOUS:
-            return queryset.filter(status=Status.SERIOUS)
-        if value == ListKind.LAGGING:
-            return queryset.filter(status=Status.LAGGING)
-        if value == ListKind.OVERDUE:
-            return queryset.filter(status=Status.OVERDUE, reason=Reason.PAST_DEADLINE)
-        reports = Report.objects.filter(target=OuterRef("target"), year=period.year, month=period.month)
-        if value == ListKind.UNSUBMITTED:
-            return queryset.filter(this_period).exclude(Exists(reports.filter(status__in=COUNTED)))
-        if value == ListKind.RETURNED:
-            return queryset.filter(this_period).filter(Exists(reports.filter(status=ReportStatus.RETURNED)))
-        return queryset
+        rule = LIST_RULES.get(value)
+        return queryset.filter(rule(self.chosen_period)) if rule else queryset
 
     def filter_words(self, queryset: QuerySet[TargetResult], name: str, value: str) -> QuerySet[TargetResult]:
         for word in value.split()[:5]:

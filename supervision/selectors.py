@@ -14,9 +14,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
-    Case,
     Count,
-    DateTimeField,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -26,29 +24,28 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, Least
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import clock
 from dashboard.selectors import latest_results
 from plans.choices import PlanStatus
 from plans.models import Plan
-from progress.choices import ReportStatus
+from progress.choices import COUNTED, SENT
 from progress.models import Report
-from progress.periods import Period, due_date, is_reporting_month
+from progress.periods import Period, is_reporting_month
+from progress.selectors import pending_figures
 from supervision.choices import NOTICE_STEPS, OPEN_STATES, STEP_BY_SUPERVISION, STEP_BY_UNIT, NoticeState, ScoreMode
 from supervision.models import Notice, SupervisionRule
-from targets.choices import Status
+from targets.choices import RED, ReportingStatus
+from targets.explanations import ytd_label
 from targets.models import Target, TargetResult
-from targets.selectors import result_explanation
+from targets.selectors import figure_age, result_explanation
 from zones import policy
 from zones.choices import Role
 from zones.models import Membership, Unit, Zone
 
-COUNTED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
-RED = (Status.SERIOUS, Status.OVERDUE)
 SUPERVISING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 ANSWERING_ROLES = (Role.STAFF, Role.REVIEWER)
 ONE_DECIMAL = Decimal("0.1")
@@ -111,10 +108,12 @@ def rule_for(plan: Plan) -> SupervisionRule:
 
 
 def with_narratives(results: QuerySet[TargetResult], *, period: Period) -> QuerySet[TargetResult]:
-    """Annotate each result with its target's latest submitted narrative at or
-    before ``period`` (progress, problems, next steps)."""
+    """Annotate each result with its target's latest sent narrative at or
+    before ``period`` (progress, problems, next steps) and that report's
+    status (``narrative_status``): a narrative waiting for review is shown,
+    marked by ``narrative_mark``, as a pending figure is."""
     latest = (
-        Report.objects.filter(target=OuterRef("target"), status__in=COUNTED)
+        Report.objects.filter(target=OuterRef("target"), status__in=SENT)
         .filter(Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month))
         .order_by("-year", "-month")
     )
@@ -122,7 +121,13 @@ def with_narratives(results: QuerySet[TargetResult], *, period: Period) -> Query
         narrative_progress=Subquery(latest.values("progress")[:1]),
         narrative_problems=Subquery(latest.values("problems")[:1]),
         narrative_next_steps=Subquery(latest.values("next_steps")[:1]),
+        narrative_status=Subquery(latest.values("status")[:1]),
     )
+
+
+def narrative_mark(status: str | None) -> str:
+    """The mark of a narrative not yet approved (待审核), "" for an approved one."""
+    return "" if status is None or status in COUNTED else str(ReportingStatus.PENDING.label)
 
 
 def explanation_of(result: TargetResult) -> str:
@@ -240,16 +245,34 @@ def assessment_months(period: Period, mode: str) -> list[int]:
     return [period.month] if mode == ScoreMode.MONTH else list(range(1, period.month + 1))
 
 
-def unit_scores(
-    *, plan: Plan, period: Period, mode: str = ScoreMode.MONTH, today: dt.date | None = None
-) -> list[UnitScore]:
-    """Every lead unit of the plan scored for ``period`` and ranked (ties share
-    a rank). Five queries whatever the number of units, targets or reports.
+def ranking_basis(*, mode: str, period: Period) -> str:
+    """The basis of a ranking in words: "年度累计,1-8月" or "月度,8月"; every
+    page and document that shows a ranking names it with these words."""
+    if mode == ScoreMode.MONTH:
+        months = _("Month %(month)s") % {"month": period.month}
+    else:
+        months = ytd_label(period.year, period.month)
+    return _("%(basis)s, %(months)s") % {"basis": ScoreMode(mode).label, "months": months}
 
-    - completion: the latest result of each target at the period, capped and
-      weighted by the targets' weights (a target without a figure counts 0);
-    - on-time reporting: reports of the month (annual: of the year to the
-      month) submitted by their due day, against the reports due;
+
+def ranking_title(*, mode: str, period: Period) -> str:
+    """The heading of a ranking with its basis: "考核排名(年度累计,1-8月)"."""
+    return _("Ranking of units (%(basis)s)") % {"basis": ranking_basis(mode=mode, period=period)}
+
+
+def unit_scores(*, plan: Plan, period: Period, mode: str, today: dt.date | None = None) -> list[UnitScore]:
+    """Every lead unit of the plan scored for ``period`` on the basis ``mode``
+    (ScoreMode: the month alone, or the year to the month) and ranked (ties
+    share a rank). The one scoring definition: the ranking page, the
+    dashboard's ranking box and the bulletin call it, each naming its basis.
+    Five queries whatever the number of units, targets or reports.
+
+    - completion: the latest result of each target at the period (judged on
+      approved figures), capped and weighted by the targets' weights (a
+      target without a figure counts 0);
+    - on-time reporting: the results of the month (annual: of the year to
+      the month) whose reporting status is 已报 (approved, sent by the due
+      day), against the reports due;
     - red targets: seriously lagging or overdue at the period;
     - overdue notices: notices about the month (annual: the year to the
       month) that went unanswered past their reply date.
@@ -293,19 +316,12 @@ def unit_scores(
             score.completion = (Decimal(row["weighted"] or 0) / Decimal(row["weight"])).quantize(ONE_DECIMAL)
         score.red = row["red"]
 
-    due_end = Case(
-        *[
-            When(month=month, then=Value(_end_of(due_date(Period(period.year, month), due_day=plan.due_day))))
-            for month in months
-        ],
-        default=Value(None),
-        output_field=DateTimeField(),
-    )
     for row in (
-        Report.objects.filter(target__in=targets, year=period.year, month__in=months, status__in=COUNTED)
-        .annotate(due_end=due_end)
+        TargetResult.objects.filter(
+            target__in=targets, year=period.year, month__in=months, reporting=ReportingStatus.REPORTED
+        )
         .values("target__task__lead_unit")
-        .annotate(on_time=Count("pk", filter=Q(submitted_at__lte=F("due_end"))))
+        .annotate(on_time=Count("pk"))
     ):
         if row["target__task__lead_unit"] in scores:
             scores[row["target__task__lead_unit"]].on_time = row["on_time"]
@@ -337,24 +353,26 @@ def unit_scores(
     return ranked
 
 
-def _end_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
-
-
 # --- the ledger (台账) --------------------------------------------------------------
 
 
 @dataclass
 class LedgerLine:
-    """One target of the ledger: each month's counted figure and status, and
-    the latest narrative."""
+    """One target of the ledger, month by month: the approved figure (the one
+    that counts), a figure waiting for review (shown marked 待审核), the
+    progress status with the age of a carried figure, and the reporting
+    status; and the latest narrative sent, marked when not yet approved."""
 
     target: Target
     figures: dict[int, Decimal | None] = field(default_factory=dict)
+    pending: dict[int, Decimal | None] = field(default_factory=dict)
     statuses: dict[int, str] = field(default_factory=dict)
+    ages: dict[int, str] = field(default_factory=dict)
+    reporting: dict[int, str] = field(default_factory=dict)
     progress: str = ""
     problems: str = ""
     next_steps: str = ""
+    narrative_status: str | None = None
 
 
 @dataclass
@@ -374,7 +392,8 @@ def ledger_leaders(plan: Plan) -> QuerySet:
 
 def ledger(*, plan: Plan, period: Period, unit: Unit | None = None, leader=None) -> Ledger:
     """The classic ledger of a unit's or a leader's targets for the year of
-    ``period``, month by month up to it (three queries)."""
+    ``period``, month by month up to it: three queries, and one per month for
+    the figures waiting for review (progress.selectors.pending_figures)."""
     targets = Target.objects.filter(task__plan=plan)
     if unit is not None:
         targets = targets.filter(task__lead_unit=unit)
@@ -388,18 +407,26 @@ def ledger(*, plan: Plan, period: Period, unit: Unit | None = None, leader=None)
         )
     }
     reports = (
-        Report.objects.filter(target__in=targets, year=period.year, month__lte=period.month, status__in=COUNTED)
+        Report.objects.filter(target__in=targets, year=period.year, month__lte=period.month, status__in=SENT)
         .order_by("month")
-        .values_list("target_id", "month", "value", "progress", "problems", "next_steps")
+        .values_list("target_id", "month", "value", "status", "progress", "problems", "next_steps")
     )
-    for target_id, month, value, progress, problems, next_steps in reports:
+    for target_id, month, value, status, progress, problems, next_steps in reports:
         line = lines[target_id]
-        line.figures[month] = value
+        if status in COUNTED:
+            line.figures[month] = value
         if progress or problems or next_steps:
             line.progress, line.problems, line.next_steps = progress, problems, next_steps
-    results = TargetResult.objects.filter(target__in=targets, year=period.year, month__lte=period.month).values_list(
-        "target_id", "month", "status"
+            line.narrative_status = status
+    for month in months:
+        for target_id, report in pending_figures(targets=targets, period=Period(period.year, month)).items():
+            lines[target_id].pending[month] = report.value
+    results = TargetResult.objects.filter(target__in=targets, year=period.year, month__lte=period.month).only(
+        "target_id", "year", "month", "status", "reporting", "data_year", "data_month"
     )
-    for target_id, month, status in results:
-        lines[target_id].statuses[month] = status
+    for result in results:
+        line = lines[result.target_id]
+        line.statuses[result.month] = result.status
+        line.reporting[result.month] = result.reporting
+        line.ages[result.month] = figure_age(result, year=result.year, month=result.month)
     return Ledger(plan=plan, period=period, months=months, lines=list(lines.values()))

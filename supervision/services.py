@@ -34,7 +34,7 @@ from core.mail import Mail, mail_render, mails_queue
 from dashboard.selectors import latest_results
 from plans.choices import PlanStatus
 from plans.models import Plan
-from progress.periods import Period
+from progress.periods import Period, days_until_due
 from supervision.choices import NOTICE_STEPS, NoticeAction, NoticeLevel, NoticeState, NoticeStep
 from supervision.models import Bulletin, Notice, NoticeEvent, NoticeItem
 from supervision.selectors import can_answer, can_supervise, explanation_of, rule_for, supervised_zones
@@ -454,15 +454,21 @@ def bulletin_generate(*, plan: Plan, period: Period, by=None, today: dt.date | N
 
 def bulletins_publish(*, today: dt.date) -> dict[str, int]:
     """The monthly publication: for every published plan whose bulletin day
-    has come this month, generate the previous month's bulletin unless it
-    exists (so a missed day catches up and a second run does nothing)."""
+    has come this month, generate the bulletin of the previous month unless
+    it exists (so a missed day catches up and a second run does nothing).
+
+    The previous month is published once its reports' due day has passed
+    (as the month just closed, the month every page and the bulletin form
+    default to): a bulletin day before the due day waits for it, so no
+    bulletin counts a month whose reports are not all due.
+    """
     counts = {"generated": 0, "existing": 0, "failed": 0}
     period = Period(today.year, today.month).previous_month()
     plans = Plan.objects.filter(
         status=PlanStatus.PUBLISHED, start_year__lte=period.year, end_year__gte=period.year
     ).select_related("zone")
     for plan in plans.order_by("pk"):
-        if today.day < rule_for(plan).bulletin_day:
+        if today.day < rule_for(plan).bulletin_day or days_until_due(period, today=today, due_day=plan.due_day) >= 0:
             continue
         if Bulletin.objects.filter(plan=plan, year=period.year, month=period.month).exists():
             counts["existing"] += 1

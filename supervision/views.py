@@ -23,11 +23,23 @@ from core import clock
 from core.downloads import attach
 from core.params import parse_id, parse_ids
 from dashboard.selectors import default_period, latest_results
+from plans.choices import PlanStatus
 from plans.models import Plan
+from progress.choices import ReportStatus
 from progress.models import period_label
 from progress.periods import Period
+from progress.selectors import pending_figures
 from supervision import exports, services
-from supervision.choices import OPEN_STATES, ListKind, NoticeState, NoticeStep, ScoreMode
+from supervision.choices import (
+    DEFAULT_SCORE_MODE,
+    OPEN_STATES,
+    PROGRESS_LISTS,
+    REPORTING_LISTS,
+    ListKind,
+    NoticeState,
+    NoticeStep,
+    ScoreMode,
+)
 from supervision.filtersets import SupervisionFilterSet
 from supervision.forms import (
     AnswerForm,
@@ -48,6 +60,7 @@ from supervision.selectors import (
     ledger_leaders,
     notice_steps,
     notices_visible_to,
+    ranking_title,
     rule_for,
     supervised_zones,
     unit_scores,
@@ -64,7 +77,7 @@ def _readable_plans(user) -> QuerySet[Plan]:
     """Plans whose supervision pages the user reads (zone-wide roles)."""
     return (
         Plan.objects.filter(zone__in=policy.zones_seen_whole(user))
-        .exclude(status="draft")
+        .exclude(status=PlanStatus.DRAFT)
         .select_related("zone")
         .order_by("-start_year", "zone__code", "title")
     )
@@ -128,32 +141,50 @@ def _filterset(request: HttpRequest) -> SupervisionFilterSet:
     return SupervisionFilterSet(data, request=request)
 
 
+def _tabs(query: QueryDict, kinds) -> list[tuple[str, str, str, bool]]:
+    return [
+        (kind, ListKind(kind).label, _query_with(query, list=kind, page=None), query.get("list") == kind)
+        for kind in kinds
+    ]
+
+
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    """What needs supervision: the lists, their filters and exports."""
+    """What needs supervision: the lists, their filters and exports. Every
+    row shows the progress status (with the age of a carried figure) and the
+    reporting status; the page counts every row and pages through all of them."""
     _require_reader(request)
     filterset = _filterset(request)
-    results = filterset.qs
-    paginator = Paginator(results, PAGE_SIZE)
+    period = filterset.chosen_period
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    results = list(page.object_list)
+    pending = pending_figures(targets=[result.target_id for result in results], period=period)
     query = filterset.data
     can_issue = supervised_zones(request.user).exists()
     context = {
         "filterset": filterset,
         "form": filterset.form,
-        "period": filterset.chosen_period,
-        "period_text": period_label(filterset.chosen_period.year, filterset.chosen_period.month),
+        "period": period,
+        "period_text": period_label(period.year, period.month),
         "page": page,
-        "rows": [(result, explanation_of(result)) for result in page.object_list],
-        "lists": [
-            (value, label, _query_with(query, list=value, page=None), query.get("list") == value)
-            for value, label in ListKind.choices
-        ]
-        + [("", _("All targets"), _query_with(query, list="", page=None), query.get("list") == "")],
+        "rows": [
+            (
+                result,
+                explanation_of(result),
+                pending.get(result.target_id),
+                result.report_status == ReportStatus.RETURNED,
+            )
+            for result in results
+        ],
+        "progress_lists": _tabs(query, PROGRESS_LISTS),
+        "reporting_lists": _tabs(query, REPORTING_LISTS),
+        "all_targets": (_query_with(query, list="", page=None), query.get("list") == ""),
         "query": _query_with(query, page=None),
         "can_issue": can_issue,
         "statuses": filterset.form["status"],
+        "reportings": filterset.form["reporting"],
     }
     return render(request, "supervision/index.html", context, status=400 if filterset.errors else 200)
 
@@ -279,11 +310,12 @@ def notices(request: HttpRequest) -> HttpResponse:
     elif state in NoticeState.values:
         shown = shown.filter(state=state)
     today = clock.today()
-    rows = list(
+    page = Paginator(
         shown.select_related("unit", "zone", "plan", "issued_by")
         .annotate(items_count=Count("items"))
-        .order_by("-level", "state", "reply_by", "-pk")[:500]
-    )
+        .order_by("-level", "state", "reply_by", "-pk"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
     counts = visible.aggregate(
         open=Count("pk", filter=Q(state__in=OPEN_STATES)),
         overdue=Count("pk", filter=Q(state=NoticeState.ISSUED, reply_by__lt=today)),
@@ -293,7 +325,15 @@ def notices(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "supervision/notices.html",
-        {"notices": rows, "state": state, "states": states, "counts": counts, "today": today},
+        {
+            "notices": page.object_list,
+            "page": page,
+            "query": _query_with(request.GET, page=None),
+            "state": state,
+            "states": states,
+            "counts": counts,
+            "today": today,
+        },
     )
 
 
@@ -401,7 +441,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     plans = _readable_plans(request.user)
     plan = _chosen_plan(request, plans)
     period = _period_of(request.GET.get("period"), plan)
-    mode = request.GET.get("mode") if request.GET.get("mode") in ScoreMode.values else ScoreMode.MONTH
+    mode = request.GET.get("mode") if request.GET.get("mode") in ScoreMode.values else DEFAULT_SCORE_MODE
     rule = rule_for(plan)
     scores = unit_scores(plan=plan, period=period, mode=mode)
     return render(
@@ -413,6 +453,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "period": period,
             "mode": mode,
             "modes": ScoreMode.choices,
+            "title": ranking_title(mode=mode, period=period),
             "periods": period_choices(plan),
             "scores": scores,
             "rule": rule,
@@ -426,7 +467,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
 
 def _ledger_plans(user) -> QuerySet[Plan]:
     return (
-        Plan.objects.exclude(status="draft")
+        Plan.objects.exclude(status=PlanStatus.DRAFT)
         .filter(Q(zone__in=policy.zones_seen_whole(user)) | Q(tasks__lead_unit__in=answering_units(user)))
         .distinct()
         .select_related("zone")

@@ -49,7 +49,7 @@ def test_supervisor_filters_exports_and_raises_a_notice_the_unit_answers_and_the
     page.select_option("#id_unit", label=unit.name)
     page.click("#filters button[type=submit]")
     page.wait_for_selector("#supervision-list")
-    shown = [row.locator("td").nth(2).locator("a").inner_text() for row in visible_rows(page).all()]
+    shown = [row.locator("td").nth(3).locator("a").inner_text() for row in visible_rows(page).all()]
     assert shown, "the demo's busiest unit has flagged items"
     screenshot(page, "supervision-list")
 
@@ -57,12 +57,13 @@ def test_supervisor_filters_exports_and_raises_a_notice_the_unit_answers_and_the
     with page.expect_download() as download:
         page.click("#export-xlsx")
     sheet = workbook(download.value.path()).active
-    assert sheet["D1"].value == "指标" and sheet["O1"].value == "牵头单位" and sheet.freeze_panes == "A2"
+    assert sheet["D1"].value == "指标" and sheet["P1"].value == "牵头单位" and sheet.freeze_panes == "A2"
     exported = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert [name.lstrip("'") for name in exported] == shown
-    assert {row[14] for row in sheet.iter_rows(min_row=2, values_only=True)} == {unit.name}
+    assert {row[15] for row in sheet.iter_rows(min_row=2, values_only=True)} == {unit.name}
 
-    # Raise one notice for the first two items.
+    # Raise one notice for the first two items (the demo has notices of its own).
+    before = set(Notice.objects.values_list("pk", flat=True))
     boxes = page.locator("#supervision-list input[name=target]")
     chosen = min(2, boxes.count())
     for index in range(chosen):
@@ -72,7 +73,7 @@ def test_supervisor_filters_exports_and_raises_a_notice_the_unit_answers_and_the
     page.fill("#id_requirement", "请分析滞后原因,提出整改措施,按期书面答复督查组。")
     page.click("#issue-form button[type=submit]")
     assert "已下发督办单1份" in page.locator(".messages").inner_text()
-    notice = Notice.objects.get()
+    notice = Notice.objects.exclude(pk__in=before).get()
     assert notice.unit == unit and notice.items.count() == chosen
     screenshot(page, "supervision-notice-issued")
 

@@ -67,6 +67,8 @@ def test_a_returned_report_changes_the_ranking_at_once(client, zone_plan):
     report.status, report.return_reason = ReportStatus.RETURNED, "数据需核实"
     report.returned_at, report.approved_at = report.submitted_at, None
     report.save()
+    # On time is the engine's reporting status (已报), recomputed after a return as the services do.
+    targets_recompute(targets=[investment], plan=plan, as_of=dt.date(2014, 7, 31))
     after = {s.name: s.on_time for s in client.get(url).context["ranking"]}
     assert (before["经济发展局"], after["经济发展局"]) == (6, 5)
 

@@ -60,7 +60,10 @@ def fast_passwords(settings):
 
 
 @pytest.fixture
-def zone(db):
+def zone(db, clock_at):
+    """The zone on 2014-07-10: June is the month just closed (due 07-05), July
+    is still open."""
+    clock_at(dt.date(2014, 7, 10))
     plan = PlanFactory(start_year=2014, end_year=2014, status="published", title="2014年工作要点")
     zone = plan.zone
     econ = UnitFactory(zone=zone, name="经济发展局", order=1)

@@ -3,6 +3,7 @@ generated on demand or by the monthly job, stored and listed."""
 
 import datetime as dt
 import io
+from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -10,12 +11,16 @@ from django.urls import reverse
 from docx import Document
 
 from core.models import JobRun
+from progress.choices import ReportStatus
 from progress.periods import Period
 from supervision import tasks
 from supervision.bulletin import bulletin_build, bulletin_content, bulletin_render, red_and_black_lists
+from supervision.choices import ScoreMode
 from supervision.models import Bulletin, SupervisionRule
-from supervision.selectors import UnitScore
+from supervision.selectors import UnitScore, ranking_title, unit_scores
 from supervision.services import bulletin_generate, bulletins_publish
+from targets.services import targets_recompute
+from tests.supervision.conftest import AS_OF
 
 pytestmark = pytest.mark.django_db
 
@@ -46,15 +51,51 @@ def test_the_bulletin_opens_as_an_official_notice_with_figures_ranking_lists_ite
     assert "纳入督查的目标共7项" in text
     ranking, lagging, notices = document.tables
     assert table_rows(ranking)[0] == ["排名", "单位", "得分", "完成率", "按时报送率", "红灯指标", "逾期督办"]
-    assert [row[:3] for row in table_rows(ranking)[1:]] == [["1", "招商局", "25.0"], ["2", "经济发展局", "23.3"]]
+    # Year to date, as the ranking page and the dashboard rank by default (test_scores has the sums).
+    assert [row[:3] for row in table_rows(ranking)[1:]] == [["1", "经济发展局", "63.9"], ["2", "招商局", "35.2"]]
     assert "红榜:无。" in text  # every unit has a red target
-    assert "黑榜:经济发展局(红灯指标3项、逾期督办0件)、招商局(红灯指标2项、逾期督办0件)。" in text
+    assert "黑榜:招商局(红灯指标2项、逾期督办0件)、经济发展局(红灯指标1项、逾期督办0件)。" in text
     items = {row[1]: row for row in table_rows(lagging)[1:]}
-    assert set(items) >= {"新开工项目", "实际利用外资", "完成招商中心建设"}
-    assert items["新开工项目"][3:] == ["经济发展局", "李明", "严重滞后"]
+    assert set(items) == {"新开工项目", "引进亿元以上项目", "实际利用外资", "研发投入占比", "完成招商中心建设"}
+    assert items["新开工项目"][3:] == ["经济发展局", "李明", "严重滞后", "已报"]
+    assert items["引进亿元以上项目"][5:] == ["严重滞后", "补报"]
+    assert items["研发投入占比"][5:] == ["滞后", "逾期未报"]
+    assert "数据截至1-5月" in items["研发投入占比"][2]  # the carried figure says its age
     assert "已下发督办单1件" in text
     assert table_rows(notices)[1][0] == "督办〔2014〕1号"
     assert "督查组" in text.splitlines()[-2] and text.splitlines()[-1] == "2014年7月10日"
+
+
+def test_the_bulletin_names_its_ranking_basis_and_reports_the_reporting_apart(zone, settings):
+    settings.LANGUAGE_CODE = "en"
+    document = Document(io.BytesIO(bulletin_build(plan=zone.plan, period=zone.period, today=zone.today)))
+    text = text_of(document)
+    assert "2. Ranking of units (Year to date, months 1–6)" in text
+    assert (
+        "Reporting in 2014, months 1–6: 3 reported on time, 1 reported late, 0 awaiting review, "
+        "3 overdue and not reported, 0 not yet due." in text
+    )
+    assert "Reports overdue and not sent: 经济发展局 (2)、招商局 (1)." in text
+
+
+def test_the_bulletin_ranks_as_the_ranking_page_on_the_same_basis(zone):
+    content = bulletin_content(plan=zone.plan, period=zone.period, number=1, today=zone.today, mode=ScoreMode.MONTH)
+    page = unit_scores(plan=zone.plan, period=zone.period, mode=ScoreMode.MONTH, today=zone.today)
+    assert [(s.name, s.score, s.rank) for s in content.ranking] == [(s.name, s.score, s.rank) for s in page]
+    assert content.ranking_title == ranking_title(mode=ScoreMode.MONTH, period=zone.period)
+
+
+def test_a_figure_waiting_for_review_is_not_counted_in_the_bulletin(zone):
+    before = bulletin_content(plan=zone.plan, period=zone.period, number=1, today=zone.today)
+    june = zone.returned.reports.get(year=2014, month=6)
+    june.status, june.value = ReportStatus.SUBMITTED, D(20)
+    june.save()
+    targets_recompute(targets=[zone.returned], plan=zone.plan, as_of=AS_OF)
+    after = bulletin_content(plan=zone.plan, period=zone.period, number=1, today=zone.today)
+    assert after.counts == before.counts
+    assert [(s.name, s.score) for s in after.ranking] == [(s.name, s.score) for s in before.ranking]
+    assert (before.reporting["pending"], after.reporting["pending"]) == (0, 1)
+    assert after.reporting["missing"] == before.reporting["missing"] - 1
 
 
 def test_the_renderer_writes_a_document_whatever_characters_its_texts_hold(zone, issue):
@@ -116,7 +157,9 @@ def test_the_monthly_job_publishes_the_previous_month_on_the_plans_day_once(zone
     assert (bulletin.year, bulletin.month, bulletin.generated_by) == (2014, 6, None)
     assert bulletins_publish(today=dt.date(2014, 7, 11)) == {"generated": 0, "existing": 2, "failed": 0}
     SupervisionRule.objects.create(plan=zone.plan, bulletin_day=5)
-    assert bulletins_publish(today=dt.date(2014, 8, 5))["generated"] == 1  # only this plan's day has come
+    # July's reports are due on 08-05: its bulletin waits for the month to close.
+    assert bulletins_publish(today=dt.date(2014, 8, 5))["generated"] == 0
+    assert bulletins_publish(today=dt.date(2014, 8, 6))["generated"] == 1  # only this plan's day has come
     assert Bulletin.objects.get(plan=zone.plan, month=7).number == 2
     assert bulletins_publish(today=dt.date(2015, 3, 20))["generated"] == 0  # past the plan's span
 

@@ -1,5 +1,6 @@
-"""Exports: the list as XLSX (streamed, Chinese headers, frozen header row,
-widths, formulas neutralised) and CSV (UTF-8 with BOM), and the ledger."""
+"""Exports: the list as XLSX (streamed, headers in the site's language, frozen
+header row, widths, formulas neutralised) and CSV (UTF-8 with BOM), every row
+of the filter with both questions; and the ledger."""
 
 import csv
 import io
@@ -10,18 +11,33 @@ from decimal import Decimal as D
 import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
-from supervision.exports import LIST_COLUMNS, csv_chunks, list_csv_response, list_xlsx_response
+from progress.choices import ReportStatus
+from supervision.exports import LIST_COLUMNS, csv_chunks, ledger_workbook, list_csv_response, list_xlsx_response
 from supervision.filtersets import SupervisionFilterSet
+from supervision.selectors import ledger
 from supervision.xlsx import XlsxStream
+from targets.services import targets_recompute
+from tests.factories import TargetFactory, TaskFactory
+from tests.supervision.conftest import AS_OF, approve
 
 pytestmark = pytest.mark.django_db
 
 HEADERS = [
-    "序号", "园区", "任务", "指标", "类型", "目标", "数据期", "累计完成", "计量单位", "完成率(%)", "序时进度(%)",
-    "差距(百分点)", "状态", "情况说明", "牵头单位", "责任领导", "本期填报", "最新进展", "存在问题", "下步措施",
+    "No.", "Zone", "Task", "Indicator", "Kind", "Target", "Period of the figure", "Year-to-date actual",
+    "Figure awaiting review", "Unit of measure", "Completion (%)", "Time progress (%)", "Gap (points)",
+    "Progress status", "Explanation", "Lead unit", "Responsible leader", "Reporting status", "Latest progress",
+    "Problems", "Next steps",
 ]  # fmt: skip
+
+
+@pytest.fixture
+def english():
+    """The export in English: the words are the catalogue's, the columns and rows the code's."""
+    with translation.override("en"):
+        yield
 
 
 def body(response) -> bytes:
@@ -32,7 +48,7 @@ def workbook_of(response):
     return load_workbook(io.BytesIO(body(response)))
 
 
-def test_the_xlsx_export_has_chinese_headers_a_frozen_header_row_widths_and_the_rows(zone):
+def test_the_xlsx_export_has_the_headers_a_frozen_header_row_widths_and_the_rows(zone, english):
     filterset = SupervisionFilterSet({"list": "flagged"}, user=zone.supervisor)
     response = list_xlsx_response(filterset.qs, period=filterset.chosen_period)
     assert isinstance(response, StreamingHttpResponse)
@@ -41,16 +57,64 @@ def test_the_xlsx_export_has_chinese_headers_a_frozen_header_row_widths_and_the_
     header = [cell.value for cell in sheet[1]]
     assert header == HEADERS
     assert sheet.freeze_panes == "A2"
-    assert sheet.column_dimensions["N"].width == 44
+    assert sheet.column_dimensions["O"].width == 44
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert len(rows) == 6
+    assert len(rows) == 5
     first = dict(zip(header, rows[[r[3] for r in rows].index("新开工项目")], strict=True))
-    assert first["累计完成"] == 1.2 and first["计量单位"] == "个"
-    assert first["完成率(%)"] == 12 and first["序时进度(%)"] == 50 and first["差距(百分点)"] == -38
-    assert first["状态"] == "严重滞后" and first["数据期"] == "2014年1-6月"
-    assert first["情况说明"].startswith("1-6月完成1.2个")
-    assert first["牵头单位"] == "经济发展局" and first["责任领导"] == "李明"
-    assert first["存在问题"] == "'-土地指标不足"  # a leading minus would be read as a formula
+    assert first["Year-to-date actual"] == 1.2 and first["Unit of measure"] == "个"
+    assert first["Completion (%)"] == 12 and first["Time progress (%)"] == 50 and first["Gap (points)"] == -38
+    assert first["Progress status"] == "Seriously lagging" and first["Period of the figure"] == "2014, months 1–6"
+    assert first["Reporting status"] == "Reported"
+    assert first["Explanation"].startswith("months 1–6: 1.2")
+    assert first["Lead unit"] == "经济发展局" and first["Responsible leader"] == "李明"
+    assert first["Problems"] == "'-土地指标不足"  # a leading minus would be read as a formula
+
+
+def test_each_export_row_shows_both_questions_and_the_age_of_a_carried_figure(zone, english):
+    filterset = SupervisionFilterSet({"list": "unsubmitted"}, user=zone.supervisor)
+    sheet = workbook_of(list_xlsx_response(filterset.qs, period=filterset.chosen_period)).active
+    rows = {row[3]: dict(zip(HEADERS, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)}
+    research = rows["研发投入占比"]
+    assert (research["Progress status"], research["Reporting status"]) == ("Lagging", "Overdue, not reported")
+    assert research["Period of the figure"] == "2014, months 1–5"  # May's approved figure, carried to June
+    assert "(figure as of months 1–5" in research["Explanation"]
+    returned = rows['\'=HYPERLINK("http://x")']
+    assert (returned["Progress status"], returned["Reporting status"]) == (
+        "On track",
+        "Overdue, not reported (Returned)",
+    )
+
+
+def test_a_figure_waiting_for_review_has_its_own_column_and_its_narrative_is_marked(zone, english):
+    june = zone.returned.reports.get(year=2014, month=6)
+    june.status, june.value, june.progress = ReportStatus.SUBMITTED, D(20), "已补齐台账"
+    june.save()
+    targets_recompute(targets=[zone.returned], plan=zone.plan, as_of=AS_OF)
+    filterset = SupervisionFilterSet({"list": "pending"}, user=zone.supervisor)
+    sheet = workbook_of(list_xlsx_response(filterset.qs, period=filterset.chosen_period)).active
+    (row,) = [dict(zip(HEADERS, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert (row["Year-to-date actual"], row["Figure awaiting review"]) == (10, 20)  # May's counts; June's waits
+    assert row["Completion (%)"] == 50 and row["Reporting status"] == "Awaiting review"
+    assert row["Latest progress"] == "已补齐台账 (Awaiting review)"
+
+
+def test_the_export_holds_every_row_the_list_counts(client, zone):
+    more = [
+        TargetFactory(task=TaskFactory(plan=zone.plan, lead_unit=zone.invest), indicator=f"追加{n}", value=D(100))
+        for n in range(105)
+    ]
+    for target in more:
+        approve(target, 6, 1)  # 1%: seriously lagging
+    targets_recompute(targets=more, plan=zone.plan, as_of=AS_OF)
+    client.force_login(zone.supervisor)
+    page = client.get(reverse("supervision:index"), {"list": "serious"})
+    count = page.context["page"].paginator.count
+    assert count == 107 and len(page.context["rows"]) == 100  # one page of 100, and a second
+    assert f'data-count="{count}"' in page.content.decode()
+    xlsx = client.get(reverse("supervision:export_xlsx"), {"list": "serious"})
+    assert load_workbook(io.BytesIO(body(xlsx))).active.max_row - 1 == count
+    text = body(client.get(reverse("supervision:export_csv"), {"list": "serious"})).decode("utf-8-sig")
+    assert len(list(csv.reader(io.StringIO(text)))) - 1 == count
 
 
 def test_text_that_would_run_as_a_formula_is_written_as_text(zone):
@@ -60,15 +124,15 @@ def test_text_that_would_run_as_a_formula_is_written_as_text(zone):
     assert cell.value == '\'=HYPERLINK("http://x")' and cell.data_type == "s"
 
 
-def test_the_csv_export_is_utf8_with_a_bom_and_neutralised(zone):
-    filterset = SupervisionFilterSet({"list": "flagged"}, user=zone.supervisor)
+def test_the_csv_export_is_utf8_with_a_bom_and_neutralised(zone, english):
+    filterset = SupervisionFilterSet({"list": ""}, user=zone.supervisor)
     response = list_csv_response(filterset.qs, period=filterset.chosen_period)
     data = body(response)
     assert data.startswith(b"\xef\xbb\xbf")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["序号", "园区", "任务", "指标"]
-    assert len(rows) == 7
+    assert rows[0] == HEADERS
+    assert len(rows) == 8
     assert '\'=HYPERLINK("http://x")' in [row[3] for row in rows]
     texts = [value for row in rows for value in row if not re.fullmatch(r"-?[0-9.]+", value)]
     assert not any(value.startswith(("=", "+", "-", "@")) for value in texts)
@@ -136,14 +200,14 @@ def test_the_csv_writer_drops_what_xml_cannot_carry_and_guards_full_width_formul
     assert rows == [["h"], ["'=1", "ab\n", "'＝1+1", "'＠A1", "-3.5"]]
 
 
-def test_the_export_columns_are_the_documented_components():
-    assert len(LIST_COLUMNS) == 20
+def test_the_export_columns_are_the_documented_components(english):
+    assert [str(column.header) for column in LIST_COLUMNS] == HEADERS
 
 
 # --- the ledger --------------------------------------------------------------------------
 
 
-def test_the_unit_ledger_has_each_month_figure_and_status_and_the_narratives(client, zone):
+def test_the_unit_ledger_has_each_month_figure_and_both_statuses_and_the_narratives(client, zone):
     client.force_login(zone.supervisor)
     url = reverse("supervision:ledger_unit", args=[zone.plan.pk, zone.econ.pk])
     response = client.get(url, {"period": "2014-06"})
@@ -152,12 +216,42 @@ def test_the_unit_ledger_has_each_month_figure_and_status_and_the_narratives(cli
     assert "经济发展局" in sheet["A1"].value and "2014年1-6月" in sheet["A1"].value
     assert [sheet.cell(row=2, column=c).value for c in (1, 2, 3)] == ["序号", "任务", "指标"]
     assert sheet.cell(row=2, column=7).value == "1月" and sheet.cell(row=3, column=7).value == "累计"
+    assert sheet.cell(row=2, column=10).value == "2月"  # three columns a month
     assert sheet.freeze_panes == "D4"
     rows = {row[2]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
     assert set(rows) == {"固定资产投资", "新开工项目", "研发投入占比", '\'=HYPERLINK("http://x")'}
     investment = rows["固定资产投资"]
-    assert investment[6] == 10 and investment[7] == "正常推进"  # January
-    assert investment[6 + 2 * 5] == 60 and investment[-3:] == ("按计划推进", "无", "继续推进")
+    assert investment[6:9] == (10, "正常推进", "已报")  # January
+    assert investment[6 + 3 * 5] == 60 and investment[-3:] == ("按计划推进", "无", "继续推进")
+    june = 6 + 3 * 5
+    research = rows["研发投入占比"]
+    assert research[june] is None and research[june + 2] == "逾期未报"  # June: nothing approved, not reported
+    assert research[june + 1].startswith("滞后")
+
+
+def test_the_ledger_marks_a_figure_waiting_for_review_and_the_age_of_a_carried_one(client, zone, english):
+    june = zone.returned.reports.get(year=2014, month=6)
+    june.status, june.value, june.progress = ReportStatus.SUBMITTED, D(20), "已补齐"
+    june.save()
+    targets_recompute(targets=[zone.returned], plan=zone.plan, as_of=AS_OF)
+    book = ledger(plan=zone.plan, period=zone.period, unit=zone.econ)
+    sheet = load_workbook(io.BytesIO(ledger_workbook(book, subject="经济发展局"))).active
+    rows = {row[2]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
+    june_cells = rows['\'=HYPERLINK("http://x")'][6 + 3 * 5 : 6 + 3 * 6]
+    assert june_cells == ("20 (Awaiting review)", "On track (Figure as of months 1–5)", "Awaiting review")
+    assert rows['\'=HYPERLINK("http://x")'][-3] == "已补齐 (Awaiting review)"
+    research_june = rows["研发投入占比"][6 + 3 * 5 : 6 + 3 * 6]
+    assert research_june == (None, "Lagging (Figure as of months 1–5)", "Overdue, not reported")
+
+
+def test_the_ledger_takes_the_same_queries_whatever_the_number_of_targets(zone, django_assert_num_queries):
+    with django_assert_num_queries(3 + 6):  # targets, reports, results; one pending read per month
+        ledger(plan=zone.plan, period=zone.period, unit=zone.econ)
+    for n in range(10):
+        target = TargetFactory(task=TaskFactory(plan=zone.plan, lead_unit=zone.econ), indicator=f"追加{n}")
+        approve(target, 6, 1)
+    with django_assert_num_queries(3 + 6):
+        ledger(plan=zone.plan, period=zone.period, unit=zone.econ)
 
 
 def test_the_leader_ledger_holds_the_leaders_targets(client, zone):

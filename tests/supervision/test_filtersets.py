@@ -1,12 +1,18 @@
 """One FilterSet for the page, the export and the API: the lists, the
 filters, the period and the user's scope."""
 
+import datetime as dt
+from decimal import Decimal as D
+
 import pytest
 
+from progress.choices import ReportStatus
 from progress.periods import Period
 from supervision.filtersets import SupervisionFilterSet
 from targets.models import TargetResult
+from targets.services import targets_recompute
 from tests.factories import MembershipFactory, UserFactory
+from tests.supervision.conftest import AS_OF
 from zones.choices import Role
 
 pytestmark = pytest.mark.django_db
@@ -24,20 +30,32 @@ def test_the_flagged_list_holds_lagging_seriously_lagging_and_overdue_items_wors
         "引进亿元以上项目",
         "实际利用外资",
         "研发投入占比",
-        zone.returned.indicator,
         "完成招商中心建设",
     }
     statuses = [r.status for r in rows]
     assert statuses.index("lagging") > statuses.index("serious") > statuses.index("overdue")
 
 
+def test_a_missing_report_is_not_a_progress_status_and_stays_out_of_the_progress_lists(zone):
+    """The returned target's June report is missing: its May figure, carried, is on time
+    progress. It is on the 逾期未报 list, and on none of the progress lists."""
+    returned = zone.returned.indicator
+    for kind in ("flagged", "serious", "lagging", "overdue"):
+        assert returned not in indicators(SupervisionFilterSet({"list": kind}, user=zone.supervisor))
+    assert returned in indicators(SupervisionFilterSet({"list": "unsubmitted"}, user=zone.supervisor))
+    row = SupervisionFilterSet({}, user=zone.supervisor).qs.get(target=zone.returned)
+    assert (row.status, row.reporting) == ("on_track", "missing")
+    assert (row.data_year, row.data_month) == (2014, 5)  # the figure's age: 数据截至1-5月
+
+
 @pytest.mark.parametrize(
     ("kind", "expected"),
     [
         ("serious", {"新开工项目", "引进亿元以上项目"}),
-        ("lagging", {"实际利用外资"}),
+        ("lagging", {"实际利用外资", "研发投入占比"}),
         ("overdue", {"完成招商中心建设"}),
         ("unsubmitted", {"研发投入占比", '=HYPERLINK("http://x")', "完成招商中心建设"}),
+        ("pending", set()),
         ("returned", {'=HYPERLINK("http://x")'}),
     ],
 )
@@ -45,12 +63,27 @@ def test_each_list_picks_its_items(zone, kind, expected):
     assert indicators(SupervisionFilterSet({"list": kind}, user=zone.supervisor)) == expected
 
 
+def test_the_pending_list_holds_the_reports_waiting_for_review_and_they_do_not_count(zone):
+    june = zone.returned.reports.get(year=2014, month=6)
+    june.status, june.value = ReportStatus.SUBMITTED, D(20)  # resubmitted: 100% if it counted
+    june.save()
+    targets_recompute(targets=[zone.returned], plan=zone.plan, as_of=AS_OF)
+    assert indicators(SupervisionFilterSet({"list": "pending"}, user=zone.supervisor)) == {zone.returned.indicator}
+    assert zone.returned.indicator not in indicators(SupervisionFilterSet({"list": "returned"}, user=zone.supervisor))
+    row = SupervisionFilterSet({}, user=zone.supervisor).qs.get(target=zone.returned)
+    assert (row.status, row.reporting, row.actual) == ("on_track", "pending", D(10))  # May's approved figure
+
+
 def test_without_a_list_every_target_of_the_period_is_a_row(zone):
     assert len(SupervisionFilterSet({}, user=zone.supervisor).qs) == 7
 
 
-def test_the_period_defaults_to_the_newest_with_approved_reports_and_can_be_chosen(zone):
+def test_the_period_defaults_to_the_month_just_closed_and_can_be_chosen(zone, clock_at):
     assert SupervisionFilterSet({}, user=zone.supervisor).chosen_period == Period(2014, 6)
+    clock_at(dt.date(2014, 7, 5))  # June's reports are due today: May is the month just closed
+    assert SupervisionFilterSet({}, user=zone.supervisor).chosen_period == Period(2014, 5)
+    clock_at(dt.date(2014, 9, 30))  # nobody reported July or August: still the month just closed
+    assert SupervisionFilterSet({}, user=zone.supervisor).chosen_period == Period(2014, 8)
     march = SupervisionFilterSet({"period": "2014-03", "list": "flagged"}, user=zone.supervisor)
     assert march.chosen_period == Period(2014, 3)
     assert {r.month for r in march.qs} == {3}
@@ -70,8 +103,25 @@ def test_filters_by_unit_leader_kind_status_and_words(zone):
     assert rows(unit=zone.invest.pk) == {"引进亿元以上项目", "实际利用外资", "完成招商中心建设"}
     assert rows(leader=zone.leader.pk, list="serious") == {"新开工项目"}
     assert rows(kind="milestone") == {"完成招商中心建设"}
-    assert rows(status=["lagging", "on_track"]) == {"实际利用外资", "固定资产投资"}
+    assert rows(status=["lagging", "on_track"]) == {
+        "实际利用外资",
+        "研发投入占比",
+        "固定资产投资",
+        '=HYPERLINK("http://x")',
+    }
     assert rows(q="外资") == {"实际利用外资"}
+
+
+def test_filters_by_progress_status_and_reporting_status_apart_or_together(zone):
+    def rows(**data):
+        return indicators(SupervisionFilterSet(data, user=zone.supervisor))
+
+    assert rows(reporting=["late"]) == {"引进亿元以上项目"}
+    assert rows(reporting=["missing"]) == {"研发投入占比", '=HYPERLINK("http://x")', "完成招商中心建设"}
+    assert rows(reporting=["missing"], status=["lagging"]) == {"研发投入占比"}
+    assert rows(reporting=["reported", "late"], list="serious") == {"新开工项目", "引进亿元以上项目"}
+    refused = SupervisionFilterSet({"reporting": ["lagging"]}, user=zone.supervisor)
+    assert not refused.is_valid() and "reporting" in refused.errors  # a progress word is no reporting status
 
 
 def test_filters_by_zone_and_plan_keep_to_what_the_user_may_see(zone):
@@ -122,7 +172,7 @@ def test_a_request_provides_the_user_as_drf_would(zone, rf):
     request = rf.get("/", {"list": "lagging"})
     request.user = zone.supervisor
     filterset = SupervisionFilterSet(request.GET, request=request)
-    assert indicators(filterset) == {"实际利用外资"}
+    assert indicators(filterset) == {"实际利用外资", "研发投入占比"}
 
 
 def test_a_leader_of_two_zones_chooses_among_both(zone):

@@ -5,13 +5,17 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from django.utils import translation
 
+from progress.choices import ReportStatus
 from progress.periods import Period
 from supervision.choices import ScoreMode
 from supervision.models import SupervisionRule
-from supervision.selectors import score_of, unit_scores
+from supervision.selectors import ranking_title, score_of, unit_scores
 from supervision.services import notices_escalate
 from targets.models import Target
+from targets.services import targets_recompute
+from tests.supervision.conftest import AS_OF
 
 pytestmark = pytest.mark.django_db
 
@@ -21,19 +25,20 @@ def by_name(scores):
 
 
 def test_the_monthly_score_adds_completion_and_on_time_reporting_and_deducts_red_targets(zone):
-    scores = unit_scores(plan=zone.plan, period=zone.period, today=zone.today)
+    scores = unit_scores(plan=zone.plan, period=zone.period, mode=ScoreMode.MONTH, today=zone.today)
     econ, invest = by_name(scores)["经济发展局"], by_name(scores)["招商局"]
-    # 经济发展局: completion (50 + 12 + 0 + 0) / 4, two of four June reports on time, three red targets.
-    assert (econ.completion, econ.due_reports, econ.on_time, econ.red) == (D("15.5"), 4, 2, 3)
+    # 经济发展局: completion (50 + 12 + 83.3 + 50) / 4 on approved figures (two carried from May),
+    # two of four June reports approved and sent on time, one red target.
+    assert (econ.completion, econ.due_reports, econ.on_time, econ.red) == (D("48.8"), 4, 2, 1)
     assert (econ.completion_score, econ.on_time_score, econ.deductions, econ.score) == (
-        D("9.3"),
+        D("29.3"),
         D("20.0"),
-        D("6.0"),
-        D("23.3"),
+        D("2.0"),
+        D("47.3"),
     )
-    # 招商局: (33.3 + 45 + 0) / 3, one of three on time (one late), two red.
-    assert (invest.completion, invest.on_time, invest.red, invest.score) == (D("26.1"), 1, 2, D("25.0"))
-    assert [s.name for s in scores] == ["招商局", "经济发展局"]
+    # 招商局: (33.3 + 45 + 40) / 3, one of three on time (one late, one missing), two red.
+    assert (invest.completion, invest.on_time, invest.red, invest.score) == (D("39.4"), 1, 2, D("33.0"))
+    assert [s.name for s in scores] == ["经济发展局", "招商局"]
     assert [s.rank for s in scores] == [1, 2]
     assert econ.on_time_rate == D("50.0")
 
@@ -41,14 +46,39 @@ def test_the_monthly_score_adds_completion_and_on_time_reporting_and_deducts_red
 def test_the_annual_score_counts_on_time_reporting_over_the_year_to_the_month(zone):
     scores = by_name(unit_scores(plan=zone.plan, period=zone.period, mode=ScoreMode.YEAR, today=zone.today))
     econ, invest = scores["经济发展局"], scores["招商局"]
-    assert (econ.due_reports, econ.on_time, econ.score) == (24, 22, D("40.0"))
-    assert (invest.due_reports, invest.on_time, invest.score) == (18, 7, D("27.2"))
+    assert (econ.due_reports, econ.on_time, econ.score) == (24, 22, D("63.9"))
+    assert (invest.due_reports, invest.on_time, invest.score) == (18, 7, D("35.2"))
+
+
+def test_a_figure_waiting_for_review_counts_neither_as_completion_nor_as_on_time(zone):
+    before = by_name(unit_scores(plan=zone.plan, period=zone.period, mode=ScoreMode.MONTH, today=zone.today))
+    june = zone.returned.reports.get(year=2014, month=6)
+    june.status, june.value = ReportStatus.SUBMITTED, D(20)  # 100% if it counted, and sent on time
+    june.save()
+    targets_recompute(targets=[zone.returned], plan=zone.plan, as_of=AS_OF)
+    after = by_name(unit_scores(plan=zone.plan, period=zone.period, mode=ScoreMode.MONTH, today=zone.today))
+    assert vars(after["经济发展局"]) == vars(before["经济发展局"])
+    june.status, june.approved_at = ReportStatus.APPROVED, june.submitted_at
+    june.save()
+    targets_recompute(targets=[zone.returned], plan=zone.plan, as_of=AS_OF)
+    approved = by_name(unit_scores(plan=zone.plan, period=zone.period, mode=ScoreMode.MONTH, today=zone.today))
+    assert approved["经济发展局"].on_time == 3 and approved["经济发展局"].completion > before["经济发展局"].completion
+
+
+def test_the_basis_is_named_in_words(zone):
+    with translation.override("en"):
+        assert (
+            ranking_title(mode=ScoreMode.YEAR, period=Period(2014, 8)) == "Ranking of units (Year to date, months 1–8)"
+        )
+        assert ranking_title(mode=ScoreMode.MONTH, period=Period(2014, 8)) == "Ranking of units (Monthly, Month 8)"
 
 
 def test_target_weights_weigh_the_completion(zone):
     Target.objects.filter(pk=zone.serious.pk).update(weight=D(3))
-    econ = by_name(unit_scores(plan=zone.plan, period=zone.period, today=zone.today))["经济发展局"]
-    assert econ.completion == D("14.3")  # (50 + 3 × 12) / 6
+    econ = by_name(unit_scores(plan=zone.plan, period=zone.period, mode=ScoreMode.MONTH, today=zone.today))[
+        "经济发展局"
+    ]
+    assert econ.completion == D("36.6")  # (50 + 3 × 12 + 83.3 + 50) / 6
 
 
 def test_the_plans_rules_replace_the_defaults(zone):
@@ -59,19 +89,24 @@ def test_the_plans_rules_replace_the_defaults(zone):
         red_flag_deduction=D(0),
         overdue_notice_deduction=D(10),
     )
-    econ = by_name(unit_scores(plan=zone.plan, period=zone.period, today=zone.today))["经济发展局"]
-    assert econ.score == D("22.4")  # 80 × 15.5% + 20 × 50%
+    econ = by_name(unit_scores(plan=zone.plan, period=zone.period, mode=ScoreMode.MONTH, today=zone.today))[
+        "经济发展局"
+    ]
+    assert econ.score == D("49.0")  # 80 × 48.8% + 20 × 50%
 
 
 def test_a_notice_answered_late_or_not_at_all_is_deducted_in_its_period(zone, issue, clock_at):
+    def econ(period, today):
+        return by_name(unit_scores(plan=zone.plan, period=period, mode=ScoreMode.MONTH, today=today))["经济发展局"]
+
     issue(zone.serious, reply_by=dt.date(2014, 7, 17))
-    before = by_name(unit_scores(plan=zone.plan, period=zone.period, today=dt.date(2014, 7, 17)))["经济发展局"]
+    before = econ(zone.period, dt.date(2014, 7, 17))
     assert before.overdue_notices == 0
-    after = by_name(unit_scores(plan=zone.plan, period=zone.period, today=dt.date(2014, 7, 18)))["经济发展局"]
+    after = econ(zone.period, dt.date(2014, 7, 18))
     assert after.overdue_notices == 1 and after.score == before.score - 5
     clock_at(dt.date(2014, 7, 18))
     notices_escalate(today=dt.date(2014, 7, 18))  # marks it overdue for good
-    may = by_name(unit_scores(plan=zone.plan, period=Period(2014, 5), today=dt.date(2014, 7, 18)))["经济发展局"]
+    may = econ(Period(2014, 5), dt.date(2014, 7, 18))
     assert may.overdue_notices == 0  # the notice is about June
 
 
@@ -98,10 +133,11 @@ def test_equal_scores_share_a_rank(db):
         approve(target, 6, 3 if name == "丙局" else 6)
         targets.append(target)
     targets_recompute(targets=targets, plan=plan, as_of=dt.date(2014, 7, 31))
-    scores = unit_scores(plan=plan, period=Period(2014, 6), today=dt.date(2014, 7, 10))
+    scores = unit_scores(plan=plan, period=Period(2014, 6), mode=ScoreMode.MONTH, today=dt.date(2014, 7, 10))
     assert [(s.name, s.rank) for s in scores] == [("乙局", 1), ("甲局", 1), ("丙局", 3)]
 
 
 def test_scores_take_five_queries_whatever_the_number_of_units(zone, django_assert_num_queries):
-    with django_assert_num_queries(5):
-        unit_scores(plan=zone.plan, period=zone.period, today=zone.today)
+    for mode in ScoreMode:
+        with django_assert_num_queries(5):
+            unit_scores(plan=zone.plan, period=zone.period, mode=mode, today=zone.today)

@@ -2,11 +2,15 @@
 input on errors, and query counts that do not grow with rows."""
 
 import datetime as dt
+import io
 from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
+from progress.choices import ReportStatus
+from progress.periods import Period
 from supervision.choices import NoticeState
 from supervision.models import Notice
 from targets.services import targets_recompute
@@ -38,6 +42,82 @@ def test_the_tabs_and_filters_narrow_the_list(client, zone):
     assert "研发投入占比" in html and "完成招商中心建设" not in html and "新开工项目" not in html
     _response, html = page(client, zone.supervisor, "index", list="")
     assert "固定资产投资" in html
+
+
+def rows_of(response) -> dict[str, tuple]:
+    """The list's rows by indicator: (progress status, reporting status, age, pending report)."""
+    return {
+        result.target.indicator: (result.status, result.reporting, result.data_month, pending)
+        for result, _explanation, pending, _returned in response.context["rows"]
+    }
+
+
+def test_every_row_shows_the_progress_status_and_apart_the_reporting_status(client, zone):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response, html = page(client, zone.supervisor, "index", list="")
+    rows = rows_of(response)
+    assert rows["研发投入占比"][:3] == ("lagging", "missing", 5)
+    assert rows["引进亿元以上项目"][:3] == ("serious", "late", 6)
+    row = html[html.index(f'data-target="{zone.unsubmitted.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert 'data-status="lagging">Lagging<' in row and 'data-reporting="missing">Overdue, not reported<' in row
+    assert "Figure as of months 1–5" in row  # the carried figure's age
+    returned = html[html.index(f'data-target="{zone.returned.pk}"') :]
+    assert 'data-status="on_track"' in returned[: returned.index("</tr>")]
+
+
+def test_the_lists_filter_by_reporting_status_and_never_mix_it_into_progress(client, zone):
+    response, _html = page(client, zone.supervisor, "index", list="unsubmitted")
+    assert set(rows_of(response)) == {"研发投入占比", zone.returned.indicator, "完成招商中心建设"}
+    response, _html = page(client, zone.supervisor, "index", list="", reporting="late")
+    assert set(rows_of(response)) == {"引进亿元以上项目"}
+    response, _html = page(client, zone.supervisor, "index")  # the flagged list
+    assert zone.returned.indicator not in rows_of(response)
+    assert all(status in ("lagging", "serious", "overdue") for status, *_rest in rows_of(response).values())
+
+
+def test_a_figure_waiting_for_review_is_shown_marked_and_not_counted(client, zone):
+    june = zone.returned.reports.get(year=2014, month=6)
+    june.status, june.value = ReportStatus.SUBMITTED, D(20)
+    june.save()
+    targets_recompute(targets=[zone.returned], plan=zone.plan, as_of=AS_OF)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response, html = page(client, zone.supervisor, "index", list="pending")
+    ((status, reporting, data_month, pending),) = rows_of(response).values()
+    assert (status, reporting, data_month, pending.value) == ("on_track", "pending", 5, D(20))
+    assert f'data-pending="{zone.returned.pk}"' in html and "20家" in html
+
+
+def test_the_list_counts_every_row_and_pages_through_all_of_them(client, zone):
+    more = [
+        TargetFactory(task=TaskFactory(plan=zone.plan, lead_unit=zone.invest), indicator=f"追加{n:03d}", value=D(100))
+        for n in range(150)
+    ]
+    for target in more:
+        approve(target, 6, 1)
+    targets_recompute(targets=more, plan=zone.plan, as_of=AS_OF)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    first, html = page(client, zone.supervisor, "index", list="serious")
+    assert 'data-count="152"' in html and "152 rows in all" in html
+    assert "101–152 of 152" not in html and "1–100 of 152" in html and 'rel="next"' in html
+    second, html = page(client, zone.supervisor, "index", list="serious", page=2)
+    shown = set(rows_of(first)) | set(rows_of(second))
+    assert len(rows_of(second)) == 52 and len(shown) == 152
+    assert "101–152 of 152" in html and 'rel="next"' not in html
+
+
+def test_the_lists_default_to_the_month_just_closed(client, zone, clock_at):
+    clock_at(dt.date(2014, 8, 20))  # July closed on 08-05, though nobody reported it
+    response, _html = page(client, zone.supervisor, "index")
+    assert response.context["period"] == Period(2014, 7)
+    client.force_login(zone.supervisor)
+    form = client.get(reverse("supervision:bulletins")).context["form"]
+    assert form["period"].value() == "2014-07"
+    ranking = client.get(reverse("supervision:ranking")).context["period"]
+    assert ranking == Period(2014, 7)
+    assert client.get(reverse("supervision:ledger")).context["period"] == Period(2014, 7)
+    download = client.get(reverse("supervision:ledger_unit", args=[zone.plan.pk, zone.econ.pk]))
+    assert "2014年1-7月" in load_workbook(io.BytesIO(download.content)).active["A1"].value
 
 
 def test_a_bad_filter_is_shown_and_the_page_still_answers(client, zone):
@@ -197,6 +277,17 @@ def test_the_notices_list_query_count_does_not_grow(client, zone, issue, django_
         assert client.get(url).content.decode().count("督办〔2014〕") == 3
 
 
+def test_the_notices_list_counts_every_notice_and_pages_through_them(client, zone, issue, monkeypatch):
+    for target in [zone.serious, zone.projects, zone.unsubmitted, zone.lagging, zone.milestone]:
+        issue(target)
+    monkeypatch.setattr("supervision.views.PAGE_SIZE", 2)
+    client.force_login(zone.supervisor)
+    first = client.get(reverse("supervision:notices"))
+    third = client.get(reverse("supervision:notices"), {"page": 3})
+    assert 'data-count="5"' in first.content.decode()
+    assert len(first.context["notices"]) == 2 and len(third.context["notices"]) == 1
+
+
 def test_strangers_have_no_notices_page(client, zone):
     assert page(client, UserFactory(username="nobody"), "notices")[0].status_code == 403
 
@@ -207,10 +298,22 @@ def test_strangers_have_no_notices_page(client, zone):
 def test_the_ranking_page_shows_scores_in_order_with_the_rules(client, zone):
     response, html = page(client, zone.supervisor, "ranking", period="2014-06")
     assert response.status_code == 200
-    assert html.index("招商局") < html.index("经济发展局") and "25.0" in html and "23.3" in html
+    assert response.context["mode"] == "year"  # by default on the basis the dashboard and the bulletin use
+    assert [(s.name, s.score) for s in response.context["scores"]] == [("经济发展局", D("63.9")), ("招商局", D("35.2"))]
     assert "按时报送" in html
-    _response, annual = page(client, zone.leader, "ranking", period="2014-06", mode="year")
-    assert "40.0" in annual
+    monthly, _html = page(client, zone.leader, "ranking", period="2014-06", mode="month")
+    assert [(s.name, s.score) for s in monthly.context["scores"]] == [
+        ("经济发展局", D("47.3")),
+        ("招商局", D("33.0")),
+    ]
+
+
+def test_the_ranking_page_names_its_basis(client, zone):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    _response, html = page(client, zone.supervisor, "ranking", period="2014-06")
+    assert 'id="ranking-title" data-mode="year">Ranking of units (Year to date, months 1–6)</h2>' in html
+    _response, html = page(client, zone.supervisor, "ranking", period="2014-06", mode="month")
+    assert 'id="ranking-title" data-mode="month">Ranking of units (Monthly, Month 6)</h2>' in html
 
 
 def test_the_ranking_page_query_count_is_fixed(client, zone, django_assert_max_num_queries):

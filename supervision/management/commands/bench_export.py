@@ -28,11 +28,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from plans.choices import PlanStatus
 from plans.models import Plan, Task
 from progress.choices import ReportStatus
 from progress.models import Report
 from supervision.exports import list_csv_response, list_xlsx_response
 from supervision.filtersets import SupervisionFilterSet
+from targets.choices import ReportingStatus, Status
+from targets.metrics import Reason
 from targets.models import Target, TargetResult
 from zones.choices import RegionLevel
 from zones.models import Region, Unit, Zone
@@ -42,12 +45,13 @@ YEAR, MONTH = 2024, 6
 BATCH = 5000
 TARGETS_PER_TASK = 10
 UNITS = ("发展改革局", "经济发展局", "招商局", "规划建设局", "生态环境局", "财政局", "科技局", "人社局")
+# (progress status, reason, completion, gap, reporting status) of the rows, in turn.
 STATUSES = (
-    ("on_track", "against_time", Decimal("52.0"), Decimal("2.0")),
-    ("lagging", "against_time", Decimal("45.0"), Decimal("-5.0")),
-    ("serious", "against_time", Decimal("21.3"), Decimal("-28.7")),
-    ("completed", "reached", Decimal("100.0"), Decimal("50.0")),
-    ("overdue", "report_overdue", None, None),
+    (Status.ON_TRACK, Reason.AGAINST_TIME, Decimal("52.0"), Decimal("2.0"), ReportingStatus.REPORTED),
+    (Status.LAGGING, Reason.AGAINST_TIME, Decimal("45.0"), Decimal("-5.0"), ReportingStatus.LATE),
+    (Status.SERIOUS, Reason.AGAINST_TIME, Decimal("21.3"), Decimal("-28.7"), ReportingStatus.PENDING),
+    (Status.COMPLETED, Reason.REACHED, Decimal("100.0"), Decimal("50.0"), ReportingStatus.REPORTED),
+    (Status.OVERDUE, Reason.PAST_DEADLINE, Decimal("40.0"), None, ReportingStatus.MISSING),
 )
 
 
@@ -107,7 +111,9 @@ class Command(BaseCommand):
         city = Region.objects.create(name=f"{CODE}-市", level=RegionLevel.CITY, parent=province)
         zone = Zone.objects.create(code=CODE, name="基准测试开发区", short_name="基准区", region=city)
         units = [Unit.objects.create(zone=zone, name=name, order=index) for index, name in enumerate(UNITS)]
-        plan = Plan.objects.create(zone=zone, title="基准测试计划", start_year=YEAR, end_year=YEAR, status="published")
+        plan = Plan.objects.create(
+            zone=zone, title="基准测试计划", start_year=YEAR, end_year=YEAR, status=PlanStatus.PUBLISHED
+        )
         user = get_user_model().objects.create(username=CODE, is_superuser=True, first_name="基准")
         task_count = (rows + TARGETS_PER_TASK - 1) // TARGETS_PER_TASK
         Task.objects.bulk_create(
@@ -149,15 +155,21 @@ class Command(BaseCommand):
                     target_id=target_id,
                     year=YEAR,
                     month=MONTH,
-                    status=STATUSES[n % len(STATUSES)][0],
-                    reason=STATUSES[n % len(STATUSES)][1],
-                    actual=None if STATUSES[n % len(STATUSES)][2] is None else Decimal("67.6"),
-                    completion=STATUSES[n % len(STATUSES)][2],
+                    status=status,
+                    reason=reason,
+                    reporting=reporting,
+                    actual=Decimal("67.6"),
+                    completion=completion,
                     expected=Decimal("50.0"),
-                    gap=STATUSES[n % len(STATUSES)][3],
+                    gap=gap,
+                    # A row whose June report is missing or waits for review is judged on May's figure.
+                    data_year=YEAR,
+                    data_month=MONTH if reporting in (ReportingStatus.REPORTED, ReportingStatus.LATE) else MONTH - 1,
                     computed_at=now,
                 )
-                for n, target_id in enumerate(targets)
+                for (status, reason, completion, gap, reporting), target_id in zip(
+                    (STATUSES[n % len(STATUSES)] for n in range(len(targets))), targets, strict=True
+                )
             ),
             batch_size=BATCH,
         )
@@ -168,12 +180,15 @@ class Command(BaseCommand):
                     year=YEAR,
                     month=MONTH,
                     value=Decimal("67.6"),
-                    status=ReportStatus.APPROVED,
+                    # Every fifth report waits for review: its figure is shown marked, not counted.
+                    status=ReportStatus.SUBMITTED
+                    if STATUSES[n % len(STATUSES)][4] == ReportingStatus.PENDING
+                    else ReportStatus.APPROVED,
                     progress=f"1-{MONTH}月累计完成67.6亿元,重点项目{n % 40}个开工,按计划推进。",
                     problems="-要素保障不足,土地指标紧张。" if n % 2 else "资金到位偏慢。",
                     next_steps="加强调度,确保完成年度目标。",
                     submitted_at=submitted,
-                    approved_at=submitted,
+                    approved_at=None if STATUSES[n % len(STATUSES)][4] == ReportingStatus.PENDING else submitted,
                 )
                 for n, target_id in enumerate(targets)
             ),

@@ -1,0 +1,60 @@
+"""One scoring definition: the ranking page, the dashboard's ranking box and the
+bulletin show the same figures on the same basis, and name that basis in the
+same words."""
+
+import io
+import re
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from docx import Document
+
+from dashboard.board import board_compute
+from supervision.bulletin import bulletin_build
+from supervision.choices import DEFAULT_SCORE_MODE, ScoreMode
+from supervision.selectors import ranking_title
+
+pytestmark = pytest.mark.django_db
+
+
+def ranked(scores) -> list[tuple[int, str, str]]:
+    return [(s.rank, s.name, str(s.score)) for s in scores]
+
+
+def heading(html: str) -> str:
+    return re.search(r'<h2 id="ranking-title"[^>]*>([^<]*)</h2>', html).group(1)
+
+
+def test_the_page_the_dashboard_and_the_bulletin_rank_alike_on_the_same_basis(client, zone, settings):
+    settings.LANGUAGE_CODE = "en"  # the bulletin's language; the pages follow the browser's
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    cache.clear()
+    client.force_login(zone.supervisor)
+    ranking_page = client.get(reverse("supervision:ranking"), {"period": "2014-06"})
+    dashboard = client.get(reverse("dashboard:plan", args=[zone.plan.pk]), {"period": "2014-06"})
+    document = Document(io.BytesIO(bulletin_build(plan=zone.plan, period=zone.period, today=zone.today)))
+
+    on_page = ranked(ranking_page.context["scores"])
+    on_board = ranked(board_compute(plan=zone.plan, period=zone.period).ranking)
+    in_bulletin = [
+        (int(row.cells[0].text), row.cells[1].text, row.cells[2].text) for row in document.tables[0].rows[1:]
+    ]
+    assert on_page == on_board == in_bulletin == [(1, "经济发展局", "63.9"), (2, "招商局", "35.2")]
+
+    title = ranking_title(mode=DEFAULT_SCORE_MODE, period=zone.period)
+    assert title == "Ranking of units (Year to date, months 1–6)"
+    assert heading(ranking_page.content.decode()) == title
+    assert f"2. {title}" in [paragraph.text for paragraph in document.paragraphs]
+    # The dashboard's box names the same basis in the same words (ScoreMode's), beside its month.
+    html = dashboard.content.decode()
+    basis = html[html.index("data-basis>") :]
+    assert basis.startswith("data-basis>basis: Year to date · 2014, months 1–6</span>")
+
+
+def test_another_basis_gives_other_figures_under_another_name(client, zone):
+    client.force_login(zone.supervisor)
+    monthly = client.get(reverse("supervision:ranking"), {"period": "2014-06", "mode": ScoreMode.MONTH})
+    yearly = client.get(reverse("supervision:ranking"), {"period": "2014-06", "mode": ScoreMode.YEAR})
+    assert ranked(monthly.context["scores"]) != ranked(yearly.context["scores"])
+    assert heading(monthly.content.decode()) != heading(yearly.content.decode())
