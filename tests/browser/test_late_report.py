@@ -10,16 +10,17 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from demo.services import DEMO_PASSWORD, demo_load
+from demo.services import DEMO_PASSWORD
 from progress.choices import LateRequestStatus
 from progress.models import LateReportRequest, Report
 from progress.periods import PeriodState
 from targets.choices import ReportingStatus
 from targets.models import TargetResult
+from targets.services import plan_recompute_job
 from targets.tasks import recompute_target
-from tests.browser.conftest import log_in
+from tests.browser.conftest import demo_xinxiang, log_in
 from zones.models import Membership
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,11 +35,21 @@ def zh(text) -> str:
         return str(text)
 
 
-@pytest.fixture
-def xinxiang():
-    from demo.data import z000_xinxiang
+TODAY = dt.date(2026, 12, 6)  # the demo's year is 2026; January to October are locked
 
-    return demo_load(zones=[z000_xinxiang.ZONE]).plan_ids[0]
+
+@pytest.fixture
+def xinxiang(monkeypatch):
+    """The demo's 新乡 zone on a pinned day, with the staff's unit's September
+    and October left unreported: two closed months to ask about."""
+    moment = timezone.make_aware(dt.datetime.combine(TODAY, dt.time(9)))
+    monkeypatch.setattr("core.clock.now", lambda: moment)
+    monkeypatch.setattr("core.clock.today", lambda: TODAY)
+    plan = demo_xinxiang()
+    unit = Membership.objects.get(user__username="xx_staff", role="staff").unit
+    Report.objects.filter(target__task__plan=plan, target__task__lead_unit=unit, year=2026, month__in=(9, 10)).delete()
+    plan_recompute_job(plan_id=plan.pk, as_of=TODAY)
+    return plan.pk
 
 
 @pytest.fixture(params=list(VIEWPORTS))
@@ -111,13 +122,13 @@ def test_a_closed_month_is_reported_late_through_a_granted_request_and_a_refused
     closed, late = zh(PeriodState.LOCKED.label), zh(ReportingStatus.LATE.label)
     assert closed != "已销号"
 
-    # The staff meet October 2014 closed (已截止) on 我的填报 and on all periods, with a button to ask.
+    # The staff meet October 2026 closed (已截止) on 我的填报 and on all periods, with a button to ask.
     staff.click("nav >> text=我的填报")
-    october = staff.locator("#closed-months tr[data-period='2014-10']")
+    october = staff.locator("#closed-months tr[data-period='2026-10']")
     assert october.locator("[data-period-state=locked]").inner_text() == closed
     shot(staff, "my-reports-closed-months")
     go(staff, reverse("progress:plan_periods", args=[people["plan"], unit.pk]))
-    row = staff.locator("#periods tr[data-period='2014-10']")
+    row = staff.locator("#periods tr[data-period='2026-10']")
     assert row.locator("[data-period-state]").inner_text() == closed
     assert "已销号" not in staff.content()
     assert row.locator("a.button.late").count() == 1
@@ -158,39 +169,39 @@ def test_a_closed_month_is_reported_late_through_a_granted_request_and_a_refused
     staff.wait_for_selector("#period-form")
     assert staff.locator("[data-period-state=open]").count() == 1
     rows = submit_every_row(staff)
-    assert rows > 0 and Report.objects.filter(year=2014, month=10, status="submitted").count() == rows
+    assert rows > 0 and Report.objects.filter(year=2026, month=10, status="submitted", target__task__lead_unit=unit).count() == rows
     shot(staff, "late-submitted")
 
     # The reviewer approves; the engine (as the worker runs it) calls the month 补报.
     go(reviewer, reverse("progress:review"))
     reviewer.locator("section.card", has_text="1-10月").first.locator("button[value=approve]").click()
     assert "审核通过" in reviewer.locator(".messages").inner_text()
-    october_reports = list(Report.objects.filter(year=2014, month=10, status="approved"))
+    october_reports = list(Report.objects.filter(year=2026, month=10, status="approved", target__task__lead_unit=unit))
     assert len(october_reports) == rows
     for report in october_reports:
         recompute_target(report.target_id)
-    reporting = TargetResult.objects.filter(target__in=[r.target_id for r in october_reports], year=2014, month=10)
+    reporting = TargetResult.objects.filter(target__in=[r.target_id for r in october_reports], year=2026, month=10)
     assert set(reporting.values_list("reporting", flat=True)) == {ReportingStatus.LATE}
-    go(staff, reverse("progress:period", args=[people["plan"], unit.pk, "2014-10"]))
+    go(staff, reverse("progress:period", args=[people["plan"], unit.pk, "2026-10"]))
     shown = staff.locator("[data-reporting-status=late]")
     assert shown.count() == 1 and shown.inner_text() == f"{late} {rows}"
     shot(staff, "reported-late")
 
-    # November: asked, refused with a reason the staff read where they meet the month.
-    ask(staff, "2014-11", "十一月部分指标漏报")
+    # September: asked, refused with a reason the staff read where they meet the month.
+    ask(staff, "2026-09", "九月部分指标漏报")
     open_request(admin)
-    admin.fill("#refuse textarea[name=reason]", "十一月数据已由统计局直报,无需补报")
+    admin.fill("#refuse textarea[name=reason]", "九月数据已由统计局直报,无需补报")
     admin.click("#refuse button[value=refuse]")
     admin.wait_for_selector("[data-late-state=refused]")
-    assert LateReportRequest.objects.get(month=11).status == LateRequestStatus.REFUSED
+    assert LateReportRequest.objects.get(month=9).status == LateRequestStatus.REFUSED
     go(staff, "/")
     assert "无需补报" in staff.locator("#late-decisions [data-refusal]").inner_text()
     shot(staff, "home-refused")
     staff.click("nav >> text=我的填报")
-    november = staff.locator("#closed-months tr[data-period='2014-11']")
-    assert "无需补报" in november.locator("[data-refusal]").inner_text()
+    september = staff.locator("#closed-months tr[data-period='2026-09']")
+    assert "无需补报" in september.locator("[data-refusal]").inner_text()
     shot(staff, "my-reports-refused")
-    go(staff, reverse("progress:period", args=[people["plan"], unit.pk, "2014-11"]))
+    go(staff, reverse("progress:period", args=[people["plan"], unit.pk, "2026-09"]))
     assert "无需补报" in staff.locator("#late [data-refusal]").inner_text()
     assert staff.locator("[data-period-state=locked]").inner_text() == closed
     shot(staff, "period-refused")
