@@ -10,8 +10,8 @@ sequence of cases; the same seed replays the same cases. A failing run lists eac
 error once (view, exception, where it was raised, the roles that met it and the smallest
 request that caused it), keeps going to find the others, and fails at the end.
 
-Errors already known and being fixed elsewhere (``KNOWN``) make the test an expected failure
-instead, unless ``TAIZHANG_FUZZ_STRICT`` is set; an error not in that list always fails it.
+Errors already known (``tests.fuzz.report.KNOWN``) make the test an expected failure instead,
+unless ``TAIZHANG_FUZZ_STRICT`` is set; an error not in that list always fails it.
 """
 
 from __future__ import annotations
