@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from core import views as core_views
+from core.forms import LoginForm
 
 admin.site.site_header = _("Taizhang administration")
 admin.site.site_title = _("Taizhang")
@@ -15,7 +16,11 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("supervision/", include("supervision.urls")),
     path("imports/", include("imports.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Where the password e-mail's link leads (zones.services.user_password_link_send).
     path(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import ProhibitNullCharactersValidator
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 
 from core.text import validate_text
 
@@ -49,3 +50,14 @@ class CleanTextMixin:
 
 class CleanTextForm(CleanTextMixin, forms.Form):
     """The base of the project's forms (a ModelForm takes ``CleanTextMixin`` itself)."""
+
+
+class LoginForm(CleanTextMixin, AuthenticationForm):
+    """The login form, refusing a name longer than any account's before it is
+    tried: Django's form only sets the field's HTML maxlength, so a longer name
+    reached the login throttle's records (whose column is shorter) as an attempt."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))

@@ -269,6 +269,9 @@ def _row_errors(row: Row, typed: RowInput, *, period: Period, submit: bool, resu
             errors["confirmed"] = check.needs_confirmation
     elif submit:
         errors["value"] = _("Enter this period's figure before submitting.")
+    elif row.report is not None and row.report.status == ReportStatus.RETURNED:
+        # A returned report was sent once: it keeps a figure until it is sent again.
+        errors["value"] = _("This figure was returned for correction: enter the corrected figure, do not clear it.")
     if submit and not typed.progress.strip():
         errors["progress"] = _("Describe the progress before submitting.")
     for name in TEXT_FIELDS:

@@ -401,3 +401,25 @@ def test_a_version_that_is_not_a_version_counts_as_none_and_overwrites_nothing(c
     response = client.post(period_url(desk), {"action": "save"} | row_data(desk.amount, "15", version=bad))
     assert response.status_code == 400
     assert Report.objects.get(target=desk.amount).value == Decimal(10)
+
+
+def test_a_returned_report_saved_with_its_figure_cleared_is_refused_beside_the_field(client, desk):
+    """Found by the page fuzzer: the draft save of a returned row without its figure broke the
+    "a sent report has a figure" constraint (a 500)."""
+    report = ReportFactory(
+        target=desk.amount,
+        year=2026,
+        month=3,
+        value=Decimal("30"),
+        status="returned",
+        submitted_at="2026-04-01T00:00Z",
+        returned_at="2026-04-01T01:00Z",
+        return_reason="数据有误",
+    )
+    client.force_login(desk.staff)
+    data = {"action": "save"} | row_data(desk.amount, "", version=str(report.version))
+    response = client.post(period_url(desk), data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "returned" in response.content.decode()
+    report.refresh_from_db()
+    assert (report.status, report.value) == ("returned", Decimal("30"))

@@ -110,3 +110,12 @@ def test_api_clients_get_json(client, alice):
         )
     assert response.status_code == 429
     assert response.json()["detail"] == expected_message()
+
+
+def test_a_login_name_longer_than_any_account_is_refused_by_the_form_before_any_attempt_is_recorded(client, db):
+    """Found by the page fuzzer: a 256-character name reached django-axes, whose column holds 255
+    (a 500 on PostgreSQL). No account's name is longer than the username field allows."""
+    response = attempt(client, "u" * 256, "wrong")
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not AccessAttempt.objects.exists()
