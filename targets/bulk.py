@@ -101,7 +101,7 @@ _RATE_OF_AMOUNT = (
 
 # Periods are numbered ``year * 12 + month - 1`` (the "period index") so that
 # they compare and step as integers.
-RECOMPUTE = f"""
+JUDGE = f"""
 WITH
 -- points: a trajectory's planned year-to-date values, parsed from its JSON
 -- object once per target (never once per period). When two keys name one
@@ -219,7 +219,18 @@ facts AS MATERIALIZED (
 -- ended (%(last_index)s), so no month is made only to be filtered out.
 grid AS (
     SELECT
-        f.*,
+        f.target_id,
+        f.kind,
+        f.reported_as,
+        f.target_value,
+        f.start_value,
+        f.lag_points,
+        f.due_day,
+        f.start_index,
+        f.span_end_index,
+        f.span_ends_mid_month,
+        f.baseline_months,
+        f.baselines,
         n AS period_index,
         n / 12 AS year,
         n %% 12 + 1 AS month,
@@ -269,8 +280,9 @@ reported AS (
 carried AS (
     SELECT
         r.*,
-        max(CASE WHEN r.approved_value IS NOT NULL THEN r.period_index END)
-            OVER (PARTITION BY r.target_id ORDER BY r.period_index) AS data_index
+        max(CASE WHEN r.approved_value IS NOT NULL THEN r.period_index END) OVER (
+            PARTITION BY r.target_id ORDER BY r.period_index ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+        ) AS data_index
     FROM reported r
 ),
 -- ... and the figure itself: this period's own, or for a period that has none
@@ -486,6 +498,11 @@ flagged AS MATERIALIZED (
         FROM sequenced s
     ) q
 ),
+"""  # noqa: S608 -- the f-string holds only constants; every value is a bound parameter
+
+# The writes when the plans have stored results or flags: each judgement
+# against what is stored, writing only the difference.
+WRITE_DIFFERENCE = """
 -- results_diff: the judgements against the stored results of the plans'
 -- targets, in one pass: 'new' (no stored row), 'changed' (a figure differs),
 -- 'stale' (a stored period no longer judged: a changed frequency, span or
@@ -604,7 +621,53 @@ SELECT
     (SELECT count(*) FROM results_deleted),
     (SELECT count(*) FROM flags_updated) + (SELECT count(*) FROM flags_inserted),
     (SELECT count(*) FROM flags_deleted)
-"""  # noqa: S608 -- the f-string holds only constants; every value is a bound parameter
+"""
+
+# The writes when the plans have no stored result nor flag (a new plan, or
+# after the derived tables were emptied): every judgement is new, so no
+# comparison is made and no key looked up.
+WRITE_FRESH = """
+results_inserted AS (
+    INSERT INTO targets_targetresult
+        (target_id, year, month, status, reason, reporting, actual, completion, expected, gap, data_year, data_month,
+        computed_at)
+    SELECT j.target_id, j.year, j.month, j.status, j.reason, j.reporting, j.actual, j.completion, j.expected, j.gap,
+        j.data_year, j.data_month, %(now)s
+    FROM flagged j
+    ORDER BY j.target_id, j.year, j.month
+    RETURNING 1
+),
+flags_inserted AS (
+    INSERT INTO targets_targetflag (target_id, year, month, change, from_status, to_status, at)
+    SELECT j.target_id, j.year, j.month, j.change, j.from_status, j.status, %(now)s
+    FROM flagged j
+    WHERE j.change IS NOT NULL
+    ORDER BY j.target_id, j.year, j.month
+    RETURNING 1
+)
+SELECT
+    (SELECT count(*) FROM facts),
+    (SELECT count(*) FROM results_inserted),
+    0,
+    (SELECT count(*) FROM flags_inserted),
+    0
+"""
+
+RECOMPUTE = JUDGE + WRITE_DIFFERENCE
+RECOMPUTE_FRESH = JUDGE + WRITE_FRESH
+
+# Whether the plans have anything stored: a stored result or flag of one of their targets.
+STORED = """
+SELECT EXISTS (
+    SELECT 1 FROM targets_targetresult e
+    JOIN targets_target t ON t.id = e.target_id JOIN plans_task k ON k.id = t.task_id
+    WHERE k.plan_id = ANY(%(plan_ids)s)
+) OR EXISTS (
+    SELECT 1 FROM targets_targetflag e
+    JOIN targets_target t ON t.id = e.target_id JOIN plans_task k ON k.id = t.task_id
+    WHERE k.plan_id = ANY(%(plan_ids)s)
+)
+"""
 
 
 def last_period_index(as_of: dt.date) -> int:
@@ -642,7 +705,9 @@ def plans_recompute_sql(*, plan_ids: list[int], as_of: dt.date) -> dict[str, int
         cursor.execute(SAVE_SETTINGS)
         saved = cursor.fetchone()
         cursor.execute(SETTINGS)
-        cursor.execute(RECOMPUTE, params)
+        cursor.execute(STORED, params)
+        (stored,) = cursor.fetchone()
+        cursor.execute(RECOMPUTE if stored else RECOMPUTE_FRESH, params)
         targets, results_written, results_deleted, flags_written, _flags_deleted = cursor.fetchone()
         cursor.execute(RESTORE_SETTINGS, saved)  # for the rest of a caller's transaction
     return {

@@ -14,6 +14,7 @@ from core.models import CleanTextModel
 from plans.choices import Frequency
 from plans.models import Plan, Task
 from targets.choices import (
+    BAD,
     QUANTITATIVE_KINDS,
     Comparator,
     FlagChange,
@@ -302,7 +303,12 @@ class TargetResult(CleanTextModel):
             models.UniqueConstraint(fields=["target", "year", "month"], name="result_one_per_target_period"),
             models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="result_month_in_year"),
         ]
-        indexes = [models.Index(fields=["year", "month", "status"], name="result_period_status_idx")]
+        # What lags in a period, across plans (region-wide lists, the API's results by
+        # status). Only the bad rows: the index costs each recompute one insert per
+        # row it holds, and nobody looks up the good ones by period and status.
+        indexes = [
+            models.Index(fields=["year", "month", "status"], name="result_period_bad_idx", condition=Q(status__in=BAD))
+        ]
 
     def __str__(self) -> str:
         return f"{self.target_id} {self.year}-{self.month:02d} {self.status}"
