@@ -29,6 +29,7 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 ## messages: regenerate and compile the translation catalogues (needs GNU gettext)
 messages: install

@@ -17,8 +17,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 
 from core.params import ID_MAX, parse_int
-from dashboard.selectors import default_period
-from progress.periods import YEARS, Period
+from plans.periods import YEARS, Period, default_period
 from supervision.filtersets import SupervisionFilterSet
 from targets.choices import ReportingStatus
 

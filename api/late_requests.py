@@ -24,9 +24,9 @@ from api.filters import IdFilter, MonthFilter, YearFilter
 from api.parsers import JSONParser
 from api.views import ScopedViewSet, conflict
 from plans.models import Plan
+from plans.periods import Period
 from progress.choices import LateRequestStatus
 from progress.models import LateReportRequest
-from progress.periods import Period
 from progress.selectors import late_requests_visible_to
 from progress.services import LateRequestConflict, late_request_create, late_request_grant, late_request_refuse
 from zones import policy

@@ -27,7 +27,7 @@ from api import serializers as s
 from api.filters import IdFilter, MonthFilter, YearFilter
 from api.parsers import JSONParser
 from api.views import ScopedViewSet, conflict
-from progress.periods import Period
+from plans.periods import Period
 from supervision import services
 from supervision.choices import (
     NOTICE_STEPS,

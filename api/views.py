@@ -41,9 +41,9 @@ from api.filters import (
 from api.parsers import JSONParser
 from core.params import ID_MAX
 from plans.models import Plan, Task
+from plans.periods import Period
 from progress.choices import ReportStatus
 from progress.models import Report
-from progress.periods import Period
 from progress.selectors import reports_visible_to
 from progress.services import RowInput, report_correct, reports_approve, reports_return, unit_period_save
 from supervision.filtersets import SupervisionFilterSet
@@ -627,7 +627,7 @@ RESULT_PARAMETERS = [
         description=(
             "YYYY-MM, within the years of the plans in view; each target's latest result at or before it. "
             "Default: the month just closed (the latest month whose reporting due day has passed) of the "
-            "newest plan in view, the default month of every page (progress.periods.default_period)."
+            "newest plan in view, the default month of every page (plans.periods.default_period)."
         ),
     ),
     OpenApiParameter(

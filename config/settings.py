@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "imports",
     "api",
     "demo",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -113,7 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.roles",
+                "zones.context_processors.roles",
                 "progress.context_processors.late_requests",
             ],
         },
@@ -328,7 +329,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Every periodic job of the project is declared here and expires before its next run.
 CELERY_BEAT_SCHEDULE = {
     "recompute-catch-up": {
-        "task": "targets.tasks.catch_up",
+        "task": "progress.engine.tasks.catch_up",
         "schedule": crontab(minute="*"),
         "options": {"expires": 50},
     },
@@ -343,7 +344,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 14 * 60},
     },
     "recompute-published-plans": {
-        "task": "targets.tasks.recompute_published_plans",
+        "task": "progress.engine.tasks.recompute_published_plans",
         "schedule": crontab(hour=1, minute=15),
         "options": {"expires": 20 * 3600},
     },

@@ -3,15 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from core import views as core_views
 from core.forms import LoginForm
+from home import views as home_views
 
 admin.site.site_header = _("Taizhang administration")
 admin.site.site_title = _("Taizhang")
 admin.site.index_title = _("Plans, targets and reports")
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("progress/", include("progress.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("supervision/", include("supervision.urls")),

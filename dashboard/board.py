@@ -20,22 +20,16 @@ from django.db import connection
 from django.utils.translation import get_language
 
 from core import clock
-from dashboard.selectors import Tally, TargetRow, latest_results, tally
+from core.panels import PLAN_DASHBOARD_END, PLAN_DASHBOARD_TOP, Panel, panels
+from dashboard.selectors import Tally, TargetRow, tally
 from plans.models import Plan
-from progress.periods import Period
+from plans.periods import Period
 from progress.selectors import pending_figures
-from supervision.choices import DEFAULT_SCORE_MODE, ScoreMode
-from supervision.selectors import NoticeSummary, UnitScore, unit_scores
 from targets.choices import BAD, SEVERITY, Status
 from targets.models import Target, TargetResult
-from targets.selectors import result_explanation
+from targets.selectors import latest_results, result_explanation
 
 BOARD_TTL = 300
-# The ranking's basis: the one the ranking page and the bulletin rank on by
-# default (supervision's unit_scores in this mode), named on the page beside
-# the ranking in ScoreMode's words, as they name it.
-RANKING_MODE = DEFAULT_SCORE_MODE
-RANKING_BASIS = ScoreMode(RANKING_MODE).label
 
 
 @dataclass
@@ -55,8 +49,10 @@ class Board:
     unreported_headline: list[Target]
     tally: Tally
     lagging: list[Row]
-    ranking: list[UnitScore]
-    ranking_basis: str
+    # Other apps' boxes (core.panels): above the lagging list, and at the end
+    # (supervision's notices and ranking of units).
+    panels_top: list[Panel]
+    panels_end: list[Panel]
 
     @property
     def computed_at(self) -> dt.datetime | None:
@@ -88,15 +84,16 @@ def board_stamp(plan: Plan) -> tuple:
         return tuple(cursor.fetchone())
 
 
-def _key(plan: Plan, period: Period, stamp: tuple, notices: NoticeSummary, today: dt.date) -> str:
-    facts = repr((stamp, tuple(vars(notices).values()), today.isoformat(), get_language()))
+def _key(plan: Plan, period: Period, stamp: tuple, today: dt.date) -> str:
+    facts = repr((stamp, today.isoformat(), get_language()))
     return f"dashboard:board:{plan.pk}:{period}:{hashlib.sha256(facts.encode()).hexdigest()[:32]}"
 
 
-def board_compute(*, plan: Plan, period: Period) -> Board:
+def board_compute(*, plan: Plan, period: Period, today: dt.date | None = None) -> Board:
     """Compute the dashboard's data: one read of each target's latest result
     (with its task, lead unit and leader), split in Python by kind of use,
-    the figures waiting for review, and the units' scores."""
+    the figures waiting for review, and the other apps' boxes."""
+    today = today or clock.today()
     plan_targets = Target.objects.filter(task__plan=plan)
     # The ids first: joined to the tasks, units and users in one statement,
     # the planner would hash the whole results table to find 150 rows.
@@ -122,17 +119,19 @@ def board_compute(*, plan: Plan, period: Period) -> Board:
         unreported_headline=unreported,
         tally=tally(results),  # a plan's results, already read: no second query
         lagging=[row(r) for r in bad],
-        ranking=unit_scores(plan=plan, period=period, mode=RANKING_MODE),
-        ranking_basis=str(RANKING_BASIS),
+        panels_top=panels(PLAN_DASHBOARD_TOP, plan=plan, period=period, today=today),
+        panels_end=panels(PLAN_DASHBOARD_END, plan=plan, period=period, today=today),
     )
 
 
-def plan_board(*, plan: Plan, period: Period, notices: NoticeSummary, today: dt.date | None = None) -> Board:
-    """The dashboard's data, from the cache while its inputs are unchanged."""
+def plan_board(*, plan: Plan, period: Period, today: dt.date | None = None) -> Board:
+    """The dashboard's data, from the cache while its inputs are unchanged
+    (its boxes of notices too: a notice that moves adds an event to the stamp,
+    and one that falls overdue does so on a new day, part of the key)."""
     today = today or clock.today()
-    key = _key(plan, period, board_stamp(plan), notices, today)
+    key = _key(plan, period, board_stamp(plan), today)
     board = cache.get(key)
     if board is None:
-        board = board_compute(plan=plan, period=period)
+        board = board_compute(plan=plan, period=period, today=today)
         cache.set(key, board, BOARD_TTL)
     return board

@@ -8,10 +8,10 @@ compared with an amount.
 A comparison reads one year for every zone (a 2014 plan is never set beside
 a 2020 one): by default the latest year in which the most zones have a plan.
 Each zone is read at its own month just closed within that year
-(``progress.periods.default_period``, the rule of every page), so zones
+(``plans.periods.default_period``, the rule of every page), so zones
 whose reporting settings differ may stand at different months; the page
 says so. Only targets due in that year are compared (a target's deadline,
-else its plan's end, as the engine measures it: ``targets.services.facts_of``):
+else its plan's end, as the engine measures it: ``progress.engine.recompute.facts_of``):
 a three-year goal or a 2015 target is not set beside an annual one, and a
 zone whose target is due in another year is named with that year. Every
 zone of the region that is not compared is listed with the reason
@@ -30,11 +30,10 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from dashboard.choices import LeftOut
-from dashboard.selectors import default_period
 from plans.choices import PlanStatus
 from plans.models import Plan
+from plans.periods import Period, default_period
 from progress.models import Report
-from progress.periods import Period
 from progress.selectors import pending_figures
 from targets.choices import TargetKind
 from targets.explanations import ytd_label
@@ -195,7 +194,7 @@ def _year_choices(plans: list[Plan]) -> list[YearChoice]:
 
 def _due_year(deadline: dt.date | None, plan_end_year: int) -> int:
     """The year a target is due: its deadline's, else its plan's last (the
-    span end of targets.services.facts_of, as the engine measures it)."""
+    span end of progress.engine.recompute.facts_of, as the engine measures it)."""
     return deadline.year if deadline else plan_end_year
 
 

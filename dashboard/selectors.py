@@ -9,47 +9,18 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-
-from core import clock
 from plans.models import Plan, Task
-from progress import periods
+from plans.periods import Period
 from progress.models import Report
-from progress.periods import Period
 from progress.selectors import pending_figures
 from targets.choices import (
-    BAD,  # noqa: F401  (not a definition: re-exported while supervision imports it from here)
     SEVERITY,
     STATUS_ORDER,
     ReportingStatus,
     Status,
 )
 from targets.models import Target, TargetResult
-
-
-def latest_results(*, targets: QuerySet[Target], period: Period) -> QuerySet[TargetResult]:
-    """Each target's latest result at or before ``period`` (a quarterly target
-    shows its last quarter)."""
-    latest = (
-        TargetResult.objects.filter(target_id=OuterRef("pk"))
-        .filter(Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month))
-        .order_by("-year", "-month")
-        .values("pk")[:1]
-    )
-    return TargetResult.objects.filter(pk__in=targets.annotate(latest_id=Subquery(latest)).values("latest_id"))
-
-
-def default_period(plan: Plan, *, today: dt.date | None = None, year: int | None = None) -> Period:
-    """The month just closed (progress.periods.default_period) as of today;
-    with ``year``, the month just closed within that year of the plan."""
-    return periods.default_period(plan, today=today or clock.today(), year=year)
-
-
-def status_counts(results: QuerySet[TargetResult]) -> dict[str, int]:
-    counts = {status.value: 0 for status in Status}
-    for row in results.values("status").annotate(n=Count("id")):
-        counts[row["status"]] = row["n"]
-    return counts
+from targets.selectors import latest_results
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,10 @@ from core import clock
 from core.params import parse_int
 from dashboard import regions
 from dashboard.board import plan_board
-from dashboard.selectors import default_period, tally, task_tree, tree_results
+from dashboard.selectors import tally, task_tree, tree_results
 from plans.choices import PlanStatus
 from plans.models import Plan, Task
-from progress.periods import YEARS, Period
-from supervision.selectors import notice_summary
+from plans.periods import YEARS, Period, default_period
 from zones import policy
 from zones.models import Region
 from zones.selectors import accessed_region_ids, comparison_region_id
@@ -73,8 +72,7 @@ LAGGING_PER_PAGE = 25
 def plan_dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan_for(request, plan_id)
     period = _period_of(request, plan)
-    notices = notice_summary(plan=plan)
-    board = plan_board(plan=plan, period=period, notices=notices)
+    board = plan_board(plan=plan, period=period)
     lagging = Paginator(board.lagging, LAGGING_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "plan": plan,
@@ -84,10 +82,9 @@ def plan_dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
         "unreported_headline": board.unreported_headline,
         "tally": board.tally,
         "lagging": lagging,
-        "ranking": board.ranking,
-        "ranking_basis": board.ranking_basis,
+        "panels_top": board.panels_top,
+        "panels_end": board.panels_end,
         "computed_at": board.computed_at,
-        "notices": notices,
         "compare_region_id": comparison_region_id(
             plan.zone.region, user=request.user, accessed=accessed_region_ids(request.user)
         ),

@@ -28,23 +28,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import clock
-from dashboard.selectors import latest_results
 from demo.figures import SeriesInput, demo_series
 from demo.overlay import Assignment, DemoDataError, Run, ZoneFile, target_name, zone_files
 from imports.reading import text_from_path
 from imports.services import OVERALL_PATH, ParsedPlan, plan_import_create, plan_parse
 from plans.choices import Frequency, PlanStatus
 from plans.models import Plan
+from plans.periods import Period, due_date, month_just_closed, reporting_months
 from progress.choices import ReportStatus
+from progress.engine.recompute import plan_recompute_job
 from progress.models import Report
-from progress.periods import Period, due_date, month_just_closed, reporting_months
 from progress.selectors import period_rows
 from progress.services import RowInput, period_reopen, reports_approve, unit_period_save
 from supervision.models import Notice
 from supervision.services import notice_answer, notice_close, notice_extension_request, notices_issue
 from targets.choices import RED, ReportedAs, TargetKind
 from targets.models import Target
-from targets.services import plan_recompute_job
+from targets.selectors import latest_results
 from zones.choices import RegionLevel, Role
 from zones.models import Membership, Region, RegionAccess, Unit, Zone
 from zones.services import zone_admin_group_ensure
@@ -493,7 +493,7 @@ def _notices_issue(built: _Built, *, today: dt.date) -> int:
     """Follow up every red target of the month just closed as the supervision team would, one
     notice per lead unit, and leave them in every state: a unit with demo staff answers, the
     next asks for more time; of the others, the first is closed (销号), the rest wait."""
-    from dashboard.selectors import default_period
+    from plans.periods import default_period
 
     plan = built.plan
     period = default_period(plan, today=today)

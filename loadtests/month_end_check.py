@@ -73,8 +73,8 @@ def read_jsonl(directory: Path, kind: str) -> list[dict]:
 def check_figures(manifest: dict, confirmed: list[dict], attempts: list[dict], findings: Findings) -> dict[int, object]:
     """Compare what the users were told was saved with the reports; the
     submitted reports by target id."""
+    from plans.periods import Period
     from progress.models import Report, ReportEvent
-    from progress.periods import Period
 
     period = Period.parse(manifest["period"])
     all_targets = [row["target"] for unit in manifest["staff"] for row in unit["targets"]]
@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
-    from progress.periods import Period
+    from plans.periods import Period
 
     directory = Path(args.dir)
     manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))

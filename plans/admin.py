@@ -3,7 +3,6 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Plan, Task
-from targets.models import Target
 from zones.scoping import ZoneScopedAdminMixin
 
 
@@ -56,19 +55,6 @@ class PlanAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
         return plan._targets
 
 
-class TargetInline(admin.StackedInline):
-    model = Target
-    extra = 0
-    show_change_link = True
-    fields = [
-        ("indicator", "kind", "is_headline"),
-        ("comparator", "value", "value_high", "stretch", "unit"),
-        ("baseline", "start_value", "reported_as"),
-        ("deadline", "frequency", "weight"),
-        "quote",
-    ]
-
-
 class ChildTaskInline(admin.TabularInline):
     model = Task
     fk_name = "parent"
@@ -95,4 +81,5 @@ class TaskAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["plan", "lead_unit", "leader"]
     filter_horizontal = ["co_units"]
     raw_id_fields = ["parent", "leader"]
-    inlines = [ChildTaskInline, TargetInline]
+    # targets.admin adds the task's targets (plans knows nothing of targets).
+    inlines = [ChildTaskInline]

@@ -13,9 +13,9 @@ from plans.models import Plan
 from progress.choices import ReportStatus
 from progress.models import Report
 from targets.choices import SIGNED_KINDS, ReportedAs, ReportingStatus
+from targets.facts import facts_of
 from targets.metrics import time_progress
 from targets.models import Target, TargetResult
-from targets.services import facts_of
 
 
 def _f(value: Decimal | None) -> float | None:

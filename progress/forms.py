@@ -51,7 +51,7 @@ class ReopenForm(CleanTextForm):
         self.fields["unit"].queryset = units
 
     def clean_period(self):
-        from progress.periods import Period
+        from plans.periods import Period
 
         try:
             return Period.parse(self.cleaned_data["period"])

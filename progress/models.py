@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.figures import figure_field
 from core.models import CleanTextModel
+from plans.periods import Period
 from progress.choices import SENT, LateRequestStatus, ReportStatus
-from progress.periods import Period
 from targets.models import Target
 
 

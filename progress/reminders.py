@@ -27,9 +27,9 @@ from core.mail import Mail, mail_render, mails_queue
 from core.models import JobRun
 from plans.choices import Frequency, PlanStatus
 from plans.models import Plan
+from plans.periods import Period, due_date, is_reporting_month
 from progress.choices import SENT, ReportStatus
 from progress.models import Report, period_label
-from progress.periods import Period, due_date, is_reporting_month
 from targets.models import Target
 from zones.choices import Role
 from zones.models import Membership

@@ -10,12 +10,12 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 
 from plans.models import Plan
+from plans.periods import Period, PeriodState, due_date, is_reporting_month, period_state, periods_of_plan
 from progress.choices import EDITABLE, LateRequestStatus, ReportStatus
+from progress.engine.recompute import period_reporting
 from progress.models import LateReportRequest, PeriodReopening, Report, ReportEvent, period_label
-from progress.periods import Period, PeriodState, due_date, is_reporting_month, period_state, periods_of_plan
 from targets.choices import ReportingStatus
 from targets.models import Target
-from targets.services import period_reporting
 from zones import policy
 from zones.choices import Role
 from zones.models import Unit
@@ -174,7 +174,7 @@ class ReportingCount:
 def reporting_counts(reports, *, due: dt.date, today: dt.date) -> list[ReportingCount]:
     """The unit's reporting status for a month, target by target, counted: each
     report (or None for a target without one) judged by the engine's own rule
-    (targets.services.period_reporting), so a page says 已报 / 待审核 / 未报 /
+    (progress.engine.recompute.period_reporting), so a page says 已报 / 待审核 / 未报 /
     逾期未报 / 补报 as the dashboards will once the engine has run."""
     counts: dict[str, int] = {}
     for report in reports:

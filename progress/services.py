@@ -22,9 +22,9 @@ from core import clock
 from core.mail import Mail, mail_render, mails_queue
 from core.text import text_problem
 from plans.models import Plan
+from plans.periods import Period, PeriodState, periods_of_plan
 from progress.choices import LateRequestStatus, ReportStatus
 from progress.models import LateReportRequest, PeriodReopening, Report, ReportEvent
-from progress.periods import Period, PeriodState, periods_of_plan
 from progress.selectors import Row, effective_period_state, period_rows
 from progress.validation import FigureCheck, check_figure
 from zones import policy
@@ -98,17 +98,17 @@ class SaveResult:
 
 def _queue_recompute(target_ids) -> None:
     """Mark the targets whose counted figure may have changed as owed a
-    recompute, in the caller's transaction (the outbox, targets.outbox), and
+    recompute, in the caller's transaction (the outbox, progress.engine.outbox), and
     queue their recompute after the commit (the fast path). A broker that is
     down neither fails nor slows the user's request: the first refused
     message stops the sending, and the catch-up sweep pays the marks once
     the broker is back."""
-    from targets.outbox import pending_mark
+    from progress.engine.outbox import pending_mark
 
     ids = sorted(set(target_ids))
 
     def send() -> None:
-        from targets.tasks import recompute_target
+        from progress.engine.tasks import recompute_target
 
         for sent, target_id in enumerate(ids):
             try:

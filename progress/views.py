@@ -19,12 +19,7 @@ from django.views.decorators.http import require_http_methods
 from core import clock
 from core.params import parse_ids
 from plans.models import Plan
-from progress.charts import target_chart
-from progress.choices import ReportStatus
-from progress.forms import CorrectionForm, ReopenForm, ReturnForm, rows_from_post
-from progress.history import history_entries
-from progress.models import PeriodReopening, Report, period_label
-from progress.periods import (
+from plans.periods import (
     Period,
     PeriodState,
     days_until_due,
@@ -33,6 +28,11 @@ from progress.periods import (
     period_state,
     periods_of_plan,
 )
+from progress.charts import target_chart
+from progress.choices import ReportStatus
+from progress.forms import CorrectionForm, ReopenForm, ReturnForm, rows_from_post
+from progress.history import history_entries
+from progress.models import PeriodReopening, Report, period_label
 from progress.selectors import (
     ReportingCount,
     closed_months_to_report,

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import clock
+from plans.periods import Period, due_date
 from progress.choices import LateRequestStatus
 from progress.forms import LateGrantForm, LateRefuseForm, LateRequestForm
 from progress.models import LateReportRequest
-from progress.periods import Period, due_date
 from progress.selectors import (
     effective_period_state,
     late_request_latest,

@@ -33,10 +33,9 @@ from docx.shared import Cm, Pt, RGBColor
 
 from core import clock
 from core.text import xml_safe
-from dashboard.selectors import latest_results, status_counts
 from plans.models import Plan
+from plans.periods import Period
 from progress.models import period_label
-from progress.periods import Period
 from supervision.choices import DEFAULT_SCORE_MODE, OPEN_STATES
 from supervision.models import Bulletin, Notice
 from supervision.selectors import (
@@ -49,6 +48,7 @@ from supervision.selectors import (
 )
 from targets.choices import BAD, REPORTING_PROBLEMS, SEVERITY, ReportingStatus, Status
 from targets.models import Target, TargetResult
+from targets.selectors import latest_results, status_counts
 
 RED_INK = RGBColor(0xC0, 0x00, 0x00)
 TITLE_FONT = "方正小标宋简体"

@@ -41,9 +41,9 @@ from core.spreadsheets import (
 )
 from core.templatetags.taizhang import figure as figure_text
 from plans.models import Plan
+from plans.periods import Period
 from progress.choices import ReportStatus
 from progress.models import period_label
-from progress.periods import Period
 from progress.selectors import pending_figures
 from supervision.selectors import Ledger, narrative_mark, with_narratives
 from supervision.xlsx import STYLE_DEFAULT, STYLE_ONE_DECIMAL, STYLE_WRAP, XlsxStream

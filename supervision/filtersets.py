@@ -35,15 +35,15 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from core.params import parse_id
-from dashboard.selectors import default_period, latest_results
 from plans.choices import PlanStatus
 from plans.models import Plan
+from plans.periods import Period, default_period
 from progress.choices import ReportStatus
 from progress.models import Report, period_label
-from progress.periods import Period
 from supervision.choices import ListKind
 from targets.choices import BAD, SEVERITY, ReportingStatus, Status, TargetKind
 from targets.models import Target, TargetResult
+from targets.selectors import latest_results
 from zones import policy
 from zones.models import Unit, Zone
 

@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CleanTextForm
+from plans.periods import Period
 from progress.models import period_label
-from progress.periods import Period
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

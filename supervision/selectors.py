@@ -29,19 +29,18 @@ from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext as _
 
 from core import clock
-from dashboard.selectors import latest_results
 from plans.choices import PlanStatus
 from plans.models import Plan
+from plans.periods import Period, is_reporting_month
 from progress.choices import COUNTED, SENT
 from progress.models import Report
-from progress.periods import Period, is_reporting_month
 from progress.selectors import pending_figures
 from supervision.choices import NOTICE_STEPS, OPEN_STATES, STEP_BY_SUPERVISION, STEP_BY_UNIT, NoticeState, ScoreMode
 from supervision.models import Notice, SupervisionRule
 from targets.choices import RED, ReportingStatus
 from targets.explanations import ytd_label
 from targets.models import Target, TargetResult
-from targets.selectors import figure_age, result_explanation
+from targets.selectors import figure_age, latest_results, result_explanation
 from zones import policy
 from zones.choices import Role
 from zones.models import Membership, Unit, Zone

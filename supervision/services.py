@@ -31,14 +31,14 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.mail import Mail, mail_render, mails_queue
-from dashboard.selectors import latest_results
 from plans.choices import PlanStatus
 from plans.models import Plan
-from progress.periods import Period, days_until_due
+from plans.periods import Period, days_until_due
 from supervision.choices import NOTICE_STEPS, NoticeAction, NoticeLevel, NoticeState, NoticeStep
 from supervision.models import Bulletin, Notice, NoticeEvent, NoticeItem
 from supervision.selectors import can_answer, can_supervise, explanation_of, rule_for, supervised_zones
 from targets.models import Target
+from targets.selectors import latest_results
 from zones.choices import Role
 from zones.models import Membership
 

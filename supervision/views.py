@@ -22,12 +22,11 @@ from django.views.decorators.http import require_GET, require_POST
 from core import clock
 from core.downloads import attach
 from core.params import parse_id, parse_ids
-from dashboard.selectors import default_period, latest_results
 from plans.choices import PlanStatus
 from plans.models import Plan
+from plans.periods import Period, default_period
 from progress.choices import ReportStatus
 from progress.models import period_label
-from progress.periods import Period
 from progress.selectors import pending_figures
 from supervision import exports, services
 from supervision.choices import (
@@ -66,6 +65,7 @@ from supervision.selectors import (
     unit_scores,
 )
 from targets.models import Target
+from targets.selectors import latest_results
 from zones import policy
 from zones.models import Unit
 

@@ -2,10 +2,31 @@ from django.contrib import admin
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from plans import admin as plans_admin
 from targets.choices import Status
 from targets.models import Milestone, Target, TargetFlag, TargetResult
 from targets.selectors import result_explanation
 from zones.scoping import ZoneScopedAdminMixin
+
+
+class TargetInline(admin.StackedInline):
+    model = Target
+    extra = 0
+    show_change_link = True
+    fields = [
+        ("indicator", "kind", "is_headline"),
+        ("comparator", "value", "value_high", "stretch", "unit"),
+        ("baseline", "start_value", "reported_as"),
+        ("deadline", "frequency", "weight"),
+        "quote",
+    ]
+
+
+
+
+# The task's page lists its targets: the plans app registers the task's admin,
+# this one adds the inline (plans sits below targets and cannot name them).
+plans_admin.TaskAdmin.inlines = [*plans_admin.TaskAdmin.inlines, TargetInline]
 
 
 class TargetResultInline(admin.TabularInline):

@@ -353,7 +353,7 @@ class PendingRecompute(CleanTextModel):
     Written in the same transaction as the report change that calls for it
     (submit, approve, return, correct), and deleted by the recompute that
     pays the debt, so a recompute cannot be lost between the commit and the
-    broker: the on-commit task is the fast path, ``targets.tasks.catch_up``
+    broker: the on-commit task is the fast path, ``progress.engine.tasks.catch_up``
     (every minute) recomputes what it missed (a broker that was down, a
     message lost with a worker).
     """
@@ -380,7 +380,7 @@ class PendingPlanRecompute(models.Model):
 
     Recorded before the recompute is queued (the nightly sweep, a plan whose
     recompute died), so a message lost on its way or with its worker loses
-    nothing: ``targets.tasks.catch_up`` (every minute) queues the plan again.
+    nothing: ``progress.engine.tasks.catch_up`` (every minute) queues the plan again.
     The recompute deletes the mark in the transaction that writes its
     results, and only the mark it saw when it started: one made meanwhile
     stays for the next recompute.

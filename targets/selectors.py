@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from plans.models import Plan
+from plans.periods import Period
 from targets.choices import Status
 from targets.explanations import explain, ytd_label
+from targets.facts import facts_of
 from targets.metrics import Judgement, Reason
 from targets.models import Target, TargetResult
-from targets.services import facts_of
 
 
 def judgement_of(result: TargetResult) -> Judgement:
@@ -46,3 +48,22 @@ def figure_age(result: TargetResult | None, *, year: int, month: int) -> str:
     if data_year != year:
         label = _("%(year)s, %(period)s") % {"year": data_year, "period": label}
     return _("Figure as of %(period)s") % {"period": label}
+
+
+def latest_results(*, targets: QuerySet[Target], period: Period) -> QuerySet[TargetResult]:
+    """Each target's latest result at or before ``period`` (a quarterly target
+    shows its last quarter)."""
+    latest = (
+        TargetResult.objects.filter(target_id=OuterRef("pk"))
+        .filter(Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month))
+        .order_by("-year", "-month")
+        .values("pk")[:1]
+    )
+    return TargetResult.objects.filter(pk__in=targets.annotate(latest_id=Subquery(latest)).values("latest_id"))
+
+
+def status_counts(results: QuerySet[TargetResult]) -> dict[str, int]:
+    counts = {status.value: 0 for status in Status}
+    for row in results.values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
+    return counts

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from progress.periods import Period
+from plans.periods import Period
 from targets.choices import TargetKind
 from tests.factories import MembershipFactory, PlanFactory, TargetFactory, TaskFactory, UnitFactory, UserFactory
 from zones.choices import Role
@@ -127,3 +127,20 @@ def send_owed_mail(db):
         return sum(mail_deliver(mail_id=pk) for pk in owed.values_list("pk", flat=True))
 
     return send
+
+
+@pytest.fixture
+def database_dsn() -> str:
+    """How to open a second session on the test database (PostgreSQL), to
+    hold locks against the tests' own."""
+    import psycopg
+    from django.db import connection
+
+    settings = connection.settings_dict
+    return psycopg.conninfo.make_conninfo(
+        dbname=settings["NAME"],
+        user=settings["USER"] or None,
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        password=settings["PASSWORD"] or None,
+    )

@@ -21,10 +21,10 @@ import time
 
 from common import BASE, LOG_DIR, api_submit, beat, fault_zone, http, say, wait_for, worker
 
+from plans.periods import Period
+from progress.engine.outbox import GRACE
 from progress.models import Report
-from progress.periods import Period
 from targets.models import PendingRecompute, Target, TargetResult
-from targets.outbox import GRACE
 
 CODE = "faults-broker"
 REDIS_PORT = int(os.environ["FAULTS_REDIS_PORT"])

@@ -28,7 +28,7 @@ from decimal import Decimal  # noqa: E402
 
 from django.db import close_old_connections, connection, transaction  # noqa: E402
 
-from progress.periods import Period  # noqa: E402
+from plans.periods import Period  # noqa: E402
 
 CELERY = str(BASE / ".venv" / "bin" / "celery")
 LOG_DIR = Path(os.environ.get("FAULTS_LOG_DIR", BASE / "var" / "faults"))

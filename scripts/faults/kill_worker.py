@@ -28,10 +28,10 @@ from django.utils import timezone
 from config.celery import app
 from core.models import JobRun
 from plans.models import Plan
+from progress.engine.recompute import CLAIM_TTL
+from progress.engine.tasks import recompute_plan
 from progress.models import Report
 from targets.models import PendingPlanRecompute, Target, TargetFlag, TargetResult
-from targets.services import CLAIM_TTL
-from targets.tasks import recompute_plan
 
 RUN_TIMEOUT = 600
 KILL_AT = 0.4  # of the undisturbed duration

@@ -7,7 +7,7 @@
     python scripts/scale/scale_check.py compare var/scale/one.json var/scale/two.json
 
 ``reset`` deletes every stored result and flag, so that the next recompute
-writes every row again. ``trigger`` queues targets.tasks.recompute_published_plans,
+writes every row again. ``trigger`` queues progress.engine.tasks.recompute_published_plans,
 which fans out one recompute_plan task per published plan. ``wait`` returns
 once the sweep and one recompute_plan job run per plan have finished.
 ``report`` counts, per worker, the plans it recomputed (from the workers'
@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN_SUBJECT = re.compile(r"^plan (\d+) as of ")
-RECOMPUTE_PLAN = "targets.tasks.recompute_plan"
+RECOMPUTE_PLAN = "progress.engine.tasks.recompute_plan"
 
 
 def setup() -> None:
@@ -53,7 +53,7 @@ def reset() -> None:
 
 def trigger(as_of: str) -> None:
     from core import clock
-    from targets.tasks import recompute_published_plans
+    from progress.engine.tasks import recompute_published_plans
 
     since = clock.now()
     recompute_published_plans.delay(as_of)

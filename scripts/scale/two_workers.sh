@@ -7,7 +7,7 @@
 #   flock /tmp/taizhang-bench.lock bash scripts/scale/two_workers.sh
 #
 # 1. one worker (w0): delete every stored result and flag, queue
-#    targets.tasks.recompute_published_plans (one recompute_plan task per
+#    progress.engine.tasks.recompute_published_plans (one recompute_plan task per
 #    published plan), wait, fingerprint the results;
 # 2. two workers (w1, w2): the same from empty results;
 # 3. print how many plans each worker recomputed (their task logs), whether

@@ -10,9 +10,9 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from progress.engine.recompute import targets_recompute
 from progress.models import Report
 from targets.models import TargetResult
-from targets.services import targets_recompute
 from tests.factories import MembershipFactory, PlanFactory, ReportFactory, TargetFactory, TaskFactory, UnitFactory
 from zones.choices import Role
 

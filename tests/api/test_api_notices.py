@@ -10,14 +10,14 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from plans.periods import Period
 from progress.choices import ReportStatus
-from progress.periods import Period
+from progress.engine.recompute import targets_recompute
 from supervision.choices import NoticeAction, NoticeLevel, NoticeState
 from supervision.filtersets import SupervisionFilterSet
 from supervision.models import Notice, NoticeEvent, NoticeItem
 from supervision.services import notice_answer, notice_close, notice_extension_request, notices_issue
 from targets.models import TargetResult
-from targets.services import targets_recompute
 from tests.factories import (
     MembershipFactory,
     PlanFactory,

@@ -8,7 +8,7 @@ from unittest import mock
 
 import pytest
 
-from targets.services import targets_recompute
+from progress.engine.recompute import targets_recompute
 from tests.api.test_api import client_for
 from tests.factories import ReportFactory
 

@@ -89,7 +89,7 @@ def demo_xinxiang():
 
 def just_closed(plan):
     """The month the pages open on (the month just closed) and its label: (Period, "1-11月")."""
-    from dashboard.selectors import default_period
+    from plans.periods import default_period
 
     period = default_period(plan)
     return period, f"1-{period.month}月"
@@ -98,7 +98,7 @@ def just_closed(plan):
 def open_month(plan):
     """The month the demo's staff can enter now without any reopening: the current month."""
     from core import clock
-    from progress.periods import Period
+    from plans.periods import Period
 
     today = clock.today()
     return Period(today.year, today.month)

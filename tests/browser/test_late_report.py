@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from demo.services import DEMO_PASSWORD
+from plans.periods import PeriodState
 from progress.choices import LateRequestStatus
+from progress.engine.recompute import plan_recompute_job
+from progress.engine.tasks import recompute_target
 from progress.models import LateReportRequest, Report
-from progress.periods import PeriodState
 from targets.choices import ReportingStatus
 from targets.models import TargetResult
-from targets.services import plan_recompute_job
-from targets.tasks import recompute_target
 from tests.browser.conftest import demo_xinxiang, log_in
 from zones.models import Membership
 

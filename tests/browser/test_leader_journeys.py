@@ -12,15 +12,15 @@ import pytest
 from django.db.models import Max
 from django.utils import timezone
 
-from dashboard.selectors import latest_results
 from demo.services import DEMO_PASSWORD
 from plans.models import Plan
+from plans.periods import Period
 from progress.choices import ReportStatus
+from progress.engine.recompute import plan_recompute_job, targets_recompute
 from progress.models import Report
-from progress.periods import Period
 from progress.services import reports_approve
 from targets.models import Target
-from targets.services import plan_recompute_job, targets_recompute
+from targets.selectors import latest_results
 from tests.browser.conftest import demo_xinxiang, log_in, screenshot
 from zones.models import Membership
 

@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 
-from targets.services import targets_recompute
+from progress.engine.recompute import targets_recompute
 from tests.browser.conftest import log_in, screenshot
 from tests.dashboard.conftest import approve
 from tests.factories import (

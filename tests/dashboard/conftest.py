@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from progress.choices import ReportStatus
-from targets.services import targets_recompute
+from progress.engine.recompute import targets_recompute
 from tests.factories import (
     MembershipFactory,
     PlanFactory,

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dashboard.regions import canonical
-from dashboard.selectors import default_period, task_tree
+from dashboard.selectors import task_tree
+from plans.periods import Period, default_period
+from progress.engine.recompute import targets_recompute
 from progress.models import Report, ReportEvent
-from progress.periods import Period
-from targets.services import targets_recompute
 from tests.dashboard.conftest import approve, submit
 from tests.factories import (
     MembershipFactory,

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import JobRun
+from plans.periods import Period
+from progress.engine.recompute import targets_recompute
 from progress.models import Report
-from progress.periods import Period
 from targets.choices import ReportingStatus, Status
 from targets.models import TargetResult
-from targets.services import targets_recompute
 from tests.dashboard.conftest import TODAY, approve, submit
 from tests.factories import TargetFactory
 

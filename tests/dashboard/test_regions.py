@@ -12,9 +12,9 @@ from django.urls import reverse
 from dashboard.choices import LeftOut
 from dashboard.regions import canonical
 from plans.models import Plan
+from plans.periods import Period
+from progress.engine.recompute import targets_recompute
 from progress.models import Report
-from progress.periods import Period
-from targets.services import targets_recompute
 from tests.dashboard.conftest import approve
 from tests.factories import (
     CityFactory,

@@ -15,18 +15,18 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from core import clock
-from dashboard.selectors import default_period, latest_results
 from demo.overlay import ZONES_DIR, DemoDataError, zone_file_read, zone_files
 from demo.services import DEMO_TAG, demo_load, demo_year
 from plans.models import Plan, Task
+from plans.periods import Period, PeriodState, default_period, due_date
 from progress.choices import ReportStatus
 from progress.models import PeriodReopening, Report
-from progress.periods import Period, PeriodState, due_date
 from progress.selectors import effective_period_state
 from supervision.choices import NoticeState
 from supervision.models import Notice
 from targets.choices import BAD, RED, ReportingStatus, Status, TargetKind
 from targets.models import Target
+from targets.selectors import latest_results
 from zones.choices import Role
 from zones.models import Membership, Unit, Zone
 

@@ -12,11 +12,11 @@ from django.db import connection, transaction
 from core import clock
 from core.models import JobRun
 from progress.choices import ReportStatus
+from progress.engine.outbox import pending_mark, pending_recompute
+from progress.engine.tasks import catch_up, recompute_target
 from progress.models import Report
 from progress.services import RowInput, reports_approve, unit_period_save
 from targets.models import PendingRecompute, TargetResult
-from targets.outbox import pending_mark, pending_recompute
-from targets.tasks import catch_up, recompute_target
 
 LATER = dt.timedelta(minutes=2)
 

@@ -1,7 +1,7 @@
 """Fault: a recompute message is lost after it was queued (the filesystem
 broker's worker took it and was killed, or a plan task died before it took
 its claim). Whatever asked for the recompute recorded it in the database
-first (targets.outbox), so the catch-up sweep of beat pays it: results
+first (progress.engine.outbox), so the catch-up sweep of beat pays it: results
 converge with nobody running anything by hand."""
 
 import datetime as dt
@@ -14,11 +14,11 @@ from core import clock
 from core.models import JobRun
 from plans.models import Plan
 from progress.choices import ReportStatus
+from progress.engine import outbox
+from progress.engine.recompute import plan_recompute
+from progress.engine.tasks import catch_up, recompute_plan, recompute_published_plans
 from progress.services import RowInput, unit_period_save
-from targets import outbox
 from targets.models import PendingPlanRecompute, PendingRecompute, TargetResult
-from targets.services import plan_recompute
-from targets.tasks import catch_up, recompute_plan, recompute_published_plans
 from tests.factories import PlanFactory, ReportFactory, TargetFactory, TaskFactory
 
 AS_OF = "2014-07-20"
@@ -71,7 +71,7 @@ def test_a_target_recompute_taken_by_a_worker_that_died_is_paid_by_the_catch_up(
             plan=desk.plan, unit=desk.unit, period=desk.period, by=desk.staff, submit=True, rows=rows, today=desk.today
         )
     lost = filesystem_broker.take()  # the worker took the messages and was killed
-    assert [name for name, _args, _kwargs in lost] == ["targets.tasks.recompute_target"] * 3
+    assert [name for name, _args, _kwargs in lost] == ["progress.engine.tasks.recompute_target"] * 3
     assert not TargetResult.objects.filter(target__in=[desk.amount, desk.growth, desk.count]).exists()
 
     later(monkeypatch, dt.timedelta(minutes=1))
@@ -87,7 +87,7 @@ def test_the_nightly_sweep_records_every_published_plan_as_owed_before_queuing_i
     PlanFactory(status="draft")
     assert recompute_published_plans(AS_OF) == 1
     assert owed_plans() == {plan.pk}
-    assert filesystem_broker.messages() == [("targets.tasks.recompute_plan", [plan.pk, AS_OF], {"if_owed": True})]
+    assert filesystem_broker.messages() == [(recompute_plan.name, [plan.pk, AS_OF], {"if_owed": True})]
 
 
 def test_a_nightly_plan_recompute_whose_message_is_lost_is_paid_by_the_catch_up(plan, filesystem_broker, monkeypatch):
@@ -113,7 +113,7 @@ def test_a_plan_owed_without_a_message_is_queued_after_the_grace(plan, filesyste
     assert catch_up() == {}
     later(monkeypatch, outbox.GRACE)
     assert catch_up()["plans_owed"] == 1
-    assert filesystem_broker.messages() == [("targets.tasks.recompute_plan", [plan.pk, None], {"if_owed": True})]
+    assert filesystem_broker.messages() == [(recompute_plan.name, [plan.pk, None], {"if_owed": True})]
 
 
 def test_a_message_for_a_plan_already_paid_does_nothing(plan):
@@ -133,7 +133,7 @@ def test_the_recompute_clears_its_mark_with_its_results_but_not_a_mark_made_whil
         outbox.plans_mark([plan.pk])  # a change after the recompute read its figures
         return counts
 
-    monkeypatch.setattr("targets.services.plan_recompute", recompute_while_the_plan_changes)
+    monkeypatch.setattr("progress.engine.recompute.plan_recompute", recompute_while_the_plan_changes)
     recompute_plan.apply(args=[plan.pk, AS_OF], kwargs={"if_owed": True})
     assert results_of(plan) == 6
     assert owed_plans() == {plan.pk}  # still owed: paid by the next recompute
@@ -145,7 +145,7 @@ def test_a_failed_recompute_leaves_its_plan_owed(plan, monkeypatch):
     def broken(**kwargs):
         raise ZeroDivisionError
 
-    monkeypatch.setattr("targets.services.plan_recompute", broken)
+    monkeypatch.setattr("progress.engine.recompute.plan_recompute", broken)
     with pytest.raises(ZeroDivisionError):
         recompute_plan.apply(args=[plan.pk, AS_OF], kwargs={"if_owed": True}).get()
     assert owed_plans() == {plan.pk} and Plan.objects.get(pk=plan.pk).recompute_claimed_at is None

@@ -14,8 +14,7 @@ from django.utils import timezone
 from core.models import JobRun
 from plans.models import Plan
 from progress.choices import ReportStatus
-from targets.models import PendingPlanRecompute, TargetResult
-from targets.services import (
+from progress.engine.recompute import (
     CLAIM_TTL,
     PlanBusy,
     _ClaimKeeper,
@@ -25,7 +24,8 @@ from targets.services import (
     plan_recompute_job,
     plan_release,
 )
-from targets.tasks import catch_up, recompute_plan
+from progress.engine.tasks import catch_up, recompute_plan
+from targets.models import PendingPlanRecompute, TargetResult
 from tests.factories import PlanFactory, ReportFactory, TargetFactory, TaskFactory
 
 AS_OF = "2014-07-20"

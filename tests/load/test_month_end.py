@@ -17,14 +17,14 @@ from django.test import Client
 from core import clock
 from loadtests.month_end_check import Findings, check_figures, recompute_state
 from loadtests.month_end_figures import every_nth, month_figure
+from plans.periods import Period, PeriodState
+from progress.engine.tasks import recompute_target
 from progress.management.commands.bench_month_end_users import lock_after_days_for, month_just_ended
 from progress.models import Report
-from progress.periods import Period, PeriodState
 from progress.selectors import effective_period_state, period_rows
 from progress.services import RowInput, unit_period_save
 from progress.validation import check_figure
 from targets.models import Target
-from targets.tasks import recompute_target
 from zones import policy
 from zones.models import Unit, Zone
 

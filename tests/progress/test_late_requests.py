@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core.models import OutgoingMail
+from plans.periods import Period, PeriodState
 from progress.choices import LateRequestStatus, ReportStatus
+from progress.engine.tasks import recompute_target
 from progress.models import LateReportRequest, PeriodReopening, Report
-from progress.periods import Period, PeriodState
 from progress.selectors import (
     closed_months_to_report,
     effective_period_state,
@@ -33,7 +34,6 @@ from progress.services import (
 )
 from targets.choices import ReportingStatus
 from targets.models import TargetResult
-from targets.tasks import recompute_target
 from tests.factories import MembershipFactory, ReportFactory, UserFactory, ZoneFactory
 from zones.choices import Role
 

@@ -7,8 +7,8 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone
 
+from plans.periods import Period
 from progress.choices import ReportStatus
-from progress.periods import Period
 from progress.selectors import pending_figures
 from targets.models import Target
 from tests.factories import ReportFactory, TargetFactory, TaskFactory

@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
+from plans.periods import Period
 from progress.choices import ReportStatus
 from progress.models import PeriodReopening, Report, ReportEvent
-from progress.periods import Period
 from progress.services import (
     PeriodClosed,
     RowInput,

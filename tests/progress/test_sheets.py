@@ -18,10 +18,10 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from core.spreadsheets import XLSX_CONTENT_TYPE, restore_cell, safe_cell, workbook_bytes
+from plans.periods import Period
 from progress import sheets
 from progress.choices import ReportStatus
 from progress.models import Report, ReportEvent
-from progress.periods import Period
 from progress.selectors import period_rows
 from progress.services import RowInput, unit_period_save
 from progress.sheets import (

@@ -19,9 +19,9 @@ from django.utils.html import escape
 from docx import Document
 from openpyxl import load_workbook
 
+from plans.periods import Period
 from progress.choices import ReportStatus
 from progress.models import Report
-from progress.periods import Period
 from progress.selectors import period_rows
 from progress.sheets import period_sheet_build, period_sheet_preview, period_sheet_read
 from supervision.bulletin import bulletin_build

@@ -8,10 +8,10 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from plans.periods import Period
 from progress.choices import ReportStatus
-from progress.periods import Period
+from progress.engine.recompute import targets_recompute
 from targets.choices import Comparator, TargetKind
-from targets.services import targets_recompute
 from tests.factories import (
     MembershipFactory,
     PlanFactory,

@@ -11,15 +11,15 @@ from django.urls import reverse
 from docx import Document
 
 from core.models import JobRun
+from plans.periods import Period
 from progress.choices import ReportStatus
-from progress.periods import Period
+from progress.engine.recompute import targets_recompute
 from supervision import tasks
 from supervision.bulletin import bulletin_build, bulletin_content, bulletin_render, red_and_black_lists
 from supervision.choices import ScoreMode
 from supervision.models import Bulletin, SupervisionRule
 from supervision.selectors import UnitScore, ranking_title, unit_scores
 from supervision.services import bulletin_generate, bulletins_publish
-from targets.services import targets_recompute
 from tests.supervision.conftest import AS_OF
 
 pytestmark = pytest.mark.django_db

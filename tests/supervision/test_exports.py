@@ -15,11 +15,11 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from progress.choices import ReportStatus
+from progress.engine.recompute import targets_recompute
 from supervision.exports import LIST_COLUMNS, csv_chunks, ledger_workbook, list_csv_response, list_xlsx_response
 from supervision.filtersets import SupervisionFilterSet
 from supervision.selectors import ledger
 from supervision.xlsx import XlsxStream
-from targets.services import targets_recompute
 from tests.factories import TargetFactory, TaskFactory
 from tests.supervision.conftest import AS_OF, approve
 

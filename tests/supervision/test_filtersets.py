@@ -6,11 +6,11 @@ from decimal import Decimal as D
 
 import pytest
 
+from plans.periods import Period
 from progress.choices import ReportStatus
-from progress.periods import Period
+from progress.engine.recompute import targets_recompute
 from supervision.filtersets import SupervisionFilterSet
 from targets.models import TargetResult
-from targets.services import targets_recompute
 from tests.factories import MembershipFactory, UserFactory
 from tests.supervision.conftest import AS_OF
 from zones.choices import Role

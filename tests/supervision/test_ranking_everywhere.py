@@ -10,7 +10,6 @@ from django.core.cache import cache
 from django.urls import reverse
 from docx import Document
 
-from dashboard.board import board_compute
 from supervision.bulletin import bulletin_build
 from supervision.choices import DEFAULT_SCORE_MODE, ScoreMode
 from supervision.selectors import ranking_title
@@ -36,7 +35,8 @@ def test_the_page_the_dashboard_and_the_bulletin_rank_alike_on_the_same_basis(cl
     document = Document(io.BytesIO(bulletin_build(plan=zone.plan, period=zone.period, today=zone.today)))
 
     on_page = ranked(ranking_page.context["scores"])
-    on_board = ranked(board_compute(plan=zone.plan, period=zone.period).ranking)
+    row = r'<tr data-unit="\d+" data-score="([^"]+)"><td class="num">(\d+)</td><td>([^<]+)</td>'
+    on_board = [(int(rank), name, score) for score, rank, name in re.findall(row, dashboard.content.decode())]
     in_bulletin = [
         (int(row.cells[0].text), row.cells[1].text, row.cells[2].text) for row in document.tables[0].rows[1:]
     ]

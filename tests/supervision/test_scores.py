@@ -7,14 +7,14 @@ from decimal import Decimal as D
 import pytest
 from django.utils import translation
 
+from plans.periods import Period
 from progress.choices import ReportStatus
-from progress.periods import Period
+from progress.engine.recompute import targets_recompute
 from supervision.choices import ScoreMode
 from supervision.models import SupervisionRule
 from supervision.selectors import ranking_title, score_of, unit_scores
 from supervision.services import notices_escalate
 from targets.models import Target
-from targets.services import targets_recompute
 from tests.supervision.conftest import AS_OF
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +121,7 @@ def test_the_score_caps_completion_and_never_falls_below_zero():
 
 
 def test_equal_scores_share_a_rank(db):
-    from targets.services import targets_recompute
+    from progress.engine.recompute import targets_recompute
     from tests.factories import PlanFactory, TargetFactory, TaskFactory, UnitFactory
     from tests.supervision.conftest import approve
 

@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from plans.periods import Period
 from progress.choices import ReportStatus
-from progress.periods import Period
+from progress.engine.recompute import targets_recompute
 from supervision.choices import NoticeState
 from supervision.models import Notice
-from targets.services import targets_recompute
 from tests.factories import TargetFactory, TaskFactory, UserFactory
 from tests.supervision.conftest import AS_OF, approve
 

@@ -40,12 +40,12 @@ from rest_framework.authtoken.models import Token
 from core import clock
 from plans.choices import PlanKind, PlanStatus
 from plans.models import Plan, Task
+from plans.periods import Period, due_date
 from progress.choices import ReportStatus
+from progress.engine.recompute import plan_recompute
 from progress.models import Report
-from progress.periods import Period, due_date
 from targets.choices import Comparator, ReportedAs, TargetKind
 from targets.models import Target
-from targets.services import plan_recompute
 from zones.choices import RegionLevel, Role, UnitKind
 from zones.models import Membership, Region, Unit, Zone
 

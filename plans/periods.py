@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import clock
 from core.params import parse_int
 from plans.choices import Frequency
 
@@ -134,11 +135,14 @@ def month_just_closed(
     return closed[-1] if closed else periods[0]
 
 
-def default_period(plan, *, today: dt.date, year: int | None = None) -> Period:
+def default_period(plan, *, today: dt.date | None = None, year: int | None = None) -> Period:
     """``month_just_closed`` for a plan (anything with the plan's reporting
-    settings). With ``year`` (one of the plan's), the month just closed within
-    that year: its last period once the year is over, so that the zones of a
-    region, or an API call naming only a year, read one year by the same rule."""
+    settings), as of ``today`` (the clock's, by default): the one default
+    month of every page, export, the bulletin and the API. With ``year`` (one
+    of the plan's), the month just closed within that year: its last period
+    once the year is over, so that the zones of a region, or an API call
+    naming only a year, read one year by the same rule."""
+    today = today or clock.today()
     return month_just_closed(
         start_year=plan.start_year if year is None else year,
         end_year=plan.end_year if year is None else year,

@@ -1,10 +1,10 @@
 """Advisory locks that keep the two recompute paths from writing one plan's
 results at once (PostgreSQL; elsewhere they are no-ops).
 
-The bulk path (``targets.bulk``) inserts a plan's new results and flags by
+The bulk path (``progress.engine.bulk``) inserts a plan's new results and flags by
 plain ``INSERT`` and so must know that nobody else inserts rows of that plan
 meanwhile: it holds the plan's lock exclusively for its transaction. The
-single-target path (``targets.services.targets_recompute``) holds it shared:
+single-target path (``progress.engine.recompute.targets_recompute``) holds it shared:
 any number of single-target recomputes run side by side, and one that arrives
 during a bulk recompute of its plan waits for that to commit (seconds at
 most) and then sees its rows. Locks are transaction-scoped, so a crash or a

@@ -1,4 +1,4 @@
-"""The two recompute paths never write one plan at once (targets.locks)."""
+"""The two recompute paths never write one plan at once (progress.engine.locks)."""
 
 import datetime as dt
 from decimal import Decimal as D
@@ -7,10 +7,10 @@ import psycopg
 import pytest
 from django.db import OperationalError, connection
 
-from targets.bulk import plan_recompute_sql
-from targets.locks import PLAN_LOCK_SPACE
+from progress.engine.bulk import plan_recompute_sql
+from progress.engine.locks import PLAN_LOCK_SPACE
+from progress.engine.recompute import targets_recompute
 from targets.models import TargetResult
-from targets.services import targets_recompute
 from tests.factories import PlanFactory, TargetFactory, TaskFactory
 
 pytestmark = [

@@ -10,10 +10,10 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 
 from config.celery import app
+from progress.engine.tasks import recompute_target
 from progress.models import Report
 from progress.services import RowInput, reports_approve, unit_period_save
 from targets.models import TargetResult
-from targets.tasks import recompute_target
 
 
 class _Recomputed:

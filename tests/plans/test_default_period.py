@@ -5,7 +5,7 @@ in one year and an API call naming only a year."""
 import datetime as dt
 from types import SimpleNamespace
 
-from progress.periods import Period, default_period
+from plans.periods import Period, default_period
 
 
 def test_the_default_period_of_one_year_of_a_plan_is_the_month_just_closed_within_that_year():

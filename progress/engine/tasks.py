@@ -1,4 +1,4 @@
-"""Celery interface to the engine: thin wrappers over targets.services.
+"""Celery interface to the engine: thin wrappers over progress.engine.recompute.
 
 No caller waits for these tasks' results (the runs are recorded as JobRun
 rows), so they store none: queuing one then touches only the broker, and
@@ -17,8 +17,7 @@ from core import clock
 from core.services import job_run_record
 from plans.choices import PlanStatus
 from plans.models import Plan
-from targets.models import PendingRecompute
-from targets.outbox import (
+from progress.engine.outbox import (
     GRACE,
     pending_recompute,
     plan_owed,
@@ -27,7 +26,8 @@ from targets.outbox import (
     plans_unqueued,
     target_recompute_paid,
 )
-from targets.services import CLAIM_TTL, PlanBusy, plan_claims_expire, plan_recompute_job
+from progress.engine.recompute import CLAIM_TTL, PlanBusy, plan_claims_expire, plan_recompute_job
+from targets.models import PendingRecompute
 
 log = logging.getLogger(__name__)
 TRANSIENT = (OperationalError, InterfaceError)
@@ -38,7 +38,7 @@ def _as_of(as_of_iso: str | None) -> dt.date:
 
 
 @shared_task(
-    name="targets.tasks.recompute_target",
+    name="progress.engine.tasks.recompute_target",
     autoretry_for=TRANSIENT,
     retry_backoff=True,
     retry_jitter=True,
@@ -57,7 +57,7 @@ def recompute_target(target_id: int, as_of_iso: str | None = None) -> dict | Non
 
 
 @shared_task(
-    name="targets.tasks.recompute_plan",
+    name="progress.engine.tasks.recompute_plan",
     bind=True,
     autoretry_for=TRANSIENT,
     retry_backoff=True,
@@ -102,7 +102,7 @@ def _queue_plans(plan_ids: list[int], as_of_iso: str | None = None) -> int:
     return len(plan_ids)
 
 
-@shared_task(name="targets.tasks.recompute_published_plans", ignore_result=True)
+@shared_task(name="progress.engine.tasks.recompute_published_plans", ignore_result=True)
 def recompute_published_plans(as_of_iso: str | None = None) -> int:
     """The nightly sweep: record every published plan as owed a recompute,
     then queue them (which also raises overdue flags for what was not
@@ -116,7 +116,7 @@ def recompute_published_plans(as_of_iso: str | None = None) -> int:
     return len(plan_ids)
 
 
-@shared_task(name="targets.tasks.catch_up", ignore_result=True)
+@shared_task(name="progress.engine.tasks.catch_up", ignore_result=True)
 def catch_up() -> dict[str, int]:
     """Every minute: pay the targets' outbox (targets whose on-commit
     recompute was never queued or never ran), queue the plans owed a

@@ -9,7 +9,7 @@ row lock, so:
 
 - a broker that is down (or a message lost with a worker) loses nothing: the
   mark stays until ``pending_recompute`` (run every minute by
-  ``targets.tasks.catch_up``) pays it;
+  ``progress.engine.tasks.catch_up``) pays it;
 - two workers never pay the same mark at once (``SKIP LOCKED`` in the sweep,
   a waiting lock in the on-commit task), and a change that arrives while a
   mark is being paid leaves a fresh mark behind it: its upsert waits for the
@@ -33,8 +33,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from core import clock
+from progress.engine.recompute import target_recompute, targets_recompute
 from targets.models import PendingPlanRecompute, PendingRecompute, Target
-from targets.services import target_recompute, targets_recompute
 
 # The sweep leaves a fresh mark to the on-commit task for this long.
 GRACE = dt.timedelta(seconds=15)

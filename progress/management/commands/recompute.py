@@ -5,9 +5,9 @@ from core import clock
 from core.threads import map_on_connections
 from plans.choices import PlanStatus
 from plans.models import Plan
-from progress.periods import Period
+from plans.periods import Period
+from progress.engine.recompute import PlanBusy, plan_recompute_job
 from targets.metrics import period_end
-from targets.services import PlanBusy, plan_recompute_job
 
 
 class Command(BaseCommand):

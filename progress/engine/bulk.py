@@ -5,7 +5,7 @@ The rules are those of ``targets.metrics.judge``, written a second time as SQL
 and the results are written in bulk: no query, and no Python loop, per target
 or per report. ``tests/targets/test_bulk.py`` runs every case of the metrics
 table, and random multi-period targets, through this path and the Python one
-(``targets.services.targets_recompute``) and asserts that they agree: change
+(``progress.engine.recompute.targets_recompute``) and asserts that they agree: change
 one and that test tells you to change the other.
 
 A call is one statement (``RECOMPUTE``), a chain of CTEs each commented
@@ -49,8 +49,8 @@ from core import clock
 from core.threads import map_on_connections
 from plans.models import Plan
 from progress.choices import COUNTED, SENT
+from progress.engine.locks import plans_lock
 from targets.choices import BAD, SEVERITY, FlagChange, ReportingStatus, Status, sql_case, sql_in
-from targets.locks import plans_lock
 from targets.metrics import MAX_RATE, MAX_SHARE_SQL, Reason, period_end
 from targets.models import Target
 
@@ -680,7 +680,7 @@ def plans_recompute_sql(*, plan_ids: list[int], as_of: dt.date) -> dict[str, int
     """Recompute every target of the given plans for every period ended by
     ``as_of`` in one set-based statement (PostgreSQL).
 
-    Returns the counts of ``targets.services.targets_recompute``: targets,
+    Returns the counts of ``progress.engine.recompute.targets_recompute``: targets,
     results written (inserted or changed), results deleted, flags written.
     """
     if connection.vendor != "postgresql":
@@ -719,7 +719,7 @@ def plans_recompute_sql(*, plan_ids: list[int], as_of: dt.date) -> dict[str, int
 
 
 def plan_recompute_sql(*, plan, as_of: dt.date) -> dict[str, int]:
-    """Recompute one plan (``targets.services.plan_recompute`` on PostgreSQL)."""
+    """Recompute one plan (``progress.engine.recompute.plan_recompute`` on PostgreSQL)."""
     return plans_recompute_sql(plan_ids=[plan.pk], as_of=as_of)
 
 

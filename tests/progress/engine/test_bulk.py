@@ -1,4 +1,4 @@
-"""The set-based recompute (targets.bulk) against the one definition.
+"""The set-based recompute (progress.engine.bulk) against the one definition.
 
 Every case of the metrics table, and a few dozen random multi-period targets,
 go through both the Python path (services.targets_recompute) and the SQL path
@@ -18,18 +18,18 @@ from django.utils import timezone
 
 from plans.choices import Frequency
 from progress.choices import ReportStatus
-from targets.bulk import plan_groups, plan_recompute_sql, plans_recompute_parallel, plans_recompute_sql
+from progress.engine.bulk import plan_groups, plan_recompute_sql, plans_recompute_parallel, plans_recompute_sql
+from progress.engine.recompute import targets_recompute
 from targets.models import Target, TargetFlag, TargetResult
-from targets.services import targets_recompute
 from tests.factories import PlanFactory, ReportFactory, TargetFactory, TaskFactory
+from tests.progress.engine.test_recompute import SEQUENCES, as_row, sequence_report, sequence_target
 from tests.targets.test_metrics import CASES
-from tests.targets.test_recompute import SEQUENCES, as_row, sequence_report, sequence_target
 
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(
         connection.vendor != "postgresql",
-        reason="targets.bulk is PostgreSQL SQL (CI runs PostgreSQL); elsewhere plan_recompute uses the Python path",
+        reason="the set-based path is PostgreSQL SQL (CI runs PostgreSQL); elsewhere the Python path runs",
     ),
 ]
 

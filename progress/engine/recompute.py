@@ -20,15 +20,14 @@ from django.utils import timezone
 
 from core import clock
 from plans.models import Plan
+from plans.periods import Period, due_date, is_reporting_month
 from progress.choices import COUNTED, SENT, ReportStatus
-from progress.periods import Period, due_date, is_reporting_month
+from progress.engine.locks import plan_lock_shared
 from targets.choices import ReportingStatus
-from targets.locks import plan_lock_shared
+from targets.facts import facts_of
 from targets.metrics import (
     Judgement,
     Observation,
-    TargetFacts,
-    Thresholds,
     judge,
     period_end,
     reporting_status,
@@ -38,39 +37,6 @@ from targets.models import Target, TargetFlag, TargetResult
 
 RESULT_FIELDS = ("status", "reason", "reporting", "actual", "completion", "expected", "gap", "data_year", "data_month")
 log = logging.getLogger(__name__)
-
-
-def _month_map(raw) -> dict[int, Decimal] | None:
-    if not raw:
-        return None
-    return {int(key): Decimal(str(value)) for key, value in raw.items()}
-
-
-def facts_of(target: Target, plan: Plan) -> TargetFacts:
-    return TargetFacts(
-        kind=target.kind,
-        value=target.value,
-        span_start=dt.date(plan.start_year, 1, 1),
-        span_end=target.deadline or dt.date(plan.end_year, 12, 31),
-        comparator=target.comparator,
-        value_high=target.value_high,
-        stretch=target.stretch,
-        start_value=target.start_value,
-        reported_as=target.reported_as,
-        baseline_by_month=_month_map(target.baseline_by_month),
-        trajectory=_month_map(target.trajectory),
-        thresholds=thresholds_of(plan),
-        unit=target.unit,
-    )
-
-
-def thresholds_of(plan: Plan) -> Thresholds:
-    return Thresholds(
-        amount_points=plan.amount_lag_points,
-        rate_points=plan.rate_lag_points,
-        ceiling_percent=plan.ceiling_lag_percent,
-        milestone_points=plan.milestone_lag_points,
-    )
 
 
 def periods_to_judge(target: Target, plan: Plan, *, as_of: dt.date) -> list[Period]:
@@ -237,7 +203,7 @@ def plan_recompute(*, plan_id: int, as_of: dt.date | None = None) -> dict[str, i
         return None
     as_of = as_of or clock.today()
     if connection.vendor == "postgresql":
-        from targets import bulk
+        from progress.engine import bulk
 
         return bulk.plan_recompute_sql(plan=plan, as_of=as_of)
     targets = list(Target.objects.filter(task__plan=plan).order_by("pk"))
@@ -247,7 +213,7 @@ def plan_recompute(*, plan_id: int, as_of: dt.date | None = None) -> dict[str, i
 # A plan's claim is renewed every CLAIM_HEARTBEAT while its recompute runs,
 # and one not renewed for CLAIM_TTL belongs to a worker that died (killed,
 # out of memory, machine lost): the next recompute takes it over, and the
-# catch-up sweep (targets.tasks.catch_up) expires it and queues the plan again.
+# catch-up sweep (progress.engine.tasks.catch_up) expires it and queues the plan again.
 CLAIM_TTL = dt.timedelta(seconds=60)
 CLAIM_HEARTBEAT = dt.timedelta(seconds=10)
 
@@ -359,7 +325,7 @@ def plan_recompute_job(*, plan_id: int, as_of: dt.date | None = None) -> dict[st
     the command's one entry point), and pay the plan's outbox mark in the
     transaction that writes the results."""
     from core.services import job_run_record
-    from targets.outbox import plan_mark_clear, plan_mark_seen  # the outbox builds on this module
+    from progress.engine.outbox import plan_mark_clear, plan_mark_seen  # the outbox builds on this module
 
     claimed_at = plan_claim(plan_id=plan_id)
     if claimed_at is None:

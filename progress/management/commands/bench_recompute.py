@@ -38,12 +38,12 @@ from core import clock
 from plans.choices import Frequency, PlanKind, PlanStatus
 from plans.models import Plan, Task
 from progress.choices import ReportStatus
+from progress.engine.bulk import last_period_index
+from progress.engine.recompute import targets_recompute
 from progress.models import Report
-from targets.bulk import last_period_index
 from targets.choices import Comparator, ReportedAs, TargetKind
 from targets.metrics import period_end
 from targets.models import Target, TargetFlag, TargetResult
-from targets.services import targets_recompute
 from zones.choices import RegionLevel, UnitKind
 from zones.models import Region, Unit, Zone
 
@@ -358,7 +358,7 @@ class Command(BaseCommand):
         PostgreSQL, the Python path elsewhere."""
         started = time.perf_counter()
         if self.postgres:
-            from targets.bulk import plans_recompute_parallel
+            from progress.engine.bulk import plans_recompute_parallel
 
             counts = plans_recompute_parallel(plan_ids=plan_ids, as_of=as_of, jobs=self.jobs)
         else:

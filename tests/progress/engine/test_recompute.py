@@ -10,15 +10,15 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from core.models import JobRun
+from plans.periods import Period
 from progress.choices import ReportStatus
-from progress.periods import Period
+from progress.engine.outbox import plans_mark
+from progress.engine.recompute import plan_claim, plan_release, target_recompute, targets_recompute
+from progress.engine.tasks import recompute_plan, recompute_published_plans, recompute_target
 from progress.services import RowInput, reports_approve, unit_period_save
 from targets.choices import TargetKind
 from targets.metrics import transition
 from targets.models import PendingPlanRecompute, TargetFlag, TargetResult
-from targets.outbox import plans_mark
-from targets.services import plan_claim, plan_release, target_recompute, targets_recompute
-from targets.tasks import recompute_plan, recompute_published_plans, recompute_target
 from tests.factories import MembershipFactory, PlanFactory, ReportFactory, TargetFactory, TaskFactory, UnitFactory
 from zones.choices import Role
 
@@ -84,7 +84,7 @@ def test_drafts_do_not_count(target):
 
 # Sequences of reports judged at one period: the rules that need more than one
 # period (carried figures, done stays done, pending figures, the reporting
-# status). tests/targets/test_bulk.py runs each through the SQL path too.
+# status). tests/progress/engine/test_bulk.py runs each through the SQL path too.
 ON_TIME, LATE = "on time", "late"
 SEQUENCES = [
     # id, target kwargs, reports [(month, value, status, when)], month judged, as of,

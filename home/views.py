@@ -26,4 +26,4 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("zone__code", "-start_year")
     )
     context = {"memberships": memberships_of(request.user), "regions": regions_of(request.user), "plans": plans}
-    return render(request, "core/home.html", context)
+    return render(request, "home/home.html", context)

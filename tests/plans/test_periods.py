@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from progress.periods import (
+from plans.periods import (
     Period,
     PeriodState,
     days_until_due,

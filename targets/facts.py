@@ -1,0 +1,44 @@
+"""What the engine and the explanations read of a target and its plan: the
+facts ``targets.metrics.judge`` judges a figure against."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from plans.models import Plan
+from targets.metrics import TargetFacts, Thresholds
+from targets.models import Target
+
+
+def _month_map(raw) -> dict[int, Decimal] | None:
+    if not raw:
+        return None
+    return {int(key): Decimal(str(value)) for key, value in raw.items()}
+
+
+def facts_of(target: Target, plan: Plan) -> TargetFacts:
+    return TargetFacts(
+        kind=target.kind,
+        value=target.value,
+        span_start=dt.date(plan.start_year, 1, 1),
+        span_end=target.deadline or dt.date(plan.end_year, 12, 31),
+        comparator=target.comparator,
+        value_high=target.value_high,
+        stretch=target.stretch,
+        start_value=target.start_value,
+        reported_as=target.reported_as,
+        baseline_by_month=_month_map(target.baseline_by_month),
+        trajectory=_month_map(target.trajectory),
+        thresholds=thresholds_of(plan),
+        unit=target.unit,
+    )
+
+
+def thresholds_of(plan: Plan) -> Thresholds:
+    return Thresholds(
+        amount_points=plan.amount_lag_points,
+        rate_points=plan.rate_lag_points,
+        ceiling_percent=plan.ceiling_lag_percent,
+        milestone_points=plan.milestone_lag_points,
+    )
