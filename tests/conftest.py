@@ -144,3 +144,13 @@ def database_dsn() -> str:
         port=settings["PORT"] or None,
         password=settings["PASSWORD"] or None,
     )
+
+
+@pytest.fixture
+def empty_broker():
+    """A broker with no message waiting: a real worker started by a test takes the test's
+    own messages first, not those an earlier stage left behind (CI fuzzes the API and the
+    pages on the same broker before the suite runs)."""
+    from config.celery import app
+
+    app.control.purge()

@@ -52,8 +52,10 @@ def test_an_administrator_pastes_a_plan_corrects_a_target_confirms_and_sees_the_
     # A correction that breaks a rule is shown beside its field; the fix goes through.
     started = page.locator("fieldset.target-row", has_text="新开工项目8-10个")
     started.locator("input[name$='-value_high']").fill("6")
-    page.click("button[value=recheck]")
+    with page.expect_navigation():  # the check is a round trip: read the page it brings back
+        page.click("button[value=recheck]")
     started = page.locator("fieldset.target-row", has_text="新开工项目8-10个")
+    started.locator(".error").first.wait_for()
     assert started.locator(".error").count() == 1
     assert started.locator("input[name$='-value_high']").input_value() == "6"
     screenshot(page, "import-review-error")

@@ -11,6 +11,7 @@ from core.tasks import heartbeat
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("empty_broker")
 def test_a_task_sent_to_the_broker_is_run_by_a_worker_and_records_its_run():
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         result = heartbeat.delay()

@@ -358,10 +358,11 @@ def test_the_bench_command_runs_small_and_ends_with_its_figures():
     assert written and int(written[1]) > 0 and line["stored"].startswith(f"stored: {written[1]} results"), lines
     assert "'results_written': 0," in line["recompute, nothing changed"], lines
     assert any(text.startswith("for comparison, the floor's rows into a logged table") for text in lines), lines
-    last = lines[-1]
+    summary, ratios = lines[-2:]
     assert re.fullmatch(
-        r"recompute: 30 targets, 90 reports in \d+\.\d+ s \(\d+ reports/s\); floor \d+\.\d+ s; ratio \d+\.\d+", last
-    ), last
+        r"recompute: 30 targets, 90 reports in \d+\.\d+ s \(\d+ reports/s\); floor \d+\.\d+ s; ratio \d+\.\d+", summary
+    ), summary
+    assert re.fullmatch(r"ratio to the durable floor: \d+\.\d+; to the result-shaped one: \d+\.\d+", ratios), ratios
     assert not Target.objects.filter(task__plan__zone__code__startswith="bench-").exists()
 
 

@@ -25,12 +25,14 @@ class _Recomputed:
     rather than wait, so a poll racing the worker's writes failed now and then.
     """
 
-    def __init__(self):
+    def __init__(self, target_ids):
+        self.target_ids = set(target_ids)
         self.done: list[int] = []
         self.changed = threading.Condition()
 
     def __call__(self, sender=None, state=None, args=None, **kwargs):
-        if sender is not None and sender.name == recompute_target.name and state == "SUCCESS":
+        mine = args and args[0] in self.target_ids  # not a message some earlier run left behind
+        if sender is not None and sender.name == recompute_target.name and state == "SUCCESS" and mine:
             with self.changed:
                 self.done.append(args[0])
                 self.changed.notify_all()
@@ -42,6 +44,7 @@ class _Recomputed:
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("empty_broker")
 def test_a_submitted_figure_waits_for_review_then_is_judged_by_the_worker(desk):
     targets = [desk.amount, desk.growth, desk.count]
     rows = [
@@ -50,7 +53,7 @@ def test_a_submitted_figure_waits_for_review_then_is_judged_by_the_worker(desk):
         RowInput(desk.count.pk, "5", progress="新开工5个"),
     ]
     march = TargetResult.objects.filter(target__in=targets, year=2026, month=3)
-    recomputed = _Recomputed()
+    recomputed = _Recomputed(t.pk for t in targets)
     task_postrun.connect(recomputed, weak=False)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
