@@ -1,5 +1,5 @@
 """The importer against the hand-checked labels of seeds 000 and 001, scored by the shared scorer
-exactly as the README's command does (F1 ≥ 0.95 and field accuracy ≥ 0.95 on both)."""
+exactly as the command in docs/performance.md does (F1 ≥ 0.95 and field accuracy ≥ 0.95 on both)."""
 
 import json
 import re
