@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from core.mail import MailDeferred, MailFailed, mail_deliver, mails_due
+from core.mail_delivery import MailDeferred, MailFailed, mail_deliver, mails_due
 from core.services import job_run_record
 
 log = logging.getLogger(__name__)

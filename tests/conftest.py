@@ -119,7 +119,7 @@ def silent_smtp(settings):
 @pytest.fixture
 def send_owed_mail(db):
     """Send every mail the outbox owes, as the workers would; the number sent."""
-    from core.mail import mail_deliver
+    from core.mail_delivery import mail_deliver
     from core.models import OutgoingMail
 
     def send() -> int:

@@ -12,8 +12,9 @@ from django.conf import settings
 from django.core import mail as django_mail
 
 from core import clock
-from core import mail as outbox
-from core.mail import Mail, MailDeferred, MailFailed, is_transient, mail_deliver, mails_due, mails_queue
+from core import mail_delivery as delivery
+from core.mail import Mail, mails_queue
+from core.mail_delivery import MailDeferred, MailFailed, is_transient, mail_deliver, mails_due
 from core.models import JobRun, OutgoingMail
 from core.tasks import deliver_mail, mail_catch_up
 
@@ -75,7 +76,7 @@ def test_a_transient_failure_is_recorded_and_tried_again_later(monkeypatch):
     before = clock.now()
     with pytest.raises(MailDeferred) as deferred:
         mail_deliver(mail_id=owed.pk)
-    assert outbox.BACKOFF_FIRST * 0.8 <= deferred.value.after <= outbox.BACKOFF_FIRST
+    assert delivery.BACKOFF_FIRST * 0.8 <= deferred.value.after <= delivery.BACKOFF_FIRST
     owed.refresh_from_db()
     assert owed.attempts == 1 and owed.claimed_at is None and owed.sent_at is None and owed.failed_at is None
     assert "SMTPServerDisconnected" in owed.last_error
@@ -99,13 +100,13 @@ def test_the_task_retries_a_transient_failure_with_backoff(monkeypatch):
     monkeypatch.setattr(deliver_mail, "retry", retry)
     with pytest.raises(Retry):
         deliver_mail(owed.pk)
-    assert len(retries) == 1 and retries[0] <= outbox.BACKOFF_FIRST
+    assert len(retries) == 1 and retries[0] <= delivery.BACKOFF_FIRST
     run = JobRun.objects.get(kind="deliver_mail")
     assert run.outcome == JobRun.Outcome.FAILED and "ConnectionRefusedError" in run.error
 
 
 def test_a_mail_is_given_up_after_its_attempts(monkeypatch):
-    monkeypatch.setattr(outbox, "ATTEMPTS", 3)
+    monkeypatch.setattr(delivery, "ATTEMPTS", 3)
     (owed,) = owe("a@example.cn")
     attempts = failing_with(monkeypatch, TimeoutError("timed out"))
     assert deliver_mail.apply(args=[owed.pk]).get() is False  # eagerly, the retries run at once
@@ -168,11 +169,11 @@ def test_the_sweep_queues_a_mail_whose_message_was_lost_once_per_interval(monkey
     assert JobRun.objects.get(kind="mail_catch_up").outcome == JobRun.Outcome.SUCCEEDED
     assert mail_catch_up() == {}  # queued: the next sweep leaves it to that message
 
-    later(monkeypatch, outbox.REQUEUE_AFTER)  # and that one was lost too
+    later(monkeypatch, delivery.REQUEUE_AFTER)  # and that one was lost too
     assert mail_catch_up() == {"queued": 1} and queued == [owed.pk, owed.pk]
 
     deliver_mail.apply(args=[owed.pk])
-    later(monkeypatch, outbox.REQUEUE_AFTER)
+    later(monkeypatch, delivery.REQUEUE_AFTER)
     assert mail_catch_up() == {}  # sent: nothing more to do
 
 

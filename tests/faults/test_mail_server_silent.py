@@ -9,8 +9,9 @@ import datetime as dt
 import pytest
 
 from core import clock
-from core import mail as outbox
-from core.mail import Mail, MailDeferred, mail_deliver, mails_queue
+from core import mail_delivery as delivery
+from core.mail import Mail, mails_queue
+from core.mail_delivery import MailDeferred, mail_deliver
 from core.models import JobRun, OutgoingMail
 from core.tasks import deliver_mail, mail_catch_up
 
@@ -33,7 +34,7 @@ def test_one_attempt_waits_the_timeout_then_defers_the_mail(silent_smtp):
 
 
 def test_the_task_gives_up_after_its_attempts_and_records_why(silent_smtp, monkeypatch):
-    monkeypatch.setattr(outbox, "ATTEMPTS", 3)
+    monkeypatch.setattr(delivery, "ATTEMPTS", 3)
     owed = owe()
     assert deliver_mail.apply(args=[owed.pk]).get() is False  # eagerly, each retry runs at once
     owed.refresh_from_db()

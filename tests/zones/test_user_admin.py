@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.urls import reverse
 
-from core.mail import mail_deliver
+from core.mail_delivery import mail_deliver
 from core.models import OutgoingMail
 from tests.factories import MembershipFactory, UnitFactory, UserFactory, ZoneFactory
 from zones.choices import Role
