@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "imports",
     "api",
     "demo",
+    "bench",
     "home",
 ]
 

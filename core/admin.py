@@ -16,8 +16,18 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(JobRun)
 class JobRunAdmin(ReadOnlyAdmin):
     list_display = ["kind", "subject", "outcome", "started_at", "finished_at"]
-    list_filter = ["kind", "outcome"]
-    readonly_fields = ["kind", "subject", "outcome", "started_at", "finished_at", "counts", "error"]
+    list_filter = ["kind", "outcome", "subject_kind"]
+    readonly_fields = [
+        "kind",
+        "subject",
+        "subject_kind",
+        "subject_id",
+        "outcome",
+        "started_at",
+        "finished_at",
+        "counts",
+        "error",
+    ]
 
 
 @admin.register(OutgoingMail)

@@ -43,15 +43,32 @@ class CleanTextModel(models.Model):
 
 class JobRun(CleanTextModel):
     """One run of a background job, so pages can say "computed at …" and
-    failures are visible."""
+    failures are visible.
+
+    ``subject`` is the label a person reads ("plan 7 as of 2026-04-02"); the
+    object a run is about is named by ``subject_kind`` and ``subject_id``,
+    which code filters on. An id rather than a foreign key: the core app is
+    the bottom layer and knows no plan, target or mail model, and a run's
+    record outlives the object it was about.
+    """
 
     class Outcome(models.TextChoices):
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
 
+    class SubjectKind(models.TextChoices):
+        NONE = "", _("none")
+        PLAN = "plan", _("plan")
+        TARGET = "target", _("target")
+        MAIL = "mail", _("outgoing mail")
+
     kind = models.CharField(_("kind"), max_length=64)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
+    subject_kind = models.CharField(
+        _("kind of subject"), max_length=16, choices=SubjectKind.choices, default=SubjectKind.NONE, blank=True
+    )
+    subject_id = models.PositiveBigIntegerField(_("subject id"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.RUNNING)
     started_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -66,8 +83,16 @@ class JobRun(CleanTextModel):
             models.CheckConstraint(
                 condition=Q(outcome="running") | Q(finished_at__isnull=False), name="jobrun_finished_has_time"
             ),
+            models.CheckConstraint(
+                condition=Q(subject_kind="", subject_id__isnull=True)
+                | (~Q(subject_kind="") & Q(subject_id__isnull=False)),
+                name="jobrun_subject_kind_with_id",
+            ),
         ]
-        indexes = [models.Index(fields=["kind", "-started_at"], name="jobrun_kind_started_idx")]
+        indexes = [
+            models.Index(fields=["kind", "-started_at"], name="jobrun_kind_started_idx"),
+            models.Index(fields=["subject_kind", "subject_id"], name="jobrun_subject_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.started_at:%Y-%m-%d %H:%M}"

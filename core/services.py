@@ -10,13 +10,24 @@ from core.models import JobRun
 
 
 @contextmanager
-def job_run_record(*, kind: str, subject: str = "") -> Iterator[JobRun]:
+def job_run_record(
+    *,
+    kind: str,
+    subject: str = "",
+    subject_kind: JobRun.SubjectKind = JobRun.SubjectKind.NONE,
+    subject_id: int | None = None,
+) -> Iterator[JobRun]:
     """Record a job run around a block; the block may fill ``run.counts``.
+
+    ``subject`` is the label for people; ``subject_kind`` and ``subject_id``
+    name the object the run is about, for the code that looks its runs up.
 
     The run row is committed on its own before the block starts, so a failure
     inside the block still leaves a visible, finished, failed run.
     """
-    run = JobRun.objects.create(kind=kind, subject=subject, started_at=clock.now())
+    run = JobRun.objects.create(
+        kind=kind, subject=subject, subject_kind=subject_kind, subject_id=subject_id, started_at=clock.now()
+    )
     try:
         yield run
     except Exception as error:

@@ -7,6 +7,7 @@ import logging
 from celery import shared_task
 
 from core.mail_delivery import MailDeferred, MailFailed, mail_deliver, mails_due
+from core.models import JobRun
 from core.services import job_run_record
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,9 @@ def deliver_mail(self, mail_id: int) -> bool:
     transient failure is retried after the mail's backoff; the mail's own
     count of attempts decides when it is given up (hence no max_retries)."""
     try:
-        with job_run_record(kind="deliver_mail", subject=f"mail {mail_id}") as run:
+        with job_run_record(
+            kind="deliver_mail", subject=f"mail {mail_id}", subject_kind=JobRun.SubjectKind.MAIL, subject_id=mail_id
+        ) as run:
             sent = mail_deliver(mail_id=mail_id)
             run.counts = {"sent": int(sent)}
     except MailDeferred as deferred:

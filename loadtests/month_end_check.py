@@ -153,11 +153,14 @@ def recompute_state(submitted: dict, *, since: dt.datetime, period) -> tuple[lis
     from core.models import JobRun
     from targets.models import TargetResult
 
-    runs: dict[str, list[JobRun]] = defaultdict(list)
+    runs: dict[int, list[JobRun]] = defaultdict(list)
     for run in JobRun.objects.filter(
-        kind="recompute_target", started_at__gte=since, subject__in=[str(t) for t in submitted]
+        kind="recompute_target",
+        started_at__gte=since,
+        subject_kind=JobRun.SubjectKind.TARGET,
+        subject_id__in=list(submitted),
     ):
-        runs[run.subject].append(run)
+        runs[run.subject_id].append(run)
     results = {
         r.target_id: r
         for r in TargetResult.objects.filter(
@@ -167,7 +170,7 @@ def recompute_state(submitted: dict, *, since: dt.datetime, period) -> tuple[lis
     owed = _owed(list(submitted))
     waiting, wrong = [], []
     for target_id, report in submitted.items():
-        mine = runs.get(str(target_id), [])
+        mine = runs.get(target_id, [])
         if target_id in owed:
             waiting.append(target_id)
             continue

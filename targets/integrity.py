@@ -18,11 +18,23 @@ same promise set-based:
   would (the ORM deletes them first anyway; this covers deletes in SQL).
 
 PostgreSQL only; on SQLite, the embedded default, the ORM's cascade is the
-guard. ``tests/targets/test_integrity.py`` shows each promise kept. Migration
-0005 installs them: a change here needs a migration that installs it again.
+guard. ``tests/targets/test_integrity.py`` shows each promise kept.
+
+This is the live copy, for whatever must install the triggers again (a
+database restored without them, a test); every statement is idempotent
+(``CREATE OR REPLACE``), so installing over an installed copy is harmless.
+Migration 0005 holds its own frozen copy of this SQL, so that editing this
+module never changes what an old migration does: a change here needs a new
+migration carrying the new text, and the test that compares what the
+migrations installed with what this module installs fails until it exists.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
 
 DERIVED_TABLES = ("targets_targetresult", "targets_targetflag")
 
@@ -68,10 +80,10 @@ END $$;
 def _triggers(table: str) -> str:
     short = table.removeprefix("targets_target")  # result, flag
     return f"""
-CREATE TRIGGER {short}_targets_exist AFTER INSERT ON {table}
+CREATE OR REPLACE TRIGGER {short}_targets_exist AFTER INSERT ON {table}
     REFERENCING NEW TABLE AS written
     FOR EACH STATEMENT EXECUTE FUNCTION taizhang_derived_targets_exist();
-CREATE TRIGGER {short}_target_changed BEFORE UPDATE OF target_id ON {table}
+CREATE OR REPLACE TRIGGER {short}_target_changed BEFORE UPDATE OF target_id ON {table}
     FOR EACH ROW WHEN (OLD.target_id IS DISTINCT FROM NEW.target_id)
     EXECUTE FUNCTION taizhang_derived_target_changed();
 """
@@ -81,7 +93,7 @@ INSTALL = (
     FUNCTIONS
     + "".join(_triggers(table) for table in DERIVED_TABLES)
     + """
-CREATE TRIGGER target_derived_cascade AFTER DELETE ON targets_target
+CREATE OR REPLACE TRIGGER target_derived_cascade AFTER DELETE ON targets_target
     REFERENCING OLD TABLE AS removed
     FOR EACH STATEMENT EXECUTE FUNCTION taizhang_target_derived_cascade();
 """
@@ -99,13 +111,20 @@ DROP FUNCTION IF EXISTS taizhang_target_derived_cascade();
 """
 
 
-def install(apps, schema_editor) -> None:
-    """Migration step: create the triggers (PostgreSQL only)."""
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(INSTALL, params=None)
+def install(connection: BaseDatabaseWrapper) -> bool:
+    """Install (or install again) the functions and triggers; whether the
+    database is one that has them (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(INSTALL)
+    return True
 
 
-def uninstall(apps, schema_editor) -> None:
-    """Migration step backwards: drop them."""
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(UNINSTALL, params=None)
+def uninstall(connection: BaseDatabaseWrapper) -> bool:
+    """Drop them; whether the database is one that has them (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(UNINSTALL)
+    return True

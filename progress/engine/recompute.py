@@ -276,7 +276,10 @@ def _close_interrupted_runs(*, plan_id: int, at: dt.datetime) -> int:
     from core.models import JobRun
 
     return JobRun.objects.filter(
-        kind="recompute_plan", subject__startswith=f"plan {plan_id} ", outcome=JobRun.Outcome.RUNNING
+        kind="recompute_plan",
+        subject_kind=JobRun.SubjectKind.PLAN,
+        subject_id=plan_id,
+        outcome=JobRun.Outcome.RUNNING,
     ).update(
         outcome=JobRun.Outcome.FAILED,
         finished_at=at,
@@ -324,6 +327,7 @@ def plan_recompute_job(*, plan_id: int, as_of: dt.date | None = None) -> dict[st
     """Recompute a plan under its claim, recording the run (the task's and
     the command's one entry point), and pay the plan's outbox mark in the
     transaction that writes the results."""
+    from core.models import JobRun
     from core.services import job_run_record
     from progress.engine.outbox import plan_mark_clear, plan_mark_seen  # the outbox builds on this module
 
@@ -334,7 +338,12 @@ def plan_recompute_job(*, plan_id: int, as_of: dt.date | None = None) -> dict[st
     keeper.start()
     try:
         as_of = as_of or clock.today()
-        with job_run_record(kind="recompute_plan", subject=f"plan {plan_id} as of {as_of.isoformat()}") as run:
+        with job_run_record(
+            kind="recompute_plan",
+            subject=f"plan {plan_id} as of {as_of.isoformat()}",
+            subject_kind=JobRun.SubjectKind.PLAN,
+            subject_id=plan_id,
+        ) as run:
             seen = plan_mark_seen(plan_id)
             with transaction.atomic():
                 counts = plan_recompute(plan_id=plan_id, as_of=as_of)

@@ -14,6 +14,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError, transaction
 
 from core import clock
+from core.models import JobRun
 from core.services import job_run_record
 from plans.choices import PlanStatus
 from plans.models import Plan
@@ -48,7 +49,9 @@ def _as_of(as_of_iso: str | None) -> dt.date:
 def recompute_target(target_id: int, as_of_iso: str | None = None) -> dict | None:
     """Recompute one target after its report was submitted, approved, returned
     or corrected, clearing its outbox mark."""
-    with job_run_record(kind="recompute_target", subject=str(target_id)) as run:
+    with job_run_record(
+        kind="recompute_target", subject=str(target_id), subject_kind=JobRun.SubjectKind.TARGET, subject_id=target_id
+    ) as run:
         counts = target_recompute_paid(target_id=target_id, as_of=_as_of(as_of_iso))
         run.counts = counts or {"missing": 1}
     if counts is None:

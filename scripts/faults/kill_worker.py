@@ -64,7 +64,9 @@ def forget_queue() -> None:
 
 
 def runs(plan: Plan, since: dt.datetime, outcome: str | None = None):
-    found = JobRun.objects.filter(kind="recompute_plan", subject__startswith=f"plan {plan.pk} ", started_at__gte=since)
+    found = JobRun.objects.filter(
+        kind="recompute_plan", subject_kind=JobRun.SubjectKind.PLAN, subject_id=plan.pk, started_at__gte=since
+    )
     return found.filter(outcome=outcome) if outcome else found
 
 

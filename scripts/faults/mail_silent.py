@@ -94,7 +94,9 @@ def main() -> int:
     try:
         run = wait_for(
             "the worker's attempt",
-            lambda: JobRun.objects.filter(kind="deliver_mail", subject=f"mail {mail.pk}", outcome="failed").first(),
+            lambda: JobRun.objects.filter(
+                kind="deliver_mail", subject_kind=JobRun.SubjectKind.MAIL, subject_id=mail.pk, outcome="failed"
+            ).first(),
             timeout=TIMEOUT * 4 + 60,
         )
     finally:

@@ -53,7 +53,13 @@ def died_while_recomputing(plan, *, ago: dt.timedelta) -> JobRun:
     """What a worker killed mid-run leaves: its claim and a run still 'running'."""
     started = timezone.now() - ago
     Plan.objects.filter(pk=plan.pk).update(recompute_claimed_at=started)
-    return JobRun.objects.create(kind="recompute_plan", subject=f"plan {plan.pk} as of {AS_OF}", started_at=started)
+    return JobRun.objects.create(
+        kind="recompute_plan",
+        subject=f"plan {plan.pk} as of {AS_OF}",
+        subject_kind=JobRun.SubjectKind.PLAN,
+        subject_id=plan.pk,
+        started_at=started,
+    )
 
 
 def claim_of(plan):
@@ -95,6 +101,27 @@ def test_the_sweep_expires_a_dead_claim_once_and_queues_the_plan_again(plan, mon
     dead.refresh_from_db()
     assert dead.outcome == "failed"
     assert plan_claims_expire() == []  # cleared once: a second sweep queues nothing more
+
+
+def test_an_expired_claim_closes_the_runs_its_plan_is_named_in_by_field_whatever_their_label(plan):
+    other = PlanFactory(status="published")
+    dead = died_while_recomputing(plan, ago=CLAIM_TTL * 3)
+    relabelled = JobRun.objects.create(
+        kind="recompute_plan", subject="整体重算", subject_kind="plan", subject_id=plan.pk, started_at=dead.started_at
+    )
+    # A label that reads like this plan's, on a run about another plan.
+    elsewhere = JobRun.objects.create(
+        kind="recompute_plan",
+        subject=dead.subject,
+        subject_kind="plan",
+        subject_id=other.pk,
+        started_at=dead.started_at,
+    )
+
+    assert plan_claims_expire() == [plan.pk]
+
+    outcomes = dict(JobRun.objects.values_list("pk", "outcome"))
+    assert (outcomes[dead.pk], outcomes[relabelled.pk], outcomes[elsewhere.pk]) == ("failed", "failed", "running")
 
 
 def test_a_claim_is_renewed_only_by_its_holder(plan):

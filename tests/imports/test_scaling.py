@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import imports
-from imports.management.commands.bench_import import MB, repeated_line, synthetic_plan
+from bench.management.commands.bench_import import MB, repeated_line, synthetic_plan
 from imports.reading import MAX_LINES
 from imports.services import plan_parse
 

@@ -13,8 +13,8 @@ from django.core import signing
 from django.urls import reverse
 from django.utils.html import escape
 
+from bench.management.commands.bench_import import synthetic_plan
 from imports.forms import PAYLOAD_SALT, Review, proposal_load
-from imports.management.commands.bench_import import synthetic_plan
 from imports.reading import MAX_BYTES, MAX_LINES, ImportRefused
 from imports.services import plan_parse
 from imports.views import Span, source_html

@@ -14,12 +14,12 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from bench.management.commands.bench_month_end_users import lock_after_days_for, month_just_ended
 from core import clock
 from loadtests.month_end_check import Findings, check_figures, recompute_state
 from loadtests.month_end_figures import every_nth, month_figure
 from plans.periods import Period, PeriodState
 from progress.engine.tasks import recompute_target
-from progress.management.commands.bench_month_end_users import lock_after_days_for, month_just_ended
 from progress.models import Report
 from progress.selectors import effective_period_state, period_rows
 from progress.services import RowInput, unit_period_save

@@ -276,6 +276,15 @@ def test_the_plan_task_records_its_run_and_refuses_to_run_twice_at_once(target, 
     assert plan_claim(plan_id=target.task.plan_id)
 
 
+def test_the_runs_of_the_plan_and_target_tasks_name_their_subject_by_field(target):
+    approved(target, 1, 10)
+    recompute_plan.apply(args=[target.task.plan_id, AS_OF.isoformat()]).get()
+    recompute_target.apply(args=[target.pk, AS_OF.isoformat()]).get()
+    named = {run.kind: (run.subject_kind, run.subject_id) for run in JobRun.objects.all()}
+    assert named == {"recompute_plan": ("plan", target.task.plan_id), "recompute_target": ("target", target.pk)}
+    assert JobRun.objects.get(kind="recompute_plan").subject == f"plan {target.task.plan_id} as of {AS_OF}"
+
+
 def test_the_nightly_sweep_queues_every_published_plan(target, monkeypatch):
     PlanFactory(status="draft")
     queued = []
