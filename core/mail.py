@@ -105,5 +105,3 @@ def mails_queue(mails: Iterable[Mail]) -> int:
     if ids:
         transaction.on_commit(send)
     return len(ids)
-
-

@@ -36,7 +36,7 @@ from plans.choices import Frequency, PlanStatus
 from plans.models import Plan
 from plans.periods import Period, due_date, month_just_closed, reporting_months
 from progress.choices import ReportStatus
-from progress.engine.recompute import plan_recompute_job
+from progress.engine.jobs import plan_recompute_job
 from progress.models import Report
 from progress.selectors import period_rows
 from progress.services import RowInput, period_reopen, reports_approve, unit_period_save

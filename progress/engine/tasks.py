@@ -18,6 +18,7 @@ from core.models import JobRun
 from core.services import job_run_record
 from plans.choices import PlanStatus
 from plans.models import Plan
+from progress.engine.jobs import CLAIM_TTL, PlanBusy, plan_claims_expire, plan_recompute_job
 from progress.engine.outbox import (
     GRACE,
     pending_recompute,
@@ -27,7 +28,6 @@ from progress.engine.outbox import (
     plans_unqueued,
     target_recompute_paid,
 )
-from progress.engine.recompute import CLAIM_TTL, PlanBusy, plan_claims_expire, plan_recompute_job
 from targets.models import PendingRecompute
 
 log = logging.getLogger(__name__)

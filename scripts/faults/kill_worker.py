@@ -28,7 +28,7 @@ from django.utils import timezone
 from config.celery import app
 from core.models import JobRun
 from plans.models import Plan
-from progress.engine.recompute import CLAIM_TTL
+from progress.engine.jobs import CLAIM_TTL
 from progress.engine.tasks import recompute_plan
 from progress.models import Report
 from targets.models import PendingPlanRecompute, Target, TargetFlag, TargetResult

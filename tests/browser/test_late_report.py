@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from demo.services import DEMO_PASSWORD
 from plans.periods import PeriodState
 from progress.choices import LateRequestStatus
-from progress.engine.recompute import plan_recompute_job
+from progress.engine.jobs import plan_recompute_job
 from progress.engine.tasks import recompute_target
 from progress.models import LateReportRequest, Report
 from targets.choices import ReportingStatus

@@ -16,7 +16,8 @@ from demo.services import DEMO_PASSWORD
 from plans.models import Plan
 from plans.periods import Period
 from progress.choices import ReportStatus
-from progress.engine.recompute import plan_recompute_job, targets_recompute
+from progress.engine.jobs import plan_recompute_job
+from progress.engine.recompute import targets_recompute
 from progress.models import Report
 from progress.services import reports_approve
 from targets.models import Target

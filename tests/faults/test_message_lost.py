@@ -133,7 +133,7 @@ def test_the_recompute_clears_its_mark_with_its_results_but_not_a_mark_made_whil
         outbox.plans_mark([plan.pk])  # a change after the recompute read its figures
         return counts
 
-    monkeypatch.setattr("progress.engine.recompute.plan_recompute", recompute_while_the_plan_changes)
+    monkeypatch.setattr("progress.engine.jobs.plan_recompute", recompute_while_the_plan_changes)
     recompute_plan.apply(args=[plan.pk, AS_OF], kwargs={"if_owed": True})
     assert results_of(plan) == 6
     assert owed_plans() == {plan.pk}  # still owed: paid by the next recompute
@@ -145,7 +145,7 @@ def test_a_failed_recompute_leaves_its_plan_owed(plan, monkeypatch):
     def broken(**kwargs):
         raise ZeroDivisionError
 
-    monkeypatch.setattr("progress.engine.recompute.plan_recompute", broken)
+    monkeypatch.setattr("progress.engine.jobs.plan_recompute", broken)
     with pytest.raises(ZeroDivisionError):
         recompute_plan.apply(args=[plan.pk, AS_OF], kwargs={"if_owed": True}).get()
     assert owed_plans() == {plan.pk} and Plan.objects.get(pk=plan.pk).recompute_claimed_at is None

@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.models import JobRun
 from plans.models import Plan
 from progress.choices import ReportStatus
-from progress.engine.recompute import (
+from progress.engine.jobs import (
     CLAIM_TTL,
     PlanBusy,
     _ClaimKeeper,

@@ -6,7 +6,7 @@ from core.threads import map_on_connections
 from plans.choices import PlanStatus
 from plans.models import Plan
 from plans.periods import Period
-from progress.engine.recompute import PlanBusy, plan_recompute_job
+from progress.engine.jobs import PlanBusy, plan_recompute_job
 from targets.metrics import period_end
 
 

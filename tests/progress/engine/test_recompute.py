@@ -12,8 +12,9 @@ from django.utils import timezone
 from core.models import JobRun
 from plans.periods import Period
 from progress.choices import ReportStatus
+from progress.engine.jobs import plan_claim, plan_release
 from progress.engine.outbox import plans_mark
-from progress.engine.recompute import plan_claim, plan_release, target_recompute, targets_recompute
+from progress.engine.recompute import target_recompute, targets_recompute
 from progress.engine.tasks import recompute_plan, recompute_published_plans, recompute_target
 from progress.services import RowInput, reports_approve, unit_period_save
 from targets.choices import TargetKind
