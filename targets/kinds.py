@@ -381,24 +381,47 @@ def _level(*, year_on_year: bool, decline: bool) -> tuple[JudgeFigure, JudgeSql]
     def judge_level(
         facts: TargetFacts, actual: Decimal, *, points: Decimal, final: bool, data_month: int, **_ignored
     ) -> Judgement:
+        rate = _level_of(facts, actual, data_month=data_month, year_on_year=year_on_year, decline=decline)
+        if rate is None:
+            return Judgement(Status.NO_DATA, Reason.NO_BASELINE, None, None, None, None)
         target = facts.value if facts.value is not None else ZERO
-        rate = actual
-        if year_on_year and facts.reported_as == ReportedAs.AMOUNT:
-            computed = growth_rate(actual, (facts.baseline_by_month or {}).get(data_month))
-            if computed is None:
-                return Judgement(Status.NO_DATA, Reason.NO_BASELINE, None, None, None, None)
-            rate = -computed if decline else computed
-        rate = bounded_rate(round1(rate))
-        completion = round1(share(rate, target))
         gap = rate - round1(target)
-        if gap >= 0:
-            status = Status.COMPLETED if final else Status.ON_TRACK
-            return Judgement(status, Reason.AGAINST_TARGET, rate, completion, None, gap)
-        if year_on_year and rate < 0 and (decline or target > 0):
-            return Judgement(Status.SERIOUS, Reason.FALL, rate, completion, None, gap)
-        status = Status.LAGGING if -gap <= points else Status.SERIOUS
-        return Judgement(status, Reason.AGAINST_TARGET, rate, completion, None, gap)
+        fell = year_on_year and rate < 0 and (decline or target > 0)
+        status, reason = _level_status(gap, points, final=final, fell=fell)
+        return Judgement(status, reason, rate, round1(share(rate, target)), None, gap)
 
+    return judge_level, _level_sql(year_on_year=year_on_year, decline=decline)
+
+
+def _level_of(
+    facts: TargetFacts, actual: Decimal, *, data_month: int, year_on_year: bool, decline: bool
+) -> Decimal | None:
+    """The level judged, rounded and kept within ±MAX_RATE: the reported
+    rate, or the rate of a reported amount against the prior year's figure of
+    the figure's own month (None without one), a decline counting positive."""
+    rate = actual
+    if year_on_year and facts.reported_as == ReportedAs.AMOUNT:
+        computed = growth_rate(actual, (facts.baseline_by_month or {}).get(data_month))
+        if computed is None:
+            return None
+        rate = -computed if decline else computed
+    return bounded_rate(round1(rate))
+
+
+def _level_status(gap: Decimal, points: Decimal, *, final: bool, fell: bool) -> tuple[Status, Reason]:
+    """On or above the target: on track (completed at the span's end); a
+    fall: seriously lagging; else lagging up to ``points`` below, seriously
+    beyond."""
+    if gap >= 0:
+        return (Status.COMPLETED if final else Status.ON_TRACK), Reason.AGAINST_TARGET
+    if fell:
+        return Status.SERIOUS, Reason.FALL
+    return (Status.LAGGING if -gap <= points else Status.SERIOUS), Reason.AGAINST_TARGET
+
+
+def _level_sql(*, year_on_year: bool, decline: bool) -> JudgeSql:
+    """SQL of ``_level``'s judgement: ``_level_of`` as the rate, then the
+    completion, the gap and ``_level_status``."""
     reported = bounded_rate_sql("round(actual, 1)")
     rate = reported
     fell = ""
@@ -411,7 +434,7 @@ def _level(*, year_on_year: bool, decline: bool) -> tuple[JudgeFigure, JudgeSql]
         )
         fell = "rate < 0" if decline else "rate < 0 AND target_value > 0"
     on_target = f"CASE WHEN final THEN '{Status.COMPLETED}' ELSE '{Status.ON_TRACK}' END"
-    sql = JudgeSql(
+    return JudgeSql(
         rate=rate,
         completion=f"round({share_sql('rate', 'target_value')}, 1)",
         gap="rate - round(target_value, 1)",
@@ -426,7 +449,6 @@ def _level(*, year_on_year: bool, decline: bool) -> tuple[JudgeFigure, JudgeSql]
             + f" ELSE '{Reason.AGAINST_TARGET}' END"
         ),
     )
-    return judge_level, sql
 
 
 # Words of the importer's hints (imports.extraction).
@@ -593,22 +615,27 @@ RATIO = register(
 
 def _judge_ceiling(facts: TargetFacts, actual: Decimal, *, points: Decimal, final: bool, **_ignored) -> Judgement:
     """Within the ceiling is on track (completed at the span's end); above it
-    lagging, seriously beyond ``points`` percent of the ceiling. The gap is
-    the room left under the ceiling in percent of it; a ceiling of zero is
-    kept by zero and broken seriously by anything above."""
-    target = facts.value if facts.value is not None else ZERO
-    if target > 0:
-        gap = round1((target - actual) * HUNDRED / target)
-        completion = round1(HUNDRED if actual <= target else share(target, actual))
-    else:
-        gap = ZERO if actual <= 0 else None
-        completion = HUNDRED if actual <= 0 else ZERO
-    if actual <= target:
+    lagging, seriously beyond ``points`` percent of the ceiling."""
+    ceiling = facts.value if facts.value is not None else ZERO
+    gap, completion = _room_under(ceiling, actual)
+    if actual <= ceiling:
         status = Status.COMPLETED if final else Status.ON_TRACK
         return Judgement(status, Reason.WITHIN, actual, completion, None, gap)
-    serious = gap is None or -gap > points
-    status = Status.SERIOUS if serious else Status.LAGGING
+    status = Status.SERIOUS if gap is None or -gap > points else Status.LAGGING
     return Judgement(status, Reason.ABOVE, actual, completion, None, gap)
+
+
+def _room_under(ceiling: Decimal, actual: Decimal) -> tuple[Decimal | None, Decimal]:
+    """The room left under the ceiling in percent of it (negative above it),
+    and the completion: 100 when kept, else the share the ceiling is of the
+    actual. A ceiling of zero is kept by zero and broken by anything above,
+    with no room to measure."""
+    if ceiling > 0:
+        gap = round1((ceiling - actual) * HUNDRED / ceiling)
+        return gap, round1(HUNDRED if actual <= ceiling else share(ceiling, actual))
+    if actual <= 0:
+        return ZERO, HUNDRED
+    return None, ZERO
 
 
 _CEILING_SQL = JudgeSql(
