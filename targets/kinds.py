@@ -451,6 +451,14 @@ def _level_sql(*, year_on_year: bool, decline: bool) -> JudgeSql:
     )
 
 
+def _level_kind(*, year_on_year: bool = False, decline: bool = False, **entry) -> Kind:
+    """A kind judged as a level (``_level``): its rule and its entry read the
+    same two flags."""
+    figure, sql = _level(year_on_year=year_on_year, decline=decline)
+    judging = Judging(figure=figure, sql=sql, threshold="rate_points")
+    return Kind(judging=judging, year_on_year=year_on_year, decline=decline, **entry)
+
+
 # Words of the importer's hints (imports.extraction).
 _GROWTH_WORDS = r"增长率|增速|增幅|增长(?!点)|增加(?!值)|上升"
 _RAISE_WORDS = r"提高|提升"
@@ -542,8 +550,6 @@ AMOUNT = register(
 # Growth rate (增速): 同比增长15%, the year-to-date rate against the target rate
 # ---------------------------------------------------------------------------
 
-_judge_growth, _growth_sql = _level(year_on_year=True, decline=False)
-
 
 def _growth_sentence(facts: TargetFacts, judgement: Judgement, values: dict[str, str]) -> str:
     if judgement.reason is Reason.FALL:
@@ -559,10 +565,9 @@ def _growth_sentence(facts: TargetFacts, judgement: Judgement, values: dict[str,
 
 
 GROWTH_RATE = register(
-    Kind(
+    _level_kind(
         key="growth_rate",
         label=gettext_lazy("Growth rate"),
-        judging=Judging(figure=_judge_growth, sql=_growth_sql, threshold="rate_points"),
         sentence=_growth_sentence,
         figures=Figures(signed=True),
         chart=Chart(),
@@ -583,8 +588,6 @@ GROWTH_RATE = register(
 # Ratio (比率/占比): a level to reach, 占比达50%以上
 # ---------------------------------------------------------------------------
 
-_judge_ratio, _ratio_sql = _level(year_on_year=False, decline=False)
-
 
 def _ratio_sentence(facts: TargetFacts, judgement: Judgement, values: dict[str, str]) -> str:
     return behind_or_ahead(
@@ -597,10 +600,9 @@ def _ratio_sentence(facts: TargetFacts, judgement: Judgement, values: dict[str, 
 
 
 RATIO = register(
-    Kind(
+    _level_kind(
         key="ratio",
         label=gettext_lazy("Ratio"),
-        judging=Judging(figure=_judge_ratio, sql=_ratio_sql, threshold="rate_points"),
         sentence=_ratio_sentence,
         figures=Figures(),
         chart=Chart(),
@@ -681,8 +683,6 @@ CEILING = register(
 # Decrease (下降): 同比下降10%, reported as the rate of decline (a rise is negative)
 # ---------------------------------------------------------------------------
 
-_judge_decrease, _decrease_sql = _level(year_on_year=True, decline=True)
-
 
 def _decrease_sentence(facts: TargetFacts, judgement: Judgement, values: dict[str, str]) -> str:
     if judgement.reason is Reason.FALL:
@@ -698,10 +698,9 @@ def _decrease_sentence(facts: TargetFacts, judgement: Judgement, values: dict[st
 
 
 DECREASE = register(
-    Kind(
+    _level_kind(
         key="decrease",
         label=gettext_lazy("Decrease"),
-        judging=Judging(figure=_judge_decrease, sql=_decrease_sql, threshold="rate_points"),
         sentence=_decrease_sentence,
         figures=Figures(signed=True),
         chart=Chart(),

@@ -100,10 +100,10 @@ def _lag_points() -> str:
     return _by_kind("t.kind", lambda kind: f"p.{PLAN_COLUMNS[kind.judging.threshold]}")
 
 
-# Periods are numbered ``year * 12 + month - 1`` (the "period index") so that
-# they compare and step as integers.
 def _judge() -> str:
-    """The statement's judging CTEs, for the kinds registered now."""
+    """The statement's judging CTEs, for the kinds registered now. Periods
+    are numbered ``year * 12 + month - 1`` (the "period index") so that they
+    compare and step as integers."""
     trajectory_kinds = kinds.sql_in("t.kind", lambda kind: kind.judging.trajectory)
     year_on_year_kinds = kinds.sql_in("t.kind", lambda kind: kind.year_on_year)
     figure_kinds = kinds.sql_in("m.kind", lambda kind: kind.judging.sql.rate is None)
