@@ -35,7 +35,7 @@ from plans.models import Plan
 from plans.periods import Period, default_period
 from progress.models import Report
 from progress.selectors import pending_figures
-from targets.choices import TargetKind
+from targets import kinds
 from targets.explanations import ytd_label
 from targets.models import Target, TargetResult
 from targets.selectors import result_explanation
@@ -98,7 +98,7 @@ class IndicatorChoice:
 
     @property
     def kind_label(self) -> str:
-        return TargetKind(self.kind).label
+        return kinds.label(self.kind)
 
 
 @dataclass
@@ -220,7 +220,7 @@ def compare(*, zones: QuerySet[Zone], year: int | None, indicator: str, today: d
     # first (a match takes the first); compared only when due in that year.
     rows = (
         Target.objects.filter(task__plan__in=[plan.pk for plan in in_year])
-        .exclude(kind=TargetKind.MILESTONE)
+        .exclude(kinds.q(lambda kind: not kind.needs_value))
         .order_by("-task__plan__start_year", "-task__plan_id", "task__order", "order", "pk")
         .values_list("pk", "indicator", "kind", "task__plan__zone_id", "deadline", "task__plan__end_year")
         if in_year

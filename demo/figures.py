@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from demo.overlay import Run
-from targets.choices import TargetKind
+from targets import kinds
 
 COUNT_UNITS = frozenset(
     {"个", "家", "件", "项", "名", "套", "户", "条", "所", "座", "人", "批", "次", "只", "台", "期", "幢"}
@@ -91,39 +91,58 @@ def _expected_share(spec: SeriesInput, month: int) -> Decimal:
 
 def demo_series(spec: SeriesInput, months: list[int]) -> dict[int, Decimal]:
     """Year-to-date figures of the plan's first year for ``months`` (ascending)."""
+    kind = kinds.get(spec.kind)
     series: dict[int, Decimal] = {}
     last = months[-1] if months else 0
     previous = Decimal(0)
     for month in months:
-        figure = _figure(spec, month, last)
-        if spec.kind in (TargetKind.AMOUNT, TargetKind.MILESTONE) or spec.as_amount:
+        figure = _figure(spec, kind, month, last)
+        if kind.figures.cumulative or kind.figures.share_done or spec.as_amount:
             figure = max(figure, previous)  # year-to-date figures and shares done do not fall
         series[month] = figure
         previous = figure
     return series
 
 
-def _figure(spec: SeriesInput, month: int, last: int) -> Decimal:
+def _figure(spec: SeriesInput, kind: kinds.Kind, month: int, last: int) -> Decimal:
+    """The figure of ``month``, shaped by what the kind's figures are (targets.kinds)."""
+    if kind.figures.share_done:
+        return _share_done(spec, month, last)
+    if kind.figures.cumulative:
+        return _year_to_date(spec, month, last)
+    if kind.at_most:
+        return _round((spec.value or Decimal(0)) * (_CEILING_SHARE[spec.run] + _wobble(spec.key, month)), "%")
+    return _rate(spec, kind, month)
+
+
+def _share_done(spec: SeriesInput, month: int, last: int) -> Decimal:
+    """A milestone's share done: ahead of or behind the time elapsed, done by its run."""
+    run = spec.run
+    if run is Run.DONE:
+        return HUNDRED if month >= max(1, min(spec.span, last) - 1) else _milestone(spec, month, Decimal("1.2"))
+    if run is Run.ON_TRACK and month >= spec.span:
+        return HUNDRED
+    share = _milestone(spec, month, _MILESTONE_PACE[run])
+    return min(share, Decimal(90)) if run is Run.STALLED else share
+
+
+def _year_to_date(spec: SeriesInput, month: int, last: int) -> Decimal:
+    """An amount's year-to-date figure from its start towards its target."""
     run, value = spec.run, spec.value or Decimal(0)
-    if spec.kind == TargetKind.MILESTONE:
-        if run is Run.DONE:
-            return HUNDRED if month >= max(1, min(spec.span, last) - 1) else _milestone(spec, month, Decimal("1.2"))
-        if run is Run.ON_TRACK and month >= spec.span:
-            return HUNDRED
-        share = _milestone(spec, month, _MILESTONE_PACE[run])
-        return min(share, Decimal(90)) if run is Run.STALLED else share
-    if spec.kind == TargetKind.AMOUNT:
-        base = spec.start or Decimal(0)
-        if run is Run.DONE:
-            reached = max(1, last - 2)
-            share = Decimal(month) / Decimal(reached) if month < reached else Decimal("1.02")
-        else:  # short of the target until the run says it is done (a small count rounds up to it)
-            share = min(_NOT_YET, _expected_share(spec, month) * (_PACE[run] + _wobble(spec.key, month)))
-        return _round(base + (value - base) * share, spec.unit)
-    if spec.kind == TargetKind.CEILING:
-        return _round(value * (_CEILING_SHARE[run] + _wobble(spec.key, month)), "%")
-    rate = value + _RATE_OFFSET[run] + _wobble(spec.key, month) * 20
-    if spec.kind == TargetKind.DECREASE and run is Run.FAR_BEHIND:
+    base = spec.start or Decimal(0)
+    if run is Run.DONE:
+        reached = max(1, last - 2)
+        share = Decimal(month) / Decimal(reached) if month < reached else Decimal("1.02")
+    else:  # short of the target until the run says it is done (a small count rounds up to it)
+        share = min(_NOT_YET, _expected_share(spec, month) * (_PACE[run] + _wobble(spec.key, month)))
+    return _round(base + (value - base) * share, spec.unit)
+
+
+def _rate(spec: SeriesInput, kind: kinds.Kind, month: int) -> Decimal:
+    """A rate or level about its target, or the amount it is computed from."""
+    run = spec.run
+    rate = (spec.value or Decimal(0)) + _RATE_OFFSET[run] + _wobble(spec.key, month) * 20
+    if kind.decline and run is Run.FAR_BEHIND:
         rate = -abs(rate)  # a rise where a decline was promised
     if spec.as_amount and spec.last_year:
         return _round(spec.last_year[month - 1] * (1 + rate / HUNDRED), "")

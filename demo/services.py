@@ -42,7 +42,7 @@ from progress.selectors import period_rows
 from progress.services import RowInput, period_reopen, reports_approve, unit_period_save
 from supervision.models import Notice
 from supervision.services import notice_answer, notice_close, notice_extension_request, notices_issue
-from targets.choices import RED, ReportedAs, TargetKind
+from targets.choices import RED, ReportedAs
 from targets.models import Target
 from targets.selectors import latest_results
 from zones.choices import RegionLevel, Role
@@ -338,7 +338,7 @@ def _targets_complete(zone_file: ZoneFile, targets: list[Target]) -> None:
         if figures is None:
             continue
         target.baseline_by_month = {str(month): str(value) for month, value in enumerate(figures, start=1)}
-        if target.kind in (TargetKind.GROWTH_RATE, TargetKind.DECREASE):
+        if target.kind_entry.year_on_year:
             target.reported_as, target.baseline = ReportedAs.AMOUNT, figures[11]
         target.save(update_fields=["baseline_by_month", "reported_as", "baseline"])
 

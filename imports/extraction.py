@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from imports.numbering import CN_DIGITS, Outline, TaskNode, cn_to_int
+from targets import kinds
 
 # --------------------------------------------------------------------------------------------
 # Vocabulary
@@ -117,12 +119,8 @@ STATE_RE = re.compile(r"共有|现有(?!的)|拥有(?!量|率)|已有|已达|在
 PAST_EVENT_RE = re.compile(r"荣获|获评|获批|入选|揭晓|榜上有名|通过评审|被评为|被认定为|被授予|授予")
 PAST_FIGURE_TAIL_RE = re.compile(r"(?<![比较同于])(?:去年|上年|(?P<year>\d{4})年(?:底|末)?|年初)(?:的|为|是|达)?$")
 
-# Kinds: the last kind word before the number decides.
-KIND_WORD_RE = re.compile(
-    r"(?P<growth>增长率|增速|增幅|增长(?!点)|增加(?!值)|上升)|(?P<raise>提高|提升)|"
-    r"(?P<decrease>下降率|下降|降低|减少|压减|削减|降幅)|(?P<ceiling>控制在|控制|不超过|不高于|压缩至|压缩到|降至|降到|缩短至|缩短到)|"
-    r"(?P<ratio>比重|占比|比例|覆盖率|率|占)"
-)
+# Kinds: the last kind word before the number decides; the words are the
+# kinds' (targets.kinds, their entries' hints).
 AT_LEAST_TAIL_RE = re.compile(r"(?:不少于|不低于|至少|突破|超过|超|逾|多于|(?<!不)高于|大于)\s*$")
 AT_MOST_TAIL_RE = re.compile(r"(?:不超过|不高于|(?<!不)低于|(?<!不)少于|最多|控制在|以内)\s*$")
 NEAR_TAIL_RE = re.compile(r"近\s*$")
@@ -150,7 +148,6 @@ TRAILING_FILLER_RE = re.compile(
     r"(?:[\s,、(]|同比|比上年|较上年|年均|分别|达到|达|突破|超过|超|为|控制在|保持在|不低于|不少于|至少|提高到|提高至|提升至|"
     r"提升到|提高|提升|上升|增长|下降|降低|减少|约|近|逾|实现|完成|是|在|的|到|至|力争|争取|确保|要|将|共计|合计)+$"
 )
-GROWTH_SUFFIXES = ("增速", "增长率", "增幅")
 VERBISH_RE = re.compile(
     r"实现|完成|引进|新增|培育|建成|开工|达到|新建|组织|申报|推动|打造|招引|争取|力争|确保|计划|全年|累计|认定|培训|"
     r"引导|支持|举办|发展|提升|提高|增长"
@@ -228,7 +225,7 @@ class ParsedTarget:
             start=int(data.get("start") or 0),
             end=int(data.get("end") or 0),
             indicator=data.get("indicator") or "",
-            kind=data.get("kind") or "amount",
+            kind=data.get("kind") or _default_kind().key,
             unit=data.get("unit") or "",
             comparator=data.get("comparator") or ">=",
             value=_to_decimal(data.get("value")),  # type: ignore[arg-type]
@@ -472,65 +469,96 @@ def _last_day(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+# Relative years (今年, 明年 …) as years after the plan's.
+_RELATIVE_YEARS = {"今年": 0, "本年": 0, "明年": 1, "后年": 2, "今明年": 1, "今明两年": 1}
+# Parts of a month that make a month a deadline on their own (8月底, 9月中旬).
+_DEADLINE_MONTH_PARTS = ("底", "末", "中旬", "上旬", "下旬")
+
+
 def deadlines_in(source: str, norm: str, lo: int, hi: int, year: int) -> list[Deadline]:
-    found: list[Deadline] = []
+    """The deadlines written in ``norm[lo:hi]`` of a plan for ``year``: the
+    dates targets are due by, and the points at which past results were
+    measured (截至…). A deadline at the plan's end has no date of its own."""
     plan_end = dt.date(year, 12, 31)
+    found: list[Deadline] = []
     for m in DEADLINE_RE.finditer(norm, lo, hi):
         if m.end() == m.start() or not m.group(0).strip():
             continue
-        g = m.groupdict()
-        pre, before = g["pre"] or "", g["before"] or ""
-        date: dt.date | None
-        if g["year"]:
-            y = int(g["year"])
-            if not (pre or before or g["yend"] or g["ymonth"] or y > year):
-                continue
-            if y < year or y > year + 30:
-                continue
-            month = int(g["ymonth"]) if g["ymonth"] else 12
-            if not 1 <= month <= 12:
-                continue
-            date = _last_day(y, month)
-        elif g["rel"]:
-            y = year + {"今年": 0, "本年": 0, "明年": 1, "后年": 2, "今明年": 1, "今明两年": 1}[g["rel"]]
-            relend = g["relend"] or ""
-            standalone = g["rel"] in ("今年", "本年") and re.match(r"\s*[,:]", norm[m.end() : m.end() + 2])
-            if not (pre or before or relend or g["rel"].startswith("今明") or standalone):
-                continue
-            date = dt.date(y, 6, 30) if relend == "上半年" else dt.date(y, 12, 31)
-        elif g["month"]:
-            part = g["mpart"] or ""
-            if not (before or part in ("底", "末", "中旬", "上旬", "下旬") or pre in ("到", "于", "在")):
-                continue
-            month = _month_value(g["month"])
-            if not 1 <= month <= 12:
-                continue
-            if g["day"]:
-                day = int(g["day"])
-                if not 1 <= day <= calendar.monthrange(year, month)[1]:
-                    continue
-                date = dt.date(year, month, day)
-            elif part == "上旬":
-                date = dt.date(year, month, 10)
-            elif part == "中旬":
-                date = dt.date(year, month, 20)
-            else:
-                date = _last_day(year, month)
-        elif g["end"]:
-            date = plan_end
-        elif g["half"]:
-            date = dt.date(year, 6, 30) if g["half"] in ("上半年", "年中") else plan_end
-        elif g["quarter"]:
-            q = _month_value(g["quarter"])
-            date = _last_day(year, 3 * q)
-        else:
+        date = _deadline_date(m, norm, year)
+        if date is None:
             continue
-        as_of = pre.startswith(("截至", "截止"))
-        text = source[m.start() : m.end()].strip()
         found.append(
-            Deadline(start=m.start(), end=m.end(), text=text, date=None if date == plan_end else date, as_of=as_of)
+            Deadline(
+                start=m.start(),
+                end=m.end(),
+                text=source[m.start() : m.end()].strip(),
+                date=None if date == plan_end else date,
+                as_of=(m.group("pre") or "").startswith(("截至", "截止")),
+            )
         )
     return found
+
+
+def _deadline_date(m: re.Match[str], norm: str, year: int) -> dt.date | None:
+    """The date a match of DEADLINE_RE names, by the form it takes; None
+    where the words do not make it a deadline."""
+    g = m.groupdict()
+    if g["year"]:
+        return _year_deadline(g, year)
+    if g["rel"]:
+        return _relative_deadline(g, norm[m.end() : m.end() + 2], year)
+    if g["month"]:
+        return _month_deadline(g, year)
+    if g["end"]:
+        return dt.date(year, 12, 31)
+    if g["half"]:
+        return dt.date(year, 6, 30) if g["half"] in ("上半年", "年中") else dt.date(year, 12, 31)
+    if g["quarter"]:
+        return _last_day(year, 3 * _month_value(g["quarter"]))
+    return None
+
+
+def _year_deadline(g: dict[str, str | None], year: int) -> dt.date | None:
+    """2015年底, 到2015年, 2015年6月: the end of that year (or month), within the
+    plan's next thirty years. A bare year is a deadline only when it lies
+    beyond the plan's year."""
+    y = int(g["year"] or 0)
+    marked = g["pre"] or g["before"] or g["yend"] or g["ymonth"]
+    if not (marked or y > year) or not year <= y <= year + 30:
+        return None
+    month = int(g["ymonth"]) if g["ymonth"] else 12
+    return _last_day(y, month) if 1 <= month <= 12 else None
+
+
+def _relative_deadline(g: dict[str, str | None], following: str, year: int) -> dt.date | None:
+    """明年底, 到今年, 今明两年, 后年上半年: the end of that year (or of its first
+    half); 今年 alone only when it opens a clause (今年,…)."""
+    relative = g["rel"] or ""
+    end = g["relend"] or ""
+    standalone = relative in ("今年", "本年") and re.match(r"\s*[,:]", following)
+    if not (g["pre"] or g["before"] or end or relative.startswith("今明") or standalone):
+        return None
+    y = year + _RELATIVE_YEARS[relative]
+    return dt.date(y, 6, 30) if end == "上半年" else dt.date(y, 12, 31)
+
+
+def _month_deadline(g: dict[str, str | None], year: int) -> dt.date | None:
+    """8月底, 11月底前, 到9月, 6月15日, 9月中旬 of the plan's year: the month's
+    last day, its 10th (上旬), its 20th (中旬) or the day named."""
+    part = g["mpart"] or ""
+    if not (g["before"] or part in _DEADLINE_MONTH_PARTS or g["pre"] in ("到", "于", "在")):
+        return None
+    month = _month_value(g["month"] or "")
+    if not 1 <= month <= 12:
+        return None
+    if g["day"]:
+        day = int(g["day"])
+        return dt.date(year, month, day) if 1 <= day <= calendar.monthrange(year, month)[1] else None
+    if part == "上旬":
+        return dt.date(year, month, 10)
+    if part == "中旬":
+        return dt.date(year, month, 20)
+    return _last_day(year, month)
 
 
 # --------------------------------------------------------------------------------------------
@@ -623,7 +651,7 @@ class _Found:
     clause_end: int
     prefix: str  # normalised text from the segment start to the number
     suffix: str  # normalised text after the quantity to the segment end
-    kind: str = "amount"
+    kind: str = ""  # set by _kind_and_comparator
     comparator: str = ">="
     indicator: str = ""
     past: bool = False
@@ -634,48 +662,102 @@ class _Found:
 
 
 def _kind_and_comparator(f: _Found, norm: str) -> None:
-    q = f.q
-    prefix = f.prefix
-    tail = prefix[-12:]
-    last = None
-    for m in KIND_WORD_RE.finditer(prefix):
-        last = m
-    word = last.lastgroup if last else None
-    after_word = prefix[last.end() :] if last else ""
-    near = last is not None and len(after_word) <= 6  # the kind word must govern this number
-    level = bool(re.match(r"\s*(?:至|到|达到|达)", after_word))
-    ceiling = (near and word == "ceiling") or q.suffix_cmp in ("以内", "以下") or bool(AT_MOST_TAIL_RE.search(tail))
-    if q.special == "doubling":
-        kind = "growth_rate"
-    elif ceiling:
-        kind = "ceiling"
-    elif q.is_rate or q.unit == "倍":
-        if near and word == "growth":
-            kind = "growth_rate"
-        elif near and word == "raise":
-            kind = "ratio" if level else "growth_rate"
-        elif near and word == "decrease":
-            kind = "ceiling" if level else "decrease"
-        else:
-            kind = "ratio"
-        if q.unit == "倍" and kind != "growth_rate":
-            kind = "amount"
-    else:
-        kind = "amount"
-    f.kind = kind
+    kind = _kind_of(f)
+    f.kind = kind.key
+    f.comparator = _comparator_of(f, kind, norm)
 
+
+def _kind_of(f: _Found) -> kinds.Kind:
+    """A doubling is a growth; a limit (a ceiling word, 以内/以下, 不超过 …) a
+    ceiling; a rate (or a multiple) the kind its word names, else a ratio;
+    anything else an amount. Each of these is a kind's hint (targets.kinds)."""
+    q = f.q
+    word, level = _governing_word(f.prefix)
+    named = _word_kind(word, level=False)
+    if q.special == "doubling":
+        return _hinted(lambda hints: hints.multiple)
+    if named is not None and named.hints.limit:
+        return named
+    if q.suffix_cmp in ("以内", "以下") or AT_MOST_TAIL_RE.search(f.prefix[-12:]):
+        return _hinted(lambda hints: hints.limit)
+    if not (q.is_rate or q.unit == "倍"):
+        return _default_kind()
+    kind = _word_kind(word, level=level) or _hinted(lambda hints: hints.rate)
+    if q.unit == "倍" and not kind.hints.multiple:
+        return _default_kind()
+    return kind
+
+
+def _comparator_of(f: _Found, kind: kinds.Kind, norm: str) -> str:
+    q = f.q
+    tail = f.prefix[-12:]
     if q.value_high is not None:
-        f.comparator = "range"
-    elif kind == "ceiling":
-        f.comparator = "<="
-    elif q.suffix_cmp in ("以上", "及以上") or q.approx in ("余", "多") or AT_LEAST_TAIL_RE.search(tail):
-        f.comparator = ">="
-    elif NEAR_TAIL_RE.search(tail):
-        f.comparator = "<="
-    elif kind == "amount" and _is_fixed_set(f, norm):
-        f.comparator = "=="
-    else:
-        f.comparator = ">="
+        return "range"
+    if kind.at_most:
+        return "<="
+    if q.suffix_cmp in ("以上", "及以上") or q.approx in ("余", "多") or AT_LEAST_TAIL_RE.search(tail):
+        return ">="
+    if NEAR_TAIL_RE.search(tail):
+        return "<="
+    if kind.hints.sets and _is_fixed_set(f, norm):
+        return "=="
+    return ">="
+
+
+def _governing_word(prefix: str) -> tuple[str | None, bool]:
+    """The last kind word before the number, if it stands close enough to
+    govern it, and whether it leads to a level (提高至, 下降到, 达到)."""
+    last = None
+    for m in _kind_words(kinds.revision()).finditer(prefix):
+        last = m
+    if last is None:
+        return None, False
+    after_word = prefix[last.end() :]
+    if len(after_word) > 6:
+        return None, False
+    return last.group(0), bool(re.match(r"\s*(?:至|到|达到|达)", after_word))
+
+
+@functools.lru_cache(maxsize=4)
+def _kind_words(revision: int) -> re.Pattern[str]:
+    """Every kind word of the kinds registered (at ``revision``), as one pattern."""
+    patterns: list[str] = []
+    for kind in kinds.ALL:
+        for pattern in (kind.hints.words, kind.hints.to_level):
+            if pattern and pattern not in patterns:
+                patterns.append(pattern)
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns) or "(?!)")
+
+
+def _word_kind(word: str | None, *, level: bool) -> kinds.Kind | None:
+    """The kind a kind word names: leading to a level, a kind's ``to_level``
+    word (提高至 is a ratio, 下降到 a ceiling) before its ``words``."""
+    if word is None:
+        return None
+    if level:
+        for kind in kinds.ALL:
+            if kind.hints.to_level and re.fullmatch(kind.hints.to_level, word):
+                return kind
+    for kind in kinds.ALL:
+        if kind.hints.words and re.fullmatch(kind.hints.words, word):
+            return kind
+    return None
+
+
+def _hinted(test) -> kinds.Kind:
+    """The first kind whose hints pass ``test``."""
+    return next(kind for kind in kinds.ALL if test(kind.hints))
+
+
+def _default_kind() -> kinds.Kind:
+    """The kind of a count or a measure without a kind word (an amount)."""
+    return _hinted(lambda hints: hints.figure)
+
+
+def _with_kind_name(name: str, kind: str) -> str:
+    """An indicator's name with its kind's ending (…增速) unless it names it already."""
+    hints = kinds.get(kind).hints
+    return name + hints.name if hints.name and not name.endswith(hints.names) else name
 
 
 def _is_fixed_set(f: _Found, norm: str) -> bool:
@@ -729,17 +811,17 @@ def _indicator(f: _Found) -> str:
         if subject and not verb:
             return subject[:200]
         return (verb + _clean_indicator(noun))[:200]
-    if f.kind == "growth_rate" and subject and not subject.endswith(GROWTH_SUFFIXES):
-        subject += "增速"
+    if subject:
+        subject = _with_kind_name(subject, f.kind)
     return subject[:200]
 
 
 def _split_subjects(f: _Found) -> list[str]:
     """工业总产值、工业增加值同比增长15%: one rate for several indicators."""
-    if f.kind not in ("growth_rate", "decrease"):
+    if not kinds.get(f.kind).year_on_year:
         return []
     subject = _clean_indicator(f.prefix)
-    for word in GROWTH_SUFFIXES:
+    for word in _rate_names():
         subject = subject.removesuffix(word)
     if "、" not in subject or "等" in subject:
         return []
@@ -750,8 +832,16 @@ def _split_subjects(f: _Found) -> list[str]:
     if not first:
         return []
     items[0] = first
-    suffix = "增速" if f.kind == "growth_rate" else ""
+    suffix = kinds.get(f.kind).hints.name
     return [item + suffix for item in items]
+
+
+def _rate_names() -> list[str]:
+    """The endings that name a rate (增速, 增长率, 增幅), of every kind."""
+    names: list[str] = []
+    for kind in kinds.ALL:
+        names.extend(name for name in kind.hints.names if name not in names)
+    return names
 
 
 def _pair_respectively(found: list[_Found], norm: str) -> None:
@@ -775,7 +865,7 @@ def _pair_respectively(found: list[_Found], norm: str) -> None:
             f.kind = first.kind
             if f.comparator != "range":
                 f.comparator = first.comparator
-            f.indicator = item + ("增速" if f.kind == "growth_rate" and not item.endswith(GROWTH_SUFFIXES) else "")
+            f.indicator = _with_kind_name(item, f.kind)
             f.seg_start, f.seg_end = f.clause_start, f.clause_end
 
 
@@ -809,7 +899,7 @@ def _screened_out(f: _Found, norm: str, clause_prefix: str) -> bool:
         return True  # a frequency: 每周召开一次
     if q.is_count and META_NOUN_RE.match(f.suffix):
         return True
-    if q.is_time and f.kind != "ceiling":
+    if q.is_time and not kinds.get(f.kind).at_most:
         return True
     # A size in an example of a list: 原市行政中心2平方公里预留地等重点区域.
     return not q.is_count and not q.is_rate and bool(re.match(r"[\u4e00-\u9fff]{1,8}等", f.suffix))
@@ -995,14 +1085,12 @@ class _Engine:
                 continue
             if previous is not None and not f.indicator and not subject and not re.match(r"[\u4e00-\u9fff]", f.suffix):
                 base = previous.indicator or _indicator(previous)
-                if f.kind in ("growth_rate", "decrease") and previous.kind in ("amount", "ratio"):
+                rate, before = kinds.get(f.kind).hints, kinds.get(previous.kind).hints
+                if rate.of_base and before.base:
                     # 实现地区生产总值210亿元,同比增长23.5%: the rate of the amount before it.
                     if previous.clause_end <= f.clause_start and previous.seg_start >= f.clause_start - 80:
                         f.seg_start = previous.seg_start
-                    if previous.kind == "ratio":
-                        f.indicator = base + ("提高" if f.kind == "growth_rate" else "降低")
-                    else:
-                        f.indicator = base + ("增速" if f.kind == "growth_rate" else "降幅")
+                    f.indicator = base + (rate.of_level if before.level else rate.of_base)
                 elif f.kind == previous.kind and f.q.unit == previous.q.unit:
                     # 比重要达到20%,到明年要达到25%: the same indicator at a later date.
                     f.indicator = base
@@ -1081,10 +1169,7 @@ class _Engine:
                 if nxt:
                     c_hi = nxt[0][1]
             c_lo, c_hi = self._clause_bounds(c_lo, c_hi)
-            if not re.search(
-                r"完成|建成|落地|开工|投用|投产|运营|启动|出台|实现|交付|竣工|上线|建立|制定|亮点|到位",
-                self.norm[c_lo:c_hi],
-            ):
+            if not re.search(_commitment_words(), self.norm[c_lo:c_hi]):
                 continue
             key = _milestone_key(self.norm[c_lo:c_hi])
             if any(m.date == d.date and (key in k or k in key) for m, k in self._milestone_keys):
@@ -1101,6 +1186,11 @@ class _Engine:
                     inline_path=node.path if node else "",
                 )
             )
+
+
+def _commitment_words() -> str:
+    """The verbs of a dated commitment without a number, of every kind (a milestone's)."""
+    return "|".join(kind.hints.commitment for kind in kinds.ALL if kind.hints.commitment) or "(?!)"
 
 
 def _milestone_key(text: str) -> str:

@@ -28,7 +28,8 @@ from imports.services import ParsedMilestone, ParsedPlan, ParsedTarget, ParsedTa
 from plans.choices import PlanKind
 from plans.models import Plan
 from progress.validation import FigureError, parse_figure
-from targets.choices import Comparator, TargetKind
+from targets import kinds
+from targets.choices import Comparator
 from zones.models import Zone
 
 PAYLOAD_SALT = "imports.review.v1"
@@ -295,7 +296,7 @@ class MilestoneReviewForm(KeptForm):
 
 class TargetReviewForm(KeptForm):
     indicator = forms.CharField(label=_("Indicator"), max_length=200, required=False)
-    kind = forms.ChoiceField(label=_("Kind"), choices=TargetKind.choices, widget=PlainSelect)
+    kind = forms.ChoiceField(label=_("Kind"), choices=kinds.choices, widget=PlainSelect)
     comparator = forms.ChoiceField(label=_("Comparator"), choices=Comparator.choices, widget=PlainSelect)
     value = NumberField(label=_("Value"))
     value_high = NumberField(label=_("High end"))

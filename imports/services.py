@@ -34,7 +34,8 @@ from imports.numbering import Outline, TaskNode, normalize, outline_build
 from imports.reading import ImportRefused, refuse_empty, refuse_no_numbering, text_from_str
 from plans.choices import PlanKind, PlanStatus
 from plans.models import Plan, Task
-from targets.choices import QUANTITATIVE_KINDS, Comparator, TargetKind
+from targets import kinds
+from targets.choices import Comparator
 from targets.models import Target
 from zones.models import Unit, Zone
 
@@ -394,17 +395,17 @@ def target_problems(target: ParsedTarget) -> list[TargetProblem]:
         trouble = None if number is None else figure_problem(number)
         if trouble:
             problem(name, _("%(field)s %(value)s: %(problem)s") % {"field": label, "value": number, "problem": trouble})
+    kind = kinds.find(target.kind)
     if not problems:  # the rules between figures compare them: a refused figure would only add noise
-        _figure_rules(target, figures["value"], figures["value_high"], figures["stretch"], problem)
-    kinds = {choice.value for choice in TargetKind}
+        _figure_rules(target, kind, figures["value"], figures["value_high"], figures["stretch"], problem)
     comparators = {choice.value for choice in Comparator}
-    if target.kind not in kinds:
+    if kind is None:
         problem("kind", _("unknown kind “%(kind)s”") % {"kind": target.kind})
     if target.comparator not in comparators:
         problem("comparator", _("unknown comparator “%(comparator)s”") % {"comparator": target.comparator})
-    if target.kind == TargetKind.CEILING and target.comparator != Comparator.AT_MOST:
+    if kind is not None and kind.at_most and target.comparator != Comparator.AT_MOST:
         problem("comparator", _("a ceiling must be “at most”"))
-    if target.kind == TargetKind.MILESTONE and not target.deadline_date:
+    if kind is not None and kind.needs_deadline and not target.deadline_date:
         problem("deadline_date", _("a milestone needs a due date"))
     if not (target.indicator or "").strip():
         problem("indicator", _("the indicator is empty"))
@@ -417,8 +418,9 @@ def target_problems(target: ParsedTarget) -> list[TargetProblem]:
     return problems
 
 
-def _figure_rules(target: ParsedTarget, value, high, stretch, problem) -> None:
-    if target.kind in QUANTITATIVE_KINDS and value is None:
+def _figure_rules(target: ParsedTarget, kind: kinds.Kind | None, value, high, stretch, problem) -> None:
+    """The model's constraints between the figures, by what the kind calls for (targets.kinds)."""
+    if kind is not None and kind.needs_value and value is None:
         problem("value", _("a quantitative target needs a value"))
     if target.comparator == Comparator.RANGE and high is None:
         problem("value_high", _("a range needs its high end"))
@@ -426,7 +428,7 @@ def _figure_rules(target: ParsedTarget, value, high, stretch, problem) -> None:
         problem("value_high", _("the high end of a range must be above its low end"))
     if stretch is not None and (target.comparator == Comparator.AT_MOST or value is None or stretch <= value):
         problem("stretch", _("a stretch value must be above the target value"))
-    if value is not None and value < 0 and target.kind != TargetKind.GROWTH_RATE:
+    if value is not None and value < 0 and not (kind is not None and kind.negative_value):
         problem("value", _("only a growth rate may be negative"))
 
 
@@ -547,7 +549,7 @@ def plan_import_create(
                 Target.objects.create(
                     task=created[path],
                     indicator=milestone.quote.strip()[:200],
-                    kind=TargetKind.MILESTONE,
+                    kind=kinds.MILESTONE.key,
                     unit="%",
                     comparator=Comparator.AT_LEAST,
                     value=Decimal(100),

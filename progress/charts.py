@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from plans.models import Plan
 from progress.choices import ReportStatus
 from progress.models import Report
-from targets.choices import SIGNED_KINDS, ReportedAs, ReportingStatus
+from targets.choices import ReportedAs, ReportingStatus
 from targets.facts import facts_of
 from targets.metrics import time_progress
 from targets.models import Target, TargetResult
@@ -24,6 +24,8 @@ def _f(value: Decimal | None) -> float | None:
 
 def target_chart(*, target: Target, plan: Plan, results: list[TargetResult], reports: Iterable[Report] = ()) -> dict:
     """Series by month for ECharts; the page also shows them as a table.
+    Which lines a kind draws beside its figures is its entry's ``chart``
+    (targets.kinds).
 
     The actual line holds each month's own approved figure (a month whose
     result carried an older figure has no point of its own); a figure
@@ -31,19 +33,20 @@ def target_chart(*, target: Target, plan: Plan, results: list[TargetResult], rep
     never joined to the approved line.
     """
     facts = facts_of(target, plan)
+    chart = target.kind_entry.chart
     labels, actual, pending, expected_line, trajectory = [], [], [], [], []
     own = {(r.year, r.month): r for r in results if (r.data_year, r.data_month) == (r.year, r.month)}
     # A rate computed from reported amounts is not on the reported figures' scale.
-    same_scale = not (target.kind in SIGNED_KINDS and target.reported_as == ReportedAs.AMOUNT)
+    same_scale = not (target.kind_entry.year_on_year and target.reported_as == ReportedAs.AMOUNT)
     waiting = {(r.year, r.month): r.value for r in reports if r.status == ReportStatus.SUBMITTED and same_scale}
-    amount_like = target.kind == "amount" and target.value is not None
+    time_line = chart.time_line and target.value is not None
     for year in range(plan.start_year, plan.end_year + 1):
         for month in range(1, 13):
             labels.append(f"{year}-{month:02d}")
             result = own.get((year, month))
             actual.append(_f(result.actual) if result else None)
             pending.append(_f(waiting.get((year, month))))
-            if amount_like:
+            if time_line:
                 start = target.start_value or Decimal(0)
                 share = time_progress(facts, year, month) / 100
                 expected_line.append(round(float(start + (target.value - start) * share), 4))
@@ -54,9 +57,9 @@ def target_chart(*, target: Target, plan: Plan, results: list[TargetResult], rep
     series = [{"name": _("Approved year-to-date figure"), "data": actual, "kind": "actual"}]
     if any(value is not None for value in pending):
         series.append({"name": str(ReportingStatus.PENDING.label), "data": pending, "kind": "pending"})
-    if target.value is not None and target.kind != "milestone":
+    if target.value is not None and chart.target_line:
         series.append({"name": _("Target"), "data": [_f(target.value)] * len(labels), "kind": "target"})
-    if amount_like:
+    if time_line:
         series.append({"name": _("Time progress"), "data": expected_line, "kind": "expected"})
     if any(value is not None for value in trajectory):
         series.append({"name": _("Trajectory"), "data": trajectory, "kind": "trajectory"})

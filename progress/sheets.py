@@ -50,7 +50,6 @@ from plans.periods import Period
 from progress.models import Report, period_label
 from progress.selectors import Row, period_rows
 from progress.services import TEXT_FIELDS, Conflict, RowInput, StaleVersion, unit_period_save
-from targets.choices import TargetKind
 from targets.models import Target
 from zones.models import Unit
 
@@ -170,7 +169,7 @@ def _line_values(index: int, row: Row) -> list[Any]:
         index + 1,
         str(target.task),
         target.indicator,
-        "%" if target.kind == TargetKind.MILESTONE else target.unit,
+        target.figure_unit,
         _target_cell(target),
         _number_cell(row.previous_value),
         _number_cell(report.value if report else None),

@@ -14,7 +14,7 @@ import cn2an
 from django.utils.translation import gettext as _
 
 from core.figures import DECIMAL_PLACES, figure_problem, places_and_integer_digits, read_plain
-from targets.choices import SIGNED_KINDS, TargetKind
+from targets import kinds
 
 # Full-width forms of ASCII (U+FF01–U+FF5E: １２３．５，％) and the ideographic
 # space, as a Chinese input method types them. Nothing else is folded: NFKC
@@ -219,28 +219,31 @@ def check_figure(
     note: str = "",
     confirmed: bool = False,
 ) -> FigureCheck:
-    """Check a year-to-date figure against the target and the last periods.
+    """Check a year-to-date figure against the target and the last periods,
+    by what the kind's figures may be (``targets.kinds``: a share done, a
+    signed rate, a year-to-date total).
 
     ``previous`` is the last reported year-to-date figure of the same year
     (month ``previous_month``), ``before_previous`` the one before it.
     """
     check = FigureCheck()
+    rules = kinds.get(kind)
     try:
-        value = parse_figure(raw, field_unit="%" if kind == TargetKind.MILESTONE else unit)
+        value = parse_figure(raw, field_unit=rules.figure_unit(unit))
     except FigureError as error:
         check.error = str(error)
         return check
     check.value = value
-    if value < 0 and kind not in SIGNED_KINDS:
+    if value < 0 and not rules.figures.signed:
         check.error = _("This target cannot be negative.")
         return check
-    if kind == TargetKind.MILESTONE and value > 100:
+    if rules.figures.share_done and value > 100:
         check.error = _("The share done runs from 0 to 100%.")
         return check
-    if kind == TargetKind.MILESTONE and previous is not None and value < previous and not note.strip():
+    if rules.figures.share_done and previous is not None and value < previous and not note.strip():
         check.needs_note = _("Less done than last period (%(previous)s%%): say why.") % {"previous": previous}
         return check
-    if kind != TargetKind.AMOUNT:
+    if not rules.figures.cumulative:
         return check
     if previous is not None and value < previous and not note.strip():
         check.needs_note = _(

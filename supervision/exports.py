@@ -47,7 +47,8 @@ from progress.models import period_label
 from progress.selectors import pending_figures
 from supervision.selectors import Ledger, narrative_mark, with_narratives
 from supervision.xlsx import STYLE_DEFAULT, STYLE_ONE_DECIMAL, STYLE_WRAP, XlsxStream
-from targets.choices import ReportingStatus, Status, TargetKind
+from targets import kinds
+from targets.choices import ReportingStatus, Status
 from targets.models import Target, TargetResult
 from targets.selectors import result_explanation
 
@@ -176,7 +177,7 @@ class _RowMaker:
         self.statuses = {value: str(label) for value, label in Status.choices}
         self.reporting = {value: str(label) for value, label in ReportingStatus.choices}
         self.returned = str(ReportStatus.RETURNED.label)
-        self.kinds = {value: str(label) for value, label in TargetKind.choices}
+        self.kinds = {key: str(label) for key, label in kinds.choices()}
         self.periods: dict[tuple[int, int], str] = {}
         self.plans: dict[int, Plan] = {}
         self.pending = pending

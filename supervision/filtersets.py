@@ -41,7 +41,8 @@ from plans.periods import Period, default_period
 from progress.choices import ReportStatus
 from progress.models import Report, period_label
 from supervision.choices import ListKind
-from targets.choices import BAD, SEVERITY, ReportingStatus, Status, TargetKind
+from targets import kinds
+from targets.choices import BAD, SEVERITY, ReportingStatus, Status
 from targets.models import Target, TargetResult
 from targets.selectors import latest_results
 from zones import policy
@@ -104,7 +105,7 @@ class SupervisionFilterSet(django_filters.FilterSet):
         empty_label=_("All"),
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Kind"), field_name="target__kind", choices=TargetKind.choices, empty_label=_("All")
+        label=_("Kind"), field_name="target__kind", choices=kinds.choices, empty_label=_("All")
     )
     status = django_filters.MultipleChoiceFilter(
         label=_("Progress status"),

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from plans.models import Plan
-from targets.metrics import TargetFacts, Thresholds
+from targets.judgement import PLAN_COLUMNS, TargetFacts, Thresholds
 from targets.models import Target
 
 
@@ -36,9 +36,4 @@ def facts_of(target: Target, plan: Plan) -> TargetFacts:
 
 
 def thresholds_of(plan: Plan) -> Thresholds:
-    return Thresholds(
-        amount_points=plan.amount_lag_points,
-        rate_points=plan.rate_lag_points,
-        ceiling_percent=plan.ceiling_lag_percent,
-        milestone_points=plan.milestone_lag_points,
-    )
+    return Thresholds(**{name: getattr(plan, column) for name, column in PLAN_COLUMNS.items()})

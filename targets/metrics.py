@@ -5,6 +5,8 @@ approved figure at or before it); the reporting status takes an explicit
 ``as_of`` date. Completion, expected progress and gap are percentages rounded
 to one decimal, and the status is decided on those rounded figures, so what a
 page shows is exactly what was judged (43.2 − 33.3 = 9.9 points ahead).
+What every kind shares is here; each kind's own rule is its entry in
+``targets.kinds``.
 
 Defined answers for awkward inputs (never an exception, never a negative or
 flattering ratio):
@@ -30,110 +32,49 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
+from dataclasses import replace
+from decimal import Decimal
 
-from core.figures import LARGEST_ONE_DECIMAL
-from plans.choices import (
-    DEFAULT_AMOUNT_LAG_POINTS,
-    DEFAULT_CEILING_LAG_PERCENT,
-    DEFAULT_MILESTONE_LAG_POINTS,
-    DEFAULT_RATE_LAG_POINTS,
+from targets import kinds
+from targets.choices import BAD, SEVERITY, FlagChange, ReportingStatus, Status
+from targets.judgement import (
+    HUNDRED,
+    MAX_RATE,
+    MAX_SHARE,
+    MAX_SHARE_SQL,
+    ZERO,
+    Judgement,
+    Observation,
+    Reason,
+    TargetFacts,
+    Thresholds,
+    growth_rate,
+    round1,
+    share,
 )
-from targets.choices import BAD, SEVERITY, FlagChange, ReportingStatus, Status, TargetKind
 
-ZERO = Decimal(0)
-HUNDRED = Decimal(100)
-ONE_DECIMAL = Decimal("0.1")
-# Completion is capped so that an absurd figure (a target of 0.0001 met a
-# billion times over) is stored, not rejected by the column, and never fails
-# a whole plan's recompute.
-MAX_SHARE = Decimal(999999)
-# A rate is stored as the result's actual, a figure column (core.figures): it
-# is kept within the largest figure of one decimal, so that a growth computed
-# against a tiny baseline (a billion billion percent) or a typed rate that
-# rounds up past the range is stored too, and reads back.
-MAX_RATE = LARGEST_ONE_DECIMAL
-MAX_SHARE_SQL = str(MAX_SHARE)
-
-
-class Reason(StrEnum):
-    """Which sentence explains a judgement (rendered by ``explain``)."""
-
-    NOT_REPORTED = "not_reported"  # no approved figure at or before the period
-    NO_BASELINE = "no_baseline"  # growth reported as an amount without the prior year's same period
-    REACHED = "reached"  # amount at or above target; milestone done
-    AGAINST_TIME = "against_time"  # amount or milestone measured against time progress
-    AGAINST_TARGET = "against_target"  # rate, ratio or decrease against its target
-    FALL = "fall"  # a fall against a growth target / a rise against a decrease target
-    WITHIN = "within"  # ceiling kept
-    ABOVE = "above"  # ceiling broken
-    PAST_DEADLINE = "past_deadline"  # deadline or milestone date passed unmet
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    amount_points: Decimal = DEFAULT_AMOUNT_LAG_POINTS
-    rate_points: Decimal = DEFAULT_RATE_LAG_POINTS
-    ceiling_percent: Decimal = DEFAULT_CEILING_LAG_PERCENT
-    milestone_points: Decimal = DEFAULT_MILESTONE_LAG_POINTS
-
-
-@dataclass(frozen=True)
-class TargetFacts:
-    """What the plan says about a target."""
-
-    kind: str
-    value: Decimal | None
-    span_start: dt.date  # the plan's first day
-    span_end: dt.date  # the target's last day: its deadline, else the plan's end
-    comparator: str = ">="
-    value_high: Decimal | None = None
-    stretch: Decimal | None = None
-    start_value: Decimal | None = None
-    reported_as: str = "rate"
-    baseline_by_month: dict[int, Decimal] | None = None
-    trajectory: dict[int, Decimal] | None = None
-    thresholds: Thresholds = Thresholds()
-    unit: str = ""
-
-
-@dataclass(frozen=True)
-class Observation:
-    """One period of one target and the figure it is judged on: the latest
-    approved year-to-date figure at or before the period (``data_year`` and
-    ``data_month`` name its own period when it was carried from an earlier
-    one), or None when nothing has been approved yet."""
-
-    year: int
-    month: int
-    actual: Decimal | None
-    data_year: int | None = None
-    data_month: int | None = None
-
-    @property
-    def carried(self) -> bool:
-        return self.actual is not None and self.data_month is not None and (self.data_year, self.data_month) != (
-            self.year,
-            self.month,
-        )
-
-
-@dataclass(frozen=True)
-class Judgement:
-    status: Status
-    reason: Reason
-    actual: Decimal | None = None  # for growth reported as an amount: the computed rate
-    completion: Decimal | None = None  # percent, one decimal
-    expected: Decimal | None = None  # percent of time (or trajectory), one decimal
-    gap: Decimal | None = None  # points, one decimal (ceiling: percent of the ceiling)
-    data_year: int | None = None  # the period of the figure judged, when there is one
-    data_month: int | None = None
-
-
-def round1(value: Decimal) -> Decimal:
-    return value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+# The judgement's words and arithmetic live in targets.judgement; they are
+# read from here too, the door to judging.
+__all__ = [
+    "MAX_RATE",
+    "MAX_SHARE",
+    "MAX_SHARE_SQL",
+    "Judgement",
+    "Observation",
+    "Reason",
+    "TargetFacts",
+    "Thresholds",
+    "growth_rate",
+    "is_final_period",
+    "judge",
+    "months_between",
+    "period_end",
+    "reporting_status",
+    "round1",
+    "time_progress",
+    "transition",
+    "worst",
+]
 
 
 def period_end(year: int, month: int) -> dt.date:
@@ -146,14 +87,27 @@ def months_between(start: dt.date, end: dt.date) -> int:
 
 
 def time_progress(facts: TargetFacts, year: int, month: int) -> Decimal:
-    """Expected progress in percent: the elapsed share of the target's span
-    (N/12 for an annual target), or the plan's trajectory where it has one."""
-    if facts.trajectory and facts.kind == "amount" and facts.value is not None:
-        planned = _trajectory_at(facts.trajectory, month, start=facts.start_value or ZERO)
-        if planned is not None:
-            return min(
-                HUNDRED, _share(planned - (facts.start_value or ZERO), facts.value - (facts.start_value or ZERO))
-            )
+    """Expected progress in percent: the plan's trajectory where the kind
+    follows one and it plans the month, else the elapsed share of the
+    target's span (N/12 for an annual target)."""
+    planned = _planned_progress(facts, month)
+    return planned if planned is not None else _elapsed_progress(facts, year, month)
+
+
+def _planned_progress(facts: TargetFacts, month: int) -> Decimal | None:
+    """The trajectory's planned share of the way from the start to the
+    target at ``month`` (never above 100), or None where it plans nothing."""
+    if not (facts.trajectory and facts.value is not None and kinds.get(facts.kind).judging.trajectory):
+        return None
+    start = facts.start_value or ZERO
+    planned = _trajectory_at(facts.trajectory, month, start=start)
+    if planned is None:
+        return None
+    return min(HUNDRED, share(planned - start, facts.value - start))
+
+
+def _elapsed_progress(facts: TargetFacts, year: int, month: int) -> Decimal:
+    """The elapsed share of the span's months at the end of the period, within 0..100."""
     total = months_between(facts.span_start, facts.span_end)
     elapsed = months_between(facts.span_start, period_end(year, month))
     if total <= 0:
@@ -175,20 +129,6 @@ def _trajectory_at(points: dict[int, Decimal], month: int, *, start: Decimal) ->
     return v0 + (v1 - v0) * Decimal(month - m0) / Decimal(m1 - m0)
 
 
-def _share(part: Decimal, whole: Decimal) -> Decimal:
-    """part ÷ whole in percent, never negative; a zero whole is 100 once reached."""
-    if whole <= 0:
-        return HUNDRED if part >= whole else ZERO
-    return min(MAX_SHARE, max(ZERO, part * HUNDRED / whole))
-
-
-def growth_rate(actual: Decimal, baseline: Decimal | None) -> Decimal | None:
-    """The year-to-date rate from an amount and the prior year's same period."""
-    if baseline is None or baseline <= 0:
-        return None
-    return (actual / baseline - 1) * HUNDRED
-
-
 def is_final_period(facts: TargetFacts, year: int, month: int) -> bool:
     return (year, month) >= (facts.span_end.year, facts.span_end.month)
 
@@ -196,25 +136,27 @@ def is_final_period(facts: TargetFacts, year: int, month: int) -> bool:
 def judge(facts: TargetFacts, observation: Observation) -> Judgement:
     """Judge one target for one period on its latest approved figure.
 
-    A figure carried from an earlier period is judged against the time
-    progress of the period judged, so a target that is not reported falls
-    behind as time passes; a target done (a milestone at 100%, an amount at
-    its target) stays done until a later approved figure says otherwise.
-    Whether the unit reported on time is not judged here (``reporting_status``).
+    Time progress and whether the period is past the target's date come
+    first, for every kind; then a period without a figure is judged as such,
+    and a figure by its kind's rule (``targets.kinds``). A figure carried from
+    an earlier period is judged against the time progress of the period
+    judged, so a target that is not reported falls behind as time passes; a
+    target done (a milestone at 100%, an amount at its target) stays done
+    until a later approved figure says otherwise. Whether the unit reported
+    on time is not judged here (``reporting_status``).
     """
+    kind = kinds.get(facts.kind)
     year, month = observation.year, observation.month
     expected = round1(time_progress(facts, year, month))
     past_deadline = period_end(year, month) > facts.span_end
     if observation.actual is None:
-        if past_deadline and facts.kind in (TargetKind.MILESTONE, TargetKind.AMOUNT):
-            return Judgement(Status.OVERDUE, Reason.PAST_DEADLINE, expected=expected)
-        return Judgement(Status.NO_DATA, Reason.NOT_REPORTED, expected=expected)
-    data_year = observation.data_year if observation.data_month is not None else year
-    data_month = observation.data_month if observation.data_month is not None else month
-    judged = _JUDGES[facts.kind](
+        return _without_figure(kind, expected=expected, past_deadline=past_deadline)
+    data_year, data_month = _figure_period(observation)
+    judged = kind.judging.figure(
         facts,
         observation.actual,
         expected=expected,
+        points=getattr(facts.thresholds, kind.judging.threshold),
         past_deadline=past_deadline,
         final=is_final_period(facts, year, month),
         data_month=data_month,
@@ -222,79 +164,19 @@ def judge(facts: TargetFacts, observation: Observation) -> Judgement:
     return replace(judged, data_year=data_year, data_month=data_month)
 
 
-def _judge_milestone(facts: TargetFacts, actual: Decimal, *, expected: Decimal, past_deadline: bool, **_) -> Judgement:
-    completion = round1(min(HUNDRED, max(ZERO, actual)))
-    gap = completion - expected
-    if completion >= HUNDRED:
-        return Judgement(Status.COMPLETED, Reason.REACHED, actual, completion, expected, gap)
-    if past_deadline:
-        return Judgement(Status.OVERDUE, Reason.PAST_DEADLINE, actual, completion, expected, gap)
-    status = _behind_status(gap, facts.thresholds.milestone_points)
-    return Judgement(status, Reason.AGAINST_TIME, actual, completion, expected, gap)
+def _without_figure(kind: kinds.Kind, *, expected: Decimal, past_deadline: bool) -> Judgement:
+    """No approved figure yet: no data, or overdue for a kind measured against
+    time whose date has passed."""
+    if past_deadline and kind.judging.against_time:
+        return Judgement(Status.OVERDUE, Reason.PAST_DEADLINE, expected=expected)
+    return Judgement(Status.NO_DATA, Reason.NOT_REPORTED, expected=expected)
 
 
-def _judge_amount(facts: TargetFacts, actual: Decimal, *, expected: Decimal, past_deadline: bool, **_) -> Judgement:
-    target = facts.value if facts.value is not None else ZERO
-    start = facts.start_value or ZERO
-    completion = round1(_share(actual - start, target - start))
-    gap = completion - expected
-    if actual >= target:
-        return Judgement(Status.COMPLETED, Reason.REACHED, actual, completion, expected, gap)
-    if past_deadline:
-        return Judgement(Status.OVERDUE, Reason.PAST_DEADLINE, actual, completion, expected, gap)
-    status = _behind_status(gap, facts.thresholds.amount_points)
-    return Judgement(status, Reason.AGAINST_TIME, actual, completion, expected, gap)
-
-
-def _judge_ceiling(facts: TargetFacts, actual: Decimal, *, final: bool, **_) -> Judgement:
-    target = facts.value if facts.value is not None else ZERO
-    if target > 0:
-        gap = round1((target - actual) * HUNDRED / target)
-        completion = round1(HUNDRED if actual <= target else _share(target, actual))
-    else:
-        gap = ZERO if actual <= 0 else None
-        completion = HUNDRED if actual <= 0 else ZERO
-    if actual <= target:
-        status = Status.COMPLETED if final else Status.ON_TRACK
-        return Judgement(status, Reason.WITHIN, actual, completion, None, gap)
-    serious = gap is None or -gap > facts.thresholds.ceiling_percent
-    status = Status.SERIOUS if serious else Status.LAGGING
-    return Judgement(status, Reason.ABOVE, actual, completion, None, gap)
-
-
-def _judge_level(facts: TargetFacts, actual: Decimal, *, final: bool, data_month: int, **_) -> Judgement:
-    """Growth rate, ratio and decrease: the level itself against the target
-    level (for a rate reported as an amount, the rate against the prior
-    year's figure of the figure's own month)."""
-    kind = facts.kind
-    target = facts.value if facts.value is not None else ZERO
-    rate = actual
-    if kind in (TargetKind.GROWTH_RATE, TargetKind.DECREASE) and facts.reported_as == "amount":
-        computed = growth_rate(actual, (facts.baseline_by_month or {}).get(data_month))
-        if computed is None:
-            return Judgement(Status.NO_DATA, Reason.NO_BASELINE, None, None, None, None)
-        rate = -computed if kind == TargetKind.DECREASE else computed
-    rate = min(MAX_RATE, max(-MAX_RATE, round1(rate)))
-    completion = round1(_share(rate, target))
-    gap = rate - round1(target)
-    fell = rate < 0 and (kind == TargetKind.DECREASE or target > 0)
-    if gap >= 0:
-        status = Status.COMPLETED if final else Status.ON_TRACK
-        return Judgement(status, Reason.AGAINST_TARGET, rate, completion, None, gap)
-    if kind != TargetKind.RATIO and fell:
-        return Judgement(Status.SERIOUS, Reason.FALL, rate, completion, None, gap)
-    status = Status.LAGGING if -gap <= facts.thresholds.rate_points else Status.SERIOUS
-    return Judgement(status, Reason.AGAINST_TARGET, rate, completion, None, gap)
-
-
-_JUDGES = {
-    TargetKind.MILESTONE: _judge_milestone,
-    TargetKind.AMOUNT: _judge_amount,
-    TargetKind.CEILING: _judge_ceiling,
-    TargetKind.GROWTH_RATE: _judge_level,
-    TargetKind.RATIO: _judge_level,
-    TargetKind.DECREASE: _judge_level,
-}
+def _figure_period(observation: Observation) -> tuple[int, int]:
+    """The period of the figure judged: its own, or the period observed."""
+    if observation.data_month is None:
+        return observation.year, observation.month
+    return observation.data_year, observation.data_month
 
 
 def reporting_status(
@@ -326,14 +208,6 @@ def transition(previous: str | None, current: str) -> FlagChange | None:
     if was_bad and is_bad and previous != current:
         return FlagChange.ESCALATED if SEVERITY[current] > SEVERITY[previous] else FlagChange.EASED
     return None
-
-
-def _behind_status(gap: Decimal, serious_points: Decimal) -> Status:
-    if gap >= 0:
-        return Status.ON_TRACK
-    if gap > -serious_points:
-        return Status.LAGGING
-    return Status.SERIOUS
 
 
 def worst(statuses) -> Status | None:

@@ -13,21 +13,20 @@ from core.figures import figure_field, figure_problem, read_plain
 from core.models import CleanTextModel
 from plans.choices import Frequency
 from plans.models import Plan, Task
+from targets import kinds
 from targets.choices import (
     BAD,
-    QUANTITATIVE_KINDS,
     Comparator,
     FlagChange,
     ReportedAs,
     ReportingStatus,
     Status,
-    TargetKind,
 )
 
 
 class TargetQuerySet(models.QuerySet):
     def milestones(self) -> TargetQuerySet:
-        return self.filter(kind=TargetKind.MILESTONE)
+        return self.filter(kind=kinds.MILESTONE.key)
 
     def visible_to(self, user) -> TargetQuerySet:
         """Targets the user may read: the start of every view, API call and export."""
@@ -47,7 +46,9 @@ class Target(CleanTextModel):
 
     task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="targets")
     indicator = models.CharField(_("indicator"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=16, choices=TargetKind.choices)
+    # The kinds registered when the models load (targets.kinds): their keys
+    # and names, and below the constraints their entries call for.
+    kind = models.CharField(_("kind"), max_length=kinds.KEY_LENGTH, choices=kinds.choices())
     unit = models.CharField(_("unit of measure"), max_length=20, blank=True)
     comparator = models.CharField(
         _("comparator"), max_length=8, choices=Comparator.choices, default=Comparator.AT_LEAST
@@ -101,11 +102,11 @@ class Target(CleanTextModel):
         ordering = ["task__plan", "task__order", "order", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind__in=QUANTITATIVE_KINDS) | Q(value__isnull=False),
+                condition=~kinds.q(lambda kind: kind.needs_value) | Q(value__isnull=False),
                 name="target_quantitative_needs_value",
             ),
             models.CheckConstraint(
-                condition=~Q(kind=TargetKind.MILESTONE) | Q(deadline__isnull=False),
+                condition=~kinds.q(lambda kind: kind.needs_deadline) | Q(deadline__isnull=False),
                 name="target_milestone_needs_due_date",
             ),
             models.CheckConstraint(
@@ -118,7 +119,7 @@ class Target(CleanTextModel):
                 name="target_range_high_above_low",
             ),
             models.CheckConstraint(
-                condition=~Q(kind=TargetKind.CEILING) | Q(comparator=Comparator.AT_MOST),
+                condition=~kinds.q(lambda kind: kind.at_most) | Q(comparator=Comparator.AT_MOST),
                 name="target_ceiling_is_at_most",
             ),
             models.CheckConstraint(
@@ -128,12 +129,12 @@ class Target(CleanTextModel):
             ),
             models.CheckConstraint(
                 condition=Q(reported_as=ReportedAs.RATE)
-                | Q(kind__in=(TargetKind.GROWTH_RATE, TargetKind.DECREASE), baseline__isnull=False),
+                | Q(baseline__isnull=False, **kinds.lookup(lambda kind: kind.year_on_year)),
                 name="target_amount_reporting_needs_baseline",
             ),
             models.CheckConstraint(condition=Q(weight__gt=0), name="target_weight_positive"),
             models.CheckConstraint(
-                condition=Q(value__isnull=True) | Q(value__gte=0) | Q(kind=TargetKind.GROWTH_RATE),
+                condition=Q(value__isnull=True) | Q(value__gte=0) | kinds.q(lambda kind: kind.negative_value),
                 name="target_value_not_negative",
             ),
         ]
@@ -155,18 +156,30 @@ class Target(CleanTextModel):
         if errors:
             raise ValidationError(errors)
 
+    def get_kind_display(self) -> str:
+        return kinds.label(self.kind)
+
+    @property
+    def kind_entry(self) -> kinds.Kind:
+        """What the registry says of the target's kind (targets.kinds)."""
+        return kinds.get(self.kind)
+
     @property
     def actual_unit(self) -> str:
         """The unit of a result's actual: the target's own for an amount or a
         ceiling (a level), % for a rate, a ratio and a milestone's share done."""
-        if self.kind in (TargetKind.AMOUNT, TargetKind.CEILING):
-            return self.unit or ""
-        return "%"
+        return self.kind_entry.actual_unit(self.unit or "")
+
+    @property
+    def figure_unit(self) -> str:
+        """The unit a reported figure is typed in: % for a milestone's share done."""
+        return self.kind_entry.figure_unit(self.unit or "")
 
     @property
     def target_label(self) -> str:
-        """The target as a person reads it: 15%, 10–15个, 10%（力争15%）."""
-        if self.kind == TargetKind.MILESTONE:
+        """The target as a person reads it: 15%, 10–15个, 10%（力争15%）; a
+        kind without a value (a milestone) by its due date."""
+        if not self.kind_entry.needs_value:
             return str(_("due %(date)s") % {"date": self.deadline.isoformat() if self.deadline else "—"})
         unit = self.unit or ""
         text = f"{_plain(self.value)}{unit}"
@@ -181,7 +194,7 @@ class Target(CleanTextModel):
 
 class MilestoneManager(models.Manager):
     def get_queryset(self) -> models.QuerySet:
-        return super().get_queryset().filter(kind=TargetKind.MILESTONE)
+        return super().get_queryset().filter(kind=kinds.MILESTONE.key)
 
 
 class Milestone(Target):
@@ -197,7 +210,7 @@ class Milestone(Target):
         ordering = ["deadline", "id"]
 
     def save(self, *args, **kwargs) -> None:
-        self.kind = TargetKind.MILESTONE
+        self.kind = kinds.MILESTONE.key
         super().save(*args, **kwargs)
 
     @property

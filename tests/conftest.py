@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from plans.periods import Period
-from targets.choices import TargetKind
+from targets import kinds
 from tests.factories import MembershipFactory, PlanFactory, TargetFactory, TaskFactory, UnitFactory, UserFactory
 from zones.choices import Role
 
@@ -20,12 +20,12 @@ def desk(db):
     unit = UnitFactory(zone=plan.zone, name="经济发展局")
     other_unit = UnitFactory(zone=plan.zone, name="财政局")
     task = TaskFactory(plan=plan, lead_unit=unit, heading="推进重点项目建设")
-    amount = TargetFactory(task=task, indicator="固定资产投资", kind=TargetKind.AMOUNT, unit="亿元", value=Decimal(130))
+    amount = TargetFactory(task=task, indicator="固定资产投资", kind=kinds.AMOUNT.key, unit="亿元", value=Decimal(130))
     growth = TargetFactory(
-        task=task, indicator="规上工业增加值增速", kind=TargetKind.GROWTH_RATE, unit="%", value=Decimal(15), order=2
+        task=task, indicator="规上工业增加值增速", kind=kinds.GROWTH_RATE.key, unit="%", value=Decimal(15), order=2
     )
     count = TargetFactory(
-        task=task, indicator="新开工项目", kind=TargetKind.AMOUNT, unit="个", value=Decimal(18), order=3
+        task=task, indicator="新开工项目", kind=kinds.AMOUNT.key, unit="个", value=Decimal(18), order=3
     )
     other_task = TaskFactory(plan=plan, lead_unit=other_unit, heading="财政收入")
     other_target = TargetFactory(task=other_task, indicator="一般公共预算收入", unit="亿元", value=Decimal(10))

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from plans.models import Plan, Task
 from progress.models import Report
-from targets.choices import TargetKind
+from targets import kinds
 from targets.models import Target
 from zones.choices import RegionLevel, Role
 from zones.models import Membership, Region, Unit, Zone
@@ -95,7 +95,7 @@ class TargetFactory(factory.django.DjangoModelFactory):
 
     task = factory.SubFactory(TaskFactory)
     indicator = "引进落地亿元以上项目"
-    kind = TargetKind.AMOUNT
+    kind = kinds.AMOUNT.key
     unit = "个"
     value = Decimal("18")
 

@@ -8,7 +8,8 @@ from django.db import IntegrityError, transaction
 
 from plans.models import Plan, Task
 from progress.choices import ReportStatus
-from targets.choices import Comparator, ReportedAs, TargetKind
+from targets import kinds
+from targets.choices import Comparator, ReportedAs
 from targets.models import Milestone, Target
 from tests.factories import (
     MembershipFactory,
@@ -76,32 +77,32 @@ def test_a_range_needs_its_high_end_and_only_a_range_has_one():
 
 
 def test_a_quantitative_target_needs_a_value():
-    refused(lambda: TargetFactory(kind=TargetKind.AMOUNT, value=None))
+    refused(lambda: TargetFactory(kind=kinds.AMOUNT.key, value=None))
 
 
 def test_a_milestone_needs_a_due_date():
-    refused(lambda: TargetFactory(kind=TargetKind.MILESTONE, value=None, deadline=None))
+    refused(lambda: TargetFactory(kind=kinds.MILESTONE.key, value=None, deadline=None))
 
 
 def test_a_ceiling_is_an_at_most_target():
-    refused(lambda: TargetFactory(kind=TargetKind.CEILING, comparator=Comparator.AT_LEAST, value=Decimal(6)))
+    refused(lambda: TargetFactory(kind=kinds.CEILING.key, comparator=Comparator.AT_LEAST, value=Decimal(6)))
 
 
 def test_a_stretch_value_lies_above_the_target():
     refused(lambda: TargetFactory(value=Decimal(15), stretch=Decimal(10)))
-    TargetFactory(kind=TargetKind.GROWTH_RATE, unit="%", value=Decimal(10), stretch=Decimal(15))
+    TargetFactory(kind=kinds.GROWTH_RATE.key, unit="%", value=Decimal(10), stretch=Decimal(15))
 
 
 def test_a_target_weight_is_positive_and_an_amount_not_negative():
     refused(lambda: TargetFactory(weight=Decimal(0)))
-    refused(lambda: TargetFactory(kind=TargetKind.AMOUNT, value=Decimal(-1)))
-    TargetFactory(kind=TargetKind.GROWTH_RATE, value=Decimal(-2), unit="%")  # a planned fall is allowed
+    refused(lambda: TargetFactory(kind=kinds.AMOUNT.key, value=Decimal(-1)))
+    TargetFactory(kind=kinds.GROWTH_RATE.key, value=Decimal(-2), unit="%")  # a planned fall is allowed
 
 
 def test_reporting_a_growth_target_as_an_amount_needs_a_baseline():
-    refused(lambda: TargetFactory(kind=TargetKind.GROWTH_RATE, reported_as=ReportedAs.AMOUNT, baseline=None))
-    refused(lambda: TargetFactory(kind=TargetKind.AMOUNT, reported_as=ReportedAs.AMOUNT, baseline=Decimal(1)))
-    TargetFactory(kind=TargetKind.GROWTH_RATE, reported_as=ReportedAs.AMOUNT, baseline=Decimal("120.5"))
+    refused(lambda: TargetFactory(kind=kinds.GROWTH_RATE.key, reported_as=ReportedAs.AMOUNT, baseline=None))
+    refused(lambda: TargetFactory(kind=kinds.AMOUNT.key, reported_as=ReportedAs.AMOUNT, baseline=Decimal(1)))
+    TargetFactory(kind=kinds.GROWTH_RATE.key, reported_as=ReportedAs.AMOUNT, baseline=Decimal("120.5"))
 
 
 def test_a_plan_cannot_end_before_it_starts_and_reports_fall_due_within_a_month():
@@ -165,7 +166,7 @@ def test_the_milestone_proxy_lists_only_milestones_and_saves_as_one():
 
     milestone = Milestone.objects.create(task=task, indicator="完成行政服务中心建设", deadline=dt.date(2014, 12, 31))
     assert list(Milestone.objects.all()) == [milestone]
-    assert Target.objects.get(pk=milestone.pk).kind == TargetKind.MILESTONE
+    assert Target.objects.get(pk=milestone.pk).kind == kinds.MILESTONE.key
     assert (milestone.title, milestone.due_date) == ("完成行政服务中心建设", dt.date(2014, 12, 31))
 
 
@@ -224,7 +225,7 @@ def test_every_figure_column_holds_the_largest_figure_exactly_on_every_database(
     """SQLite keeps decimals as floats: DECIMAL(15, 4) is what it keeps exactly (core.figures)."""
     largest, smallest = Decimal("99999999999.9999"), Decimal("-99999999999.9999")
     target = TargetFactory(
-        kind=TargetKind.GROWTH_RATE,
+        kind=kinds.GROWTH_RATE.key,
         unit="万元",
         value=largest - 1,
         value_high=largest,

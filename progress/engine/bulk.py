@@ -3,12 +3,15 @@
 The rules are those of ``targets.metrics.judge``, written a second time as SQL
 ``CASE`` expressions so that PostgreSQL reads and aggregates the reports itself
 and the results are written in bulk: no query, and no Python loop, per target
-or per report. ``tests/targets/test_bulk.py`` runs every case of the metrics
+or per report. What differs by kind of target comes from the kinds' entries
+(``targets.kinds``: each holds its SQL piece of every CASE beside its Python
+rule), so the statement is built from the kinds registered, once per change
+of the registry (``_statements``). ``tests/targets/test_bulk.py`` runs every case of the metrics
 table, and random multi-period targets, through this path and the Python one
 (``progress.engine.recompute.targets_recompute``) and asserts that they agree: change
 one and that test tells you to change the other.
 
-A call is one statement (``RECOMPUTE``), a chain of CTEs each commented
+A call is one statement (``_statements``), a chain of CTEs each commented
 below: parse the trajectories and baselines once per target; lay out the grid
 of (target, period) pairs to judge; join the counted figures; compute
 expected progress, completion, gap, status and reason as ``judge`` does; set
@@ -30,7 +33,7 @@ the insert: a speculative insertion per row.)
 Arithmetic is ``numeric`` throughout and every figure is rounded with
 ``round(x, 1)``, which rounds half away from zero as ``ROUND_HALF_UP`` does;
 statuses are decided on the rounded figures, as ``judge`` decides them.
-Divisions carry 30 decimals (``HUNDRED`` and ``ONE``), more than Python's 28
+Divisions carry 30 decimals (``HUNDRED_SQL`` and ``ONE``), more than Python's 28
 significant digits, so that no quotient is rounded across a half before
 ``round(x, 1)`` sees it. (The two could still differ where Python's own
 rounding of a quotient to 28 digits tips a half: figures of twenty and more
@@ -40,6 +43,7 @@ significant digits, far beyond anything reported.)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -50,13 +54,15 @@ from core.threads import map_on_connections
 from plans.models import Plan
 from progress.choices import COUNTED, SENT
 from progress.engine.locks import plans_lock
+from targets import kinds
 from targets.choices import BAD, SEVERITY, FlagChange, ReportingStatus, Status, sql_case, sql_in
-from targets.metrics import MAX_RATE, MAX_SHARE_SQL, Reason, period_end
+from targets.judgement import HUNDRED_SQL, PLAN_COLUMNS, Reason, share_sql
+from targets.metrics import period_end
 from targets.models import Target
 
-# Scale-30 constants: PostgreSQL gives a quotient at least the scale of its
-# operands, so multiplying by these keeps 30 decimals through a division.
-HUNDRED = "100.000000000000000000000000000000"
+# A scale-30 one (as judgement.HUNDRED_SQL): PostgreSQL gives a quotient at
+# least the scale of its operands, so multiplying by it keeps 30 decimals
+# through a division.
 ONE = "1.000000000000000000000000000000"
 
 
@@ -68,40 +74,41 @@ SAVE_SETTINGS = "SELECT current_setting('work_mem'), current_setting('jit')"
 RESTORE_SETTINGS = "SELECT set_config('work_mem', %s, true), set_config('jit', %s, true)"
 
 
-def _share(part: str, whole: str) -> str:
-    """SQL of ``metrics._share``: part ÷ whole in percent, never negative and
-    capped at metrics.MAX_SHARE; a zero (or negative) whole is 100 once
-    reached and 0 before."""
-    return (
-        f"CASE WHEN {whole} <= 0 THEN CASE WHEN {part} >= {whole} THEN 100 ELSE 0 END"
-        f" ELSE least({MAX_SHARE_SQL}, greatest(0, ({part}) * {HUNDRED} / ({whole}))) END"
+def _whens(column: str, piece) -> str:
+    """The WHENs of a CASE on a kind column, each kind's piece
+    (``piece(kind)``, None for none) under its key, kinds with the same piece
+    in one WHEN. A piece's % is doubled for the statement's parameter style."""
+    pieces: dict[str, list[str]] = {}
+    for kind in kinds.ALL:
+        sql = piece(kind)
+        if sql is not None:
+            pieces.setdefault(sql.replace("%", "%%"), []).append(kind.key)
+    return " ".join(
+        f"WHEN {kinds.sql_in(column, lambda kind, keys=keys: kind.key in keys)} THEN {sql}"
+        for sql, keys in pieces.items()
     )
 
 
-def _bounded_rate(rate: str) -> str:
-    """SQL of the bound on a rate (metrics.MAX_RATE), for a rate that is not NULL
-    (least and greatest would skip a NULL and answer the bound)."""
-    return f"least({MAX_RATE}, greatest(-{MAX_RATE}, {rate}))"
+def _by_kind(column: str, piece) -> str:
+    """A CASE of each kind's piece (``_whens``); NULL for a kind without one."""
+    whens = _whens(column, piece)
+    return f"CASE {whens} END" if whens else "NULL"
 
 
-def _behind(gap: str, points: str) -> str:
-    """SQL of ``metrics._behind_status``."""
-    return (
-        f"CASE WHEN {gap} >= 0 THEN '{Status.ON_TRACK}' WHEN {gap} > -{points} THEN '{Status.LAGGING}'"
-        f" ELSE '{Status.SERIOUS}' END"
-    )
+def _lag_points() -> str:
+    """The plan's threshold each kind reads (judgement.PLAN_COLUMNS)."""
+    return _by_kind("t.kind", lambda kind: f"p.{PLAN_COLUMNS[kind.judging.threshold]}")
 
 
-# The rate of a growth or decrease target reported as an amount, against the
-# baseline's same month (metrics.growth_rate), a decline counting positive.
-_RATE_OF_AMOUNT = (
-    f"round((g.actual_value - g.baseline) * {HUNDRED} / g.baseline"
-    f" * CASE WHEN g.kind = 'decrease' THEN -1 ELSE 1 END, 1)"
-)
-
-# Periods are numbered ``year * 12 + month - 1`` (the "period index") so that
-# they compare and step as integers.
-JUDGE = f"""
+def _judge() -> str:
+    """The statement's judging CTEs, for the kinds registered now. Periods
+    are numbered ``year * 12 + month - 1`` (the "period index") so that they
+    compare and step as integers."""
+    trajectory_kinds = kinds.sql_in("t.kind", lambda kind: kind.judging.trajectory)
+    year_on_year_kinds = kinds.sql_in("t.kind", lambda kind: kind.year_on_year)
+    figure_kinds = kinds.sql_in("m.kind", lambda kind: kind.judging.sql.rate is None)
+    against_time = kinds.sql_in("j.kind", lambda kind: kind.judging.against_time)
+    return f"""
 WITH
 -- points: a trajectory's planned year-to-date values, parsed from its JSON
 -- object once per target (never once per period). When two keys name one
@@ -118,7 +125,7 @@ points AS (
     JOIN plans_task k ON k.id = t.task_id
     CROSS JOIN LATERAL jsonb_each(t.trajectory) WITH ORDINALITY AS e(key, value, position)
     WHERE k.plan_id = ANY(%(plan_ids)s)
-        AND t.kind = 'amount' AND t.value IS NOT NULL AND jsonb_typeof(t.trajectory) = 'object'
+        AND {trajectory_kinds} AND t.value IS NOT NULL AND jsonb_typeof(t.trajectory) = 'object'
     ORDER BY t.id, e.key::int, e.position DESC
 ),
 -- segments: consecutive points as (from_month, from_value] → (to_month,
@@ -153,8 +160,9 @@ trajectories AS (
     JOIN generate_series(1, 12) AS m ON s.from_month < m AND m <= s.to_month
     GROUP BY s.target_id
 ),
--- baseline_points: the prior year's year-to-date figure by month of a growth
--- or decrease target reported as an amount, parsed once per target.
+-- baseline_points: the prior year's year-to-date figure by month of a
+-- year-on-year target (a growth, a decrease) reported as an amount, parsed
+-- once per target.
 baseline_points AS (
     SELECT DISTINCT ON (t.id, e.key::int)
         t.id AS target_id,
@@ -164,7 +172,7 @@ baseline_points AS (
     JOIN plans_task k ON k.id = t.task_id
     CROSS JOIN LATERAL jsonb_each(t.baseline_by_month) WITH ORDINALITY AS e(key, value, position)
     WHERE k.plan_id = ANY(%(plan_ids)s)
-        AND t.kind IN ('growth_rate', 'decrease') AND t.reported_as = 'amount'
+        AND {year_on_year_kinds} AND t.reported_as = 'amount'
         AND jsonb_typeof(t.baseline_by_month) = 'object'
     ORDER BY t.id, e.key::int, e.position DESC
 ),
@@ -188,12 +196,7 @@ facts AS MATERIALIZED (
         t.reported_as,
         coalesce(t.value, 0) AS target_value,
         coalesce(t.start_value, 0) AS start_value,
-        CASE t.kind
-            WHEN 'amount' THEN p.amount_lag_points
-            WHEN 'milestone' THEN p.milestone_lag_points
-            WHEN 'ceiling' THEN p.ceiling_lag_percent
-            ELSE p.rate_lag_points
-        END AS lag_points,
+        {_lag_points()} AS lag_points,
         p.jan_feb_combined,
         p.due_day,
         p.start_year * 12 AS start_index,
@@ -309,10 +312,11 @@ figured AS (
 -- * past_deadline: the period ends after the span;
 -- * final: the period is the span's last month (or later);
 -- * rate: the level a growth, ratio or decrease target is judged on,
---   rounded: the reported rate, or for one reported as an amount the rate
---   against the baseline of the figure's own month (none without a positive
---   baseline), a decline counting positive for a decrease; kept within
---   ±MAX_RATE.
+--   rounded (its kind's piece, kinds.JudgeSql.rate): the reported rate, or
+--   for one reported as an amount the rate against the baseline of the
+--   figure's own month (none without a positive baseline), a decline
+--   counting positive for a decrease; kept within ±MAX_RATE. None for a kind
+--   judged on the figure itself.
 -- OFFSET 0 keeps this and the next steps subqueries of their own, so that a
 -- figure is computed once per row rather than copied into every CASE that
 -- reads it.
@@ -331,74 +335,56 @@ observed AS (
         g.data_index,
         round(CASE
             WHEN g.planned_value IS NOT NULL THEN
-                least(100, {_share("g.planned_value - g.start_value", "g.target_value - g.start_value")})
+                least(100, {share_sql("g.planned_value - g.start_value", "g.target_value - g.start_value")})
             WHEN g.span_end_index < g.start_index THEN 100
             ELSE least(100, greatest(0,
-                (g.period_index - g.start_index + 1) * {HUNDRED} / (g.span_end_index - g.start_index + 1)))
+                (g.period_index - g.start_index + 1) * {HUNDRED_SQL} / (g.span_end_index - g.start_index + 1)))
         END, 1) AS expected,
         g.period_index > g.span_end_index
             OR (g.period_index = g.span_end_index AND g.span_ends_mid_month) AS past_deadline,
         g.period_index >= g.span_end_index AS final,
-        CASE
-            WHEN g.kind IN ('amount', 'milestone', 'ceiling') THEN NULL
-            WHEN g.actual_value IS NULL THEN NULL
-            WHEN g.kind IN ('growth_rate', 'decrease') AND g.reported_as = 'amount' THEN
-                CASE WHEN g.baseline > 0 THEN
-                    {_bounded_rate(_RATE_OF_AMOUNT)}
-                END
-            ELSE {_bounded_rate("round(g.actual_value, 1)")}
-        END AS rate
+        CASE WHEN g.actual_value IS NOT NULL THEN {_by_kind("g.kind", lambda kind: kind.judging.sql.rate)} END AS rate
     FROM (
-        SELECT c.*, c.baselines[array_position(c.baseline_months, c.data_index %% 12 + 1)] AS baseline
+        SELECT
+            c.*,
+            c.actual_value AS actual,
+            c.baselines[array_position(c.baseline_months, c.data_index %% 12 + 1)] AS baseline
         FROM figured c
     ) g
     OFFSET 0
 ),
--- measured: completion by kind, rounded: a milestone's share done within
--- 0..100; an amount's progress from its start towards its target; a
--- ceiling 100 when kept, else the share the ceiling is of the actual (a zero
--- ceiling: 100 or 0); a rate's level against the target level.
+-- measured: completion by kind, rounded (kinds.JudgeSql.completion): a
+-- milestone's share done within 0..100; an amount's progress from its start
+-- towards its target; a ceiling 100 when kept, else the share the ceiling
+-- is of the actual (a zero ceiling: 100 or 0); a rate's level against the
+-- target level.
 measured AS (
     SELECT
         o.*,
-        CASE
-            WHEN o.kind = 'milestone' THEN round(least(100, greatest(0, o.actual)), 1)
-            WHEN o.kind = 'amount' THEN
-                round({_share("o.actual - o.start_value", "o.target_value - o.start_value")}, 1)
-            WHEN o.kind = 'ceiling' THEN CASE
-                WHEN o.target_value > 0 THEN round(CASE WHEN o.actual <= o.target_value THEN 100
-                    ELSE greatest(0, o.target_value * {HUNDRED} / o.actual) END, 1)
-                WHEN o.actual <= 0 THEN 100
-                ELSE 0
-            END
-            ELSE round({_share("o.rate", "o.target_value")}, 1)
-        END AS completion
+        {_by_kind("o.kind", lambda kind: kind.judging.sql.completion)} AS completion
     FROM observed o
     OFFSET 0
 ),
--- gapped: the gap in points: completion minus expected for milestones and
--- amounts; the room left under a ceiling in percent of it (none for a zero
--- ceiling broken); the rate minus the target rate. measured: there is a
--- figure to judge (for a rate reported as an amount, a baseline too).
+-- gapped: the gap in points by kind (kinds.JudgeSql.gap): completion minus
+-- expected for milestones and amounts; the room left under a ceiling in
+-- percent of it (none for a zero ceiling broken); the rate minus the target
+-- rate. measured: there is a figure to judge (for a rate reported as an
+-- amount, a baseline too).
 gapped AS (
     SELECT
         m.*,
-        m.actual IS NOT NULL AND (m.kind IN ('milestone', 'amount', 'ceiling') OR m.rate IS NOT NULL) AS measured,
-        CASE
-            WHEN m.kind IN ('milestone', 'amount') THEN m.completion - m.expected
-            WHEN m.kind = 'ceiling' THEN CASE
-                WHEN m.target_value > 0 THEN round((m.target_value - m.actual) * {HUNDRED} / m.target_value, 1)
-                WHEN m.actual <= 0 THEN 0
-            END
-            ELSE m.rate - round(m.target_value, 1)
-        END AS gap
+        m.actual IS NOT NULL AND ({figure_kinds} OR m.rate IS NOT NULL) AS measured,
+        {_by_kind("m.kind", lambda kind: kind.judging.sql.gap)} AS gap
     FROM measured m
     OFFSET 0
 ),
--- judged: status and reason, tried in judge()'s order, and the figures it
--- returns with them (NULL where it returns None: no figure, no baseline;
--- expected only for amounts and milestones, or without a figure); the
--- figure's period where there is a figure.
+-- judged: status and reason, tried in judge()'s order: without a figure
+-- no data, or overdue for a kind measured against time past its date; with
+-- one, by kind (kinds.JudgeSql.status and reason). With them the figures
+-- judge() returns (NULL where it returns None: no figure, no baseline;
+-- expected only for kinds measured against time, or without a figure; the
+-- rate as the actual of a kind judged on one); the figure's period where
+-- there is a figure.
 judged AS (
     SELECT
         j.target_id,
@@ -407,59 +393,23 @@ judged AS (
         j.month,
         CASE
             WHEN j.actual IS NULL THEN CASE
-                WHEN j.kind IN ('milestone', 'amount') AND j.past_deadline THEN '{Status.OVERDUE}'
+                WHEN {against_time} AND j.past_deadline THEN '{Status.OVERDUE}'
                 ELSE '{Status.NO_DATA}'
             END
-            WHEN j.kind = 'milestone' THEN CASE
-                WHEN j.completion >= 100 THEN '{Status.COMPLETED}'
-                WHEN j.past_deadline THEN '{Status.OVERDUE}'
-                ELSE {_behind("j.gap", "j.lag_points")}
-            END
-            WHEN j.kind = 'amount' THEN CASE
-                WHEN j.actual >= j.target_value THEN '{Status.COMPLETED}'
-                WHEN j.past_deadline THEN '{Status.OVERDUE}'
-                ELSE {_behind("j.gap", "j.lag_points")}
-            END
-            WHEN j.kind = 'ceiling' THEN CASE
-                WHEN j.actual <= j.target_value THEN
-                    CASE WHEN j.final THEN '{Status.COMPLETED}' ELSE '{Status.ON_TRACK}' END
-                WHEN j.gap IS NULL OR -j.gap > j.lag_points THEN '{Status.SERIOUS}'
-                ELSE '{Status.LAGGING}'
-            END
-            WHEN j.rate IS NULL THEN '{Status.NO_DATA}'
-            WHEN j.gap >= 0 THEN CASE WHEN j.final THEN '{Status.COMPLETED}' ELSE '{Status.ON_TRACK}' END
-            WHEN j.kind <> 'ratio' AND j.rate < 0 AND (j.kind = 'decrease' OR j.target_value > 0)
-                THEN '{Status.SERIOUS}'
-            WHEN -j.gap <= j.lag_points THEN '{Status.LAGGING}'
-            ELSE '{Status.SERIOUS}'
+            {_whens("j.kind", lambda kind: kind.judging.sql.status)}
         END AS status,
         CASE
             WHEN j.actual IS NULL THEN CASE
-                WHEN j.kind IN ('milestone', 'amount') AND j.past_deadline THEN '{Reason.PAST_DEADLINE}'
+                WHEN {against_time} AND j.past_deadline THEN '{Reason.PAST_DEADLINE}'
                 ELSE '{Reason.NOT_REPORTED}'
             END
-            WHEN j.kind = 'milestone' THEN CASE
-                WHEN j.completion >= 100 THEN '{Reason.REACHED}'
-                WHEN j.past_deadline THEN '{Reason.PAST_DEADLINE}'
-                ELSE '{Reason.AGAINST_TIME}'
-            END
-            WHEN j.kind = 'amount' THEN CASE
-                WHEN j.actual >= j.target_value THEN '{Reason.REACHED}'
-                WHEN j.past_deadline THEN '{Reason.PAST_DEADLINE}'
-                ELSE '{Reason.AGAINST_TIME}'
-            END
-            WHEN j.kind = 'ceiling' THEN
-                CASE WHEN j.actual <= j.target_value THEN '{Reason.WITHIN}' ELSE '{Reason.ABOVE}' END
-            WHEN j.rate IS NULL THEN '{Reason.NO_BASELINE}'
-            WHEN j.gap >= 0 THEN '{Reason.AGAINST_TARGET}'
-            WHEN j.kind <> 'ratio' AND j.rate < 0 AND (j.kind = 'decrease' OR j.target_value > 0)
-                THEN '{Reason.FALL}'
-            ELSE '{Reason.AGAINST_TARGET}'
+            {_whens("j.kind", lambda kind: kind.judging.sql.reason)}
         END AS reason,
         j.reporting,
-        CASE WHEN j.kind IN ('milestone', 'amount', 'ceiling') THEN j.actual ELSE j.rate END AS actual,
+        CASE WHEN {kinds.sql_in("j.kind", lambda kind: kind.judging.sql.rate is None)} THEN j.actual ELSE j.rate END
+            AS actual,
         CASE WHEN j.measured THEN j.completion END AS completion,
-        CASE WHEN j.actual IS NULL OR j.kind IN ('milestone', 'amount') THEN j.expected END AS expected,
+        CASE WHEN j.actual IS NULL OR {against_time} THEN j.expected END AS expected,
         CASE WHEN j.measured THEN j.gap END AS gap,
         j.data_index / 12 AS data_year,
         j.data_index %% 12 + 1 AS data_month
@@ -498,7 +448,8 @@ flagged AS MATERIALIZED (
         FROM sequenced s
     ) q
 ),
-"""  # noqa: S608 -- the f-string holds only constants; every value is a bound parameter
+"""  # noqa: S608 -- the f-string holds only constants (the kinds' keys and pieces); every value is a bound parameter
+
 
 # The writes when the plans have stored results or flags: each judgement
 # against what is stored, writing only the difference.
@@ -653,8 +604,14 @@ SELECT
     0
 """
 
-RECOMPUTE = JUDGE + WRITE_DIFFERENCE
-RECOMPUTE_FRESH = JUDGE + WRITE_FRESH
+
+@functools.lru_cache(maxsize=4)
+def _statements(revision: int) -> tuple[str, str]:
+    """The recompute for plans with stored rows and the one for fresh plans,
+    built from the kinds registered at ``revision`` (kinds.revision)."""
+    judge = _judge()
+    return judge + WRITE_DIFFERENCE, judge + WRITE_FRESH
+
 
 # Whether the plans have anything stored: a stored result or flag of one of their targets.
 STORED = """
@@ -707,7 +664,8 @@ def plans_recompute_sql(*, plan_ids: list[int], as_of: dt.date) -> dict[str, int
         cursor.execute(SETTINGS)
         cursor.execute(STORED, params)
         (stored,) = cursor.fetchone()
-        cursor.execute(RECOMPUTE if stored else RECOMPUTE_FRESH, params)
+        recompute, recompute_fresh = _statements(kinds.revision())
+        cursor.execute(recompute if stored else recompute_fresh, params)
         targets, results_written, results_deleted, flags_written, _flags_deleted = cursor.fetchone()
         cursor.execute(RESTORE_SETTINGS, saved)  # for the rest of a caller's transaction
     return {

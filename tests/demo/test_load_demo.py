@@ -24,7 +24,8 @@ from progress.models import PeriodReopening, Report
 from progress.selectors import effective_period_state
 from supervision.choices import NoticeState
 from supervision.models import Notice
-from targets.choices import BAD, RED, ReportingStatus, Status, TargetKind
+from targets import kinds
+from targets.choices import BAD, RED, ReportingStatus, Status
 from targets.models import Target
 from targets.selectors import latest_results
 from zones.choices import Role
@@ -87,10 +88,10 @@ def test_seed_000_still_yields_its_30_items_and_69_targets():
     numbered = Task.objects.filter(plan=plan, depth=1).exclude(number__endswith="是")
     assert numbered.count() == 30
     assert Task.objects.filter(plan=plan, depth=0).count() == 6
-    assert Target.objects.filter(task__plan=plan).exclude(kind=TargetKind.MILESTONE).count() == 69
+    assert Target.objects.filter(task__plan=plan).exclude(kind=kinds.MILESTONE.key).count() == 69
     projects = Target.objects.get(task__plan=plan, indicator__contains="亿元以上项目", value=18)
     assert (projects.unit, projects.task.path, projects.task.lead_unit.name) == ("个", "二 > 3", "招商局")
-    ceiling = Target.objects.get(task__plan=plan, kind=TargetKind.CEILING)
+    ceiling = Target.objects.get(task__plan=plan, kind=kinds.CEILING.key)
     assert (ceiling.value, ceiling.unit, ceiling.comparator) == (6, "‰", "<=")
     assert Target.objects.filter(task__plan=plan, comparator="range", value=10, value_high=15).exists()
     assert Target.objects.filter(task__plan=plan, stretch=15, value=10).exists()
@@ -124,7 +125,7 @@ def test_every_closed_month_has_approved_demo_figures_and_the_exceptions_of_a_re
     assert late.exists() and all(r.status == ReportStatus.APPROVED and r.submitted_at.date() > due for r in late)
     assert late.first().events.filter(action="submitted").exists()
     # Year-to-date amounts never fall.
-    for target in Target.objects.filter(task__plan=plan, kind=TargetKind.AMOUNT).prefetch_related("reports"):
+    for target in Target.objects.filter(task__plan=plan, kind=kinds.AMOUNT.key).prefetch_related("reports"):
         values = [r.value for r in sorted(target.reports.all(), key=lambda r: r.month)]
         assert values == sorted(values), target
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from plans.periods import Period
 from progress.choices import ReportStatus
 from progress.engine.recompute import targets_recompute
-from targets.choices import Comparator, TargetKind
+from targets import kinds
+from targets.choices import Comparator
 from tests.factories import (
     MembershipFactory,
     PlanFactory,
@@ -82,7 +83,7 @@ def zone(db, clock_at):
     on_track = TargetFactory(task=build, indicator="固定资产投资", unit="亿元", value=D(120), order=1)
     serious = TargetFactory(task=build, indicator="新开工项目", unit="个", value=D(10), order=2)
     unsubmitted = TargetFactory(
-        task=build, indicator="研发投入占比", kind=TargetKind.RATIO, unit="%", value=D(3), order=3
+        task=build, indicator="研发投入占比", kind=kinds.RATIO.key, unit="%", value=D(3), order=3
     )
     returned = TargetFactory(task=build, indicator='=HYPERLINK("http://x")', unit="家", value=D(20), order=4)
     projects = TargetFactory(task=attract, indicator="引进亿元以上项目", unit="个", value=D(18), order=1)
@@ -90,7 +91,7 @@ def zone(db, clock_at):
     milestone = TargetFactory(
         task=attract,
         indicator="完成招商中心建设",
-        kind=TargetKind.MILESTONE,
+        kind=kinds.MILESTONE.key,
         unit="%",
         value=D(100),
         comparator=Comparator.AT_LEAST,

@@ -44,7 +44,8 @@ from plans.periods import Period, due_date
 from progress.choices import ReportStatus
 from progress.engine.recompute import plan_recompute
 from progress.models import Report
-from targets.choices import Comparator, ReportedAs, TargetKind
+from targets import kinds
+from targets.choices import Comparator, ReportedAs
 from targets.models import Target
 from zones.choices import RegionLevel, Role, UnitKind
 from zones.models import Membership, Region, Unit, Zone
@@ -74,17 +75,17 @@ def _cents(value: float) -> Decimal:
 def target_mix(n: int) -> list[dict]:
     """The kinds of a unit's targets: a growth rate, a ratio and a milestone,
     the rest amounts (the common case of a work plan)."""
-    kinds = [TargetKind.GROWTH_RATE, TargetKind.RATIO, TargetKind.MILESTONE]
-    return [{"kind": kinds[i] if i < len(kinds) and n > len(kinds) else TargetKind.AMOUNT} for i in range(n)]
+    mix = [kinds.GROWTH_RATE.key, kinds.RATIO.key, kinds.MILESTONE.key]
+    return [{"kind": mix[i] if i < len(mix) and n > len(mix) else kinds.AMOUNT.key} for i in range(n)]
 
 
 def figure(kind: str, value: Decimal | None, month: int, pace: float, rng: random.Random) -> Decimal:
     """A plausible year-to-date figure of month ``month``."""
-    if kind == TargetKind.AMOUNT:
+    if kind == kinds.AMOUNT.key:
         return _cents(float(value) * month / 12 * pace)
-    if kind == TargetKind.MILESTONE:
+    if kind == kinds.MILESTONE.key:
         return _cents(min(90.0, month / 12 * 100 * pace))
-    if kind == TargetKind.RATIO:
+    if kind == kinds.RATIO.key:
         return _cents(rng.uniform(80, 98))
     return _cents(rng.uniform(4, 14))  # growth rate, in percent
 
@@ -176,10 +177,10 @@ class Command(BaseCommand):
             for i, spec in enumerate(target_mix(per_unit)):
                 kind = spec["kind"]
                 value = {
-                    TargetKind.AMOUNT: _cents(rng.choice((5, 18, 50, 130)) * rng.uniform(0.5, 1.5)),
-                    TargetKind.GROWTH_RATE: Decimal(8),
-                    TargetKind.RATIO: Decimal(90),
-                    TargetKind.MILESTONE: None,
+                    kinds.AMOUNT.key: _cents(rng.choice((5, 18, 50, 130)) * rng.uniform(0.5, 1.5)),
+                    kinds.GROWTH_RATE.key: Decimal(8),
+                    kinds.RATIO.key: Decimal(90),
+                    kinds.MILESTONE.key: None,
                 }[kind]
                 targets.append(
                     Target(
@@ -187,11 +188,11 @@ class Command(BaseCommand):
                         order=i,
                         indicator=f"月末指标{i + 1}",
                         kind=kind,
-                        unit={TargetKind.AMOUNT: "亿元", TargetKind.MILESTONE: ""}.get(kind, "%"),
+                        unit={kinds.AMOUNT.key: "亿元", kinds.MILESTONE.key: ""}.get(kind, "%"),
                         comparator=Comparator.AT_LEAST,
                         value=value,
                         reported_as=ReportedAs.RATE,
-                        deadline=dt.date(period.year, 12, 31) if kind == TargetKind.MILESTONE else None,
+                        deadline=dt.date(period.year, 12, 31) if kind == kinds.MILESTONE.key else None,
                     )
                 )
                 paces.append(rng.uniform(0.8, 1.1))
@@ -289,7 +290,7 @@ class Command(BaseCommand):
         return count
 
 
-_CUMULATIVE = (TargetKind.AMOUNT, TargetKind.MILESTONE)
+_CUMULATIVE = (kinds.AMOUNT.key, kinds.MILESTONE.key)
 
 
 def _text(value: Decimal | None) -> str | None:

@@ -41,7 +41,8 @@ from progress.choices import ReportStatus
 from progress.engine.bulk import last_period_index
 from progress.engine.recompute import targets_recompute
 from progress.models import Report
-from targets.choices import Comparator, ReportedAs, TargetKind
+from targets import kinds
+from targets.choices import Comparator, ReportedAs
 from targets.metrics import period_end
 from targets.models import Target, TargetFlag, TargetResult
 from zones.choices import RegionLevel, UnitKind
@@ -194,7 +195,7 @@ def target_spec(rng: random.Random, *, span_months: int) -> Spec:
     if draw < 0.55:
         value = _cents(rng.choice((5, 18, 50, 130, 500)) * rng.uniform(0.5, 1.5))
         unit = rng.choice(("亿元", "个", "万平方米"))
-        spec = Spec(TargetKind.AMOUNT, value, unit, frequency=frequency, span_months=span_months, pace=pace)
+        spec = Spec(kinds.AMOUNT.key, value, unit, frequency=frequency, span_months=span_months, pace=pace)
         modifier = rng.random()
         if modifier < 0.15:
             spec.comparator, spec.value_high = Comparator.RANGE, _cents(float(value) * 1.5)
@@ -209,7 +210,7 @@ def target_spec(rng: random.Random, *, span_months: int) -> Spec:
             spec.span_months = spec.deadline.month
         return spec
     if draw < 0.67 or 0.83 <= draw < 0.9:
-        kind = TargetKind.GROWTH_RATE if draw < 0.67 else TargetKind.DECREASE
+        kind = kinds.GROWTH_RATE.key if draw < 0.67 else kinds.DECREASE.key
         spec = Spec(kind, Decimal(rng.choice((3, 5, 8, 10, 12, 15))), "%", frequency=frequency, pace=pace)
         if rng.random() < 0.3:
             base = rng.uniform(100, 1000)
@@ -219,30 +220,30 @@ def target_spec(rng: random.Random, *, span_months: int) -> Spec:
         return spec
     if draw < 0.75:
         value = Decimal(rng.choice((50, 60, 80, 90, 95)))
-        return Spec(TargetKind.RATIO, value, "%", frequency=frequency, pace=pace)
+        return Spec(kinds.RATIO.key, value, "%", frequency=frequency, pace=pace)
     if draw < 0.83:
         value = Decimal(0) if rng.random() < 0.03 else Decimal(rng.choice((3, 4, 6, 10)))
-        return Spec(TargetKind.CEILING, value, "‰", Comparator.AT_MOST, frequency=frequency, pace=pace)
+        return Spec(kinds.CEILING.key, value, "‰", Comparator.AT_MOST, frequency=frequency, pace=pace)
     deadline = period_end(YEAR, rng.choice((3, 5, 8, 9, 10, 12)))
-    return Spec(TargetKind.MILESTONE, None, deadline=deadline, span_months=deadline.month, pace=pace)
+    return Spec(kinds.MILESTONE.key, None, deadline=deadline, span_months=deadline.month, pace=pace)
 
 
 def report_value(spec: Spec, month: int, rng: random.Random) -> Decimal:
     """A plausible year-to-date figure of ``spec`` for ``month``."""
     pace = spec.pace + rng.uniform(-0.05, 0.05)
-    if spec.kind == TargetKind.AMOUNT:
+    if spec.kind == kinds.AMOUNT.key:
         start = float(spec.start_value or 0)
         return _cents(start + (float(spec.value) - start) * min(1.2, month / spec.span_months * pace))
-    if spec.kind == TargetKind.MILESTONE:
+    if spec.kind == kinds.MILESTONE.key:
         return _cents(max(0.0, min(100.0, month / spec.span_months * 100 * pace)))
-    if spec.kind == TargetKind.RATIO:
+    if spec.kind == kinds.RATIO.key:
         return _cents(float(spec.value) * min(1.1, 0.8 + 0.2 * pace))
-    if spec.kind == TargetKind.CEILING:
+    if spec.kind == kinds.CEILING.key:
         return _cents(float(spec.value) * (0.7 + 0.3 * pace) if spec.value else max(0.0, pace - 1.1))
     rate = float(spec.value) * pace + rng.uniform(-2, 2)
     if spec.reported_as == ReportedAs.AMOUNT:
         base = float(spec.baseline_by_month.get(str(month), spec.baseline_by_month["12"]))
-        return _cents(base * (1 + (rate if spec.kind == TargetKind.GROWTH_RATE else -rate) / 100))
+        return _cents(base * (1 + (rate if spec.kind == kinds.GROWTH_RATE.key else -rate) / 100))
     return _cents(rate)
 
 

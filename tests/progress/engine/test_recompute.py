@@ -17,7 +17,7 @@ from progress.engine.outbox import plans_mark
 from progress.engine.recompute import target_recompute, targets_recompute
 from progress.engine.tasks import recompute_plan, recompute_published_plans, recompute_target
 from progress.services import RowInput, reports_approve, unit_period_save
-from targets.choices import TargetKind
+from targets import kinds
 from targets.metrics import transition
 from targets.models import PendingPlanRecompute, TargetFlag, TargetResult
 from tests.factories import MembershipFactory, PlanFactory, ReportFactory, TargetFactory, TaskFactory, UnitFactory
@@ -199,7 +199,7 @@ def sequence_report(target, month, value, status, when):
 
 def sequence_target(kw):
     plan = PlanFactory(start_year=2014, end_year=2014, status="published", due_day=5)
-    fields = {"kind": TargetKind.AMOUNT, "value": D(100), **kw}
+    fields = {"kind": kinds.AMOUNT.key, "value": D(100), **kw}
     return TargetFactory(task=TaskFactory(plan=plan), **fields)
 
 
@@ -361,7 +361,7 @@ def test_the_command_recomputes_plans_side_by_side_with_jobs():
     targets = []
     for _ in range(3):
         plan = PlanFactory(start_year=2014, end_year=2014, status="published")
-        target = TargetFactory(task=TaskFactory(plan=plan), kind=TargetKind.AMOUNT, value=D(100))
+        target = TargetFactory(task=TaskFactory(plan=plan), kind=kinds.AMOUNT.key, value=D(100))
         approved(target, 1, 10)
         targets.append(target)
     out = StringIO()
@@ -391,7 +391,7 @@ def test_milestones_and_quarterly_targets_only_judge_their_periods(db):
     task = TaskFactory(plan=plan)
     quarterly = TargetFactory(task=task, frequency="quarterly")
     milestone = TargetFactory(
-        task=task, kind=TargetKind.MILESTONE, value=D(100), deadline=dt.date(2014, 6, 30), unit="%"
+        task=task, kind=kinds.MILESTONE.key, value=D(100), deadline=dt.date(2014, 6, 30), unit="%"
     )
     targets_recompute(targets=[quarterly, milestone], plan=plan, as_of=dt.date(2014, 8, 1))
     assert sorted(statuses(quarterly)) == [3, 6]
