@@ -141,10 +141,8 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
 
     def get_queryset(self):
         user = self.request.user
-        return Plan.objects.filter(
-            Q(zone__in=policy.zones_seen_whole(user).values("pk"))
-            | Q(pk__in=Target.objects.visible_to(user).values("task__plan"))
-        ).order_by("zone", "-start_year")
+        # Drafts included: the API lists a zone administration's drafts too.
+        return Plan.objects.filter(policy.plan_visibility(user)).order_by("zone", "-start_year")
 
 
 class TaskFilter(filters.FilterSet):

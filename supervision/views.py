@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_POST
 from core import clock
 from core.downloads import attach
 from core.params import parse_id, parse_ids
-from plans.choices import PlanStatus
 from plans.models import Plan
 from plans.periods import Period, default_period
 from progress.choices import ReportStatus
@@ -76,8 +75,7 @@ NOT_FOR_YOU = gettext_lazy("These pages are for the zone's supervision team and 
 def _readable_plans(user) -> QuerySet[Plan]:
     """Plans whose supervision pages the user reads (zone-wide roles)."""
     return (
-        Plan.objects.filter(zone__in=policy.zones_seen_whole(user))
-        .exclude(status=PlanStatus.DRAFT)
+        Plan.objects.readable_by(user, whole_zones_only=True)
         .select_related("zone")
         .order_by("-start_year", "zone__code", "title")
     )
@@ -466,10 +464,10 @@ def ranking(request: HttpRequest) -> HttpResponse:
 
 
 def _ledger_plans(user) -> QuerySet[Plan]:
+    """Plans with a ledger the user downloads: every plan of a zone read whole,
+    and those in which the user's units lead targets (a ledger is a lead unit's)."""
     return (
-        Plan.objects.exclude(status=PlanStatus.DRAFT)
-        .filter(Q(zone__in=policy.zones_seen_whole(user)) | Q(tasks__lead_unit__in=answering_units(user)))
-        .distinct()
+        Plan.objects.readable_by(user, co_operation=False)
         .select_related("zone")
         .order_by("-start_year", "zone__code", "title")
     )
