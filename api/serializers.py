@@ -20,6 +20,7 @@ from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from core.figures import DECIMAL_PLACES, INTEGER_DIGITS
 from core.params import ID_MAX, INTEGER_MAX
+from core.people import display_name
 from core.text import XML_ILLEGAL_CLASS, text_problem, validate_text
 from plans.models import Plan, Task
 from progress.choices import COUNTED
@@ -547,9 +548,8 @@ class CorrectionSerializer(CleanTextSerializer):
 
 
 def _name(user) -> str | None:
-    if user is None:
-        return None
-    return user.get_full_name() or user.get_username()
+    """The person's name (core.people.display_name); null for nobody."""
+    return None if user is None else display_name(user)
 
 
 class NoticeItemSerializer(CleanTextModelSerializer):

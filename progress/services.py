@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.mail import Mail, mail_render, mails_queue
+from core.people import display_name
 from core.text import text_problem
 from plans.models import Plan
 from plans.periods import Period, PeriodState, periods_of_plan
@@ -231,18 +232,12 @@ def _conflict(target, report: Report | None) -> Conflict:
     return Conflict(
         target_id=target.pk,
         indicator=target.indicator,
-        changed_by=_user_label(report.updated_by) if report else "",
+        changed_by=display_name(report.updated_by) if report else "",
         changed_at=report.updated_at if report else None,
         their_value=report.value if report else None,
         their_status=report.get_status_display() if report else "",
         version=report.version if report else 0,
     )
-
-
-def _user_label(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def _row_errors(row: Row, typed: RowInput, *, period: Period, submit: bool, result: SaveResult) -> dict[str, str]:
@@ -595,7 +590,7 @@ def late_request_mails(request: LateReportRequest) -> list[Mail]:
     for user in people.values():
         subject, body = mail_render(
             "progress/email/late_request_decided.txt",
-            {"request": request, "name": user.get_full_name() or user.get_username(), "link": link},
+            {"request": request, "name": display_name(user), "link": link},
         )
         mails.append(
             Mail(

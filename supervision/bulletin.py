@@ -32,6 +32,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from core import clock
+from core.people import display_name
 from core.text import xml_safe
 from plans.models import Plan
 from plans.periods import Period
@@ -120,12 +121,6 @@ def _date_text(day: dt.date) -> str:
     return _("%(month)s/%(day)s/%(year)s") % {"year": day.year, "month": day.month, "day": day.day}
 
 
-def _leader_name(user) -> str:
-    if user is None:
-        return "—"
-    return user.get_full_name() or user.get_username()
-
-
 def red_and_black_lists(ranking: list[UnitScore]) -> tuple[list[UnitScore], list[UnitScore]]:
     """The red list: the best-ranked units with no red target and no overdue
     notice. The black list: the worst-ranked units with a red target or an
@@ -170,7 +165,7 @@ def bulletin_content(
             status=r.get_status_display(),
             explanation=explanation_of(r),
             unit=r.target.task.lead_unit.name if r.target.task.lead_unit else "—",
-            leader=_leader_name(r.target.task.leader),
+            leader=display_name(r.target.task.leader, nobody="—"),
             reporting=r.get_reporting_display(),
         )
         for r in lagging_rows[:LAGGING_SHOWN]

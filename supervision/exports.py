@@ -29,6 +29,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook import Workbook
 
 from core.downloads import attach
+from core.people import display_name
 from core.spreadsheets import (
     THIN_BORDER,
     WRAP,
@@ -85,12 +86,6 @@ LIST_COLUMNS = (
     Column(gettext_lazy("Problems"), 30, STYLE_WRAP),
     Column(gettext_lazy("Next steps"), 30, STYLE_WRAP),
 )
-
-
-def _name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 # The target's fields that its label and its facts are made of, in the
@@ -408,7 +403,7 @@ def ledger_workbook(book: Ledger, *, subject: str) -> bytes:
             target.indicator,
             target.target_label,
             task.lead_unit.name if task.lead_unit else "",
-            _name(task.leader),
+            display_name(task.leader),
         ]
         for month in book.months:
             figure = line.figures.get(month)

@@ -35,6 +35,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from core.params import parse_id
+from core.people import display_name
 from plans.models import Plan
 from plans.periods import Period, default_period
 from progress.choices import ReportStatus
@@ -67,7 +68,7 @@ LIST_RULES: dict[str, Callable[[Period], Q]] = {
 
 class LeaderField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return display_name(obj)
 
 
 class LeaderFilter(django_filters.ModelChoiceFilter):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core import clock
 from core.downloads import attach
 from core.params import parse_id, parse_ids
+from core.people import display_name
 from plans.models import Plan
 from plans.periods import Period, default_period
 from progress.choices import ReportStatus
@@ -524,8 +525,7 @@ def ledger_leader(request: HttpRequest, plan_id: int, user_id: int) -> HttpRespo
     if not (policy.can_read_zone(request.user, plan.zone) or request.user.pk == leader.pk):
         raise PermissionDenied(_("You may not read this leader's ledger."))
     period = _period_of(request.GET.get("period"), plan)
-    name = leader.get_full_name() or leader.get_username()
-    return exports.ledger_response(ledger(plan=plan, period=period, leader=leader), subject=name)
+    return exports.ledger_response(ledger(plan=plan, period=period, leader=leader), subject=display_name(leader))
 
 
 # --- bulletins ----------------------------------------------------------------------------------

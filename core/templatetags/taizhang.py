@@ -1,10 +1,12 @@
-"""Template filters for figures as zones write them."""
+"""Template filters for figures as zones write them, and for people's names."""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
 from django import template
+
+from core.people import display_name as _display_name
 
 register = template.Library()
 
@@ -28,3 +30,9 @@ def figure_input(value) -> str:
     """A stored figure for an input field: no trailing zeros, no separators, '' for None."""
     text = figure(value)
     return "" if text == "—" else text.replace(",", "")
+
+
+@register.filter
+def display_name(user) -> str:
+    """A person as the app names them (core.people.display_name), — for nobody."""
+    return _display_name(user or None, nobody="—")
