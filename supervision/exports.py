@@ -29,6 +29,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook import Workbook
 
 from core.downloads import attach
+from core.figures import figure_text
 from core.people import display_name
 from core.spreadsheets import (
     THIN_BORDER,
@@ -40,7 +41,6 @@ from core.spreadsheets import (
     style_header_row,
     workbook_bytes,
 )
-from core.templatetags.taizhang import figure as figure_text
 from plans.models import Plan
 from plans.periods import Period
 from progress.choices import ReportStatus
@@ -408,7 +408,7 @@ def ledger_workbook(book: Ledger, *, subject: str) -> bytes:
         for month in book.months:
             figure = line.figures.get(month)
             if figure is None and line.pending.get(month) is not None:
-                figure = marked(figure_text(line.pending[month]), pending_word)
+                figure = marked(figure_text(line.pending[month], grouped=True), pending_word)
             values.append(figure)
             values.append(marked(statuses.get(line.statuses.get(month, ""), ""), line.ages.get(month, "")))
             values.append(reporting.get(line.reporting.get(month, ""), ""))

@@ -11,15 +11,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.figures import figure_text
 from targets.metrics import Judgement, Reason, TargetFacts
-
-
-def _num(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
-    return format(value.normalize(), "f")
 
 
 def _pct(value: Decimal | None) -> str:
@@ -56,11 +49,11 @@ def _sentence(facts: TargetFacts, judgement: Judgement, *, year: int, month: int
     reason = judgement.reason
     values = {
         "period": period,
-        "actual": _num(judgement.actual),
+        "actual": figure_text(judgement.actual),
         "unit": unit,
         "completion": _pct(judgement.completion),
         "expected": _pct(judgement.expected),
-        "target": _num(facts.value),
+        "target": figure_text(facts.value),
         "gap": _pct(abs(judgement.gap)) if judgement.gap is not None else "—",
         "deadline": facts.span_end.isoformat(),
     }
@@ -134,7 +127,7 @@ def _sentence(facts: TargetFacts, judgement: Judgement, *, year: int, month: int
         return _("%(period)s: %(actual)s%(unit)s, above the ceiling of %(target)s%(unit)s.") % values
     if facts.kind == "decrease":
         if reason is Reason.FALL:
-            values["actual"] = _num(abs(judgement.actual)) if judgement.actual is not None else "—"
+            values["actual"] = figure_text(abs(judgement.actual)) if judgement.actual is not None else "—"
             return _("%(period)s: up %(actual)s%% year on year, against a target of a %(target)s%% decrease.") % values
         return _behind_or_ahead(
             judgement,
@@ -145,7 +138,7 @@ def _sentence(facts: TargetFacts, judgement: Judgement, *, year: int, month: int
         ) + _extras(facts)
     if facts.kind == "growth_rate":
         if reason is Reason.FALL:
-            values["actual"] = _num(abs(judgement.actual)) if judgement.actual is not None else "—"
+            values["actual"] = figure_text(abs(judgement.actual)) if judgement.actual is not None else "—"
             return _("%(period)s: down %(actual)s%% year on year, against a target of %(target)s%% growth.") % values
         return _behind_or_ahead(
             judgement,
@@ -176,8 +169,8 @@ def _extras(facts: TargetFacts) -> str:
     if facts.value_high is not None:
         parts.append(
             _(" (range %(low)s–%(high)s%(unit)s)")
-            % {"low": _num(facts.value), "high": _num(facts.value_high), "unit": facts.unit}
+            % {"low": figure_text(facts.value), "high": figure_text(facts.value_high), "unit": facts.unit}
         )
     if facts.stretch is not None:
-        parts.append(_(" (stretch %(value)s%(unit)s)") % {"value": _num(facts.stretch), "unit": facts.unit})
+        parts.append(_(" (stretch %(value)s%(unit)s)") % {"value": figure_text(facts.stretch), "unit": facts.unit})
     return "".join(parts)

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.figures import figure_field, figure_problem, read_plain
+from core.figures import figure_field, figure_problem, figure_text, read_plain
 from core.models import CleanTextModel
 from plans.choices import Frequency
 from plans.models import Plan, Task
@@ -169,13 +169,13 @@ class Target(CleanTextModel):
         if self.kind == TargetKind.MILESTONE:
             return str(_("due %(date)s") % {"date": self.deadline.isoformat() if self.deadline else "—"})
         unit = self.unit or ""
-        text = f"{_plain(self.value)}{unit}"
+        text = f"{figure_text(self.value)}{unit}"
         if self.value_high is not None:
-            text = f"{_plain(self.value)}–{_plain(self.value_high)}{unit}"
+            text = f"{figure_text(self.value)}–{figure_text(self.value_high)}{unit}"
         if self.comparator == Comparator.AT_MOST:
             text = f"≤ {text}"
         if self.stretch is not None:
-            text += str(_(" (stretch %(value)s)") % {"value": f"{_plain(self.stretch)}{unit}"})
+            text += str(_(" (stretch %(value)s)") % {"value": f"{figure_text(self.stretch)}{unit}"})
         return text
 
 
@@ -207,12 +207,6 @@ class Milestone(Target):
     @property
     def due_date(self):
         return self.deadline
-
-
-def _plain(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    return format(value.normalize(), "f")
 
 
 def _month_map(value: object) -> dict[int, Decimal]:

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from core.figures import figure_text
 from core.people import display_name as _display_name
 
 register = template.Library()
@@ -13,16 +14,15 @@ register = template.Library()
 
 @register.filter
 def figure(value) -> str:
-    """A stored figure without trailing zeros: 15.7600 → 15.76, 6.0000 → 6, None → —."""
+    """A stored figure as the pages show it (core.figures.figure_text, grouped):
+    15.7600 → 15.76, 12345 → 12,345, None → —; text that is no number as it is."""
     if value is None or value == "":
         return "—"
     try:
         number = Decimal(str(value))
     except InvalidOperation:
         return str(value)
-    if number == number.to_integral_value():
-        return f"{number.quantize(Decimal(1)):,}"
-    return f"{number.normalize():,f}"
+    return figure_text(number, grouped=True)
 
 
 @register.filter
