@@ -149,7 +149,7 @@ class Target(CleanTextModel):
             if value in (None, ""):
                 continue
             try:
-                _month_map(value)
+                month_map(value)
             except ValueError as error:
                 errors[field] = str(error)
         if errors:
@@ -209,9 +209,11 @@ class Milestone(Target):
         return self.deadline
 
 
-def _month_map(value: object) -> dict[int, Decimal]:
-    """Validate a {month: figure} map: keys 1–12 (as the JSON object's digits),
-    values figures (core.figures) as decimal strings or JSON numbers."""
+def month_map(value: object) -> dict[int, Decimal]:
+    """A {month: figure} map (a trajectory, a baseline by month) read and
+    checked: keys 1–12 (as the JSON object's digits), values figures
+    (core.figures) as decimal strings or JSON numbers. ``clean`` refuses what
+    it refuses (ValueError); the engine reads stored maps through it."""
     if not isinstance(value, dict):
         raise ValueError(_("Expected an object of month → value."))
     result: dict[int, Decimal] = {}
