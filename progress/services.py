@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.mail import Mail, mail_render, mails_queue
 from core.people import display_name
-from core.text import text_problem
+from core.text import REASON_LIMIT, TEXT_LIMIT, text_problem, too_long
 from plans.models import Plan
 from plans.periods import Period, PeriodState, periods_of_plan
 from progress.choices import LateRequestStatus, ReportStatus
@@ -271,8 +271,8 @@ def _row_errors(row: Row, typed: RowInput, *, period: Period, submit: bool, resu
         errors["progress"] = _("Describe the progress before submitting.")
     for name in TEXT_FIELDS:
         text = getattr(typed, name)
-        if len(text) > 4000:
-            errors[name] = _("At most 4000 characters.")
+        if len(text) > TEXT_LIMIT:
+            errors[name] = too_long(TEXT_LIMIT)
         elif problem := text_problem(text.strip()):  # as saved: white space around it goes
             errors[name] = problem
     return errors
@@ -458,7 +458,6 @@ def period_reopen(*, plan: Plan, unit: Unit, period: Period, by, reason: str, un
 
 # --- late-report requests (补报申请) -------------------------------------------------
 
-REASON_LIMIT = 2000
 # How long a grant keeps the month open when the zone office does not say (the form's default).
 LATE_REPORT_DAYS = 7
 
@@ -473,7 +472,7 @@ def _required_text(text: str, *, field: str, missing: str) -> str:
 def _checked_text(text: str, *, field: str) -> str:
     text = (text or "").strip()
     if len(text) > REASON_LIMIT:
-        raise ValidationError({field: _("At most %(n)d characters.") % {"n": REASON_LIMIT}})
+        raise ValidationError({field: too_long(REASON_LIMIT)})
     if problem := text_problem(text):
         raise ValidationError({field: problem})
     return text

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.mail import Mail, mail_render, mails_queue
+from core.text import TEXT_LIMIT, too_long
 from plans.choices import PlanStatus
 from plans.models import Plan
 from plans.periods import Period, days_until_due
@@ -44,7 +45,6 @@ from zones.models import Membership
 
 log = logging.getLogger(__name__)
 NUMBER_ATTEMPTS = 5
-TEXT_LIMIT = 4000
 
 
 def _text(value: str, *, field_name: str, message: str) -> str:
@@ -52,7 +52,7 @@ def _text(value: str, *, field_name: str, message: str) -> str:
     if not value:
         raise ValidationError({field_name: message})
     if len(value) > TEXT_LIMIT:
-        raise ValidationError({field_name: _("At most %(n)d characters.") % {"n": TEXT_LIMIT}})
+        raise ValidationError({field_name: too_long(TEXT_LIMIT)})
     return value
 
 
