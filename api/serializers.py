@@ -538,6 +538,12 @@ class CorrectionSerializer(CleanTextSerializer):
 
     value = FigureField(max_length=60, help_text="The corrected year-to-date figure, read like on the page.")
     reason = required_text(_("Write the reason for the correction."), max_length=REASON_LIMIT)
+    confirmed = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Confirm a figure the checks find implausible (more than twice the annual target); "
+        "without it such a figure is a 400 under confirmed.",
+    )
     version = serializers.IntegerField(
         min_value=1, max_value=INTEGER_MAX, help_text="The report's version as last read. A mismatch is a 409."
     )

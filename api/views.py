@@ -483,7 +483,12 @@ class ReportViewSet(
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         report = report_correct(
-            report=report, by=request.user, raw_value=data["value"], reason=data["reason"], version=data["version"]
+            report=report,
+            by=request.user,
+            raw_value=data["value"],
+            reason=data["reason"],
+            version=data["version"],
+            confirmed=data["confirmed"],
         )
         return Response(s.ReportSerializer(report).data)
 

@@ -29,6 +29,8 @@ class CorrectionForm(CleanTextForm):
         max_length=REASON_LIMIT,
         error_messages={"required": _("Write the reason for the correction.")},
     )
+    # Shown when the checks find the figure implausible (progress.services.report_correct).
+    confirmed = forms.BooleanField(label=_("I confirm this figure"), required=False)
     # The version of the report the page showed: a correction made on a stale copy is refused.
     version = forms.IntegerField(
         widget=forms.HiddenInput,

@@ -395,7 +395,10 @@ def report_correct(*, report: Report, by, raw_value: str, reason: str, version: 
     """Change the figure of an approved report: an explicit, recorded correction.
 
     ``version`` is the report's version the user was shown; a correction made on a stale copy
-    (someone corrected it meanwhile) raises StaleVersion and changes nothing."""
+    (someone corrected it meanwhile) raises StaleVersion and changes nothing. The corrected
+    figure passes the checks of an entered one (progress.validation.check_figure, the reason
+    standing as its note): one the checks find implausible (more than twice the annual target)
+    is refused under ``confirmed`` until the user confirms it, as in the period form."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Write the reason for the correction.")})
@@ -421,10 +424,14 @@ def report_correct(*, report: Report, by, raw_value: str, reason: str, version: 
             previous=None,
             month=report.month,
             note=reason,
-            confirmed=True,
+            confirmed=confirmed,
         )
         if check.error:
             raise ValidationError({"value": check.error})
+        if check.needs_note:
+            raise ValidationError({"reason": check.needs_note})
+        if check.needs_confirmation:
+            raise ValidationError({"confirmed": check.needs_confirmation})
         before = _snapshot(report)
         report.value = check.value
         report.updated_by = by
