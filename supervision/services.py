@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -337,6 +337,17 @@ def notice_close(*, notice: Notice, by, note: str) -> Notice:
         _record(notice, NoticeAction.CLOSED, by=by, text=note)
     notice.refresh_from_db()
     return notice
+
+
+# The service of each step: the page and the API call it with the step's input
+# (the form's or the serializer's fields are the service's keywords).
+NOTICE_STEP_SERVICES: dict[NoticeStep, Callable[..., Notice]] = {
+    NoticeStep.ANSWER: notice_answer,
+    NoticeStep.REQUEST_EXTENSION: notice_extension_request,
+    NoticeStep.GRANT_EXTENSION: notice_extension_grant,
+    NoticeStep.REFUSE_EXTENSION: notice_extension_refuse,
+    NoticeStep.CLOSE: notice_close,
+}
 
 
 # --- escalation ------------------------------------------------------------------------

@@ -15,12 +15,14 @@ from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from core import clock
 from core.downloads import attach
+from core.forms import CleanTextForm
 from core.params import parse_id, parse_ids
 from core.people import display_name
 from plans.models import Plan
@@ -368,11 +370,11 @@ def _notice_page(request: HttpRequest, notice: Notice, *, forms: dict | None = N
         "can_ask_extension": NoticeStep.REQUEST_EXTENSION in steps,
         "can_decide_extension": NoticeStep.GRANT_EXTENSION in steps,
         "can_close": NoticeStep.CLOSE in steps,
-        "answer_form": forms.get("answer") or AnswerForm(),
-        "extension_form": forms.get("extension") or ExtensionForm(),
-        "grant_form": forms.get("grant") or GrantForm(),
-        "refuse_form": forms.get("refuse") or RefuseForm(),
-        "close_form": forms.get("close") or CloseForm(),
+        "answer_form": forms.get(NoticeStep.ANSWER) or AnswerForm(),
+        "extension_form": forms.get(NoticeStep.REQUEST_EXTENSION) or ExtensionForm(),
+        "grant_form": forms.get(NoticeStep.GRANT_EXTENSION) or GrantForm(),
+        "refuse_form": forms.get(NoticeStep.REFUSE_EXTENSION) or RefuseForm(),
+        "close_form": forms.get(NoticeStep.CLOSE) or CloseForm(),
     }
     return render(request, "supervision/notice_detail.html", context, status=status)
 
@@ -383,40 +385,31 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
     return _notice_page(request, _notice_for(request, notice_id))
 
 
-ACTIONS = {
-    "answer": (AnswerForm, gettext_lazy("Your answer is recorded; the supervision team will review it.")),
-    "extension": (ExtensionForm, gettext_lazy("Your request for an extension is sent to the supervision team.")),
-    "grant": (GrantForm, gettext_lazy("Extension granted; the new answer date applies.")),
-    "refuse": (RefuseForm, gettext_lazy("Extension refused; the answer date stays.")),
-    "close": (CloseForm, gettext_lazy("The notice is closed.")),
+# The page's form of each step and what it says when the step is taken; the
+# service is services.NOTICE_STEP_SERVICES[step], as for the API.
+STEP_FORMS: dict[NoticeStep, tuple[type[CleanTextForm], Promise]] = {
+    NoticeStep.ANSWER: (AnswerForm, gettext_lazy("Your answer is recorded; the supervision team will review it.")),
+    NoticeStep.REQUEST_EXTENSION: (
+        ExtensionForm,
+        gettext_lazy("Your request for an extension is sent to the supervision team."),
+    ),
+    NoticeStep.GRANT_EXTENSION: (GrantForm, gettext_lazy("Extension granted; the new answer date applies.")),
+    NoticeStep.REFUSE_EXTENSION: (RefuseForm, gettext_lazy("Extension refused; the answer date stays.")),
+    NoticeStep.CLOSE: (CloseForm, gettext_lazy("The notice is closed.")),
 }
 
 
 @login_required
 @require_POST
-def notice_act(request: HttpRequest, notice_id: int, action: str) -> HttpResponse:
+def notice_act(request: HttpRequest, notice_id: int, step: NoticeStep) -> HttpResponse:
     """One step of a notice: the unit answers or asks for more time;
     supervision grants, refuses or closes."""
-    if action not in ACTIONS:
-        raise Http404(_("No such step."))
     notice = _notice_for(request, notice_id)
-    form_class, done = ACTIONS[action]
+    form_class, done = STEP_FORMS[step]
     form = form_class(request.POST)
     if form.is_valid():
-        data, user = form.cleaned_data, request.user
         try:
-            if action == "answer":
-                services.notice_answer(
-                    notice=notice, by=user, reason=data["reason"], measures=data["measures"], expected=data["expected"]
-                )
-            elif action == "extension":
-                services.notice_extension_request(notice=notice, by=user, until=data["until"], reason=data["reason"])
-            elif action == "grant":
-                services.notice_extension_grant(notice=notice, by=user, note=data["note"])
-            elif action == "refuse":
-                services.notice_extension_refuse(notice=notice, by=user, note=data["note"])
-            else:
-                services.notice_close(notice=notice, by=user, note=data["note"])
+            services.NOTICE_STEP_SERVICES[step](notice=notice, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             if hasattr(error, "error_dict") and not set(error.error_dict) <= set(form.fields):
                 error = ValidationError(error.messages)
@@ -426,7 +419,7 @@ def notice_act(request: HttpRequest, notice_id: int, action: str) -> HttpRespons
             return redirect("supervision:notice", notice_id=notice.pk)
     notice.refresh_from_db()
     messages.error(request, _("Nothing was saved; see the form below."))
-    return _notice_page(request, notice, forms={action: form}, status=400)
+    return _notice_page(request, notice, forms={step: form}, status=400)
 
 
 # --- scores and ranking --------------------------------------------------------------------
