@@ -213,78 +213,102 @@ def notice_new(request: HttpRequest) -> HttpResponse:
     if not supervised_zones(request.user).exists():
         raise PermissionDenied(_("Only the zone's supervision team issues follow-up notices."))
     source = request.POST if request.method == "POST" else request.GET
-    ids = parse_ids(source.getlist("target"))
-    if request.method == "POST" and not ids:
-        ids = parse_ids(source.get("targets", "").split(","))
-    targets = list(
-        Target.objects.visible_to(request.user)
-        .filter(pk__in=ids, task__plan__zone__in=supervised_zones(request.user))
-        .select_related("task__plan", "task__lead_unit", "task__leader")
-        .order_by("task__lead_unit__name", "task__order", "order")
-    )
+    targets = _targets_to_follow_up(request, source)
     if not targets:
         messages.error(request, _("Choose at least one item to follow up."))
         return redirect("supervision:index")
     plan = targets[0].task.plan
     period_text = source.get("period") or str(default_period(plan))
-    rule = rule_for(plan)
     today = clock.today()
     if request.method == "POST":
         form = IssueForm(request.POST)
         if form.is_valid():
-            try:
-                result = services.notices_issue(
-                    target_ids=[t.pk for t in targets],
-                    period=form.cleaned_data["period"],
-                    reply_by=form.cleaned_data["reply_by"],
-                    requirement=form.cleaned_data["requirement"],
-                    by=request.user,
-                    today=today,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                if result.notices:
-                    messages.success(
-                        request,
-                        _("Issued %(n)d follow-up notice(s): %(numbers)s.")
-                        % {"n": len(result.notices), "numbers": "、".join(n.number for n in result.notices)},
-                    )
-                if result.skipped:
-                    messages.warning(
-                        request,
-                        _("Already followed up by an open notice, so left out: %(items)s.")
-                        % {"items": "、".join(t.indicator for t in result.skipped)},
-                    )
-                if len(result.notices) == 1:
-                    return redirect("supervision:notice", notice_id=result.notices[0].pk)
-                return redirect("supervision:notices")
+            issued = _notices_issue(request, form, targets=targets, today=today)
+            if issued is not None:
+                return issued
     else:
-        form = IssueForm(
-            initial={
-                "targets": ",".join(str(t.pk) for t in targets),
-                "period": period_text,
-                "reply_by": today + dt.timedelta(days=rule.reply_days),
-                "requirement": _(
-                    "Analyse why these items lag, take measures to catch up with time progress, and answer "
-                    "the supervision team in writing by the date below."
-                ),
-            }
+        form = _issue_form(targets, plan=plan, period_text=period_text, today=today)
+    context = {
+        "form": form,
+        "rows": _follow_up_rows(targets, plan=plan, period_text=period_text),
+        "units": sorted({t.task.lead_unit.name for t in targets if t.task.lead_unit}),
+        "period_text": period_text,
+    }
+    return render(request, "supervision/notice_new.html", context, status=400 if form.errors else 200)
+
+
+def _targets_to_follow_up(request: HttpRequest, source: QueryDict) -> list[Target]:
+    """The targets named by ``target`` (or, posted, ``targets``) that the user
+    reads and supervises, grouped by lead unit."""
+    ids = parse_ids(source.getlist("target"))
+    if request.method == "POST" and not ids:
+        ids = parse_ids(source.get("targets", "").split(","))
+    return list(
+        Target.objects.visible_to(request.user)
+        .filter(pk__in=ids, task__plan__zone__in=supervised_zones(request.user))
+        .select_related("task__plan", "task__lead_unit", "task__leader")
+        .order_by("task__lead_unit__name", "task__order", "order")
+    )
+
+
+def _issue_form(targets: list[Target], *, plan: Plan, period_text: str, today: dt.date) -> IssueForm:
+    """The form as first shown: the plan's reply time and the usual requirement."""
+    return IssueForm(
+        initial={
+            "targets": ",".join(str(t.pk) for t in targets),
+            "period": period_text,
+            "reply_by": today + dt.timedelta(days=rule_for(plan).reply_days),
+            "requirement": _(
+                "Analyse why these items lag, take measures to catch up with time progress, and answer "
+                "the supervision team in writing by the date below."
+            ),
+        }
+    )
+
+
+def _notices_issue(
+    request: HttpRequest, form: IssueForm, *, targets: list[Target], today: dt.date
+) -> HttpResponse | None:
+    """Issue the notices and say what was issued and left out; the redirect to
+    the notice (or the list), or None with the refusal on the form."""
+    try:
+        result = services.notices_issue(
+            target_ids=[t.pk for t in targets],
+            period=form.cleaned_data["period"],
+            reply_by=form.cleaned_data["reply_by"],
+            requirement=form.cleaned_data["requirement"],
+            by=request.user,
+            today=today,
         )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    if result.notices:
+        messages.success(
+            request,
+            _("Issued %(n)d follow-up notice(s): %(numbers)s.")
+            % {"n": len(result.notices), "numbers": "、".join(n.number for n in result.notices)},
+        )
+    if result.skipped:
+        messages.warning(
+            request,
+            _("Already followed up by an open notice, so left out: %(items)s.")
+            % {"items": "、".join(t.indicator for t in result.skipped)},
+        )
+    if len(result.notices) == 1:
+        return redirect("supervision:notice", notice_id=result.notices[0].pk)
+    return redirect("supervision:notices")
+
+
+def _follow_up_rows(targets: list[Target], *, plan: Plan, period_text: str) -> list[tuple]:
+    """Each target with its result for the period and its explanation."""
     results = {
         r.target_id: r
         for r in latest_results(
             targets=Target.objects.filter(pk__in=[t.pk for t in targets]), period=_safe_period(period_text, plan)
         ).select_related("target__task__plan")
     }
-    rows = [(t, results.get(t.pk), explanation_of(results[t.pk]) if t.pk in results else "") for t in targets]
-    units = sorted({t.task.lead_unit.name for t in targets if t.task.lead_unit})
-    return render(
-        request,
-        "supervision/notice_new.html",
-        {"form": form, "rows": rows, "units": units, "period_text": period_text},
-        status=400 if form.errors else 200,
-    )
+    return [(t, results.get(t.pk), explanation_of(results[t.pk]) if t.pk in results else "") for t in targets]
 
 
 def _safe_period(text: str, plan: Plan) -> Period:
