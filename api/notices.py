@@ -9,7 +9,6 @@ does not allow it, 400 for the input; then the service decides.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,39 +44,33 @@ from targets.models import Target
 
 @dataclass(frozen=True)
 class Step:
-    """What the API adds to a step of a notice: what it reads, which service it
-    calls and its summary. Who takes it and from which states is
-    supervision.choices.NOTICE_STEPS, as for the page and the services."""
+    """What the API adds to a step of a notice: what it reads and its summary.
+    Who takes it and from which states is supervision.choices.NOTICE_STEPS, and
+    its service supervision.services.NOTICE_STEP_SERVICES, as for the page."""
 
     serializer: type[serializers.Serializer]
-    service: Callable[..., Notice]
     summary: str
 
 
-STEPS: dict[str, Step] = {
+STEPS: dict[NoticeStep, Step] = {
     NoticeStep.ANSWER: Step(
         s.NoticeAnswerSerializer,
-        services.notice_answer,
         "The lead unit answers: why the items lag, the measures, when they will be on track",
     ),
     NoticeStep.REQUEST_EXTENSION: Step(
         s.NoticeExtensionSerializer,
-        services.notice_extension_request,
         "The lead unit asks for a later answer date",
     ),
     NoticeStep.GRANT_EXTENSION: Step(
         s.NoticeGrantSerializer,
-        services.notice_extension_grant,
         "Supervision grants the extension: the asked date becomes the answer date",
     ),
     NoticeStep.REFUSE_EXTENSION: Step(
         s.NoticeRefuseSerializer,
-        services.notice_extension_refuse,
         "Supervision refuses the extension: the answer date stays",
     ),
     NoticeStep.CLOSE: Step(
         s.NoticeCloseSerializer,
-        services.notice_close,
         "Supervision closes the notice (销号) with a note",
     ),
 }
@@ -114,7 +107,7 @@ class NoticeFilter(filters.FilterSet):
         return queryset.filter(state=value)
 
 
-def _step_view(name: str):
+def _step_view(name: NoticeStep):
     """The action of one step (named before DRF's decorator reads the name)."""
     step = STEPS[name]
 
@@ -144,7 +137,7 @@ DETAIL = OpenApiExample(
     status_codes=["200"],
 )
 STEP_EXAMPLES = {
-    "answer": [
+    NoticeStep.ANSWER: [
         OpenApiExample(
             "An answer",
             value={
@@ -155,18 +148,20 @@ STEP_EXAMPLES = {
             request_only=True,
         )
     ],
-    "request-extension": [
+    NoticeStep.REQUEST_EXTENSION: [
         OpenApiExample(
             "Ask for ten more days",
             value={"until": "2026-06-27", "reason": "需等待统计局6月数据核定"},
             request_only=True,
         )
     ],
-    "grant-extension": [OpenApiExample("Granted", value={"note": "同意延期"}, request_only=True)],
-    "refuse-extension": [
+    NoticeStep.GRANT_EXTENSION: [OpenApiExample("Granted", value={"note": "同意延期"}, request_only=True)],
+    NoticeStep.REFUSE_EXTENSION: [
         OpenApiExample("Refused", value={"note": "数据核定不影响原因分析,请按期答复"}, request_only=True)
     ],
-    "close": [OpenApiExample("Closed", value={"note": "整改措施已落实,进度已达序时,予以销号"}, request_only=True)],
+    NoticeStep.CLOSE: [
+        OpenApiExample("Closed", value={"note": "整改措施已落实,进度已达序时,予以销号"}, request_only=True)
+    ],
 }
 
 
@@ -278,7 +273,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             status=status.HTTP_201_CREATED,
         )
 
-    def take_step(self, request, name: str) -> Response:
+    def take_step(self, request, name: NoticeStep) -> Response:
         step = STEPS[name]
         by, states = NOTICE_STEPS[name]
         notice = self.get_object()
@@ -289,7 +284,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         incoming = step.serializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         try:
-            step.service(notice=notice, by=request.user, **incoming.validated_data)
+            services.NOTICE_STEP_SERVICES[name](notice=notice, by=request.user, **incoming.validated_data)
         except ValidationError:
             notice.refresh_from_db()
             if notice.state not in states:  # someone else took a step meanwhile
@@ -303,8 +298,8 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             state=notice.state,
         )
 
-    answer = _step_view("answer")
-    request_extension = _step_view("request-extension")
-    grant_extension = _step_view("grant-extension")
-    refuse_extension = _step_view("refuse-extension")
-    close = _step_view("close")
+    answer = _step_view(NoticeStep.ANSWER)
+    request_extension = _step_view(NoticeStep.REQUEST_EXTENSION)
+    grant_extension = _step_view(NoticeStep.GRANT_EXTENSION)
+    refuse_extension = _step_view(NoticeStep.REFUSE_EXTENSION)
+    close = _step_view(NoticeStep.CLOSE)

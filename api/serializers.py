@@ -20,7 +20,8 @@ from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from core.figures import DECIMAL_PLACES, INTEGER_DIGITS
 from core.params import ID_MAX, INTEGER_MAX
-from core.text import XML_ILLEGAL_CLASS, text_problem, validate_text
+from core.people import display_name
+from core.text import REASON_LIMIT, TEXT_LIMIT, XML_ILLEGAL_CLASS, text_problem, validate_text
 from plans.models import Plan, Task
 from progress.choices import COUNTED
 from progress.models import LateReportRequest, Report
@@ -29,7 +30,6 @@ from targets.models import Target, TargetFlag, TargetResult
 from targets.selectors import result_explanation
 from zones.models import Unit, Zone
 
-TEXT_LIMIT = 4000
 # Patterns valid in Python and in ECMA-262 (the schema's dialect): text without
 # the characters XML forbids (core.text). Python's str.strip() also strips
 # \x1c-\x1f (forbidden anyway) and \x85, which ECMA's \s leaves alone.
@@ -530,14 +530,20 @@ class PeriodSubmissionSerializer(CleanTextSerializer):
 
 
 class ReturnSerializer(CleanTextSerializer):
-    reason = required_text(_("Write the reason for returning."), max_length=2000)
+    reason = required_text(_("Write the reason for returning."), max_length=REASON_LIMIT)
 
 
 class CorrectionSerializer(CleanTextSerializer):
     """A recorded correction of an approved figure, made on the version the client last read."""
 
     value = FigureField(max_length=60, help_text="The corrected year-to-date figure, read like on the page.")
-    reason = required_text(_("Write the reason for the correction."), max_length=2000)
+    reason = required_text(_("Write the reason for the correction."), max_length=REASON_LIMIT)
+    confirmed = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Confirm a figure the checks find implausible (more than twice the annual target); "
+        "without it such a figure is a 400 under confirmed.",
+    )
     version = serializers.IntegerField(
         min_value=1, max_value=INTEGER_MAX, help_text="The report's version as last read. A mismatch is a 409."
     )
@@ -547,9 +553,8 @@ class CorrectionSerializer(CleanTextSerializer):
 
 
 def _name(user) -> str | None:
-    if user is None:
-        return None
-    return user.get_full_name() or user.get_username()
+    """The person's name (core.people.display_name); null for nobody."""
+    return None if user is None else display_name(user)
 
 
 class NoticeItemSerializer(CleanTextModelSerializer):
@@ -824,13 +829,13 @@ class LateRequestCreateSerializer(CleanTextSerializer):
     period = serializers.RegexField(
         PERIOD, help_text="The closed month, YYYY-MM.", error_messages={"invalid": PERIOD_MESSAGE}
     )
-    reason = required_text(_("Write why the month must be reported late."), max_length=2000)
+    reason = required_text(_("Write why the month must be reported late."), max_length=REASON_LIMIT)
 
 
 class LateGrantSerializer(CleanTextSerializer):
     until = date_field(_("Give the last day on which the unit may report."))
-    note = optional_text(max_length=2000)
+    note = optional_text(max_length=REASON_LIMIT)
 
 
 class LateRefuseSerializer(CleanTextSerializer):
-    reason = required_text(_("Write why the late report is refused."), max_length=2000)
+    reason = required_text(_("Write why the late report is refused."), max_length=REASON_LIMIT)

@@ -141,10 +141,8 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
 
     def get_queryset(self):
         user = self.request.user
-        return Plan.objects.filter(
-            Q(zone__in=policy.zones_seen_whole(user).values("pk"))
-            | Q(pk__in=Target.objects.visible_to(user).values("task__plan"))
-        ).order_by("zone", "-start_year")
+        # Drafts included: the API lists a zone administration's drafts too.
+        return Plan.objects.filter(policy.plan_visibility(user)).order_by("zone", "-start_year")
 
 
 class TaskFilter(filters.FilterSet):
@@ -485,7 +483,12 @@ class ReportViewSet(
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         report = report_correct(
-            report=report, by=request.user, raw_value=data["value"], reason=data["reason"], version=data["version"]
+            report=report,
+            by=request.user,
+            raw_value=data["value"],
+            reason=data["reason"],
+            version=data["version"],
+            confirmed=data["confirmed"],
         )
         return Response(s.ReportSerializer(report).data)
 

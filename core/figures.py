@@ -76,6 +76,19 @@ def places_and_integer_digits(value: Decimal) -> tuple[int, int]:
     return places, max(0, len(digits) + exponent)
 
 
+def figure_text(value: Decimal | int | None, *, grouped: bool = False, blank: str = "—") -> str:
+    """A figure as people write it: its digits without trailing zeros and never
+    in exponent notation (15.76, 6, 32000, 0.0001), exactly (not rounded to a
+    decimal context's precision); ``grouped`` separates thousands with commas
+    (12,345.6), as the pages' figure cells show them; ``blank`` stands for no
+    figure. Sentences, target labels, inputs and sheets write it ungrouped, so
+    that it reads back as typed."""
+    if value is None:
+        return blank
+    text = format(Decimal(value), ",f" if grouped else "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def figure_problem(value: object) -> str | None:
     """What keeps ``value`` from being stored exactly as a figure, in the user's
     language, or None when it fits. Only a ``Decimal`` (or an ``int``) can be a

@@ -33,6 +33,13 @@ XML_ILLEGAL = re.compile(f"[{XML_ILLEGAL_CLASS}\\ud800-\\udfff]")
 # mean in text; the other characters mean nothing and are dropped.
 _AS_LINE_BREAK = {"\x0b": "\n", "\x0c": "\n"}
 CODE = "control_character"
+# The longest free text a person writes in one field (a period's progress,
+# problems and next steps, a notice's requirement and answers): pages, the
+# API and the services refuse more, with the one message of ``too_long``.
+TEXT_LIMIT = 4000
+# The longest reason or note beside a decision (returning or correcting a
+# figure, reopening a period, a late-report request and its decision).
+REASON_LIMIT = 2000
 
 
 def _replacement(match: re.Match[str]) -> str:
@@ -70,6 +77,11 @@ def text_problem(text: str) -> str | None:
         "This text holds an invisible control character (%(character)s), which cannot be saved: remove it "
         "(retype the text around it if need be)."
     ) % {"character": character}
+
+
+def too_long(limit: int) -> str:
+    """The message for text longer than ``limit`` characters, in the user's language."""
+    return _("At most %(n)d characters.") % {"n": limit}
 
 
 @deconstructible

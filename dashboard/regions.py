@@ -30,7 +30,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from dashboard.choices import LeftOut
-from plans.choices import PlanStatus
+from plans.choices import READABLE
 from plans.models import Plan
 from plans.periods import Period, default_period
 from progress.models import Report
@@ -65,8 +65,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "研发投入强度": ("研发投入强度", "全社会研发投入强度", "R&D投入强度"),
 }
 _STRIP = re.compile(r"(同比)?(增长率|增速|增幅|增长|总额增速)$|^(全年|新增)?|[\s·、()（）]")
-# The plans a region reads: published, and archived ones of past years.
-READABLE = (PlanStatus.PUBLISHED, PlanStatus.ARCHIVED)
 
 
 @lru_cache(maxsize=4096)

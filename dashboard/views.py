@@ -15,7 +15,6 @@ from core.params import parse_int
 from dashboard import regions
 from dashboard.board import plan_board
 from dashboard.selectors import tally, task_tree, tree_results
-from plans.choices import PlanStatus
 from plans.models import Plan, Task
 from plans.periods import YEARS, Period, default_period
 from zones import policy
@@ -24,7 +23,7 @@ from zones.selectors import accessed_region_ids, comparison_region_id
 
 
 def _readable_plans(user):
-    return Plan.objects.filter(zone__in=policy.zones_seen_whole(user)).exclude(status=PlanStatus.DRAFT)
+    return Plan.objects.readable_by(user, whole_zones_only=True)
 
 
 def _plan_for(request: HttpRequest, plan_id: int) -> Plan:

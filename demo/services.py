@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import clock
+from core.figures import figure_text
 from demo.figures import SeriesInput, demo_series
 from demo.overlay import Assignment, DemoDataError, Run, ZoneFile, target_name, zone_files
 from imports.reading import text_from_path
@@ -375,7 +376,7 @@ def _series(zone_file: ZoneFile, plan: Plan, target: Target, months: list[int]) 
 def _narrative(target: Target, month: int, value: Decimal, run: Run) -> dict[str, str]:
     lagging = run in (Run.BEHIND, Run.FAR_BEHIND, Run.STALLED)
     return {
-        "progress": f"{DEMO_TAG}1-{month}月累计{value.normalize():f}{target.unit},按计划推进。",
+        "progress": f"{DEMO_TAG}1-{month}月累计{figure_text(value)}{target.unit},按计划推进。",
         "problems": f"{DEMO_TAG}进度偏慢,要素保障不足。" if lagging else "",
         "next_steps": f"{DEMO_TAG}加强调度,确保完成年度目标。",
     }
@@ -466,8 +467,8 @@ def demo_late_report_grant(
     inputs = [
         RowInput(
             target_id=row.target.pk,
-            raw_value=f"{values[row.target.pk].normalize():f}",
-            progress=f"{DEMO_TAG}补报:1-{period.month}月累计{values[row.target.pk].normalize():f}{row.target.unit}。",
+            raw_value=figure_text(values[row.target.pk]),
+            progress=f"{DEMO_TAG}补报:1-{period.month}月累计{figure_text(values[row.target.pk])}{row.target.unit}。",
             value_note=LATE_REASON,
             confirmed=True,
         )

@@ -21,6 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.figures import figure_text
 from core.forms import CleanTextForm
 from core.uploads import UploadRefused, check_plan_document, check_size
 from imports.reading import ImportRefused, text_from_bytes, text_from_str
@@ -213,11 +214,6 @@ def parse_number(raw: str) -> Decimal | None:
         raise forms.ValidationError(str(error), code="number") from None
 
 
-def plain(number: Decimal | None) -> str:
-    """A figure for an input: 10, 3.5, '' (never 1E+1)."""
-    return "" if number is None else f"{number.normalize():f}"
-
-
 class PlainSelect(forms.Select):
     """A select rendered in Python. A long plan's review has a task select per target, each with
     every task of the plan: thousands of options that would take a second through templates."""
@@ -369,9 +365,9 @@ class Review:
             "indicator": target.indicator,
             "kind": target.kind,
             "comparator": target.comparator,
-            "value": plain(target.value),
-            "value_high": plain(target.value_high),
-            "stretch": plain(target.stretch),
+            "value": figure_text(target.value, blank=""),
+            "value_high": figure_text(target.value_high, blank=""),
+            "stretch": figure_text(target.stretch, blank=""),
             "unit": target.unit,
             "deadline_date": target.deadline_date,
             "task": "" if owner is None else str(owner),

@@ -448,51 +448,18 @@ def plan_import_create(
     """
     title = (title or parsed.title).strip()[:200]
     end_year = end_year or parsed.year
-    problems = []
-    if not title:
-        problems.append(_("The plan needs a title."))
-    if end_year < parsed.year:
-        problems.append(_("The plan cannot end before it starts."))
-    if Plan.objects.filter(zone=zone, title=title).exists():
-        problems.append(_("The zone already has a plan titled “%(title)s”.") % {"title": title})
     tasks = [task for task in parsed.tasks if task.accepted]
-    paths = {task.path for task in tasks}
-    if not any(task.preamble for task in tasks) and (any(not t.inline_path for t in parsed.targets if t.accepted)):
-        problems.append(_("Targets before the first numbered item need the unnumbered first item; keep it."))
-    for task in tasks:
-        if len(task.number) > 16 or len(task.path) > 200:
-            problems.append(_("Task %(path)s: its number or path is too long.") % {"path": task.path})
-        if task.parent_path and task.parent_path not in paths:
-            problems.append(
-                _("Task %(path)s: its parent %(parent)s was dropped; drop the task too or keep its parent.")
-                % {"path": task.path, "parent": task.parent_path}
-            )
     targets = [target for target in parsed.targets if target.accepted]
-    for index, target in enumerate(targets, start=1):
-        for problem in target_problems(target):
-            problems.append(
-                _("Target %(n)s (%(indicator)s): %(problem)s.")
-                % {
-                    "n": index,
-                    "indicator": target.indicator or target.quote[:20],
-                    "problem": problem.message.rstrip(".。"),
-                }
-            )
-        if target.inline_path not in paths and target.task_path not in paths:
-            problems.append(
-                _("Target %(n)s (%(indicator)s): its task %(path)s was dropped.")
-                % {"n": index, "indicator": target.indicator, "path": target.task_path}
-            )
+    milestones = [(task.path, m) for task in tasks for m in task.milestones if m.accepted]
+    problems = [
+        *_plan_problems(parsed, zone=zone, title=title, end_year=end_year),
+        *_task_problems(parsed, tasks=tasks),
+        *_accepted_target_problems(targets, paths={task.path for task in tasks}),
+    ]
     if problems:
         raise ImportRefused(
             _("Nothing was created: %(problems)s") % {"problems": " ".join(problems[:10])}, code="invalid"
         )
-
-    milestones: list[tuple[str, ParsedMilestone]] = [
-        (task.path, m) for task in tasks for m in task.milestones if m.accepted
-    ]
-    units = {unit.name: unit for unit in Unit.objects.filter(zone=zone)}
-    leaders = _zone_people(zone)
     try:
         with transaction.atomic():
             plan = Plan.objects.create(
@@ -503,60 +470,8 @@ def plan_import_create(
                 end_year=end_year,
                 status=PlanStatus.DRAFT,
             )
-            created: dict[str, Task] = {}
-            for order, task in enumerate(tasks, start=1):
-                parent = created.get(task.parent_path) if task.parent_path else None
-                row = Task.objects.create(
-                    plan=plan,
-                    parent=parent,
-                    number=task.number,
-                    path=task.path or OVERALL_PATH,
-                    depth=task.depth,
-                    order=order,
-                    heading=(task.heading or task.number)[:300],
-                    text=parsed.text[task.start : task.end].strip(),
-                    lead_unit=_unit_match(units, task.lead_unit),
-                    leader=_leader_match(leaders, task.leader),
-                    deadline=task.deadline_date,
-                )
-                co = [u for u in (_unit_match(units, name) for name in task.co_units) if u and u != row.lead_unit]
-                if co:
-                    row.co_units.set(co)
-                created[task.path] = row
-            order = 0
-            deadlines = {task.path: task.deadline_date for task in tasks if task.deadline_date}
-            for target in targets:
-                order += 1
-                task = created.get(target.inline_path) or created[target.task_path]
-                # A target without a date of its own is due when its task is (完成时限).
-                due = target.deadline_date or deadlines.get(target.inline_path) or deadlines.get(target.task_path)
-                Target.objects.create(
-                    task=task,
-                    indicator=target.indicator.strip()[:200],
-                    kind=target.kind,
-                    unit=target.unit or "",
-                    comparator=target.comparator,
-                    value=_decimal(target.value),
-                    value_high=_decimal(target.value_high),
-                    stretch=_decimal(target.stretch),
-                    start_value=_decimal(target.start_value),
-                    deadline=due,
-                    quote=target.quote,
-                    order=order,
-                )
-            for path, milestone in milestones:
-                order += 1
-                Target.objects.create(
-                    task=created[path],
-                    indicator=milestone.quote.strip()[:200],
-                    kind=kinds.MILESTONE.key,
-                    unit="%",
-                    comparator=Comparator.AT_LEAST,
-                    value=Decimal(100),
-                    deadline=milestone.deadline_date,
-                    quote=milestone.quote[:500],
-                    order=order,
-                )
+            created = _tasks_create(plan, parsed=parsed, tasks=tasks)
+            _targets_create(created, tasks=tasks, targets=targets, milestones=milestones)
     except IntegrityError as error:
         raise ImportRefused(
             _("Nothing was created: the database refused the plan (%(error)s).") % {"error": error}, code="integrity"
@@ -572,6 +487,133 @@ def plan_import_create(
         len(milestones),
     )
     return plan
+
+
+# --- what keeps an import from being created --------------------------------------------
+
+
+def _plan_problems(parsed: ParsedPlan, *, zone: Zone, title: str, end_year: int) -> list[str]:
+    """The plan's own: a title, years in order, a title not taken in the zone."""
+    problems = []
+    if not title:
+        problems.append(_("The plan needs a title."))
+    if end_year < parsed.year:
+        problems.append(_("The plan cannot end before it starts."))
+    if Plan.objects.filter(zone=zone, title=title).exists():
+        problems.append(_("The zone already has a plan titled “%(title)s”.") % {"title": title})
+    return problems
+
+
+def _task_problems(parsed: ParsedPlan, *, tasks: list[ParsedTask]) -> list[str]:
+    """The kept tasks': numbers and paths that fit, parents kept, and the
+    unnumbered first item kept when targets come before the first number."""
+    problems = []
+    paths = {task.path for task in tasks}
+    if not any(task.preamble for task in tasks) and any(not t.inline_path for t in parsed.targets if t.accepted):
+        problems.append(_("Targets before the first numbered item need the unnumbered first item; keep it."))
+    for task in tasks:
+        if len(task.number) > 16 or len(task.path) > 200:
+            problems.append(_("Task %(path)s: its number or path is too long.") % {"path": task.path})
+        if task.parent_path and task.parent_path not in paths:
+            problems.append(
+                _("Task %(path)s: its parent %(parent)s was dropped; drop the task too or keep its parent.")
+                % {"path": task.path, "parent": task.parent_path}
+            )
+    return problems
+
+
+def _accepted_target_problems(targets: list[ParsedTarget], *, paths: set[str]) -> list[str]:
+    """The kept targets': the data model's rules (``target_problems``) and a task kept."""
+    problems = []
+    for index, target in enumerate(targets, start=1):
+        for problem in target_problems(target):
+            problems.append(
+                _("Target %(n)s (%(indicator)s): %(problem)s.")
+                % {
+                    "n": index,
+                    "indicator": target.indicator or target.quote[:20],
+                    "problem": problem.message.rstrip(".。"),
+                }
+            )
+        if target.inline_path not in paths and target.task_path not in paths:
+            problems.append(
+                _("Target %(n)s (%(indicator)s): its task %(path)s was dropped.")
+                % {"n": index, "indicator": target.indicator, "path": target.task_path}
+            )
+    return problems
+
+
+# --- writing the plan ------------------------------------------------------------------------
+
+
+def _tasks_create(plan: Plan, *, parsed: ParsedPlan, tasks: list[ParsedTask]) -> dict[str, Task]:
+    """The kept tasks in the document's order, under their parents, with the
+    lead and co-operating units and the leader matched by name in the zone."""
+    units = {unit.name: unit for unit in Unit.objects.filter(zone=plan.zone)}
+    leaders = _zone_people(plan.zone)
+    created: dict[str, Task] = {}
+    for order, task in enumerate(tasks, start=1):
+        row = Task.objects.create(
+            plan=plan,
+            parent=created.get(task.parent_path) if task.parent_path else None,
+            number=task.number,
+            path=task.path or OVERALL_PATH,
+            depth=task.depth,
+            order=order,
+            heading=(task.heading or task.number)[:300],
+            text=parsed.text[task.start : task.end].strip(),
+            lead_unit=_unit_match(units, task.lead_unit),
+            leader=_leader_match(leaders, task.leader),
+            deadline=task.deadline_date,
+        )
+        co = [u for u in (_unit_match(units, name) for name in task.co_units) if u and u != row.lead_unit]
+        if co:
+            row.co_units.set(co)
+        created[task.path] = row
+    return created
+
+
+def _targets_create(
+    created: dict[str, Task],
+    *,
+    tasks: list[ParsedTask],
+    targets: list[ParsedTarget],
+    milestones: list[tuple[str, ParsedMilestone]],
+) -> None:
+    """The kept targets under their tasks, then the tasks' milestones, numbered in that order."""
+    deadlines = {task.path: task.deadline_date for task in tasks if task.deadline_date}
+    order = 0
+    for target in targets:
+        order += 1
+        # A target without a date of its own is due when its task is (完成时限).
+        due = target.deadline_date or deadlines.get(target.inline_path) or deadlines.get(target.task_path)
+        Target.objects.create(
+            task=created.get(target.inline_path) or created[target.task_path],
+            indicator=target.indicator.strip()[:200],
+            kind=target.kind,
+            unit=target.unit or "",
+            comparator=target.comparator,
+            value=_decimal(target.value),
+            value_high=_decimal(target.value_high),
+            stretch=_decimal(target.stretch),
+            start_value=_decimal(target.start_value),
+            deadline=due,
+            quote=target.quote,
+            order=order,
+        )
+    for path, milestone in milestones:
+        order += 1
+        Target.objects.create(
+            task=created[path],
+            indicator=milestone.quote.strip()[:200],
+            kind=kinds.MILESTONE.key,
+            unit="%",
+            comparator=Comparator.AT_LEAST,
+            value=Decimal(100),
+            deadline=milestone.deadline_date,
+            quote=milestone.quote[:500],
+            order=order,
+        )
 
 
 def _unit_match(units: dict[str, Unit], name: str) -> Unit | None:

@@ -17,6 +17,12 @@ class PlanStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
+# The statuses in which a plan is read (pages, lists, exports, the regions'
+# comparison): published, and archived ones of past years; a draft is its
+# zone administration's until published.
+READABLE = (PlanStatus.PUBLISHED, PlanStatus.ARCHIVED)
+
+
 class Frequency(models.TextChoices):
     MONTHLY = "monthly", _("Monthly")
     QUARTERLY = "quarterly", _("Quarterly")

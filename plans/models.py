@@ -14,13 +14,26 @@ from plans.choices import (
     DEFAULT_CEILING_LAG_PERCENT,
     DEFAULT_MILESTONE_LAG_POINTS,
     DEFAULT_RATE_LAG_POINTS,
+    READABLE,
     Frequency,
     PlanKind,
     PlanStatus,
 )
+from zones import policy
 from zones.models import Unit, Zone
 
 POINTS = {"max_digits": 6, "decimal_places": 2}
+
+
+class PlanQuerySet(models.QuerySet):
+    def readable_by(self, user, *, whole_zones_only: bool = False, co_operation: bool = True) -> PlanQuerySet:
+        """Plans out of draft with something the user may read (the rule is
+        ``zones.policy.plan_visibility``; its keywords are passed on): the start
+        of every page, list and export that offers a choice of plans."""
+        return self.filter(
+            policy.plan_visibility(user, whole_zones_only=whole_zones_only, co_operation=co_operation),
+            status__in=READABLE,
+        )
 
 
 class Plan(CleanTextModel):
@@ -79,6 +92,8 @@ class Plan(CleanTextModel):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan")

@@ -52,8 +52,8 @@ def target_chart(*, target: Target, plan: Plan, results: list[TargetResult], rep
                 expected_line.append(round(float(start + (target.value - start) * share), 4))
             else:
                 expected_line.append(None)
-            planned = (target.trajectory or {}).get(str(month)) if year == plan.start_year else None
-            trajectory.append(None if planned is None else float(Decimal(str(planned))))
+            planned = (facts.trajectory or {}).get(month) if year == plan.start_year else None
+            trajectory.append(_f(planned))
     series = [{"name": _("Approved year-to-date figure"), "data": actual, "kind": "actual"}]
     if any(value is not None for value in pending):
         series.append({"name": str(ReportingStatus.PENDING.label), "data": pending, "kind": "pending"})

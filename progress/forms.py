@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import CleanTextForm
 from core.params import INTEGER_MAX, parse_int
+from core.text import REASON_LIMIT
 from progress.services import RowInput
 
 
@@ -15,7 +16,7 @@ class ReturnForm(CleanTextForm):
     reason = forms.CharField(
         label=_("Reason for returning"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
+        max_length=REASON_LIMIT,
         error_messages={"required": _("Write the reason for returning.")},
     )
 
@@ -25,9 +26,11 @@ class CorrectionForm(CleanTextForm):
     reason = forms.CharField(
         label=_("Reason for the correction"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_length=REASON_LIMIT,
         error_messages={"required": _("Write the reason for the correction.")},
     )
+    # Shown when the checks find the figure implausible (progress.services.report_correct).
+    confirmed = forms.BooleanField(label=_("I confirm this figure"), required=False)
     # The version of the report the page showed: a correction made on a stale copy is refused.
     version = forms.IntegerField(
         widget=forms.HiddenInput,
@@ -44,7 +47,7 @@ class ReopenForm(CleanTextForm):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
     period = forms.CharField(label=_("Period (YYYY-MM)"), max_length=7)
     until = forms.DateField(label=_("Open until"), widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_LIMIT)
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,7 +68,7 @@ class LateRequestForm(CleanTextForm):
     reason = forms.CharField(
         label=_("Why must the month be reported late?"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
+        max_length=REASON_LIMIT,
         error_messages={"required": _("Write why the month must be reported late.")},
     )
 
@@ -84,7 +87,7 @@ class LateGrantForm(CleanTextForm):
     note = forms.CharField(
         label=_("Note to the unit (optional)"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
+        max_length=REASON_LIMIT,
         required=False,
     )
 
@@ -95,7 +98,7 @@ class LateRefuseForm(CleanTextForm):
     reason = forms.CharField(
         label=_("Why is the late report refused?"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
+        max_length=REASON_LIMIT,
         error_messages={"required": _("Write why the late report is refused.")},
     )
 

@@ -25,6 +25,7 @@ from django.utils.text import Truncator
 
 from core.mail import Mail, mail_render, mails_queue
 from core.models import JobRun
+from core.people import name_from_parts
 from plans.choices import Frequency, PlanStatus
 from plans.models import Plan
 from plans.periods import Period, due_date, is_reporting_month
@@ -273,7 +274,7 @@ def _unit_people(*, staff_units: set[int], reviewer_units: set[int]) -> dict[tup
     for role, unit_id, user_id, email, first, last, username in rows:
         if not email.strip():
             continue
-        people[(role, unit_id)].append((user_id, email.strip(), f"{first} {last}".strip() or username))
+        people[(role, unit_id)].append((user_id, email.strip(), name_from_parts(first, last, username)))
     return people
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from plans.choices import PlanStatus
 from plans.models import Plan
 from plans.periods import Period, PeriodState, due_date, is_reporting_month, period_state, periods_of_plan
 from progress.choices import EDITABLE, LateRequestStatus, ReportStatus
@@ -140,7 +141,7 @@ def returned_reports(*, units: QuerySet[Unit]) -> QuerySet[Report]:
 def staff_plans(*, units: QuerySet[Unit]) -> QuerySet[Plan]:
     """Published plans in which the units lead at least one target."""
     return (
-        Plan.objects.filter(status="published", tasks__lead_unit__in=units, tasks__targets__isnull=False)
+        Plan.objects.filter(status=PlanStatus.PUBLISHED, tasks__lead_unit__in=units, tasks__targets__isnull=False)
         .distinct()
         .select_related("zone")
         .order_by("-start_year", "title")

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.mail import Mail, mail_render, mails_queue
-from core.text import text_problem
+from core.people import display_name
+from core.text import REASON_LIMIT, TEXT_LIMIT, text_problem, too_long
 from plans.models import Plan
 from plans.periods import Period, PeriodState, periods_of_plan
 from progress.choices import LateRequestStatus, ReportStatus
@@ -231,18 +232,12 @@ def _conflict(target, report: Report | None) -> Conflict:
     return Conflict(
         target_id=target.pk,
         indicator=target.indicator,
-        changed_by=_user_label(report.updated_by) if report else "",
+        changed_by=display_name(report.updated_by) if report else "",
         changed_at=report.updated_at if report else None,
         their_value=report.value if report else None,
         their_status=report.get_status_display() if report else "",
         version=report.version if report else 0,
     )
-
-
-def _user_label(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def _row_errors(row: Row, typed: RowInput, *, period: Period, submit: bool, result: SaveResult) -> dict[str, str]:
@@ -276,8 +271,8 @@ def _row_errors(row: Row, typed: RowInput, *, period: Period, submit: bool, resu
         errors["progress"] = _("Describe the progress before submitting.")
     for name in TEXT_FIELDS:
         text = getattr(typed, name)
-        if len(text) > 4000:
-            errors[name] = _("At most 4000 characters.")
+        if len(text) > TEXT_LIMIT:
+            errors[name] = too_long(TEXT_LIMIT)
         elif problem := text_problem(text.strip()):  # as saved: white space around it goes
             errors[name] = problem
     return errors
@@ -400,7 +395,10 @@ def report_correct(*, report: Report, by, raw_value: str, reason: str, version: 
     """Change the figure of an approved report: an explicit, recorded correction.
 
     ``version`` is the report's version the user was shown; a correction made on a stale copy
-    (someone corrected it meanwhile) raises StaleVersion and changes nothing."""
+    (someone corrected it meanwhile) raises StaleVersion and changes nothing. The corrected
+    figure passes the checks of an entered one (progress.validation.check_figure, the reason
+    standing as its note): one the checks find implausible (more than twice the annual target)
+    is refused under ``confirmed`` until the user confirms it, as in the period form."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Write the reason for the correction.")})
@@ -426,10 +424,14 @@ def report_correct(*, report: Report, by, raw_value: str, reason: str, version: 
             previous=None,
             month=report.month,
             note=reason,
-            confirmed=True,
+            confirmed=confirmed,
         )
         if check.error:
             raise ValidationError({"value": check.error})
+        if check.needs_note:
+            raise ValidationError({"reason": check.needs_note})
+        if check.needs_confirmation:
+            raise ValidationError({"confirmed": check.needs_confirmation})
         before = _snapshot(report)
         report.value = check.value
         report.updated_by = by
@@ -463,7 +465,6 @@ def period_reopen(*, plan: Plan, unit: Unit, period: Period, by, reason: str, un
 
 # --- late-report requests (补报申请) -------------------------------------------------
 
-REASON_LIMIT = 2000
 # How long a grant keeps the month open when the zone office does not say (the form's default).
 LATE_REPORT_DAYS = 7
 
@@ -478,7 +479,7 @@ def _required_text(text: str, *, field: str, missing: str) -> str:
 def _checked_text(text: str, *, field: str) -> str:
     text = (text or "").strip()
     if len(text) > REASON_LIMIT:
-        raise ValidationError({field: _("At most %(n)d characters.") % {"n": REASON_LIMIT}})
+        raise ValidationError({field: too_long(REASON_LIMIT)})
     if problem := text_problem(text):
         raise ValidationError({field: problem})
     return text
@@ -595,7 +596,7 @@ def late_request_mails(request: LateReportRequest) -> list[Mail]:
     for user in people.values():
         subject, body = mail_render(
             "progress/email/late_request_decided.txt",
-            {"request": request, "name": user.get_full_name() or user.get_username(), "link": link},
+            {"request": request, "name": display_name(user), "link": link},
         )
         mails.append(
             Mail(

@@ -31,7 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook as WorkbookType
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.figures import read_plain
+from core.figures import figure_text, read_plain
 from core.params import INTEGER_MAX, parse_int
 from core.spreadsheets import (
     READ_ONLY_FILL,
@@ -183,7 +183,7 @@ def _line_values(index: int, row: Row) -> list[Any]:
 
 def _target_cell(target: Target) -> Any:
     if target.value is not None and target.value_high is not None:
-        return f"{_plain(target.value)}–{_plain(target.value_high)}"
+        return f"{figure_text(target.value)}–{figure_text(target.value_high)}"
     if target.value is not None:
         return _number_cell(target.value)
     if target.deadline is not None:
@@ -198,12 +198,7 @@ def _number_cell(value: Decimal | None) -> int | float | str | None:
     if value == value.to_integral_value() and abs(value) < 2**53:
         return int(value)
     as_float = float(value)
-    return as_float if Decimal(repr(as_float)) == value else _plain(value)
-
-
-def _plain(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return as_float if Decimal(repr(as_float)) == value else figure_text(value)
 
 
 def _write_meta(workbook: WorkbookType, *, plan: Plan, unit: Unit, period: Period, rows: list[Row]) -> None:
@@ -424,9 +419,9 @@ def _text(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return _plain(Decimal(repr(value))) if value == value and abs(value) != float("inf") else str(value)
+        return figure_text(Decimal(repr(value))) if value == value and abs(value) != float("inf") else str(value)
     if isinstance(value, Decimal):
-        return _plain(value)
+        return figure_text(value)
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     return restore_cell(str(value).strip())
@@ -474,12 +469,12 @@ class PreviewRow:
 
     @property
     def old_text(self) -> str:
-        return _plain(self.old_value) if self.old_value is not None else ""
+        return figure_text(self.old_value) if self.old_value is not None else ""
 
     @property
     def new_text(self) -> str:
         """The figure as it will be saved, or as typed when it cannot be read."""
-        return _plain(self.new_value) if self.new_value is not None else self.raw_value
+        return figure_text(self.new_value) if self.new_value is not None else self.raw_value
 
 
 @dataclass

@@ -13,7 +13,7 @@ from decimal import Context, Decimal, Inexact, InvalidOperation, Rounded
 import cn2an
 from django.utils.translation import gettext as _
 
-from core.figures import DECIMAL_PLACES, figure_problem, places_and_integer_digits, read_plain
+from core.figures import DECIMAL_PLACES, figure_problem, figure_text, places_and_integer_digits, read_plain
 from targets import kinds
 
 # Full-width forms of ASCII (U+FF01–U+FF5E: １２３．５，％) and the ideographic
@@ -99,7 +99,7 @@ def parse_figure(raw: str, *, field_unit: str) -> Decimal:
                 "“%(raw)s” is %(value)s %(unit)s, with more than %(n)d decimal places: it would be rounded. "
                 "Round it yourself if that is what you mean."
             )
-            % {"raw": raw.strip(), "value": _plain(converted), "unit": field_unit, "n": DECIMAL_PLACES}
+            % {"raw": raw.strip(), "value": figure_text(converted), "unit": field_unit, "n": DECIMAL_PLACES}
         )
     return _fitting(converted)
 
@@ -248,14 +248,14 @@ def check_figure(
     if previous is not None and value < previous and not note.strip():
         check.needs_note = _(
             "The year-to-date figure is below last period's (%(previous)s): write the reason in the note."
-        ) % {"previous": _plain(previous)}
+        ) % {"previous": figure_text(previous)}
         return check
     if confirmed:
         return check
     if target_value is not None and target_value > 0 and value > 2 * target_value:
         check.needs_confirmation = _(
             "%(value)s is more than twice the annual target (%(target)s): confirm it is right."
-        ) % {"value": _plain(value), "target": _plain(target_value)}
+        ) % {"value": figure_text(value), "target": figure_text(target_value)}
         return check
     increment = _previous_increment(previous, before_previous, previous_month)
     if previous is not None and increment is not None and increment > 0:
@@ -265,7 +265,7 @@ def check_figure(
             check.needs_confirmation = _(
                 "This period adds %(added)s, over three times the previous monthly increment (%(increment)s): "
                 "confirm it is right."
-            ) % {"added": _plain(value - previous), "increment": _plain(increment)}
+            ) % {"added": figure_text(value - previous), "increment": figure_text(increment)}
     return check
 
 
@@ -285,9 +285,3 @@ def _previous_increment(
 def _tidy(value: Decimal) -> Decimal:
     """Drop trailing zeros without switching to exponent notation (32000, not 3.2E+4)."""
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-
-
-def _plain(value: Decimal) -> str:
-    """The digits as written, without trailing zeros (never rounded to a context's precision)."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -370,6 +370,7 @@ def correct(request: HttpRequest, report_id: int) -> HttpResponse:
                 raw_value=form.cleaned_data["value"],
                 reason=form.cleaned_data["reason"],
                 version=form.cleaned_data["version"],
+                confirmed=form.cleaned_data["confirmed"],
             )
         except StaleVersion as stale:
             # Show the figure as it is now and take its version, keeping what was typed, so a

@@ -32,6 +32,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from core import clock
+from core.people import display_name
 from core.text import xml_safe
 from plans.models import Plan
 from plans.periods import Period
@@ -120,12 +121,6 @@ def _date_text(day: dt.date) -> str:
     return _("%(month)s/%(day)s/%(year)s") % {"year": day.year, "month": day.month, "day": day.day}
 
 
-def _leader_name(user) -> str:
-    if user is None:
-        return "—"
-    return user.get_full_name() or user.get_username()
-
-
 def red_and_black_lists(ranking: list[UnitScore]) -> tuple[list[UnitScore], list[UnitScore]]:
     """The red list: the best-ranked units with no red target and no overdue
     notice. The black list: the worst-ranked units with a red target or an
@@ -170,7 +165,7 @@ def bulletin_content(
             status=r.get_status_display(),
             explanation=explanation_of(r),
             unit=r.target.task.lead_unit.name if r.target.task.lead_unit else "—",
-            leader=_leader_name(r.target.task.leader),
+            leader=display_name(r.target.task.leader, nobody="—"),
             reporting=r.get_reporting_display(),
         )
         for r in lagging_rows[:LAGGING_SHOWN]
@@ -299,13 +294,22 @@ def _percent(value) -> str:
 
 
 def bulletin_render(content: BulletinContent) -> bytes:
+    """The bulletin as the bytes of a .docx file: an A4 page with the
+    government document's margins, then each section in turn (``SECTIONS``)."""
     document = Document()
     section = document.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    for write in SECTIONS:
+        write(document, content)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
-    # Masthead (红头), the issue number, the document number and the red rule.
+
+def _masthead(document, content: BulletinContent) -> None:
+    """The masthead (红头), the issue number, the document number and the red rule."""
     _paragraph(
         document,
         _("%(zone)s supervision bulletin") % {"zone": content.zone},
@@ -325,7 +329,9 @@ def bulletin_render(content: BulletinContent) -> bytes:
     rule = _paragraph(document, content.doc_number, align=WD_ALIGN_PARAGRAPH.CENTER, size=16, space_after=12)
     _red_rule(rule)
 
-    # Title and opening.
+
+def _opening(document, content: BulletinContent) -> None:
+    """The title, the address and the opening sentence."""
     _paragraph(
         document,
         content.title,
@@ -344,7 +350,9 @@ def bulletin_render(content: BulletinContent) -> bytes:
         indent=True,
     )
 
-    # 1. Overall figures.
+
+def _overall(document, content: BulletinContent) -> None:
+    """1. The overall figures: the targets by progress status."""
     _paragraph(document, _("1. Overall"), name=HEADING_FONT, indent=True)
     counts = content.counts
     good = counts.get(Status.COMPLETED, 0) + counts.get(Status.ON_TRACK, 0)
@@ -368,6 +376,10 @@ def bulletin_render(content: BulletinContent) -> bytes:
         },
         indent=True,
     )
+
+
+def _reporting(document, content: BulletinContent) -> None:
+    """1, continued: the reporting statuses, apart from progress, and the units that have not reported."""
     reporting = content.reporting
     _paragraph(
         document,
@@ -390,7 +402,9 @@ def bulletin_render(content: BulletinContent) -> bytes:
         missing = "、".join(_("%(unit)s (%(n)d)") % {"unit": unit, "n": n} for unit, n in content.missing_by_unit)
         _paragraph(document, _("Reports overdue and not sent: %(units)s.") % {"units": missing}, indent=True)
 
-    # 2. Ranking, under its basis.
+
+def _ranking(document, content: BulletinContent) -> None:
+    """2. The units ranked, under the ranking's basis."""
     _paragraph(document, _("2. %(ranking)s") % {"ranking": content.ranking_title}, name=HEADING_FONT, indent=True)
     if content.ranking:
         _table(
@@ -421,7 +435,9 @@ def bulletin_render(content: BulletinContent) -> bytes:
     else:
         _paragraph(document, _("No unit leads a target of the plan yet."), indent=True)
 
-    # 3. Red list and black list.
+
+def _red_and_black_lists(document, content: BulletinContent) -> None:
+    """3. The red list and the black list."""
     _paragraph(document, _("3. Red list and black list"), name=HEADING_FONT, indent=True)
     red = "、".join(_("%(unit)s (%(score)s points)") % {"unit": s.name, "score": s.score} for s in content.red_list)
     _paragraph(document, _("Red list: %(units)s.") % {"units": red or _("none")}, indent=True)
@@ -432,7 +448,9 @@ def bulletin_render(content: BulletinContent) -> bytes:
     )
     _paragraph(document, _("Black list: %(units)s.") % {"units": black or _("none")}, indent=True)
 
-    # 4. Lagging items.
+
+def _lagging(document, content: BulletinContent) -> None:
+    """4. The lagging items, the first ``LAGGING_SHOWN`` of them."""
     _paragraph(document, _("4. Lagging items"), name=HEADING_FONT, indent=True)
     if content.lagging:
         _table(
@@ -459,7 +477,9 @@ def bulletin_render(content: BulletinContent) -> bytes:
     else:
         _paragraph(document, _("Nothing lags in %(period)s.") % {"period": content.period_text}, indent=True)
 
-    # 5. Follow-up notices.
+
+def _notices(document, content: BulletinContent) -> None:
+    """5. The follow-up notices: the counts and the open ones."""
     _paragraph(document, _("5. Follow-up notices"), name=HEADING_FONT, indent=True)
     n = content.notices
     _paragraph(
@@ -501,7 +521,9 @@ def bulletin_render(content: BulletinContent) -> bytes:
                 indent=True,
             )
 
-    # 6. What is asked, and the sign-off.
+
+def _requirements(document, content: BulletinContent) -> None:
+    """6. What is asked of the units, and the sign-off."""
     _paragraph(document, _("6. Requirements"), name=HEADING_FONT, indent=True)
     _paragraph(
         document,
@@ -516,6 +538,16 @@ def bulletin_render(content: BulletinContent) -> bytes:
     _paragraph(document, signature, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph(document, _date_text(content.date), align=WD_ALIGN_PARAGRAPH.RIGHT)
 
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+
+# The bulletin's sections, in order: each writes itself into the document.
+SECTIONS = (
+    _masthead,
+    _opening,
+    _overall,
+    _reporting,
+    _ranking,
+    _red_and_black_lists,
+    _lagging,
+    _notices,
+    _requirements,
+)

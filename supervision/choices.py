@@ -77,7 +77,9 @@ DEFAULT_SCORE_MODE = ScoreMode.YEAR
 
 
 class NoticeStep(StrEnum):
-    """The steps of a notice after it is issued (the API's action names)."""
+    """The steps of a notice after it is issued: the one vocabulary of the
+    page's URLs (supervision.urls, /supervision/notices/<id>/<step>/), the
+    API's actions (/api/v1/notices/<id>/<step>/) and the services."""
 
     ANSWER = "answer"
     REQUEST_EXTENSION = "request-extension"

@@ -8,16 +8,24 @@ components by the same function the pages use. Each row answers both
 questions: the progress status with the period of the approved figure it
 judged, and the reporting status; a figure waiting for review has its own
 column and a narrative not yet approved is marked (待审核).
+
+Each export's columns are records (``Column``: header, value, width, number
+format) in one list: ``LIST_COLUMNS`` for the list, and ``LEDGER_FIXED``,
+``LEDGER_MONTH`` (repeated for each month) and ``LEDGER_NARRATIVES`` for the
+ledger. The writers take headers, widths, formats and values from the records;
+a column is one record, never an edit in several lists kept in step.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections import namedtuple
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
@@ -29,6 +37,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook import Workbook
 
 from core.downloads import attach
+from core.figures import figure_text
+from core.people import display_name, name_from_parts
 from core.spreadsheets import (
     THIN_BORDER,
     WRAP,
@@ -39,13 +49,12 @@ from core.spreadsheets import (
     style_header_row,
     workbook_bytes,
 )
-from core.templatetags.taizhang import figure as figure_text
-from plans.models import Plan
+from plans.models import Plan, Task
 from plans.periods import Period
 from progress.choices import ReportStatus
-from progress.models import period_label
+from progress.models import Report, period_label
 from progress.selectors import pending_figures
-from supervision.selectors import Ledger, narrative_mark, with_narratives
+from supervision.selectors import Ledger, LedgerLine, narrative_mark, with_narratives
 from supervision.xlsx import STYLE_DEFAULT, STYLE_ONE_DECIMAL, STYLE_WRAP, XlsxStream
 from targets import kinds
 from targets.choices import ReportingStatus, Status
@@ -58,41 +67,20 @@ CSV_ROWS_PER_CHUNK = 500
 
 @dataclass(frozen=True)
 class Column:
+    """One column of an export, declared once: its header, the value it takes
+    from a row, its width and its number format (a supervision.xlsx style).
+    The XLSX and CSV writers read headers, widths, formats and values from the
+    same records, so adding a column is adding one record."""
+
     header: Promise
+    value: Callable[[Any], object]
     width: float
     style: int = STYLE_DEFAULT
+    # A cell's fill colour (RGB hex) from the same row, or None (the ledger's statuses).
+    fill: Callable[[Any], str | None] | None = None
 
 
-LIST_COLUMNS = (
-    Column(gettext_lazy("No."), 6),
-    Column(gettext_lazy("Zone"), 12),
-    Column(gettext_lazy("Task"), 28, STYLE_WRAP),
-    Column(gettext_lazy("Indicator"), 26, STYLE_WRAP),
-    Column(gettext_lazy("Kind"), 9),
-    Column(gettext_lazy("Target"), 16),
-    Column(gettext_lazy("Period of the figure"), 14),
-    Column(gettext_lazy("Year-to-date actual"), 12),
-    Column(gettext_lazy("Figure awaiting review"), 12),
-    Column(gettext_lazy("Unit of measure"), 9),
-    Column(gettext_lazy("Completion (%)"), 10, STYLE_ONE_DECIMAL),
-    Column(gettext_lazy("Time progress (%)"), 10, STYLE_ONE_DECIMAL),
-    Column(gettext_lazy("Gap (points)"), 10, STYLE_ONE_DECIMAL),
-    Column(gettext_lazy("Progress status"), 10),
-    Column(pgettext_lazy("export header", "Explanation"), 44, STYLE_WRAP),
-    Column(gettext_lazy("Lead unit"), 16),
-    Column(gettext_lazy("Responsible leader"), 11),
-    Column(gettext_lazy("Reporting status"), 12),
-    Column(gettext_lazy("Latest progress"), 36, STYLE_WRAP),
-    Column(gettext_lazy("Problems"), 30, STYLE_WRAP),
-    Column(gettext_lazy("Next steps"), 30, STYLE_WRAP),
-)
-
-
-def _name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
+# --- the list export ---------------------------------------------------------------------
 
 # The target's fields that its label and its facts are made of, in the
 # model's field order (as ``Model.from_db`` takes them).
@@ -124,25 +112,27 @@ RESULT_FIELDS = (
     "data_month",
     "reporting",
 )
-ROW_FIELDS = (
-    *RESULT_FIELDS,
-    "target_id",
-    *(f"target__{name}" for name in TARGET_FIELDS),
-    "target__task__number",
-    "target__task__heading",
-    "target__task__plan_id",
-    "target__task__plan__zone__short_name",
-    "target__task__plan__zone__name",
-    "target__task__lead_unit__name",
-    "target__task__leader__first_name",
-    "target__task__leader__last_name",
-    "target__task__leader__username",
-    "report_status",
-    "narrative_progress",
-    "narrative_problems",
-    "narrative_next_steps",
-    "narrative_status",
-)
+# The other fields a row reads: the name the columns use → what the query reads
+# (with_narratives annotates the report's status and the latest narrative).
+OTHER_FIELDS = {
+    "target_id": "target_id",
+    "task_number": "target__task__number",
+    "task_heading": "target__task__heading",
+    "plan_id": "target__task__plan_id",
+    "zone_short_name": "target__task__plan__zone__short_name",
+    "zone_name": "target__task__plan__zone__name",
+    "lead_unit": "target__task__lead_unit__name",
+    "leader_first_name": "target__task__leader__first_name",
+    "leader_last_name": "target__task__leader__last_name",
+    "leader_username": "target__task__leader__username",
+    "report_status": "report_status",
+    "progress": "narrative_progress",
+    "problems": "narrative_problems",
+    "next_steps": "narrative_next_steps",
+    "narrative_status": "narrative_status",
+}
+ROW_FIELDS = (*RESULT_FIELDS, *(f"target__{name}" for name in TARGET_FIELDS), *OTHER_FIELDS.values())
+_Other = namedtuple("_Other", OTHER_FIELDS)  # a row's other fields, by their names
 
 
 @dataclass
@@ -167,20 +157,16 @@ def marked(text: str, mark: str) -> str:
     return _("%(text)s (%(mark)s)") % {"text": text, "mark": mark} if text and mark else text
 
 
-class _RowMaker:
-    """Turns one tuple of ``ROW_FIELDS`` into the export's row, with the
-    labels translated once and each plan read once."""
+class _Words:
+    """The labels of an export, translated once, and each period's label once."""
 
-    target_slice = slice(len(RESULT_FIELDS) + 1, len(RESULT_FIELDS) + 1 + len(TARGET_FIELDS))
-
-    def __init__(self, pending: dict) -> None:
+    def __init__(self) -> None:
         self.statuses = {value: str(label) for value, label in Status.choices}
         self.reporting = {value: str(label) for value, label in ReportingStatus.choices}
         self.returned = str(ReportStatus.RETURNED.label)
         self.kinds = {key: str(label) for key, label in kinds.choices()}
+        self.pending = str(ReportingStatus.PENDING.label)
         self.periods: dict[tuple[int, int], str] = {}
-        self.plans: dict[int, Plan] = {}
-        self.pending = pending
 
     def period(self, year: int | None, month: int | None) -> str:
         if year is None or month is None:
@@ -189,42 +175,100 @@ class _RowMaker:
             self.periods[year, month] = str(period_label(year, month))
         return self.periods[year, month]
 
-    def __call__(self, index: int, row: tuple) -> list:
-        result = _Result(*row[: len(RESULT_FIELDS)])
-        target_id = row[len(RESULT_FIELDS)]
-        target = Target.from_db(None, TARGET_FIELDS, row[self.target_slice])
-        (number, heading, plan_id, zone_short, zone_name, lead_unit, first, last, username, report_status,
-         progress, problems, next_steps, narrative_status) = row[self.target_slice.stop :]  # fmt: skip
-        if plan_id not in self.plans:
-            self.plans[plan_id] = Plan.objects.get(pk=plan_id)
-        pending = self.pending.get(target_id)
-        reporting = self.reporting.get(result.reporting, result.reporting)
-        if report_status == ReportStatus.RETURNED:
-            reporting = marked(reporting, self.returned)
-        mark = narrative_mark(narrative_status)
-        return [
-            index,
-            zone_short or zone_name,
-            f"{number}{heading}",
-            target.indicator,
-            self.kinds.get(target.kind, target.kind),
-            target.target_label,
-            self.period(result.data_year, result.data_month),
-            result.actual,
-            pending.value if pending is not None else None,
-            target.unit,
-            result.completion,
-            result.expected,
-            result.gap,
-            self.statuses.get(result.status, result.status),
-            result_explanation(result, target=target, plan=self.plans[plan_id]),
-            lead_unit or "",
-            f"{first or ''} {last or ''}".strip() or (username or ""),
-            reporting,
-            marked(progress or "", mark),
-            marked(problems or "", mark),
-            marked(next_steps or "", mark),
-        ]
+
+@dataclass
+class ListRow:
+    """One result as the list export's columns read it, by name: the stored
+    judgement, the target built from its fields, its plan, the figure waiting
+    for review, the other fields (``OTHER_FIELDS``), the mark of a narrative
+    not yet approved, and the export's words."""
+
+    index: int
+    result: _Result
+    target: Target
+    plan: Plan
+    pending: Report | None
+    other: _Other
+    mark: str
+    words: _Words
+
+
+def _reporting(row: ListRow) -> str:
+    """The reporting status, marked when the period's report was returned."""
+    text = row.words.reporting.get(row.result.reporting, row.result.reporting)
+    return marked(text, row.words.returned) if row.other.report_status == ReportStatus.RETURNED else text
+
+
+LIST_COLUMNS = (
+    Column(gettext_lazy("No."), lambda row: row.index, 6),
+    Column(gettext_lazy("Zone"), lambda row: row.other.zone_short_name or row.other.zone_name, 12),
+    Column(gettext_lazy("Task"), lambda row: f"{row.other.task_number}{row.other.task_heading}", 28, STYLE_WRAP),
+    Column(gettext_lazy("Indicator"), lambda row: row.target.indicator, 26, STYLE_WRAP),
+    Column(gettext_lazy("Kind"), lambda row: row.words.kinds.get(row.target.kind, row.target.kind), 9),
+    Column(gettext_lazy("Target"), lambda row: row.target.target_label, 16),
+    Column(
+        gettext_lazy("Period of the figure"),
+        lambda row: row.words.period(row.result.data_year, row.result.data_month),
+        14,
+    ),
+    Column(gettext_lazy("Year-to-date actual"), lambda row: row.result.actual, 12),
+    Column(
+        gettext_lazy("Figure awaiting review"), lambda row: row.pending.value if row.pending is not None else None, 12
+    ),
+    Column(gettext_lazy("Unit of measure"), lambda row: row.target.unit, 9),
+    Column(gettext_lazy("Completion (%)"), lambda row: row.result.completion, 10, STYLE_ONE_DECIMAL),
+    Column(gettext_lazy("Time progress (%)"), lambda row: row.result.expected, 10, STYLE_ONE_DECIMAL),
+    Column(gettext_lazy("Gap (points)"), lambda row: row.result.gap, 10, STYLE_ONE_DECIMAL),
+    Column(
+        gettext_lazy("Progress status"), lambda row: row.words.statuses.get(row.result.status, row.result.status), 10
+    ),
+    Column(
+        pgettext_lazy("export header", "Explanation"),
+        lambda row: result_explanation(row.result, target=row.target, plan=row.plan),
+        44,
+        STYLE_WRAP,
+    ),
+    Column(gettext_lazy("Lead unit"), lambda row: row.other.lead_unit or "", 16),
+    Column(
+        gettext_lazy("Responsible leader"),
+        lambda row: name_from_parts(
+            row.other.leader_first_name or "", row.other.leader_last_name or "", row.other.leader_username or ""
+        ),
+        11,
+    ),
+    Column(gettext_lazy("Reporting status"), _reporting, 12),
+    Column(gettext_lazy("Latest progress"), lambda row: marked(row.other.progress or "", row.mark), 36, STYLE_WRAP),
+    Column(gettext_lazy("Problems"), lambda row: marked(row.other.problems or "", row.mark), 30, STYLE_WRAP),
+    Column(gettext_lazy("Next steps"), lambda row: marked(row.other.next_steps or "", row.mark), 30, STYLE_WRAP),
+)
+
+
+class _RowMaker:
+    """Turns one tuple of ``ROW_FIELDS`` into the export's row: a ``ListRow``
+    read by each column in turn, with each plan read once."""
+
+    target_slice = slice(len(RESULT_FIELDS), len(RESULT_FIELDS) + len(TARGET_FIELDS))
+
+    def __init__(self, pending: dict) -> None:
+        self.words = _Words()
+        self.plans: dict[int, Plan] = {}
+        self.pending = pending
+
+    def __call__(self, index: int, values: tuple) -> list:
+        other = _Other._make(values[self.target_slice.stop :])
+        if other.plan_id not in self.plans:
+            self.plans[other.plan_id] = Plan.objects.get(pk=other.plan_id)
+        row = ListRow(
+            index=index,
+            result=_Result(*values[: len(RESULT_FIELDS)]),
+            target=Target.from_db(None, TARGET_FIELDS, values[self.target_slice]),
+            plan=self.plans[other.plan_id],
+            pending=self.pending.get(other.target_id),
+            other=other,
+            mark=narrative_mark(other.narrative_status),
+            words=self.words,
+        )
+        return [column.value(row) for column in LIST_COLUMNS]
 
 
 def list_rows(results: QuerySet[TargetResult], *, period: Period) -> Iterator[list]:
@@ -340,96 +384,140 @@ STATUS_FILLS = {
     Status.OVERDUE: "FBB6CE",
     Status.NO_DATA: "EDF2F7",
 }
+
+
+@dataclass
+class LedgerEntry:
+    """One target of the ledger as its columns read it: its number, its line
+    (selectors.LedgerLine), the mark of a narrative not yet approved, the words."""
+
+    number: int
+    line: LedgerLine
+    mark: str
+    words: _Words
+
+    @property
+    def task(self) -> Task:
+        return self.line.target.task
+
+
+@dataclass
+class LedgerMonth:
+    """One month of one target of the ledger, as the month's columns read it."""
+
+    line: LedgerLine
+    month: int
+    words: _Words
+
+
+def _ledger_figure(cell: LedgerMonth) -> object:
+    """The approved year-to-date figure, or one waiting for review, marked."""
+    figure = cell.line.figures.get(cell.month)
+    if figure is None and cell.line.pending.get(cell.month) is not None:
+        return marked(figure_text(cell.line.pending[cell.month], grouped=True), cell.words.pending)
+    return figure
+
+
+def _ledger_status(cell: LedgerMonth) -> str:
+    """The progress status, with the age of a carried figure."""
+    status = cell.words.statuses.get(cell.line.statuses.get(cell.month, ""), "")
+    return marked(status, cell.line.ages.get(cell.month, ""))
+
+
+# The columns before the months, each month's, and those after them: one
+# record each (a month's may say how to fill its cell).
 LEDGER_FIXED = (
-    (gettext_lazy("No."), 6),
-    (gettext_lazy("Task"), 30),
-    (gettext_lazy("Indicator"), 26),
-    (gettext_lazy("Target"), 16),
-    (gettext_lazy("Lead unit"), 14),
-    (gettext_lazy("Responsible leader"), 10),
+    Column(gettext_lazy("No."), lambda entry: entry.number, 6),
+    Column(gettext_lazy("Task"), lambda entry: f"{entry.task.number}{entry.task.heading}", 30),
+    Column(gettext_lazy("Indicator"), lambda entry: entry.line.target.indicator, 26),
+    Column(gettext_lazy("Target"), lambda entry: entry.line.target.target_label, 16),
+    Column(gettext_lazy("Lead unit"), lambda entry: entry.task.lead_unit.name if entry.task.lead_unit else "", 14),
+    Column(gettext_lazy("Responsible leader"), lambda entry: display_name(entry.task.leader), 10),
 )
-# Each month: the approved year-to-date figure (or one waiting for review,
-# marked), the progress status (with the age of a carried figure) and the
-# reporting status.
 LEDGER_MONTH = (
-    (gettext_lazy("Year to date"), 10),
-    (gettext_lazy("Progress status"), 10),
-    (gettext_lazy("Reporting status"), 9),
+    Column(gettext_lazy("Year to date"), _ledger_figure, 10),
+    Column(
+        gettext_lazy("Progress status"),
+        _ledger_status,
+        10,
+        fill=lambda cell: STATUS_FILLS.get(cell.line.statuses.get(cell.month, "")),
+    ),
+    Column(
+        gettext_lazy("Reporting status"),
+        lambda cell: cell.words.reporting.get(cell.line.reporting.get(cell.month, ""), ""),
+        9,
+    ),
 )
 LEDGER_NARRATIVES = (
-    (gettext_lazy("Latest progress"), 36),
-    (gettext_lazy("Problems"), 30),
-    (gettext_lazy("Next steps"), 30),
+    Column(gettext_lazy("Latest progress"), lambda entry: marked(entry.line.progress, entry.mark), 36),
+    Column(gettext_lazy("Problems"), lambda entry: marked(entry.line.problems, entry.mark), 30),
+    Column(gettext_lazy("Next steps"), lambda entry: marked(entry.line.next_steps, entry.mark), 30),
 )
+
+
+def _ledger_headers(sheet, *, months: list[int]) -> None:
+    """The two header rows: the fixed and the narrative headers over both, each
+    month's name over its columns' headers."""
+    fixed, per_month = len(LEDGER_FIXED), len(LEDGER_MONTH)
+    for index, column in enumerate(LEDGER_FIXED, start=1):
+        sheet.cell(row=2, column=index, value=str(column.header))
+        sheet.merge_cells(start_row=2, start_column=index, end_row=3, end_column=index)
+    for offset, month in enumerate(months):
+        first = fixed + 1 + per_month * offset
+        sheet.cell(row=2, column=first, value=str(_("Month %(month)s") % {"month": month}))
+        sheet.merge_cells(start_row=2, start_column=first, end_row=2, end_column=first + per_month - 1)
+        for index, column in enumerate(LEDGER_MONTH):
+            sheet.cell(row=3, column=first + index, value=str(column.header))
+    for index, column in enumerate(LEDGER_NARRATIVES, start=fixed + per_month * len(months) + 1):
+        sheet.cell(row=2, column=index, value=str(column.header))
+        sheet.merge_cells(start_row=2, start_column=index, end_row=3, end_column=index)
+
+
+def _ledger_line(sheet, *, row: int, entry: LedgerEntry, months: list[int]) -> None:
+    """One target's row: every column's value, bordered and wrapped, and the
+    fills the month columns ask for."""
+    cells = [LedgerMonth(line=entry.line, month=month, words=entry.words) for month in months]
+    values = [column.value(entry) for column in LEDGER_FIXED]
+    values += [column.value(cell) for cell in cells for column in LEDGER_MONTH]
+    values += [column.value(entry) for column in LEDGER_NARRATIVES]
+    for number, value in enumerate(values, start=1):
+        written = sheet.cell(row=row, column=number, value=safe_cell(value))
+        written.border = THIN_BORDER
+        written.alignment = WRAP
+    for offset, cell in enumerate(cells):
+        for index, column in enumerate(LEDGER_MONTH):
+            fill = column.fill(cell) if column.fill else None
+            if fill:
+                place = len(LEDGER_FIXED) + 1 + len(LEDGER_MONTH) * offset + index
+                sheet.cell(row=row, column=place).fill = PatternFill("solid", fgColor=fill)
 
 
 def ledger_workbook(book: Ledger, *, subject: str) -> bytes:
     """The classic ledger: a title row, two header rows (each month's
     year-to-date figure, progress status and reporting status), one row per
     target, the latest narrative."""
-    statuses = {value: str(label) for value, label in Status.choices}
-    reporting = {value: str(label) for value, label in ReportingStatus.choices}
-    pending_word = str(ReportingStatus.PENDING.label)
+    words = _Words()
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(_("Ledger"))
-    fixed, narratives, per_month = len(LEDGER_FIXED), len(LEDGER_NARRATIVES), len(LEDGER_MONTH)
-    columns = fixed + per_month * len(book.months) + narratives
     title = _("%(zone)s %(year)s key work ledger (%(subject)s), %(period)s") % {
         "zone": book.plan.zone.short_name or book.plan.zone.name,
         "year": book.period.year,
         "subject": subject,
         "period": period_label(book.period.year, book.period.month),
     }
+    columns = len(LEDGER_FIXED) + len(LEDGER_MONTH) * len(book.months) + len(LEDGER_NARRATIVES)
     sheet.cell(row=1, column=1, value=safe_cell(title)).font = Font(bold=True, size=14)
     sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
-
-    for index, (header, _width) in enumerate(LEDGER_FIXED, start=1):
-        sheet.cell(row=2, column=index, value=str(header))
-        sheet.merge_cells(start_row=2, start_column=index, end_row=3, end_column=index)
-    for offset, month in enumerate(book.months):
-        column = fixed + 1 + per_month * offset
-        sheet.cell(row=2, column=column, value=str(_("Month %(month)s") % {"month": month}))
-        sheet.merge_cells(start_row=2, start_column=column, end_row=2, end_column=column + per_month - 1)
-        for index, (header, _width) in enumerate(LEDGER_MONTH):
-            sheet.cell(row=3, column=column + index, value=str(header))
-    for index, (header, _width) in enumerate(LEDGER_NARRATIVES, start=fixed + per_month * len(book.months) + 1):
-        sheet.cell(row=2, column=index, value=str(header))
-        sheet.merge_cells(start_row=2, start_column=index, end_row=3, end_column=index)
+    _ledger_headers(sheet, months=book.months)
     style_header_row(sheet, row=2, columns=columns)
     style_header_row(sheet, row=3, columns=columns)
-
     for number, line in enumerate(book.lines, start=1):
-        row = number + 3
-        target, task = line.target, line.target.task
-        values = [
-            number,
-            f"{task.number}{task.heading}",
-            target.indicator,
-            target.target_label,
-            task.lead_unit.name if task.lead_unit else "",
-            _name(task.leader),
-        ]
-        for month in book.months:
-            figure = line.figures.get(month)
-            if figure is None and line.pending.get(month) is not None:
-                figure = marked(figure_text(line.pending[month]), pending_word)
-            values.append(figure)
-            values.append(marked(statuses.get(line.statuses.get(month, ""), ""), line.ages.get(month, "")))
-            values.append(reporting.get(line.reporting.get(month, ""), ""))
-        mark = narrative_mark(line.narrative_status)
-        values += [marked(line.progress, mark), marked(line.problems, mark), marked(line.next_steps, mark)]
-        for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row, column=column, value=safe_cell(value))
-            cell.border = THIN_BORDER
-            cell.alignment = WRAP
-        for offset, month in enumerate(book.months):
-            fill = STATUS_FILLS.get(line.statuses.get(month, ""))
-            if fill:
-                sheet.cell(row=row, column=fixed + 2 + per_month * offset).fill = PatternFill("solid", fgColor=fill)
-    widths = [width for _header, width in LEDGER_FIXED] + [width for _header, width in LEDGER_MONTH] * len(book.months)
-    widths += [width for _header, width in LEDGER_NARRATIVES]
+        entry = LedgerEntry(number=number, line=line, mark=narrative_mark(line.narrative_status), words=words)
+        _ledger_line(sheet, row=number + 3, entry=entry, months=book.months)
+    widths = [column.width for column in LEDGER_FIXED] + [column.width for column in LEDGER_MONTH] * len(book.months)
+    widths += [column.width for column in LEDGER_NARRATIVES]
     set_column_widths(sheet, widths)
     freeze_header(sheet, header_row=3, columns_left=3)
     sheet.print_title_rows = "2:3"

@@ -35,7 +35,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from core.params import parse_id
-from plans.choices import PlanStatus
+from core.people import display_name
 from plans.models import Plan
 from plans.periods import Period, default_period
 from progress.choices import ReportStatus
@@ -45,7 +45,6 @@ from targets import kinds
 from targets.choices import BAD, SEVERITY, ReportingStatus, Status
 from targets.models import Target, TargetResult
 from targets.selectors import latest_results
-from zones import policy
 from zones.models import Unit, Zone
 
 
@@ -68,16 +67,9 @@ LIST_RULES: dict[str, Callable[[Period], Q]] = {
 }
 
 
-def scoped_plans(user) -> QuerySet[Plan]:
-    """Published and archived plans with something the user may read."""
-    return Plan.objects.exclude(status=PlanStatus.DRAFT).filter(
-        Q(zone__in=policy.zones_seen_whole(user)) | Q(pk__in=Target.objects.visible_to(user).values("task__plan"))
-    )
-
-
 class LeaderField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return display_name(obj)
 
 
 class LeaderFilter(django_filters.ModelChoiceFilter):
@@ -129,7 +121,9 @@ class SupervisionFilterSet(django_filters.FilterSet):
         # Always bound, so that the user's scope applies even without parameters.
         super().__init__(data if data is not None else QueryDict(), queryset, request=request, prefix=prefix)
         self.user = user if user is not None else getattr(request, "user", None)
-        self.plans = scoped_plans(self.user).select_related("zone").order_by("-start_year", "zone__code", "title")
+        self.plans = (
+            Plan.objects.readable_by(self.user).select_related("zone").order_by("-start_year", "zone__code", "title")
+        )
         plan = None if self.data.get("period") else self._plans_chosen().first()
         if plan is not None:
             # Without a period, the month just closed of the newest plan in

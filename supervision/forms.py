@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CleanTextForm
+from core.text import TEXT_LIMIT
 from plans.periods import Period
 from progress.models import period_label
 
@@ -28,7 +29,7 @@ def _text_field(label, *, required: bool = True, message=None, rows: int = 3) ->
     return forms.CharField(
         label=label,
         widget=forms.Textarea(attrs={"rows": rows}),
-        max_length=4000,
+        max_length=TEXT_LIMIT,
         required=required,
         error_messages={"required": message or _("This field is required.")},
     )

@@ -29,7 +29,6 @@ from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext as _
 
 from core import clock
-from plans.choices import PlanStatus
 from plans.models import Plan
 from plans.periods import Period, is_reporting_month
 from progress.choices import COUNTED, SENT
@@ -87,15 +86,6 @@ def notice_steps(user, notice: Notice) -> list[str]:
     the notice is in a state the step starts from."""
     may = {STEP_BY_UNIT: can_answer(user, notice), STEP_BY_SUPERVISION: can_supervise(user, notice.zone)}
     return [step for step, (by, states) in NOTICE_STEPS.items() if may[by] and notice.state in states]
-
-
-def supervised_plans(user) -> QuerySet[Plan]:
-    return (
-        Plan.objects.filter(zone__in=supervised_zones(user))
-        .exclude(status=PlanStatus.DRAFT)
-        .select_related("zone")
-        .order_by("-start_year", "zone__code", "title")
-    )
 
 
 def rule_for(plan: Plan) -> SupervisionRule:

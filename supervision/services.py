@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.mail import Mail, mail_render, mails_queue
+from core.text import TEXT_LIMIT, too_long
 from plans.choices import PlanStatus
 from plans.models import Plan
 from plans.periods import Period, days_until_due
@@ -44,7 +45,6 @@ from zones.models import Membership
 
 log = logging.getLogger(__name__)
 NUMBER_ATTEMPTS = 5
-TEXT_LIMIT = 4000
 
 
 def _text(value: str, *, field_name: str, message: str) -> str:
@@ -52,7 +52,7 @@ def _text(value: str, *, field_name: str, message: str) -> str:
     if not value:
         raise ValidationError({field_name: message})
     if len(value) > TEXT_LIMIT:
-        raise ValidationError({field_name: _("At most %(n)d characters.") % {"n": TEXT_LIMIT}})
+        raise ValidationError({field_name: too_long(TEXT_LIMIT)})
     return value
 
 
@@ -337,6 +337,17 @@ def notice_close(*, notice: Notice, by, note: str) -> Notice:
         _record(notice, NoticeAction.CLOSED, by=by, text=note)
     notice.refresh_from_db()
     return notice
+
+
+# The service of each step: the page and the API call it with the step's input
+# (the form's or the serializer's fields are the service's keywords).
+NOTICE_STEP_SERVICES: dict[NoticeStep, Callable[..., Notice]] = {
+    NoticeStep.ANSWER: notice_answer,
+    NoticeStep.REQUEST_EXTENSION: notice_extension_request,
+    NoticeStep.GRANT_EXTENSION: notice_extension_grant,
+    NoticeStep.REFUSE_EXTENSION: notice_extension_refuse,
+    NoticeStep.CLOSE: notice_close,
+}
 
 
 # --- escalation ------------------------------------------------------------------------

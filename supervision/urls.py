@@ -1,6 +1,22 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from supervision import views
+from supervision.choices import NoticeStep
+
+
+class NoticeStepConverter:
+    """A step of a notice in a page's URL, named as the API names it (supervision.choices.NoticeStep)."""
+
+    regex = "|".join(NoticeStep)
+
+    def to_python(self, value: str) -> NoticeStep:
+        return NoticeStep(value)
+
+    def to_url(self, value: str) -> str:
+        return NoticeStep(value).value
+
+
+register_converter(NoticeStepConverter, "notice_step")
 
 app_name = "supervision"
 
@@ -11,7 +27,7 @@ urlpatterns = [
     path("notices/", views.notices, name="notices"),
     path("notices/new/", views.notice_new, name="notice_new"),
     path("notices/<id:notice_id>/", views.notice_detail, name="notice"),
-    path("notices/<id:notice_id>/<str:action>/", views.notice_act, name="notice_act"),
+    path("notices/<id:notice_id>/<notice_step:step>/", views.notice_act, name="notice_act"),
     path("ranking/", views.ranking, name="ranking"),
     path("ledger/", views.ledger_index, name="ledger"),
     path("ledger/<id:plan_id>/units/<id:unit_id>.xlsx", views.ledger_unit, name="ledger_unit"),

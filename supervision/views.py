@@ -15,14 +15,16 @@ from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from core import clock
 from core.downloads import attach
+from core.forms import CleanTextForm
 from core.params import parse_id, parse_ids
-from plans.choices import PlanStatus
+from core.people import display_name
 from plans.models import Plan
 from plans.periods import Period, default_period
 from progress.choices import ReportStatus
@@ -76,8 +78,7 @@ NOT_FOR_YOU = gettext_lazy("These pages are for the zone's supervision team and 
 def _readable_plans(user) -> QuerySet[Plan]:
     """Plans whose supervision pages the user reads (zone-wide roles)."""
     return (
-        Plan.objects.filter(zone__in=policy.zones_seen_whole(user))
-        .exclude(status=PlanStatus.DRAFT)
+        Plan.objects.readable_by(user, whole_zones_only=True)
         .select_related("zone")
         .order_by("-start_year", "zone__code", "title")
     )
@@ -212,78 +213,102 @@ def notice_new(request: HttpRequest) -> HttpResponse:
     if not supervised_zones(request.user).exists():
         raise PermissionDenied(_("Only the zone's supervision team issues follow-up notices."))
     source = request.POST if request.method == "POST" else request.GET
-    ids = parse_ids(source.getlist("target"))
-    if request.method == "POST" and not ids:
-        ids = parse_ids(source.get("targets", "").split(","))
-    targets = list(
-        Target.objects.visible_to(request.user)
-        .filter(pk__in=ids, task__plan__zone__in=supervised_zones(request.user))
-        .select_related("task__plan", "task__lead_unit", "task__leader")
-        .order_by("task__lead_unit__name", "task__order", "order")
-    )
+    targets = _targets_to_follow_up(request, source)
     if not targets:
         messages.error(request, _("Choose at least one item to follow up."))
         return redirect("supervision:index")
     plan = targets[0].task.plan
     period_text = source.get("period") or str(default_period(plan))
-    rule = rule_for(plan)
     today = clock.today()
     if request.method == "POST":
         form = IssueForm(request.POST)
         if form.is_valid():
-            try:
-                result = services.notices_issue(
-                    target_ids=[t.pk for t in targets],
-                    period=form.cleaned_data["period"],
-                    reply_by=form.cleaned_data["reply_by"],
-                    requirement=form.cleaned_data["requirement"],
-                    by=request.user,
-                    today=today,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                if result.notices:
-                    messages.success(
-                        request,
-                        _("Issued %(n)d follow-up notice(s): %(numbers)s.")
-                        % {"n": len(result.notices), "numbers": "、".join(n.number for n in result.notices)},
-                    )
-                if result.skipped:
-                    messages.warning(
-                        request,
-                        _("Already followed up by an open notice, so left out: %(items)s.")
-                        % {"items": "、".join(t.indicator for t in result.skipped)},
-                    )
-                if len(result.notices) == 1:
-                    return redirect("supervision:notice", notice_id=result.notices[0].pk)
-                return redirect("supervision:notices")
+            issued = _notices_issue(request, form, targets=targets, today=today)
+            if issued is not None:
+                return issued
     else:
-        form = IssueForm(
-            initial={
-                "targets": ",".join(str(t.pk) for t in targets),
-                "period": period_text,
-                "reply_by": today + dt.timedelta(days=rule.reply_days),
-                "requirement": _(
-                    "Analyse why these items lag, take measures to catch up with time progress, and answer "
-                    "the supervision team in writing by the date below."
-                ),
-            }
+        form = _issue_form(targets, plan=plan, period_text=period_text, today=today)
+    context = {
+        "form": form,
+        "rows": _follow_up_rows(targets, plan=plan, period_text=period_text),
+        "units": sorted({t.task.lead_unit.name for t in targets if t.task.lead_unit}),
+        "period_text": period_text,
+    }
+    return render(request, "supervision/notice_new.html", context, status=400 if form.errors else 200)
+
+
+def _targets_to_follow_up(request: HttpRequest, source: QueryDict) -> list[Target]:
+    """The targets named by ``target`` (or, posted, ``targets``) that the user
+    reads and supervises, grouped by lead unit."""
+    ids = parse_ids(source.getlist("target"))
+    if request.method == "POST" and not ids:
+        ids = parse_ids(source.get("targets", "").split(","))
+    return list(
+        Target.objects.visible_to(request.user)
+        .filter(pk__in=ids, task__plan__zone__in=supervised_zones(request.user))
+        .select_related("task__plan", "task__lead_unit", "task__leader")
+        .order_by("task__lead_unit__name", "task__order", "order")
+    )
+
+
+def _issue_form(targets: list[Target], *, plan: Plan, period_text: str, today: dt.date) -> IssueForm:
+    """The form as first shown: the plan's reply time and the usual requirement."""
+    return IssueForm(
+        initial={
+            "targets": ",".join(str(t.pk) for t in targets),
+            "period": period_text,
+            "reply_by": today + dt.timedelta(days=rule_for(plan).reply_days),
+            "requirement": _(
+                "Analyse why these items lag, take measures to catch up with time progress, and answer "
+                "the supervision team in writing by the date below."
+            ),
+        }
+    )
+
+
+def _notices_issue(
+    request: HttpRequest, form: IssueForm, *, targets: list[Target], today: dt.date
+) -> HttpResponse | None:
+    """Issue the notices and say what was issued and left out; the redirect to
+    the notice (or the list), or None with the refusal on the form."""
+    try:
+        result = services.notices_issue(
+            target_ids=[t.pk for t in targets],
+            period=form.cleaned_data["period"],
+            reply_by=form.cleaned_data["reply_by"],
+            requirement=form.cleaned_data["requirement"],
+            by=request.user,
+            today=today,
         )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    if result.notices:
+        messages.success(
+            request,
+            _("Issued %(n)d follow-up notice(s): %(numbers)s.")
+            % {"n": len(result.notices), "numbers": "、".join(n.number for n in result.notices)},
+        )
+    if result.skipped:
+        messages.warning(
+            request,
+            _("Already followed up by an open notice, so left out: %(items)s.")
+            % {"items": "、".join(t.indicator for t in result.skipped)},
+        )
+    if len(result.notices) == 1:
+        return redirect("supervision:notice", notice_id=result.notices[0].pk)
+    return redirect("supervision:notices")
+
+
+def _follow_up_rows(targets: list[Target], *, plan: Plan, period_text: str) -> list[tuple]:
+    """Each target with its result for the period and its explanation."""
     results = {
         r.target_id: r
         for r in latest_results(
             targets=Target.objects.filter(pk__in=[t.pk for t in targets]), period=_safe_period(period_text, plan)
         ).select_related("target__task__plan")
     }
-    rows = [(t, results.get(t.pk), explanation_of(results[t.pk]) if t.pk in results else "") for t in targets]
-    units = sorted({t.task.lead_unit.name for t in targets if t.task.lead_unit})
-    return render(
-        request,
-        "supervision/notice_new.html",
-        {"form": form, "rows": rows, "units": units, "period_text": period_text},
-        status=400 if form.errors else 200,
-    )
+    return [(t, results.get(t.pk), explanation_of(results[t.pk]) if t.pk in results else "") for t in targets]
 
 
 def _safe_period(text: str, plan: Plan) -> Period:
@@ -369,11 +394,11 @@ def _notice_page(request: HttpRequest, notice: Notice, *, forms: dict | None = N
         "can_ask_extension": NoticeStep.REQUEST_EXTENSION in steps,
         "can_decide_extension": NoticeStep.GRANT_EXTENSION in steps,
         "can_close": NoticeStep.CLOSE in steps,
-        "answer_form": forms.get("answer") or AnswerForm(),
-        "extension_form": forms.get("extension") or ExtensionForm(),
-        "grant_form": forms.get("grant") or GrantForm(),
-        "refuse_form": forms.get("refuse") or RefuseForm(),
-        "close_form": forms.get("close") or CloseForm(),
+        "answer_form": forms.get(NoticeStep.ANSWER) or AnswerForm(),
+        "extension_form": forms.get(NoticeStep.REQUEST_EXTENSION) or ExtensionForm(),
+        "grant_form": forms.get(NoticeStep.GRANT_EXTENSION) or GrantForm(),
+        "refuse_form": forms.get(NoticeStep.REFUSE_EXTENSION) or RefuseForm(),
+        "close_form": forms.get(NoticeStep.CLOSE) or CloseForm(),
     }
     return render(request, "supervision/notice_detail.html", context, status=status)
 
@@ -384,40 +409,31 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
     return _notice_page(request, _notice_for(request, notice_id))
 
 
-ACTIONS = {
-    "answer": (AnswerForm, gettext_lazy("Your answer is recorded; the supervision team will review it.")),
-    "extension": (ExtensionForm, gettext_lazy("Your request for an extension is sent to the supervision team.")),
-    "grant": (GrantForm, gettext_lazy("Extension granted; the new answer date applies.")),
-    "refuse": (RefuseForm, gettext_lazy("Extension refused; the answer date stays.")),
-    "close": (CloseForm, gettext_lazy("The notice is closed.")),
+# The page's form of each step and what it says when the step is taken; the
+# service is services.NOTICE_STEP_SERVICES[step], as for the API.
+STEP_FORMS: dict[NoticeStep, tuple[type[CleanTextForm], Promise]] = {
+    NoticeStep.ANSWER: (AnswerForm, gettext_lazy("Your answer is recorded; the supervision team will review it.")),
+    NoticeStep.REQUEST_EXTENSION: (
+        ExtensionForm,
+        gettext_lazy("Your request for an extension is sent to the supervision team."),
+    ),
+    NoticeStep.GRANT_EXTENSION: (GrantForm, gettext_lazy("Extension granted; the new answer date applies.")),
+    NoticeStep.REFUSE_EXTENSION: (RefuseForm, gettext_lazy("Extension refused; the answer date stays.")),
+    NoticeStep.CLOSE: (CloseForm, gettext_lazy("The notice is closed.")),
 }
 
 
 @login_required
 @require_POST
-def notice_act(request: HttpRequest, notice_id: int, action: str) -> HttpResponse:
+def notice_act(request: HttpRequest, notice_id: int, step: NoticeStep) -> HttpResponse:
     """One step of a notice: the unit answers or asks for more time;
     supervision grants, refuses or closes."""
-    if action not in ACTIONS:
-        raise Http404(_("No such step."))
     notice = _notice_for(request, notice_id)
-    form_class, done = ACTIONS[action]
+    form_class, done = STEP_FORMS[step]
     form = form_class(request.POST)
     if form.is_valid():
-        data, user = form.cleaned_data, request.user
         try:
-            if action == "answer":
-                services.notice_answer(
-                    notice=notice, by=user, reason=data["reason"], measures=data["measures"], expected=data["expected"]
-                )
-            elif action == "extension":
-                services.notice_extension_request(notice=notice, by=user, until=data["until"], reason=data["reason"])
-            elif action == "grant":
-                services.notice_extension_grant(notice=notice, by=user, note=data["note"])
-            elif action == "refuse":
-                services.notice_extension_refuse(notice=notice, by=user, note=data["note"])
-            else:
-                services.notice_close(notice=notice, by=user, note=data["note"])
+            services.NOTICE_STEP_SERVICES[step](notice=notice, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             if hasattr(error, "error_dict") and not set(error.error_dict) <= set(form.fields):
                 error = ValidationError(error.messages)
@@ -427,7 +443,7 @@ def notice_act(request: HttpRequest, notice_id: int, action: str) -> HttpRespons
             return redirect("supervision:notice", notice_id=notice.pk)
     notice.refresh_from_db()
     messages.error(request, _("Nothing was saved; see the form below."))
-    return _notice_page(request, notice, forms={action: form}, status=400)
+    return _notice_page(request, notice, forms={step: form}, status=400)
 
 
 # --- scores and ranking --------------------------------------------------------------------
@@ -466,10 +482,10 @@ def ranking(request: HttpRequest) -> HttpResponse:
 
 
 def _ledger_plans(user) -> QuerySet[Plan]:
+    """Plans with a ledger the user downloads: every plan of a zone read whole,
+    and those in which the user's units lead targets (a ledger is a lead unit's)."""
     return (
-        Plan.objects.exclude(status=PlanStatus.DRAFT)
-        .filter(Q(zone__in=policy.zones_seen_whole(user)) | Q(tasks__lead_unit__in=answering_units(user)))
-        .distinct()
+        Plan.objects.readable_by(user, co_operation=False)
         .select_related("zone")
         .order_by("-start_year", "zone__code", "title")
     )
@@ -526,8 +542,7 @@ def ledger_leader(request: HttpRequest, plan_id: int, user_id: int) -> HttpRespo
     if not (policy.can_read_zone(request.user, plan.zone) or request.user.pk == leader.pk):
         raise PermissionDenied(_("You may not read this leader's ledger."))
     period = _period_of(request.GET.get("period"), plan)
-    name = leader.get_full_name() or leader.get_username()
-    return exports.ledger_response(ledger(plan=plan, period=period, leader=leader), subject=name)
+    return exports.ledger_response(ledger(plan=plan, period=period, leader=leader), subject=display_name(leader))
 
 
 # --- bulletins ----------------------------------------------------------------------------------

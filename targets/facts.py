@@ -4,17 +4,10 @@ facts ``targets.metrics.judge`` judges a figure against."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from plans.models import Plan
 from targets.judgement import PLAN_COLUMNS, TargetFacts, Thresholds
-from targets.models import Target
-
-
-def _month_map(raw) -> dict[int, Decimal] | None:
-    if not raw:
-        return None
-    return {int(key): Decimal(str(value)) for key, value in raw.items()}
+from targets.models import Target, month_map
 
 
 def facts_of(target: Target, plan: Plan) -> TargetFacts:
@@ -28,8 +21,8 @@ def facts_of(target: Target, plan: Plan) -> TargetFacts:
         stretch=target.stretch,
         start_value=target.start_value,
         reported_as=target.reported_as,
-        baseline_by_month=_month_map(target.baseline_by_month),
-        trajectory=_month_map(target.trajectory),
+        baseline_by_month=month_map(target.baseline_by_month) if target.baseline_by_month else None,
+        trajectory=month_map(target.trajectory) if target.trajectory else None,
         thresholds=thresholds_of(plan),
         unit=target.unit,
     )

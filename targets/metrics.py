@@ -17,7 +17,7 @@ flattering ratio):
   complete once reached and 0% before;
 - a ceiling of zero is kept by zero and broken seriously by anything above;
 - completion of an amount is measured from its start: (actual − start) ÷
-  (target − start), floored at 0 and capped at 999999%; expected progress
+  (target − start), floored at 0 and capped at ``MAX_SHARE``; expected progress
   never exceeds 100%, even where a trajectory plans beyond the target;
 - a rate (reported, or computed from an amount against a tiny baseline) is
   kept within ±99,999,999,999.9, the largest figure of one decimal.

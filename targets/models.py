@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.figures import figure_field, figure_problem, read_plain
+from core.figures import figure_field, figure_problem, figure_text, read_plain
 from core.models import CleanTextModel
 from plans.choices import Frequency
 from plans.models import Plan, Task
@@ -150,7 +150,7 @@ class Target(CleanTextModel):
             if value in (None, ""):
                 continue
             try:
-                _month_map(value)
+                month_map(value)
             except ValueError as error:
                 errors[field] = str(error)
         if errors:
@@ -182,13 +182,13 @@ class Target(CleanTextModel):
         if not self.kind_entry.needs_value:
             return str(_("due %(date)s") % {"date": self.deadline.isoformat() if self.deadline else "—"})
         unit = self.unit or ""
-        text = f"{_plain(self.value)}{unit}"
+        text = f"{figure_text(self.value)}{unit}"
         if self.value_high is not None:
-            text = f"{_plain(self.value)}–{_plain(self.value_high)}{unit}"
+            text = f"{figure_text(self.value)}–{figure_text(self.value_high)}{unit}"
         if self.comparator == Comparator.AT_MOST:
             text = f"≤ {text}"
         if self.stretch is not None:
-            text += str(_(" (stretch %(value)s)") % {"value": f"{_plain(self.stretch)}{unit}"})
+            text += str(_(" (stretch %(value)s)") % {"value": f"{figure_text(self.stretch)}{unit}"})
         return text
 
 
@@ -222,15 +222,11 @@ class Milestone(Target):
         return self.deadline
 
 
-def _plain(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    return format(value.normalize(), "f")
-
-
-def _month_map(value: object) -> dict[int, Decimal]:
-    """Validate a {month: figure} map: keys 1–12 (as the JSON object's digits),
-    values figures (core.figures) as decimal strings or JSON numbers."""
+def month_map(value: object) -> dict[int, Decimal]:
+    """A {month: figure} map (a trajectory, a baseline by month) read and
+    checked: keys 1–12 (as the JSON object's digits), values figures
+    (core.figures) as decimal strings or JSON numbers. ``clean`` refuses what
+    it refuses (ValueError); the engine reads stored maps through it."""
     if not isinstance(value, dict):
         raise ValueError(_("Expected an object of month → value."))
     result: dict[int, Decimal] = {}

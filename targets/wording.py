@@ -8,16 +8,14 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.figures import figure_text
 from targets.judgement import Judgement, TargetFacts
 
 
 def number(value: Decimal | None) -> str:
-    """A figure as written: 18, 43.2, 0.0001 (never 1E-4); — for none."""
-    if value is None:
-        return "—"
-    if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
-    return format(value.normalize(), "f")
+    """A figure as a sentence writes it: 18, 43.2, 0.0001 (never 1E-4); — for
+    none (``core.figures.figure_text``, ungrouped)."""
+    return figure_text(value)
 
 
 def percent(value: Decimal | None) -> str:

@@ -65,6 +65,26 @@ def target_visibility(user: AnyUser, *, prefix: str = "") -> Q:
     )
 
 
+def plan_visibility(user: AnyUser, *, whole_zones_only: bool = False, co_operation: bool = True) -> Q:
+    """A filter on Plan selecting the plans with something the user may read:
+    every plan of a zone seen whole and, unless ``whole_zones_only`` (the
+    pages for zone-wide roles), each plan in which a unit the user acts for
+    leads a task with targets or, with ``co_operation``, co-operates on one
+    (what ``target_visibility`` lets them read; the ledger, a lead unit's
+    download, leaves co-operation out). It names the relations, not the
+    models, so that the policy knows no layer above the zones;
+    ``Plan.objects.readable_by`` applies it to the plans out of draft."""
+    whole = Q(zone__in=zones_seen_whole(user).values("pk"))
+    if whole_zones_only:
+        return whole
+    own_units = units_with_role(user, Role.STAFF, Role.REVIEWER)
+    leading = own_units.filter(led_tasks__targets__isnull=False).values("led_tasks__plan")
+    if not co_operation:
+        return whole | Q(pk__in=leading)
+    co_operating = own_units.filter(co_tasks__targets__isnull=False).values("co_tasks__plan")
+    return whole | Q(pk__in=leading) | Q(pk__in=co_operating)
+
+
 def can_enter(user: AnyUser, unit: Unit) -> bool:
     return user.is_authenticated and entry_units(user).filter(pk=unit.pk).exists()
 

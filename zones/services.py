@@ -14,6 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from core.mail import Mail, mail_render, mails_queue
+from core.people import display_name
 
 ZONE_ADMIN_GROUP = "zone administrators"
 
@@ -46,7 +47,7 @@ def user_password_link_send(*, user: AbstractBaseUser) -> None:
     link = settings.SITE_URL.rstrip("/") + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
     subject, body = mail_render(
         "registration/password_link_email.txt",
-        {"name": user.get_full_name() or user.get_username(), "username": user.get_username(), "link": link},
+        {"name": display_name(user), "username": user.get_username(), "link": link},
     )
     # Sent by a worker after the commit, like every mail of the app (core.mail).
     with transaction.atomic():

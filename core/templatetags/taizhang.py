@@ -1,4 +1,4 @@
-"""Template filters for figures as zones write them."""
+"""Template filters for figures as zones write them, and for people's names."""
 
 from __future__ import annotations
 
@@ -6,21 +6,23 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from core.figures import figure_text
+from core.people import display_name as _display_name
+
 register = template.Library()
 
 
 @register.filter
 def figure(value) -> str:
-    """A stored figure without trailing zeros: 15.7600 → 15.76, 6.0000 → 6, None → —."""
+    """A stored figure as the pages show it (core.figures.figure_text, grouped):
+    15.7600 → 15.76, 12345 → 12,345, None → —; text that is no number as it is."""
     if value is None or value == "":
         return "—"
     try:
         number = Decimal(str(value))
     except InvalidOperation:
         return str(value)
-    if number == number.to_integral_value():
-        return f"{number.quantize(Decimal(1)):,}"
-    return f"{number.normalize():,f}"
+    return figure_text(number, grouped=True)
 
 
 @register.filter
@@ -28,3 +30,9 @@ def figure_input(value) -> str:
     """A stored figure for an input field: no trailing zeros, no separators, '' for None."""
     text = figure(value)
     return "" if text == "—" else text.replace(",", "")
+
+
+@register.filter
+def display_name(user) -> str:
+    """A person as the app names them (core.people.display_name), — for nobody."""
+    return _display_name(user or None, nobody="—")

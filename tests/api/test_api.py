@@ -152,6 +152,25 @@ def test_a_correction_through_the_api_checks_the_version(desk):
     assert (report.value, report.version, report.events.filter(action="corrected").count()) == (Decimal(21), 2, 1)
 
 
+def test_an_implausible_correction_through_the_api_is_refused_until_confirmed(desk):
+    report = ReportFactory(
+        target=desk.amount,
+        year=2026,
+        month=2,
+        value=Decimal(20),
+        status="approved",
+        submitted_at="2026-03-03T00:00Z",
+        approved_at="2026-03-04T00:00Z",
+    )
+    reviewer = client_for(desk.reviewer)
+    url = f"/api/v1/reports/{report.pk}/correct/"
+    typed = {"value": "300", "reason": "统计局反馈", "version": 1}
+    refused = reviewer.post(url, typed, format="json")
+    assert refused.status_code == 400 and set(refused.json()) == {"confirmed"}
+    done = reviewer.post(url, typed | {"confirmed": True}, format="json")
+    assert done.status_code == 200 and done.json()["value"] == "300.0000"
+
+
 def test_correcting_a_report_that_is_not_approved_is_a_409(desk):
     report = ReportFactory(target=desk.amount, year=2026, month=3, value=Decimal(10), status="draft")
     response = client_for(desk.reviewer).post(

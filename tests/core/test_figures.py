@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from core.figures import LARGEST, figure_problem
+from core.figures import LARGEST, figure_problem, figure_text
+from core.templatetags.taizhang import figure, figure_input
 from progress.models import Report
 from tests.factories import MembershipFactory, ReportFactory, UserFactory
 from zones.choices import Role
@@ -163,3 +164,40 @@ def test_every_figure_the_validator_accepts_reads_back_from_the_database_as_type
     report.value = value
     report.save(update_fields=["value"])
     assert Report.objects.values_list("value", flat=True).get(pk=report.pk) == value
+
+
+# --- writing a figure: core.figures.figure_text -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "plain", "grouped"),
+    [
+        (Decimal("15.7600"), "15.76", "15.76"),
+        (Decimal("6.0000"), "6", "6"),
+        (Decimal("32000.0000"), "32000", "32,000"),
+        (Decimal("3.2E+4"), "32000", "32,000"),
+        (Decimal("0.0001"), "0.0001", "0.0001"),
+        (Decimal("-1234.5000"), "-1234.5", "-1,234.5"),
+        (LARGEST, "99999999999.9999", "99,999,999,999.9999"),
+        (7, "7", "7"),
+    ],
+)
+def test_a_figure_is_written_without_trailing_zeros_or_exponent(value, plain, grouped):
+    assert figure_text(value) == plain
+    assert figure_text(value, grouped=True) == grouped
+
+
+def test_a_figure_is_written_exactly_beyond_a_decimal_contexts_precision():
+    digits = "1." + "3" * 40
+    assert figure_text(Decimal(digits)) == digits
+
+
+def test_no_figure_is_written_as_the_caller_asks():
+    assert figure_text(None) == "—"
+    assert figure_text(None, blank="") == ""
+
+
+def test_the_pages_filters_write_what_figure_text_writes():
+    assert figure(Decimal("12345.6700")) == figure_text(Decimal("12345.67"), grouped=True) == "12,345.67"
+    assert figure_input(Decimal("12345.6700")) == figure_text(Decimal("12345.67")) == "12345.67"
+    assert (figure(None), figure_input(None), figure("n/a")) == ("—", "", "n/a")

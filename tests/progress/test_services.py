@@ -172,6 +172,24 @@ def test_a_correction_of_an_approved_report_needs_a_reason_and_is_recorded(desk)
     assert event.comment == "统计局反馈更正"
 
 
+def test_an_implausible_correction_is_refused_until_confirmed(desk):
+    """More than twice the annual target (130亿元) needs the confirmation an entered figure needs."""
+    save(desk, full_rows(desk), submit=True)
+    reports_approve(reports=list(Report.objects.all()), by=desk.reviewer)
+    report = Report.objects.get(target=desk.amount)
+    with pytest.raises(ValidationError) as refused:
+        report_correct(report=report, by=desk.reviewer, raw_value="300", reason="统计局反馈", version=report.version)
+    assert set(refused.value.message_dict) == {"confirmed"}
+    report.refresh_from_db()
+    assert (report.value, report.version) == (Decimal("32.5"), 2)
+    assert not ReportEvent.objects.filter(report=report, action="corrected").exists()
+    report_correct(
+        report=report, by=desk.reviewer, raw_value="300", reason="统计局反馈", version=report.version, confirmed=True
+    )
+    report.refresh_from_db()
+    assert report.value == Decimal(300)
+
+
 def test_untouched_rows_create_no_empty_drafts(desk):
     rows = [RowInput(desk.amount.pk, "5"), RowInput(desk.growth.pk, ""), RowInput(desk.count.pk, "")]
     assert save(desk, rows).saved == 1

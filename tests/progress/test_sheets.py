@@ -609,6 +609,7 @@ def test_a_change_made_after_the_preview_is_shown_as_a_conflict(client, desk, to
     assert response.status_code == 409
     assert response.context["preview"].conflicts[0].target_id == desk.amount.pk
     assert "colleague" in response.content.decode()
+    assert '<td class="num">31</td>' in response.content.decode()  # the figure as the pages write it, not 31.0000
     assert Report.objects.get(target=desk.amount).value == Decimal(31)
 
 

@@ -305,6 +305,24 @@ def test_a_correction_through_the_page_is_recorded(client, desk):
     assert ReportEvent.objects.filter(report=report, action="corrected", comment="统计局反馈").exists()
 
 
+def test_an_implausible_correction_on_the_page_asks_for_the_confirmation(client, desk):
+    client.force_login(desk.staff)
+    client.post(period_url(desk), full_post(desk, "submit"))
+    client.force_login(desk.reviewer)
+    client.post(
+        reverse("progress:review"), {"action": "approve", "report": list(Report.objects.values_list("pk", flat=True))}
+    )
+    report = Report.objects.get(target=desk.amount)
+    url = reverse("progress:correct", args=[report.pk])
+    assert 'name="confirmed"' not in client.get(url).content.decode()
+    typed = {"value": "300", "reason": "统计局反馈", "version": report.version}
+    asked = client.post(url, typed)
+    assert asked.status_code == 400 and 'name="confirmed"' in asked.content.decode()
+    assert Report.objects.get(pk=report.pk).value != Decimal(300)
+    assert client.post(url, typed | {"confirmed": "on"}).status_code == 302
+    assert Report.objects.get(pk=report.pk).value == Decimal(300)
+
+
 def test_the_period_page_query_count_does_not_grow_with_targets(client, desk, django_assert_max_num_queries):
     from tests.factories import TargetFactory
 

@@ -16,7 +16,16 @@ from openpyxl import load_workbook
 
 from progress.choices import ReportStatus
 from progress.engine.recompute import targets_recompute
-from supervision.exports import LIST_COLUMNS, csv_chunks, ledger_workbook, list_csv_response, list_xlsx_response
+from supervision.exports import (
+    LEDGER_FIXED,
+    LEDGER_MONTH,
+    LEDGER_NARRATIVES,
+    LIST_COLUMNS,
+    csv_chunks,
+    ledger_workbook,
+    list_csv_response,
+    list_xlsx_response,
+)
 from supervision.filtersets import SupervisionFilterSet
 from supervision.selectors import ledger
 from supervision.xlsx import XlsxStream
@@ -282,3 +291,104 @@ def test_a_ledger_of_someone_who_leads_nothing_in_the_plan_is_not_found(client, 
     client.force_login(zone.supervisor)
     response = client.get(reverse("supervision:ledger_leader", args=[zone.plan.pk, zone.staff.pk]))
     assert response.status_code == 404
+
+
+# --- every column record: its header over its value --------------------------------------
+
+
+@pytest.fixture
+def distinct(zone):
+    """The returned target with a figure of June waiting for review and a
+    narrative in every field, against a target of 40: each column of its row
+    holds a value no other column holds."""
+    target = zone.returned
+    target.value = D(40)
+    target.save()
+    june = target.reports.get(year=2014, month=6)
+    june.status, june.value = ReportStatus.SUBMITTED, D(20)
+    june.progress, june.problems, june.next_steps = "已补齐", "缺少用地", "月底补齐"
+    june.save()
+    targets_recompute(targets=[target], plan=zone.plan, as_of=AS_OF)
+    return target
+
+
+LIST_EXPECTED = {
+    "Zone": lambda zone: zone.zone.short_name,
+    "Task": "1.推进项目建设",
+    "Indicator": '\'=HYPERLINK("http://x")',
+    "Kind": "Amount",
+    "Target": "40家",
+    "Period of the figure": "2014, months 1–5",
+    "Year-to-date actual": D(10),
+    "Figure awaiting review": D(20),
+    "Unit of measure": "家",
+    "Completion (%)": D(25),
+    "Time progress (%)": D(50),
+    "Gap (points)": D(-25),
+    "Progress status": "Seriously lagging",
+    "Explanation": "months 1–5: 10家 done, 25.0% of the annual target, 25.0 points behind time progress. "
+    "(figure as of months 1–5, against the time progress of months 1–6)",
+    "Lead unit": "经济发展局",
+    "Responsible leader": "李明",
+    "Reporting status": "Awaiting review",
+    "Latest progress": "已补齐 (Awaiting review)",
+    "Problems": "缺少用地 (Awaiting review)",
+    "Next steps": "月底补齐 (Awaiting review)",
+}
+
+
+def _expected(zone, header):
+    value = LIST_EXPECTED[header]
+    return value(zone) if callable(value) else value
+
+
+def test_every_list_column_writes_its_own_value_under_its_own_header_in_xlsx_and_csv(zone, distinct, english):
+    assert set(LIST_EXPECTED) | {"No."} == {str(column.header) for column in LIST_COLUMNS}
+    filterset = SupervisionFilterSet({"list": ""}, user=zone.supervisor)
+    sheet = workbook_of(list_xlsx_response(filterset.qs, period=filterset.chosen_period)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    (number, row) = next((n, r) for n, r in enumerate(rows) if r[3] == LIST_EXPECTED["Indicator"])
+    cells = dict(zip(rows[0], row, strict=True))
+    assert cells.pop("No.") == number
+    assert {header: D(str(v)) if isinstance(v, int | float) else v for header, v in cells.items()} == {
+        header: _expected(zone, header) for header in LIST_EXPECTED
+    }
+    text = body(list_csv_response(filterset.qs, period=filterset.chosen_period)).decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text)))
+    fields = dict(zip(lines[0], lines[number], strict=True))
+    assert fields.pop("No.") == str(number)
+    assert {header: D(v) if isinstance(_expected(zone, header), D) else v for header, v in fields.items()} == {
+        header: _expected(zone, header) for header in LIST_EXPECTED
+    }
+
+
+def test_every_ledger_column_writes_its_own_value_under_its_own_header(zone, distinct, english):
+    book = ledger(plan=zone.plan, period=zone.period, unit=zone.econ)
+    sheet = load_workbook(io.BytesIO(ledger_workbook(book, subject="经济发展局"))).active
+    top = [cell.value for cell in sheet[2]]
+    below = [cell.value for cell in sheet[3]]
+    row = next(r for r in sheet.iter_rows(min_row=4, values_only=True) if r[2] == LIST_EXPECTED["Indicator"])
+    fixed = {top[i]: row[i] for i in range(len(LEDGER_FIXED))}
+    assert fixed == {
+        "No.": fixed["No."],
+        "Task": "1.推进项目建设",
+        "Indicator": LIST_EXPECTED["Indicator"],
+        "Target": "40家",
+        "Lead unit": "经济发展局",
+        "Responsible leader": "李明",
+    }
+    june = top.index("Month 6")
+    assert dict(zip(below[june : june + len(LEDGER_MONTH)], row[june : june + len(LEDGER_MONTH)], strict=True)) == {
+        "Year to date": "20 (Awaiting review)",
+        "Progress status": "Seriously lagging (Figure as of months 1–5)",
+        "Reporting status": "Awaiting review",
+    }
+    assert sheet.cell(row=4 + fixed["No."] - 1, column=june + 2).fill.fgColor.rgb.endswith("FED7D7")
+    narratives = dict(zip(top[-len(LEDGER_NARRATIVES) :], row[-len(LEDGER_NARRATIVES) :], strict=True))
+    assert narratives == {
+        "Latest progress": "已补齐 (Awaiting review)",
+        "Problems": "缺少用地 (Awaiting review)",
+        "Next steps": "月底补齐 (Awaiting review)",
+    }
+    assert [str(c.header) for c in (*LEDGER_FIXED, *LEDGER_NARRATIVES)] == [*fixed, *narratives]
+    assert [str(c.header) for c in LEDGER_MONTH] == below[june : june + len(LEDGER_MONTH)]

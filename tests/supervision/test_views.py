@@ -254,12 +254,13 @@ def test_the_extension_journey_on_the_pages(client, zone, issue):
     notice = issue(zone.serious).notices[0]
     client.force_login(zone.reviewer)
     client.post(
-        reverse("supervision:notice_act", args=[notice.pk, "extension"]), {"until": "2014-07-31", "reason": "待审批"}
+        reverse("supervision:notice_act", args=[notice.pk, "request-extension"]),
+        {"until": "2014-07-31", "reason": "待审批"},
     )
     client.force_login(zone.supervisor)
     html = client.get(reverse("supervision:notice", args=[notice.pk])).content.decode()
     assert "同意" in html and "不同意" in html
-    client.post(reverse("supervision:notice_act", args=[notice.pk, "grant"]), {"note": ""})
+    client.post(reverse("supervision:notice_act", args=[notice.pk, "grant-extension"]), {"note": ""})
     notice.refresh_from_db()
     assert notice.reply_by == dt.date(2014, 7, 31) and notice.state == NoticeState.ISSUED
 

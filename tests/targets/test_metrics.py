@@ -13,6 +13,7 @@ from core.figures import figure_problem
 from targets.choices import ReportingStatus, Status
 from targets.explanations import explain
 from targets.metrics import (
+    MAX_SHARE,
     Observation,
     Reason,
     TargetFacts,
@@ -698,7 +699,7 @@ def test_completion_never_falls_when_the_actual_improves(kind, value, actual, be
 
 def test_an_absurd_figure_is_capped_not_overflowing():
     j = run(facts(value="0.0001"), 6, "9999999999999999")
-    assert j.completion == D("999999.0") and j.status is Status.COMPLETED
+    assert j.completion == MAX_SHARE and j.status is Status.COMPLETED
 
 
 def test_a_trajectory_beyond_the_target_expects_at_most_100():

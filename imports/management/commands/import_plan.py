@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from core.figures import figure_text
 from imports.reading import ImportRefused, text_from_path, text_from_str
 from imports.services import plan_import_create, plan_parse, replaced_note
 from zones.models import Zone
@@ -99,12 +100,12 @@ class Command(BaseCommand):
 
 
 def _label(target) -> str:
-    value = f"{target.value.normalize():f}"
+    value = figure_text(target.value)
     if target.value_high is not None:
-        value += f"–{target.value_high.normalize():f}"
+        value += f"–{figure_text(target.value_high)}"
     text = f"{target.indicator}: {target.comparator} {value}{target.unit} ({target.kind})"
     if target.stretch is not None:
-        text += f" 力争 {target.stretch.normalize():f}"
+        text += f" 力争 {figure_text(target.stretch)}"
     if target.deadline:
         text += f" {target.deadline}"
     return text
