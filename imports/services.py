@@ -37,6 +37,7 @@ from plans.models import Plan, Task
 from targets import kinds
 from targets.choices import Comparator
 from targets.models import Target
+from targets.task_items import task_items_ensure
 from zones.models import Unit, Zone
 
 _ROLES = (
@@ -472,12 +473,13 @@ def plan_import_create(
             )
             created = _tasks_create(plan, parsed=parsed, tasks=tasks)
             _targets_create(created, tasks=tasks, targets=targets, milestones=milestones)
+            items = task_items_ensure(plan)  # every leaf task in the ledger
     except IntegrityError as error:
         raise ImportRefused(
             _("Nothing was created: the database refused the plan (%(error)s).") % {"error": error}, code="integrity"
         ) from error
     logger.info(
-        "plan %s (%s) imported into zone %s by %s: %s tasks, %s targets, %s milestones",
+        "plan %s (%s) imported into zone %s by %s: %s tasks, %s targets, %s milestones, %s task items",
         plan.pk,
         plan.title,
         zone.code,
@@ -485,6 +487,7 @@ def plan_import_create(
         len(tasks),
         len(targets),
         len(milestones),
+        items,
     )
     return plan
 
