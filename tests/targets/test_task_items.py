@@ -192,3 +192,20 @@ def test_a_standing_is_written_in_words_and_a_figure_in_its_unit(desk, item):
         assert item.written(D(0)) == "Lagging behind plan"
         assert item.written(None) == "—"
     assert desk.amount.written(D("12345.6")) == "12,345.6亿元"
+
+
+def test_saving_a_task_or_a_plan_in_the_admin_ensures_the_items(plan, rf):
+    from types import SimpleNamespace
+
+    from django.contrib import admin
+
+    from plans.models import Plan, Task
+
+    task = TaskFactory(plan=plan, number="3.", path="一 > 3", heading="新增任务", order=4)
+    form = SimpleNamespace(instance=task, save_m2m=lambda: None)
+    admin.site._registry[Task].save_related(rf.post("/"), form, [], False)
+    assert sorted(items_of(plan)) == ["一 > 1", "一 > 2", "一 > 3"]
+    plan.tasks.filter(path="一 > 3").update(heading="改名的任务")
+    form = SimpleNamespace(instance=plan, save_m2m=lambda: None)
+    admin.site._registry[Plan].save_related(rf.post("/"), form, [], True)
+    assert items_of(plan)["一 > 3"].indicator == "改名的任务"
