@@ -200,6 +200,14 @@ def _reporting(row: ListRow) -> str:
     return marked(text, row.words.returned) if row.other.report_status == ReportStatus.RETURNED else text
 
 
+def _figure(target: Target, value: Decimal | None) -> object:
+    """A figure as its cell holds it: the number, or a task item's standing in
+    words (按计划推进), never its code."""
+    if value is not None and target.kind_entry.figures.standing:
+        return target.written(value)
+    return value
+
+
 LIST_COLUMNS = (
     Column(gettext_lazy("No."), lambda row: row.index, 6),
     Column(gettext_lazy("Zone"), lambda row: row.other.zone_short_name or row.other.zone_name, 12),
@@ -212,9 +220,11 @@ LIST_COLUMNS = (
         lambda row: row.words.period(row.result.data_year, row.result.data_month),
         14,
     ),
-    Column(gettext_lazy("Year-to-date actual"), lambda row: row.result.actual, 12),
+    Column(gettext_lazy("Year-to-date actual"), lambda row: _figure(row.target, row.result.actual), 12),
     Column(
-        gettext_lazy("Figure awaiting review"), lambda row: row.pending.value if row.pending is not None else None, 12
+        gettext_lazy("Figure awaiting review"),
+        lambda row: _figure(row.target, row.pending.value if row.pending is not None else None),
+        12,
     ),
     Column(gettext_lazy("Unit of measure"), lambda row: row.target.unit, 9),
     Column(gettext_lazy("Completion (%)"), lambda row: row.result.completion, 10, STYLE_ONE_DECIMAL),
@@ -485,9 +495,7 @@ LEDGER_TASKS = (
         lambda entry: "、".join(unit.name for unit in entry.task.co_units.all()),
         16,
     ),
-    Column(
-        gettext_lazy("Deadline"), lambda entry: entry.task.deadline.isoformat() if entry.task.deadline else "", 11
-    ),
+    Column(gettext_lazy("Deadline"), lambda entry: entry.task.deadline.isoformat() if entry.task.deadline else "", 11),
     Column(gettext_lazy("Targets"), _task_targets, 28),
     Column(gettext_lazy("Progress this period"), lambda entry: marked(entry.row.progress, entry.mark), 36),
     Column(gettext_lazy("Problems"), lambda entry: marked(entry.row.problems, entry.mark), 28),

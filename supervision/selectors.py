@@ -454,9 +454,9 @@ def ledger(*, plan: Plan, period: Period, unit: Unit | None = None, leader=None)
         for target_id, report in pending_figures(targets=targets, period=Period(period.year, month)).items():
             if target_id in lines:
                 lines[target_id].pending[month] = report.value
-    results = TargetResult.objects.filter(
-        target__in=targets.stated(), year=period.year, month__lte=period.month
-    ).only("target_id", "year", "month", "status", "reporting", "data_year", "data_month")
+    results = TargetResult.objects.filter(target__in=targets.stated(), year=period.year, month__lte=period.month).only(
+        "target_id", "year", "month", "status", "reporting", "data_year", "data_month"
+    )
     for result in results:
         line = lines[result.target_id]
         line.statuses[result.month] = result.status

@@ -477,3 +477,20 @@ def test_the_leader_of_a_task_without_targets_has_a_ledger(client, zone):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     assert [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)] == [f"4.{lone.heading}"]
+
+
+def test_a_lagging_task_item_is_listed_as_a_task_with_its_standing_in_words(client, zone, reform, english):
+    filterset = SupervisionFilterSet({"list": ""}, user=zone.supervisor)
+    sheet = workbook_of(list_xlsx_response(filterset.qs, period=filterset.chosen_period)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    row = dict(zip(rows[0], next(r for r in rows if r[3] == "深化行政审批制度改革"), strict=True))
+    assert (row["Year-to-date actual"], row["Progress status"], row["Problems"]) == (
+        "Lagging behind plan",
+        "Lagging",
+        "上级审批未完成",
+    )
+    client.force_login(zone.supervisor)
+    html = client.get(reverse("supervision:index")).content.decode()
+    item = Target.objects.get(task=reform, kind="task")
+    cell = html.split(f'data-target="{item.pk}"')[1].split("</tr>")[0]
+    assert 'data-kind="task"' in cell and "完成时限 2014-12-31" in cell
