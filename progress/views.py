@@ -361,7 +361,7 @@ def target_detail(request: HttpRequest, target_id: int) -> HttpResponse:
             "period": period,
             "periods": [Period(y, m) for y in range(plan.start_year, plan.end_year + 1) for m in range(1, 13)],
             "reports": reports,
-            "history": history_entries(report_history(target=target)[:200]),
+            "history": history_entries(report_history(target=target)[:200], target=target),
             "can_correct": can_correct,
             "can_see_dashboard": policy.can_read_zone(request.user, plan.zone),
             "co_units": target.task.co_units.all(),

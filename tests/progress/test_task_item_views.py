@@ -144,3 +144,52 @@ def test_the_reviewer_sees_the_standing_in_words_and_the_reason(client, desk, it
     page = client.get(reverse("progress:review")).content.decode()
     assert words(Standing.LAGGING) in page
     assert "拆迁受阻" in page and "征地未完成" in page
+
+
+def approved(item, month: int, standing: Standing, **extra) -> Report:
+    return ReportFactory(
+        target=item,
+        year=2026,
+        month=month,
+        value=Decimal(int(standing)),
+        status=ReportStatus.APPROVED,
+        submitted_at=SUBMITTED_AT,
+        approved_at=SUBMITTED_AT,
+        **extra,
+    )
+
+
+def test_the_items_page_writes_each_months_standing_in_words_and_draws_no_chart(client, desk, item):
+    from progress.engine.recompute import targets_recompute
+
+    approved(item, 1, Standing.ON_SCHEDULE)
+    approved(item, 2, Standing.LAGGING, problems="拆迁受阻")
+    targets_recompute(targets=[item], plan=desk.plan, as_of=desk.today)
+    client.force_login(desk.staff)
+    page = client.get(reverse("progress:target", args=[item.pk]) + "?period=2026-02").content.decode()
+    assert "data-chart" not in page and 'id="chart-data"' not in page
+    approved_figure = re.search(r"<dd data-approved>(.*?)</dd>", page, re.S).group(1)
+    assert words(Standing.LAGGING) in approved_figure
+    months = page[page.index('data-period="2026-02"') :]
+    assert words(Standing.LAGGING) in months and words(Standing.ON_SCHEDULE) in months
+    assert "拆迁受阻" in page
+    assert "0.0000" not in page and ">0<" not in page
+
+
+def test_a_figures_page_still_draws_its_chart(client, desk, item):
+    client.force_login(desk.staff)
+    page = client.get(reverse("progress:target", args=[desk.amount.pk])).content.decode()
+    assert "data-chart" in page and 'id="chart-data"' in page
+
+
+def test_the_items_history_speaks_of_standings_in_words(client, desk, item):
+    client.force_login(desk.staff)
+    data = {"action": "save"} | row_data(item, str(Standing.ON_SCHEDULE.value))
+    assert client.post(period_url(desk), data).status_code == 302
+    version = Report.objects.get(target=item).version
+    data = {"action": "save"} | row_data(item, str(Standing.LAGGING.value), version=str(version), problems="资金未到位")
+    assert client.post(period_url(desk), data).status_code == 302
+    page = client.get(reverse("progress:target", args=[item.pk])).content.decode()
+    history = " ".join(re.sub(r"<[^>]+>", " ", page[page.index('id="history"') :]).split())
+    assert f"{escape(str(Standing.ON_SCHEDULE.label))} → {escape(str(Standing.LAGGING.label))}" in history
+    assert "1 → 0" not in history and "1.0000" not in history
