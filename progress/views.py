@@ -385,7 +385,9 @@ def correct(request: HttpRequest, report_id: int) -> HttpResponse:
         ),
         pk=report_id,
     )
-    form = CorrectionForm(request.POST or None, initial={"value": report.value, "version": report.version})
+    standing = report.target.kind_entry.figures.standing
+    value = str(int(report.value)) if standing and report.value is not None else report.value
+    form = CorrectionForm(request.POST or None, initial={"value": value, "version": report.version}, standing=standing)
     if request.method == "POST" and form.is_valid():
         try:
             report_correct(
@@ -402,7 +404,7 @@ def correct(request: HttpRequest, report_id: int) -> HttpResponse:
             report.refresh_from_db()
             data = request.POST.copy()
             data["version"] = str(stale.conflicts[0].version)
-            form = CorrectionForm(data)
+            form = CorrectionForm(data, standing=standing)
             form.add_error(
                 None,
                 _(

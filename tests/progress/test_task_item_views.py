@@ -193,3 +193,17 @@ def test_the_items_history_speaks_of_standings_in_words(client, desk, item):
     history = " ".join(re.sub(r"<[^>]+>", " ", page[page.index('id="history"') :]).split())
     assert f"{escape(str(Standing.ON_SCHEDULE.label))} → {escape(str(Standing.LAGGING.label))}" in history
     assert "1 → 0" not in history and "1.0000" not in history
+
+
+def test_an_items_correction_chooses_from_the_standings(client, desk, item):
+    report = approved(item, 3, Standing.ON_SCHEDULE, progress="推进中")
+    client.force_login(desk.reviewer)
+    url = reverse("progress:correct", args=[report.pk])
+    page = client.get(url).content.decode()
+    assert '<select name="value"' in page and '<input type="text" name="value"' not in page
+    assert re.search(rf'<option value="{Standing.ON_SCHEDULE.value}" selected>', page)
+    assert f"<strong>{words(Standing.ON_SCHEDULE)}</strong>" in page
+    data = {"value": str(Standing.DONE.value), "reason": "已竣工验收", "version": report.version}
+    assert client.post(url, data).status_code == 302
+    report.refresh_from_db()
+    assert report.value == Decimal(int(Standing.DONE))
