@@ -207,3 +207,19 @@ def test_an_items_correction_chooses_from_the_standings(client, desk, item):
     assert client.post(url, data).status_code == 302
     report.refresh_from_db()
     assert report.value == Decimal(int(Standing.DONE))
+
+
+def test_the_items_page_marks_a_pending_standing_in_words(client, desk, item):
+    ReportFactory(
+        target=item,
+        year=2026,
+        month=3,
+        value=Decimal(int(Standing.DONE)),
+        status=ReportStatus.SUBMITTED,
+        submitted_by=desk.staff,
+        submitted_at=SUBMITTED_AT,
+    )
+    client.force_login(desk.staff)
+    page = client.get(reverse("progress:target", args=[item.pk]) + "?period=2026-03").content.decode()
+    pending = re.findall(r'<span class="pending-figure"[^>]*>(.*?)<span class="rep', page, re.S)
+    assert pending and all(words(Standing.DONE) in text for text in pending)
