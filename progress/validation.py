@@ -296,6 +296,13 @@ _STANDING_WORDS: dict[int, tuple[str, ...]] = {
 }
 
 
+def standing_names() -> tuple[str, ...]:
+    """The standings' Chinese names, best first (已完成, 按计划推进, 滞后): the
+    words a task item's figure is written as whatever the reader's language,
+    as the API's schema states them."""
+    return tuple(_STANDING_WORDS[standing][0] for standing in reversed(Standing))
+
+
 def _standing_check(raw: str, check: FigureCheck) -> FigureCheck:
     standing = standing_of(raw)
     if standing is None:

@@ -168,6 +168,9 @@ class Figures:
 class Chart:
     """The lines of a target's chart beside its figures."""
 
+    # The reported figures as a line: not for a figure that is no quantity
+    # (a task item's standing), whose months a table shows in words.
+    figure_line: bool = True
     # A line at the target's value.
     target_line: bool = True
     # The time-progress line: where the figure should be by each month, from
@@ -840,7 +843,7 @@ TASK = register(
         ),
         sentence=_task_sentence,
         figures=Figures(standing=True),
-        chart=Chart(target_line=False),
+        chart=Chart(figure_line=False, target_line=False),
         hints=Hints(),
         needs_value=False,
     )
