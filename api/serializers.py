@@ -12,6 +12,8 @@ characters (``core.text.validate_text``, one message naming the character).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
@@ -25,6 +27,7 @@ from core.text import REASON_LIMIT, TEXT_LIMIT, XML_ILLEGAL_CLASS, text_problem,
 from plans.models import Plan, Task
 from progress.choices import COUNTED
 from progress.models import LateReportRequest, Report
+from progress.validation import standing_names
 from supervision.models import Notice, NoticeEvent, NoticeItem
 from targets.models import Target, TargetFlag, TargetResult
 from targets.selectors import result_explanation
@@ -44,8 +47,10 @@ NOTHING_TO_SAVE = _("Send a figure or some text: an empty draft is not saved.")
 NOTHING_TO_SAVE_FIELDS = ("value", "progress", "problems", "next_steps", "value_note")
 # The figures the schema promises, from the one definition (core.figures): the services read
 # and check the text itself (progress.validation), as the period form does.
+# A number, or for a task item the standing in words (progress.validation.standing_of reads them).
 FIGURE_PATTERN = (
-    rf"^[+-]?([0-9]{{1,{INTEGER_DIGITS}}}(\.[0-9]{{0,{DECIMAL_PLACES}}})?|\.[0-9]{{1,{DECIMAL_PLACES}}})(万|亿)?$"
+    rf"^([+-]?([0-9]{{1,{INTEGER_DIGITS}}}(\.[0-9]{{0,{DECIMAL_PLACES}}})?|\.[0-9]{{1,{DECIMAL_PLACES}}})(万|亿)?"
+    rf"|{'|'.join(standing_names())})$"
 )
 
 
@@ -121,7 +126,8 @@ def date_field(message=None) -> serializers.DateField:
             "digits, Chinese numerals (三百) and a unit that converts into the target's (8000万元 for 亿元). "
             f"A figure is kept exactly or refused: at most {INTEGER_DIGITS} digits before the point and "
             f"{DECIMAL_PLACES} after it, once converted into the target's unit. Blank leaves a draft "
-            "without a figure."
+            "without a figure. For a task item (kind task) the figure is where the task stands: "
+            "已完成, 按计划推进 or 滞后 (or its code 2, 1, 0); 滞后 needs the reason in problems on submit."
         ),
     }
 )
@@ -288,12 +294,27 @@ class TargetSerializer(CleanTextModelSerializer):
         ]
 
 
+STANDING_HELP = (
+    "A task item's figure in words, in the reader's language: where the task stands (已完成, 按计划推进, 滞后), "
+    "its code being the figure (2, 1, 0). Null for a target of any other kind, and without a figure."
+)
+
+
+def standing_label(target: Target, value: Decimal | None) -> str | None:
+    """A task item's figure as its standing in words (Target.written); None
+    for a target of another kind, whose figure is the number itself."""
+    if value is None or not target.kind_entry.figures.standing:
+        return None
+    return target.written(value)
+
+
 REPORT_EXAMPLE = {
     "id": 40,
     "target": 12,
     "year": 2026,
     "month": 3,
     "value": "32.5000",
+    "standing": None,
     "progress": "完成投资32.5亿元",
     "problems": "",
     "next_steps": "加快二期开工",
@@ -317,6 +338,7 @@ class ReportSerializer(CleanTextModelSerializer):
     counted = serializers.SerializerMethodField(
         help_text="Whether this figure counts: approved reports only. A submitted figure waits for review."
     )
+    standing = serializers.SerializerMethodField(help_text=STANDING_HELP)
 
     class Meta:
         model = Report
@@ -326,6 +348,7 @@ class ReportSerializer(CleanTextModelSerializer):
             "year",
             "month",
             "value",
+            "standing",
             "progress",
             "problems",
             "next_steps",
@@ -343,6 +366,9 @@ class ReportSerializer(CleanTextModelSerializer):
     def get_counted(self, report: Report) -> bool:
         return report.status in COUNTED
 
+    def get_standing(self, report: Report) -> str | None:
+        return standing_label(report.target, report.value)
+
 
 RESULT_EXAMPLE = {
     "id": 301,
@@ -355,6 +381,7 @@ RESULT_EXAMPLE = {
     "reporting_label": "已报",
     "reason": "against_time",
     "actual": "32.5000",
+    "standing": None,
     "data_year": 2026,
     "data_month": 3,
     "completion": "25.0",
@@ -405,6 +432,7 @@ class ResultSerializer(CleanTextModelSerializer):
     explanation = serializers.SerializerMethodField(
         help_text="The judgement in one sentence, naming the figure's period when it was carried (数据截至1-3月)."
     )
+    standing = serializers.SerializerMethodField(help_text=STANDING_HELP)
 
     class Meta:
         model = TargetResult
@@ -419,6 +447,7 @@ class ResultSerializer(CleanTextModelSerializer):
             "reporting_label",
             "reason",
             "actual",
+            "standing",
             "data_year",
             "data_month",
             "completion",
@@ -449,6 +478,9 @@ class ResultSerializer(CleanTextModelSerializer):
 
     def get_explanation(self, result: TargetResult) -> str:
         return result_explanation(result, target=result.target, plan=result.target.task.plan)
+
+    def get_standing(self, result: TargetResult) -> str | None:
+        return standing_label(result.target, result.actual)
 
 
 @extend_schema_serializer(

@@ -13,26 +13,25 @@ from plans.models import Plan, Task
 from plans.periods import Period
 from progress.models import Report
 from progress.selectors import pending_figures
-from targets.choices import (
-    SEVERITY,
-    STATUS_ORDER,
-    ReportingStatus,
-    Status,
-)
+from targets.choices import STATUS_ORDER, ReportingStatus
 from targets.models import Target, TargetResult
 from targets.selectors import latest_results
+from targets.task_status import NO_STATUS, TaskStatus, stated_first, task_status_of, worst_status
 
 
 @dataclass(frozen=True)
 class Tally:
     """The two questions counted side by side, never folded into one: the
     targets by progress status and, apart, by their unit's reporting status;
-    with when the newest of the counted results was computed (计算于)."""
+    with when the newest of the counted results was computed (计算于). The
+    total is split into the stated targets and the task items (指标 N · 任务 M)."""
 
     progress: list[tuple[str, int]]
     reporting: list[tuple[str, int]]
     total: int
     computed_at: dt.datetime | None
+    targets: int = 0
+    tasks: int = 0
 
 
 def tally(results: Iterable[TargetResult]) -> Tally:
@@ -42,11 +41,14 @@ def tally(results: Iterable[TargetResult]) -> Tally:
     results = list(results)
     progress = Counter(r.status for r in results)
     reporting = Counter(r.reporting for r in results)
+    tasks = sum(1 for r in results if r.target.kind_entry.figures.standing)
     return Tally(
         progress=[(status, progress[status]) for status in STATUS_ORDER],
         reporting=[(status, reporting[status]) for status in ReportingStatus.values],
         total=len(results),
         computed_at=max((r.computed_at for r in results), default=None),
+        targets=len(results) - tasks,
+        tasks=tasks,
     )
 
 
@@ -64,6 +66,8 @@ class TargetRow:
 class TaskNode:
     task: Task
     status: str | None
+    # The status with the target (or the task's own item) that decides it (targets.task_status).
+    standing: TaskStatus = NO_STATUS
     targets: list[TargetRow] = field(default_factory=list)
     children: list[TaskNode] = field(default_factory=list)
     # The subtree's targets by reporting status, without the plain 已报.
@@ -73,10 +77,10 @@ class TaskNode:
 def task_tree(*, plan: Plan, period: Period) -> list[TaskNode]:
     """The plan's tasks as a tree with status lights (four queries).
 
-    A task takes the worst status of its targets, counting only its
-    heaviest-weighted targets (so a plan's weights can keep a minor target
-    from turning a task red), and the worst of its sub-tasks. Beside it, the
-    reporting statuses of all the targets below it, counted.
+    A task takes the status ``targets.task_status`` gives it (the worst of its
+    item and its heaviest-weighted stated targets, the deciding one named),
+    and the worst of its sub-tasks. Beside it, the reporting statuses of all
+    the targets below it, counted.
     """
     tasks = list(Task.objects.filter(plan=plan).select_related("lead_unit", "leader").order_by("order"))
     plan_targets = Target.objects.filter(task__plan=plan)
@@ -86,6 +90,8 @@ def task_tree(*, plan: Plan, period: Period) -> list[TaskNode]:
     by_task: dict[int, list[Target]] = defaultdict(list)
     for target in targets:
         by_task[target.task_id].append(target)
+        if target.pk in results:
+            results[target.pk].target = target  # read already: the tally asks each result's kind
     nodes = {task.pk: TaskNode(task=task, status=None) for task in tasks}
     roots = []
     for task in tasks:
@@ -107,19 +113,19 @@ def tree_results(nodes: Iterable[TaskNode]) -> Iterator[TargetResult]:
         yield from tree_results(node.children)
 
 
-def _roll_up(node: TaskNode) -> tuple[str | None, Counter]:
-    heaviest = max((row.target.weight for row in node.targets), default=None)
-    statuses = [row.result.status for row in node.targets if row.result is not None and row.target.weight == heaviest]
+def _roll_up(node: TaskNode) -> tuple[TaskStatus, Counter]:
+    own = task_status_of(stated_first((row.target, row.result) for row in node.targets))
+    statuses = [own]
     reporting = Counter(row.result.reporting for row in node.targets if row.result is not None)
     for child in node.children:
         status, below = _roll_up(child)
-        if status is not None:
-            statuses.append(status)
+        statuses.append(status)
         reporting += below
-    node.status = max(statuses, key=lambda s: SEVERITY[Status(s)]) if statuses else None
+    node.standing = worst_status(statuses)
+    node.status = node.standing.status
     node.reporting = [
         (status, reporting[status])
         for status in ReportingStatus.values
         if status != ReportingStatus.REPORTED and reporting[status]
     ]
-    return node.status, reporting
+    return node.standing, reporting

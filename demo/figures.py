@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from demo.overlay import Run
 from targets import kinds
+from targets.choices import Standing
 
 COUNT_UNITS = frozenset(
     {"个", "家", "件", "项", "名", "套", "户", "条", "所", "座", "人", "批", "次", "只", "台", "期", "幢"}
@@ -106,6 +107,8 @@ def demo_series(spec: SeriesInput, months: list[int]) -> dict[int, Decimal]:
 
 def _figure(spec: SeriesInput, kind: kinds.Kind, month: int, last: int) -> Decimal:
     """The figure of ``month``, shaped by what the kind's figures are (targets.kinds)."""
+    if kind.figures.standing:
+        return Decimal(int(_standing(spec.run, month, last)))
     if kind.figures.share_done:
         return _share_done(spec, month, last)
     if kind.figures.cumulative:
@@ -113,6 +116,33 @@ def _figure(spec: SeriesInput, kind: kinds.Kind, month: int, last: int) -> Decim
     if kind.at_most:
         return _round((spec.value or Decimal(0)) * (_CEILING_SHARE[spec.run] + _wobble(spec.key, month)), "%")
     return _rate(spec, kind, month)
+
+
+def _standing(run: Run, month: int, last: int) -> Standing:
+    """A task's standing: on schedule, done by the month before the last for
+    a task done, lagging from the month before the last for one behind (from
+    three months before for one far behind)."""
+    if run is Run.DONE and month >= last - 1:
+        return Standing.DONE
+    if run is Run.BEHIND and month >= last - 1:
+        return Standing.LAGGING
+    if run in (Run.FAR_BEHIND, Run.STALLED) and month >= last - 3:
+        return Standing.LAGGING
+    return Standing.ON_SCHEDULE
+
+
+def item_run(key: str) -> Run:
+    """How a task item runs when its zone file does not say: about one in
+    eight lagging, one in twenty far behind, one in ten done, the rest on
+    schedule; by the item's name, so the same on every run."""
+    draw = zlib.crc32(key.encode()) % 40
+    if draw < 5:
+        return Run.BEHIND
+    if draw < 7:
+        return Run.FAR_BEHIND
+    if draw < 11:
+        return Run.DONE
+    return Run.ON_TRACK
 
 
 def _share_done(spec: SeriesInput, month: int, last: int) -> Decimal:

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from core import clock
 from core.figures import figure_text
-from demo.figures import SeriesInput, demo_series
+from demo.figures import SeriesInput, demo_series, item_run
 from demo.overlay import Assignment, DemoDataError, Run, ZoneFile, target_name, zone_files
 from imports.reading import text_from_path
 from imports.services import OVERALL_PATH, ParsedPlan, plan_import_create, plan_parse
@@ -43,7 +43,7 @@ from progress.selectors import period_rows
 from progress.services import RowInput, period_reopen, reports_approve, unit_period_save
 from supervision.models import Notice
 from supervision.services import notice_answer, notice_close, notice_extension_request, notices_issue
-from targets.choices import RED, ReportedAs
+from targets.choices import RED, ReportedAs, Standing
 from targets.models import Target
 from targets.selectors import latest_results
 from zones.choices import RegionLevel, Role
@@ -365,7 +365,7 @@ def _series(zone_file: ZoneFile, plan: Plan, target: Target, months: list[int]) 
         unit=target.unit,
         value=target.value,
         start=target.start_value,
-        run=zone_file.runs.get(name, Run.ON_TRACK),
+        run=_run(zone_file, target),
         span=span,
         last_year=zone_file.last_year.get(name),
         as_amount=target.reported_as == ReportedAs.AMOUNT,
@@ -373,7 +373,23 @@ def _series(zone_file: ZoneFile, plan: Plan, target: Target, months: list[int]) 
     return demo_series(spec, months)
 
 
+def _run(zone_file: ZoneFile, target: Target) -> Run:
+    """How the target's figures run: as its zone file says, else on track (a
+    task item by its name: item_run)."""
+    name = target_name(target.task.path, target.indicator)
+    if name in zone_file.runs:
+        return zone_file.runs[name]
+    return item_run(f"{zone_file.key}:{name}") if target.kind_entry.figures.standing else Run.ON_TRACK
+
+
 def _narrative(target: Target, month: int, value: Decimal, run: Run) -> dict[str, str]:
+    if target.kind_entry.figures.standing:
+        lagging = value == Standing.LAGGING
+        return {
+            "progress": f"{DEMO_TAG}1-{month}月{target.indicator}工作{target.written(value)}。",
+            "problems": f"{DEMO_TAG}协调事项较多,前期手续办理偏慢。" if lagging else "",
+            "next_steps": f"{DEMO_TAG}倒排工期,加强协调,确保按期完成。",
+        }
     lagging = run in (Run.BEHIND, Run.FAR_BEHIND, Run.STALLED)
     return {
         "progress": f"{DEMO_TAG}1-{month}月累计{figure_text(value)}{target.unit},按计划推进。",
@@ -408,7 +424,7 @@ def _figures_create(built: _Built, targets: list[Target], *, today: dt.date, cou
     late: dict[int, Decimal] = {}
     for target in targets:
         months = _closed_months(plan, target, year=year, today=today)
-        run = zone_file.runs.get(target_name(target.task.path, target.indicator), Run.ON_TRACK)
+        run = _run(zone_file, target)
         unit_id = target.task.lead_unit_id
         staff, reviewer = built.staff.get(unit_id), built.reviewers.get(unit_id)
         for month, value in _series(zone_file, plan, target, months).items():
@@ -468,7 +484,8 @@ def demo_late_report_grant(
         RowInput(
             target_id=row.target.pk,
             raw_value=figure_text(values[row.target.pk]),
-            progress=f"{DEMO_TAG}补报:1-{period.month}月累计{figure_text(values[row.target.pk])}{row.target.unit}。",
+            progress=f"{DEMO_TAG}补报:1-{period.month}月{row.target.indicator}:{row.target.written(values[row.target.pk])}。",
+            problems=f"{DEMO_TAG}协调事项较多。" if row.target.kind_entry.figures.standing else "",
             value_note=LATE_REASON,
             confirmed=True,
         )

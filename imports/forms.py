@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -23,15 +24,26 @@ from django.utils.translation import gettext_lazy as _
 
 from core.figures import figure_text
 from core.forms import CleanTextForm
+from core.people import display_name
 from core.uploads import UploadRefused, check_plan_document, check_size
 from imports.reading import ImportRefused, text_from_bytes, text_from_str
-from imports.services import ParsedMilestone, ParsedPlan, ParsedTarget, ParsedTask, target_problems
+from imports.services import (
+    ParsedMilestone,
+    ParsedPlan,
+    ParsedTarget,
+    ParsedTask,
+    leader_match,
+    target_problems,
+    unit_match,
+    zone_people,
+)
 from plans.choices import PlanKind
 from plans.models import Plan
 from progress.validation import FigureError, parse_figure
 from targets import kinds
 from targets.choices import Comparator
-from zones.models import Zone
+from zones.choices import Role
+from zones.models import Unit, Zone
 
 PAYLOAD_SALT = "imports.review.v1"
 # A reviewer may take a while over a long plan, but a proposal should not outlive the working day.
@@ -231,6 +243,18 @@ class PlainSelect(forms.Select):
         )
 
 
+class PlainSelectMultiple(PlainSelect):
+    """PlainSelect choosing several: each task's co-operating units, every unit of the zone."""
+
+    allow_multiple_selected = True
+
+    def value_from_datadict(self, data, files, name):
+        return forms.SelectMultiple.value_from_datadict(self, data, files, name)
+
+    def value_omitted_from_data(self, data, files, name) -> bool:
+        return False  # an empty multiple select sends nothing: it chose none
+
+
 class NumberField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
@@ -278,12 +302,71 @@ class KeptForm(CleanTextForm):
 
 
 class TaskReviewForm(KeptForm):
+    """A proposed task: kept or dropped, its heading, and who leads it by
+    when (牵头单位, 配合单位, 责任领导, 完成时限), picked from the zone's units and
+    leaders, proposed from what the document says."""
+
     heading = forms.CharField(
         label=_("Heading"),
         max_length=300,
         required=False,
         widget=forms.TextInput(attrs={"class": "heading", "aria-label": _("Heading")}),
     )
+    lead_unit = forms.ChoiceField(label=_("Lead unit"), required=False, widget=PlainSelect)
+    co_units = forms.MultipleChoiceField(
+        label=_("Co-operating units"), required=False, widget=PlainSelectMultiple(attrs={"multiple": True, "size": 3})
+    )
+    leader = forms.ChoiceField(label=_("Responsible leader"), required=False, widget=PlainSelect)
+    deadline_date = forms.DateField(
+        label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, people: ZonePeople, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].choices = [("", "—"), *people.unit_choices]
+        self.fields["co_units"].choices = people.unit_choices
+        self.fields["leader"].choices = [("", "—"), *people.leader_choices]
+
+
+@dataclass(frozen=True)
+class ZonePeople:
+    """The zone's units and leaders a task may be given, and the proposal's
+    names matched to them (imports.services.unit_match / leader_match, the
+    rules plan_import_create applies)."""
+
+    units: dict[str, Unit]
+    leaders: dict[str, object]
+    unit_choices: list[tuple[str, str]]
+    leader_choices: list[tuple[str, str]]
+
+    @classmethod
+    def of(cls, zone: Zone) -> ZonePeople:
+        units = {unit.name: unit for unit in Unit.objects.filter(zone=zone).order_by("name")}
+        leaders = (
+            get_user_model()
+            .objects.filter(memberships__zone=zone, memberships__role=Role.LEADER, is_active=True)
+            .distinct()
+            .order_by("username")
+        )
+        return cls(
+            units=units,
+            leaders=zone_people(zone),
+            unit_choices=[(name, name) for name in units],
+            leader_choices=[(user.username, display_name(user)) for user in leaders],
+        )
+
+    def initial(self, task: ParsedTask) -> dict:
+        """The task's assignment as the document proposes it, in the zone's names."""
+        lead = unit_match(self.units, task.lead_unit)
+        co = [unit.name for unit in (unit_match(self.units, name) for name in task.co_units) if unit]
+        leader = leader_match(self.leaders, task.leader)
+        offered = {username for username, _label in self.leader_choices}
+        return {
+            "lead_unit": lead.name if lead else "",
+            "co_units": [name for name in co if not lead or name != lead.name],
+            "leader": leader.username if leader is not None and leader.username in offered else "",
+            "deadline_date": task.deadline_date,
+        }
 
 
 class MilestoneReviewForm(KeptForm):
@@ -343,8 +426,14 @@ class Review:
             zone=zone,
             initial={"payload": token, "title": proposal.title or parsed.title, "kind": parsed.kind},
         )
+        self.people = people = ZonePeople.of(zone)
         self.task_forms = [
-            TaskReviewForm(data, prefix=f"k{i}", initial={"accepted": task.accepted, "heading": task.heading})
+            TaskReviewForm(
+                data,
+                prefix=f"k{i}",
+                people=people,
+                initial={"accepted": task.accepted, "heading": task.heading, **people.initial(task)},
+            )
             for i, task in enumerate(parsed.tasks)
         ]
         self.milestone_forms: list[tuple[int, int, MilestoneReviewForm]] = []
@@ -397,6 +486,7 @@ class Review:
             task.accepted = bool(form.cleaned_data.get("accepted"))
             if "heading" in form.cleaned_data:
                 task.heading = form.cleaned_data["heading"].strip()
+            self._assign(task, form)
         for i, j, form in self.milestone_forms:
             milestone: ParsedMilestone = tasks[i].milestones[j]
             milestone.accepted = bool(form.cleaned_data.get("accepted"))
@@ -416,6 +506,18 @@ class Review:
             targets=targets,
             achievements=parsed.achievements,
         )
+
+    @staticmethod
+    def _assign(task: ParsedTask, form: TaskReviewForm) -> None:
+        """Who leads the task by when, as the reviewer left it: a unit or
+        leader left blank is none, whatever the document said."""
+        if form.errors:
+            return
+        data = form.cleaned_data
+        task.lead_unit = data.get("lead_unit", "")
+        task.co_units = [name for name in data.get("co_units", []) if name != task.lead_unit]
+        task.leader = data.get("leader", "")
+        task.deadline_date = data.get("deadline_date")
 
     @staticmethod
     def _edit(target: ParsedTarget, data: dict, tasks: list[ParsedTask]) -> None:

@@ -37,6 +37,7 @@ from plans.models import Plan, Task
 from targets import kinds
 from targets.choices import Comparator
 from targets.models import Target
+from targets.task_items import task_items_ensure
 from zones.models import Unit, Zone
 
 _ROLES = (
@@ -472,12 +473,13 @@ def plan_import_create(
             )
             created = _tasks_create(plan, parsed=parsed, tasks=tasks)
             _targets_create(created, tasks=tasks, targets=targets, milestones=milestones)
+            items = task_items_ensure(plan)  # every leaf task in the ledger
     except IntegrityError as error:
         raise ImportRefused(
             _("Nothing was created: the database refused the plan (%(error)s).") % {"error": error}, code="integrity"
         ) from error
     logger.info(
-        "plan %s (%s) imported into zone %s by %s: %s tasks, %s targets, %s milestones",
+        "plan %s (%s) imported into zone %s by %s: %s tasks, %s targets, %s milestones, %s task items",
         plan.pk,
         plan.title,
         zone.code,
@@ -485,6 +487,7 @@ def plan_import_create(
         len(tasks),
         len(targets),
         len(milestones),
+        items,
     )
     return plan
 
@@ -550,7 +553,7 @@ def _tasks_create(plan: Plan, *, parsed: ParsedPlan, tasks: list[ParsedTask]) ->
     """The kept tasks in the document's order, under their parents, with the
     lead and co-operating units and the leader matched by name in the zone."""
     units = {unit.name: unit for unit in Unit.objects.filter(zone=plan.zone)}
-    leaders = _zone_people(plan.zone)
+    leaders = zone_people(plan.zone)
     created: dict[str, Task] = {}
     for order, task in enumerate(tasks, start=1):
         row = Task.objects.create(
@@ -562,11 +565,11 @@ def _tasks_create(plan: Plan, *, parsed: ParsedPlan, tasks: list[ParsedTask]) ->
             order=order,
             heading=(task.heading or task.number)[:300],
             text=parsed.text[task.start : task.end].strip(),
-            lead_unit=_unit_match(units, task.lead_unit),
-            leader=_leader_match(leaders, task.leader),
+            lead_unit=unit_match(units, task.lead_unit),
+            leader=leader_match(leaders, task.leader),
             deadline=task.deadline_date,
         )
-        co = [u for u in (_unit_match(units, name) for name in task.co_units) if u and u != row.lead_unit]
+        co = [u for u in (unit_match(units, name) for name in task.co_units) if u and u != row.lead_unit]
         if co:
             row.co_units.set(co)
         created[task.path] = row
@@ -616,7 +619,9 @@ def _targets_create(
         )
 
 
-def _unit_match(units: dict[str, Unit], name: str) -> Unit | None:
+def unit_match(units: dict[str, Unit], name: str) -> Unit | None:
+    """The zone's unit a document names (投资促进局 for 区投资促进局): the one
+    whose name holds it or is held by it; None when none or several do."""
     if not name:
         return None
     if name in units:
@@ -625,7 +630,9 @@ def _unit_match(units: dict[str, Unit], name: str) -> Unit | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def _zone_people(zone: Zone) -> dict[str, object]:
+def zone_people(zone: Zone) -> dict[str, object]:
+    """The zone's people by every name a document may use: full name, given
+    name, username."""
     users = get_user_model().objects.filter(memberships__zone=zone).distinct()
     people: dict[str, object] = {}
     for user in users:
@@ -635,7 +642,8 @@ def _zone_people(zone: Zone) -> dict[str, object]:
     return people
 
 
-def _leader_match(people: dict[str, object], name: str):
+def leader_match(people: dict[str, object], name: str):
+    """The person a document names (王强, or 王 for 王强 when only one starts so)."""
     if not name:
         return None
     if name in people:
@@ -651,7 +659,10 @@ __all__ = [
     "ParsedTarget",
     "ParsedTask",
     "TargetProblem",
+    "leader_match",
     "plan_import_create",
     "plan_parse",
     "target_problems",
+    "unit_match",
+    "zone_people",
 ]

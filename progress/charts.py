@@ -30,7 +30,9 @@ def target_chart(*, target: Target, plan: Plan, results: list[TargetResult], rep
     The actual line holds each month's own approved figure (a month whose
     result carried an older figure has no point of its own); a figure
     submitted and not yet approved is a point of its own series, named 待审核,
-    never joined to the approved line.
+    never joined to the approved line. A kind whose figure is no quantity
+    (a task item's standing) draws no figure line; with no line at all the
+    series are empty and the page shows no chart.
     """
     facts = facts_of(target, plan)
     chart = target.kind_entry.chart
@@ -54,8 +56,10 @@ def target_chart(*, target: Target, plan: Plan, results: list[TargetResult], rep
                 expected_line.append(None)
             planned = (facts.trajectory or {}).get(month) if year == plan.start_year else None
             trajectory.append(_f(planned))
-    series = [{"name": _("Approved year-to-date figure"), "data": actual, "kind": "actual"}]
-    if any(value is not None for value in pending):
+    series = []
+    if chart.figure_line:
+        series.append({"name": _("Approved year-to-date figure"), "data": actual, "kind": "actual"})
+    if chart.figure_line and any(value is not None for value in pending):
         series.append({"name": str(ReportingStatus.PENDING.label), "data": pending, "kind": "pending"})
     if target.value is not None and chart.target_line:
         series.append({"name": _("Target"), "data": [_f(target.value)] * len(labels), "kind": "target"})

@@ -10,6 +10,7 @@ from core.forms import CleanTextForm
 from core.params import INTEGER_MAX, parse_int
 from core.text import REASON_LIMIT
 from progress.services import RowInput
+from targets.choices import Standing
 
 
 class ReturnForm(CleanTextForm):
@@ -41,6 +42,17 @@ class CorrectionForm(CleanTextForm):
             for key in ("required", "invalid", "min_value", "max_value")
         },
     )
+
+    def __init__(self, *args, standing: bool = False, **kwargs):
+        """``standing``: the report is a task item's, whose figure is chosen
+        from the three standings (its code is sent, read like a typed one)."""
+        super().__init__(*args, **kwargs)
+        if standing:
+            field = self.fields["value"]
+            field.label = _("Where the task stands")
+            field.widget = forms.Select(
+                choices=[("", _("— choose —"))] + [(str(choice.value), choice.label) for choice in reversed(Standing)]
+            )
 
 
 class ReopenForm(CleanTextForm):

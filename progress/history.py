@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from core.templatetags.taizhang import figure
 from progress.models import Report, ReportEvent
+from targets.models import Target
 
 NOTHING = "—"
 
@@ -35,20 +38,28 @@ class Entry:
     changes: list[Change]
 
 
-def _value(field, value: object) -> str:
+def _value(field, value: object, *, standing: Target | None = None) -> str:
     if value is None or value == "":
         return NOTHING
     if field is None:
         return str(value)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    if standing is not None:
+        try:
+            return standing.written(Decimal(str(value)))
+        except InvalidOperation:
+            return str(value)
     if field.get_internal_type() == "DecimalField":
         return figure(value)
     return str(value)
 
 
-def change_lines(changes: dict) -> list[Change]:
-    """The changes of an event, field by field, in the active language."""
+def change_lines(changes: dict, *, target: Target | None = None) -> list[Change]:
+    """The changes of an event, field by field, in the active language. With
+    the report's ``target``, a task item's figure is its standing in words
+    (按计划推进 → 滞后), never the code it is stored as."""
+    standing = target if target is not None and target.kind_entry.figures.standing else None
     lines = []
     for name, pair in (changes or {}).items():
         old, new = [*pair, None, None][:2] if isinstance(pair, list | tuple) else (None, pair)
@@ -57,10 +68,14 @@ def change_lines(changes: dict) -> list[Change]:
         except FieldDoesNotExist:
             field = None
         label = capfirst(str(field.verbose_name)) if field is not None else name
-        lines.append(Change(label, _value(field, old), _value(field, new)))
+        item_value = standing if name == "value" else None
+        if item_value is not None:
+            label = capfirst(_("Where the task stands"))
+        lines.append(Change(label, _value(field, old, standing=item_value), _value(field, new, standing=item_value)))
     return lines
 
 
-def history_entries(events: Iterable[ReportEvent]) -> list[Entry]:
-    """Events with their changes in words, for the pages that show a history."""
-    return [Entry(event, change_lines(event.changes)) for event in events]
+def history_entries(events: Iterable[ReportEvent], *, target: Target | None = None) -> list[Entry]:
+    """Events with their changes in words, for the pages that show a history
+    (of one target's reports, given as ``target``)."""
+    return [Entry(event, change_lines(event.changes, target=target)) for event in events]

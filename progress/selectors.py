@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 
 from plans.choices import PlanStatus
 from plans.models import Plan
@@ -15,6 +15,7 @@ from plans.periods import Period, PeriodState, due_date, is_reporting_month, per
 from progress.choices import EDITABLE, LateRequestStatus, ReportStatus
 from progress.engine.recompute import period_reporting
 from progress.models import LateReportRequest, PeriodReopening, Report, ReportEvent, period_label
+from targets import kinds
 from targets.choices import ReportingStatus
 from targets.models import Target
 from zones import policy
@@ -43,13 +44,16 @@ def reopening_for(*, plan: Plan, unit: Unit, period: Period, today: dt.date) -> 
 
 
 def unit_targets(*, plan: Plan, unit: Unit, reader=None) -> QuerySet[Target]:
-    """The targets a unit leads in a plan, in document order; with ``reader``, only those the
-    reader may see (a co-operating unit sees the tasks it shares, not the lead unit's others)."""
+    """The targets a unit leads in a plan, in document order, task by task, each
+    task's item (its progress in words) first and its figures after it; with
+    ``reader``, only those the reader may see (a co-operating unit sees the tasks
+    it shares, not the lead unit's others)."""
     targets = Target.objects.visible_to(reader) if reader is not None else Target.objects.all()
+    item_first = Case(When(kind=kinds.TASK.key, then=Value(0)), default=Value(1))
     return (
         targets.filter(task__plan=plan, task__lead_unit=unit)
         .select_related("task")
-        .order_by("task__order", "order", "id")
+        .order_by("task__order", "task_id", item_first, "order", "id")
     )
 
 

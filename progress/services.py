@@ -28,6 +28,8 @@ from progress.choices import LateRequestStatus, ReportStatus
 from progress.models import LateReportRequest, PeriodReopening, Report, ReportEvent
 from progress.selectors import Row, effective_period_state, period_rows
 from progress.validation import FigureCheck, check_figure
+from targets import kinds
+from targets.choices import Standing
 from zones import policy
 from zones.choices import Role
 from zones.models import Membership, Unit
@@ -269,6 +271,8 @@ def _row_errors(row: Row, typed: RowInput, *, period: Period, submit: bool, resu
         errors["value"] = _("This figure was returned for correction: enter the corrected figure, do not clear it.")
     if submit and not typed.progress.strip():
         errors["progress"] = _("Describe the progress before submitting.")
+    if submit and _reports_lagging(row, result) and not typed.problems.strip():
+        errors["problems"] = _("The task is lagging behind plan: say why under problems before submitting.")
     for name in TEXT_FIELDS:
         text = getattr(typed, name)
         if len(text) > TEXT_LIMIT:
@@ -276,6 +280,17 @@ def _row_errors(row: Row, typed: RowInput, *, period: Period, submit: bool, resu
         elif problem := text_problem(text.strip()):  # as saved: white space around it goes
             errors[name] = problem
     return errors
+
+
+def _reports_lagging(row: Row, result: SaveResult) -> bool:
+    """The row is a task item whose typed standing is "lagging"."""
+    check = result.checks.get(row.target.pk)
+    return (
+        kinds.get(row.target.kind).figures.standing
+        and check is not None
+        and check.value is not None
+        and check.value == Standing.LAGGING
+    )
 
 
 def _apply(

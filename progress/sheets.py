@@ -50,6 +50,8 @@ from plans.periods import Period
 from progress.models import Report, period_label
 from progress.selectors import Row, period_rows
 from progress.services import TEXT_FIELDS, Conflict, RowInput, StaleVersion, unit_period_save
+from progress.validation import standing_of
+from targets.choices import Standing
 from targets.models import Target
 from zones.models import Unit
 
@@ -74,7 +76,7 @@ HEADERS = (
     "数值说明",
     "确认数值(是/否)",
 )
-COL_NUMBER, COL_INDICATOR, COL_CONFIRM = 0, 2, 11  # 0-based
+COL_NUMBER, COL_INDICATOR, COL_VALUE, COL_CONFIRM = 0, 2, 6, 11  # 0-based
 # The columns to fill (0-based), in sheet order, and the RowInput field each holds.
 FILL_COLUMNS = {6: "raw_value", 7: "progress", 8: "problems", 9: "next_steps", 10: "value_note", 11: "confirmed"}
 WIDTHS = (6, 28, 28, 10, 12, 12, 14, 40, 30, 30, 24, 12)
@@ -131,6 +133,7 @@ def period_sheet_build(*, plan: Plan, unit: Unit, period: Period, rows: list[Row
         sheet.cell(row=HEADER_ROW, column=column, value=heading)
     style_header_row(sheet, row=HEADER_ROW, columns=len(HEADERS))
     confirm = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+    standings = DataValidation(type="list", formula1=f'"{",".join(_standing_words())}"', allow_blank=True)
     for index, row in enumerate(rows):
         line = FIRST_ROW + index
         for column, value in enumerate(_line_values(index, row), start=1):
@@ -141,10 +144,13 @@ def period_sheet_build(*, plan: Plan, unit: Unit, period: Period, rows: list[Row
                 cell.protection = Protection(locked=False)
             else:
                 cell.fill = READ_ONLY_FILL
-        if row.editable:
+        if row.editable and _is_item(row.target):
+            standings.add(sheet.cell(row=line, column=COL_VALUE + 1).coordinate)
+        elif row.editable:
             confirm.add(sheet.cell(row=line, column=COL_CONFIRM + 1).coordinate)
-    if confirm.sqref:
-        sheet.add_data_validation(confirm)
+    for validation in (confirm, standings):
+        if validation.sqref:
+            sheet.add_data_validation(validation)
     set_column_widths(sheet, WIDTHS)
     freeze_header(sheet, header_row=HEADER_ROW, columns_left=3)
     sheet.row_dimensions[HEADER_ROW].height = 30
@@ -163,16 +169,35 @@ def period_sheet_filename(*, unit: Unit, period: Period) -> str:
     return f"填报_{name}_{period}.xlsx"
 
 
+def _is_item(target: Target) -> bool:
+    """A task item: its figure is a standing, written and read as words."""
+    return target.kind_entry.figures.standing
+
+
+def _standing_words() -> list[str]:
+    """The standings as the sheet writes them and offers them, best first;
+    the upload reads these words (or any other progress.validation.standing_of
+    knows) back."""
+    return [str(standing.label) for standing in reversed(Standing)]
+
+
+def _figure_cell(target: Target, value: Decimal | None) -> int | float | str | None:
+    """A reported figure's cell: a number, or a task item's standing in words."""
+    if _is_item(target):
+        return target.written(value) if value is not None else None
+    return _number_cell(value)
+
+
 def _line_values(index: int, row: Row) -> list[Any]:
     target, report = row.target, row.report
     return [
         index + 1,
         str(target.task),
         target.indicator,
-        target.figure_unit,
+        "" if _is_item(target) else target.figure_unit,
         _target_cell(target),
-        _number_cell(row.previous_value),
-        _number_cell(report.value if report else None),
+        _figure_cell(target, row.previous_value),
+        _figure_cell(target, report.value if report else None),
         report.progress if report else "",
         report.problems if report else "",
         report.next_steps if report else "",
@@ -469,12 +494,15 @@ class PreviewRow:
 
     @property
     def old_text(self) -> str:
-        return figure_text(self.old_value) if self.old_value is not None else ""
+        return self._written(self.old_value) if self.old_value is not None else ""
 
     @property
     def new_text(self) -> str:
         """The figure as it will be saved, or as typed when it cannot be read."""
-        return figure_text(self.new_value) if self.new_value is not None else self.raw_value
+        return self._written(self.new_value) if self.new_value is not None else self.raw_value
+
+    def _written(self, value: Decimal) -> str:
+        return self.target.written(value) if _is_item(self.target) else figure_text(value)
 
 
 @dataclass
@@ -561,7 +589,11 @@ def period_sheet_preview(
 def _changes(row: Row, typed: RowInput) -> tuple[bool, bool, list[str]]:
     """(anything changed, the figure changed, the text fields changed) against the current report."""
     report = row.report
-    value_changed = not _same_value(typed.raw_value, report.value if report else None)
+    current = report.value if report else None
+    if _is_item(row.target):
+        value_changed = not _same_standing(typed.raw_value, current)
+    else:
+        value_changed = not _same_value(typed.raw_value, current)
     texts = [name for name in TEXT_FIELDS if getattr(typed, name).strip() != _as_written(report, name)]
     return value_changed or bool(texts), value_changed, texts
 
@@ -579,3 +611,11 @@ def _same_value(raw: str, current: Decimal | None) -> bool:
         return False
     written = read_plain(raw)  # anything else goes through the checks as a change
     return written is not None and written == current
+
+
+def _same_standing(raw: str, current: Decimal | None) -> bool:
+    """A task item's cell (words or a code) holds the standing saved."""
+    if not raw.strip():
+        return current is None
+    standing = standing_of(raw)
+    return standing is not None and current is not None and Decimal(int(standing)) == current

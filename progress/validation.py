@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from decimal import Context, Decimal, Inexact, InvalidOperation, Rounded
 
 import cn2an
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.figures import DECIMAL_PLACES, figure_problem, figure_text, places_and_integer_digits, read_plain
 from targets import kinds
+from targets.choices import Standing
 
 # Full-width forms of ASCII (U+FF01–U+FF5E: １２３．５，％) and the ideographic
 # space, as a Chinese input method types them. Nothing else is folded: NFKC
@@ -228,6 +230,8 @@ def check_figure(
     """
     check = FigureCheck()
     rules = kinds.get(kind)
+    if rules.figures.standing:
+        return _standing_check(raw, check)
     try:
         value = parse_figure(raw, field_unit=rules.figure_unit(unit))
     except FigureError as error:
@@ -266,6 +270,45 @@ def check_figure(
                 "This period adds %(added)s, over three times the previous monthly increment (%(increment)s): "
                 "confirm it is right."
             ) % {"added": figure_text(value - previous), "increment": figure_text(increment)}
+    return check
+
+
+def standing_of(raw: str) -> Standing | None:
+    """The standing a clerk chose or a sheet holds: its code, its label in
+    either language, or a common word for it (已完成, 按计划推进, 滞后 …);
+    None for anything else."""
+    text = raw.strip().lower()
+    for standing in Standing:
+        written = {str(standing.value), *(word.lower() for word in _STANDING_WORDS[standing])}
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                written.add(str(standing.label).lower())
+        if text in written:
+            return standing
+    return None
+
+
+# What a sheet or a clerk may write for each standing, besides its label.
+_STANDING_WORDS: dict[int, tuple[str, ...]] = {
+    Standing.LAGGING: ("滞后", "进度滞后", "lagging"),
+    Standing.ON_SCHEDULE: ("按计划推进", "正常推进", "正常", "on schedule", "on track"),
+    Standing.DONE: ("已完成", "完成", "done"),
+}
+
+
+def standing_names() -> tuple[str, ...]:
+    """The standings' Chinese names, best first (已完成, 按计划推进, 滞后): the
+    words a task item's figure is written as whatever the reader's language,
+    as the API's schema states them."""
+    return tuple(_STANDING_WORDS[standing][0] for standing in reversed(Standing))
+
+
+def _standing_check(raw: str, check: FigureCheck) -> FigureCheck:
+    standing = standing_of(raw)
+    if standing is None:
+        check.error = _("Choose where the task stands: done, on schedule or lagging behind plan.")
+    else:
+        check.value = Decimal(int(standing))
     return check
 
 

@@ -60,6 +60,8 @@ from progress.services import (
     reports_return,
     unit_period_save,
 )
+from progress.validation import standing_of
+from targets.choices import Standing
 from targets.models import Target
 from targets.selectors import figure_age, result_explanation
 from zones import policy
@@ -170,6 +172,25 @@ def _parse_period(text: str) -> Period:
         raise Http404(_("No such period.")) from None
 
 
+# The standings a task item's row offers, best first, as the select lists them.
+STANDING_CHOICES = [(str(standing.value), standing.label) for standing in reversed(Standing)]
+
+
+def _standing_shown(row, typed: dict | None) -> str | None:
+    """The standing a task item's select shows (its code as text, "" for none):
+    what was typed when the form comes back with errors, else the report's;
+    None for a row of another kind, which shows a number input."""
+    if not row.target.kind_entry.figures.standing:
+        return None
+    if typed is not None:
+        standing = standing_of(typed["raw_value"])
+    elif row.report is not None and row.report.value is not None:
+        standing = standing_of(str(int(row.report.value)))
+    else:
+        standing = None
+    return "" if standing is None else str(standing.value)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -> HttpResponse:
@@ -238,9 +259,12 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
                 "typed": typed.get(row.target.pk),
                 "errors": errors.get(row.target.pk, {}),
                 "editable": editable and row.editable,
+                "standing": _standing_shown(row, typed.get(row.target.pk)),
             }
             for row in rows
         ],
+        "has_items": any(row.target.kind_entry.figures.standing for row in rows),
+        "standings": STANDING_CHOICES,
         "editable": editable and any(row.editable for row in rows),
         "conflicts": conflicts,
         "can_enter": can_enter,
@@ -337,7 +361,7 @@ def target_detail(request: HttpRequest, target_id: int) -> HttpResponse:
             "period": period,
             "periods": [Period(y, m) for y in range(plan.start_year, plan.end_year + 1) for m in range(1, 13)],
             "reports": reports,
-            "history": history_entries(report_history(target=target)[:200]),
+            "history": history_entries(report_history(target=target)[:200], target=target),
             "can_correct": can_correct,
             "can_see_dashboard": policy.can_read_zone(request.user, plan.zone),
             "co_units": target.task.co_units.all(),
@@ -361,7 +385,9 @@ def correct(request: HttpRequest, report_id: int) -> HttpResponse:
         ),
         pk=report_id,
     )
-    form = CorrectionForm(request.POST or None, initial={"value": report.value, "version": report.version})
+    standing = report.target.kind_entry.figures.standing
+    value = str(int(report.value)) if standing and report.value is not None else report.value
+    form = CorrectionForm(request.POST or None, initial={"value": value, "version": report.version}, standing=standing)
     if request.method == "POST" and form.is_valid():
         try:
             report_correct(
@@ -378,7 +404,7 @@ def correct(request: HttpRequest, report_id: int) -> HttpResponse:
             report.refresh_from_db()
             data = request.POST.copy()
             data["version"] = str(stale.conflicts[0].version)
-            form = CorrectionForm(data)
+            form = CorrectionForm(data, standing=standing)
             form.add_error(
                 None,
                 _(

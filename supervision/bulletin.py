@@ -46,6 +46,7 @@ from supervision.selectors import (
     notice_summary,
     ranking_title,
     unit_scores,
+    with_narratives,
 )
 from targets.choices import BAD, REPORTING_PROBLEMS, SEVERITY, ReportingStatus, Status
 from targets.models import Target, TargetResult
@@ -69,6 +70,26 @@ class LaggingItem:
     unit: str
     leader: str
     reporting: str = ""
+    # A task item (its task's monthly progress): written as a task, its standing and the reason it gave.
+    is_task: bool = False
+
+
+def lagging_item_text(result: TargetResult, *, explanation: str, problems: str | None) -> tuple[str, str]:
+    """(the name, the situation) of a lagging row as the bulletin writes it.
+    A task item is written as a task: "任务:深化行政审批制度改革", and its
+    situation is its standing in words with the reason its unit gave under
+    存在问题 ("滞后于计划;存在问题:上级审批未完成"); a target keeps its
+    indicator and its one-line explanation."""
+    target = result.target
+    if not target.kind_entry.figures.standing:
+        return target.indicator, explanation
+    name = _("Task: %(task)s") % {"task": target.indicator}
+    if result.actual is None:
+        return name, explanation  # nothing approved: the explanation says so (overdue, no report)
+    standing = target.written(result.actual)
+    if problems:
+        return name, _("%(standing)s; problems: %(problems)s") % {"standing": standing, "problems": problems}
+    return name, standing
 
 
 @dataclass
@@ -153,23 +174,26 @@ def bulletin_content(
     ranking = unit_scores(plan=plan, period=period, mode=mode, today=today)
     red_list, black_list = red_and_black_lists(ranking)
     lagging_rows: list[TargetResult] = list(
-        results.filter(status__in=BAD)
+        with_narratives(results.filter(status__in=BAD), period=period)
         .select_related("target__task__plan", "target__task__lead_unit", "target__task__leader")
         .order_by("gap", "target__task__order", "target__order")
     )
     lagging_rows.sort(key=lambda r: -SEVERITY[r.status])  # stable: worst first, then by gap
-    lagging = [
-        LaggingItem(
-            indicator=r.target.indicator,
-            task=f"{r.target.task.number}{r.target.task.heading}",
-            status=r.get_status_display(),
-            explanation=explanation_of(r),
-            unit=r.target.task.lead_unit.name if r.target.task.lead_unit else "—",
-            leader=display_name(r.target.task.leader, nobody="—"),
-            reporting=r.get_reporting_display(),
+    lagging = []
+    for r in lagging_rows[:LAGGING_SHOWN]:
+        name, situation = lagging_item_text(r, explanation=explanation_of(r), problems=r.narrative_problems)
+        lagging.append(
+            LaggingItem(
+                indicator=name,
+                task=f"{r.target.task.number}{r.target.task.heading}",
+                status=r.get_status_display(),
+                explanation=situation,
+                unit=r.target.task.lead_unit.name if r.target.task.lead_unit else "—",
+                leader=display_name(r.target.task.leader, nobody="—"),
+                reporting=r.get_reporting_display(),
+                is_task=r.target.kind_entry.figures.standing,
+            )
         )
-        for r in lagging_rows[:LAGGING_SHOWN]
-    ]
     open_query = Notice.objects.filter(plan=plan, state__in=OPEN_STATES)
     open_rows = list(
         open_query.select_related("unit").order_by(F("level").desc(), "reply_by", "pk")[: LAGGING_SHOWN + 1]

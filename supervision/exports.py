@@ -10,9 +10,10 @@ judged, and the reporting status; a figure waiting for review has its own
 column and a narrative not yet approved is marked (待审核).
 
 Each export's columns are records (``Column``: header, value, width, number
-format) in one list: ``LIST_COLUMNS`` for the list, and ``LEDGER_FIXED``,
-``LEDGER_MONTH`` (repeated for each month) and ``LEDGER_NARRATIVES`` for the
-ledger. The writers take headers, widths, formats and values from the records;
+format) in one list: ``LIST_COLUMNS`` for the list, ``LEDGER_TASKS`` for
+the ledger's first sheet (one row per task), and ``LEDGER_FIXED``,
+``LEDGER_MONTH`` (repeated for each month) and ``LEDGER_NARRATIVES`` for its
+second sheet (the stated targets month by month). The writers take headers, widths, formats and values from the records;
 a column is one record, never an edit in several lists kept in step.
 """
 
@@ -54,7 +55,7 @@ from plans.periods import Period
 from progress.choices import ReportStatus
 from progress.models import Report, period_label
 from progress.selectors import pending_figures
-from supervision.selectors import Ledger, LedgerLine, narrative_mark, with_narratives
+from supervision.selectors import Ledger, LedgerLine, LedgerTask, narrative_mark, with_narratives
 from supervision.xlsx import STYLE_DEFAULT, STYLE_ONE_DECIMAL, STYLE_WRAP, XlsxStream
 from targets import kinds
 from targets.choices import ReportingStatus, Status
@@ -199,6 +200,14 @@ def _reporting(row: ListRow) -> str:
     return marked(text, row.words.returned) if row.other.report_status == ReportStatus.RETURNED else text
 
 
+def _figure(target: Target, value: Decimal | None) -> object:
+    """A figure as its cell holds it: the number, or a task item's standing in
+    words (按计划推进), never its code."""
+    if value is not None and target.kind_entry.figures.standing:
+        return target.written(value)
+    return value
+
+
 LIST_COLUMNS = (
     Column(gettext_lazy("No."), lambda row: row.index, 6),
     Column(gettext_lazy("Zone"), lambda row: row.other.zone_short_name or row.other.zone_name, 12),
@@ -211,9 +220,11 @@ LIST_COLUMNS = (
         lambda row: row.words.period(row.result.data_year, row.result.data_month),
         14,
     ),
-    Column(gettext_lazy("Year-to-date actual"), lambda row: row.result.actual, 12),
+    Column(gettext_lazy("Year-to-date actual"), lambda row: _figure(row.target, row.result.actual), 12),
     Column(
-        gettext_lazy("Figure awaiting review"), lambda row: row.pending.value if row.pending is not None else None, 12
+        gettext_lazy("Figure awaiting review"),
+        lambda row: _figure(row.target, row.pending.value if row.pending is not None else None),
+        12,
     ),
     Column(gettext_lazy("Unit of measure"), lambda row: row.target.unit, 9),
     Column(gettext_lazy("Completion (%)"), lambda row: row.result.completion, 10, STYLE_ONE_DECIMAL),
@@ -455,6 +466,77 @@ LEDGER_NARRATIVES = (
 )
 
 
+@dataclass
+class LedgerTaskEntry:
+    """One task of the ledger's first sheet as its columns read it."""
+
+    number: int
+    row: LedgerTask
+    mark: str
+
+    @property
+    def task(self) -> Task:
+        return self.row.task
+
+
+def _task_targets(entry: LedgerTaskEntry) -> str:
+    """The task's stated targets in one cell, one a line: "规上工业增加值增速 8%"."""
+    return "\n".join(f"{target.indicator} {target.target_label}" for target in entry.row.targets)
+
+
+# The ledger's first sheet: one row per task, the columns of the classic 台账.
+LEDGER_TASKS = (
+    Column(gettext_lazy("No."), lambda entry: entry.number, 6),
+    Column(gettext_lazy("Work task"), lambda entry: f"{entry.task.number}{entry.task.heading}", 32),
+    Column(gettext_lazy("Responsible leader"), lambda entry: display_name(entry.task.leader), 10),
+    Column(gettext_lazy("Lead unit"), lambda entry: entry.task.lead_unit.name if entry.task.lead_unit else "", 14),
+    Column(
+        gettext_lazy("Co-operating units"),
+        lambda entry: "、".join(unit.name for unit in entry.task.co_units.all()),
+        16,
+    ),
+    Column(gettext_lazy("Deadline"), lambda entry: entry.task.deadline.isoformat() if entry.task.deadline else "", 11),
+    Column(gettext_lazy("Targets"), _task_targets, 28),
+    Column(gettext_lazy("Progress this period"), lambda entry: marked(entry.row.progress, entry.mark), 36),
+    Column(gettext_lazy("Problems"), lambda entry: marked(entry.row.problems, entry.mark), 28),
+    Column(pgettext_lazy("ledger header", "Next steps"), lambda entry: marked(entry.row.next_steps, entry.mark), 28),
+    Column(
+        gettext_lazy("Status"),
+        lambda entry: entry.row.status.label,
+        16,
+        fill=lambda entry: STATUS_FILLS.get(entry.row.status.status or ""),
+    ),
+)
+
+
+def _title(sheet, title: str, *, columns: int) -> None:
+    sheet.cell(row=1, column=1, value=safe_cell(title)).font = Font(bold=True, size=14)
+    sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
+
+
+def _ledger_tasks_sheet(sheet, book: Ledger, *, title: str) -> None:
+    """The first sheet: a title row, a header row, one row per task in plan order."""
+    columns = len(LEDGER_TASKS)
+    _title(sheet, title, columns=columns)
+    for index, column in enumerate(LEDGER_TASKS, start=1):
+        sheet.cell(row=2, column=index, value=str(column.header))
+    style_header_row(sheet, row=2, columns=columns)
+    for number, row in enumerate(book.tasks, start=1):
+        entry = LedgerTaskEntry(number=number, row=row, mark=narrative_mark(row.narrative_status))
+        for index, column in enumerate(LEDGER_TASKS, start=1):
+            written = sheet.cell(row=number + 2, column=index, value=safe_cell(column.value(entry)))
+            written.border = THIN_BORDER
+            written.alignment = WRAP
+            fill = column.fill(entry) if column.fill else None
+            if fill:
+                written.fill = PatternFill("solid", fgColor=fill)
+    set_column_widths(sheet, [column.width for column in LEDGER_TASKS])
+    freeze_header(sheet, header_row=2, columns_left=2)
+    sheet.print_title_rows = "2:2"
+    sheet.page_setup.orientation = "landscape"
+
+
 def _ledger_headers(sheet, *, months: list[int]) -> None:
     """The two header rows: the fixed and the narrative headers over both, each
     month's name over its columns' headers."""
@@ -493,23 +575,29 @@ def _ledger_line(sheet, *, row: int, entry: LedgerEntry, months: list[int]) -> N
 
 
 def ledger_workbook(book: Ledger, *, subject: str) -> bytes:
-    """The classic ledger: a title row, two header rows (each month's
-    year-to-date figure, progress status and reporting status), one row per
-    target, the latest narrative."""
+    """The classic ledger in two sheets. The first, one row per task with its
+    leader, units, deadline, targets, the period's narrative and its status:
+    the sheet a zone office keeps. The second, the stated targets month by
+    month (each month's year-to-date figure, progress status and reporting
+    status) with their latest narrative: a month's three columns per target
+    do not fit beside eleven columns of text, and a task with several targets
+    would repeat its narrative on each row."""
     words = _Words()
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(_("Ledger"))
+    zone = book.plan.zone.short_name or book.plan.zone.name
+    period = period_label(book.period.year, book.period.month)
     title = _("%(zone)s %(year)s key work ledger (%(subject)s), %(period)s") % {
-        "zone": book.plan.zone.short_name or book.plan.zone.name,
+        "zone": zone,
         "year": book.period.year,
         "subject": subject,
-        "period": period_label(book.period.year, book.period.month),
+        "period": period,
     }
+    tasks = workbook.active
+    tasks.title = str(_("Ledger"))
+    _ledger_tasks_sheet(tasks, book, title=title)
+    sheet = workbook.create_sheet(str(_("Targets by month")))
     columns = len(LEDGER_FIXED) + len(LEDGER_MONTH) * len(book.months) + len(LEDGER_NARRATIVES)
-    sheet.cell(row=1, column=1, value=safe_cell(title)).font = Font(bold=True, size=14)
-    sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
+    _title(sheet, title, columns=columns)
     _ledger_headers(sheet, months=book.months)
     style_header_row(sheet, row=2, columns=columns)
     style_header_row(sheet, row=3, columns=columns)

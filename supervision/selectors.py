@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -29,7 +30,7 @@ from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext as _
 
 from core import clock
-from plans.models import Plan
+from plans.models import Plan, Task
 from plans.periods import Period, is_reporting_month
 from progress.choices import COUNTED, SENT
 from progress.models import Report
@@ -40,6 +41,7 @@ from targets.choices import RED, ReportingStatus
 from targets.explanations import ytd_label
 from targets.models import Target, TargetResult
 from targets.selectors import figure_age, latest_results, result_explanation
+from targets.task_status import NO_STATUS, TaskStatus, task_statuses
 from zones import policy
 from zones.choices import Role
 from zones.models import Membership, Unit, Zone
@@ -365,42 +367,83 @@ class LedgerLine:
 
 
 @dataclass
+class LedgerTask:
+    """One task of the ledger (台账), as a zone office keeps it: the task with
+    its leader, units and deadline, its stated targets, its task item's
+    report of the period (else the latest sent before it in the year, marked
+    when not yet approved) and its status for the period
+    (targets.task_status, the deciding target named)."""
+
+    task: Task
+    targets: list[Target] = field(default_factory=list)
+    item: Target | None = None
+    progress: str = ""
+    problems: str = ""
+    next_steps: str = ""
+    narrative_status: str | None = None
+    status: TaskStatus = NO_STATUS
+
+
+@dataclass
 class Ledger:
     plan: Plan
     period: Period
     months: list[int]
+    # The stated targets month by month (task items are in ``tasks``).
     lines: list[LedgerLine]
+    # Every task with an item or a target, in plan order.
+    tasks: list[LedgerTask] = field(default_factory=list)
 
 
 def ledger_leaders(plan: Plan) -> QuerySet:
-    """The people with a ledger in the plan: those leading a task that has targets. The ledger
-    page lists them and the download answers only for them (another plan's leader is a 404, not
-    an empty ledger under this plan's title)."""
+    """The people with a ledger in the plan: those leading a task with a target or
+    a task item (every leaf task has one). The ledger page lists them and the
+    download answers only for them (another plan's leader is a 404, not an empty
+    ledger under this plan's title)."""
     return get_user_model().objects.filter(led_tasks__plan=plan, led_tasks__targets__isnull=False)
 
 
 def ledger(*, plan: Plan, period: Period, unit: Unit | None = None, leader=None) -> Ledger:
-    """The classic ledger of a unit's or a leader's targets for the year of
-    ``period``, month by month up to it: three queries, and one per month for
-    the figures waiting for review (progress.selectors.pending_figures)."""
+    """The classic ledger of a unit's or a leader's tasks and targets for the
+    year of ``period``: one row per task (its item's narrative and its status),
+    and its stated targets month by month up to the period. Seven queries, and
+    one per month for the figures waiting for review
+    (progress.selectors.pending_figures)."""
     targets = Target.objects.filter(task__plan=plan)
+    tasks = Task.objects.filter(plan=plan).filter(Exists(Target.objects.filter(task=OuterRef("pk"))))
     if unit is not None:
         targets = targets.filter(task__lead_unit=unit)
+        tasks = tasks.filter(lead_unit=unit)
     if leader is not None:
         targets = targets.filter(task__leader=leader)
+        tasks = tasks.filter(leader=leader)
     months = list(range(1, period.month + 1))
-    lines = {
-        target.pk: LedgerLine(target=target)
-        for target in targets.select_related("task", "task__lead_unit", "task__leader").order_by(
-            "task__order", "order", "pk"
-        )
+    rows = {
+        task.pk: LedgerTask(task=task)
+        for task in tasks.select_related("lead_unit", "leader").prefetch_related("co_units").order_by("order", "pk")
     }
+    lines: dict[int, LedgerLine] = {}
+    items: dict[int, LedgerTask] = {}
+    for target in targets.select_related("task", "task__lead_unit", "task__leader").order_by(
+        "task__order", "order", "pk"
+    ):
+        row = rows[target.task_id]
+        if target.kind_entry.figures.standing:
+            row.item = target
+            items[target.pk] = row
+        else:
+            row.targets.append(target)
+            lines[target.pk] = LedgerLine(target=target)
     reports = (
         Report.objects.filter(target__in=targets, year=period.year, month__lte=period.month, status__in=SENT)
         .order_by("month")
         .values_list("target_id", "month", "value", "status", "progress", "problems", "next_steps")
     )
     for target_id, month, value, status, progress, problems, next_steps in reports:
+        if target_id in items:  # a task's own report: the latest sent in the year, as of the period
+            row = items[target_id]
+            row.progress, row.problems, row.next_steps, row.narrative_status = progress, problems, next_steps, status
+            continue
         line = lines[target_id]
         if status in COUNTED:
             line.figures[month] = value
@@ -409,8 +452,9 @@ def ledger(*, plan: Plan, period: Period, unit: Unit | None = None, leader=None)
             line.narrative_status = status
     for month in months:
         for target_id, report in pending_figures(targets=targets, period=Period(period.year, month)).items():
-            lines[target_id].pending[month] = report.value
-    results = TargetResult.objects.filter(target__in=targets, year=period.year, month__lte=period.month).only(
+            if target_id in lines:
+                lines[target_id].pending[month] = report.value
+    results = TargetResult.objects.filter(target__in=targets.stated(), year=period.year, month__lte=period.month).only(
         "target_id", "year", "month", "status", "reporting", "data_year", "data_month"
     )
     for result in results:
@@ -418,4 +462,6 @@ def ledger(*, plan: Plan, period: Period, unit: Unit | None = None, leader=None)
         line.statuses[result.month] = result.status
         line.reporting[result.month] = result.reporting
         line.ages[result.month] = figure_age(result, year=result.year, month=result.month)
-    return Ledger(plan=plan, period=period, months=months, lines=list(lines.values()))
+    for task_id, status in task_statuses(plan=plan, period=period, targets=targets).items():
+        rows[task_id].status = status
+    return Ledger(plan=plan, period=period, months=months, lines=list(lines.values()), tasks=list(rows.values()))

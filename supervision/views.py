@@ -503,9 +503,10 @@ def ledger_index(request: HttpRequest) -> HttpResponse:
     lead_units = Unit.objects.filter(led_tasks__plan=plan, led_tasks__targets__isnull=False)
     if not whole:
         lead_units = lead_units.filter(pk__in=answering_units(user))
-    units = lead_units.annotate(n=Count("led_tasks__targets", distinct=True)).order_by("order", "name")
+    # Counted in tasks, the ledger's rows (a leaf task has its task item, so every one counts).
+    units = lead_units.annotate(n=Count("led_tasks", distinct=True)).order_by("order", "name")
     leaders = (
-        ledger_leaders(plan).annotate(n=Count("led_tasks__targets", distinct=True)).order_by("first_name", "pk")
+        ledger_leaders(plan).annotate(n=Count("led_tasks", distinct=True)).order_by("first_name", "pk")
         if whole
         else get_user_model().objects.none()
     )

@@ -3,9 +3,11 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from plans import admin as plans_admin
+from plans.models import Plan
 from targets.choices import Status
 from targets.models import Milestone, Target, TargetFlag, TargetResult
 from targets.selectors import result_explanation
+from targets.task_items import task_items_ensure
 from zones.scoping import ZoneScopedAdminMixin
 
 
@@ -27,6 +29,24 @@ class TargetInline(admin.StackedInline):
 # The task's page lists its targets: the plans app registers the task's admin,
 # this one adds the inline (plans sits below targets and cannot name them).
 plans_admin.TaskAdmin.inlines = [*plans_admin.TaskAdmin.inlines, TargetInline]
+
+
+def _items_ensured_after_saving(admin_class) -> None:
+    """After the admin saves a plan or a task (and its inlines), the plan's
+    leaf tasks get their task items and the items follow their tasks' names
+    and deadlines (targets.task_items), as after an import."""
+    save_related = admin_class.save_related
+
+    def save_related_and_ensure(self, request, form, formsets, change):
+        save_related(self, request, form, formsets, change)
+        instance = form.instance
+        task_items_ensure(instance if isinstance(instance, Plan) else instance.plan)
+
+    admin_class.save_related = save_related_and_ensure
+
+
+_items_ensured_after_saving(plans_admin.PlanAdmin)
+_items_ensured_after_saving(plans_admin.TaskAdmin)
 
 
 class TargetResultInline(admin.TabularInline):

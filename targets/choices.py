@@ -18,6 +18,16 @@ class ReportedAs(models.TextChoices):
     AMOUNT = "amount", _("the amount")
 
 
+class Standing(models.IntegerChoices):
+    """Where a task stands, as its lead unit reports it each period (a task
+    item's figure, ``targets.kinds.TASK``): stored as the report's value, so
+    that it is carried, reviewed, locked and corrected like any figure."""
+
+    LAGGING = 0, _("Lagging behind plan")
+    ON_SCHEDULE = 1, _("On schedule")
+    DONE = 2, _("Done")
+
+
 class Status(models.TextChoices):
     """Where a target stands for a period: the progress status, judged on the
     latest approved figure (targets.metrics). The one definition of these

@@ -56,6 +56,7 @@ class Reason(StrEnum):
     WITHIN = "within"  # ceiling kept
     ABOVE = "above"  # ceiling broken
     PAST_DEADLINE = "past_deadline"  # deadline or milestone date passed unmet
+    STANDING = "standing"  # a task as its unit reports it: on schedule or lagging
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from targets.choices import ReportedAs, Status
+from core.figures import figure_text
+from targets.choices import ReportedAs, Standing, Status
 from targets.judgement import (
     HUNDRED,
     HUNDRED_SQL,
@@ -158,12 +159,18 @@ class Figures:
     # twice the target, or a month adding over three times the last monthly
     # increment, needs a confirmation.
     cumulative: bool = False
+    # A standing (targets.choices.Standing), typed as its words or its code;
+    # lagging needs the reason in 存在问题.
+    standing: bool = False
 
 
 @dataclass(frozen=True)
 class Chart:
     """The lines of a target's chart beside its figures."""
 
+    # The reported figures as a line: not for a figure that is no quantity
+    # (a task item's standing), whose months a table shows in words.
+    figure_line: bool = True
     # A line at the target's value.
     target_line: bool = True
     # The time-progress line: where the figure should be by each month, from
@@ -238,6 +245,16 @@ class Kind:
     def actual_unit(self, unit: str) -> str:
         """The unit of the figure judged (a result's actual)."""
         return "%" if self.judging.in_percent else unit
+
+    def written(self, value: Decimal | None, *, unit: str = "", grouped: bool = True) -> str:
+        """A reported figure or a result's actual as people read it: the
+        standing's words for a task item (按计划推进), else the digits with the
+        unit (12,345.6亿元); — for none."""
+        if value is None:
+            return "—"
+        if self.figures.standing:
+            return str(Standing(int(value)).label) if int(value) in Standing.values else "—"
+        return f"{figure_text(value, grouped=grouped)}{unit}"
 
 
 # ---------------------------------------------------------------------------
@@ -757,5 +774,77 @@ MILESTONE = register(
         hints=Hints(commitment=r"完成|建成|落地|开工|投用|投产|运营|启动|出台|实现|交付|竣工|上线|建立|制定|亮点|到位"),
         needs_value=False,
         needs_deadline=True,
+    )
+)
+
+
+# ---------------------------------------------------------------------------
+# Task progress (工作进展): a task as its lead unit reports it each period
+# ---------------------------------------------------------------------------
+#
+# Every leaf task of a plan has one item of this kind (targets.task_items), so
+# that a task without a number is tracked like every figure: its report's value
+# is the task's standing (Standing: 0 lagging, 1 on schedule, 2 done), with
+# 进展情况, 存在问题 and 下步打算 beside it, reviewed, locked, carried and
+# corrected like any figure, judged against the task's deadline.
+
+
+def _judge_task(
+    facts: TargetFacts, actual: Decimal, *, expected: Decimal, past_deadline: bool, **_ignored
+) -> Judgement:
+    """Done stays done; past the task's deadline and not done, overdue; else
+    as the unit reports it: on schedule, or lagging."""
+    if actual >= Standing.DONE:
+        return Judgement(Status.COMPLETED, Reason.REACHED, actual, round1(HUNDRED), expected, None)
+    if past_deadline:
+        return Judgement(Status.OVERDUE, Reason.PAST_DEADLINE, actual, None, expected, None)
+    status = Status.ON_TRACK if actual >= Standing.ON_SCHEDULE else Status.LAGGING
+    return Judgement(status, Reason.STANDING, actual, None, expected, None)
+
+
+_TASK_SQL = JudgeSql(
+    rate=None,
+    completion=f"CASE WHEN actual >= {int(Standing.DONE)} THEN {HUNDRED_SQL} END",
+    gap="NULL::numeric",
+    status=(
+        f"CASE WHEN actual >= {int(Standing.DONE)} THEN '{Status.COMPLETED}'"
+        f" WHEN past_deadline THEN '{Status.OVERDUE}'"
+        f" WHEN actual >= {int(Standing.ON_SCHEDULE)} THEN '{Status.ON_TRACK}' ELSE '{Status.LAGGING}' END"
+    ),
+    reason=(
+        f"CASE WHEN actual >= {int(Standing.DONE)} THEN '{Reason.REACHED}'"
+        f" WHEN past_deadline THEN '{Reason.PAST_DEADLINE}' ELSE '{Reason.STANDING}' END"
+    ),
+)
+
+
+def _task_sentence(facts: TargetFacts, judgement: Judgement, values: dict[str, str]) -> str:
+    if judgement.reason is Reason.REACHED:
+        return _("Done.")
+    if judgement.reason is Reason.PAST_DEADLINE:
+        if judgement.actual is None:
+            return _("Not done by its date (%(deadline)s), and no approved progress.") % values
+        return _("Not done by its date (%(deadline)s).") % values
+    if judgement.status == Status.LAGGING:
+        return _("Lagging behind plan, as the unit reports it.")
+    return _("On schedule, as the unit reports it.")
+
+
+TASK = register(
+    Kind(
+        key="task",
+        label=gettext_lazy("Task progress"),
+        judging=Judging(
+            figure=_judge_task,
+            sql=_TASK_SQL,
+            threshold="milestone_points",
+            against_time=True,
+            in_percent=False,
+        ),
+        sentence=_task_sentence,
+        figures=Figures(standing=True),
+        chart=Chart(figure_line=False, target_line=False),
+        hints=Hints(),
+        needs_value=False,
     )
 )

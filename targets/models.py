@@ -28,6 +28,14 @@ class TargetQuerySet(models.QuerySet):
     def milestones(self) -> TargetQuerySet:
         return self.filter(kind=kinds.MILESTONE.key)
 
+    def task_items(self) -> TargetQuerySet:
+        """The task items: one per leaf task, its monthly progress (targets.task_items)."""
+        return self.filter(kind=kinds.TASK.key)
+
+    def stated(self) -> TargetQuerySet:
+        """The targets and milestones the plan states, without the task items."""
+        return self.exclude(kind=kinds.TASK.key)
+
     def visible_to(self, user) -> TargetQuerySet:
         """Targets the user may read: the start of every view, API call and export."""
         from zones.policy import target_visibility
@@ -113,6 +121,8 @@ class Target(CleanTextModel):
                 condition=~Q(comparator=Comparator.RANGE) | Q(value_high__isnull=False),
                 name="target_range_needs_high_end",
             ),
+            # A leaf task has one task item (targets.task_items).
+            models.UniqueConstraint(fields=["task"], condition=Q(kind=kinds.TASK.key), name="target_one_item_per_task"),
             models.CheckConstraint(
                 condition=Q(value_high__isnull=True)
                 | Q(comparator=Comparator.RANGE, value__isnull=False, value_high__gt=F("value")),
@@ -170,6 +180,11 @@ class Target(CleanTextModel):
         ceiling (a level), % for a rate, a ratio and a milestone's share done."""
         return self.kind_entry.actual_unit(self.unit or "")
 
+    def written(self, value, *, unit: bool = True) -> str:
+        """A figure of this target as people read it (``kinds.Kind.written``):
+        a reported figure in its unit, or a task item's standing in words."""
+        return self.kind_entry.written(value, unit=self.figure_unit if unit else "")
+
     @property
     def figure_unit(self) -> str:
         """The unit a reported figure is typed in: % for a milestone's share done."""
@@ -180,6 +195,8 @@ class Target(CleanTextModel):
         """The target as a person reads it: 15%, 10–15个, 10%（力争15%）; a
         kind without a value (a milestone) by its due date."""
         if not self.kind_entry.needs_value:
+            if self.deadline is None and self.kind_entry.figures.standing:
+                return str(_("within the plan's span"))
             return str(_("due %(date)s") % {"date": self.deadline.isoformat() if self.deadline else "—"})
         unit = self.unit or ""
         text = f"{figure_text(self.value)}{unit}"

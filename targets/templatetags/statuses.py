@@ -18,6 +18,14 @@ def status_label(value) -> str:
 
 
 @register.filter
+def written_for(value, target) -> str:
+    """A reported figure as people read it, by its target's kind
+    (``Target.written``): ``{{ report.value|written_for:target }}`` gives
+    "32.5亿元", or "按计划推进" for a task item."""
+    return target.written(value) if target is not None else "—"
+
+
+@register.filter
 def reporting_label(value) -> str:
     """The reporting status's label (已报 / 待审核 / 未报 / 逾期未报 / 补报)."""
     return ReportingStatus(value).label if value in ReportingStatus.values else "—"

@@ -4,6 +4,7 @@ import pytest
 
 from demo.services import DEMO_PASSWORD
 from progress.models import Report, ReportEvent
+from targets.choices import Standing
 from tests.browser.conftest import demo_xinxiang, log_in, open_month, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,17 +23,21 @@ def open_current(page, month):
     page.wait_for_selector("#period-form")
 
 
-def fill_all_rows(page, value="1", progress="按计划推进"):
+def fill_all_rows(page, value="1", progress="按计划推进", standing=Standing.ON_SCHEDULE):
+    """Every editable row: a figure in a number input, a task item's standing from its list."""
     for row in page.locator("table.entry tbody tr").all():
         if row.locator("input[name$='-value']").count():
             row.locator("input[name$='-value']").fill(value)
+            row.locator("textarea[name$='-progress']").fill(progress)
+        elif row.locator("select[name$='-value']").count():
+            row.locator("select[name$='-value']").select_option(value=str(standing.value))
             row.locator("textarea[name$='-progress']").fill(progress)
 
 
 def test_staff_fill_and_submit_the_reviewer_returns_staff_resubmit_and_the_reviewer_approves(page, xinxiang, browser):
     log_in(page, "xx_staff", DEMO_PASSWORD)
     open_current(page, xinxiang)
-    rows = page.locator("table.entry tbody tr input[name$='-value']").count()
+    rows = page.locator("table.entry tbody tr [name$='-value']").count()
     assert rows > 0
     # Enter in a figure field does not submit the form.
     first = page.locator("input[name$='-value']").first
@@ -78,8 +83,12 @@ def test_staff_fill_and_submit_the_reviewer_returns_staff_resubmit_and_the_revie
     assert page.locator("section.alert", has_text="数值与统计局口径不一致").count() == 1
     open_current(page, xinxiang)
     returned_row = page.locator("tr", has_text="退回原因").first
-    returned_row.locator("input[name$='-value']").fill("90")
-    returned_row.locator("textarea[name$='-value_note']").fill("已按统计局口径核实")
+    if returned_row.locator("select[name$='-value']").count():  # a task item: its standing again
+        returned_row.locator("select[name$='-value']").select_option(value=str(Standing.DONE.value))
+        returned_row.locator("textarea[name$='-progress']").fill("已按统计局口径核实")
+    else:
+        returned_row.locator("input[name$='-value']").fill("90")
+        returned_row.locator("textarea[name$='-value_note']").fill("已按统计局口径核实")
     page.click("button[value=submit]")
     assert "已提交" in page.locator(".messages").inner_text()
 

@@ -18,7 +18,7 @@ from progress.choices import LateRequestStatus
 from progress.engine.jobs import plan_recompute_job
 from progress.engine.tasks import recompute_target
 from progress.models import LateReportRequest, Report
-from targets.choices import ReportingStatus
+from targets.choices import ReportingStatus, Standing
 from targets.models import TargetResult
 from tests.browser.conftest import demo_xinxiang, log_in
 from zones.models import Membership
@@ -107,7 +107,11 @@ def submit_every_row(page) -> int:
         row.locator("input[name$='-value']").fill("100")
         row.locator("textarea[name$='-progress']").fill("补报:十月已完成阶段任务")
         row.locator("textarea[name$='-value_note']").fill("补报,已核实")
-    count = rows.count()
+    items = page.locator("table.entry tbody tr:has(select[name$='-value'])")  # a task's standing, chosen
+    for row in items.all():
+        row.locator("select[name$='-value']").select_option(value=str(Standing.ON_SCHEDULE.value))
+        row.locator("textarea[name$='-progress']").fill("补报:十月按计划推进")
+    count = rows.count() + items.count()
     page.click("button[value=submit]")
     if page.locator("input[name$='-confirmed']").count():  # unusual figures ask for a confirmation
         for box in page.locator("input[name$='-confirmed']").all():

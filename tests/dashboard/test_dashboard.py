@@ -6,13 +6,16 @@ from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dashboard.regions import canonical
 from dashboard.selectors import task_tree
 from plans.periods import Period, default_period
 from progress.engine.recompute import targets_recompute
 from progress.models import Report, ReportEvent
+from targets.choices import Standing
+from targets.models import Target
+from targets.task_items import task_items_ensure
 from tests.dashboard.conftest import approve, submit
 from tests.factories import (
     MembershipFactory,
@@ -80,6 +83,27 @@ def test_a_task_takes_its_worst_heaviest_target(zone_plan):
     tree = task_tree(plan=plan, period=Period(2014, 6))
     statuses = {node.task.heading: node.status for node in tree}
     assert statuses == {"推进重点项目建设": "on_track", "强化招商引资": "serious"}
+    reasons = {node.task.heading: node.standing.reason for node in tree}
+    assert reasons == {"推进重点项目建设": "固定资产投资", "强化招商引资": "引进亿元以上项目"}
+
+
+def test_the_tree_counts_tasks_apart_from_targets_and_a_lagging_item_decides_its_task(client, zone_plan):
+    plan, leader, investment, _projects = zone_plan
+    task_items_ensure(plan)
+    item = Target.objects.get(task=investment.task, kind="task")
+    approve(item, 6, Standing.LAGGING)
+    targets_recompute(targets=list(Target.objects.filter(task__plan=plan).task_items()), plan=plan,
+                      as_of=dt.date(2014, 7, 31))  # fmt: skip
+    client.force_login(leader)
+    response = client.get(reverse("dashboard:tree", args=[plan.pk]), {"period": "2014-06"})
+    tally = response.context["tally"]
+    assert (tally.targets, tally.tasks, tally.total) == (2, 2, 4)
+    statuses = {node.task.heading: (node.status, node.standing.decided_by) for node in response.context["roots"]}
+    assert statuses["推进重点项目建设"] == ("lagging", item)
+    page = response.content.decode()
+    row = page.split(f'data-target="{item.pk}"')[1].split("</tr>")[0]
+    with translation.override("zh-hans"):
+        assert f'<span class="fig">{item.written(D(Standing.LAGGING))}' in row  # in words, never its code
 
 
 @pytest.mark.parametrize("role", [Role.STAFF, Role.REVIEWER])

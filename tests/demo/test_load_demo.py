@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from decimal import Decimal
+from decimal import Decimal as D
 from io import StringIO
 from pathlib import Path
 
@@ -25,9 +26,10 @@ from progress.selectors import effective_period_state
 from supervision.choices import NoticeState
 from supervision.models import Notice
 from targets import kinds
-from targets.choices import BAD, RED, ReportingStatus, Status
+from targets.choices import BAD, RED, ReportingStatus, Standing, Status
 from targets.models import Target
 from targets.selectors import latest_results
+from targets.task_items import leaf_tasks
 from zones.choices import Role
 from zones.models import Membership, Unit, Zone
 
@@ -88,7 +90,7 @@ def test_seed_000_still_yields_its_30_items_and_69_targets():
     numbered = Task.objects.filter(plan=plan, depth=1).exclude(number__endswith="是")
     assert numbered.count() == 30
     assert Task.objects.filter(plan=plan, depth=0).count() == 6
-    assert Target.objects.filter(task__plan=plan).exclude(kind=kinds.MILESTONE.key).count() == 69
+    assert Target.objects.filter(task__plan=plan).stated().exclude(kind=kinds.MILESTONE.key).count() == 69
     projects = Target.objects.get(task__plan=plan, indicator__contains="亿元以上项目", value=18)
     assert (projects.unit, projects.task.path, projects.task.lead_unit.name) == ("个", "二 > 3", "招商局")
     ceiling = Target.objects.get(task__plan=plan, kind=kinds.CEILING.key)
@@ -234,3 +236,20 @@ def test_a_missing_seed_document_is_a_clear_error(tmp_path):
         call_command("load_demo", "--seeds", str(tmp_path), stdout=StringIO())
     assert not Zone.objects.exists()
     assert Unit.objects.count() == 0
+
+
+def test_every_leaf_task_of_the_demo_is_tracked_with_a_spread_of_standings():
+    """Issue 18: every leaf task has its item, reported every closed month,
+    most on schedule, some lagging with the reason under problems, some done."""
+    demo_load(zones=xinxiang())
+    plan = Plan.objects.get(zone__code="xinxiang-hitech")
+    leaves = list(leaf_tasks(plan))
+    items = Target.objects.filter(task__plan=plan).task_items()
+    assert {item.task_id for item in items} == {task.pk for task in leaves}
+    standings = Counter(
+        Report.objects.filter(target__in=items, status=ReportStatus.APPROVED).values_list("value", flat=True)
+    )
+    assert standings[D(Standing.ON_SCHEDULE)] > standings[D(Standing.LAGGING)] > 0
+    assert standings[D(Standing.DONE)] > 0
+    lagging = Report.objects.filter(target__in=items, value=Standing.LAGGING, status=ReportStatus.APPROVED)
+    assert not lagging.filter(problems="").exists()

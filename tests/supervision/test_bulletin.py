@@ -8,6 +8,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import translation
 from docx import Document
 
 from core.models import JobRun
@@ -20,7 +21,11 @@ from supervision.choices import ScoreMode
 from supervision.models import Bulletin, SupervisionRule
 from supervision.selectors import UnitScore, ranking_title, unit_scores
 from supervision.services import bulletin_generate, bulletins_publish
-from tests.supervision.conftest import AS_OF
+from targets.choices import Standing
+from targets.models import Target
+from targets.task_items import task_items_ensure
+from tests.factories import TaskFactory
+from tests.supervision.conftest import AS_OF, approve
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +212,23 @@ def test_a_leader_reads_bulletins_but_cannot_generate_and_strangers_are_refused(
     assert client.get(reverse("supervision:bulletin_download", args=[bulletin.pk])).status_code == 403
     client.force_login(zone.staff)
     assert client.get(reverse("supervision:bulletins")).status_code == 403
+
+
+def test_a_lagging_task_is_written_as_a_task_with_its_standing_and_the_reason_given(zone):
+    task = TaskFactory(plan=zone.plan, lead_unit=zone.econ, number="3.", path="3", order=3,
+                       heading="深化行政审批制度改革")  # fmt: skip
+    task_items_ensure(zone.plan)
+    item = Target.objects.get(task=task, kind="task")
+    approve(item, 6, Standing.LAGGING, progress="方案待审定", problems="上级审批未完成")
+    targets_recompute(targets=[item], plan=zone.plan, as_of=AS_OF)
+    with translation.override("en"):
+        content = bulletin_content(plan=zone.plan, period=zone.period, number=1, today=zone.today)
+        standing = item.written(D(Standing.LAGGING))
+    lagging = next(entry for entry in content.lagging if entry.is_task)
+    assert (lagging.indicator, lagging.explanation, lagging.status, lagging.unit) == (
+        "Task: 深化行政审批制度改革",
+        f"{standing}; problems: 上级审批未完成",
+        "Lagging",
+        "经济发展局",
+    )
+    assert [entry.is_task for entry in content.lagging].count(True) == 1  # the other tasks have no item result

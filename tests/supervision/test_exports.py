@@ -3,6 +3,7 @@ header row, widths, formulas neutralised) and CSV (UTF-8 with BOM), every row
 of the filter with both questions; and the ledger."""
 
 import csv
+import datetime as dt
 import io
 import re
 import tracemalloc
@@ -16,10 +17,12 @@ from openpyxl import load_workbook
 
 from progress.choices import ReportStatus
 from progress.engine.recompute import targets_recompute
+from progress.models import Report
 from supervision.exports import (
     LEDGER_FIXED,
     LEDGER_MONTH,
     LEDGER_NARRATIVES,
+    LEDGER_TASKS,
     LIST_COLUMNS,
     csv_chunks,
     ledger_workbook,
@@ -29,6 +32,9 @@ from supervision.exports import (
 from supervision.filtersets import SupervisionFilterSet
 from supervision.selectors import ledger
 from supervision.xlsx import XlsxStream
+from targets.choices import Standing
+from targets.models import Target
+from targets.task_items import task_items_ensure
 from tests.factories import TargetFactory, TaskFactory
 from tests.supervision.conftest import AS_OF, approve
 
@@ -221,7 +227,7 @@ def test_the_unit_ledger_has_each_month_figure_and_both_statuses_and_the_narrati
     url = reverse("supervision:ledger_unit", args=[zone.plan.pk, zone.econ.pk])
     response = client.get(url, {"period": "2014-06"})
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[1]  # the targets month by month
     assert "经济发展局" in sheet["A1"].value and "2014年1-6月" in sheet["A1"].value
     assert [sheet.cell(row=2, column=c).value for c in (1, 2, 3)] == ["序号", "任务", "指标"]
     assert sheet.cell(row=2, column=7).value == "1月" and sheet.cell(row=3, column=7).value == "累计"
@@ -244,7 +250,7 @@ def test_the_ledger_marks_a_figure_waiting_for_review_and_the_age_of_a_carried_o
     june.save()
     targets_recompute(targets=[zone.returned], plan=zone.plan, as_of=AS_OF)
     book = ledger(plan=zone.plan, period=zone.period, unit=zone.econ)
-    sheet = load_workbook(io.BytesIO(ledger_workbook(book, subject="经济发展局"))).active
+    sheet = load_workbook(io.BytesIO(ledger_workbook(book, subject="经济发展局"))).worksheets[1]
     rows = {row[2]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
     june_cells = rows['\'=HYPERLINK("http://x")'][6 + 3 * 5 : 6 + 3 * 6]
     assert june_cells == ("20 (Awaiting review)", "On track (Figure as of months 1–5)", "Awaiting review")
@@ -254,19 +260,22 @@ def test_the_ledger_marks_a_figure_waiting_for_review_and_the_age_of_a_carried_o
 
 
 def test_the_ledger_takes_the_same_queries_whatever_the_number_of_targets(zone, django_assert_num_queries):
-    with django_assert_num_queries(3 + 6):  # targets, reports, results; one pending read per month
+    # tasks, their co-operating units, targets, reports, results, the task statuses' two;
+    # one pending read per month
+    with django_assert_num_queries(7 + 6):
         ledger(plan=zone.plan, period=zone.period, unit=zone.econ)
     for n in range(10):
         target = TargetFactory(task=TaskFactory(plan=zone.plan, lead_unit=zone.econ), indicator=f"追加{n}")
         approve(target, 6, 1)
-    with django_assert_num_queries(3 + 6):
+    task_items_ensure(zone.plan)
+    with django_assert_num_queries(7 + 6):
         ledger(plan=zone.plan, period=zone.period, unit=zone.econ)
 
 
 def test_the_leader_ledger_holds_the_leaders_targets(client, zone):
     client.force_login(zone.leader)
     response = client.get(reverse("supervision:ledger_leader", args=[zone.plan.pk, zone.leader.pk]))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[1]
     assert "李明" in sheet["A1"].value
     assert sheet.max_row == 3 + 4
 
@@ -364,7 +373,7 @@ def test_every_list_column_writes_its_own_value_under_its_own_header_in_xlsx_and
 
 def test_every_ledger_column_writes_its_own_value_under_its_own_header(zone, distinct, english):
     book = ledger(plan=zone.plan, period=zone.period, unit=zone.econ)
-    sheet = load_workbook(io.BytesIO(ledger_workbook(book, subject="经济发展局"))).active
+    sheet = load_workbook(io.BytesIO(ledger_workbook(book, subject="经济发展局"))).worksheets[1]
     top = [cell.value for cell in sheet[2]]
     below = [cell.value for cell in sheet[3]]
     row = next(r for r in sheet.iter_rows(min_row=4, values_only=True) if r[2] == LIST_EXPECTED["Indicator"])
@@ -392,3 +401,96 @@ def test_every_ledger_column_writes_its_own_value_under_its_own_header(zone, dis
     }
     assert [str(c.header) for c in (*LEDGER_FIXED, *LEDGER_NARRATIVES)] == [*fixed, *narratives]
     assert [str(c.header) for c in LEDGER_MONTH] == below[june : june + len(LEDGER_MONTH)]
+
+
+# --- the ledger's tasks: one row per task ------------------------------------------------
+
+
+@pytest.fixture
+def reform(zone):
+    """A task with no number, led by 经济发展局 with 招商局, reported lagging in June."""
+    task = TaskFactory(
+        plan=zone.plan, lead_unit=zone.econ, leader=zone.leader, number="3.", path="3", order=3,
+        heading="深化行政审批制度改革", deadline=dt.date(2014, 12, 31),
+    )  # fmt: skip
+    task.co_units.add(zone.invest)
+    task_items_ensure(zone.plan)
+    item = Target.objects.get(task=task, kind="task")
+    approve(item, 5, Standing.ON_SCHEDULE, progress="方案起草", problems="", next_steps="报审")
+    approve(item, 6, Standing.LAGGING, progress="方案待审定", problems="上级审批未完成", next_steps="月底前报批")
+    targets_recompute(targets=list(Target.objects.filter(task__plan=zone.plan)), plan=zone.plan, as_of=AS_OF)
+    return task
+
+
+def test_the_ledger_has_a_row_for_each_task_with_its_standing_and_problems(zone, reform, english):
+    book = ledger(plan=zone.plan, period=zone.period, unit=zone.econ)
+    workbook = load_workbook(io.BytesIO(ledger_workbook(book, subject="经济发展局")))
+    sheet = workbook.worksheets[0]
+    assert workbook.sheetnames == ["Ledger", "Targets by month"]
+    assert [cell.value for cell in sheet[2]] == [str(column.header) for column in LEDGER_TASKS] == [
+        "No.", "Work task", "Responsible leader", "Lead unit", "Co-operating units", "Deadline", "Targets",
+        "Progress this period", "Problems", "Next steps", "Status",
+    ]  # fmt: skip
+    rows = [
+        dict(zip([c.value for c in sheet[2]], row, strict=True)) for row in sheet.iter_rows(min_row=3, values_only=True)
+    ]
+    assert [row["Work task"] for row in rows] == ["1.推进项目建设", "3.深化行政审批制度改革"]  # plan order, this unit's
+    assert rows[1] == {
+        "No.": 2,
+        "Work task": "3.深化行政审批制度改革",
+        "Responsible leader": "李明",
+        "Lead unit": "经济发展局",
+        "Co-operating units": "招商局",
+        "Deadline": "2014-12-31",
+        "Targets": None,
+        "Progress this period": "方案待审定",
+        "Problems": "上级审批未完成",
+        "Next steps": "月底前报批",
+        "Status": "Lagging",
+    }
+    assert sheet.cell(row=4, column=len(LEDGER_TASKS)).fill.fgColor.rgb.endswith("FEFCBF")
+    build = rows[0]
+    assert build["Targets"].split("\n")[:2] == ["固定资产投资 120亿元", "新开工项目 10个"]
+    assert build["Status"] == "Seriously lagging (新开工项目)"  # the worst target, named
+
+
+def test_the_ledger_falls_back_to_the_latest_report_sent_in_the_year(zone, reform, english):
+    Report.objects.filter(target__task=reform, month=6).delete()
+    book = ledger(plan=zone.plan, period=zone.period, unit=zone.econ)
+    row = next(task for task in book.tasks if task.task == reform)
+    assert (row.progress, row.next_steps) == ("方案起草", "报审")
+
+
+def test_a_waiting_task_report_is_marked(zone, reform, english):
+    Report.objects.filter(target__task=reform, month=6).update(status=ReportStatus.SUBMITTED)
+    book = ledger(plan=zone.plan, period=zone.period, unit=zone.econ)
+    sheet = load_workbook(io.BytesIO(ledger_workbook(book, subject="经济发展局"))).worksheets[0]
+    assert sheet.cell(row=4, column=9).value == "上级审批未完成 (Awaiting review)"
+
+
+def test_the_leader_of_a_task_without_targets_has_a_ledger(client, zone):
+    lone = TaskFactory(plan=zone.plan, lead_unit=zone.invest, leader=zone.supervisor, number="4.", path="4",
+                       order=4, heading="优化营商环境")  # fmt: skip
+    task_items_ensure(zone.plan)
+    client.force_login(zone.admin)
+    response = client.get(reverse("supervision:ledger_leader", args=[zone.plan.pk, zone.supervisor.pk]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)] == [f"4.{lone.heading}"]
+
+
+def test_a_lagging_task_item_is_listed_as_a_task_with_its_standing_in_words(client, zone, reform, english):
+    filterset = SupervisionFilterSet({"list": ""}, user=zone.supervisor)
+    sheet = workbook_of(list_xlsx_response(filterset.qs, period=filterset.chosen_period)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    row = dict(zip(rows[0], next(r for r in rows if r[3] == "深化行政审批制度改革"), strict=True))
+    assert (row["Year-to-date actual"], row["Progress status"], row["Problems"]) == (
+        "Lagging behind plan",
+        "Lagging",
+        "上级审批未完成",
+    )
+    client.force_login(zone.supervisor)
+    html = client.get(reverse("supervision:index")).content.decode()
+    item = Target.objects.get(task=reform, kind="task")
+    cell = html.split(f'data-target="{item.pk}"')[1].split("</tr>")[0]
+    assert 'data-kind="task"' in cell and "完成时限 2014-12-31" in cell

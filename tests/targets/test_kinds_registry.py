@@ -64,8 +64,9 @@ def test_every_kind_has_every_piece(kind):
     assert isinstance(kind.figures, kinds.Figures)
     assert isinstance(kind.chart, kinds.Chart)
     assert isinstance(kind.hints, kinds.Hints)
-    # A kind without a value is its due date: it needs one.
-    assert kind.needs_value or kind.needs_deadline
+    # A kind without a value is its due date: it needs one; a task's standing
+    # is judged against its task's deadline, else the plan's end.
+    assert kind.needs_value or kind.needs_deadline or kind.figures.standing
 
 
 def _value_of(kind: kinds.Kind) -> D | None:
@@ -89,6 +90,10 @@ def test_every_kind_judges_and_explains_every_figure_it_is_given(kind):
 
 @pytest.mark.parametrize("kind", kinds.ALL, ids=lambda kind: kind.key)
 def test_every_kind_checks_a_typed_figure(kind):
+    if kind.figures.standing:
+        assert check_figure("按计划推进", kind=kind.key, unit="", target_value=None, previous=None, month=3).value == 1
+        assert check_figure("12", kind=kind.key, unit="", target_value=None, previous=None, month=3).error
+        return
     check = check_figure("12", kind=kind.key, unit="%", target_value=_value_of(kind), previous=None, month=3)
     assert check.value == D(12) and not check.blocking
     negative = check_figure("-1", kind=kind.key, unit="%", target_value=_value_of(kind), previous=None, month=3)

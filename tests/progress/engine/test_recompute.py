@@ -90,6 +90,48 @@ ON_TIME, LATE = "on time", "late"
 SEQUENCES = [
     # id, target kwargs, reports [(month, value, status, when)], month judged, as of,
     # (status, reason, completion, expected, gap, reporting, figure's month)
+    # A task item (kinds.TASK): its figure is the task's standing (0 lagging,
+    # 1 on schedule, 2 done), judged against the task's deadline.
+    (
+        "a task reported on schedule is on track",
+        {"kind": "task", "value": None},
+        [(8, "1", ReportStatus.APPROVED, ON_TIME)],
+        8,
+        dt.date(2014, 10, 20),
+        ("on_track", "standing", None, "66.7", None, "reported", 8),
+    ),
+    (
+        "a task reported lagging is lagging, carried to the next month",
+        {"kind": "task", "value": None},
+        [(8, "0", ReportStatus.APPROVED, ON_TIME)],
+        9,
+        dt.date(2014, 10, 20),
+        ("lagging", "standing", None, "75.0", None, "missing", 8),
+    ),
+    (
+        "a task done stays done past its deadline",
+        {"kind": "task", "value": None, "deadline": dt.date(2014, 6, 30)},
+        [(5, "2", ReportStatus.APPROVED, ON_TIME)],
+        9,
+        dt.date(2014, 10, 20),
+        ("completed", "reached", "100.0", "100.0", None, "missing", 5),
+    ),
+    (
+        "a task on schedule but not done by its deadline is overdue",
+        {"kind": "task", "value": None, "deadline": dt.date(2014, 6, 30)},
+        [(6, "1", ReportStatus.APPROVED, ON_TIME)],
+        7,
+        dt.date(2014, 10, 20),
+        ("overdue", "past_deadline", None, "100.0", None, "missing", 6),
+    ),
+    (
+        "a task whose standing waits for review is judged without it",
+        {"kind": "task", "value": None, "deadline": dt.date(2014, 3, 31)},
+        [(4, "2", ReportStatus.SUBMITTED, ON_TIME)],
+        4,
+        dt.date(2014, 10, 20),
+        ("overdue", "past_deadline", None, "100.0", None, "pending", None),
+    ),
     (
         "a milestone done in March stays done in September",
         {"kind": "milestone", "value": D(100), "deadline": dt.date(2014, 3, 31)},
