@@ -104,6 +104,10 @@ def test_the_tree_counts_tasks_apart_from_targets_and_a_lagging_item_decides_its
     row = page.split(f'data-target="{item.pk}"')[1].split("</tr>")[0]
     with translation.override("zh-hans"):
         assert f'<span class="fig">{item.written(D(Standing.LAGGING))}' in row  # in words, never its code
+    board = client.get(reverse("dashboard:plan", args=[plan.pk]), {"period": "2014-06"}).content.decode()
+    link = f'href="{reverse("progress:target", args=[item.pk])}?period=2014-06"'
+    lagging_row = board.split(link)[0].rsplit("<tr", 1)[1]
+    assert 'data-kind="task"' in lagging_row  # the lagging list names it a task
 
 
 @pytest.mark.parametrize("role", [Role.STAFF, Role.REVIEWER])
