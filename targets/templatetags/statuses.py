@@ -3,6 +3,8 @@ vocabulary): a progress status, a reporting status, a figure's age."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import template
 
 from targets.choices import ReportingStatus, Status
@@ -22,7 +24,13 @@ def written_for(value, target) -> str:
     """A reported figure as people read it, by its target's kind
     (``Target.written``): ``{{ report.value|written_for:target }}`` gives
     "32.5亿元", or "按计划推进" for a task item."""
-    return target.written(value) if target is not None else "—"
+    if target is None or value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)  # text that is no figure, as it is (the figure filter does the same)
+    return target.written(number)
 
 
 @register.filter

@@ -223,3 +223,12 @@ def test_the_items_page_marks_a_pending_standing_in_words(client, desk, item):
     page = client.get(reverse("progress:target", args=[item.pk]) + "?period=2026-03").content.decode()
     pending = re.findall(r'<span class="pending-figure"[^>]*>(.*?)<span class="rep', page, re.S)
     assert pending and all(words(Standing.DONE) in text for text in pending)
+
+
+def test_my_reports_write_a_standing_in_words(client, desk, item):
+    ReportFactory(target=item, year=2026, month=3, value=Decimal(Standing.LAGGING), status=ReportStatus.DRAFT)
+    client.force_login(desk.staff)
+    page = client.get(reverse("progress:mine")).content.decode()
+    row = page.split(f'href="{reverse("progress:target", args=[item.pk])}"')[1].split("</tr>")[0]
+    assert escape(str(Standing.LAGGING.label)) in row
+    assert ">0<" not in row.replace(" ", "")
