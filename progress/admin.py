@@ -3,12 +3,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
 from progress.models import LateReportRequest, Report
 from zones.scoping import ZoneScopedAdminMixin
 
 
 @admin.register(Report)
-class ReportAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
+class ReportAdmin(ZoneScopedAdminMixin, ReadOnlyAdmin):
     """Read-only: a report changes only through the period form, the review and the recorded
     correction (progress.services), each of which checks the version, writes a history event and
     queues the recompute. A save here would do none of that."""
@@ -37,14 +38,8 @@ class ReportAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     ]
     readonly_fields = [name for row in fields for name in ((row,) if isinstance(row, str) else row)]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
     def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+        return False  # reports and requests keep their history: never deleted by hand
 
     @admin.display(description=_("period"), ordering="month")
     def period(self, report: Report) -> str:
@@ -60,7 +55,7 @@ class ReportAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(LateReportRequest)
-class LateReportRequestAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
+class LateReportRequestAdmin(ZoneScopedAdminMixin, ReadOnlyAdmin):
     """Read-only: a late-report request is asked, granted or refused only on its
     pages or through the API (progress.services), which check who acts, open the
     month through a recorded reopening and tell the unit. A save here would do
@@ -86,14 +81,8 @@ class LateReportRequestAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     ]
     readonly_fields = [name for row in fields for name in ((row,) if isinstance(row, str) else row)]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
     def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+        return False  # reports and requests keep their history: never deleted by hand
 
     @admin.display(description=_("period"), ordering="month")
     def period(self, late: LateReportRequest) -> str:
