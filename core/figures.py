@@ -42,6 +42,14 @@ LARGEST = Decimal(10**MAX_DIGITS - 1).scaleb(-DECIMAL_PLACES)  # 99999999999.999
 # and keeps them within this, so that a rounded rate is still a figure.
 LARGEST_ONE_DECIMAL = Decimal(10**INTEGER_DIGITS * 10 - 1).scaleb(-1)  # 99999999999.9
 
+# Units that count whole things: a figure in one of them is a whole number
+# (竣工项目 10.5个 is a typo, not a figure). Only the bare unit counts: 万个,
+# 个百分点 or 万人次 may well carry decimals.
+COUNT_UNITS: frozenset[str] = frozenset(
+    ("个", "家", "项", "件", "名", "套", "户", "座", "宗", "次", "人", "人次", "条", "所", "台", "辆", "艘", "架")
+    + ("栋", "幢", "处", "场", "批", "部", "间", "张", "份", "篇", "只", "头", "株", "棵", "位", "例", "起", "单")
+)
+
 
 # A number written plainly in ASCII: digits, one optional point, an optional
 # sign; no exponent, grouping, underscore or space. Decimal() would read more
@@ -87,6 +95,24 @@ def figure_text(value: Decimal | int | None, *, grouped: bool = False, blank: st
         return blank
     text = format(Decimal(value), ",f" if grouped else "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def counts_whole(unit: str) -> bool:
+    """Whether a figure in ``unit`` counts whole things (个, 家, 项 …)."""
+    return (unit or "").strip() in COUNT_UNITS
+
+
+def whole_number_problem(value: Decimal, *, unit: str) -> str | None:
+    """What is wrong with ``value`` as a figure in ``unit``, where the unit
+    counts whole things and the value has a fraction, in the user's language;
+    else None. The one rule the period form, the sheet, the API and a
+    correction all meet through ``progress.validation.check_figure``."""
+    if not counts_whole(unit) or value == value.to_integral_value():
+        return None
+    return _("%(value)s %(unit)s: a figure in %(unit)s counts whole things; enter a whole number.") % {
+        "value": figure_text(value),
+        "unit": unit.strip(),
+    }
 
 
 def figure_problem(value: object) -> str | None:

@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.figures import places_and_integer_digits
 from core.text import xml_safe
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -93,6 +94,36 @@ def set_column_widths(sheet: Worksheet, widths: Sequence[float]) -> None:
     """Set the widths of the first columns, in characters."""
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+# Text as typed: a cell of this format keeps what is typed into it as text
+# (12345678901234 stays those digits, 10.50 keeps its zero), for a column read
+# back as typed figures.
+TEXT_FORMAT = "@"
+
+
+def figure_number_format(value: Decimal) -> str:
+    """A number format that shows every digit of ``value`` and no more: 0 for
+    a whole number, 0.00 for 12.25. Excel's General format writes a number of
+    more than eleven digits as 1E+14 and a long fraction rounded."""
+    places, _digits = places_and_integer_digits(value)
+    return "0" if places == 0 else "0." + "0" * places
+
+
+def print_fit_width(sheet: Worksheet, *, title_rows: str, footer: str) -> None:
+    """Print ``sheet`` on landscape A4, scaled to one page wide (as many pages
+    down as it needs), repeating ``title_rows`` ("3:3") on every page, with
+    ``footer`` (which may hold &P, the page, and &N, the pages) centred below."""
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = title_rows
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.oddFooter.center.text = footer
+    sheet.evenFooter.center.text = footer
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:

@@ -50,6 +50,8 @@ def _value(field, value: object, *, standing: Target | None = None) -> str:
             return standing.written(Decimal(str(value)))
         except InvalidOperation:
             return str(value)
+    if field.get_internal_type() == "BooleanField":
+        return _("yes") if str(value) == "True" else _("no")
     if field.get_internal_type() == "DecimalField":
         return figure(value)
     return str(value)

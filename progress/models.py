@@ -46,6 +46,11 @@ class Report(CleanTextModel):
         blank=True,
         help_text=_("Why a year-to-date figure fell, or why an unusual jump is right."),
     )
+    # The user confirmed the figure is right where a check asked (more than
+    # twice the target, an unusual jump: progress.validation.check_figure), on
+    # the page, in the sheet or through the API; kept so that the sheet shows
+    # it ticked and the same figure saved again needs no new confirmation.
+    value_confirmed = models.BooleanField(_("value confirmed"), default=False)
     return_reason = models.TextField(_("reason for return"), blank=True)
     is_demo = models.BooleanField(_("demo figure"), default=False)
     version = models.PositiveIntegerField(_("version"), default=1)

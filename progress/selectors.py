@@ -12,7 +12,7 @@ from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 from plans.choices import PlanStatus
 from plans.models import Plan
 from plans.periods import Period, PeriodState, due_date, is_reporting_month, period_state, periods_of_plan
-from progress.choices import EDITABLE, LateRequestStatus, ReportStatus
+from progress.choices import COUNTED, EDITABLE, LateRequestStatus, ReportStatus
 from progress.engine.recompute import period_reporting
 from progress.models import LateReportRequest, PeriodReopening, Report, ReportEvent, period_label
 from targets import kinds
@@ -59,7 +59,9 @@ def unit_targets(*, plan: Plan, unit: Unit, reader=None) -> QuerySet[Target]:
 
 @dataclass
 class Row:
-    """One line of a unit's period form."""
+    """One line of a unit's period form. ``previous`` and ``before_previous``
+    are the last two approved reports of the year before this period (上期):
+    what this period's figure is shown beside and checked against."""
 
     target: Target
     report: Report | None
@@ -82,7 +84,8 @@ class Row:
 
 def period_rows(*, plan: Plan, unit: Unit, period: Period, reader=None) -> list[Row]:
     """The unit's targets that report in ``period`` (with ``reader``, those the reader may see)
-    with this and earlier reports of the same year (two queries, whatever the number of targets)."""
+    with this period's report and the approved earlier ones of the same year
+    (two queries, whatever the number of targets)."""
     year_reports = Prefetch(
         "reports",
         queryset=Report.objects.filter(year=period.year, month__lte=period.month).order_by("month"),
@@ -93,7 +96,10 @@ def period_rows(*, plan: Plan, unit: Unit, period: Period, reader=None) -> list[
         if not is_reporting_month(period.month, frequency=target.frequency, jan_feb_combined=plan.jan_feb_combined):
             continue
         current = next((r for r in target.year_reports if r.month == period.month), None)
-        earlier = [r for r in target.year_reports if r.month < period.month and r.value is not None]
+        # 上期: the last figure a reviewer approved, never a draft or one waiting for review.
+        earlier = [
+            r for r in target.year_reports if r.month < period.month and r.value is not None and r.status in COUNTED
+        ]
         rows.append(
             Row(
                 target=target,

@@ -36,7 +36,7 @@ from zones.models import Membership, Unit
 
 log = logging.getLogger(__name__)
 TEXT_FIELDS = ("progress", "problems", "next_steps", "value_note")
-TRACKED_FIELDS = ("value", *TEXT_FIELDS, "status", "return_reason")
+TRACKED_FIELDS = ("value", *TEXT_FIELDS, "value_confirmed", "status", "return_reason")
 
 
 @dataclass
@@ -145,6 +145,8 @@ def _diff(before: dict, report: Report) -> dict:
     changes = {}
     for name in TRACKED_FIELDS:
         old, new = before.get(name), getattr(report, name)
+        if isinstance(new, bool):
+            old = bool(old)  # a new report was not confirmed before
         if old != new:
             changes[name] = [None if old is None else str(old), None if new is None else str(new)]
     return changes
@@ -256,6 +258,7 @@ def _row_errors(row: Row, typed: RowInput, *, period: Period, submit: bool, resu
             month=period.month,
             note=typed.value_note,
             confirmed=typed.confirmed,
+            confirmed_value=_confirmed_value(row.report),
         )
         result.checks[row.target.pk] = check
         if check.error:
@@ -280,6 +283,19 @@ def _row_errors(row: Row, typed: RowInput, *, period: Period, submit: bool, resu
         elif problem := text_problem(text.strip()):  # as saved: white space around it goes
             errors[name] = problem
     return errors
+
+
+def _confirmed_value(report: Report | None) -> Decimal | None:
+    """The figure the user confirmed before, kept on the report (or None)."""
+    return report.value if report is not None and report.value_confirmed else None
+
+
+def _still_confirmed(report: Report | None, value: Decimal | None, confirmed: bool) -> bool:
+    """Whether the saved figure stands confirmed: ticked now, or confirmed
+    before and unchanged. No figure has nothing to confirm."""
+    if value is None:
+        return False
+    return confirmed or _confirmed_value(report) == value
 
 
 def _reports_lagging(row: Row, result: SaveResult) -> bool:
@@ -312,6 +328,7 @@ def _apply(
         return  # an untouched row creates no empty draft
     if report is None:
         report = Report(target=row.target, year=period.year, month=period.month, created_by=by)
+    report.value_confirmed = _still_confirmed(report, value, typed.confirmed)
     report.value = value
     for name in TEXT_FIELDS:
         setattr(report, name, getattr(typed, name).strip())
@@ -440,6 +457,7 @@ def report_correct(*, report: Report, by, raw_value: str, reason: str, version: 
             month=report.month,
             note=reason,
             confirmed=confirmed,
+            confirmed_value=_confirmed_value(report),
         )
         if check.error:
             raise ValidationError({"value": check.error})
@@ -448,6 +466,7 @@ def report_correct(*, report: Report, by, raw_value: str, reason: str, version: 
         if check.needs_confirmation:
             raise ValidationError({"confirmed": check.needs_confirmation})
         before = _snapshot(report)
+        report.value_confirmed = _still_confirmed(report, check.value, confirmed)
         report.value = check.value
         report.updated_by = by
         report.version += 1

@@ -35,9 +35,12 @@ from core.figures import figure_text, read_plain
 from core.params import INTEGER_MAX, parse_int
 from core.spreadsheets import (
     READ_ONLY_FILL,
+    TEXT_FORMAT,
     THIN_BORDER,
     WRAP,
+    figure_number_format,
     freeze_header,
+    print_fit_width,
     restore_cell,
     safe_cell,
     set_column_widths,
@@ -51,7 +54,7 @@ from progress.models import Report, period_label
 from progress.selectors import Row, period_rows
 from progress.services import TEXT_FIELDS, Conflict, RowInput, StaleVersion, unit_period_save
 from progress.validation import standing_of
-from targets.choices import Standing
+from targets.choices import Comparator, Standing
 from targets.models import Target
 from zones.models import Unit
 
@@ -76,7 +79,7 @@ HEADERS = (
     "数值说明",
     "确认数值(是/否)",
 )
-COL_NUMBER, COL_INDICATOR, COL_VALUE, COL_CONFIRM = 0, 2, 6, 11  # 0-based
+COL_NUMBER, COL_INDICATOR, COL_TARGET, COL_PREVIOUS, COL_VALUE, COL_CONFIRM = 0, 2, 4, 5, 6, 11  # 0-based
 # The columns to fill (0-based), in sheet order, and the RowInput field each holds.
 FILL_COLUMNS = {6: "raw_value", 7: "progress", 8: "problems", 9: "next_steps", 10: "value_note", 11: "confirmed"}
 WIDTHS = (6, 28, 28, 10, 12, 12, 14, 40, 30, 30, 24, 12)
@@ -84,7 +87,8 @@ WIDTHS = (6, 28, 28, 10, 12, 12, 14, 40, 30, 30, 24, 12)
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # an xlsx is a zip: refuse one that inflates far beyond its size
 MAX_ROWS = 1000
-YES = frozenset({"是", "Y", "YES", "TRUE", "1", "√", "✓", "✔"})
+YES_WORD = "是"  # how the sheet writes a confirmation
+YES = frozenset({YES_WORD, "Y", "YES", "TRUE", "1", "√", "✓", "✔"})
 NO = frozenset({"", "否", "N", "NO", "FALSE", "0", "×", "✗"})
 
 FIELD_LABELS = {
@@ -132,7 +136,7 @@ def period_sheet_build(*, plan: Plan, unit: Unit, period: Period, rows: list[Row
     for column, heading in enumerate(HEADERS, start=1):
         sheet.cell(row=HEADER_ROW, column=column, value=heading)
     style_header_row(sheet, row=HEADER_ROW, columns=len(HEADERS))
-    confirm = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+    confirm = DataValidation(type="list", formula1=f'"{YES_WORD},否"', allow_blank=True)
     standings = DataValidation(type="list", formula1=f'"{",".join(_standing_words())}"', allow_blank=True)
     for index, row in enumerate(rows):
         line = FIRST_ROW + index
@@ -144,6 +148,7 @@ def period_sheet_build(*, plan: Plan, unit: Unit, period: Period, rows: list[Row
                 cell.protection = Protection(locked=False)
             else:
                 cell.fill = READ_ONLY_FILL
+            _format_number(cell, column - 1, row)
         if row.editable and _is_item(row.target):
             standings.add(sheet.cell(row=line, column=COL_VALUE + 1).coordinate)
         elif row.editable:
@@ -159,6 +164,7 @@ def period_sheet_build(*, plan: Plan, unit: Unit, period: Period, rows: list[Row
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
     sheet.protection.formatCells = False
+    print_fit_width(sheet, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", footer=_("Page &P of &N"))
     _write_meta(workbook, plan=plan, unit=unit, period=period, rows=rows)
     return workbook_bytes(workbook)
 
@@ -188,6 +194,23 @@ def _figure_cell(target: Target, value: Decimal | None) -> int | float | str | N
     return _number_cell(value)
 
 
+def _value_cell(target: Target, value: Decimal | None) -> str | None:
+    """This period's figure, in the column to fill: text, as the upload reads
+    it back (``progress.validation``), so that every digit shows as typed
+    (no 1E+14, no rounding) and a figure typed over it stays as typed."""
+    if _is_item(target):
+        return target.written(value) if value is not None else None
+    return figure_text(value) if value is not None else None
+
+
+def _format_number(cell, column: int, row: Row) -> None:
+    """Show a number cell's every digit; keep the figure to fill as text."""
+    if column == COL_VALUE and not _is_item(row.target):
+        cell.number_format = TEXT_FORMAT
+    elif isinstance(cell.value, int | float) and not isinstance(cell.value, bool) and column != COL_NUMBER:
+        cell.number_format = figure_number_format(Decimal(repr(cell.value)))
+
+
 def _line_values(index: int, row: Row) -> list[Any]:
     target, report = row.target, row.report
     return [
@@ -197,20 +220,24 @@ def _line_values(index: int, row: Row) -> list[Any]:
         "" if _is_item(target) else target.figure_unit,
         _target_cell(target),
         _figure_cell(target, row.previous_value),
-        _figure_cell(target, report.value if report else None),
+        _value_cell(target, report.value if report else None),
         report.progress if report else "",
         report.problems if report else "",
         report.next_steps if report else "",
         report.value_note if report else "",
-        "",
+        YES_WORD if report is not None and report.value_confirmed and not _is_item(target) else "",
     ]
 
 
 def _target_cell(target: Target) -> Any:
-    if target.value is not None and target.value_high is not None:
-        return f"{figure_text(target.value)}–{figure_text(target.value_high)}"
-    if target.value is not None:
+    """The target: a number when it is one figure; else as the pages write it
+    (``Target.target_label``: 10–15个, ≤ 3%, 10%（力争15%）), as text, so a
+    range or a stretch value is not cut to its first number."""
+    plain = target.value_high is None and target.stretch is None and target.comparator != Comparator.AT_MOST
+    if target.value is not None and plain:
         return _number_cell(target.value)
+    if target.value is not None:
+        return target.target_label
     if target.deadline is not None:
         return _("done by %(date)s") % {"date": target.deadline.isoformat()}
     return ""
@@ -501,6 +528,12 @@ class PreviewRow:
         """The figure as it will be saved, or as typed when it cannot be read."""
         return self._written(self.new_value) if self.new_value is not None else self.raw_value
 
+    @property
+    def sheet_row(self) -> int:
+        """The row of the sheet the line is in, as the spreadsheet numbers it
+        (the reader refuses a sheet whose 序号 do not follow its rows)."""
+        return FIRST_ROW + self.number - 1
+
     def _written(self, value: Decimal) -> str:
         return self.target.written(value) if _is_item(self.target) else figure_text(value)
 
@@ -512,10 +545,22 @@ class SheetPreview:
     rows: list[PreviewRow]
     to_save: list[RowInput]
     conflicts: list[Conflict] = field(default_factory=list)
+    targets: dict[int, Target] = field(default_factory=dict)
 
     @property
     def has_errors(self) -> bool:
         return any(row.errors for row in self.rows)
+
+    @property
+    def error_count(self) -> int:
+        """How many rows hold a figure or a text that cannot be saved."""
+        return sum(1 for row in self.rows if row.errors)
+
+    @property
+    def conflict_lines(self) -> list[tuple[Conflict, Target | None]]:
+        """Each conflict with its target, so its figure is written by the
+        target's kind (a task item's standing in words)."""
+        return [(conflict, self.targets.get(conflict.target_id)) for conflict in self.conflicts]
 
     @property
     def changed_count(self) -> int:
@@ -583,7 +628,8 @@ def period_sheet_preview(
                 ],
             )
         )
-    return SheetPreview(rows=preview_rows, to_save=to_save, conflicts=conflicts)
+    targets = {target_id: row.target for target_id, row in current.items()}
+    return SheetPreview(rows=preview_rows, to_save=to_save, conflicts=conflicts, targets=targets)
 
 
 def _changes(row: Row, typed: RowInput) -> tuple[bool, bool, list[str]]:
@@ -595,7 +641,22 @@ def _changes(row: Row, typed: RowInput) -> tuple[bool, bool, list[str]]:
     else:
         value_changed = not _same_value(typed.raw_value, current)
     texts = [name for name in TEXT_FIELDS if getattr(typed, name).strip() != _as_written(report, name)]
+    if _newly_confirmed(row, typed, value_changed=value_changed):
+        texts.append("confirmed")
     return value_changed or bool(texts), value_changed, texts
+
+
+def _newly_confirmed(row: Row, typed: RowInput, *, value_changed: bool) -> bool:
+    """The sheet confirms the saved figure where the report did not: a change
+    to save (a confirmation is never taken back by leaving the cell empty)."""
+    report = row.report
+    return (
+        typed.confirmed
+        and not value_changed
+        and report is not None
+        and report.value is not None
+        and not report.value_confirmed
+    )
 
 
 def _as_written(report: Report | None, name: str) -> str:

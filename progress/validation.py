@@ -14,7 +14,15 @@ import cn2an
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.figures import DECIMAL_PLACES, figure_problem, figure_text, places_and_integer_digits, read_plain
+from core.figures import (
+    COUNT_UNITS,
+    DECIMAL_PLACES,
+    figure_problem,
+    figure_text,
+    places_and_integer_digits,
+    read_plain,
+    whole_number_problem,
+)
 from targets import kinds
 from targets.choices import Standing
 
@@ -44,7 +52,7 @@ _UNITS: dict[str, tuple[int, str | None]] = {
     "万": (4, None),
     "亿": (8, None),
 }
-for _count in ("个", "家", "件", "项", "名", "套", "户", "条", "所", "座", "人", "批", "次", "亩", "台", "吨", "辆"):
+for _count in sorted(COUNT_UNITS | {"亩", "吨"}):
     _UNITS[_count] = (0, _count)
 # Longest first, so 万元 wins over 元 and 万平方米 over 平方米.
 _SUFFIXES = sorted(_UNITS, key=len, reverse=True)
@@ -220,13 +228,19 @@ def check_figure(
     month: int,
     note: str = "",
     confirmed: bool = False,
+    confirmed_value: Decimal | None = None,
 ) -> FigureCheck:
     """Check a year-to-date figure against the target and the last periods,
     by what the kind's figures may be (``targets.kinds``: a share done, a
     signed rate, a year-to-date total).
 
-    ``previous`` is the last reported year-to-date figure of the same year
-    (month ``previous_month``), ``before_previous`` the one before it.
+    ``previous`` is the last approved year-to-date figure of the same year
+    (month ``previous_month``), ``before_previous`` the one before it
+    (``progress.selectors.period_rows``): a draft or a figure waiting for
+    review is no standard to hold this one to. A figure in a unit that counts
+    whole things (个, 家, 项 …) is a whole number (``core.figures``).
+    ``confirmed_value`` is a figure the user confirmed before (kept on the
+    report): the same figure again needs no new confirmation.
     """
     check = FigureCheck()
     rules = kinds.get(kind)
@@ -241,6 +255,10 @@ def check_figure(
     if value < 0 and not rules.figures.signed:
         check.error = _("This target cannot be negative.")
         return check
+    whole = whole_number_problem(value, unit=rules.figure_unit(unit))
+    if whole:
+        check.error = whole
+        return check
     if rules.figures.share_done and value > 100:
         check.error = _("The share done runs from 0 to 100%.")
         return check
@@ -254,7 +272,7 @@ def check_figure(
             "The year-to-date figure is below last period's (%(previous)s): write the reason in the note."
         ) % {"previous": figure_text(previous)}
         return check
-    if confirmed:
+    if confirmed or (confirmed_value is not None and value == confirmed_value):
         return check
     if target_value is not None and target_value > 0 and value > 2 * target_value:
         check.needs_confirmation = _(

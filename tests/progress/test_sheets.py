@@ -133,7 +133,7 @@ def test_the_sheet_shows_each_target_with_target_and_last_values(desk):
     assert [line[:7] for line in lines] == [
         [1, str(desk.task), "固定资产投资", "亿元", 130, 20.5, None],
         [2, str(desk.task), "规上工业增加值增速", "%", 15, None, None],
-        [3, str(desk.task), "新开工项目", "个", 18, None, 4],
+        [3, str(desk.task), "新开工项目", "个", 18, None, "4"],  # the figure to fill is text, as typed
     ]
     assert lines[2][PROGRESS - 1] == "开工4个"
     assert sheet.max_row == row_of(2)
@@ -432,9 +432,9 @@ def test_a_sheet_figure_that_would_change_on_the_way_in_is_refused(desk, row, ce
 
 
 def test_the_largest_figure_in_a_number_cell_is_kept_exactly(desk):
-    rows = read(desk, edit(build(desk), {(row_of(2), VALUE): 99999999999.9999, (row_of(2), CONFIRM): "是"}))
+    rows = read(desk, edit(build(desk), {(row_of(0), VALUE): 99999999999.9999, (row_of(0), CONFIRM): "是"}))
     result = preview(desk, rows)
-    assert result.can_confirm and result.rows[2].new_value == Decimal("99999999999.9999")
+    assert result.can_confirm and result.rows[0].new_value == Decimal("99999999999.9999")
 
 
 def test_a_confirmation_in_the_sheet_lets_an_unusual_figure_through(desk):
@@ -609,7 +609,8 @@ def test_a_change_made_after_the_preview_is_shown_as_a_conflict(client, desk, to
     assert response.status_code == 409
     assert response.context["preview"].conflicts[0].target_id == desk.amount.pk
     assert "colleague" in response.content.decode()
-    assert '<td class="num">31</td>' in response.content.decode()  # the figure as the pages write it, not 31.0000
+    # the figure as the pages write it, in its unit (written_for), not 31.0000
+    assert '<td class="num">31亿元</td>' in response.content.decode()
     assert Report.objects.get(target=desk.amount).value == Decimal(31)
 
 
