@@ -41,7 +41,7 @@ def pages(desk) -> dict[str, str]:
     return {
         "home": reverse("progress:mine"),
         "period": reverse("progress:period", kwargs=period),
-        "target": reverse("progress:target", kwargs={"target_id": desk.count.pk}),
+        "target": reverse("progress:target", kwargs={"target_id": desk.amount.pk}),
         "sheet": reverse("progress:sheet_download", kwargs=period),
     }
 
@@ -61,10 +61,10 @@ def visit_everything(client, desk) -> dict[str, object]:
 
 
 def test_the_largest_figure_saved_by_the_api_reads_back_exactly_everywhere(client, desk):
-    largest = "99999999999.9999"
+    largest = "99999999999.9999"  # in 亿元: a figure in 个 is a whole number
     created = api_for(desk.staff).post(
         "/api/v1/reports/",
-        {"target": desk.count.pk, "year": 2026, "month": 3, "value": largest, "confirmed": True},
+        {"target": desk.amount.pk, "year": 2026, "month": 3, "value": largest, "confirmed": True},
         format="json",
     )
     assert created.status_code == 201, created.json()
@@ -77,7 +77,7 @@ def test_the_largest_figure_saved_by_the_api_reads_back_exactly_everywhere(clien
     for name in ("api as staff", "api as leader"):
         assert [row["value"] for row in answers[name].json()["results"]] == [largest], name
     sheet = load_workbook(io.BytesIO(answers["sheet"].content))["填报"]
-    typed = [row[6] for row in sheet.iter_rows(min_row=4, values_only=True) if row[2] == desk.count.indicator]
+    typed = [row[6] for row in sheet.iter_rows(min_row=4, values_only=True) if row[2] == desk.amount.indicator]
     assert [Decimal(str(value)) for value in typed] == [Decimal(largest)]
 
 
