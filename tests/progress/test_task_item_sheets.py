@@ -3,8 +3,11 @@ value column, offered as a list, and read back from words."""
 
 import io
 from decimal import Decimal
+from unittest import mock
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from progress.choices import ReportStatus
@@ -73,3 +76,19 @@ def test_a_word_that_is_no_standing_is_refused_in_the_preview(desk, item):
     result = preview(desk, rows)
     assert result.has_errors and not result.can_confirm
     assert result.rows[0].errors
+
+
+def test_a_conflict_on_a_task_item_shows_its_standing_in_words(client, desk, item):
+    client.force_login(desk.staff)
+    kwargs = {"plan_id": desk.plan.pk, "unit_id": desk.unit.pk, "period": "2026-03"}
+    with mock.patch("core.clock.today", return_value=desk.today):
+        sheet = edit(build(desk), {(row_of(0), VALUE): "按计划推进", (row_of(0), PROGRESS): "完成方案"})
+        upload = client.post(
+            reverse("progress:sheet_upload", kwargs=kwargs), {"file": SimpleUploadedFile("填报.xlsx", sheet)}
+        )
+        Report.objects.create(target=item, year=2026, month=3, value=Decimal(int(Standing.LAGGING)), problems="x")
+        response = client.post(reverse("progress:sheet_confirm", kwargs=kwargs), {"rows": upload.context["token"]})
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert f'<td class="num">{Standing.LAGGING.label}</td>' in page  # 滞后, not the code 1
