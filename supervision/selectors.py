@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     Exists,
@@ -25,6 +26,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext as _
@@ -37,7 +39,8 @@ from progress.models import Report
 from progress.selectors import pending_figures
 from supervision.choices import NOTICE_STEPS, OPEN_STATES, STEP_BY_SUPERVISION, STEP_BY_UNIT, NoticeState, ScoreMode
 from supervision.models import Notice, SupervisionRule
-from targets.choices import RED, ReportingStatus
+from targets import kinds
+from targets.choices import RED, ReportingStatus, Status
 from targets.explanations import ytd_label
 from targets.models import Target, TargetResult
 from targets.selectors import figure_age, latest_results, result_explanation
@@ -247,6 +250,34 @@ def score_of(
     )
 
 
+def scored_completion(rule: SupervisionRule) -> Case:
+    """What one latest result adds to its unit's completion before the
+    weighting, capped at the rule's cap: the one rule of how a task item
+    (a task's monthly standing, ``targets.kinds.TASK``) counts in the score.
+
+    A stated target counts its completion on approved figures (none counts
+    0). A task item counts as one item of its task: 100 when done, its time
+    progress (序时进度, the result's ``expected``) when its unit reports it
+    on schedule, 0 when lagging, overdue or without an approved standing, as
+    a target without a figure counts 0. (Its report counts in on-time
+    reporting, and an overdue item as a red one, exactly as a target's.)"""
+    cap = Value(rule.completion_cap)
+    zero = Value(Decimal(0))
+    item = Case(
+        When(status=Status.COMPLETED, then=Value(Decimal(100))),
+        When(status=Status.ON_TRACK, then=Coalesce(F("expected"), zero)),
+        default=zero,
+        output_field=DecimalField(),
+    )
+    stated = Coalesce(F("completion"), zero, output_field=DecimalField())
+    standing = Q(**{f"target__{name}": value for name, value in kinds.lookup(_is_standing).items()})
+    return Least(Case(When(standing, then=item), default=stated, output_field=DecimalField()), cap)
+
+
+def _is_standing(kind: kinds.Kind) -> bool:
+    return kind.figures.standing
+
+
 def assessment_months(period: Period, mode: str) -> list[int]:
     """The months of ``period.year`` an assessment covers."""
     return [period.month] if mode == ScoreMode.MONTH else list(range(1, period.month + 1))
@@ -276,7 +307,8 @@ def unit_scores(*, plan: Plan, period: Period, mode: str, today: dt.date | None 
 
     - completion: the latest result of each target at the period (judged on
       approved figures), capped and weighted by the targets' weights (a
-      target without a figure counts 0);
+      target without a figure counts 0; a task item as ``scored_completion``
+      says, one item of its task);
     - on-time reporting: the results of the month (annual: of the year to
       the month) whose reporting status is 已报 (approved, sent by the due
       day), against the reports due;
@@ -301,12 +333,7 @@ def unit_scores(*, plan: Plan, period: Period, mode: str, today: dt.date | None 
         )
         due_by_unit[unit_id] += row["n"] * reporting
 
-    capped = Least(
-        Coalesce(F("completion"), Value(Decimal(0)), output_field=DecimalField()),
-        Value(rule.completion_cap),
-        output_field=DecimalField(),
-    )
-    weighted = ExpressionWrapper(capped * F("target__weight"), output_field=DecimalField())
+    weighted = ExpressionWrapper(scored_completion(rule) * F("target__weight"), output_field=DecimalField())
     for row in (
         latest_results(targets=targets, period=period)
         .values("target__task__lead_unit")
