@@ -37,6 +37,7 @@ from core.text import xml_safe
 from plans.models import Plan
 from plans.periods import Period
 from progress.models import period_label
+from progress.selectors import with_approved_problems
 from supervision.choices import DEFAULT_SCORE_MODE, OPEN_STATES
 from supervision.models import Bulletin, Notice
 from supervision.selectors import (
@@ -46,7 +47,6 @@ from supervision.selectors import (
     notice_summary,
     ranking_title,
     unit_scores,
-    with_approved_problems,
 )
 from targets.choices import BAD, REPORTING_PROBLEMS, SEVERITY, ReportingStatus, Status
 from targets.models import Target, TargetResult
@@ -80,7 +80,7 @@ def lagging_item_text(result: TargetResult, *, explanation: str, problems: str |
     situation is its standing in words with the reason its unit gave under
     存在问题 ("滞后于计划;存在问题:上级审批未完成"), ``problems`` being those
     of the approved report the standing comes from
-    (``supervision.selectors.with_approved_problems``), never a later draft's
+    (``progress.selectors.with_approved_problems``), never a later draft's
     or a report waiting for review; a target keeps its indicator and its
     one-line explanation."""
     target = result.target

@@ -119,22 +119,6 @@ def with_narratives(results: QuerySet[TargetResult], *, period: Period) -> Query
     )
 
 
-def with_approved_problems(results: QuerySet[TargetResult]) -> QuerySet[TargetResult]:
-    """Annotate each result with 存在问题 of the approved report it judged
-    (``approved_problems``): the report of the result's data period, counted
-    (``progress.choices.COUNTED``). A document that states a reason beside a
-    standing (the bulletin) reads it here, so that the reason is always the
-    one given with the approved standing, never a draft's, a returned
-    report's or one still waiting for review."""
-    judged = Report.objects.filter(
-        target=OuterRef("target"),
-        year=Coalesce(OuterRef("data_year"), OuterRef("year")),
-        month=OuterRef("data_month"),
-        status__in=COUNTED,
-    )
-    return results.annotate(approved_problems=Subquery(judged.values("problems")[:1]))
-
-
 def narrative_mark(status: str | None) -> str:
     """The mark of a narrative not yet approved (待审核), "" for an approved one."""
     return "" if status is None or status in COUNTED else str(ReportingStatus.PENDING.label)

@@ -10,9 +10,9 @@ from django.core.cache import cache
 from django.urls import reverse
 from docx import Document
 
+from progress.engine.recompute import targets_recompute
 from supervision.bulletin import bulletin_build
 from supervision.choices import DEFAULT_SCORE_MODE, ScoreMode
-from progress.engine.recompute import targets_recompute
 from supervision.selectors import ranking_title, unit_scores
 from targets.choices import Standing
 from targets.models import Target
