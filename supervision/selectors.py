@@ -38,7 +38,7 @@ from progress.choices import COUNTED, SENT
 from progress.models import Report
 from progress.selectors import pending_figures
 from supervision.choices import NOTICE_STEPS, OPEN_STATES, STEP_BY_SUPERVISION, STEP_BY_UNIT, NoticeState, ScoreMode
-from supervision.models import Notice, SupervisionRule
+from supervision.models import Notice, NoticeItem, SupervisionRule
 from targets import kinds
 from targets.choices import RED, ReportingStatus, Status
 from targets.explanations import ytd_label
@@ -175,6 +175,46 @@ def notice_summary(*, plan: Plan, today: dt.date | None = None) -> NoticeSummary
         extension=Count("pk", filter=Q(state=NoticeState.EXTENSION_REQUESTED)),
     )
     return NoticeSummary(**row)
+
+
+@dataclass
+class NoticeLine:
+    """A target (or task item) a notice follows up, with its latest result at
+    the period viewed (a task item's standing is that result's figure)."""
+
+    target: Target
+    result: TargetResult | None = None
+
+
+@dataclass
+class OpenNoticeRow:
+    notice: Notice
+    lines: list[NoticeLine] = field(default_factory=list)
+
+
+def open_notices_with_items(*, plan: Plan, period: Period, limit: int) -> list[OpenNoticeRow]:
+    """The plan's open notices, escalated and nearest reply date first (at
+    most ``limit``), each with the items it follows up and their latest
+    results at ``period``: three queries whatever the number of notices or
+    items."""
+    notices = list(
+        Notice.objects.filter(plan=plan, state__in=OPEN_STATES)
+        .select_related("unit")
+        .order_by(F("level").desc(), "reply_by", "pk")[:limit]
+    )
+    rows = {notice.pk: OpenNoticeRow(notice=notice) for notice in notices}
+    if not rows:
+        return []
+    items = list(
+        NoticeItem.objects.filter(notice__in=list(rows))
+        .select_related("target__task")
+        .order_by("notice", "target__task__order", "target__order", "pk")
+    )
+    targets = Target.objects.filter(pk__in={item.target_id for item in items})
+    results = {result.target_id: result for result in latest_results(targets=targets, period=period)}
+    for item in items:
+        rows[item.notice_id].lines.append(NoticeLine(target=item.target, result=results.get(item.target_id)))
+    return list(rows.values())
 
 
 # --- scores and ranking ----------------------------------------------------------
