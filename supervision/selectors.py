@@ -226,7 +226,9 @@ class UnitScore:
 
     unit_id: int
     name: str
+    # The items scored: the stated targets, and apart the task items (指标 N · 任务 M).
     targets: int = 0
+    tasks: int = 0
     completion: Decimal | None = None  # weighted average of capped completion, %
     due_reports: int = 0
     on_time: int = 0
@@ -346,10 +348,13 @@ def unit_scores(*, plan: Plan, period: Period, mode: str, today: dt.date | None 
     targets = Target.objects.filter(task__plan=plan, task__lead_unit__isnull=False)
     scores: dict[int, UnitScore] = {}
     due_by_unit: dict[int, int] = defaultdict(int)
-    for row in targets.values("task__lead_unit", "task__lead_unit__name", "frequency").annotate(n=Count("pk")):
+    for row in targets.values("task__lead_unit", "task__lead_unit__name", "frequency", "kind").annotate(n=Count("pk")):
         unit_id = row["task__lead_unit"]
         score = scores.setdefault(unit_id, UnitScore(unit_id=unit_id, name=row["task__lead_unit__name"]))
-        score.targets += row["n"]
+        if kinds.get(row["kind"]).figures.standing:
+            score.tasks += row["n"]
+        else:
+            score.targets += row["n"]
         reporting = sum(
             1
             for month in months

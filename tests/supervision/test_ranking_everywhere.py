@@ -81,6 +81,8 @@ def test_a_lagging_task_item_moves_the_same_scores_on_the_page_the_dashboard_and
     # 63.9 and 35.2 without task items: now each task's item is a report due every month (reported
     # only in June, by the third task), and the third task's lagging item adds 0 to its completion.
     assert scores == {"经济发展局": "47.0", "招商局": "31.3"}
+    counted = dict(re.findall(r'<tr data-unit="(\d+)".*?data-items>([^<]*)<', dashboard.content.decode()))
+    assert counted == {str(zone.econ.pk): "4 · 2", str(zone.invest.pk): "3 · 1"}  # 指标 N · 任务 M
 
 
 def test_another_basis_gives_other_figures_under_another_name(client, zone):

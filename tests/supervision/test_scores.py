@@ -169,7 +169,7 @@ def test_a_task_item_counts_as_one_item_of_its_task_and_its_unit_loses_when_it_l
     assert lagging.score < on_schedule.score < done.score
     assert lagging.score == on_schedule.score - D("6.0")  # 60 completion points × the 10-point drop
     # Two task items are due in June (the first task's and this one), and this one came on time.
-    assert (on_schedule.due_reports, on_schedule.on_time, on_schedule.targets) == (6, 3, 6)
+    assert (on_schedule.due_reports, on_schedule.on_time, on_schedule.targets, on_schedule.tasks) == (6, 3, 4, 2)
     assert lagging.on_time == on_schedule.on_time and lagging.red == on_schedule.red
 
 
