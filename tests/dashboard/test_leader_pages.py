@@ -235,9 +235,16 @@ def test_my_tasks_show_each_tasks_status_its_standing_and_the_approved_problems_
     with translation.override("en"):
         lagging = item.written(D(Standing.LAGGING))
     shown = text_of(block(html, f'data-item="{item.pk}"'))
-    assert shown == f"Task {lagging} · Problems 用地审批未完成"  # May's approved standing and reason
+    # May's approved standing and reason; June's standing waiting for review marked beside it.
+    with translation.override("en"):
+        on_schedule = item.written(D(Standing.ON_SCHEDULE))
+    waiting = "Awaiting review"
+    assert (
+        shown == f"Task {waiting} {lagging} Figure as of months 1–5 {on_schedule} {waiting} · Problems 用地审批未完成"
+    )
     assert "尚未审核的说法" not in html and f'data-item="{other_item.pk}"' not in html
     assert f'data-target="{investment.pk}"' in html  # beside its targets
+    assert f'<tr data-target="{item.pk}"' not in html  # the item once, on its own line
     assert text_of(block(html, 'data-tally="kinds"')) == "Targets 1 · tasks 1"
 
 
