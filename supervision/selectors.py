@@ -276,7 +276,7 @@ def score_of(
     )
 
 
-def scored_completion(rule: SupervisionRule) -> Case:
+def scored_completion(rule: SupervisionRule) -> Least:
     """What one latest result adds to its unit's completion before the
     weighting, capped at the rule's cap: the one rule of how a task item
     (a task's monthly standing, ``targets.kinds.TASK``) counts in the score.
