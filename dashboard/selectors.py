@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from plans.models import Plan, Task
 from plans.periods import Period
 from progress.models import Report
-from progress.selectors import pending_figures
+from progress.selectors import pending_figures, with_approved_problems
 from targets.choices import STATUS_ORDER, ReportingStatus
 from targets.models import Target, TargetResult
 from targets.selectors import latest_results
@@ -72,6 +72,19 @@ class TaskNode:
     children: list[TaskNode] = field(default_factory=list)
     # The subtree's targets by reporting status, without the plain 已报.
     reporting: list[tuple[str, int]] = field(default_factory=list)
+    # 存在问题 of the approved report the task item's standing comes from
+    # (``task_item_problems`` fills it where a page shows it: "my tasks").
+    problems: str = ""
+
+    @property
+    def item(self) -> TargetRow | None:
+        """The task's own item (its monthly standing) among its rows, if it has one."""
+        return next((row for row in self.targets if row.target.kind_entry.figures.standing), None)
+
+    @property
+    def stated(self) -> list[TargetRow]:
+        """The task's stated targets, without its item."""
+        return [row for row in self.targets if not row.target.kind_entry.figures.standing]
 
 
 def task_tree(*, plan: Plan, period: Period) -> list[TaskNode]:
@@ -104,6 +117,17 @@ def task_tree(*, plan: Plan, period: Period) -> list[TaskNode]:
     for root in roots:
         _roll_up(root)
     return roots
+
+
+def task_item_problems(nodes: Iterable[TaskNode]) -> None:
+    """Give each of these nodes 存在问题 of the approved report its item's
+    standing comes from (``progress.selectors.with_approved_problems``, the
+    rule the bulletin follows too): one query for all of them."""
+    nodes = [node for node in nodes if node.item is not None and node.item.result is not None]
+    results = TargetResult.objects.filter(pk__in=[node.item.result.pk for node in nodes])
+    problems = dict(with_approved_problems(results).values_list("pk", "approved_problems")) if nodes else {}
+    for node in nodes:
+        node.problems = problems.get(node.item.result.pk) or ""
 
 
 def tree_results(nodes: Iterable[TaskNode]) -> Iterator[TargetResult]:

@@ -14,7 +14,7 @@ from core import clock
 from core.params import parse_int
 from dashboard import regions
 from dashboard.board import plan_board
-from dashboard.selectors import tally, task_tree, tree_results
+from dashboard.selectors import tally, task_item_problems, task_tree, tree_results
 from plans.models import Plan, Task
 from plans.periods import YEARS, Period, default_period
 from zones import policy
@@ -114,7 +114,9 @@ def plan_tree(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """分管领导: the tasks assigned to me and how they stand, each plan in its
-    month just closed."""
+    month just closed: each task's status (targets.task_status, the deciding
+    target named), its item's standing in words and 存在问题 of its approved
+    report, beside its targets; counted 指标 N · 任务 M."""
     tasks = Task.objects.filter(leader=request.user).select_related("plan", "plan__zone", "lead_unit")
     plans = Plan.objects.filter(pk__in=tasks.values("plan")).order_by("-start_year")
     sections = []
@@ -122,9 +124,17 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         period = default_period(plan)
         mine = {task.pk for task in tasks if task.plan_id == plan.pk}
         roots = _only([node for node in task_tree(plan=plan, period=period) if _contains(node, mine)], mine)
+        task_item_problems(_nodes(roots))
         counted = tally(tree_results(roots))
         sections.append({"plan": plan, "period": period, "roots": roots, "tally": counted})
     return render(request, "dashboard/mine.html", {"sections": sections})
+
+
+def _nodes(nodes):
+    """Every node of the given subtrees."""
+    for node in nodes:
+        yield node
+        yield from _nodes(node.children)
 
 
 def _contains(node, ids) -> bool:

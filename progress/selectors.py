@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from plans.choices import PlanStatus
 from plans.models import Plan
@@ -17,7 +18,7 @@ from progress.engine.recompute import period_reporting
 from progress.models import LateReportRequest, PeriodReopening, Report, ReportEvent, period_label
 from targets import kinds
 from targets.choices import ReportingStatus
-from targets.models import Target
+from targets.models import Target, TargetResult
 from zones import policy
 from zones.choices import Role
 from zones.models import Unit
@@ -136,6 +137,23 @@ def pending_figures(*, targets: QuerySet[Target] | Iterable[int], period: Period
         target__in=targets, year=period.year, month=period.month, status=ReportStatus.SUBMITTED
     )
     return {report.target_id: report for report in reports}
+
+
+def with_approved_problems(results: QuerySet[TargetResult]) -> QuerySet[TargetResult]:
+    """Annotate each result with 存在问题 of the approved report it judged
+    (``approved_problems``): the report of the result's data period, counted
+    (``progress.choices.COUNTED``). A document that states a reason beside a
+    standing (the bulletin) reads it here, so that the reason is always the
+    one given with the approved standing, never a draft's, a returned
+    report's or one still waiting for review. The leader's "my tasks" and
+    the bulletin read a task's 存在问题 here."""
+    judged = Report.objects.filter(
+        target=OuterRef("target"),
+        year=Coalesce(OuterRef("data_year"), OuterRef("year")),
+        month=OuterRef("data_month"),
+        status__in=COUNTED,
+    )
+    return results.annotate(approved_problems=Subquery(judged.values("problems")[:1]))
 
 
 def report_history(*, target: Target) -> QuerySet[ReportEvent]:

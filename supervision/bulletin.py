@@ -37,6 +37,7 @@ from core.text import xml_safe
 from plans.models import Plan
 from plans.periods import Period
 from progress.models import period_label
+from progress.selectors import with_approved_problems
 from supervision.choices import DEFAULT_SCORE_MODE, OPEN_STATES
 from supervision.models import Bulletin, Notice
 from supervision.selectors import (
@@ -46,7 +47,6 @@ from supervision.selectors import (
     notice_summary,
     ranking_title,
     unit_scores,
-    with_narratives,
 )
 from targets.choices import BAD, REPORTING_PROBLEMS, SEVERITY, ReportingStatus, Status
 from targets.models import Target, TargetResult
@@ -78,8 +78,11 @@ def lagging_item_text(result: TargetResult, *, explanation: str, problems: str |
     """(the name, the situation) of a lagging row as the bulletin writes it.
     A task item is written as a task: "任务:深化行政审批制度改革", and its
     situation is its standing in words with the reason its unit gave under
-    存在问题 ("滞后于计划;存在问题:上级审批未完成"); a target keeps its
-    indicator and its one-line explanation."""
+    存在问题 ("滞后于计划;存在问题:上级审批未完成"), ``problems`` being those
+    of the approved report the standing comes from
+    (``progress.selectors.with_approved_problems``), never a later draft's
+    or a report waiting for review; a target keeps its indicator and its
+    one-line explanation."""
     target = result.target
     if not target.kind_entry.figures.standing:
         return target.indicator, explanation
@@ -174,14 +177,14 @@ def bulletin_content(
     ranking = unit_scores(plan=plan, period=period, mode=mode, today=today)
     red_list, black_list = red_and_black_lists(ranking)
     lagging_rows: list[TargetResult] = list(
-        with_narratives(results.filter(status__in=BAD), period=period)
+        with_approved_problems(results.filter(status__in=BAD))
         .select_related("target__task__plan", "target__task__lead_unit", "target__task__leader")
         .order_by("gap", "target__task__order", "target__order")
     )
     lagging_rows.sort(key=lambda r: -SEVERITY[r.status])  # stable: worst first, then by gap
     lagging = []
     for r in lagging_rows[:LAGGING_SHOWN]:
-        name, situation = lagging_item_text(r, explanation=explanation_of(r), problems=r.narrative_problems)
+        name, situation = lagging_item_text(r, explanation=explanation_of(r), problems=r.approved_problems)
         lagging.append(
             LaggingItem(
                 indicator=name,

@@ -12,15 +12,26 @@ from core.panels import PLAN_DASHBOARD_END, PLAN_DASHBOARD_TOP, Panel, provides
 from plans.models import Plan
 from plans.periods import Period
 from supervision.choices import DEFAULT_SCORE_MODE, ScoreMode
-from supervision.selectors import notice_summary, unit_scores
+from supervision.selectors import notice_summary, open_notices_with_items, unit_scores
+
+# Open notices listed with their items in the dashboard's box (the rest on the notices page).
+NOTICES_SHOWN = 5
 
 
 @provides(PLAN_DASHBOARD_TOP)
 def notices_panel(*, plan: Plan, period: Period, today: dt.date) -> Panel | None:
+    """The zone's open notices counted, and the most pressing listed with the
+    targets and tasks they follow up (a task tagged 任务, its standing in words)."""
     notices = notice_summary(plan=plan, today=today)
     if not notices.open:
         return None
-    html = render_to_string("supervision/panels/notices.html", {"notices": notices})
+    context = {
+        "notices": notices,
+        "rows": open_notices_with_items(plan=plan, period=period, limit=NOTICES_SHOWN),
+        "more": max(0, notices.open - NOTICES_SHOWN),
+        "period": period,
+    }
+    html = render_to_string("supervision/panels/notices.html", context)
     return Panel(name="notices", html=html, order=10)
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     Exists,
@@ -25,6 +26,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext as _
@@ -36,8 +38,9 @@ from progress.choices import COUNTED, SENT
 from progress.models import Report
 from progress.selectors import pending_figures
 from supervision.choices import NOTICE_STEPS, OPEN_STATES, STEP_BY_SUPERVISION, STEP_BY_UNIT, NoticeState, ScoreMode
-from supervision.models import Notice, SupervisionRule
-from targets.choices import RED, ReportingStatus
+from supervision.models import Notice, NoticeItem, SupervisionRule
+from targets import kinds
+from targets.choices import RED, ReportingStatus, Status
 from targets.explanations import ytd_label
 from targets.models import Target, TargetResult
 from targets.selectors import figure_age, latest_results, result_explanation
@@ -174,6 +177,46 @@ def notice_summary(*, plan: Plan, today: dt.date | None = None) -> NoticeSummary
     return NoticeSummary(**row)
 
 
+@dataclass
+class NoticeLine:
+    """A target (or task item) a notice follows up, with its latest result at
+    the period viewed (a task item's standing is that result's figure)."""
+
+    target: Target
+    result: TargetResult | None = None
+
+
+@dataclass
+class OpenNoticeRow:
+    notice: Notice
+    lines: list[NoticeLine] = field(default_factory=list)
+
+
+def open_notices_with_items(*, plan: Plan, period: Period, limit: int) -> list[OpenNoticeRow]:
+    """The plan's open notices, escalated and nearest reply date first (at
+    most ``limit``), each with the items it follows up and their latest
+    results at ``period``: three queries whatever the number of notices or
+    items."""
+    notices = list(
+        Notice.objects.filter(plan=plan, state__in=OPEN_STATES)
+        .select_related("unit")
+        .order_by(F("level").desc(), "reply_by", "pk")[:limit]
+    )
+    rows = {notice.pk: OpenNoticeRow(notice=notice) for notice in notices}
+    if not rows:
+        return []
+    items = list(
+        NoticeItem.objects.filter(notice__in=list(rows))
+        .select_related("target__task")
+        .order_by("notice", "target__task__order", "target__order", "pk")
+    )
+    targets = Target.objects.filter(pk__in={item.target_id for item in items})
+    results = {result.target_id: result for result in latest_results(targets=targets, period=period)}
+    for item in items:
+        rows[item.notice_id].lines.append(NoticeLine(target=item.target, result=results.get(item.target_id)))
+    return list(rows.values())
+
+
 # --- scores and ranking ----------------------------------------------------------
 
 
@@ -183,7 +226,9 @@ class UnitScore:
 
     unit_id: int
     name: str
+    # The items scored: the stated targets, and apart the task items (指标 N · 任务 M).
     targets: int = 0
+    tasks: int = 0
     completion: Decimal | None = None  # weighted average of capped completion, %
     due_reports: int = 0
     on_time: int = 0
@@ -231,6 +276,34 @@ def score_of(
     )
 
 
+def scored_completion(rule: SupervisionRule) -> Least:
+    """What one latest result adds to its unit's completion before the
+    weighting, capped at the rule's cap: the one rule of how a task item
+    (a task's monthly standing, ``targets.kinds.TASK``) counts in the score.
+
+    A stated target counts its completion on approved figures (none counts
+    0). A task item counts as one item of its task: 100 when done, its time
+    progress (序时进度, the result's ``expected``) when its unit reports it
+    on schedule, 0 when lagging, overdue or without an approved standing, as
+    a target without a figure counts 0. (Its report counts in on-time
+    reporting, and an overdue item as a red one, exactly as a target's.)"""
+    cap = Value(rule.completion_cap)
+    zero = Value(Decimal(0))
+    item = Case(
+        When(status=Status.COMPLETED, then=Value(Decimal(100))),
+        When(status=Status.ON_TRACK, then=Coalesce(F("expected"), zero)),
+        default=zero,
+        output_field=DecimalField(),
+    )
+    stated = Coalesce(F("completion"), zero, output_field=DecimalField())
+    standing = Q(**{f"target__{name}": value for name, value in kinds.lookup(_is_standing).items()})
+    return Least(Case(When(standing, then=item), default=stated, output_field=DecimalField()), cap)
+
+
+def _is_standing(kind: kinds.Kind) -> bool:
+    return kind.figures.standing
+
+
 def assessment_months(period: Period, mode: str) -> list[int]:
     """The months of ``period.year`` an assessment covers."""
     return [period.month] if mode == ScoreMode.MONTH else list(range(1, period.month + 1))
@@ -260,7 +333,8 @@ def unit_scores(*, plan: Plan, period: Period, mode: str, today: dt.date | None 
 
     - completion: the latest result of each target at the period (judged on
       approved figures), capped and weighted by the targets' weights (a
-      target without a figure counts 0);
+      target without a figure counts 0; a task item as ``scored_completion``
+      says, one item of its task);
     - on-time reporting: the results of the month (annual: of the year to
       the month) whose reporting status is 已报 (approved, sent by the due
       day), against the reports due;
@@ -274,10 +348,13 @@ def unit_scores(*, plan: Plan, period: Period, mode: str, today: dt.date | None 
     targets = Target.objects.filter(task__plan=plan, task__lead_unit__isnull=False)
     scores: dict[int, UnitScore] = {}
     due_by_unit: dict[int, int] = defaultdict(int)
-    for row in targets.values("task__lead_unit", "task__lead_unit__name", "frequency").annotate(n=Count("pk")):
+    for row in targets.values("task__lead_unit", "task__lead_unit__name", "frequency", "kind").annotate(n=Count("pk")):
         unit_id = row["task__lead_unit"]
         score = scores.setdefault(unit_id, UnitScore(unit_id=unit_id, name=row["task__lead_unit__name"]))
-        score.targets += row["n"]
+        if kinds.get(row["kind"]).figures.standing:
+            score.tasks += row["n"]
+        else:
+            score.targets += row["n"]
         reporting = sum(
             1
             for month in months
@@ -285,12 +362,7 @@ def unit_scores(*, plan: Plan, period: Period, mode: str, today: dt.date | None 
         )
         due_by_unit[unit_id] += row["n"] * reporting
 
-    capped = Least(
-        Coalesce(F("completion"), Value(Decimal(0)), output_field=DecimalField()),
-        Value(rule.completion_cap),
-        output_field=DecimalField(),
-    )
-    weighted = ExpressionWrapper(capped * F("target__weight"), output_field=DecimalField())
+    weighted = ExpressionWrapper(scored_completion(rule) * F("target__weight"), output_field=DecimalField())
     for row in (
         latest_results(targets=targets, period=period)
         .values("target__task__lead_unit")

@@ -9,16 +9,17 @@ from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.models import JobRun
 from plans.periods import Period
 from progress.engine.recompute import targets_recompute
 from progress.models import Report
-from targets.choices import ReportingStatus, Status
-from targets.models import TargetResult
+from targets.choices import ReportingStatus, Standing, Status
+from targets.models import Target, TargetResult
+from targets.task_items import task_items_ensure
 from tests.dashboard.conftest import TODAY, approve, submit
-from tests.factories import TargetFactory
+from tests.factories import TargetFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +211,66 @@ def test_the_ranking_names_its_basis(client, zone_plan):
     client.force_login(leader)
     html = page_of(client, "dashboard:plan", plan.pk).content.decode()
     assert "basis: Year to date" in text_of(html[html.index("data-basis") - 30 :])[:80]
+
+
+def test_my_tasks_show_each_tasks_status_its_standing_and_the_approved_problems_beside_its_targets(client, zone_plan):
+    plan, leader, investment, projects = zone_plan
+    task_items_ensure(plan)
+    item = Target.objects.get(task=investment.task, kind="task")
+    other_item = Target.objects.get(task=projects.task, kind="task")
+    approve(item, 5, Standing.LAGGING)
+    Report.objects.filter(target=item, month=5).update(problems="用地审批未完成")
+    pending = submit(item, 6, Standing.ON_SCHEDULE)
+    pending.problems = "尚未审核的说法"
+    pending.save()
+    approve(other_item, 6, Standing.LAGGING)
+    targets_recompute(targets=[item, other_item], plan=plan, as_of=TODAY)
+    client.force_login(leader)
+    response = page_of(client, "dashboard:mine")
+    section = response.context["sections"][0]
+    (node,) = section["roots"]
+    assert (node.status, node.standing.decided_by, node.problems) == (Status.LAGGING, item, "用地审批未完成")
+    assert (section["tally"].targets, section["tally"].tasks) == (1, 1)
+    html = response.content.decode()
+    with translation.override("en"):
+        lagging = item.written(D(Standing.LAGGING))
+    shown = text_of(block(html, f'data-item="{item.pk}"'))
+    # May's approved standing and reason; June's standing waiting for review marked beside it.
+    with translation.override("en"):
+        on_schedule = item.written(D(Standing.ON_SCHEDULE))
+    waiting = "Awaiting review"
+    assert (
+        shown == f"Task {waiting} {lagging} Figure as of months 1–5 {on_schedule} {waiting} · Problems 用地审批未完成"
+    )
+    assert "尚未审核的说法" not in html and f'data-item="{other_item.pk}"' not in html
+    assert f'data-target="{investment.pk}"' in html  # beside its targets
+    assert f'<tr data-target="{item.pk}"' not in html  # the item once, on its own line
+    assert text_of(block(html, 'data-tally="kinds"')) == "Targets 1 · tasks 1"
+
+
+def test_my_tasks_take_as_many_queries_for_many_tasks_with_items_as_for_one(
+    client, zone_plan, django_assert_max_num_queries
+):
+    plan, leader, investment, _projects = zone_plan
+    task_items_ensure(plan)
+    client.force_login(leader)
+
+    def report_items():
+        items = list(Target.objects.filter(task__plan=plan, task__leader=leader).task_items())
+        for item in items:
+            if not item.reports.exists():
+                approve(item, 6, Standing.LAGGING)
+                Report.objects.filter(target=item, month=6).update(problems=f"问题{item.pk}")
+        targets_recompute(targets=items, plan=plan, as_of=TODAY)
+
+    report_items()
+    with django_assert_max_num_queries(40) as baseline:
+        page_of(client, "dashboard:mine")
+    for n in range(12):
+        TaskFactory(plan=plan, lead_unit=investment.task.lead_unit, leader=leader, heading=f"任务{n}",
+                    number=f"{n + 3}.", path=str(n + 3), order=n + 3)  # fmt: skip
+    task_items_ensure(plan)
+    report_items()
+    with django_assert_max_num_queries(len(baseline.captured_queries)):
+        response = page_of(client, "dashboard:mine")
+    assert response.content.decode().count("data-problems") == 13

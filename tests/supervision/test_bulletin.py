@@ -24,8 +24,8 @@ from supervision.services import bulletin_generate, bulletins_publish
 from targets.choices import Standing
 from targets.models import Target
 from targets.task_items import task_items_ensure
-from tests.factories import TaskFactory
-from tests.supervision.conftest import AS_OF, approve
+from tests.factories import ReportFactory, TaskFactory
+from tests.supervision.conftest import AS_OF, approve, at
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +232,27 @@ def test_a_lagging_task_is_written_as_a_task_with_its_standing_and_the_reason_gi
         "经济发展局",
     )
     assert [entry.is_task for entry in content.lagging].count(True) == 1  # the other tasks have no item result
+
+
+@pytest.mark.parametrize("june", [ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.RETURNED])
+def test_a_lagging_tasks_reason_comes_from_its_approved_report_only(zone, june):
+    """June's report says something else and is not approved (a draft, one
+    waiting for review, one returned): the bulletin gives May's approved
+    standing with May's approved reason, never June's words."""
+    task = TaskFactory(plan=zone.plan, lead_unit=zone.econ, number="3.", path="3", order=3,
+                       heading="深化行政审批制度改革")  # fmt: skip
+    task_items_ensure(zone.plan)
+    item = Target.objects.get(task=task, kind="task")
+    approve(item, 5, Standing.LAGGING, problems="上级审批未完成")
+    sent = {} if june == ReportStatus.DRAFT else {"submitted_at": at(7, 3)}
+    if june == ReportStatus.RETURNED:
+        sent.update(returned_at=at(7, 4), return_reason="请补充")
+    ReportFactory(target=item, year=2014, month=6, value=D(Standing.LAGGING), status=june, problems="未审核的说法",
+                  **sent)  # fmt: skip
+    targets_recompute(targets=[item], plan=zone.plan, as_of=AS_OF)
+    with translation.override("en"):
+        content = bulletin_content(plan=zone.plan, period=zone.period, number=1, today=zone.today)
+        standing = item.written(D(Standing.LAGGING))
+    (lagging,) = [entry for entry in content.lagging if entry.is_task]
+    assert lagging.explanation == f"{standing}; problems: 上级审批未完成"
+    assert "未审核的说法" not in lagging.explanation

@@ -14,8 +14,11 @@ from supervision.choices import ScoreMode
 from supervision.models import SupervisionRule
 from supervision.selectors import ranking_title, score_of, unit_scores
 from supervision.services import notices_escalate
+from targets.choices import Standing
 from targets.models import Target
-from tests.supervision.conftest import AS_OF
+from targets.task_items import task_items_ensure
+from tests.factories import TaskFactory
+from tests.supervision.conftest import AS_OF, approve
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +144,43 @@ def test_scores_take_five_queries_whatever_the_number_of_units(zone, django_asse
     for mode in ScoreMode:
         with django_assert_num_queries(5):
             unit_scores(plan=zone.plan, period=zone.period, mode=mode, today=zone.today)
+
+
+def test_a_task_item_counts_as_one_item_of_its_task_and_its_unit_loses_when_it_lags(zone):
+    """The task item of 经济发展局's third task: done counts 100, on schedule its
+    time progress (50% in June), lagging 0, beside the four targets' 48.8
+    average; its report counts in on-time reporting like any target's."""
+    task = TaskFactory(plan=zone.plan, lead_unit=zone.econ, number="3.", path="3", order=3, heading="深化审批改革")
+    task_items_ensure(zone.plan)
+    item = Target.objects.get(task=task, kind="task")
+    report = approve(item, 6, Standing.ON_SCHEDULE, problems="")
+
+    def econ_with(standing):
+        report.value = D(standing)
+        report.save()
+        targets_recompute(targets=[item], plan=zone.plan, as_of=AS_OF)
+        return by_name(unit_scores(plan=zone.plan, period=zone.period, mode=ScoreMode.MONTH, today=zone.today))[
+            "经济发展局"
+        ]
+
+    on_schedule, lagging, done = (econ_with(s) for s in (Standing.ON_SCHEDULE, Standing.LAGGING, Standing.DONE))
+    # (50 + 12 + 83.3 + 50 + the item) / 5
+    assert (on_schedule.completion, lagging.completion, done.completion) == (D("49.1"), D("39.1"), D("59.1"))
+    assert lagging.score < on_schedule.score < done.score
+    assert lagging.score == on_schedule.score - D("6.0")  # 60 completion points × the 10-point drop
+    # Two task items are due in June (the first task's and this one), and this one came on time.
+    assert (on_schedule.due_reports, on_schedule.on_time, on_schedule.targets, on_schedule.tasks) == (6, 3, 4, 2)
+    assert lagging.on_time == on_schedule.on_time and lagging.red == on_schedule.red
+
+
+def test_an_overdue_task_item_is_a_red_item(zone):
+    task = TaskFactory(plan=zone.plan, lead_unit=zone.econ, number="3.", path="3", order=3,
+                       heading="深化审批改革", deadline=dt.date(2014, 5, 31))  # fmt: skip
+    task_items_ensure(zone.plan)
+    item = Target.objects.get(task=task, kind="task")
+    before = by_name(unit_scores(plan=zone.plan, period=zone.period, mode=ScoreMode.MONTH, today=zone.today))
+    approve(item, 6, Standing.ON_SCHEDULE)
+    targets_recompute(targets=[item], plan=zone.plan, as_of=AS_OF)
+    after = by_name(unit_scores(plan=zone.plan, period=zone.period, mode=ScoreMode.MONTH, today=zone.today))
+    assert after["经济发展局"].red == before["经济发展局"].red + 1
+    assert after["经济发展局"].score < before["经济发展局"].score
