@@ -24,6 +24,8 @@ class TargetInline(admin.StackedInline):
     ]
 
 
+
+
 # The task's page lists its targets: the plans app registers the task's admin,
 # this one adds the inline (plans sits below targets and cannot name them).
 plans_admin.TaskAdmin.inlines = [*plans_admin.TaskAdmin.inlines, TargetInline]
