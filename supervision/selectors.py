@@ -469,6 +469,6 @@ def ledger(*, plan: Plan, period: Period, unit: Unit | None = None, leader=None)
         line.ages[result.month] = figure_age(result, year=result.year, month=result.month)
     for task_id, status in task_statuses(plan=plan, period=period, targets=targets).items():
         rows[task_id].status = status
-    for item_id, parts in submitted_contributions(targets=list(items), period=period, carried=True).items():
+    for item_id, parts in submitted_contributions(targets=targets.task_items(), period=period, carried=True).items():
         items[item_id].contributions = parts
     return Ledger(plan=plan, period=period, months=months, lines=list(lines.values()), tasks=list(rows.values()))
