@@ -24,10 +24,12 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.text import TEXT_LIMIT, text_problem, too_long
+from plans.choices import PlanStatus
 from plans.models import Plan
 from plans.periods import Period, is_reporting_month
 from progress.choices import ContributionStatus
 from progress.models import TaskContribution
+from targets import kinds
 from targets.models import Target
 from zones import policy
 from zones.models import Unit
@@ -61,6 +63,22 @@ class ContributionRow:
     @property
     def status(self) -> str:
         return self.contribution.status if self.contribution else "missing"
+
+
+def co_operation_plans(*, units: QuerySet[Unit]) -> QuerySet[Plan]:
+    """Published plans with a task on which one of the units co-operates (the
+    staff's home page offers the period forms where they write their part)."""
+    return (
+        Plan.objects.filter(
+            status=PlanStatus.PUBLISHED,
+            tasks__co_units__in=units,
+            tasks__targets__kind=kinds.TASK.key,
+            zone__units__in=units,
+        )
+        .distinct()
+        .select_related("zone")
+        .order_by("-start_year", "title")
+    )
 
 
 def co_operation_items(*, plan: Plan, unit: Unit) -> QuerySet[Target]:

@@ -29,8 +29,13 @@ from plans.periods import (
     periods_of_plan,
 )
 from progress.charts import target_chart
-from progress.choices import ReportStatus
-from progress.contributions import contribution_rows, contributions_of_reports, submitted_contributions
+from progress.choices import ContributionStatus, ReportStatus
+from progress.contributions import (
+    co_operation_plans,
+    contribution_rows,
+    contributions_of_reports,
+    submitted_contributions,
+)
 from progress.forms import CorrectionForm, ReopenForm, ReturnForm, contributions_from_post, rows_from_post
 from progress.history import history_entries
 from progress.models import PeriodReopening, Report, period_label
@@ -108,6 +113,33 @@ def _open_periods(plan: Plan, unit: Unit, today) -> list[tuple[Period, dt.date |
     return result
 
 
+@dataclass
+class CoOperationCard:
+    """An open period in which a unit writes its part of tasks another unit leads (配合任务)."""
+
+    plan: Plan
+    unit: Unit
+    period: Period
+    tasks: int
+    submitted: int
+
+
+def _co_operation_cards(units, today) -> list[CoOperationCard]:
+    """The open periods of the plans in which the units co-operate, with how
+    many of their parts are written and submitted."""
+    cards = []
+    for plan in co_operation_plans(units=units):
+        for unit in units:
+            if unit.zone_id != plan.zone_id:
+                continue
+            for period, _until in _open_periods(plan, unit, today):
+                parts = contribution_rows(plan=plan, unit=unit, period=period)
+                if parts:
+                    submitted = sum(1 for part in parts if part.status == ContributionStatus.SUBMITTED)
+                    cards.append(CoOperationCard(plan, unit, period, len(parts), submitted))
+    return cards
+
+
 @login_required
 def my_reports(request: HttpRequest) -> HttpResponse:
     """我的填报: the open periods of the user's units, with each target's state
@@ -155,6 +187,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         )
         .order_by("task__plan", "task__order")[:200],
         "plans": staff_plans(units=units),
+        "co_cards": _co_operation_cards(units, today),
         "today": today,
     }
     return render(request, "progress/my_reports.html", context)

@@ -310,3 +310,18 @@ def test_the_reviewer_sees_the_submitted_parts_beside_the_item_and_no_draft(clie
     shown = re.search(r'<tr class="contributions">(.*?)</tr>', page, re.S)
     assert shown and "【财政局】</strong>配合完成资金拨付" in shown.group(1)
     assert "草稿内容" not in page and "上月的" not in page
+
+
+# --- the way to the form ------------------------------------------------------------------
+
+
+def test_my_reports_leads_a_co_operating_unit_to_its_part(client, desk, item):
+    submitted_part(desk, item)
+    client.force_login(desk.other_staff)
+    page = client.get(reverse("progress:mine")).content.decode()
+    home = re.search(r'id="co-operation-home">(.*?)</section>', page, re.S)
+    assert home, "no co-operation tasks on my reports"
+    assert f'href="{period_url(desk, desk.other_unit)}#co-operation"' in home.group(1)
+    assert re.search(r'<td class="num">1</td><td class="num">1</td>', home.group(1))  # one task, its part submitted
+    client.force_login(desk.staff)  # the lead unit co-operates on nothing
+    assert 'id="co-operation-home"' not in client.get(reverse("progress:mine")).content.decode()
