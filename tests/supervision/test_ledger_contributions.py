@@ -73,7 +73,7 @@ def test_a_draft_part_is_not_in_the_ledger(zone, reform, english):
 
 
 def test_a_units_latest_submitted_part_of_the_year_is_carried_as_the_lead_units_text_is(zone, reform, english):
-    item, finance = reform
+    item, _finance = reform
     part(item, zone.invest, 4, "四月的")
     part(item, zone.invest, 5, "五月的")
     part(item, zone.invest, 6, "六月草稿", status=ContributionStatus.DRAFT)
