@@ -32,6 +32,7 @@ from progress.models import TaskContribution
 from targets import kinds
 from targets.models import Target
 from zones import policy
+from zones.choices import Role
 from zones.models import Unit
 
 CONTRIBUTION_FIELDS = ("progress", "problems", "next_steps")
@@ -63,6 +64,20 @@ class ContributionRow:
     @property
     def status(self) -> str:
         return self.contribution.status if self.contribution else "missing"
+
+
+def contributions_visible_to(user) -> QuerySet[TaskContribution]:
+    """The parts a user may read: every part, draft or submitted, of the units
+    the user reports for or reviews; and the submitted parts of the task items
+    the user may read (``Target.objects.visible_to``), as the lead unit, its
+    reviewer and the zone's readers see them beside the task."""
+    if not user.is_authenticated:
+        return TaskContribution.objects.none()
+    own = policy.units_with_role(user, Role.STAFF, Role.REVIEWER)
+    return TaskContribution.objects.filter(
+        Q(unit__in=own)
+        | Q(status=ContributionStatus.SUBMITTED, target__in=Target.objects.visible_to(user).task_items())
+    )
 
 
 def co_operation_plans(*, units: QuerySet[Unit]) -> QuerySet[Plan]:
