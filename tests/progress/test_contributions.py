@@ -23,6 +23,8 @@ from targets.choices import Standing
 from targets.task_items import task_items_ensure
 from tests.factories import MembershipFactory, PlanFactory, ReportFactory, UnitFactory, UserFactory
 from zones.choices import Role
+from zones.models import Membership
+from zones.services import zone_admin_group_ensure
 
 
 @pytest.fixture(autouse=True)
@@ -325,3 +327,24 @@ def test_my_reports_leads_a_co_operating_unit_to_its_part(client, desk, item):
     assert re.search(r'<td class="num">1</td><td class="num">1</td>', home.group(1))  # one task, its part submitted
     client.force_login(desk.staff)  # the lead unit co-operates on nothing
     assert 'id="co-operation-home"' not in client.get(reverse("progress:mine")).content.decode()
+
+
+# --- the admin ----------------------------------------------------------------------------
+
+
+def test_the_admin_shows_a_part_read_only_to_its_zones_administrator_only(client, desk, item):
+    part = submitted_part(desk, item)
+    ours = UserFactory(username="zone_admin", is_staff=True)
+    theirs = UserFactory(username="foreign_admin", is_staff=True)
+    for user, zone in ((ours, desk.plan.zone), (theirs, PlanFactory().zone)):
+        user.groups.add(zone_admin_group_ensure())
+        Membership.objects.create(user=user, zone=zone, role=Role.ADMIN)
+    url = reverse("admin:progress_taskcontribution_change", args=[part.pk])
+    client.force_login(ours)
+    page = client.get(url)
+    assert page.status_code == 200 and "配合完成资金拨付" in page.content.decode()
+    assert 'name="progress"' not in page.content.decode()
+    client.post(url, {"progress": "改写"})
+    assert TaskContribution.objects.get().progress == "配合完成资金拨付"
+    client.force_login(theirs)
+    assert client.get(url).status_code in (302, 404)
