@@ -280,11 +280,14 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
             )
         else:
             if result.ok:
-                if submit:
-                    messages.success(request, _("Submitted %(n)d reports for review.") % {"n": result.submitted})
-                else:
-                    messages.success(request, _("Draft saved (%(n)d changed).") % {"n": result.saved})
-                if result.contributions_submitted or (result.contributions_saved and not submit):
+                parts_done = result.contributions_submitted if submit else result.contributions_saved
+                # Say what became of the reports, unless only the unit's parts changed.
+                if result.saved or result.submitted or not parts_done:
+                    if submit:
+                        messages.success(request, _("Submitted %(n)d reports for review.") % {"n": result.submitted})
+                    else:
+                        messages.success(request, _("Draft saved (%(n)d changed).") % {"n": result.saved})
+                if parts_done:
                     messages.success(request, _contributions_message(result, submit=submit))
                 return redirect(request.path)
             errors = result.errors

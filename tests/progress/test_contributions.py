@@ -125,8 +125,9 @@ def test_the_lead_units_form_has_no_co_operation_section_for_its_own_task(client
 
 def test_a_saved_part_is_a_draft_and_the_lead_unit_does_not_see_it(client, desk, item):
     client.force_login(desk.other_staff)
-    response = client.post(period_url(desk, desk.other_unit), part_data(item, problems="  资金未到位 "))
-    assert response.status_code == 302
+    response = client.post(period_url(desk, desk.other_unit), part_data(item, problems="  资金未到位 "), follow=True)
+    said = [str(message) for message in response.context["messages"]]
+    assert said == ["本单位在1项配合任务中的进展已存为草稿。"]  # nothing about reports, none of which changed
     part = TaskContribution.objects.get()
     assert (part.target, part.unit, part.year, part.month) == (item, desk.other_unit, 2026, 3)
     assert (part.progress, part.problems, part.status) == ("配合完成资金拨付", "资金未到位", ContributionStatus.DRAFT)
