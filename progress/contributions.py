@@ -28,7 +28,7 @@ from plans.choices import PlanStatus
 from plans.models import Plan
 from plans.periods import Period, is_reporting_month
 from progress.choices import ContributionStatus
-from progress.models import TaskContribution
+from progress.models import ContributionEvent, TaskContribution
 from targets import kinds
 from targets.models import Target
 from zones import policy
@@ -171,6 +171,17 @@ def contributions_of_reports(reports: Iterable) -> dict[int, list[TaskContributi
     return result
 
 
+def submission_history(*, target: Target) -> QuerySet[ContributionEvent]:
+    """The submissions of the co-operating units' parts of a task item, newest
+    first: what each unit sent and what changed since its previous submission.
+    Drafts are left out, as everywhere others read a part."""
+    return (
+        ContributionEvent.objects.filter(contribution__target=target, action=ContributionEvent.Action.SUBMITTED)
+        .select_related("contribution__unit", "by")
+        .order_by("-at", "-id")
+    )
+
+
 def contribution_errors(
     rows: dict[int, ContributionRow], typed: dict[int, ContributionInput], *, submit: bool
 ) -> dict[int, dict[str, str]]:
@@ -200,6 +211,22 @@ def contribution_errors(
     return errors
 
 
+def _submitted_texts(parts: list[TaskContribution]) -> dict[int, dict[str, str]]:
+    """Each part's text as last submitted, replayed from its submission events (one query)."""
+    texts: dict[int, dict[str, str]] = {part.pk: {} for part in parts}
+    events = ContributionEvent.objects.filter(
+        contribution__in=[part.pk for part in parts], action=ContributionEvent.Action.SUBMITTED
+    ).order_by("at", "id")
+    for event in events:
+        for name, pair in (event.changes or {}).items():
+            texts[event.contribution_id][name] = pair[1]
+    return texts
+
+
+def _changes(old: dict, new: dict) -> dict[str, list]:
+    return {name: [old.get(name) or None, new[name] or None] for name in new if (old.get(name) or "") != new[name]}
+
+
 def contributions_write(
     rows: dict[int, ContributionRow],
     typed: dict[int, ContributionInput],
@@ -210,11 +237,14 @@ def contributions_write(
     now: dt.datetime,
     submit: bool,
 ) -> tuple[int, int]:
-    """Store what was typed (checked by ``contribution_errors``); the numbers of
-    parts changed and submitted. A changed part is a draft until submitted;
-    submitting sends every part with text in it; a part emptied becomes a draft
-    (nothing to show); an untouched blank part creates nothing."""
+    """Store what was typed (checked by ``contribution_errors``) and record its
+    history; the numbers of parts changed and submitted. A changed part is a
+    draft until submitted; submitting sends every part with text in it; a part
+    emptied becomes a draft (nothing to show); an untouched blank part creates
+    nothing. A submission's event holds what changed since the previous one."""
     saved = submitted = 0
+    events: list[ContributionEvent] = []
+    sent: list[TaskContribution] = []
     for target_id, entered in typed.items():
         part = rows[target_id].contribution
         if part is None:
@@ -223,10 +253,11 @@ def contributions_write(
             part = TaskContribution(
                 target=rows[target_id].target, unit=unit, year=period.year, month=period.month, created_by=by
             )
-        before = [getattr(part, name) for name in CONTRIBUTION_FIELDS]
+        before = {name: getattr(part, name) for name in CONTRIBUTION_FIELDS}
         for name in CONTRIBUTION_FIELDS:
             setattr(part, name, getattr(entered, name).strip())
-        changed = before != [getattr(part, name) for name in CONTRIBUTION_FIELDS] or part.pk is None
+        after = {name: getattr(part, name) for name in CONTRIBUTION_FIELDS}
+        changed = before != after or part.pk is None
         status = part.status
         if entered.blank:
             status = ContributionStatus.DRAFT
@@ -237,13 +268,37 @@ def contributions_write(
         sends = status == ContributionStatus.SUBMITTED and (changed or part.status != status)
         if not changed and status == part.status:
             continue
+        saved_changes = _changes(before, after)
+        if part.status != status:
+            saved_changes["status"] = [part.status if part.pk else None, status]
         part.status = status
         part.updated_by = by
         if sends:
             part.submitted_at, part.submitted_by = now, by
+            sent.append(part)
         if part.pk:
             part.version += 1
         part.save()
+        if changed or not sends:  # a submission alone is recorded below
+            events.append(
+                ContributionEvent(
+                    contribution=part, action=ContributionEvent.Action.SAVED, by=by, at=now, changes=saved_changes
+                )
+            )
         saved += int(changed)
         submitted += int(sends)
+    if sent:
+        last = _submitted_texts(sent)
+        for part in sent:
+            after = {name: getattr(part, name) for name in CONTRIBUTION_FIELDS}
+            events.append(
+                ContributionEvent(
+                    contribution=part,
+                    action=ContributionEvent.Action.SUBMITTED,
+                    by=by,
+                    at=now,
+                    changes=_changes(last[part.pk], after),
+                )
+            )
+    ContributionEvent.objects.bulk_create(events)
     return saved, submitted

@@ -296,3 +296,33 @@ class TaskContribution(CleanTextModel):
     @property
     def period_label(self) -> str:
         return period_label(self.year, self.month)
+
+
+class ContributionEvent(CleanTextModel):
+    """One change to a co-operating unit's part: who, when, what (old and new
+    per field). A submission records what changed since the unit's previous
+    submission, so that the history read by others never shows a draft."""
+
+    class Action(models.TextChoices):
+        SAVED = "saved", _("Saved as draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    contribution = models.ForeignKey(
+        TaskContribution,
+        verbose_name=_("co-operating unit's progress"),
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    by = _user_fk(_("by"), "+")
+    at = models.DateTimeField(_("at"))
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("co-operating unit's progress history entry")
+        verbose_name_plural = _("co-operating units' progress history")
+        ordering = ["contribution", "at", "id"]
+        indexes = [models.Index(fields=["contribution", "at"], name="contributionevent_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.contribution_id} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -34,10 +34,11 @@ from progress.contributions import (
     co_operation_plans,
     contribution_rows,
     contributions_of_reports,
+    submission_history,
     submitted_contributions,
 )
 from progress.forms import CorrectionForm, ReopenForm, ReturnForm, contributions_from_post, rows_from_post
-from progress.history import history_entries
+from progress.history import contribution_entries, history_entries
 from progress.models import PeriodReopening, Report, period_label
 from progress.selectors import (
     ReportingCount,
@@ -441,6 +442,9 @@ def target_detail(request: HttpRequest, target_id: int) -> HttpResponse:
             "periods": [Period(y, m) for y in range(plan.start_year, plan.end_year + 1) for m in range(1, 13)],
             "reports": reports,
             "history": history_entries(report_history(target=target)[:200], target=target),
+            "co_history": contribution_entries(submission_history(target=target)[:200])
+            if target.kind_entry.figures.standing
+            else [],
             "can_correct": can_correct,
             "can_see_dashboard": policy.can_read_zone(request.user, plan.zone),
             "co_units": target.task.co_units.all(),

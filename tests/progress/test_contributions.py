@@ -349,3 +349,31 @@ def test_the_admin_shows_a_part_read_only_to_its_zones_administrator_only(client
     assert TaskContribution.objects.get().progress == "配合完成资金拨付"
     client.force_login(theirs)
     assert client.get(url).status_code in (302, 404)
+
+
+# --- the history --------------------------------------------------------------------------
+
+
+def test_the_history_records_each_change_and_others_read_the_submissions_only(client, desk, item):
+    send_own(desk)
+    client.force_login(desk.other_staff)
+    url = period_url(desk, desk.other_unit)
+    client.post(url, part_data(item, progress="初稿"))
+    client.post(url, part_data(item, progress="第一次提交", version="1", action="submit"))
+    client.post(url, part_data(item, progress="中途草稿", version="2"))
+    client.post(url, part_data(item, progress="第二次提交", next_steps="下月验收", version="3", action="submit"))
+    part = TaskContribution.objects.get()
+    actions = [(event.action, event.changes) for event in part.events.order_by("at", "id")]
+    assert [action for action, _changes in actions] == ["saved", "saved", "submitted", "saved", "saved", "submitted"]
+    assert actions[0][1] == {"progress": [None, "初稿"]}
+    submissions = [changes for action, changes in actions if action == "submitted"]
+    assert submissions == [
+        {"progress": [None, "第一次提交"]},
+        # Against the previous submission: the draft in between is nobody else's business.
+        {"progress": ["第一次提交", "第二次提交"], "next_steps": [None, "下月验收"]},
+    ]
+    client.force_login(desk.staff)
+    page = client.get(reverse("progress:target", args=[item.pk])).content.decode()
+    shown = re.search(r'id="co-operation-history">(.*?)</section>', page, re.S).group(1)
+    assert "第二次提交" in shown and "财政局" in shown and "下步措施" in shown
+    assert "中途草稿" not in page and "初稿" not in page
