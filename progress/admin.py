@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdmin
-from progress.models import LateReportRequest, Report
+from progress.models import LateReportRequest, Report, TaskContribution
 from zones.scoping import ZoneScopedAdminMixin
 
 
@@ -95,3 +95,36 @@ class LateReportRequestAdmin(ZoneScopedAdminMixin, ReadOnlyAdmin):
             reverse("progress:late_request", args=[late.pk]),
             _("The zone office grants or refuses the request on its page."),
         )
+
+
+@admin.register(TaskContribution)
+class TaskContributionAdmin(ZoneScopedAdminMixin, ReadOnlyAdmin):
+    """Read-only: a co-operating unit writes its part on its period form
+    (progress.contributions), which checks its version and the period."""
+
+    zone_lookup = "target__task__plan__zone"
+    list_display = ["target", "unit", "period", "status", "updated_at"]
+    list_filter = ["status", "year", "month", ("target__task__plan__zone", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["target__indicator", "unit__name", "progress", "problems"]
+    list_select_related = ["target", "unit"]
+    fields = [
+        "target",
+        "unit",
+        ("year", "month"),
+        "status",
+        "progress",
+        "problems",
+        "next_steps",
+        "version",
+        ("created_at", "created_by"),
+        ("updated_at", "updated_by"),
+        ("submitted_at", "submitted_by"),
+    ]
+    readonly_fields = [name for row in fields for name in ((row,) if isinstance(row, str) else row)]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a unit's part stays as it was written
+
+    @admin.display(description=_("period"), ordering="month")
+    def period(self, part: TaskContribution) -> str:
+        return part.period_label

@@ -28,3 +28,13 @@ class LateRequestStatus(models.TextChoices):
     PENDING = "pending", pgettext_lazy("late report", "Awaiting decision")
     GRANTED = "granted", pgettext_lazy("late report", "Granted")
     REFUSED = "refused", pgettext_lazy("late report", "Refused")
+
+
+class ContributionStatus(models.TextChoices):
+    """Where a co-operating unit's part of a task's monthly progress stands.
+    It is not reviewed on its own: the lead unit's report of the task is.
+    Only a submitted part is shown to the lead unit, the reviewer and in the
+    ledger; a draft is the co-operating unit's own."""
+
+    DRAFT = "draft", pgettext_lazy("contribution", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("contribution", "Submitted")

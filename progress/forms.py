@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import CleanTextForm
 from core.params import INTEGER_MAX, parse_int
 from core.text import REASON_LIMIT
+from progress.contributions import ContributionInput
 from progress.services import RowInput
 from targets.choices import Standing
 
@@ -136,6 +137,26 @@ def rows_from_post(data, target_ids: list[int]) -> list[RowInput]:
             )
         )
     return rows
+
+
+def contributions_from_post(data, target_ids: list[int]) -> list[ContributionInput]:
+    """Read the co-operating unit's parts on the period form (fields
+    ``c<item id>-<name>``) for the given task items."""
+    parts = []
+    for target_id in target_ids:
+        prefix = f"c{target_id}-"
+        if f"{prefix}present" not in data:
+            continue  # a part that was read-only on the page
+        parts.append(
+            ContributionInput(
+                target_id=target_id,
+                progress=data.get(f"{prefix}progress", ""),
+                problems=data.get(f"{prefix}problems", ""),
+                next_steps=data.get(f"{prefix}next_steps", ""),
+                version=parse_int(data.get(f"{prefix}version"), low=1, high=INTEGER_MAX),
+            )
+        )
+    return parts
 
 
 class SheetUploadForm(CleanTextForm):

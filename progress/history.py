@@ -1,4 +1,5 @@
-"""A report's history (ReportEvent) in the reader's words.
+"""A report's history (ReportEvent), and a co-operating unit's part's
+(ContributionEvent), in the reader's words.
 
 Events store the changed fields by their model names and their raw values
 ("status: draft → submitted"); every page that shows the history renders it
@@ -17,7 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.templatetags.taizhang import figure
-from progress.models import Report, ReportEvent
+from progress.models import ContributionEvent, Report, ReportEvent, TaskContribution
 from targets.models import Target
 
 NOTHING = "—"
@@ -34,7 +35,7 @@ class Change:
 
 @dataclass(frozen=True)
 class Entry:
-    event: ReportEvent
+    event: ReportEvent | ContributionEvent
     changes: list[Change]
 
 
@@ -57,16 +58,17 @@ def _value(field, value: object, *, standing: Target | None = None) -> str:
     return str(value)
 
 
-def change_lines(changes: dict, *, target: Target | None = None) -> list[Change]:
+def change_lines(changes: dict, *, target: Target | None = None, model: type = Report) -> list[Change]:
     """The changes of an event, field by field, in the active language. With
     the report's ``target``, a task item's figure is its standing in words
-    (按计划推进 → 滞后), never the code it is stored as."""
+    (按计划推进 → 滞后), never the code it is stored as. ``model`` names the
+    fields (a report's, or a co-operating unit's part's)."""
     standing = target if target is not None and target.kind_entry.figures.standing else None
     lines = []
     for name, pair in (changes or {}).items():
         old, new = [*pair, None, None][:2] if isinstance(pair, list | tuple) else (None, pair)
         try:
-            field = Report._meta.get_field(name)
+            field = model._meta.get_field(name)
         except FieldDoesNotExist:
             field = None
         label = capfirst(str(field.verbose_name)) if field is not None else name
@@ -81,3 +83,8 @@ def history_entries(events: Iterable[ReportEvent], *, target: Target | None = No
     """Events with their changes in words, for the pages that show a history
     (of one target's reports, given as ``target``)."""
     return [Entry(event, change_lines(event.changes, target=target)) for event in events]
+
+
+def contribution_entries(events: Iterable[ContributionEvent]) -> list[Entry]:
+    """Co-operating units' parts' events with their changes in words."""
+    return [Entry(event, change_lines(event.changes, model=TaskContribution)) for event in events]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.figures import figure_field
 from core.models import CleanTextModel
 from plans.periods import Period
-from progress.choices import SENT, LateRequestStatus, ReportStatus
+from progress.choices import SENT, ContributionStatus, LateRequestStatus, ReportStatus
 from targets.models import Target
 
 
@@ -241,3 +241,93 @@ class LateReportRequest(CleanTextModel):
     @property
     def period_label(self) -> str:
         return period_label(self.year, self.month)
+
+
+class TaskContribution(CleanTextModel):
+    """A co-operating unit's part (配合单位的进展) of a task's monthly progress:
+    what it did, what stands in its way and what it will do next, written on
+    its own period form for the task's item (the target of kind ``task``).
+
+    One per item, period and unit. The lead unit's report stays the task's
+    report (its standing is reviewed and judged); a submitted part is shown
+    beside it to the lead unit and the reviewer and follows it in the ledger.
+    ``version`` increases on every save and is compared on write, as a
+    report's is, so a save made on a stale copy is refused.
+    """
+
+    target = models.ForeignKey(
+        Target, verbose_name=_("task item"), on_delete=models.CASCADE, related_name="contributions"
+    )
+    unit = models.ForeignKey(
+        "zones.Unit", verbose_name=_("co-operating unit"), on_delete=models.PROTECT, related_name="contributions"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    progress = models.TextField(_("progress"), blank=True, help_text=_("What the unit did in the period."))
+    problems = models.TextField(_("problems"), blank=True, help_text=_("What stands in the way."))
+    next_steps = models.TextField(_("next steps"), blank=True, help_text=_("What will be done next."))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ContributionStatus.choices, default=ContributionStatus.DRAFT
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = _user_fk(_("created by"), "+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = _user_fk(_("updated by"), "+")
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = _user_fk(_("submitted by"), "+")
+
+    class Meta:
+        verbose_name = _("co-operating unit's progress")
+        verbose_name_plural = _("co-operating units' progress")
+        ordering = ["target", "year", "month", "unit"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "year", "month", "unit"], name="contribution_one_per_item_period_unit"
+            ),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="contribution_month_in_year"),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="contribution_year_plausible"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="contribution_version_positive"),
+            models.CheckConstraint(
+                condition=~Q(status=ContributionStatus.SUBMITTED) | Q(submitted_at__isnull=False),
+                name="contribution_submitted_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "year", "month"], name="contribution_unit_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.target} · {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.year, self.month)
+
+
+class ContributionEvent(CleanTextModel):
+    """One change to a co-operating unit's part: who, when, what (old and new
+    per field). A submission records what changed since the unit's previous
+    submission, so that the history read by others never shows a draft."""
+
+    class Action(models.TextChoices):
+        SAVED = "saved", _("Saved as draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    contribution = models.ForeignKey(
+        TaskContribution,
+        verbose_name=_("co-operating unit's progress"),
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    by = _user_fk(_("by"), "+")
+    at = models.DateTimeField(_("at"))
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("co-operating unit's progress history entry")
+        verbose_name_plural = _("co-operating units' progress history")
+        ordering = ["contribution", "at", "id"]
+        indexes = [models.Index(fields=["contribution", "at"], name="contributionevent_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.contribution_id} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"

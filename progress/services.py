@@ -25,6 +25,7 @@ from core.text import REASON_LIMIT, TEXT_LIMIT, text_problem, too_long
 from plans.models import Plan
 from plans.periods import Period, PeriodState, periods_of_plan
 from progress.choices import LateRequestStatus, ReportStatus
+from progress.contributions import ContributionInput, contribution_errors, contribution_rows, contributions_write
 from progress.models import LateReportRequest, PeriodReopening, Report, ReportEvent
 from progress.selectors import Row, effective_period_state, period_rows
 from progress.validation import FigureCheck, check_figure
@@ -93,10 +94,14 @@ class SaveResult:
     submitted: int = 0
     errors: dict[int, dict[str, str]] = field(default_factory=dict)  # target id → field → message
     checks: dict[int, FigureCheck] = field(default_factory=dict)
+    # The co-operating unit's parts (progress.contributions): item id → field → message, and counts.
+    contribution_errors: dict[int, dict[str, str]] = field(default_factory=dict)
+    contributions_saved: int = 0
+    contributions_submitted: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.contribution_errors
 
 
 def _queue_recompute(target_ids) -> None:
@@ -169,6 +174,7 @@ def unit_period_save(
     today: dt.date | None = None,
     action: str = ReportEvent.Action.SAVED,
     whole_period: bool = True,
+    contributions: list[ContributionInput] | None = None,
 ) -> SaveResult:
     """Save a unit's figures for a period as drafts, and submit them when asked.
 
@@ -176,6 +182,9 @@ def unit_period_save(
     leaves every report as it was. Blank rows are fine in a draft; submitting
     needs a value (and a progress note) in every editable row of the period,
     or with ``whole_period=False`` (the API's single report) in the given rows.
+    ``contributions`` are the unit's parts of the tasks it co-operates on
+    (progress.contributions), saved and submitted with its figures, all or
+    nothing with them; naming a task it does not co-operate on is refused.
     """
     if not policy.can_enter(by, unit) or unit.zone_id != plan.zone_id:
         raise PermissionDenied(_("You do not enter figures for this unit."))
@@ -211,13 +220,26 @@ def unit_period_save(
             missing = [r for tid, r in current_rows.items() if r.editable and tid not in by_target]
             for row in missing:
                 result.errors[row.target.pk] = {"value": _("Enter this period's figure before submitting.")}
-        if result.errors:
+        parts_typed = {entered.target_id: entered for entered in contributions or []}
+        parts = {}
+        if parts_typed:
+            parts = {
+                row.target.pk: row for row in contribution_rows(plan=plan, unit=unit, period=period, for_update=True)
+            }
+            if set(parts_typed) - set(parts):
+                raise PermissionDenied(_("The form names tasks on which this unit does not co-operate."))
+            result.contribution_errors = contribution_errors(parts, parts_typed, submit=submit)
+        if not result.ok:
             return result
         now = clock.now()
         if submit:
             _queue_recompute(row.target.pk for row, _typed, _value in planned)
         for row, typed, value in planned:
             _apply(row, typed, value, period=period, by=by, now=now, submit=submit, result=result, action=action)
+        if parts_typed:
+            result.contributions_saved, result.contributions_submitted = contributions_write(
+                parts, parts_typed, unit=unit, period=period, by=by, now=now, submit=submit
+            )
     return result
 
 

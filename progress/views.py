@@ -29,9 +29,16 @@ from plans.periods import (
     periods_of_plan,
 )
 from progress.charts import target_chart
-from progress.choices import ReportStatus
-from progress.forms import CorrectionForm, ReopenForm, ReturnForm, rows_from_post
-from progress.history import history_entries
+from progress.choices import ContributionStatus, ReportStatus
+from progress.contributions import (
+    co_operation_plans,
+    contribution_rows,
+    contributions_of_reports,
+    submission_history,
+    submitted_contributions,
+)
+from progress.forms import CorrectionForm, ReopenForm, ReturnForm, contributions_from_post, rows_from_post
+from progress.history import contribution_entries, history_entries
 from progress.models import PeriodReopening, Report, period_label
 from progress.selectors import (
     ReportingCount,
@@ -107,6 +114,33 @@ def _open_periods(plan: Plan, unit: Unit, today) -> list[tuple[Period, dt.date |
     return result
 
 
+@dataclass
+class CoOperationCard:
+    """An open period in which a unit writes its part of tasks another unit leads (配合任务)."""
+
+    plan: Plan
+    unit: Unit
+    period: Period
+    tasks: int
+    submitted: int
+
+
+def _co_operation_cards(units, today) -> list[CoOperationCard]:
+    """The open periods of the plans in which the units co-operate, with how
+    many of their parts are written and submitted."""
+    cards = []
+    for plan in co_operation_plans(units=units):
+        for unit in units:
+            if unit.zone_id != plan.zone_id:
+                continue
+            for period, _until in _open_periods(plan, unit, today):
+                parts = contribution_rows(plan=plan, unit=unit, period=period)
+                if parts:
+                    submitted = sum(1 for part in parts if part.status == ContributionStatus.SUBMITTED)
+                    cards.append(CoOperationCard(plan, unit, period, len(parts), submitted))
+    return cards
+
+
 @login_required
 def my_reports(request: HttpRequest) -> HttpResponse:
     """我的填报: the open periods of the user's units, with each target's state
@@ -154,6 +188,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         )
         .order_by("task__plan", "task__order")[:200],
         "plans": staff_plans(units=units),
+        "co_cards": _co_operation_cards(units, today),
         "today": today,
     }
     return render(request, "progress/my_reports.html", context)
@@ -204,8 +239,11 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
     today = clock.today()
     state = effective_period_state(plan=plan, unit=unit, period=the_period, today=today)
     rows = period_rows(plan=plan, unit=unit, period=the_period, reader=user)
+    parts = contribution_rows(plan=plan, unit=unit, period=the_period)
     typed: dict[int, dict] = {}
     errors: dict[int, dict[str, str]] = {}
+    parts_typed: dict[int, dict] = {}
+    parts_errors: dict[int, dict[str, str]] = {}
     conflicts = []
     if request.method == "POST":
         if not can_enter:
@@ -213,9 +251,18 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
         submit = request.POST.get("action") == "submit"
         row_inputs = rows_from_post(request.POST, [row.target.pk for row in rows])
         typed = {row.target_id: row.__dict__ for row in row_inputs}
+        part_inputs = contributions_from_post(request.POST, [part.target.pk for part in parts])
+        parts_typed = {part.target_id: part.__dict__ for part in part_inputs}
         try:
             result = unit_period_save(
-                plan=plan, unit=unit, period=the_period, rows=row_inputs, by=user, submit=submit, today=today
+                plan=plan,
+                unit=unit,
+                period=the_period,
+                rows=row_inputs,
+                by=user,
+                submit=submit,
+                today=today,
+                contributions=part_inputs,
             )
         except PeriodClosed as closed:
             messages.error(request, str(closed))
@@ -234,15 +281,26 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
             )
         else:
             if result.ok:
-                if submit:
-                    messages.success(request, _("Submitted %(n)d reports for review.") % {"n": result.submitted})
-                else:
-                    messages.success(request, _("Draft saved (%(n)d changed).") % {"n": result.saved})
+                parts_done = result.contributions_submitted if submit else result.contributions_saved
+                # Say what became of the reports, unless only the unit's parts changed.
+                if result.saved or result.submitted or not parts_done:
+                    if submit:
+                        messages.success(request, _("Submitted %(n)d reports for review.") % {"n": result.submitted})
+                    else:
+                        messages.success(request, _("Draft saved (%(n)d changed).") % {"n": result.saved})
+                if parts_done:
+                    messages.success(request, _contributions_message(result, submit=submit))
                 return redirect(request.path)
             errors = result.errors
+            parts_errors = result.contribution_errors
             messages.error(request, _("Nothing was saved: correct the marked fields."))
         rows = period_rows(plan=plan, unit=unit, period=the_period, reader=user)
+        parts = contribution_rows(plan=plan, unit=unit, period=the_period)
     editable = can_enter and state is PeriodState.OPEN
+    # The co-operating units' submitted parts of this unit's tasks, read-only beside their rows.
+    shown_parts = submitted_contributions(
+        targets=[row.target.pk for row in rows if row.target.kind_entry.figures.standing], period=the_period
+    )
     context = {
         "plan": plan,
         "unit": unit,
@@ -260,16 +318,36 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
                 "errors": errors.get(row.target.pk, {}),
                 "editable": editable and row.editable,
                 "standing": _standing_shown(row, typed.get(row.target.pk)),
+                "contributions": shown_parts.get(row.target.pk, []),
             }
             for row in rows
         ],
+        "co_parts": [
+            {
+                "row": part,
+                "typed": parts_typed.get(part.target.pk),
+                "errors": parts_errors.get(part.target.pk, {}),
+            }
+            for part in parts
+        ],
+        "parts_editable": editable,
         "has_items": any(row.target.kind_entry.figures.standing for row in rows),
         "standings": STANDING_CHOICES,
-        "editable": editable and any(row.editable for row in rows),
+        "editable": editable and (bool(parts) or any(row.editable for row in rows)),
         "conflicts": conflicts,
         "can_enter": can_enter,
     }
-    return render(request, "progress/period_form.html", context, status=400 if errors or conflicts else 200)
+    status = 400 if errors or parts_errors or conflicts else 200
+    return render(request, "progress/period_form.html", context, status=status)
+
+
+def _contributions_message(result, *, submit: bool) -> str:
+    """What became of the unit's parts of the tasks it co-operates on."""
+    if submit:
+        return _("Submitted your unit's part of %(n)d co-operation tasks to their lead units.") % {
+            "n": result.contributions_submitted
+        }
+    return _("Your unit's part of %(n)d co-operation tasks saved as draft.") % {"n": result.contributions_saved}
 
 
 @login_required
@@ -308,9 +386,11 @@ def review(request: HttpRequest) -> HttpResponse:
                     return redirect("progress:review")
             else:
                 messages.error(request, _("Write the reason for returning."))
-    queue = review_queue(units=units)
+    queue = list(review_queue(units=units))
+    parts = contributions_of_reports(report for report in queue if report.target.kind_entry.figures.standing)
     groups: OrderedDict = OrderedDict()
     for report in queue:
+        report.contributions = parts.get(report.pk, [])
         key = (report.target.task.plan, report.target.task.lead_unit, Period(report.year, report.month))
         groups.setdefault(key, []).append(report)
     selected = set(parse_ids(request.POST.getlist("report"))) if request.method == "POST" else set()
@@ -362,6 +442,9 @@ def target_detail(request: HttpRequest, target_id: int) -> HttpResponse:
             "periods": [Period(y, m) for y in range(plan.start_year, plan.end_year + 1) for m in range(1, 13)],
             "reports": reports,
             "history": history_entries(report_history(target=target)[:200], target=target),
+            "co_history": contribution_entries(submission_history(target=target)[:200])
+            if target.kind_entry.figures.standing
+            else [],
             "can_correct": can_correct,
             "can_see_dashboard": policy.can_read_zone(request.user, plan.zone),
             "co_units": target.task.co_units.all(),

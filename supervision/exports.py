@@ -484,6 +484,14 @@ def _task_targets(entry: LedgerTaskEntry) -> str:
     return "\n".join(f"{target.indicator} {target.target_label}" for target in entry.row.targets)
 
 
+def _task_progress(entry: LedgerTaskEntry) -> str:
+    """The lead unit's progress (marked when not yet approved), then each
+    co-operating unit's submitted part on its own line: "【财政局】…"."""
+    lines = [marked(entry.row.progress, entry.mark)] if entry.row.progress else []
+    lines += [f"【{part.unit.name}】{part.progress}" for part in entry.row.contributions if part.progress]
+    return "\n".join(lines)
+
+
 # The ledger's first sheet: one row per task, the columns of the classic 台账.
 LEDGER_TASKS = (
     Column(gettext_lazy("No."), lambda entry: entry.number, 6),
@@ -497,7 +505,7 @@ LEDGER_TASKS = (
     ),
     Column(gettext_lazy("Deadline"), lambda entry: entry.task.deadline.isoformat() if entry.task.deadline else "", 11),
     Column(gettext_lazy("Targets"), _task_targets, 28),
-    Column(gettext_lazy("Progress this period"), lambda entry: marked(entry.row.progress, entry.mark), 36),
+    Column(gettext_lazy("Progress this period"), _task_progress, 36),
     Column(gettext_lazy("Problems"), lambda entry: marked(entry.row.problems, entry.mark), 28),
     Column(pgettext_lazy("ledger header", "Next steps"), lambda entry: marked(entry.row.next_steps, entry.mark), 28),
     Column(

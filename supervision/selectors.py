@@ -35,7 +35,8 @@ from core import clock
 from plans.models import Plan, Task
 from plans.periods import Period, is_reporting_month
 from progress.choices import COUNTED, SENT
-from progress.models import Report
+from progress.contributions import submitted_contributions
+from progress.models import Report, TaskContribution
 from progress.selectors import pending_figures
 from supervision.choices import NOTICE_STEPS, OPEN_STATES, STEP_BY_SUPERVISION, STEP_BY_UNIT, NoticeState, ScoreMode
 from supervision.models import Notice, NoticeItem, SupervisionRule
@@ -454,6 +455,9 @@ class LedgerTask:
     next_steps: str = ""
     narrative_status: str | None = None
     status: TaskStatus = NO_STATUS
+    # The co-operating units' submitted parts of the item's progress, each unit's latest
+    # of the year as of the period (progress.contributions), in the order of their names.
+    contributions: list[TaskContribution] = field(default_factory=list)
 
 
 @dataclass
@@ -478,7 +482,8 @@ def ledger_leaders(plan: Plan) -> QuerySet:
 def ledger(*, plan: Plan, period: Period, unit: Unit | None = None, leader=None) -> Ledger:
     """The classic ledger of a unit's or a leader's tasks and targets for the
     year of ``period``: one row per task (its item's narrative and its status),
-    and its stated targets month by month up to the period. Seven queries, and
+    and its stated targets month by month up to the period, with the
+    co-operating units' submitted parts of each task's progress. Eight queries, and
     one per month for the figures waiting for review
     (progress.selectors.pending_figures)."""
     targets = Target.objects.filter(task__plan=plan)
@@ -536,4 +541,6 @@ def ledger(*, plan: Plan, period: Period, unit: Unit | None = None, leader=None)
         line.ages[result.month] = figure_age(result, year=result.year, month=result.month)
     for task_id, status in task_statuses(plan=plan, period=period, targets=targets).items():
         rows[task_id].status = status
+    for item_id, parts in submitted_contributions(targets=targets.task_items(), period=period, carried=True).items():
+        items[item_id].contributions = parts
     return Ledger(plan=plan, period=period, months=months, lines=list(lines.values()), tasks=list(rows.values()))

@@ -135,3 +135,13 @@ def can_read_unit_reports(user: AnyUser, unit: Unit) -> bool:
     # relation's name, so that the policy knows no layer above the zones).
     own_units = units_with_role(user, Role.STAFF, Role.REVIEWER)
     return Unit.objects.filter(pk=unit.pk, led_tasks__co_units__in=own_units).exists()
+
+
+def co_operation_filter(unit: Unit) -> Q:
+    """A filter on Target selecting the targets of the tasks on which ``unit``
+    co-operates: tasks of its own zone that name it a co-operating unit
+    (配合单位) and that it does not lead. The one definition of where a unit's
+    reporting staff (``can_enter``) may write its part of a task's progress,
+    never another unit's; it names the relations, not the models, so that the
+    policy knows no layer above the zones."""
+    return Q(task__co_units=unit, task__plan__zone=unit.zone_id) & ~Q(task__lead_unit=unit)
