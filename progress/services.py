@@ -27,9 +27,7 @@ from plans.periods import Period, PeriodState, periods_of_plan
 from progress.choices import LateRequestStatus, ReportStatus
 from progress.models import LateReportRequest, PeriodReopening, Report, ReportEvent
 from progress.selectors import Row, effective_period_state, period_rows
-from progress.validation import FigureCheck, check_figure
-from targets import kinds
-from targets.choices import Standing
+from progress.validation import FigureCheck, check_figure, missing_for_submit
 from zones import policy
 from zones.choices import Role
 from zones.models import Membership, Unit
@@ -89,14 +87,23 @@ class OwnSubmission(PermissionDenied):
 
 @dataclass
 class SaveResult:
+    """What a save did. With ``partial`` (see ``unit_period_save``) ``errors``
+    and ``conflicts`` name the rows left as they were; ``versions`` holds the
+    stored version of every row that went through, so a page that keeps
+    editing (the autosave) sends the right one next time; ``blank`` the rows
+    a submission passed over because nothing was typed in them."""
+
     saved: int = 0
     submitted: int = 0
     errors: dict[int, dict[str, str]] = field(default_factory=dict)  # target id → field → message
     checks: dict[int, FigureCheck] = field(default_factory=dict)
+    conflicts: list[Conflict] = field(default_factory=list)
+    versions: dict[int, int] = field(default_factory=dict)  # target id → stored version
+    blank: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.conflicts
 
 
 def _queue_recompute(target_ids) -> None:
@@ -167,13 +174,22 @@ def unit_period_save(
     today: dt.date | None = None,
     action: str = ReportEvent.Action.SAVED,
     whole_period: bool = True,
+    partial: bool = False,
 ) -> SaveResult:
     """Save a unit's figures for a period as drafts, and submit them when asked.
 
-    All or nothing: a refused figure, a stale version or a closed period
-    leaves every report as it was. Blank rows are fine in a draft; submitting
-    needs a value (and a progress note) in every editable row of the period,
-    or with ``whole_period=False`` (the API's single report) in the given rows.
+    All or nothing by default (the API, the sheet upload): a refused figure,
+    a stale version or a closed period leaves every report as it was. Blank
+    rows are fine in a draft; submitting needs what ``submit_requirements``
+    asks in every editable row of the period, or with ``whole_period=False``
+    (the API's single report) in the given rows.
+
+    With ``partial`` (the period form and its autosave) each row goes through
+    on its own merits, because one mistyped row must not hold back the other
+    nine: a row with an error, or one someone else changed meanwhile, stays as
+    it was and is named in the result (``errors``, ``conflicts``); the others
+    are saved or submitted; a submission passes over a row nothing was typed
+    in (``blank``). A closed period still refuses everything.
     """
     if not policy.can_enter(by, unit) or unit.zone_id != plan.zone_id:
         raise PermissionDenied(_("You do not enter figures for this unit."))
@@ -193,23 +209,28 @@ def unit_period_save(
         if unknown:
             raise PermissionDenied(_("The form names targets this unit does not report for this period."))
         conflicts = _conflicts(current_rows, by_target)
-        if conflicts:
+        if conflicts and not partial:
             raise StaleVersion(conflicts)
+        result.conflicts = conflicts
+        stale = {conflict.target_id for conflict in conflicts}
         planned: list[tuple[Row, RowInput, Decimal | None]] = []
         for target_id, typed in by_target.items():
             row = current_rows[target_id]
-            if not row.editable:
+            if not row.editable or target_id in stale:
+                continue
+            if partial and submit and row.report is None and _blank(typed):
+                result.blank.append(target_id)
                 continue
             errors = _row_errors(row, typed, period=period, submit=submit, result=result)
             if errors:
                 result.errors[target_id] = errors
             else:
                 planned.append((row, typed, result.checks[target_id].value if target_id in result.checks else None))
-        if submit and whole_period:
+        if submit and whole_period and not partial:
             missing = [r for tid, r in current_rows.items() if r.editable and tid not in by_target]
             for row in missing:
                 result.errors[row.target.pk] = {"value": _("Enter this period's figure before submitting.")}
-        if result.errors:
+        if result.errors and not partial:
             return result
         now = clock.now()
         if submit:
@@ -217,6 +238,11 @@ def unit_period_save(
         for row, typed, value in planned:
             _apply(row, typed, value, period=period, by=by, now=now, submit=submit, result=result, action=action)
     return result
+
+
+def _blank(typed: RowInput) -> bool:
+    """Nothing typed in the row: no figure and no text."""
+    return not typed.raw_value.strip() and not any(getattr(typed, name).strip() for name in TEXT_FIELDS)
 
 
 def _conflicts(current_rows: dict[int, Row], typed_rows: dict[int, RowInput]) -> list[Conflict]:
@@ -264,15 +290,15 @@ def _row_errors(row: Row, typed: RowInput, *, period: Period, submit: bool, resu
             errors["value_note"] = check.needs_note
         elif check.needs_confirmation:
             errors["confirmed"] = check.needs_confirmation
-    elif submit:
-        errors["value"] = _("Enter this period's figure before submitting.")
-    elif row.report is not None and row.report.status == ReportStatus.RETURNED:
+    elif not submit and row.report is not None and row.report.status == ReportStatus.RETURNED:
         # A returned report was sent once: it keeps a figure until it is sent again.
         errors["value"] = _("This figure was returned for correction: enter the corrected figure, do not clear it.")
-    if submit and not typed.progress.strip():
-        errors["progress"] = _("Describe the progress before submitting.")
-    if submit and _reports_lagging(row, result) and not typed.problems.strip():
-        errors["problems"] = _("The task is lagging behind plan: say why under problems before submitting.")
+    if submit:
+        check = result.checks.get(row.target.pk)
+        standing = check.value if check is not None and row.target.kind_entry.figures.standing else None
+        fields = {"value": typed.raw_value} | {name: getattr(typed, name) for name in TEXT_FIELDS}
+        for name, message in missing_for_submit(row.target.kind, typed=fields, standing=standing).items():
+            errors.setdefault(name, message)
     for name in TEXT_FIELDS:
         text = getattr(typed, name)
         if len(text) > TEXT_LIMIT:
@@ -280,17 +306,6 @@ def _row_errors(row: Row, typed: RowInput, *, period: Period, submit: bool, resu
         elif problem := text_problem(text.strip()):  # as saved: white space around it goes
             errors[name] = problem
     return errors
-
-
-def _reports_lagging(row: Row, result: SaveResult) -> bool:
-    """The row is a task item whose typed standing is "lagging"."""
-    check = result.checks.get(row.target.pk)
-    return (
-        kinds.get(row.target.kind).figures.standing
-        and check is not None
-        and check.value is not None
-        and check.value == Standing.LAGGING
-    )
 
 
 def _apply(
@@ -307,8 +322,7 @@ def _apply(
 ) -> None:
     report = row.report
     before = _snapshot(report)
-    blank = value is None and not any(getattr(typed, name).strip() for name in TEXT_FIELDS)
-    if report is None and blank and not submit:
+    if report is None and _blank(typed) and not submit:
         return  # an untouched row creates no empty draft
     if report is None:
         report = Report(target=row.target, year=period.year, month=period.month, created_by=by)
@@ -317,6 +331,7 @@ def _apply(
         setattr(report, name, getattr(typed, name).strip())
     changes = _diff(before, report)
     if not changes and not submit:
+        result.versions[row.target.pk] = report.version
         return
     report.updated_by = by
     if submit:
@@ -325,6 +340,7 @@ def _apply(
     if report.pk:
         report.version += 1
     report.save()
+    result.versions[row.target.pk] = report.version
     if changes:
         _record(report, action, by, changes, at=now)
         result.saved += 1
