@@ -54,11 +54,28 @@
   }
 
   // --- messages beside the fields -----------------------------------------------------------
+  // Where a field's message goes: after the field (the value's unit, the confirmation's label).
+  function anchorOf(row, name) {
+    if (name === "value") return row.querySelector(".with-unit") || row.querySelector("[data-value-field]");
+    if (name === "confirmed") return row.querySelector("[data-confirm]");
+    return row.querySelector("[name$='-" + name + "']");
+  }
+
   function showErrors(row, errors) {
     row.querySelectorAll("[data-error-for]").forEach(function (slot) {
-      var message = errors[slot.getAttribute("data-error-for")] || "";
-      slot.textContent = message;
-      slot.hidden = !message;
+      if (!errors[slot.getAttribute("data-error-for")]) slot.remove();
+    });
+    Object.keys(errors).forEach(function (name) {
+      var slot = row.querySelector("[data-error-for='" + name + "']");
+      if (!slot) {
+        var anchor = anchorOf(row, name);
+        if (!anchor) return;
+        slot = document.createElement("div");
+        slot.className = "error";
+        slot.setAttribute("data-error-for", name);
+        anchor.insertAdjacentElement("afterend", slot);
+      }
+      slot.textContent = errors[name];
     });
     if (errors.confirmed) {
       var confirm = row.querySelector("[data-confirm]");
