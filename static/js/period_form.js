@@ -57,7 +57,7 @@
   // Where a field's message goes: after the field (the value's unit, the confirmation's label).
   function anchorOf(row, name) {
     if (name === "value") return row.querySelector(".with-unit") || row.querySelector("[data-value-field]");
-    if (name === "confirmed") return row.querySelector("[data-confirm]");
+    if (name === "confirmed") return row.querySelector("[data-confirm]") || anchorOf(row, "value_note");
     return row.querySelector("[name$='-" + name + "']");
   }
 
@@ -77,9 +77,19 @@
       }
       slot.textContent = errors[name];
     });
-    if (errors.confirmed) {
-      var confirm = row.querySelector("[data-confirm]");
-      if (confirm) confirm.hidden = false;
+    if (errors.confirmed && !row.querySelector("[data-confirm]")) {
+      // The figure is unusual: offer the confirmation the server asks for, as a save would.
+      var label = document.createElement("label");
+      label.className = "confirm";
+      label.setAttribute("data-confirm", "");
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.name = "r" + row.dataset.row + "-confirmed";
+      box.value = "1";
+      label.appendChild(box);
+      label.appendChild(document.createTextNode(" " + form.getAttribute("data-text-confirm")));
+      var slot = row.querySelector("[data-error-for='confirmed']");
+      slot.insertAdjacentElement("beforebegin", label);
     }
     row.classList.toggle("has-error", Object.keys(errors).length > 0);
   }

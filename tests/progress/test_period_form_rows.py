@@ -97,7 +97,7 @@ def test_a_draft_save_keeps_good_rows_when_another_is_refused(client, desk):
     assert response.status_code == 400
     assert Report.objects.get(target=desk.growth).status == ReportStatus.DRAFT
     assert not Report.objects.filter(target=desk.amount).exists()
-    assert "已保存1项" in response.content.decode().replace(" ", "")
+    assert "草稿已保存1项" in response.content.decode().replace(" ", "")
 
 
 def test_a_stale_row_is_left_alone_while_the_others_are_saved(client, desk):
