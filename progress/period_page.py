@@ -128,7 +128,7 @@ class SaveSummary:
             if self.submit
             else ngettext("%(n)d report was saved as a draft.", "%(n)d reports were saved as drafts.", self.done)
         ) % {"n": self.done}
-        parts = [done]
+        parts = [done] if self.done or not self.attention else []
         if self.attention:
             parts.append(
                 ngettext(
