@@ -115,7 +115,7 @@ def test_a_stale_row_is_left_alone_while_the_others_are_saved(client, desk):
     assert Report.objects.get(target=desk.count).value == Decimal(6)
     # The stale row keeps what was typed with the current version, so saving again is deliberate.
     row = row_html(page, desk.amount)
-    assert 'value="15"' in row and 'name="r%d-version" value="2"' % desk.amount.pk in row
+    assert 'value="15"' in row and f'name="r{desk.amount.pk}-version" value="2"' in row
 
 
 def test_the_conflict_table_writes_a_task_items_standing_in_words(client, desk):
@@ -210,7 +210,7 @@ def test_the_autosave_never_submits_and_leaves_a_changed_row_alone(client, desk)
     client.force_login(desk.staff)
     autosave(client, desk, {"action": "submit"} | row_data(desk.amount, "30"))
     assert Report.objects.get(target=desk.amount).status == ReportStatus.DRAFT
-    response, answer = autosave(client, desk, row_data(desk.amount, "99", version=""))
+    _response, answer = autosave(client, desk, row_data(desk.amount, "99", version=""))
     assert str(desk.amount.pk) in answer["conflicts"] and not answer["ok"]
     assert Report.objects.get(target=desk.amount).value == Decimal(30)
 
