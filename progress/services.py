@@ -28,9 +28,7 @@ from progress.choices import LateRequestStatus, ReportStatus
 from progress.contributions import ContributionInput, contribution_errors, contribution_rows, contributions_write
 from progress.models import LateReportRequest, PeriodReopening, Report, ReportEvent
 from progress.selectors import Row, effective_period_state, period_rows
-from progress.validation import FigureCheck, check_figure
-from targets import kinds
-from targets.choices import Standing
+from progress.validation import FigureCheck, check_figure, missing_for_submit
 from zones import policy
 from zones.choices import Role
 from zones.models import Membership, Unit
@@ -90,6 +88,12 @@ class OwnSubmission(PermissionDenied):
 
 @dataclass
 class SaveResult:
+    """What a save did. With ``partial`` (see ``unit_period_save``) ``errors``
+    and ``conflicts`` name the rows left as they were; ``versions`` holds the
+    stored version of every row that went through, so a page that keeps
+    editing (the autosave) sends the right one next time; ``blank`` the rows
+    a submission passed over because nothing was typed in them."""
+
     saved: int = 0
     submitted: int = 0
     errors: dict[int, dict[str, str]] = field(default_factory=dict)  # target id → field → message
@@ -98,10 +102,13 @@ class SaveResult:
     contribution_errors: dict[int, dict[str, str]] = field(default_factory=dict)
     contributions_saved: int = 0
     contributions_submitted: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+    versions: dict[int, int] = field(default_factory=dict)  # target id → stored version
+    blank: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.errors and not self.contribution_errors
+        return not self.errors and not self.conflicts and not self.contribution_errors
 
 
 def _queue_recompute(target_ids) -> None:
@@ -175,16 +182,28 @@ def unit_period_save(
     action: str = ReportEvent.Action.SAVED,
     whole_period: bool = True,
     contributions: list[ContributionInput] | None = None,
+    partial: bool = False,
 ) -> SaveResult:
     """Save a unit's figures for a period as drafts, and submit them when asked.
 
-    All or nothing: a refused figure, a stale version or a closed period
-    leaves every report as it was. Blank rows are fine in a draft; submitting
-    needs a value (and a progress note) in every editable row of the period,
-    or with ``whole_period=False`` (the API's single report) in the given rows.
+    All or nothing by default (the API, the sheet upload): a refused figure,
+    a stale version or a closed period leaves every report as it was. Blank
+    rows are fine in a draft; submitting needs what ``submit_requirements``
+    asks in every editable row of the period, or with ``whole_period=False``
+    (the API's single report) in the given rows.
+
+    With ``partial`` (the period form and its autosave) each row goes through
+    on its own merits, because one mistyped row must not hold back the other
+    nine: a row with an error, or one someone else changed meanwhile, stays as
+    it was and is named in the result (``errors``, ``conflicts``); the others
+    are saved or submitted; a submission passes over a row nothing was typed
+    in (``blank``). A closed period still refuses everything.
+
     ``contributions`` are the unit's parts of the tasks it co-operates on
-    (progress.contributions), saved and submitted with its figures, all or
-    nothing with them; naming a task it does not co-operate on is refused.
+    (progress.contributions), saved and submitted with its figures; naming a
+    task it does not co-operate on is refused. A refused part holds back the
+    unit's other parts (and, all or nothing, everything); with ``partial``
+    the figures still go through on their own merits.
     """
     if not policy.can_enter(by, unit) or unit.zone_id != plan.zone_id:
         raise PermissionDenied(_("You do not enter figures for this unit."))
@@ -204,19 +223,24 @@ def unit_period_save(
         if unknown:
             raise PermissionDenied(_("The form names targets this unit does not report for this period."))
         conflicts = _conflicts(current_rows, by_target)
-        if conflicts:
+        if conflicts and not partial:
             raise StaleVersion(conflicts)
+        result.conflicts = conflicts
+        stale = {conflict.target_id for conflict in conflicts}
         planned: list[tuple[Row, RowInput, Decimal | None]] = []
         for target_id, typed in by_target.items():
             row = current_rows[target_id]
-            if not row.editable:
+            if not row.editable or target_id in stale:
+                continue
+            if partial and submit and row.report is None and _blank(typed):
+                result.blank.append(target_id)
                 continue
             errors = _row_errors(row, typed, period=period, submit=submit, result=result)
             if errors:
                 result.errors[target_id] = errors
             else:
                 planned.append((row, typed, result.checks[target_id].value if target_id in result.checks else None))
-        if submit and whole_period:
+        if submit and whole_period and not partial:
             missing = [r for tid, r in current_rows.items() if r.editable and tid not in by_target]
             for row in missing:
                 result.errors[row.target.pk] = {"value": _("Enter this period's figure before submitting.")}
@@ -229,18 +253,23 @@ def unit_period_save(
             if set(parts_typed) - set(parts):
                 raise PermissionDenied(_("The form names tasks on which this unit does not co-operate."))
             result.contribution_errors = contribution_errors(parts, parts_typed, submit=submit)
-        if not result.ok:
+        if (result.errors or result.contribution_errors) and not partial:
             return result
         now = clock.now()
         if submit:
             _queue_recompute(row.target.pk for row, _typed, _value in planned)
         for row, typed, value in planned:
             _apply(row, typed, value, period=period, by=by, now=now, submit=submit, result=result, action=action)
-        if parts_typed:
+        if parts_typed and not result.contribution_errors:
             result.contributions_saved, result.contributions_submitted = contributions_write(
                 parts, parts_typed, unit=unit, period=period, by=by, now=now, submit=submit
             )
     return result
+
+
+def _blank(typed: RowInput) -> bool:
+    """Nothing typed in the row: no figure and no text."""
+    return not typed.raw_value.strip() and not any(getattr(typed, name).strip() for name in TEXT_FIELDS)
 
 
 def _conflicts(current_rows: dict[int, Row], typed_rows: dict[int, RowInput]) -> list[Conflict]:
@@ -289,15 +318,15 @@ def _row_errors(row: Row, typed: RowInput, *, period: Period, submit: bool, resu
             errors["value_note"] = check.needs_note
         elif check.needs_confirmation:
             errors["confirmed"] = check.needs_confirmation
-    elif submit:
-        errors["value"] = _("Enter this period's figure before submitting.")
-    elif row.report is not None and row.report.status == ReportStatus.RETURNED:
+    elif not submit and row.report is not None and row.report.status == ReportStatus.RETURNED:
         # A returned report was sent once: it keeps a figure until it is sent again.
         errors["value"] = _("This figure was returned for correction: enter the corrected figure, do not clear it.")
-    if submit and not typed.progress.strip():
-        errors["progress"] = _("Describe the progress before submitting.")
-    if submit and _reports_lagging(row, result) and not typed.problems.strip():
-        errors["problems"] = _("The task is lagging behind plan: say why under problems before submitting.")
+    if submit:
+        check = result.checks.get(row.target.pk)
+        standing = check.value if check is not None and row.target.kind_entry.figures.standing else None
+        fields = {"value": typed.raw_value} | {name: getattr(typed, name) for name in TEXT_FIELDS}
+        for name, message in missing_for_submit(row.target.kind, typed=fields, standing=standing).items():
+            errors.setdefault(name, message)
     for name in TEXT_FIELDS:
         text = getattr(typed, name)
         if len(text) > TEXT_LIMIT:
@@ -320,17 +349,6 @@ def _still_confirmed(report: Report | None, value: Decimal | None, confirmed: bo
     return confirmed or _confirmed_value(report) == value
 
 
-def _reports_lagging(row: Row, result: SaveResult) -> bool:
-    """The row is a task item whose typed standing is "lagging"."""
-    check = result.checks.get(row.target.pk)
-    return (
-        kinds.get(row.target.kind).figures.standing
-        and check is not None
-        and check.value is not None
-        and check.value == Standing.LAGGING
-    )
-
-
 def _apply(
     row: Row,
     typed: RowInput,
@@ -345,8 +363,7 @@ def _apply(
 ) -> None:
     report = row.report
     before = _snapshot(report)
-    blank = value is None and not any(getattr(typed, name).strip() for name in TEXT_FIELDS)
-    if report is None and blank and not submit:
+    if report is None and _blank(typed) and not submit:
         return  # an untouched row creates no empty draft
     if report is None:
         report = Report(target=row.target, year=period.year, month=period.month, created_by=by)
@@ -356,6 +373,7 @@ def _apply(
         setattr(report, name, getattr(typed, name).strip())
     changes = _diff(before, report)
     if not changes and not submit:
+        result.versions[row.target.pk] = report.version
         return
     report.updated_by = by
     if submit:
@@ -364,6 +382,7 @@ def _apply(
     if report.pk:
         report.version += 1
     report.save()
+    result.versions[row.target.pk] = report.version
     if changes:
         _record(report, action, by, changes, at=now)
         result.saved += 1

@@ -9,6 +9,7 @@ urlpatterns = [
     path("review/", views.review, name="review"),
     path("plans/<id:plan_id>/units/<id:unit_id>/", views.plan_periods, name="plan_periods"),
     path("plans/<id:plan_id>/units/<id:unit_id>/periods/<str:period>/", views.period_form, name="period"),
+    path("plans/<id:plan_id>/units/<id:unit_id>/periods/<str:period>/draft/", views.period_draft, name="period_draft"),
     path(
         "plans/<id:plan_id>/units/<id:unit_id>/periods/<str:period>/late-request/",
         views_late.late_request_new,

@@ -346,3 +346,52 @@ def _previous_increment(
 def _tidy(value: Decimal) -> Decimal:
     """Drop trailing zeros without switching to exponent notation (32000, not 3.2E+4)."""
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+# --- what a row must hold before it is submitted ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A field a row must fill before it is submitted (a draft may leave it blank).
+
+    ``when_standing``: the field is required only while the row's standing is
+    that one (a task item's 存在问题, when it lags). The period form marks the
+    fields from these, and the service refuses a submission by them, so the
+    page's marks and the refusal never disagree."""
+
+    field: str
+    when_standing: Standing | None = None
+
+    def applies(self, standing: Decimal | int | None) -> bool:
+        """Whether the field is required for a row whose standing is ``standing``."""
+        return self.when_standing is None or (standing is not None and int(standing) == int(self.when_standing))
+
+
+def submit_requirements(kind: str) -> tuple[Requirement, ...]:
+    """The fields a row of ``kind`` must fill to be submitted: the figure (a
+    task item's standing) and the progress, and for a task item the reason
+    under problems while it lags behind plan."""
+    required = [Requirement("value"), Requirement("progress")]
+    if kinds.get(kind).figures.standing:
+        required.append(Requirement("problems", when_standing=Standing.LAGGING))
+    return tuple(required)
+
+
+def missing_for_submit(kind: str, *, typed: dict[str, str], standing: Decimal | None) -> dict[str, str]:
+    """The required fields (``submit_requirements``) left blank in ``typed``
+    (field name → text), each with the message to show beside it.
+    ``standing`` is the row's checked figure when it is a task item's."""
+    is_item = kinds.get(kind).figures.standing
+    messages = {
+        "value": _("Choose where the task stands before submitting.")
+        if is_item
+        else _("Enter this period's figure before submitting."),
+        "progress": _("Describe the progress before submitting."),
+        "problems": _("The task is lagging behind plan: say why under problems before submitting."),
+    }
+    missing = {}
+    for requirement in submit_requirements(kind):
+        if requirement.applies(standing) and not (typed.get(requirement.field) or "").strip():
+            missing[requirement.field] = messages[requirement.field]
+    return missing

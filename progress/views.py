@@ -10,11 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core import clock
 from core.params import parse_ids
@@ -40,6 +41,7 @@ from progress.contributions import (
 from progress.forms import CorrectionForm, ReopenForm, ReturnForm, contributions_from_post, rows_from_post
 from progress.history import contribution_entries, history_entries
 from progress.models import PeriodReopening, Report, period_label
+from progress.period_page import STANDING_CHOICES, row_marks, save_summary, standing_shown, text_cells
 from progress.selectors import (
     ReportingCount,
     closed_months_to_report,
@@ -60,6 +62,7 @@ from progress.selectors import (
 from progress.services import (
     OwnSubmission,
     PeriodClosed,
+    SaveResult,
     StaleVersion,
     period_reopen,
     report_correct,
@@ -67,8 +70,6 @@ from progress.services import (
     reports_return,
     unit_period_save,
 )
-from progress.validation import standing_of
-from targets.choices import Standing
 from targets.models import Target
 from targets.selectors import figure_age, result_explanation
 from zones import policy
@@ -207,29 +208,28 @@ def _parse_period(text: str) -> Period:
         raise Http404(_("No such period.")) from None
 
 
-# The standings a task item's row offers, best first, as the select lists them.
-STANDING_CHOICES = [(str(standing.value), standing.label) for standing in reversed(Standing)]
-
-
-def _standing_shown(row, typed: dict | None) -> str | None:
-    """The standing a task item's select shows (its code as text, "" for none):
-    what was typed when the form comes back with errors, else the report's;
-    None for a row of another kind, which shows a number input."""
-    if not row.target.kind_entry.figures.standing:
-        return None
-    if typed is not None:
-        standing = standing_of(typed["raw_value"])
-    elif row.report is not None and row.report.value is not None:
-        standing = standing_of(str(int(row.report.value)))
-    else:
-        standing = None
-    return "" if standing is None else str(standing.value)
+def _typed_for_page(row_inputs, result: SaveResult | None) -> dict[int, dict]:
+    """What the re-rendered form shows as typed: every row when nothing was saved,
+    else the rows a partial save left as they were (the others show what was stored,
+    which is what was typed, with their new version)."""
+    typed = {row.target_id: dict(row.__dict__) for row in row_inputs}
+    if result is None:
+        return typed
+    kept = set(result.errors) | {conflict.target_id for conflict in result.conflicts}
+    for conflict in result.conflicts:
+        # Keep what the user typed but take the current version, so a
+        # deliberate second save after reading the change goes through.
+        typed[conflict.target_id]["version"] = conflict.version or None
+    return {target_id: row for target_id, row in typed.items() if target_id in kept}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -> HttpResponse:
-    """One page with all of a unit's targets for a period."""
+    """One page with all of a unit's targets for a period. A save or a
+    submission takes each row on its own merits (``unit_period_save`` with
+    ``partial``): the rows that pass go through, the others come back with
+    their message and what was typed, and a summary at the top links to them."""
     plan, unit = _unit_and_plan(request, plan_id, unit_id)
     the_period = _parse_period(period)
     user = request.user
@@ -245,12 +245,12 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
     parts_typed: dict[int, dict] = {}
     parts_errors: dict[int, dict[str, str]] = {}
     conflicts = []
+    summary = None
     if request.method == "POST":
         if not can_enter:
             raise PermissionDenied(_("You do not enter figures for this unit."))
         submit = request.POST.get("action") == "submit"
         row_inputs = rows_from_post(request.POST, [row.target.pk for row in rows])
-        typed = {row.target_id: row.__dict__ for row in row_inputs}
         part_inputs = contributions_from_post(request.POST, [part.target.pk for part in parts])
         parts_typed = {part.target_id: part.__dict__ for part in part_inputs}
         try:
@@ -263,37 +263,28 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
                 submit=submit,
                 today=today,
                 contributions=part_inputs,
+                partial=True,
             )
         except PeriodClosed as closed:
             messages.error(request, str(closed))
-        except StaleVersion as stale:
-            conflicts = stale.conflicts
-            # Keep what the user typed but take the current versions, so a
-            # deliberate second save after reading the changes goes through.
-            for conflict in conflicts:
-                typed[conflict.target_id]["version"] = conflict.version or None
-            messages.error(
-                request,
-                _(
-                    "Someone else changed this period's reports while you were editing. Nothing was saved; "
-                    "your input is kept below. Check the changes, then save again."
-                ),
-            )
+            typed = _typed_for_page(row_inputs, None)
         else:
+            summary = save_summary(result, rows, submit=submit)
             if result.ok:
                 parts_done = result.contributions_submitted if submit else result.contributions_saved
                 # Say what became of the reports, unless only the unit's parts changed.
                 if result.saved or result.submitted or not parts_done:
-                    if submit:
-                        messages.success(request, _("Submitted %(n)d reports for review.") % {"n": result.submitted})
-                    else:
-                        messages.success(request, _("Draft saved (%(n)d changed).") % {"n": result.saved})
+                    messages.success(request, " ".join(filter(None, [summary.headline, summary.blank_note])))
                 if parts_done:
                     messages.success(request, _contributions_message(result, submit=submit))
                 return redirect(request.path)
-            errors = result.errors
+            errors, conflicts = result.errors, result.conflicts
             parts_errors = result.contribution_errors
-            messages.error(request, _("Nothing was saved: correct the marked fields."))
+            if parts_errors:
+                messages.error(
+                    request, _("Your part of the tasks you co-operate on was not saved: correct the marked fields.")
+                )
+            typed = _typed_for_page(row_inputs, result)
         rows = period_rows(plan=plan, unit=unit, period=the_period, reader=user)
         parts = contribution_rows(plan=plan, unit=unit, period=the_period)
     editable = can_enter and state is PeriodState.OPEN
@@ -301,6 +292,25 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
     shown_parts = submitted_contributions(
         targets=[row.target.pk for row in rows if row.target.kind_entry.figures.standing], period=the_period
     )
+    targets = {row.target.pk: row.target for row in rows}
+    items = []
+    for row in rows:
+        shown = typed.get(row.target.pk)
+        standing = standing_shown(row, shown)
+        marks = row_marks(row, standing)
+        row_errors = errors.get(row.target.pk, {})
+        items.append(
+            {
+                "row": row,
+                "typed": shown,
+                "errors": row_errors,
+                "editable": editable and row.editable,
+                "standing": standing,
+                "marks": marks,
+                "texts": text_cells(row, typed=shown, errors=row_errors, marks=marks),
+                "contributions": shown_parts.get(row.target.pk, []),
+            }
+        )
     context = {
         "plan": plan,
         "unit": unit,
@@ -311,17 +321,7 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
         "can_ask_late": can_enter and state is PeriodState.LOCKED and any(row.editable for row in rows),
         "due": due_date(the_period, due_day=plan.due_day),
         "days_left": days_until_due(the_period, today=today, due_day=plan.due_day),
-        "rows": [
-            {
-                "row": row,
-                "typed": typed.get(row.target.pk),
-                "errors": errors.get(row.target.pk, {}),
-                "editable": editable and row.editable,
-                "standing": _standing_shown(row, typed.get(row.target.pk)),
-                "contributions": shown_parts.get(row.target.pk, []),
-            }
-            for row in rows
-        ],
+        "rows": items,
         "co_parts": [
             {
                 "row": part,
@@ -334,7 +334,8 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
         "has_items": any(row.target.kind_entry.figures.standing for row in rows),
         "standings": STANDING_CHOICES,
         "editable": editable and (bool(parts) or any(row.editable for row in rows)),
-        "conflicts": conflicts,
+        "conflicts": [(conflict, targets.get(conflict.target_id)) for conflict in conflicts],
+        "summary": summary,
         "can_enter": can_enter,
     }
     status = 400 if errors or parts_errors or conflicts else 200
@@ -348,6 +349,46 @@ def _contributions_message(result, *, submit: bool) -> str:
             "n": result.contributions_submitted
         }
     return _("Your unit's part of %(n)d co-operation tasks saved as draft.") % {"n": result.contributions_saved}
+
+
+@login_required
+@require_POST
+def period_draft(request: HttpRequest, plan_id: int, unit_id: int, period: str) -> JsonResponse:
+    """The form's autosave: the rows the page changed, saved as drafts by the
+    same per-row save as the 保存草稿 button (``unit_period_save`` with
+    ``partial``). Answers in JSON what was saved (each row's new version, for
+    the page's next save), which rows were refused and why, and which someone
+    else changed meanwhile; nothing is ever submitted here."""
+    plan, unit = _unit_and_plan(request, plan_id, unit_id)
+    the_period = _parse_period(period)
+    if not policy.can_enter(request.user, unit):
+        raise PermissionDenied(_("You do not enter figures for this unit."))
+    rows = period_rows(plan=plan, unit=unit, period=the_period, reader=request.user)
+    row_inputs = rows_from_post(request.POST, [row.target.pk for row in rows])
+    try:
+        result = unit_period_save(
+            plan=plan, unit=unit, period=the_period, rows=row_inputs, by=request.user, partial=True
+        )
+    except PeriodClosed as closed:
+        return JsonResponse({"ok": False, "status": str(closed)}, status=409)
+    saved_at = timezone.localtime(clock.now()).strftime("%H:%M")
+    if result.ok:
+        status = _("Saved automatically at %(time)s") % {"time": saved_at}
+    else:
+        status = _("Saved automatically at %(time)s, except the rows marked") % {"time": saved_at}
+    return JsonResponse(
+        {
+            "ok": result.ok,
+            "status": status,
+            "saved": result.saved,
+            "versions": {str(target_id): version for target_id, version in result.versions.items()},
+            "errors": {str(target_id): fields for target_id, fields in result.errors.items()},
+            "conflicts": {
+                str(conflict.target_id): _("Changed by someone else meanwhile: reload the page to see their figure.")
+                for conflict in result.conflicts
+            },
+        }
+    )
 
 
 @login_required

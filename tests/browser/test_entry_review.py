@@ -120,7 +120,11 @@ def test_a_stale_save_is_refused_without_losing_input(page, xinxiang, browser):
     assert page.locator("input[name$='-value']").first.input_value() == "8"
     assert page.locator("textarea[name$='-progress']").first.input_value() == "我这边的进展说明"
     screenshot(page, "entry-stale")
-    # The colleague's one figure, and no empty drafts.
-    saved = Report.objects.get(month=xinxiang.month, year=xinxiang.year)
-    assert saved.value == 7
+    # The colleague's figure stands. The row typed in without a conflict (the first row's
+    # progress) went through on its own merits; no other row left a draft.
+    figure_id = int(page.locator("input[name$='-value']").first.get_attribute("name")[1:].split("-")[0])
+    progress_id = int(page.locator("textarea[name$='-progress']").first.get_attribute("name")[1:].split("-")[0])
+    saved = Report.objects.filter(month=xinxiang.month, year=xinxiang.year)
+    assert saved.get(target_id=figure_id).value == 7
+    assert set(saved.values_list("target_id", flat=True)) == {figure_id, progress_id}
     colleague_context.close()

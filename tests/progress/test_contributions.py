@@ -195,15 +195,18 @@ def test_refused_text_saves_nothing_and_keeps_what_was_typed(client, desk, item,
         assert "配合完成资金拨付</textarea>" in row
 
 
-def test_a_refused_part_saves_nothing_of_the_units_own_figures_either(client, desk, item):
-    """All or nothing: 财政局 leads a figure too; a bad part leaves it unsaved."""
+def test_a_refused_part_is_held_back_while_the_units_own_figure_goes_through(client, desk, item):
+    """Each on its own merits (the page's partial save): 财政局 leads a figure
+    too; a bad part is not saved and comes back marked, the figure is saved."""
     client.force_login(desk.other_staff)
     data = part_data(item, progress="坏\x07")
     data.update({f"r{desk.other_target.pk}-present": "1", f"r{desk.other_target.pk}-value": "3"})
     data[f"r{desk.other_target.pk}-version"] = ""
     response = client.post(period_url(desk, desk.other_unit), data)
     assert response.status_code == 400
-    assert not Report.objects.exists() and not TaskContribution.objects.exists()
+    assert not TaskContribution.objects.exists()
+    assert Report.objects.get(target=desk.other_target).value == 3
+    assert 'class="error"' in part_html(response.content.decode(), item)
 
 
 def test_a_part_changed_meanwhile_is_refused_then_saved_on_a_second_try(client, desk, item):

@@ -88,6 +88,10 @@ MATRIX: dict[str, Page] = {
     "progress:review": Page(lambda w: "/progress/review/", frozenset({"reviewer"})),
     "progress:plan_periods": Page(lambda w: f"/progress/plans/{plan_id(w)}/units/{w.zone.econ.pk}/", READERS | UNIT),
     "progress:period": Page(period_url, READERS | UNIT),
+    # The period form's autosave: the unit's staff only (409 when the month is closed, as the world's may be).
+    "progress:period_draft": Page(
+        lambda w: period_url(w, "draft/"), frozenset({"staff"}), ok=(200, 409), method="post", data=lambda w: {}
+    ),
     "progress:reopen": Page(lambda w: f"/progress/plans/{plan_id(w)}/reopen/", frozenset({"admin"})),
     # Late-report requests (补报申请): the unit's staff ask, the zone office decides, the unit and
     # the zone's readers read them.
