@@ -105,6 +105,7 @@ class ReviewGroup:
     unit: Unit
     period: Period
     rows: list[ReviewRow]
+    reason: str = ""  # the reason for returning as typed, kept when a step is refused
 
     @property
     def key(self) -> str:
