@@ -63,7 +63,7 @@ def test_the_staff_withdraw_a_submission_from_my_reports_and_keep_what_they_type
     # Back on the form, the figure waits as a draft to be submitted again.
     client.force_login(desk.staff)
     form = client.get(period_url(desk)).content.decode()
-    assert 'name="r%d-value"' % desk.amount.pk in form and 'value="32.5"' in form
+    assert f'name="r{desk.amount.pk}-value"' in form and 'value="32.5"' in form
 
 
 def test_the_period_form_offers_to_withdraw_only_the_submitted_rows(client, desk):
