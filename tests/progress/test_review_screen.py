@@ -71,7 +71,7 @@ def test_each_row_shows_its_context_and_nothing_is_ticked(client, desk, queue):
     amount = row_html(page, queue["amount"].pk)
     assert "27.45亿元" in amount and "2026年1-2月" in amount  # the previous approved figure
     assert "-7.45亿元" in amount and "低于上期已审核累计值" in amount and "data-drop" in amount
-    assert "完成15.4% · 序时25%" in amount  # 20 of 130 against 3 of 12 months
+    assert "完成15.4%" in amount and "序时25%" in amount  # 20 of 130 against 3 of 12 months
     assert 'data-status="lagging"' in amount  # 9.6 points behind
     for text in ("统计口径调整", "完成投资20亿元", "两个项目未开工", "加快土地报批"):
         assert text in amount
