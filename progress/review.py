@@ -106,6 +106,7 @@ class ReviewGroup:
     period: Period
     rows: list[ReviewRow]
     reason: str = ""  # the reason for returning as typed, kept when a step is refused
+    return_error: str = ""  # why returning this group's ticked reports was refused
 
     @property
     def key(self) -> str:

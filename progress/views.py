@@ -34,7 +34,7 @@ from progress.choices import ReportStatus
 from progress.forms import CorrectionForm, ReopenForm, ReturnForm, rows_from_post
 from progress.history import history_entries
 from progress.models import PeriodReopening, Report, period_label
-from progress.review import review_groups
+from progress.review import ReviewGroup, review_groups
 from progress.selectors import (
     ReportingCount,
     closed_months_to_report,
@@ -297,62 +297,55 @@ def review(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("You review no unit's reports."))
     groups = review_groups(units=units)
     selected: set[int] = set()
-    reasons: dict[str, str] = {}
-    refused_return = ""
     if request.method == "POST":
         selected = set(parse_ids(request.POST.getlist("report")))
-        reasons = {group.key: request.POST.get(f"reason-{group.key}", "") for group in groups}
         for group in groups:
-            group.reason = reasons[group.key]
-        outcome = _review_step(request, groups=groups, selected=selected, reasons=reasons)
-        if outcome is True:
+            group.reason = request.POST.get(f"reason-{group.key}", "")
+        if _review_step(request, groups=groups, selected=selected):
             return redirect("progress:review")
-        refused_return = outcome or ""
     return render(
         request,
         "progress/review.html",
-        {
-            "groups": groups,
-            "selected": selected,
-            "refused_return": refused_return,
-            "today": clock.today(),
-        },
+        {"groups": groups, "selected": selected, "today": clock.today()},
         status=400 if request.method == "POST" else 200,
     )
 
 
-def _review_step(request: HttpRequest, *, groups: list, selected: set[int], reasons: dict[str, str]) -> bool | str:
+def _review_step(request: HttpRequest, *, groups: list[ReviewGroup], selected: set[int]) -> bool:
     """Approve, approve the clean rows of, or return the ticked reports of the
     group the pressed button names ("approve:<group>"; without a group, every
-    ticked report). True when done; else the message is queued and the answer
-    is the group whose return was refused for want of a reason ("" for none)."""
+    ticked report). True when done; else the message is queued, and a return
+    refused for its reason is noted on its group, whose box stays open."""
     action, _sep, key = request.POST.get("action", "").partition(":")
     group = next((g for g in groups if g.key == key), None)
     if key and group is None:
         messages.error(request, _("These reports no longer wait for review; the list below is current."))
-        return ""
+        return False
     if action == "approve_clean":
         rows = group.rows if group else [row for g in groups for row in g.rows]
         ids = [row.report.pk for row in rows if row.clean]
         if not ids:
             messages.error(request, _("No report here is free of falls and warnings: tick the ones to approve."))
-            return ""
+            return False
     else:
         ids = sorted(selected & {row.report.pk for row in group.rows}) if group else sorted(selected)
     reports = list(Report.objects.filter(pk__in=ids))
     if not reports:
         messages.error(request, _("Select at least one report."))
-        return ""
+        return False
     try:
         if action in ("approve", "approve_clean"):
             count = reports_approve(reports=reports, by=request.user)
             messages.success(request, _("Approved %(n)d reports.") % {"n": count})
             return True
         if action == "return":
-            form = ReturnForm({"reason": reasons.get(key, "") if key else request.POST.get("reason", "")})
+            form = ReturnForm({"reason": group.reason if group else request.POST.get("reason", "")})
             if not form.is_valid():
-                messages.error(request, " ".join(form.errors["reason"]))
-                return key or "-"
+                problem = " ".join(form.errors["reason"])
+                messages.error(request, problem)
+                if group:
+                    group.return_error = problem
+                return False
             count = reports_return(reports=reports, by=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, _("Returned %(n)d reports to the unit.") % {"n": count})
             return True
@@ -362,7 +355,7 @@ def _review_step(request: HttpRequest, *, groups: list, selected: set[int], reas
         messages.error(request, " ".join(error.messages))
     else:
         messages.error(request, _("Choose what to do with the selected reports."))
-    return ""
+    return False
 
 
 @login_required

@@ -14,10 +14,10 @@ register = template.Library()
 
 @register.filter
 def waiting_review(items) -> list:
-    """The period form's rows (dicts with ``row``) whose report was submitted
-    and nobody has reviewed yet: the ones the staff may still withdraw."""
+    """The period form's rows whose report was submitted and nobody has
+    reviewed yet: the ones the staff may still withdraw. Takes the form's
+    items (dicts holding ``row``) or the rows themselves, and gives rows."""
+    rows = [item.get("row") if isinstance(item, dict) else item for item in items or []]
     return [
-        item
-        for item in items or []
-        if item["row"].report is not None and item["row"].report.status == ReportStatus.SUBMITTED
+        row for row in rows if getattr(row, "report", None) is not None and row.report.status == ReportStatus.SUBMITTED
     ]

@@ -184,3 +184,14 @@ def test_the_review_page_query_count_does_not_grow_with_rows(client, desk, queue
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(reverse("progress:review")).content.decode()
     assert page.count('name="report"') == 15
+
+
+def test_a_reason_the_text_rules_refuse_keeps_the_box_open_with_the_rules_word(client, desk, queue):
+    client.force_login(desk.reviewer)
+    (group,) = review_groups(units=policy.review_units(desk.reviewer))
+    data = {"report": [queue["growth"].pk], "action": f"return:{group.key}", f"reason-{group.key}": "口" * 5000}
+    response = client.post(reverse("progress:review"), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert '<details class="return-box" open>' in page and 'role="alert"' in page
+    assert "口" * 5000 in page and Report.objects.get(pk=queue["growth"].pk).status == "submitted"
