@@ -98,6 +98,9 @@ def test_the_reviewer_selects_returns_one_with_a_reason_and_approves_the_clean_r
     assert boxes.count() == len(group.rows)
     assert not any(box.is_checked() for box in boxes.all())
     screenshot(reviewer, "review-screen")
+    reviewer.set_viewport_size({"width": 390, "height": 844})  # on a phone, for the record
+    screenshot(reviewer, "review-screen-390")
+    reviewer.set_viewport_size({"width": 1366, "height": 900})
 
     # The header box ticks and clears the whole group.
     everything = section.locator("input[data-select-all]")
