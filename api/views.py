@@ -45,7 +45,14 @@ from plans.periods import Period
 from progress.choices import ReportStatus
 from progress.models import Report
 from progress.selectors import reports_visible_to
-from progress.services import RowInput, report_correct, reports_approve, reports_return, unit_period_save
+from progress.services import (
+    RowInput,
+    report_correct,
+    reports_approve,
+    reports_return,
+    reports_withdraw,
+    unit_period_save,
+)
 from supervision.filtersets import SupervisionFilterSet
 from targets.choices import ReportingStatus, Status
 from targets.models import Target, TargetFlag, TargetResult
@@ -408,6 +415,30 @@ class ReportViewSet(
         """Submit this report for review (its figure and version as the client last saw them)."""
         report = self.get_object()
         return self._save_report(request, report, submit=True)
+
+    @extend_schema(
+        summary="Withdraw a submission nobody has reviewed yet",
+        request=None,
+        responses={
+            200: s.ReportSerializer,
+            400: OpenApiResponse(description="the period is closed for the unit"),
+            409: OpenApiResponse(description="the report is not submitted (a draft, or already approved or returned)"),
+        },
+        examples=[returns("The report, a draft again", {**s.REPORT_EXAMPLE, "status": "draft", "submitted_at": None})],
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """The unit's reporting staff take a submitted report back to draft before review (撤回);
+        what was typed stays."""
+        report = self.get_object()
+        unit = report.target.task.lead_unit
+        if unit is None or not policy.can_withdraw(request.user, unit):
+            raise PermissionDenied(_("Only the unit's reporting staff can withdraw its submissions."))
+        if report.status != ReportStatus.SUBMITTED:
+            return conflict(_("Only a submission nobody has reviewed yet can be withdrawn."), status=report.status)
+        reports_withdraw(reports=[report], by=request.user)
+        report.refresh_from_db()
+        return Response(s.ReportSerializer(report).data)
 
     @extend_schema(
         summary="Approve a submitted report",

@@ -114,6 +114,7 @@ class ReportEvent(CleanTextModel):
     class Action(models.TextChoices):
         SAVED = "saved", _("Saved as draft")
         SUBMITTED = "submitted", _("Submitted")
+        WITHDRAWN = "withdrawn", _("Withdrawn before review")
         APPROVED = "approved", _("Approved")
         RETURNED = "returned", _("Returned")
         CORRECTED = "corrected", _("Corrected")

@@ -1,4 +1,4 @@
-"""Writes of progress reports: save, submit, approve, return, correct, reopen,
+"""Writes of progress reports: save, submit, withdraw, approve, return, correct, reopen,
 and the late-report requests (补报申请) that reopen a closed month.
 
 Every write checks the user's right to act, runs in one transaction, bumps
@@ -431,6 +431,58 @@ def reports_return(*, reports: list[Report], by, reason: str) -> int:
             _record(
                 report, ReportEvent.Action.RETURNED, by, {"status": [before, report.status]}, comment=reason, at=now
             )
+        _queue_recompute(report.target_id for report in locked)
+    return len(locked)
+
+
+def reports_withdraw(*, reports: list[Report], by, today: dt.date | None = None) -> int:
+    """Take submitted reports back to draft before anyone reviewed them (撤回).
+
+    What was typed stays; the report leaves the review queue and its unit's
+    reporting status is 未报 again until it is sent anew. All or nothing: a
+    report someone already approved or returned, a locked period, or a unit
+    the user does not report for refuses the whole request and changes
+    nothing. The history records the withdrawal as its own step."""
+    today = today or clock.today()
+    with transaction.atomic():
+        ids = [report.pk for report in reports]
+        locked = list(
+            Report.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids)
+            .select_related("target__task__plan", "target__task__lead_unit")
+            .order_by("pk")
+        )
+        if not locked or len(locked) != len(set(ids)):
+            raise ValidationError(_("Some reports no longer exist."))
+        for report in locked:
+            unit = report.target.task.lead_unit
+            if unit is None or not policy.can_withdraw(by, unit):
+                raise PermissionDenied(_("Only the unit's reporting staff can withdraw its submissions."))
+        for report in locked:
+            if report.status != ReportStatus.SUBMITTED:
+                raise ValidationError(
+                    _(
+                        "“%(indicator)s” (%(period)s) is “%(status)s”: only a submission nobody has reviewed "
+                        "yet can be withdrawn. Nothing was withdrawn."
+                    )
+                    % {
+                        "indicator": report.target.indicator,
+                        "period": report.period_label,
+                        "status": report.get_status_display(),
+                    }
+                )
+            plan, unit = report.target.task.plan, report.target.task.lead_unit
+            _require_open(plan=plan, unit=unit, period=Period(report.year, report.month), today=today)
+        now = clock.now()
+        for report in locked:
+            before = report.status
+            report.status = ReportStatus.DRAFT
+            report.submitted_at, report.submitted_by = None, None
+            report.updated_by = by
+            report.version += 1
+            report.save()
+            _record(report, ReportEvent.Action.WITHDRAWN, by, {"status": [before, report.status]}, at=now)
+        # The figure never counted, but the month's reporting status (待审核) changes.
         _queue_recompute(report.target_id for report in locked)
     return len(locked)
 

@@ -7,6 +7,7 @@ app_name = "progress"
 urlpatterns = [
     path("", views.my_reports, name="mine"),
     path("review/", views.review, name="review"),
+    path("withdraw/", views.withdraw, name="withdraw"),
     path("plans/<id:plan_id>/units/<id:unit_id>/", views.plan_periods, name="plan_periods"),
     path("plans/<id:plan_id>/units/<id:unit_id>/periods/<str:period>/", views.period_form, name="period"),
     path("plans/<id:plan_id>/units/<id:unit_id>/periods/<str:period>/draft/", views.period_draft, name="period_draft"),

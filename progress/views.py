@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -42,6 +43,7 @@ from progress.forms import CorrectionForm, ReopenForm, ReturnForm, contributions
 from progress.history import contribution_entries, history_entries
 from progress.models import PeriodReopening, Report, period_label
 from progress.period_page import STANDING_CHOICES, row_marks, save_summary, standing_shown, text_cells
+from progress.review import ReviewGroup, review_groups
 from progress.selectors import (
     ReportingCount,
     closed_months_to_report,
@@ -54,7 +56,6 @@ from progress.selectors import (
     report_history,
     reports_visible_to,
     returned_reports,
-    review_queue,
     rows_reporting,
     staff_plans,
     unit_reporting_by_period,
@@ -68,6 +69,7 @@ from progress.services import (
     report_correct,
     reports_approve,
     reports_return,
+    reports_withdraw,
     unit_period_save,
 )
 from targets.models import Target
@@ -142,6 +144,17 @@ def _co_operation_cards(units, today) -> list[CoOperationCard]:
     return cards
 
 
+def _with_form_links(reports) -> list[Report]:
+    """Returned reports, each with ``form_url``: its row on the unit's period
+    form (an anchor), where the staff answer it, not the read-only target page."""
+    reports = list(reports)
+    for report in reports:
+        task = report.target.task
+        period = Period(report.year, report.month)
+        report.form_url = f"{_period_url(task.plan_id, task.lead_unit_id, period)}#row-{report.target_id}"
+    return reports
+
+
 @login_required
 def my_reports(request: HttpRequest) -> HttpResponse:
     """我的填报: the open periods of the user's units, with each target's state
@@ -182,7 +195,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         "closed": closed,
         "locked": PeriodState.LOCKED,
         "units": units,
-        "returned": returned_reports(units=units).order_by("-returned_at")[:50],
+        "returned": _with_form_links(returned_reports(units=units).order_by("-returned_at")[:50]),
         "co_targets": co_operation_targets(units=units)
         .prefetch_related(
             Prefetch("reports", queryset=Report.objects.order_by("-year", "-month"), to_attr="latest_reports")
@@ -394,53 +407,109 @@ def period_draft(request: HttpRequest, plan_id: int, unit_id: int, period: str) 
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest) -> HttpResponse:
-    """What waits for the reviewer: approve a whole unit-period or single reports, or return them."""
+    """What waits for the reviewer, one group per unit and period, each row with
+    its context (progress.review). Nothing is ticked until the reviewer ticks it.
+    One form holds every group, so a refused step keeps every group's ticks and
+    typed reasons; the button pressed names the group it acts on."""
     units = policy.review_units(request.user)
     if not units.exists():
         raise PermissionDenied(_("You review no unit's reports."))
-    return_form = ReturnForm()
+    groups = review_groups(units=units)
+    # The co-operating units' submitted parts, read-only beside each task item.
+    parts = contributions_of_reports(
+        row.report for group in groups for row in group.rows if row.report.target.kind_entry.figures.standing
+    )
+    for group in groups:
+        for row in group.rows:
+            row.report.contributions = parts.get(row.report.pk, [])
+    selected: set[int] = set()
     if request.method == "POST":
-        ids = parse_ids(request.POST.getlist("report"))
-        reports = list(Report.objects.filter(pk__in=ids))
-        action = request.POST.get("action")
-        if not reports:
-            messages.error(request, _("Select at least one report."))
-        elif action == "approve":
-            try:
-                count = reports_approve(reports=reports, by=request.user)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            except OwnSubmission as refused:
-                messages.error(request, str(refused))
-            else:
-                messages.success(request, _("Approved %(n)d reports.") % {"n": count})
-                return redirect("progress:review")
-        elif action == "return":
-            return_form = ReturnForm(request.POST)
-            if return_form.is_valid():
-                try:
-                    count = reports_return(reports=reports, by=request.user, reason=return_form.cleaned_data["reason"])
-                except ValidationError as error:
-                    messages.error(request, " ".join(error.messages))
-                else:
-                    messages.success(request, _("Returned %(n)d reports to the unit.") % {"n": count})
-                    return redirect("progress:review")
-            else:
-                messages.error(request, _("Write the reason for returning."))
-    queue = list(review_queue(units=units))
-    parts = contributions_of_reports(report for report in queue if report.target.kind_entry.figures.standing)
-    groups: OrderedDict = OrderedDict()
-    for report in queue:
-        report.contributions = parts.get(report.pk, [])
-        key = (report.target.task.plan, report.target.task.lead_unit, Period(report.year, report.month))
-        groups.setdefault(key, []).append(report)
-    selected = set(parse_ids(request.POST.getlist("report"))) if request.method == "POST" else set()
+        selected = set(parse_ids(request.POST.getlist("report")))
+        for group in groups:
+            group.reason = request.POST.get(f"reason-{group.key}", "")
+        if _review_step(request, groups=groups, selected=selected):
+            return redirect("progress:review")
     return render(
         request,
         "progress/review.html",
-        {"groups": groups, "return_form": return_form, "selected": selected, "today": clock.today()},
+        {"groups": groups, "selected": selected, "today": clock.today()},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _review_step(request: HttpRequest, *, groups: list[ReviewGroup], selected: set[int]) -> bool:
+    """Approve, approve the clean rows of, or return the ticked reports of the
+    group the pressed button names ("approve:<group>"; without a group, every
+    ticked report). True when done; else the message is queued, and a return
+    refused for its reason is noted on its group, whose box stays open."""
+    action, _sep, key = request.POST.get("action", "").partition(":")
+    group = next((g for g in groups if g.key == key), None)
+    if key and group is None:
+        messages.error(request, _("These reports no longer wait for review; the list below is current."))
+        return False
+    if action == "approve_clean":
+        rows = group.rows if group else [row for g in groups for row in g.rows]
+        ids = [row.report.pk for row in rows if row.clean]
+        if not ids:
+            messages.error(request, _("No report here is free of falls and warnings: tick the ones to approve."))
+            return False
+    else:
+        ids = sorted(selected & {row.report.pk for row in group.rows}) if group else sorted(selected)
+    reports = list(Report.objects.filter(pk__in=ids))
+    if not reports:
+        messages.error(request, _("Select at least one report."))
+        return False
+    try:
+        if action in ("approve", "approve_clean"):
+            count = reports_approve(reports=reports, by=request.user)
+            messages.success(request, _("Approved %(n)d reports.") % {"n": count})
+            return True
+        if action == "return":
+            form = ReturnForm({"reason": group.reason if group else request.POST.get("reason", "")})
+            if not form.is_valid():
+                problem = " ".join(form.errors["reason"])
+                messages.error(request, problem)
+                if group:
+                    group.return_error = problem
+                return False
+            count = reports_return(reports=reports, by=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("Returned %(n)d reports to the unit.") % {"n": count})
+            return True
+    except OwnSubmission as refused:
+        messages.error(request, str(refused))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Choose what to do with the selected reports."))
+    return False
+
+
+@login_required
+@require_http_methods(["POST"])
+def withdraw(request: HttpRequest) -> HttpResponse:
+    """Take submitted reports back to draft before review (撤回), from 我的填报
+    or the period form; back to the page the request came from."""
+    ids = parse_ids(request.POST.getlist("report"))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("progress:mine")
+    reports = list(Report.objects.filter(pk__in=ids))
+    if not reports:
+        messages.error(request, _("Select at least one report."))
+        return redirect(back)
+    try:
+        count = reports_withdraw(reports=reports, by=request.user)
+    except PeriodClosed as closed:
+        messages.error(request, _("Nothing was withdrawn: %(reason)s") % {"reason": closed})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Withdrew %(n)d reports: they are drafts again, with everything you typed; submit them when ready.")
+            % {"n": count},
+        )
+    return redirect(back)
 
 
 def _viewed_period(request: HttpRequest, plan: Plan) -> Period:

@@ -89,6 +89,13 @@ def can_enter(user: AnyUser, unit: Unit) -> bool:
     return user.is_authenticated and entry_units(user).filter(pk=unit.pk).exists()
 
 
+def can_withdraw(user: AnyUser, unit: Unit) -> bool:
+    """May the user take back a submission of ``unit`` that nobody reviewed yet
+    (撤回): the unit's reporting staff, who share its period form and so its
+    submissions (not only the colleague who pressed submit)."""
+    return can_enter(user, unit)
+
+
 def can_review(user: AnyUser, unit: Unit) -> bool:
     return user.is_authenticated and review_units(user).filter(pk=unit.pk).exists()
 

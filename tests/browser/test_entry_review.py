@@ -71,11 +71,11 @@ def test_staff_fill_and_submit_the_reviewer_returns_staff_resubmit_and_the_revie
     reviewer.click("text=待审核")
     section = reviewer.locator("section.card", has_text=f"1-{xinxiang.month}月").first
     boxes = section.locator("input[name=report]")
-    for index in range(1, boxes.count()):
-        boxes.nth(index).uncheck()
+    assert not any(box.is_checked() for box in boxes.all())  # nothing is ticked for the reviewer
+    boxes.first.check()
     section.locator("summary", has_text="退回所选").click()
-    section.locator("textarea[name=reason]").fill("数值与统计局口径不一致,请核实")
-    section.locator("button[value=return]").click()
+    section.locator("textarea[name^=reason]").fill("数值与统计局口径不一致,请核实")
+    section.locator("button[value^='return:']").click()
     assert "已退回1项" in reviewer.locator(".messages").inner_text()
     screenshot(reviewer, "review-returned")
 
@@ -93,7 +93,9 @@ def test_staff_fill_and_submit_the_reviewer_returns_staff_resubmit_and_the_revie
     assert "已提交" in page.locator(".messages").inner_text()
 
     reviewer.click("text=待审核")
-    reviewer.locator("section.card", has_text=f"1-{xinxiang.month}月").first.locator("button[value=approve]").click()
+    section = reviewer.locator("section.card", has_text=f"1-{xinxiang.month}月").first
+    section.locator("input[data-select-all]").check()
+    section.locator("button[value^='approve:']").click()
     assert "审核通过" in reviewer.locator(".messages").inner_text()
     assert Report.objects.filter(month=xinxiang.month, status="approved").count() == rows
     assert ReportEvent.objects.filter(action="returned", comment__contains="统计局").exists()

@@ -179,7 +179,9 @@ def test_a_closed_month_is_reported_late_through_a_granted_request_and_a_refused
 
     # The reviewer approves; the engine (as the worker runs it) calls the month 补报.
     go(reviewer, reverse("progress:review"))
-    reviewer.locator("section.card", has_text="1-10月").first.locator("button[value=approve]").click()
+    october_section = reviewer.locator("section.card", has_text="1-10月").first
+    october_section.locator("input[data-select-all]").check()
+    october_section.locator("button[value^='approve:']").click()
     assert "审核通过" in reviewer.locator(".messages").inner_text()
     october_reports = list(Report.objects.filter(year=2026, month=10, status="approved", target__task__lead_unit=unit))
     assert len(october_reports) == rows

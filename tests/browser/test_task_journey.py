@@ -115,8 +115,8 @@ def test_a_task_without_a_number_goes_from_entry_to_a_notice(page, browser, jour
                 box.uncheck()
         section.locator(f"input[name=report][value='{report.pk}']").check()
         section.locator("summary", has_text="退回所选").click()
-        section.locator("textarea[name=reason]").fill("请写明会审的具体安排")
-        section.locator("button[value=return]").click()
+        section.locator("textarea[name^=reason]").fill("请写明会审的具体安排")
+        section.locator("button[value^='return:']").click()
         assert "已退回1项" in reviewer.locator(".messages").inner_text()
 
         # The staff send it again, the reason written out.
@@ -130,7 +130,9 @@ def test_a_task_without_a_number_goes_from_entry_to_a_notice(page, browser, jour
 
         # The reviewer approves the month.
         reviewer.click("text=待审核")
-        reviewer.locator("section.card", has_text="1-12月").first.locator("button[value=approve]").click()
+        section = reviewer.locator("section.card", has_text="1-12月").first
+        section.locator("input[data-select-all]").check()
+        section.locator("button[value^='approve:']").click()
         assert "审核通过" in reviewer.locator(".messages").inner_text()
     finally:
         context.close()

@@ -86,6 +86,15 @@ MATRIX: dict[str, Page] = {
         lambda w: "/progress/", SIGNED_IN, reveals=lambda w: w.zone.on_track.indicator, seen_by=frozenset({"staff"})
     ),
     "progress:review": Page(lambda w: "/progress/review/", frozenset({"reviewer"})),
+    # Withdrawing a submission: the unit's staff only (an approved report is refused with a
+    # message and the user is sent back; the others are refused outright).
+    "progress:withdraw": Page(
+        lambda w: "/progress/withdraw/",
+        frozenset({"staff"}),
+        ok=(302,),
+        method="post",
+        data=lambda w: {"report": [w.report.pk]},
+    ),
     "progress:plan_periods": Page(lambda w: f"/progress/plans/{plan_id(w)}/units/{w.zone.econ.pk}/", READERS | UNIT),
     "progress:period": Page(period_url, READERS | UNIT),
     # The period form's autosave: the unit's staff only (409 when the month is closed, as the world's may be).
