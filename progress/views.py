@@ -28,6 +28,7 @@ from plans.periods import (
     period_state,
     periods_of_plan,
 )
+from progress.attachments import with_evidence
 from progress.charts import target_chart
 from progress.choices import ReportStatus
 from progress.forms import CorrectionForm, ReopenForm, ReturnForm, rows_from_post
@@ -243,6 +244,7 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
             messages.error(request, _("Nothing was saved: correct the marked fields."))
         rows = period_rows(plan=plan, unit=unit, period=the_period, reader=user)
     editable = can_enter and state is PeriodState.OPEN
+    with_evidence((row.report for row in rows), visible=policy.can_read_evidence(user, unit))
     context = {
         "plan": plan,
         "unit": unit,
@@ -308,7 +310,7 @@ def review(request: HttpRequest) -> HttpResponse:
                     return redirect("progress:review")
             else:
                 messages.error(request, _("Write the reason for returning."))
-    queue = review_queue(units=units)
+    queue = with_evidence(review_queue(units=units))
     groups: OrderedDict = OrderedDict()
     for report in queue:
         key = (report.target.task.plan, report.target.task.lead_unit, Period(report.year, report.month))
@@ -351,6 +353,7 @@ def target_detail(request: HttpRequest, target_id: int) -> HttpResponse:
     # The month's result, or for a target not reported monthly its latest before it.
     shown = next((r for r in reversed(results) if (r.year, r.month) <= (period.year, period.month)), None)
     unit = target.task.lead_unit
+    with_evidence(reports, visible=unit is not None and policy.can_read_evidence(request.user, unit))
     can_correct = policy.can_correct(request.user, unit=unit, zone=plan.zone)
     return render(
         request,

@@ -32,8 +32,9 @@ from django.utils.translation import gettext as _
 from core import clock
 from plans.models import Plan, Task
 from plans.periods import Period, is_reporting_month
+from progress.attachments import evidence_by_target
 from progress.choices import COUNTED, SENT
-from progress.models import Report
+from progress.models import Attachment, Report
 from progress.selectors import pending_figures
 from supervision.choices import NOTICE_STEPS, OPEN_STATES, STEP_BY_SUPERVISION, STEP_BY_UNIT, NoticeState, ScoreMode
 from supervision.models import Notice, SupervisionRule
@@ -364,6 +365,8 @@ class LedgerLine:
     problems: str = ""
     next_steps: str = ""
     narrative_status: str | None = None
+    # The files attached to the target's sent report of the period (progress.attachments).
+    evidence: list[Attachment] = field(default_factory=list)
 
 
 @dataclass
@@ -382,6 +385,8 @@ class LedgerTask:
     next_steps: str = ""
     narrative_status: str | None = None
     status: TaskStatus = NO_STATUS
+    # The files attached to the period's sent reports of the task's item and targets.
+    evidence: list[Attachment] = field(default_factory=list)
 
 
 @dataclass
@@ -406,9 +411,9 @@ def ledger_leaders(plan: Plan) -> QuerySet:
 def ledger(*, plan: Plan, period: Period, unit: Unit | None = None, leader=None) -> Ledger:
     """The classic ledger of a unit's or a leader's tasks and targets for the
     year of ``period``: one row per task (its item's narrative and its status),
-    and its stated targets month by month up to the period. Seven queries, and
-    one per month for the figures waiting for review
-    (progress.selectors.pending_figures)."""
+    and its stated targets month by month up to the period, with the files of
+    evidence of the period's sent reports. Eight queries, and one per month
+    for the figures waiting for review (progress.selectors.pending_figures)."""
     targets = Target.objects.filter(task__plan=plan)
     tasks = Task.objects.filter(plan=plan).filter(Exists(Target.objects.filter(task=OuterRef("pk"))))
     if unit is not None:
@@ -464,4 +469,10 @@ def ledger(*, plan: Plan, period: Period, unit: Unit | None = None, leader=None)
         line.ages[result.month] = figure_age(result, year=result.year, month=result.month)
     for task_id, status in task_statuses(plan=plan, period=period, targets=targets).items():
         rows[task_id].status = status
+    for target_id, files in evidence_by_target(targets=targets, period=period).items():
+        if target_id in lines:
+            lines[target_id].evidence = files
+            rows[lines[target_id].target.task_id].evidence.extend(files)
+        elif target_id in items:
+            items[target_id].evidence[:0] = files  # the item's own files first
     return Ledger(plan=plan, period=period, months=months, lines=list(lines.values()), tasks=list(rows.values()))
