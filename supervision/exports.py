@@ -511,13 +511,13 @@ LEDGER_TASKS = (
     Column(gettext_lazy("Progress this period"), lambda entry: marked(entry.row.progress, entry.mark), 36),
     Column(gettext_lazy("Problems"), lambda entry: marked(entry.row.problems, entry.mark), 28),
     Column(pgettext_lazy("ledger header", "Next steps"), lambda entry: marked(entry.row.next_steps, entry.mark), 28),
+    Column(gettext_lazy("Evidence"), lambda entry: evidence_text(entry.row.evidence), 36),
     Column(
         gettext_lazy("Status"),
         lambda entry: entry.row.status.label,
         16,
         fill=lambda entry: STATUS_FILLS.get(entry.row.status.status or ""),
     ),
-    Column(gettext_lazy("Evidence"), lambda entry: evidence_text(entry.row.evidence), 36),
 )
 
 
