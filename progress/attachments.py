@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -45,13 +44,10 @@ class EvidenceRefused(Exception):
         self.message = message
 
 
-def evidence_words(attachment: Attachment) -> str:
-    """How the history names a file: "验收报告.pdf（1.2 MB）"."""
-    return _("%(name)s (%(size)s)") % {"name": attachment.name, "size": filesizeformat(attachment.size)}
-
-
 def _record(report: Report, action: str, by, attachment: Attachment, at: dt.datetime, *, added: bool) -> None:
-    words = evidence_words(attachment)
+    """The history's entry: the file by its name, as it was added or taken off (the history
+    labels it, progress.history.OTHER_LABELS)."""
+    words = attachment.name
     ReportEvent.objects.create(
         report=report,
         action=action,
