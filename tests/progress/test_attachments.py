@@ -55,9 +55,10 @@ def xlsx_bytes() -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def setting(desk, settings, tmp_path):
+def setting(desk, settings, tmp_path, client):
     """Files stored under a fresh MEDIA_ROOT; the clock inside March's open period; English."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     with mock.patch("core.clock.today", return_value=desk.today), translation.override("en"):
         yield
 
@@ -228,14 +229,17 @@ def test_removing_keeps_the_file_marked_and_the_history_says_what_was_added_and_
     attachment.refresh_from_db()
     assert attachment.removed and attachment.removed_by == desk.staff
     assert len(stored_files(settings)) == 1  # the bytes stay for the record
-    entries = history_entries(report_history(target=desk.amount))
-    assert [entry.event.get_action_display() for entry in entries] == ["Evidence removed", "Evidence attached"]
-    removed, added = (entry.changes[0] for entry in entries)
+    with translation.override("en"):  # each request set its own language
+        entries = history_entries(report_history(target=desk.amount))
+        assert [entry.event.get_action_display() for entry in entries] == ["Evidence removed", "Evidence attached"]
+        removed, added = (entry.changes[0] for entry in entries)
     words = "验收报告.pdf"
     assert (added.field, added.old, added.new) == ("Evidence", "—", words)
     assert (removed.field, removed.old, removed.new) == ("Evidence", words, "—")
     page = client.get(reverse("progress:target", args=[desk.amount.pk])).content.decode()
     assert "Evidence removed" in page and "验收报告.pdf" in page
+    chinese = client.get(reverse("progress:target", args=[desk.amount.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "删除佐证材料" in chinese.content.decode() and "上传佐证材料" in chinese.content.decode()
     assert client.get(reverse("progress:attachment", args=[attachment.pk])).status_code == 404
 
 
