@@ -15,7 +15,6 @@ from tests.supervision.conftest import clock_at, fast_passwords, issue, zone  # 
 from zones.choices import Role
 from zones.models import RegionAccess
 
-
 PDF = b"%PDF-1.7\n%%EOF\n"
 
 
