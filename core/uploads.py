@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
 
+from core.text import xml_safe
+
 ZIP_MAGIC = b"PK\x03\x04"
 # Parts every workbook and every Word document has (ECMA-376 part 2, the package's content types
 # and the main part the package relationship points to).
@@ -183,7 +185,7 @@ def safe_filename(name: str, *, kind: EvidenceKind) -> str:
     """A file's name as people will see it and download it: the last part of what the browser
     sent, without characters a file system or a header cannot take, at most ``NAME_LIMIT``
     characters, ending with an extension of its ``kind`` (added when it says another)."""
-    base = re.split(r"[\\/]", name or "")[-1]
+    base = xml_safe(re.split(r"[\\/]", name or "")[-1])
     base = _UNSAFE_NAME.sub("_", base).strip(" ._")
     stem, dot, extension = base.rpartition(".")
     if not dot or f".{extension.lower()}" not in kind.extensions:

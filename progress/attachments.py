@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -101,9 +101,8 @@ def attachment_add(
         report = rows[target.pk].report
         _require_changeable(report, plan=plan, unit=unit, period=period, today=today)
         if report is None:
-            report = Report.objects.create(
-                target=target, year=period.year, month=period.month, created_by=by, updated_by=by
-            )
+            report = _draft_for(target, period=period, by=by)
+            _require_changeable(report, plan=plan, unit=unit, period=period, today=today)
         now = clock.now()
         attachment = Attachment(
             report=report,
@@ -123,6 +122,18 @@ def attachment_add(
             attachment.file.delete(save=False)  # no stored file without its row
             raise
     return attachment
+
+
+def _draft_for(target: Target, *, period: Period, by) -> Report:
+    """The empty draft that holds a row's first file, or the report another request created
+    for the row a moment ago (one report per target and period)."""
+    try:
+        with transaction.atomic():
+            return Report.objects.create(
+                target=target, year=period.year, month=period.month, created_by=by, updated_by=by
+            )
+    except IntegrityError:
+        return Report.objects.select_for_update().get(target=target, year=period.year, month=period.month)
 
 
 def attachment_remove(*, attachment: Attachment, by, today: dt.date | None = None) -> Attachment:

@@ -356,3 +356,32 @@ def test_the_target_page_shows_files_to_the_zone_not_to_a_co_operating_unit(clie
     client.force_login(desk.other_staff)
     page = client.get(reverse("progress:target", args=[desk.amount.pk]))
     assert page.status_code == 200 and link not in page.content.decode()
+
+
+def test_a_name_keeps_no_character_a_file_system_or_a_sheet_cannot_take():
+    from core.uploads import PDF as PDF_KIND
+    from core.uploads import safe_filename
+
+    assert safe_filename('a\x0bb<c>:"d\ud800.pdf', kind=PDF_KIND) == "a_b_c___d.pdf"
+    assert safe_filename("../../etc/passwd", kind=PDF_KIND) == "passwd.pdf"
+    assert safe_filename("...", kind=PDF_KIND) == "evidence.pdf"
+    assert len(safe_filename("长" * 300 + ".pdf", kind=PDF_KIND)) == 120
+
+
+def test_a_report_created_meanwhile_takes_the_file(desk):
+    """Another request created the row's report after this one read the rows: the file goes to
+    that report, never a second report of the same target and month (nor a 500)."""
+    from progress import selectors
+    from progress.attachments import attachment_add
+
+    def rows_read_before(**kwargs):
+        return [row.__class__(row.target, None, row.previous, row.before_previous) for row in
+                selectors.period_rows(**kwargs)]  # fmt: skip
+
+    existing = ReportFactory(target=desk.amount, year=2026, month=3, value=None, status=ReportStatus.DRAFT)
+    with mock.patch("progress.attachments.period_rows", rows_read_before):
+        attachment = attachment_add(
+            plan=desk.plan, unit=desk.unit, period=desk.period, target=desk.amount, name="a.pdf", data=PDF,
+            by=desk.staff,
+        )  # fmt: skip
+    assert attachment.report == existing and Report.objects.count() == 1
