@@ -385,3 +385,11 @@ def test_a_report_created_meanwhile_takes_the_file(desk):
             by=desk.staff,
         )  # fmt: skip
     assert attachment.report == existing and Report.objects.count() == 1
+
+
+def test_the_admin_lists_evidence_read_only_and_opens_it_through_the_checked_download(admin_client, desk, evidence):
+    listing = admin_client.get("/admin/progress/attachment/")
+    assert listing.status_code == 200 and "验收 报告.pdf" in listing.content.decode()
+    page = admin_client.get(f"/admin/progress/attachment/{evidence.pk}/change/").content.decode()
+    assert reverse("progress:attachment", args=[evidence.pk]) in page and 'name="name"' not in page
+    assert admin_client.post(f"/admin/progress/attachment/{evidence.pk}/delete/").status_code == 403
