@@ -393,3 +393,24 @@ def test_the_admin_lists_evidence_read_only_and_opens_it_through_the_checked_dow
     page = admin_client.get(f"/admin/progress/attachment/{evidence.pk}/change/").content.decode()
     assert reverse("progress:attachment", args=[evidence.pk]) in page and 'name="name"' not in page
     assert admin_client.post(f"/admin/progress/attachment/{evidence.pk}/delete/").status_code == 403
+
+
+def test_with_csrf_enforced_the_token_is_checked_after_the_evidence_limit_is_set(desk, settings):
+    """The view sets its own upload limit before anything reads the body, so it checks the CSRF
+    token itself: a post without the token is refused, one with it takes a file larger than the
+    other uploads' limit."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
+    settings.ATTACHMENT_MAX_BYTES = 3 * 1024 * 1024
+    browser = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    browser.force_login(desk.staff)
+    content = PDF + b"\0" * (2 * 1024 * 1024)
+    refused = browser.post(upload_url(desk), {"file": SimpleUploadedFile("a.pdf", content)})
+    assert refused.status_code == 403 and not Attachment.objects.exists()
+    browser.get(reverse("progress:period", args=[desk.plan.pk, desk.unit.pk, "2026-03"]))
+    token = browser.cookies["csrftoken"].value
+    taken = browser.post(upload_url(desk), {"file": SimpleUploadedFile("a.pdf", content), "csrfmiddlewaretoken": token})
+    assert taken.status_code == 302
+    assert Attachment.objects.get().size == len(content)
