@@ -4,7 +4,10 @@
 until one byte past ``settings.UPLOAD_MAX_BYTES`` and drops the rest, so an oversized upload
 never fills memory or disk, yet still arrives ``UPLOAD_MAX_BYTES + 1`` bytes long for the form
 to refuse with a clear message. The ``check_*`` functions look at the bytes themselves, not at
-the name: an .xlsx or .docx must be a zip with the parts of its kind, a text must decode.
+the name: an .xlsx or .docx must be a zip with the parts of its kind, a text must decode, and
+evidence attached to a report (``check_evidence``) must be a PDF, a PNG or JPEG image, or a
+.docx or .xlsx without macros. Evidence has its own, larger limit (``ATTACHMENT_MAX_BYTES``),
+which its upload view gives the handler.
 """
 
 from __future__ import annotations
