@@ -150,8 +150,32 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Stored files (the monthly bulletins, the reports' evidence) go through Django's storage API:
+# the file system under MEDIA_ROOT by default; MEDIA_STORAGE=s3 keeps them in an S3-compatible
+# object store (MinIO, 阿里云 OSS, 腾讯云 COS, AWS S3) through django-storages, which must then be
+# installed (it is not in requirements.txt). docs/deploy.md names the variables.
+MEDIA_STORAGE = env_choice("MEDIA_STORAGE", "filesystem", ["filesystem", "s3"])
+if MEDIA_STORAGE == "s3":
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("MEDIA_S3_BUCKET", ""),
+            "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("MEDIA_S3_REGION", "") or None,
+            "access_key": env_str("MEDIA_S3_ACCESS_KEY_ID", ""),
+            "secret_key": env_str("MEDIA_S3_SECRET_ACCESS_KEY", ""),
+            "location": env_str("MEDIA_S3_PREFIX", ""),
+            "default_acl": None,  # the bucket stays private; the app serves every file after its checks
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+    if not _DEFAULT_STORAGE["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs MEDIA_S3_BUCKET")
+else:
+    _DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -245,6 +269,10 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(env_list("AXES_IPWARE_META_PRECEDENCE_
 # first handler stops storing a file one byte past the limit, so an oversized upload never fills
 # memory or disk, and the form refuses it with a clear message.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+# Evidence attached to a report (佐证材料: a PDF, a photo, a Word or Excel file) may be larger; its
+# upload view installs the same handler with this limit. nginx refuses bodies over 11 MB
+# (deploy/nginx): raise client_max_body_size with it.
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_HANDLERS = [
     "core.uploads.SizeCapUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

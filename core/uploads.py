@@ -4,17 +4,24 @@
 until one byte past ``settings.UPLOAD_MAX_BYTES`` and drops the rest, so an oversized upload
 never fills memory or disk, yet still arrives ``UPLOAD_MAX_BYTES + 1`` bytes long for the form
 to refuse with a clear message. The ``check_*`` functions look at the bytes themselves, not at
-the name: an .xlsx or .docx must be a zip with the parts of its kind, a text must decode.
+the name: an .xlsx or .docx must be a zip with the parts of its kind, a text must decode, and
+evidence attached to a report (``check_evidence``) must be a PDF, a PNG or JPEG image, or a
+.docx or .xlsx without macros. Evidence has its own, larger limit (``ATTACHMENT_MAX_BYTES``),
+which its upload view gives the handler.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
+
+from core.text import xml_safe
 
 ZIP_MAGIC = b"PK\x03\x04"
 # Parts every workbook and every Word document has (ECMA-376 part 2, the package's content types
@@ -42,14 +49,20 @@ def megabytes(size: int) -> str:
 
 
 class SizeCapUploadHandler(FileUploadHandler):
-    """Keeps at most ``UPLOAD_MAX_BYTES + 1`` bytes of each uploaded file."""
+    """Keeps at most ``UPLOAD_MAX_BYTES + 1`` bytes of each uploaded file, or ``limit + 1``
+    for a view that installs it with a limit of its own (the evidence upload)."""
+
+    def __init__(self, request=None, *, limit: int | None = None) -> None:
+        super().__init__(request)
+        self.limit = limit
 
     def new_file(self, *args, **kwargs) -> None:
         super().new_file(*args, **kwargs)
         self.received = 0
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
-        room = upload_max_bytes() + 1 - self.received
+        limit = upload_max_bytes() if self.limit is None else self.limit
+        room = limit + 1 - self.received
         if room <= 0:
             return None  # the later handlers never see the rest
         chunk = raw_data[:room]
@@ -109,3 +122,77 @@ def check_plan_document(data: bytes, *, name: str) -> None:
         _("Only .txt and .docx files can be imported. Save the plan as one of them, or paste its text."),
         code="extension",
     )
+
+
+# --- evidence (佐证材料): what a unit may attach to a report -------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceKind:
+    """A kind of file accepted as evidence: the content type it is stored and served as, and the
+    extensions its name may end with (the first is added to a name that has none of them)."""
+
+    content_type: str
+    extensions: tuple[str, ...]
+
+
+PDF = EvidenceKind("application/pdf", (".pdf",))
+PNG = EvidenceKind("image/png", (".png",))
+JPEG = EvidenceKind("image/jpeg", (".jpg", ".jpeg"))
+DOCX = EvidenceKind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",))
+XLSX = EvidenceKind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",))
+EVIDENCE_KINDS = (PDF, PNG, JPEG, DOCX, XLSX)
+# What a file input offers to choose (a hint only: the content decides).
+EVIDENCE_ACCEPT = ",".join(ext for kind in EVIDENCE_KINDS for ext in kind.extensions)
+# A macro-enabled Office package keeps its code here; a .docm or .xlsm renamed is refused.
+MACRO_PARTS = frozenset({"word/vbaProject.bin", "xl/vbaProject.bin"})
+# Characters no file system or header should see in a name, besides control characters.
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+NAME_LIMIT = 120
+
+
+def attachment_max_bytes() -> int:
+    return int(settings.ATTACHMENT_MAX_BYTES)
+
+
+def check_evidence(data: bytes) -> EvidenceKind:
+    """The kind of an evidence file, told by its bytes alone (the name may say anything): a PDF,
+    a PNG or JPEG image, a Word document (.docx) or an Excel workbook (.xlsx) without macros.
+    Anything else (a program, an old .doc, an archive) is refused."""
+    if not data:
+        raise UploadRefused(_("The file is empty."), code="empty")
+    if data.startswith(b"%PDF-"):
+        return PDF
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if data.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    names = _zip_names(data)
+    if names is not None and not names & MACRO_PARTS:
+        if DOCX_PARTS.issubset(names):
+            return DOCX
+        if XLSX_PARTS.issubset(names):
+            return XLSX
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UploadRefused(
+            _("Old Word and Excel files (.doc, .xls) are not accepted: save the file as .docx or .xlsx."),
+            code="old_office",
+        )
+    raise UploadRefused(
+        _("This file is not a PDF, a PNG or JPEG image, a Word document (.docx) or an Excel workbook (.xlsx)."),
+        code="not_evidence",
+    )
+
+
+def safe_filename(name: str, *, kind: EvidenceKind) -> str:
+    """A file's name as people will see it and download it: the last part of what the browser
+    sent, without characters a file system or a header cannot take, at most ``NAME_LIMIT``
+    characters, ending with an extension of its ``kind`` (added when it says another)."""
+    base = xml_safe(re.split(r"[\\/]", name or "")[-1])
+    base = _UNSAFE_NAME.sub("_", base).strip(" ._")
+    stem, dot, extension = base.rpartition(".")
+    if not dot or f".{extension.lower()}" not in kind.extensions:
+        stem = base
+        extension = kind.extensions[0].lstrip(".")
+    stem = stem.strip(" ._") or str(_("evidence"))
+    return f"{stem[: NAME_LIMIT - len(extension) - 1]}.{extension.lower()}"

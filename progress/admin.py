@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdmin
-from progress.models import LateReportRequest, Report, TaskContribution
+from progress.models import Attachment, LateReportRequest, Report, TaskContribution
 from zones.scoping import ZoneScopedAdminMixin
 
 
@@ -128,3 +128,33 @@ class TaskContributionAdmin(ZoneScopedAdminMixin, ReadOnlyAdmin):
     @admin.display(description=_("period"), ordering="month")
     def period(self, part: TaskContribution) -> str:
         return part.period_label
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ZoneScopedAdminMixin, ReadOnlyAdmin):
+    """Read-only: evidence is added and removed on the period form (progress.attachments), which
+    checks the file's content and the report's state and records both in the report's history.
+    The file opens through the app's download, after its permission check."""
+
+    zone_lookup = "report__target__task__plan__zone"
+    list_display = ["name", "report", "size", "uploaded_by", "uploaded_at", "removed_at"]
+    list_filter = [("report__target__task__plan__zone", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "report__target__indicator", "sha256"]
+    list_select_related = ["report__target", "uploaded_by"]
+    fields = [
+        "report",
+        "name",
+        "download",
+        ("content_type", "size"),
+        "sha256",
+        ("uploaded_at", "uploaded_by"),
+        ("removed_at", "removed_by"),
+    ]
+    readonly_fields = [name for row in fields for name in ((row,) if isinstance(row, str) else row)]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # the report's history names the file: never deleted by hand
+
+    @admin.display(description=_("file"))
+    def download(self, attachment: Attachment) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("progress:attachment", args=[attachment.pk]), attachment.name)

@@ -16,12 +16,16 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.templatetags.taizhang import figure
 from progress.models import ContributionEvent, Report, ReportEvent, TaskContribution
 from targets.models import Target
 
 NOTHING = "—"
+# What an event may record that is not a field of the report: the file of evidence added or
+# removed (progress.attachments), by its name and size.
+OTHER_LABELS = {"attachment": gettext_lazy("Evidence")}
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,7 @@ def change_lines(changes: dict, *, target: Target | None = None, model: type = R
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
             field = None
-        label = capfirst(str(field.verbose_name)) if field is not None else name
+        label = capfirst(str(field.verbose_name)) if field is not None else str(OTHER_LABELS.get(name, name))
         item_value = standing if name == "value" else None
         if item_value is not None:
             label = capfirst(_("Where the task stands"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -119,6 +121,8 @@ class ReportEvent(CleanTextModel):
         RETURNED = "returned", _("Returned")
         CORRECTED = "corrected", _("Corrected")
         IMPORTED = "imported", _("Imported from a sheet")
+        ATTACHED = "attached", _("Evidence attached")
+        DETACHED = "detached", _("Evidence removed")
 
     report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
@@ -332,3 +336,52 @@ class ContributionEvent(CleanTextModel):
 
     def __str__(self) -> str:
         return f"{self.contribution_id} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+def attachment_upload_to(attachment: Attachment, filename: str) -> str:
+    """Where a file is stored: under its year and target, by a random name, never the name it came with
+    (the original name is kept in the row, made safe, and given back on download)."""
+    extension = filename.rpartition(".")[2].lower() if "." in filename else "bin"
+    return f"evidence/{attachment.report.year}/{attachment.report.target_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class Attachment(CleanTextModel):
+    """A file of evidence (佐证材料) a unit attached to one report: a PDF, a photo, a Word or
+    Excel file, checked by its content when it came in (``core.uploads.check_evidence``).
+
+    Added and removed only while the report is the unit's to change (a draft or a returned
+    report of an open period); removing keeps the row and the stored file (``removed_at``), so
+    the report's history can still say what was attached and by whom.
+    """
+
+    report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = _user_fk(_("uploaded by"), "+")
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    removed_by = _user_fk(_("removed by"), "+")
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["report", "uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="attachment_not_empty"),
+            models.CheckConstraint(condition=~Q(name=""), name="attachment_has_name"),
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True) | Q(removed_by__isnull=False),
+                name="attachment_removed_by_someone",
+            ),
+        ]
+        indexes = [models.Index(fields=["report", "removed_at"], name="attachment_report_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def removed(self) -> bool:
+        return self.removed_at is not None

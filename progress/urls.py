@@ -1,6 +1,6 @@
 from django.urls import path
 
-from progress import urls_sheets, views, views_late
+from progress import urls_attachments, urls_sheets, views, views_late
 
 app_name = "progress"
 
@@ -24,3 +24,4 @@ urlpatterns = [
     path("reports/<id:report_id>/correct/", views.correct, name="correct"),
 ]
 urlpatterns += urls_sheets.urlpatterns  # the Excel round trip
+urlpatterns += urls_attachments.urlpatterns  # evidence (佐证材料) on reports

@@ -30,6 +30,7 @@ from plans.periods import (
     period_state,
     periods_of_plan,
 )
+from progress.attachments import with_evidence
 from progress.charts import target_chart
 from progress.choices import ContributionStatus, ReportStatus
 from progress.contributions import (
@@ -301,6 +302,7 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
         rows = period_rows(plan=plan, unit=unit, period=the_period, reader=user)
         parts = contribution_rows(plan=plan, unit=unit, period=the_period)
     editable = can_enter and state is PeriodState.OPEN
+    with_evidence((row.report for row in rows), visible=policy.can_read_evidence(user, unit))
     # The co-operating units' submitted parts of this unit's tasks, read-only beside their rows.
     shown_parts = submitted_contributions(
         targets=[row.target.pk for row in rows if row.target.kind_entry.figures.standing], period=the_period
@@ -422,6 +424,7 @@ def review(request: HttpRequest) -> HttpResponse:
     for group in groups:
         for row in group.rows:
             row.report.contributions = parts.get(row.report.pk, [])
+    with_evidence(row.report for group in groups for row in group.rows)  # a reviewer reads its units' files
     selected: set[int] = set()
     if request.method == "POST":
         selected = set(parse_ids(request.POST.getlist("report")))
@@ -541,6 +544,7 @@ def target_detail(request: HttpRequest, target_id: int) -> HttpResponse:
     # The month's result, or for a target not reported monthly its latest before it.
     shown = next((r for r in reversed(results) if (r.year, r.month) <= (period.year, period.month)), None)
     unit = target.task.lead_unit
+    with_evidence(reports, visible=unit is not None and policy.can_read_evidence(request.user, unit))
     can_correct = policy.can_correct(request.user, unit=unit, zone=plan.zone)
     return render(
         request,

@@ -52,8 +52,9 @@ from core.spreadsheets import (
 )
 from plans.models import Plan, Task
 from plans.periods import Period
+from progress.attachments import evidence_by_target, evidence_text
 from progress.choices import ReportStatus
-from progress.models import Report, period_label
+from progress.models import Attachment, Report, period_label
 from progress.selectors import pending_figures
 from supervision.selectors import Ledger, LedgerLine, LedgerTask, narrative_mark, with_narratives
 from supervision.xlsx import STYLE_DEFAULT, STYLE_ONE_DECIMAL, STYLE_WRAP, XlsxStream
@@ -192,6 +193,7 @@ class ListRow:
     other: _Other
     mark: str
     words: _Words
+    evidence: list[Attachment]
 
 
 def _reporting(row: ListRow) -> str:
@@ -251,6 +253,7 @@ LIST_COLUMNS = (
     Column(gettext_lazy("Latest progress"), lambda row: marked(row.other.progress or "", row.mark), 36, STYLE_WRAP),
     Column(gettext_lazy("Problems"), lambda row: marked(row.other.problems or "", row.mark), 30, STYLE_WRAP),
     Column(gettext_lazy("Next steps"), lambda row: marked(row.other.next_steps or "", row.mark), 30, STYLE_WRAP),
+    Column(gettext_lazy("Evidence"), lambda row: evidence_text(row.evidence), 40, STYLE_WRAP),
 )
 
 
@@ -260,10 +263,11 @@ class _RowMaker:
 
     target_slice = slice(len(RESULT_FIELDS), len(RESULT_FIELDS) + len(TARGET_FIELDS))
 
-    def __init__(self, pending: dict) -> None:
+    def __init__(self, pending: dict, evidence: dict) -> None:
         self.words = _Words()
         self.plans: dict[int, Plan] = {}
         self.pending = pending
+        self.evidence = evidence
 
     def __call__(self, index: int, values: tuple) -> list:
         other = _Other._make(values[self.target_slice.stop :])
@@ -278,6 +282,7 @@ class _RowMaker:
             other=other,
             mark=narrative_mark(other.narrative_status),
             words=self.words,
+            evidence=self.evidence.get(other.target_id, []),
         )
         return [column.value(row) for column in LIST_COLUMNS]
 
@@ -292,11 +297,16 @@ def list_rows(results: QuerySet[TargetResult], *, period: Period) -> Iterator[li
     explanation and the target's label come from the same functions the
     pages use, fed a Target built from the row's fields and the row's plan.
     The figures waiting for review are read once for all rows
-    (progress.selectors.pending_figures).
+    (progress.selectors.pending_figures), and so are the files of evidence of
+    the period's sent reports (progress.attachments.evidence_by_target), listed
+    by name with their links.
     """
     rows = with_narratives(results, period=period).values_list(*ROW_FIELDS)
     with _one_read():
-        make = _RowMaker(pending_figures(targets=results.order_by().values("target_id"), period=period))
+        targets = results.order_by().values("target_id")
+        make = _RowMaker(
+            pending_figures(targets=targets, period=period), evidence_by_target(targets=targets, period=period)
+        )
         for index, row in enumerate(rows.iterator(chunk_size=CHUNK_SIZE), start=1):
             yield make(index, row)
 
@@ -463,6 +473,7 @@ LEDGER_NARRATIVES = (
     Column(gettext_lazy("Latest progress"), lambda entry: marked(entry.line.progress, entry.mark), 36),
     Column(gettext_lazy("Problems"), lambda entry: marked(entry.line.problems, entry.mark), 30),
     Column(gettext_lazy("Next steps"), lambda entry: marked(entry.line.next_steps, entry.mark), 30),
+    Column(gettext_lazy("Evidence"), lambda entry: evidence_text(entry.line.evidence), 36),
 )
 
 
@@ -508,6 +519,7 @@ LEDGER_TASKS = (
     Column(gettext_lazy("Progress this period"), _task_progress, 36),
     Column(gettext_lazy("Problems"), lambda entry: marked(entry.row.problems, entry.mark), 28),
     Column(pgettext_lazy("ledger header", "Next steps"), lambda entry: marked(entry.row.next_steps, entry.mark), 28),
+    Column(gettext_lazy("Evidence"), lambda entry: evidence_text(entry.row.evidence), 36),
     Column(
         gettext_lazy("Status"),
         lambda entry: entry.row.status.label,

@@ -34,9 +34,10 @@ from django.utils.translation import gettext as _
 from core import clock
 from plans.models import Plan, Task
 from plans.periods import Period, is_reporting_month
+from progress.attachments import evidence_by_target
 from progress.choices import COUNTED, SENT
 from progress.contributions import submitted_contributions
-from progress.models import Report, TaskContribution
+from progress.models import Attachment, Report, TaskContribution
 from progress.selectors import pending_figures
 from supervision.choices import NOTICE_STEPS, OPEN_STATES, STEP_BY_SUPERVISION, STEP_BY_UNIT, NoticeState, ScoreMode
 from supervision.models import Notice, NoticeItem, SupervisionRule
@@ -437,6 +438,8 @@ class LedgerLine:
     problems: str = ""
     next_steps: str = ""
     narrative_status: str | None = None
+    # The files attached to the target's sent report of the period (progress.attachments).
+    evidence: list[Attachment] = field(default_factory=list)
 
 
 @dataclass
@@ -458,6 +461,8 @@ class LedgerTask:
     # The co-operating units' submitted parts of the item's progress, each unit's latest
     # of the year as of the period (progress.contributions), in the order of their names.
     contributions: list[TaskContribution] = field(default_factory=list)
+    # The files attached to the period's sent reports of the task's item and targets.
+    evidence: list[Attachment] = field(default_factory=list)
 
 
 @dataclass
@@ -483,9 +488,9 @@ def ledger(*, plan: Plan, period: Period, unit: Unit | None = None, leader=None)
     """The classic ledger of a unit's or a leader's tasks and targets for the
     year of ``period``: one row per task (its item's narrative and its status),
     and its stated targets month by month up to the period, with the
-    co-operating units' submitted parts of each task's progress. Eight queries, and
-    one per month for the figures waiting for review
-    (progress.selectors.pending_figures)."""
+    co-operating units' submitted parts of each task's progress and the files
+    of evidence of the period's sent reports. Nine queries, and one per month
+    for the figures waiting for review (progress.selectors.pending_figures)."""
     targets = Target.objects.filter(task__plan=plan)
     tasks = Task.objects.filter(plan=plan).filter(Exists(Target.objects.filter(task=OuterRef("pk"))))
     if unit is not None:
@@ -543,4 +548,10 @@ def ledger(*, plan: Plan, period: Period, unit: Unit | None = None, leader=None)
         rows[task_id].status = status
     for item_id, parts in submitted_contributions(targets=targets.task_items(), period=period, carried=True).items():
         items[item_id].contributions = parts
+    for target_id, files in evidence_by_target(targets=targets, period=period).items():
+        if target_id in lines:
+            lines[target_id].evidence = files
+            rows[lines[target_id].target.task_id].evidence.extend(files)
+        elif target_id in items:
+            items[target_id].evidence[:0] = files  # the item's own files first
     return Ledger(plan=plan, period=period, months=months, lines=list(lines.values()), tasks=list(rows.values()))

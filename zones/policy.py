@@ -152,3 +152,25 @@ def co_operation_filter(unit: Unit) -> Q:
     never another unit's; it names the relations, not the models, so that the
     policy knows no layer above the zones."""
     return Q(task__co_units=unit, task__plan__zone=unit.zone_id) & ~Q(task__lead_unit=unit)
+
+
+def can_attach_evidence(user: AnyUser, unit: Unit) -> bool:
+    """May the user add or remove evidence (佐证材料) on a unit's reports: its reporting staff
+    alone (whether the report still accepts changes is the report's state, not a right)."""
+    return can_enter(user, unit)
+
+
+def can_read_evidence(user: AnyUser, unit: Unit) -> bool:
+    """May the user open the evidence attached to a unit's reports: the unit's own staff and
+    reviewers, and the leaders, supervision team and administrators of the unit's own zone.
+    Narrower than reading the reports: a co-operating unit or a region's viewer reads the
+    figures and the narrative, not the documents behind them."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        _memberships(user)
+        .filter(Q(unit=unit, role__in=(Role.STAFF, Role.REVIEWER)) | Q(zone=unit.zone_id, role__in=ZONE_WIDE_ROLES))
+        .exists()
+    )

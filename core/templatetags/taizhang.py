@@ -36,3 +36,19 @@ def figure_input(value) -> str:
 def display_name(user) -> str:
     """A person as the app names them (core.people.display_name), — for nobody."""
     return _display_name(user or None, nobody="—")
+
+
+@register.simple_tag
+def evidence_accept() -> str:
+    """The file input's hint of the evidence it takes (.pdf,.png,…); the content decides."""
+    from core.uploads import EVIDENCE_ACCEPT
+
+    return EVIDENCE_ACCEPT
+
+
+@register.simple_tag
+def evidence_max_mb() -> str:
+    """The largest evidence file, in MB as people write it (10, 2.5)."""
+    from core.uploads import attachment_max_bytes, megabytes
+
+    return megabytes(attachment_max_bytes())

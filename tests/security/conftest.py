@@ -5,14 +5,17 @@ region's viewer."""
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from progress.models import LateReportRequest
+from progress.models import Attachment, LateReportRequest
 from supervision.services import bulletin_generate
 from tests.factories import MembershipFactory, UserFactory
 from tests.supervision.conftest import clock_at, fast_passwords, issue, zone  # noqa: F401  (fixtures)
 from zones.choices import Role
 from zones.models import RegionAccess
+
+PDF = b"%PDF-1.7\n%%EOF\n"
 
 
 @pytest.fixture
@@ -27,6 +30,16 @@ def world(zone, issue, settings, tmp_path):  # noqa: F811
     notice = issue(zone.serious).notices[0]
     bulletin = bulletin_generate(plan=zone.plan, period=zone.period, by=zone.supervisor, today=zone.today)
     report = zone.on_track.reports.get(year=2014, month=6)
+    attachment = Attachment(
+        report=report,
+        name="验收报告.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256="0" * 64,
+        uploaded_by=zone.staff,
+        uploaded_at=timezone.now(),
+    )
+    attachment.file.save("upload.pdf", ContentFile(PDF))
     late_request = LateReportRequest.objects.create(
         plan=zone.plan,
         unit=zone.econ,
@@ -47,5 +60,11 @@ def world(zone, issue, settings, tmp_path):  # noqa: F811
         "region_viewer": region_viewer,
     }
     return SimpleNamespace(
-        zone=zone, notice=notice, bulletin=bulletin, report=report, late_request=late_request, users=users
+        zone=zone,
+        notice=notice,
+        bulletin=bulletin,
+        report=report,
+        attachment=attachment,
+        late_request=late_request,
+        users=users,
     )

@@ -1,5 +1,5 @@
 """Every file the app hands out is a download that no cache keeps: the exports, the ledgers,
-the period sheet and the bulletin hold a zone's figures and its staff's words, and a shared
+the period sheet, the bulletin and the reports' evidence hold a zone's figures and its staff's words, and a shared
 or proxy cache (or the browser's disk cache on a shared office computer) must not keep them."""
 
 from __future__ import annotations
@@ -22,11 +22,13 @@ def downloads(world) -> dict[str, tuple[object, str]]:
         "leader ledger": (z.leader, f"/supervision/ledger/{z.plan.pk}/leaders/{z.leader.pk}.xlsx"),
         "period sheet": (z.staff, f"/progress/plans/{z.plan.pk}/units/{z.econ.pk}/periods/2014-06/sheet.xlsx"),
         "bulletin": (z.supervisor, f"/supervision/bulletins/{world.bulletin.pk}/download/"),
+        "evidence": (z.reviewer, f"/progress/attachments/{world.attachment.pk}/"),
     }
 
 
 @pytest.mark.parametrize(
-    "name", ["list export (xlsx)", "list export (csv)", "unit ledger", "leader ledger", "period sheet", "bulletin"]
+    "name",
+    ["list export (xlsx)", "list export (csv)", "unit ledger", "leader ledger", "period sheet", "bulletin", "evidence"],
 )
 def test_each_download_is_private_and_not_stored(world, clock_at, name):
     clock_at(world.zone.today)

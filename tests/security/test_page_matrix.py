@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -129,6 +130,21 @@ MATRIX: dict[str, Page] = {
         ok=(302,),
         method="post",
         data=lambda w: {"value": "61", "reason": "口径调整", "version": w.report.version},
+    ),
+    # Evidence (佐证材料): the unit's staff add and remove it; the unit and its zone's leaders,
+    # supervision and administrators open it (not a region's viewer, not another unit).
+    "progress:attachment_upload": Page(
+        lambda w: period_url(w, f"targets/{w.zone.on_track.pk}/attachments/"),
+        frozenset({"staff"}),
+        ok=(302,),
+        method="post",
+        data=lambda w: {"file": SimpleUploadedFile("照片.pdf", b"%PDF-1.7\n%%EOF\n")},
+    ),
+    "progress:attachment_remove": Page(
+        lambda w: f"/progress/attachments/{w.attachment.pk}/remove/", frozenset({"staff"}), ok=(302,), method="post"
+    ),
+    "progress:attachment": Page(
+        lambda w: f"/progress/attachments/{w.attachment.pk}/", UNIT | {"leader", "supervisor", "admin"}
     ),
     "progress:sheet_download": Page(lambda w: period_url(w, "sheet.xlsx"), UNIT),
     "progress:sheet_upload": Page(lambda w: period_url(w, "sheet/upload/"), frozenset({"staff"})),

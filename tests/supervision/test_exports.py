@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from progress.choices import ReportStatus
 from progress.engine.recompute import targets_recompute
-from progress.models import Report
+from progress.models import Attachment, Report
 from supervision.exports import (
     LEDGER_FIXED,
     LEDGER_MONTH,
@@ -35,7 +35,7 @@ from supervision.xlsx import XlsxStream
 from targets.choices import Standing
 from targets.models import Target
 from targets.task_items import task_items_ensure
-from tests.factories import TargetFactory, TaskFactory
+from tests.factories import TargetFactory, TaskFactory, UserFactory
 from tests.supervision.conftest import AS_OF, approve
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ HEADERS = [
     "No.", "Zone", "Task", "Indicator", "Kind", "Target", "Period of the figure", "Year-to-date actual",
     "Figure awaiting review", "Unit of measure", "Completion (%)", "Time progress (%)", "Gap (points)",
     "Progress status", "Explanation", "Lead unit", "Responsible leader", "Reporting status", "Latest progress",
-    "Problems", "Next steps",
+    "Problems", "Next steps", "Evidence",
 ]  # fmt: skip
 
 
@@ -237,7 +237,7 @@ def test_the_unit_ledger_has_each_month_figure_and_both_statuses_and_the_narrati
     assert set(rows) == {"固定资产投资", "新开工项目", "研发投入占比", '\'=HYPERLINK("http://x")'}
     investment = rows["固定资产投资"]
     assert investment[6:9] == (10, "正常推进", "已报")  # January
-    assert investment[6 + 3 * 5] == 60 and investment[-3:] == ("按计划推进", "无", "继续推进")
+    assert investment[6 + 3 * 5] == 60 and investment[-4:] == ("按计划推进", "无", "继续推进", None)
     june = 6 + 3 * 5
     research = rows["研发投入占比"]
     assert research[june] is None and research[june + 2] == "逾期未报"  # June: nothing approved, not reported
@@ -254,21 +254,21 @@ def test_the_ledger_marks_a_figure_waiting_for_review_and_the_age_of_a_carried_o
     rows = {row[2]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
     june_cells = rows['\'=HYPERLINK("http://x")'][6 + 3 * 5 : 6 + 3 * 6]
     assert june_cells == ("20 (Awaiting review)", "On track (Figure as of months 1–5)", "Awaiting review")
-    assert rows['\'=HYPERLINK("http://x")'][-3] == "已补齐 (Awaiting review)"
+    assert rows['\'=HYPERLINK("http://x")'][-4] == "已补齐 (Awaiting review)"
     research_june = rows["研发投入占比"][6 + 3 * 5 : 6 + 3 * 6]
     assert research_june == (None, "Lagging (Figure as of months 1–5)", "Overdue, not reported")
 
 
 def test_the_ledger_takes_the_same_queries_whatever_the_number_of_targets(zone, django_assert_num_queries):
     # tasks, their co-operating units, targets, reports, results, the task statuses' two,
-    # the co-operating units' parts; one pending read per month
-    with django_assert_num_queries(8 + 6):
+    # the co-operating units' parts; the evidence; one pending read per month
+    with django_assert_num_queries(9 + 6):
         ledger(plan=zone.plan, period=zone.period, unit=zone.econ)
     for n in range(10):
         target = TargetFactory(task=TaskFactory(plan=zone.plan, lead_unit=zone.econ), indicator=f"追加{n}")
         approve(target, 6, 1)
     task_items_ensure(zone.plan)
-    with django_assert_num_queries(8 + 6):
+    with django_assert_num_queries(9 + 6):
         ledger(plan=zone.plan, period=zone.period, unit=zone.econ)
 
 
@@ -306,7 +306,7 @@ def test_a_ledger_of_someone_who_leads_nothing_in_the_plan_is_not_found(client, 
 
 
 @pytest.fixture
-def distinct(zone):
+def distinct(zone, settings):
     """The returned target with a figure of June waiting for review and a
     narrative in every field, against a target of 40: each column of its row
     holds a value no other column holds."""
@@ -317,8 +317,21 @@ def distinct(zone):
     june.status, june.value = ReportStatus.SUBMITTED, D(20)
     june.progress, june.problems, june.next_steps = "已补齐", "缺少用地", "月底补齐"
     june.save()
+    settings.SITE_URL = zone.site = "https://taizhang.example.gov.cn"  # links are absolute, on the site's address
+    zone.evidence = attached(june, "验收照片.jpg")
+    attached(june, "已删除.pdf", removed=True)  # a removed file is listed nowhere
     targets_recompute(targets=[target], plan=zone.plan, as_of=AS_OF)
     return target
+
+
+def attached(report, name, *, removed=False):
+    """A file of evidence on ``report`` (the export lists it; no stored bytes are read)."""
+    at = dt.datetime(2014, 7, 3, 9, 0, tzinfo=dt.UTC)
+    return Attachment.objects.create(
+        report=report, file=f"evidence/{name}", name=name, content_type="image/jpeg", size=2048, sha256="0" * 64,
+        uploaded_at=at, uploaded_by=report.created_by or None, removed_at=at if removed else None,
+        removed_by=UserFactory() if removed else None,
+    )  # fmt: skip
 
 
 LIST_EXPECTED = {
@@ -343,6 +356,7 @@ LIST_EXPECTED = {
     "Latest progress": "已补齐 (Awaiting review)",
     "Problems": "缺少用地 (Awaiting review)",
     "Next steps": "月底补齐 (Awaiting review)",
+    "Evidence": lambda zone: f"验收照片.jpg {zone.site}/progress/attachments/{zone.evidence.pk}/",
 }
 
 
@@ -369,6 +383,7 @@ def test_every_list_column_writes_its_own_value_under_its_own_header_in_xlsx_and
     assert {header: D(v) if isinstance(_expected(zone, header), D) else v for header, v in fields.items()} == {
         header: _expected(zone, header) for header in LIST_EXPECTED
     }
+    assert "已删除.pdf" not in text
 
 
 def test_every_ledger_column_writes_its_own_value_under_its_own_header(zone, distinct, english):
@@ -398,6 +413,7 @@ def test_every_ledger_column_writes_its_own_value_under_its_own_header(zone, dis
         "Latest progress": "已补齐 (Awaiting review)",
         "Problems": "缺少用地 (Awaiting review)",
         "Next steps": "月底补齐 (Awaiting review)",
+        "Evidence": _expected(zone, "Evidence"),
     }
     assert [str(c.header) for c in (*LEDGER_FIXED, *LEDGER_NARRATIVES)] == [*fixed, *narratives]
     assert [str(c.header) for c in LEDGER_MONTH] == below[june : june + len(LEDGER_MONTH)]
@@ -429,7 +445,7 @@ def test_the_ledger_has_a_row_for_each_task_with_its_standing_and_problems(zone,
     assert workbook.sheetnames == ["Ledger", "Targets by month"]
     assert [cell.value for cell in sheet[2]] == [str(column.header) for column in LEDGER_TASKS] == [
         "No.", "Work task", "Responsible leader", "Lead unit", "Co-operating units", "Deadline", "Targets",
-        "Progress this period", "Problems", "Next steps", "Status",
+        "Progress this period", "Problems", "Next steps", "Evidence", "Status",
     ]  # fmt: skip
     rows = [
         dict(zip([c.value for c in sheet[2]], row, strict=True)) for row in sheet.iter_rows(min_row=3, values_only=True)
@@ -446,6 +462,7 @@ def test_the_ledger_has_a_row_for_each_task_with_its_standing_and_problems(zone,
         "Progress this period": "方案待审定",
         "Problems": "上级审批未完成",
         "Next steps": "月底前报批",
+        "Evidence": None,
         "Status": "Lagging",
     }
     assert sheet.cell(row=4, column=len(LEDGER_TASKS)).fill.fgColor.rgb.endswith("FEFCBF")
