@@ -11,10 +11,10 @@ from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 
 from plans.choices import PlanStatus
 from plans.models import Plan
-from plans.periods import Period, PeriodState, due_date, is_reporting_month, period_state, periods_of_plan
+from plans.periods import Period, PeriodState, due_date, is_reporting_month, period_label, period_state, periods_of_plan
 from progress.choices import EDITABLE, LateRequestStatus, ReportStatus
 from progress.engine.recompute import period_reporting
-from progress.models import LateReportRequest, PeriodReopening, Report, ReportEvent, period_label
+from progress.models import LateReportRequest, PeriodReopening, Report, ReportEvent
 from targets import kinds
 from targets.choices import ReportingStatus
 from targets.models import Target

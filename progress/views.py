@@ -25,6 +25,7 @@ from plans.periods import (
     days_until_due,
     default_period,
     due_date,
+    period_label,
     period_state,
     periods_of_plan,
 )
@@ -32,7 +33,7 @@ from progress.charts import target_chart
 from progress.choices import ReportStatus
 from progress.forms import CorrectionForm, ReopenForm, ReturnForm, rows_from_post
 from progress.history import history_entries
-from progress.models import PeriodReopening, Report, period_label
+from progress.models import PeriodReopening, Report
 from progress.selectors import (
     ReportingCount,
     closed_months_to_report,

@@ -31,14 +31,13 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from plans.models import Plan, Task
-from plans.periods import Period, is_reporting_month
+from plans.periods import Period, is_reporting_month, period_label
 from progress.choices import COUNTED, SENT
 from progress.models import Report
 from progress.selectors import pending_figures
 from supervision.choices import NOTICE_STEPS, OPEN_STATES, STEP_BY_SUPERVISION, STEP_BY_UNIT, NoticeState, ScoreMode
 from supervision.models import Notice, SupervisionRule
 from targets.choices import RED, ReportingStatus
-from targets.explanations import ytd_label
 from targets.models import Target, TargetResult
 from targets.selectors import figure_age, latest_results, result_explanation
 from targets.task_status import NO_STATUS, TaskStatus, task_statuses
@@ -239,10 +238,7 @@ def assessment_months(period: Period, mode: str) -> list[int]:
 def ranking_basis(*, mode: str, period: Period) -> str:
     """The basis of a ranking in words: "年度累计,1-8月" or "月度,8月"; every
     page and document that shows a ranking names it with these words."""
-    if mode == ScoreMode.MONTH:
-        months = _("Month %(month)s") % {"month": period.month}
-    else:
-        months = ytd_label(period.year, period.month)
+    months = period_label(None, period.month, cumulative=mode != ScoreMode.MONTH)
     return _("%(basis)s, %(months)s") % {"basis": ScoreMode(mode).label, "months": months}
 
 
