@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 
 from plans.choices import PlanStatus
 from plans.models import Plan
@@ -332,3 +332,17 @@ def closed_months_to_report(*, plan: Plan, unit: Unit, today: dt.date) -> list[C
         if unreported:
             months.append(ClosedMonth(plan, unit, period, unreported, requests.get(period)))
     return months
+
+
+def review_counts(user) -> dict[str, int]:
+    """The menu's two figures of reports, in one aggregate query: ``returned``,
+    the figures of the units the user enters for that were returned and not
+    yet resubmitted; ``waiting``, those of the units the user reviews that
+    wait for review."""
+    if not user.is_authenticated:
+        return {"returned": 0, "waiting": 0}
+    returned = Q(status=ReportStatus.RETURNED, target__task__lead_unit__in=policy.entry_units(user))
+    waiting = Q(status=ReportStatus.SUBMITTED, target__task__lead_unit__in=policy.review_units(user))
+    return Report.objects.filter(returned | waiting).aggregate(
+        returned=Count("pk", filter=returned), waiting=Count("pk", filter=waiting)
+    )

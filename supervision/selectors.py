@@ -35,7 +35,15 @@ from plans.periods import Period, is_reporting_month, period_label
 from progress.choices import COUNTED, SENT
 from progress.models import Report
 from progress.selectors import pending_figures
-from supervision.choices import NOTICE_STEPS, OPEN_STATES, STEP_BY_SUPERVISION, STEP_BY_UNIT, NoticeState, ScoreMode
+from supervision.choices import (
+    NOTICE_STEPS,
+    OPEN_STATES,
+    STEP_BY_SUPERVISION,
+    STEP_BY_UNIT,
+    NoticeState,
+    NoticeStep,
+    ScoreMode,
+)
 from supervision.models import Notice, SupervisionRule
 from targets.choices import RED, ReportingStatus
 from targets.models import Target, TargetResult
@@ -138,6 +146,15 @@ def notices_visible_to(user) -> QuerySet[Notice]:
         | Q(zone__in=supervised_zones(user))
         | Q(unit__in=answering_units(user))
     )
+
+
+def notices_to_answer(user) -> QuerySet[Notice]:
+    """Notices waiting for the user's answer: addressed to a unit they answer
+    for, in a state the answer starts from (``NOTICE_STEPS``)."""
+    if not user.is_authenticated:
+        return Notice.objects.none()
+    _by, states = NOTICE_STEPS[NoticeStep.ANSWER]
+    return Notice.objects.filter(unit__in=answering_units(user), state__in=states)
 
 
 def overdue_notices_count(plan: Plan, *, today: dt.date | None = None) -> int:
