@@ -64,7 +64,8 @@ def test_an_approval_tells_the_staff_once_per_unit_and_period(desk, submitted):
 
 
 def test_notify_tells_each_person_once_skips_the_actor_and_refuses_a_foreign_link(desk):
-    assert notify([desk.staff.pk, desk.staff.pk, desk.reviewer.pk], kind="approved", text="x", skip=desk.reviewer.pk) == 1
+    people = [desk.staff.pk, desk.staff.pk, desk.reviewer.pk]
+    assert notify(people, kind="approved", text="x", skip=desk.reviewer.pk) == 1
     with pytest.raises(ValueError):
         notify([desk.staff.pk], kind="approved", text="x", link="//evil.example/")
     with pytest.raises(ValueError):
