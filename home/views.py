@@ -12,8 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core import clock
 from core.models import Notification
 from core.notifications import notifications_mark_read, notifications_of
+from home.todo import todo_of
 from plans.models import Plan
 from zones.selectors import memberships_of, regions_of, zones_visible_to
 
@@ -22,8 +24,8 @@ NOTIFICATIONS_PER_PAGE = 50
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Where a user lands: their roles, the regions they compare, and each
-    visible zone's plans."""
+    """Where a user lands: what waits for them (the to-do of each of their
+    roles), their roles, the regions they compare, and each visible zone's plans."""
     plans = (
         Plan.objects.filter(zone__in=zones_visible_to(request.user))
         .select_related("zone", "zone__region", "zone__region__parent")
@@ -34,7 +36,15 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         .order_by("zone__code", "-start_year")
     )
-    context = {"memberships": memberships_of(request.user), "regions": regions_of(request.user), "plans": plans}
+    memberships = list(memberships_of(request.user))
+    roles = frozenset(membership.role for membership in memberships)
+    context = {
+        "memberships": memberships,
+        "regions": regions_of(request.user),
+        "plans": plans,
+        "todo": todo_of(request.user, roles=roles, today=clock.today()),
+        "today": clock.today(),
+    }
     return render(request, "home/home.html", context)
 
 

@@ -44,7 +44,7 @@ from supervision.choices import (
     NoticeStep,
     ScoreMode,
 )
-from supervision.models import Notice, SupervisionRule
+from supervision.models import Notice, NoticeItem, SupervisionRule
 from targets.choices import RED, ReportingStatus
 from targets.models import Target, TargetResult
 from targets.selectors import figure_age, latest_results, result_explanation
@@ -478,3 +478,25 @@ def ledger(*, plan: Plan, period: Period, unit: Unit | None = None, leader=None)
     for task_id, status in task_statuses(plan=plan, period=period, targets=targets).items():
         rows[task_id].status = status
     return Ledger(plan=plan, period=period, months=months, lines=list(lines.values()), tasks=list(rows.values()))
+
+
+def notices_on_tasks_of(leader) -> QuerySet[Notice]:
+    """Open notices following up a target of a task the leader is responsible for."""
+    if not leader.is_authenticated:
+        return Notice.objects.none()
+    on_tasks = NoticeItem.objects.filter(target__task__leader=leader).values("notice")
+    return Notice.objects.filter(pk__in=on_tasks, state__in=OPEN_STATES)
+
+
+def supervision_todo_counts(user, *, today: dt.date) -> dict[str, int]:
+    """What waits for the supervision team in the zones the user supervises,
+    in one aggregate query: ``overdue``, notices whose answer date passed
+    unanswered (as ``overdue_notices_count`` and the notices page count
+    them); ``unanswered``, notices still waiting for an answer (the overdue
+    among them); ``to_close``, answered notices waiting to be closed."""
+    _by, answer_states = NOTICE_STEPS[NoticeStep.ANSWER]
+    return Notice.objects.filter(zone__in=supervised_zones(user)).aggregate(
+        overdue=Count("pk", filter=Q(state=NoticeState.ISSUED, reply_by__lt=today)),
+        unanswered=Count("pk", filter=Q(state__in=answer_states)),
+        to_close=Count("pk", filter=Q(state=NoticeState.ANSWERED)),
+    )
