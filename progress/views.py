@@ -30,10 +30,11 @@ from plans.periods import (
     periods_of_plan,
 )
 from progress.charts import target_chart
-from progress.choices import ReportStatus
+from progress.choices import SENT, ReportStatus
 from progress.forms import CorrectionForm, ReopenForm, ReturnForm, rows_from_post
 from progress.history import history_entries
 from progress.models import PeriodReopening, Report
+from progress.notifying import period_form_url
 from progress.selectors import (
     ReportingCount,
     closed_months_to_report,
@@ -79,6 +80,12 @@ class PeriodCard:
     groups: OrderedDict
     reporting: list[ReportingCount]
     reopened_until: dt.date | None = None
+    left: int = 0
+
+    @property
+    def total(self) -> int:
+        """Rows of the period."""
+        return sum(self.counts.values())
 
     @property
     def days_past_due(self) -> int:
@@ -141,6 +148,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
                         groups=groups,
                         reporting=rows_reporting(rows, plan=plan, period=period, today=today),
                         reopened_until=reopened_until,
+                        left=sum(1 for row in rows if row.status not in SENT),
                     )
                 )
     context = {
@@ -148,7 +156,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         "closed": closed,
         "locked": PeriodState.LOCKED,
         "units": units,
-        "returned": returned_reports(units=units).order_by("-returned_at")[:50],
+        "returned": _with_form_urls(returned_reports(units=units).order_by("-returned_at")[:50]),
         "co_targets": co_operation_targets(units=units)
         .prefetch_related(
             Prefetch("reports", queryset=Report.objects.order_by("-year", "-month"), to_attr="latest_reports")
@@ -158,6 +166,20 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         "today": today,
     }
     return render(request, "progress/my_reports.html", context)
+
+
+def _with_form_urls(reports) -> list[Report]:
+    """The reports, each with ``form_url``: its row on the unit's period form,
+    where a returned figure is put right (not the read-only target page)."""
+    reports = list(reports)
+    for report in reports:
+        report.form_url = period_form_url(
+            plan_id=report.target.task.plan_id,
+            unit_id=report.target.task.lead_unit_id,
+            period=Period(report.year, report.month),
+            target_id=report.target_id,
+        )
+    return reports
 
 
 def _unit_and_plan(request: HttpRequest, plan_id: int, unit_id: int) -> tuple[Plan, Unit]:
