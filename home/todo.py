@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from plans.models import Plan
 from plans.periods import Period, default_period
-from progress.notifying import period_form_url
+from progress.links import period_form_url
 from progress.selectors import PeriodDue, ReviewWaiting, periods_due, returned_reports, review_waiting
 from supervision.models import Notice
 from supervision.selectors import (

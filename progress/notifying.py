@@ -14,16 +14,11 @@ from core.models import Notification
 from core.notifications import notify, site_language
 from plans.models import Plan
 from plans.periods import Period, period_label
+from progress.links import period_form_url
 from progress.models import Report
 from zones.choices import Role
 from zones.models import Unit
 from zones.selectors import member_ids
-
-
-def period_form_url(*, plan_id: int, unit_id: int, period: Period, target_id: int | None = None) -> str:
-    """The unit's period form, at one target's row when given (``#row-<id>``)."""
-    url = reverse("progress:period", kwargs={"plan_id": plan_id, "unit_id": unit_id, "period": str(period)})
-    return f"{url}#row-{target_id}" if target_id else url
 
 
 def tell_submitted(*, plan: Plan, unit: Unit, period: Period, count: int, by) -> int:

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -33,8 +32,8 @@ from progress.charts import target_chart
 from progress.choices import SENT, ReportStatus
 from progress.forms import CorrectionForm, ReopenForm, ReturnForm, rows_from_post
 from progress.history import history_entries
+from progress.links import period_form_url
 from progress.models import PeriodReopening, Report
-from progress.notifying import period_form_url
 from progress.selectors import (
     ReportingCount,
     closed_months_to_report,
@@ -93,7 +92,7 @@ class PeriodCard:
 
 
 def _period_url(plan_id: int, unit_id: int, period: Period) -> str:
-    return reverse("progress:period", kwargs={"plan_id": plan_id, "unit_id": unit_id, "period": str(period)})
+    return period_form_url(plan_id=plan_id, unit_id=unit_id, period=period)
 
 
 def _open_periods(plan: Plan, unit: Unit, today) -> list[tuple[Period, dt.date | None]]:
