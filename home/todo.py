@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from plans.choices import PlanStatus
 from plans.models import Plan
 from plans.periods import Period, default_period
 from progress.links import period_form_url
@@ -106,9 +107,11 @@ def todo_of(user, *, roles: frozenset[str], today: dt.date) -> Todo:
 
 
 def _leader_plans(user, *, today: dt.date) -> list[LeaderPlan]:
-    """Each plan of the leader's tasks with the targets of those tasks that lag
+    """Each published plan of the leader's tasks with the targets of those tasks that lag
     (lagging, seriously lagging or overdue) in its month just closed."""
-    plans = Plan.objects.filter(tasks__leader=user).distinct().order_by("-start_year", "title")
+    plans = (
+        Plan.objects.filter(tasks__leader=user, status=PlanStatus.PUBLISHED).distinct().order_by("-start_year", "title")
+    )
     parts = []
     for plan in plans:
         period = default_period(plan, today=today)
