@@ -125,3 +125,12 @@ def test_the_menus_figures_cost_the_same_queries_however_much_waits(client, desk
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("notifications"))
     assert len(many) == len(few)
+
+
+def test_resetting_the_demo_clears_what_its_users_were_told(db):
+    from demo.services import demo_reset
+
+    demo_staff = UserFactory(username="admin")  # a demo username: the reset keeps the user
+    notify([demo_staff.pk], kind="approved", text="about a deleted zone", link="/progress/")
+    demo_reset(zones=[])
+    assert not Notification.objects.filter(recipient=demo_staff).exists()
