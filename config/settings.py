@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "zones.context_processors.roles",
                 "progress.context_processors.late_requests",
+                "home.context_processors.badges",
             ],
         },
     },

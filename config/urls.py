@@ -12,6 +12,8 @@ admin.site.index_title = _("Plans, targets and reports")
 
 urlpatterns = [
     path("", home_views.home, name="home"),
+    path("notifications/", home_views.notifications, name="notifications"),
+    path("notifications/<id:notification_id>/", home_views.notification_open, name="notification_open"),
     path("progress/", include("progress.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("supervision/", include("supervision.urls")),

@@ -3,6 +3,7 @@ project's models."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -144,3 +145,49 @@ class OutgoingMail(CleanTextModel):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to}"
+
+
+class Notification(models.Model):
+    """One thing the app tells one person in the app (the bell in the header):
+    a report returned or approved, a submission waiting for review, a
+    follow-up notice issued or answered. Written by ``core.notifications.notify``
+    in the transaction of the change it tells about; read when the person
+    opens it or marks all read. Its text is written once, in the site's
+    language, and its link is a path of this site.
+
+    In core, the bottom layer: every app above tells people things, and the
+    notification knows nothing of what it is about beyond its kind and link.
+    """
+
+    class Kind(models.TextChoices):
+        RETURNED = "returned", _("Report returned")
+        APPROVED = "approved", _("Report approved")
+        AWAITING_REVIEW = "awaiting_review", _("Waiting for review")
+        NOTICE_ISSUED = "notice_issued", _("Follow-up notice issued")
+        NOTICE_ANSWERED = "notice_answered", _("Follow-up notice answered")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    text = models.CharField(_("text"), max_length=500)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["recipient", "-created_at"], condition=Q(read_at__isnull=True), name="notification_unread_idx"
+            ),
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"

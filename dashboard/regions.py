@@ -32,11 +32,10 @@ from django.utils.translation import gettext as _
 from dashboard.choices import LeftOut
 from plans.choices import READABLE
 from plans.models import Plan
-from plans.periods import Period, default_period
+from plans.periods import Period, default_period, period_label
 from progress.models import Report
 from progress.selectors import pending_figures
 from targets import kinds
-from targets.explanations import ytd_label
 from targets.models import Target, TargetResult
 from targets.selectors import result_explanation
 from zones.models import Region, Zone
@@ -119,7 +118,7 @@ class ZoneRow:
 
     @property
     def period_label(self) -> str:
-        return ytd_label(self.period.year, self.period.month)
+        return period_label(None, self.period.month)
 
 
 @dataclass(frozen=True)

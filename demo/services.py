@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from core import clock
 from core.figures import figure_text
+from core.models import Notification
 from demo.figures import SeriesInput, demo_series, item_run
 from demo.overlay import Assignment, DemoDataError, Run, ZoneFile, target_name, zone_files
 from imports.reading import text_from_path
@@ -130,7 +131,7 @@ def demo_load(
 
 def demo_reset(*, zones: list[ZoneFile] | None = None) -> int:
     """Delete the demo zones (their plans, figures, notices and memberships); the demo users stay,
-    with the demo password again. Returns the number of zones deleted."""
+    with the demo password again and no notifications. Returns the number of zones deleted."""
     zones = zone_files() if zones is None else zones
     codes = [zone.code for zone in zones]
     with transaction.atomic():
@@ -140,6 +141,8 @@ def demo_reset(*, zones: list[ZoneFile] | None = None) -> int:
         Zone.objects.filter(code__in=codes).delete()
         users = get_user_model().objects.filter(username__in=_demo_usernames(zones))
         users.update(password=make_password(DEMO_PASSWORD))
+        # What the app told them was about the zones just deleted: its links lead nowhere now.
+        Notification.objects.filter(recipient__in=users).delete()
     return deleted
 
 

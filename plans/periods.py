@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from core import clock
 from core.params import parse_int
@@ -76,6 +76,25 @@ class Period:
 
     def previous_month(self) -> Period:
         return Period(self.year, self.month - 1) if self.month > 1 else Period(self.year - 1, 12)
+
+
+def period_label(year: int | None, month: int, *, cumulative: bool = True) -> str:
+    """The one way a period is written on every page, export, sheet, message
+    and document: a plan reports year to date, so its period reads 1月 in
+    January and 1-N月 after it (1-2月 for a plan that merges January into
+    February), prefixed with the year (2014年1-9月) unless ``year`` is None.
+    A single month that is not a year-to-date period (a ranking on the month
+    alone, a month's columns of the ledger) reads N月 with ``cumulative=False``.
+    Never 1-1月."""
+    if month == 1:
+        months = gettext("January")
+    elif cumulative:
+        months = gettext("months 1–%(month)s") % {"month": month}
+    else:
+        months = gettext("Month %(month)s") % {"month": month}
+    if year is None:
+        return months
+    return gettext("%(year)s, %(period)s") % {"year": year, "period": months}
 
 
 def reporting_months(*, frequency: str, jan_feb_combined: bool) -> list[int]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.figures import figure_field
 from core.models import CleanTextModel
-from plans.periods import Period
+from plans.periods import Period, period_label
 from progress.choices import SENT, ContributionStatus, LateRequestStatus, ReportStatus
 from targets.models import Target
 
@@ -101,13 +101,6 @@ class Report(CleanTextModel):
     @property
     def period_label(self) -> str:
         return period_label(self.year, self.month)
-
-
-def period_label(year: int, month: int) -> str:
-    """A year-to-date period as the zone writes it: 2014年1-9月."""
-    if month == 1:
-        return _("%(year)s, January") % {"year": year}
-    return _("%(year)s, months 1–%(month)s") % {"year": year, "month": month}
 
 
 class ReportEvent(CleanTextModel):

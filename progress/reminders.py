@@ -28,9 +28,9 @@ from core.models import JobRun
 from core.people import name_from_parts
 from plans.choices import Frequency, PlanStatus
 from plans.models import Plan
-from plans.periods import Period, due_date, is_reporting_month
+from plans.periods import Period, due_date, is_reporting_month, period_label
 from progress.choices import SENT, ReportStatus
-from progress.models import Report, period_label
+from progress.models import Report
 from targets.models import Target
 from zones.choices import Role
 from zones.models import Membership

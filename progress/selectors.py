@@ -7,15 +7,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from plans.choices import PlanStatus
 from plans.models import Plan
-from plans.periods import Period, PeriodState, due_date, is_reporting_month, period_state, periods_of_plan
-from progress.choices import COUNTED, EDITABLE, LateRequestStatus, ReportStatus
+from plans.periods import (
+    Period,
+    PeriodState,
+    days_until_due,
+    due_date,
+    is_reporting_month,
+    period_label,
+    period_state,
+    periods_of_plan,
+)
+from progress.choices import COUNTED, EDITABLE, SENT, LateRequestStatus, ReportStatus
 from progress.engine.recompute import period_reporting
-from progress.models import LateReportRequest, PeriodReopening, Report, ReportEvent, period_label
+from progress.models import LateReportRequest, PeriodReopening, Report, ReportEvent
 from targets import kinds
 from targets.choices import ReportingStatus
 from targets.models import Target, TargetResult
@@ -356,3 +365,176 @@ def closed_months_to_report(*, plan: Plan, unit: Unit, today: dt.date) -> list[C
         if unreported:
             months.append(ClosedMonth(plan, unit, period, unreported, requests.get(period)))
     return months
+
+
+def review_counts(user) -> dict[str, int]:
+    """The menu's two figures of reports, in one aggregate query: ``returned``,
+    the figures of the units the user enters for that were returned and not
+    yet resubmitted; ``waiting``, those of the units the user reviews that
+    wait for review."""
+    if not user.is_authenticated:
+        return {"returned": 0, "waiting": 0}
+    returned = Q(status=ReportStatus.RETURNED, target__task__lead_unit__in=policy.entry_units(user))
+    waiting = Q(status=ReportStatus.SUBMITTED, target__task__lead_unit__in=policy.review_units(user))
+    return Report.objects.filter(returned | waiting).aggregate(
+        returned=Count("pk", filter=returned), waiting=Count("pk", filter=waiting)
+    )
+
+
+# --- what is due: the to-do of the reporting staff ----------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodDue:
+    """One open period of a plan for one unit: how much of it is left to send
+    and by when. ``targets`` report in the period; ``sent`` are submitted or
+    approved; ``returned`` came back and wait to be sent again."""
+
+    plan: Plan
+    unit: Unit
+    period: Period
+    due: dt.date
+    days_left: int
+    targets: int
+    sent: int
+    returned: int
+    reopened_until: dt.date | None = None
+
+    @property
+    def left(self) -> int:
+        """Rows still to fill in or submit."""
+        return max(0, self.targets - self.sent)
+
+    @property
+    def days_past_due(self) -> int:
+        return max(0, -self.days_left)
+
+
+def periods_due(*, units: QuerySet[Unit], today: dt.date) -> list[PeriodDue]:
+    """Every period open today (or reopened for the unit) of the published
+    plans in which ``units`` lead targets, with its counts: five queries,
+    whatever the number of plans, units, periods or targets. Nearest due first."""
+    unit_list = list(units)
+    plans = list(staff_plans(units=units))
+    if not plans or not unit_list:
+        return []
+    reopened: dict[tuple[int, int, int, int], dt.date] = {}
+    for r in PeriodReopening.objects.filter(plan__in=plans, unit__in=unit_list, until__gte=today).only(
+        "plan_id", "unit_id", "year", "month", "until"
+    ):
+        key = (r.plan_id, r.unit_id, r.year, r.month)
+        reopened[key] = max(r.until, reopened.get(key, r.until))
+    open_periods: list[tuple[Plan, Unit, Period, dt.date | None]] = []
+    for plan in plans:
+        months = periods_of_plan(
+            start_year=plan.start_year,
+            end_year=plan.end_year,
+            frequency="monthly",
+            jan_feb_combined=plan.jan_feb_combined,
+        )
+        for unit in unit_list:
+            if unit.zone_id != plan.zone_id:
+                continue
+            for period in months:
+                state = period_state(period, today=today, due_day=plan.due_day, lock_after_days=plan.lock_after_days)
+                until = reopened.get((plan.pk, unit.pk, period.year, period.month))
+                if state is PeriodState.OPEN:
+                    open_periods.append((plan, unit, period, None))
+                elif state is PeriodState.LOCKED and until is not None:
+                    open_periods.append((plan, unit, period, until))
+    if not open_periods:
+        return []
+    targets: dict[tuple[int, int], list[tuple[str, int]]] = {}
+    for row in (
+        Target.objects.filter(task__plan__in=plans, task__lead_unit__in=unit_list)
+        .values("task__plan", "task__lead_unit", "frequency")
+        .annotate(n=Count("pk"))
+    ):
+        targets.setdefault((row["task__plan"], row["task__lead_unit"]), []).append((row["frequency"], row["n"]))
+    years = {period.year for _plan, _unit, period, _until in open_periods}
+    reports: dict[tuple[int, int, int, int, str, str], int] = {}
+    for row in (
+        Report.objects.filter(
+            target__task__plan__in=plans,
+            target__task__lead_unit__in=unit_list,
+            year__in=years,
+            status__in=(*SENT, ReportStatus.RETURNED),
+        )
+        .values("target__task__plan", "target__task__lead_unit", "year", "month", "target__frequency", "status")
+        .annotate(n=Count("pk"))
+    ):
+        key = (
+            row["target__task__plan"],
+            row["target__task__lead_unit"],
+            row["year"],
+            row["month"],
+            row["target__frequency"],
+            row["status"],
+        )
+        reports[key] = row["n"]
+    result = []
+    for plan, unit, period, until in open_periods:
+        frequencies = [
+            (frequency, n)
+            for frequency, n in targets.get((plan.pk, unit.pk), [])
+            if is_reporting_month(period.month, frequency=frequency, jan_feb_combined=plan.jan_feb_combined)
+        ]
+        if not frequencies:
+            continue
+
+        def counted(statuses: tuple[str, ...], frequencies=frequencies, plan=plan, unit=unit, period=period) -> int:
+            return sum(
+                reports.get((plan.pk, unit.pk, period.year, period.month, frequency, status), 0)
+                for frequency, _n in frequencies
+                for status in statuses
+            )
+
+        result.append(
+            PeriodDue(
+                plan=plan,
+                unit=unit,
+                period=period,
+                due=due_date(period, due_day=plan.due_day),
+                days_left=days_until_due(period, today=today, due_day=plan.due_day),
+                targets=sum(n for _frequency, n in frequencies),
+                sent=counted(SENT),
+                returned=counted((ReportStatus.RETURNED,)),
+                reopened_until=until,
+            )
+        )
+    result.sort(key=lambda due: (due.due, due.plan.title, due.unit.name))
+    return result
+
+
+@dataclass(frozen=True)
+class ReviewWaiting:
+    """A unit's figures of one plan and period waiting for review."""
+
+    plan_id: int
+    plan_title: str
+    unit_name: str
+    period: Period
+    count: int
+    oldest: dt.datetime
+
+
+def review_waiting(*, units: QuerySet[Unit]) -> list[ReviewWaiting]:
+    """What waits for the reviewer of ``units``, per plan, unit and period,
+    oldest submission first: one aggregate query."""
+    rows = (
+        Report.objects.filter(status=ReportStatus.SUBMITTED, target__task__lead_unit__in=units)
+        .values("target__task__plan", "target__task__plan__title", "target__task__lead_unit__name", "year", "month")
+        .annotate(n=Count("pk"), oldest=Min("submitted_at"))
+        .order_by("oldest")
+    )
+    return [
+        ReviewWaiting(
+            plan_id=row["target__task__plan"],
+            plan_title=row["target__task__plan__title"],
+            unit_name=row["target__task__lead_unit__name"],
+            period=Period(row["year"], row["month"]),
+            count=row["n"],
+            oldest=row["oldest"],
+        )
+        for row in rows
+    ]

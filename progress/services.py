@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.mail import Mail, mail_render, mails_queue
+from core.models import Notification
 from core.people import display_name
 from core.text import REASON_LIMIT, TEXT_LIMIT, text_problem, too_long
 from plans.models import Plan
@@ -27,6 +28,7 @@ from plans.periods import Period, PeriodState, periods_of_plan
 from progress.choices import LateRequestStatus, ReportStatus
 from progress.contributions import ContributionInput, contribution_errors, contribution_rows, contributions_write
 from progress.models import LateReportRequest, PeriodReopening, Report, ReportEvent
+from progress.notifying import tell_reviewed, tell_submitted
 from progress.selectors import Row, effective_period_state, period_rows
 from progress.validation import FigureCheck, check_figure, missing_for_submit
 from zones import policy
@@ -264,6 +266,8 @@ def unit_period_save(
             result.contributions_saved, result.contributions_submitted = contributions_write(
                 parts, parts_typed, unit=unit, period=period, by=by, now=now, submit=submit
             )
+        if result.submitted:
+            tell_submitted(plan=plan, unit=unit, period=period, count=result.submitted, by=by)
     return result
 
 
@@ -408,6 +412,7 @@ def reports_approve(*, reports: list[Report], by) -> int:
             report.save()
             _record(report, ReportEvent.Action.APPROVED, by, {"status": [before, report.status]}, at=now)
         _queue_recompute(report.target_id for report in locked)
+        tell_reviewed(reports=locked, kind=Notification.Kind.APPROVED, by=by)
     return len(locked)
 
 
@@ -432,6 +437,7 @@ def reports_return(*, reports: list[Report], by, reason: str) -> int:
                 report, ReportEvent.Action.RETURNED, by, {"status": [before, report.status]}, comment=reason, at=now
             )
         _queue_recompute(report.target_id for report in locked)
+        tell_reviewed(reports=locked, kind=Notification.Kind.RETURNED, by=by, reason=reason)
     return len(locked)
 
 

@@ -49,8 +49,8 @@ from core.spreadsheets import (
 )
 from core.text import xml_safe
 from plans.models import Plan
-from plans.periods import Period
-from progress.models import Report, period_label
+from plans.periods import Period, period_label
+from progress.models import Report
 from progress.selectors import Row, period_rows
 from progress.services import TEXT_FIELDS, Conflict, RowInput, StaleVersion, unit_period_save
 from progress.validation import standing_of

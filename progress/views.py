@@ -27,12 +27,13 @@ from plans.periods import (
     days_until_due,
     default_period,
     due_date,
+    period_label,
     period_state,
     periods_of_plan,
 )
 from progress.attachments import with_evidence
 from progress.charts import target_chart
-from progress.choices import ContributionStatus, ReportStatus
+from progress.choices import SENT, ContributionStatus, ReportStatus
 from progress.contributions import (
     co_operation_plans,
     contribution_rows,
@@ -42,7 +43,8 @@ from progress.contributions import (
 )
 from progress.forms import CorrectionForm, ReopenForm, ReturnForm, contributions_from_post, rows_from_post
 from progress.history import contribution_entries, history_entries
-from progress.models import PeriodReopening, Report, period_label
+from progress.links import period_form_url
+from progress.models import PeriodReopening, Report
 from progress.period_page import STANDING_CHOICES, row_marks, save_summary, standing_shown, text_cells
 from progress.review import ReviewGroup, review_groups
 from progress.selectors import (
@@ -89,6 +91,12 @@ class PeriodCard:
     groups: OrderedDict
     reporting: list[ReportingCount]
     reopened_until: dt.date | None = None
+    left: int = 0
+
+    @property
+    def total(self) -> int:
+        """Rows of the period."""
+        return sum(self.counts.values())
 
     @property
     def days_past_due(self) -> int:
@@ -96,7 +104,7 @@ class PeriodCard:
 
 
 def _period_url(plan_id: int, unit_id: int, period: Period) -> str:
-    return reverse("progress:period", kwargs={"plan_id": plan_id, "unit_id": unit_id, "period": str(period)})
+    return period_form_url(plan_id=plan_id, unit_id=unit_id, period=period)
 
 
 def _open_periods(plan: Plan, unit: Unit, today) -> list[tuple[Period, dt.date | None]]:
@@ -145,17 +153,6 @@ def _co_operation_cards(units, today) -> list[CoOperationCard]:
     return cards
 
 
-def _with_form_links(reports) -> list[Report]:
-    """Returned reports, each with ``form_url``: its row on the unit's period
-    form (an anchor), where the staff answer it, not the read-only target page."""
-    reports = list(reports)
-    for report in reports:
-        task = report.target.task
-        period = Period(report.year, report.month)
-        report.form_url = f"{_period_url(task.plan_id, task.lead_unit_id, period)}#row-{report.target_id}"
-    return reports
-
-
 @login_required
 def my_reports(request: HttpRequest) -> HttpResponse:
     """我的填报: the open periods of the user's units, with each target's state
@@ -189,6 +186,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
                         groups=groups,
                         reporting=rows_reporting(rows, plan=plan, period=period, today=today),
                         reopened_until=reopened_until,
+                        left=sum(1 for row in rows if row.status not in SENT),
                     )
                 )
     context = {
@@ -196,7 +194,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         "closed": closed,
         "locked": PeriodState.LOCKED,
         "units": units,
-        "returned": _with_form_links(returned_reports(units=units).order_by("-returned_at")[:50]),
+        "returned": _with_form_urls(returned_reports(units=units).order_by("-returned_at")[:50]),
         "co_targets": co_operation_targets(units=units)
         .prefetch_related(
             Prefetch("reports", queryset=Report.objects.order_by("-year", "-month"), to_attr="latest_reports")
@@ -207,6 +205,20 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         "today": today,
     }
     return render(request, "progress/my_reports.html", context)
+
+
+def _with_form_urls(reports) -> list[Report]:
+    """The reports, each with ``form_url``: its row on the unit's period form,
+    where a returned figure is put right (not the read-only target page)."""
+    reports = list(reports)
+    for report in reports:
+        report.form_url = period_form_url(
+            plan_id=report.target.task.plan_id,
+            unit_id=report.target.task.lead_unit_id,
+            period=Period(report.year, report.month),
+            target_id=report.target_id,
+        )
+    return reports
 
 
 def _unit_and_plan(request: HttpRequest, plan_id: int, unit_id: int) -> tuple[Plan, Unit]:

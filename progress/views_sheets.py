@@ -25,9 +25,9 @@ from core.downloads import attach
 from core.spreadsheets import XLSX_CONTENT_TYPE
 from core.uploads import UploadRefused, check_xlsx, megabytes, upload_max_bytes
 from plans.models import Plan
-from plans.periods import Period, PeriodState
+from plans.periods import Period, PeriodState, period_label
 from progress.forms import SheetUploadForm
-from progress.models import ReportEvent, period_label
+from progress.models import ReportEvent
 from progress.selectors import effective_period_state, period_rows
 from progress.services import PeriodClosed, RowInput, StaleVersion, unit_period_save
 from progress.sheets import (

@@ -35,8 +35,7 @@ from core import clock
 from core.people import display_name
 from core.text import xml_safe
 from plans.models import Plan
-from plans.periods import Period
-from progress.models import period_label
+from plans.periods import Period, period_label
 from progress.selectors import with_approved_problems
 from supervision.choices import DEFAULT_SCORE_MODE, OPEN_STATES
 from supervision.models import Bulletin, Notice

@@ -51,10 +51,10 @@ from core.spreadsheets import (
     workbook_bytes,
 )
 from plans.models import Plan, Task
-from plans.periods import Period
+from plans.periods import Period, period_label
 from progress.attachments import evidence_by_target, evidence_text
 from progress.choices import ReportStatus
-from progress.models import Attachment, Report, period_label
+from progress.models import Attachment, Report
 from progress.selectors import pending_figures
 from supervision.selectors import Ledger, LedgerLine, LedgerTask, narrative_mark, with_narratives
 from supervision.xlsx import STYLE_DEFAULT, STYLE_ONE_DECIMAL, STYLE_WRAP, XlsxStream
@@ -566,7 +566,7 @@ def _ledger_headers(sheet, *, months: list[int]) -> None:
         sheet.merge_cells(start_row=2, start_column=index, end_row=3, end_column=index)
     for offset, month in enumerate(months):
         first = fixed + 1 + per_month * offset
-        sheet.cell(row=2, column=first, value=str(_("Month %(month)s") % {"month": month}))
+        sheet.cell(row=2, column=first, value=period_label(None, month, cumulative=False))
         sheet.merge_cells(start_row=2, start_column=first, end_row=2, end_column=first + per_month - 1)
         for index, column in enumerate(LEDGER_MONTH):
             sheet.cell(row=3, column=first + index, value=str(column.header))

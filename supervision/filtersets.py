@@ -37,9 +37,9 @@ from django.utils.translation import gettext_lazy as _
 from core.params import parse_id
 from core.people import display_name
 from plans.models import Plan
-from plans.periods import Period, default_period
+from plans.periods import Period, default_period, period_label
 from progress.choices import ReportStatus
-from progress.models import Report, period_label
+from progress.models import Report
 from supervision.choices import ListKind
 from targets import kinds
 from targets.choices import BAD, SEVERITY, ReportingStatus, Status

@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import CleanTextForm
 from core.text import TEXT_LIMIT
-from plans.periods import Period
-from progress.models import period_label
+from plans.periods import Period, period_label
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

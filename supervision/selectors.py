@@ -33,17 +33,24 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from plans.models import Plan, Task
-from plans.periods import Period, is_reporting_month
+from plans.periods import Period, is_reporting_month, period_label
 from progress.attachments import evidence_by_target
 from progress.choices import COUNTED, SENT
 from progress.contributions import submitted_contributions
 from progress.models import Attachment, Report, TaskContribution
 from progress.selectors import pending_figures
-from supervision.choices import NOTICE_STEPS, OPEN_STATES, STEP_BY_SUPERVISION, STEP_BY_UNIT, NoticeState, ScoreMode
+from supervision.choices import (
+    NOTICE_STEPS,
+    OPEN_STATES,
+    STEP_BY_SUPERVISION,
+    STEP_BY_UNIT,
+    NoticeState,
+    NoticeStep,
+    ScoreMode,
+)
 from supervision.models import Notice, NoticeItem, SupervisionRule
 from targets import kinds
 from targets.choices import RED, ReportingStatus, Status
-from targets.explanations import ytd_label
 from targets.models import Target, TargetResult
 from targets.selectors import figure_age, latest_results, result_explanation
 from targets.task_status import NO_STATUS, TaskStatus, task_statuses
@@ -144,6 +151,15 @@ def notices_visible_to(user) -> QuerySet[Notice]:
         | Q(zone__in=supervised_zones(user))
         | Q(unit__in=answering_units(user))
     )
+
+
+def notices_to_answer(user) -> QuerySet[Notice]:
+    """Notices waiting for the user's answer: addressed to a unit they answer
+    for, in a state the answer starts from (``NOTICE_STEPS``)."""
+    if not user.is_authenticated:
+        return Notice.objects.none()
+    _by, states = NOTICE_STEPS[NoticeStep.ANSWER]
+    return Notice.objects.filter(unit__in=answering_units(user), state__in=states)
 
 
 def overdue_notices_count(plan: Plan, *, today: dt.date | None = None) -> int:
@@ -314,10 +330,7 @@ def assessment_months(period: Period, mode: str) -> list[int]:
 def ranking_basis(*, mode: str, period: Period) -> str:
     """The basis of a ranking in words: "年度累计,1-8月" or "月度,8月"; every
     page and document that shows a ranking names it with these words."""
-    if mode == ScoreMode.MONTH:
-        months = _("Month %(month)s") % {"month": period.month}
-    else:
-        months = ytd_label(period.year, period.month)
+    months = period_label(None, period.month, cumulative=mode != ScoreMode.MONTH)
     return _("%(basis)s, %(months)s") % {"basis": ScoreMode(mode).label, "months": months}
 
 
@@ -555,3 +568,25 @@ def ledger(*, plan: Plan, period: Period, unit: Unit | None = None, leader=None)
         elif target_id in items:
             items[target_id].evidence[:0] = files  # the item's own files first
     return Ledger(plan=plan, period=period, months=months, lines=list(lines.values()), tasks=list(rows.values()))
+
+
+def notices_on_tasks_of(leader) -> QuerySet[Notice]:
+    """Open notices following up a target of a task the leader is responsible for."""
+    if not leader.is_authenticated:
+        return Notice.objects.none()
+    on_tasks = NoticeItem.objects.filter(target__task__leader=leader).values("notice")
+    return Notice.objects.filter(pk__in=on_tasks, state__in=OPEN_STATES)
+
+
+def supervision_todo_counts(user, *, today: dt.date) -> dict[str, int]:
+    """What waits for the supervision team in the zones the user supervises,
+    in one aggregate query: ``overdue``, notices whose answer date passed
+    unanswered (as ``overdue_notices_count`` and the notices page count
+    them); ``unanswered``, notices still waiting for an answer (the overdue
+    among them); ``to_close``, answered notices waiting to be closed."""
+    _by, answer_states = NOTICE_STEPS[NoticeStep.ANSWER]
+    return Notice.objects.filter(zone__in=supervised_zones(user)).aggregate(
+        overdue=Count("pk", filter=Q(state=NoticeState.ISSUED, reply_by__lt=today)),
+        unanswered=Count("pk", filter=Q(state__in=answer_states)),
+        to_close=Count("pk", filter=Q(state=NoticeState.ANSWERED)),
+    )

@@ -37,6 +37,7 @@ from plans.models import Plan
 from plans.periods import Period, days_until_due
 from supervision.choices import NOTICE_STEPS, NoticeAction, NoticeLevel, NoticeState, NoticeStep
 from supervision.models import Bulletin, Notice, NoticeEvent, NoticeItem
+from supervision.notifying import tell_answered, tell_issued
 from supervision.selectors import can_answer, can_supervise, explanation_of, rule_for, supervised_zones
 from targets.models import Target
 from targets.selectors import latest_results
@@ -153,6 +154,7 @@ def notices_issue(
                 data={"reply_by": reply_by.isoformat(), "targets": [t.pk for t in items]},
             )
             mails_queue(notice_mails(notice=notice, kind="issued", event=event))
+            tell_issued(notice, by=by)
             result.notices.append(notice)
     return result
 
@@ -244,6 +246,7 @@ def notice_answer(
             text=f"{reason}\n{measures}",
             data={"expected": expected.isoformat(), "late": late},
         )
+        tell_answered(notice, by=by)
     notice.refresh_from_db()
     return notice
 

@@ -26,9 +26,8 @@ from core.forms import CleanTextForm
 from core.params import parse_id, parse_ids
 from core.people import display_name
 from plans.models import Plan
-from plans.periods import Period, default_period
+from plans.periods import Period, default_period, period_label
 from progress.choices import ReportStatus
-from progress.models import period_label
 from progress.selectors import pending_figures
 from supervision import exports, services
 from supervision.choices import (

@@ -9,16 +9,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from plans.periods import period_label
 from targets import kinds
 from targets.judgement import Judgement, Reason, TargetFacts
 from targets.wording import number, percent
-
-
-def ytd_label(year: int, month: int) -> str:
-    """1-9月 / 1月: the year-to-date period as the zone writes it (without the year)."""
-    if month == 1:
-        return _("January")
-    return _("months 1–%(month)s") % {"month": month}
 
 
 def explain(facts: TargetFacts, judgement: Judgement, *, year: int, month: int) -> str:
@@ -29,7 +23,7 @@ def explain(facts: TargetFacts, judgement: Judgement, *, year: int, month: int) 
     data_month = judgement.data_month
     if data_month is None or (judgement.data_year, data_month) == (year, month):
         return sentence
-    values = {"data": ytd_label(judgement.data_year or year, data_month), "viewed": ytd_label(year, month)}
+    values = {"data": period_label(None, data_month), "viewed": period_label(None, month)}
     if judgement.expected is not None and judgement.reason is Reason.AGAINST_TIME:
         return sentence + _(" (figure as of %(data)s, against the time progress of %(viewed)s)") % values
     return sentence + _(" (figure as of %(data)s)") % values
@@ -53,9 +47,9 @@ def _values(facts: TargetFacts, judgement: Judgement, *, year: int, month: int) 
     """The judgement's figures as a sentence writes them, named by the
     figure's own period."""
     if judgement.data_month is not None:
-        year, month = judgement.data_year or year, judgement.data_month
+        month = judgement.data_month
     return {
-        "period": ytd_label(year, month),
+        "period": period_label(None, month),
         "actual": number(judgement.actual),
         "unit": facts.unit or "",
         "completion": percent(judgement.completion),

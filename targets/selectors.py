@@ -6,9 +6,9 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from plans.models import Plan
-from plans.periods import Period
+from plans.periods import Period, period_label
 from targets.choices import Status
-from targets.explanations import explain, ytd_label
+from targets.explanations import explain
 from targets.facts import facts_of
 from targets.metrics import Judgement, Reason
 from targets.models import Target, TargetResult
@@ -44,9 +44,7 @@ def figure_age(result: TargetResult | None, *, year: int, month: int) -> str:
     data_year = result.data_year or result.year
     if (data_year, result.data_month) >= (year, month):
         return ""
-    label = ytd_label(data_year, result.data_month)
-    if data_year != year:
-        label = _("%(year)s, %(period)s") % {"year": data_year, "period": label}
+    label = period_label(data_year if data_year != year else None, result.data_month)
     return _("Figure as of %(period)s") % {"period": label}
 
 

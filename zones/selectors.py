@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -97,3 +98,20 @@ def accessed_region_ids(user: AbstractBaseUser | AnonymousUser) -> set[int]:
     if not user.is_authenticated:
         return set()
     return set(RegionAccess.objects.filter(user=user).values_list("region_id", flat=True))
+
+
+def member_ids(*, roles: tuple[str, ...], units: Iterable[int] = (), zones: Iterable[int] = ()) -> list[int]:
+    """The active people holding one of ``roles`` in the given units or zones
+    (ids): whom a notification about a unit's reports or a zone's notices
+    reaches. One query."""
+    units, zones = list(units), list(zones)
+    if not units and not zones:
+        return []
+    where = Q(unit__in=units) if units else Q()
+    if zones:
+        where = (where | Q(zone__in=zones)) if units else Q(zone__in=zones)
+    return list(
+        Membership.objects.filter(where, role__in=roles, user__is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )

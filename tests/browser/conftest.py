@@ -87,12 +87,23 @@ def demo_xinxiang():
     return Plan.objects.get(pk=result.plan_ids[0])
 
 
+def ytd(month: int) -> str:
+    """A year-to-date period as the pages write it, without the year: 1月, 1-N月
+    (``plans.periods.period_label``, so that a January reads as the pages do)."""
+    from django.utils import translation
+
+    from plans.periods import period_label
+
+    with translation.override("zh-hans"):
+        return period_label(None, month)
+
+
 def just_closed(plan):
     """The month the pages open on (the month just closed) and its label: (Period, "1-11月")."""
     from plans.periods import default_period
 
     period = default_period(plan)
-    return period, f"1-{period.month}月"
+    return period, ytd(period.month)
 
 
 def open_month(plan):

@@ -4,7 +4,7 @@ target and sees why it is red."""
 import pytest
 
 from demo.services import DEMO_PASSWORD
-from tests.browser.conftest import demo_xinxiang, just_closed, log_in, screenshot
+from tests.browser.conftest import demo_xinxiang, just_closed, log_in, screenshot, ytd
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +27,7 @@ def test_a_leader_finds_what_lags_and_why(page, xinxiang):
     page.select_option("#period", str(earlier))
     page.wait_for_url(f"**period={earlier}")
     assert page.locator("#period").input_value() == str(earlier)
-    assert f"1-{earlier.month}月" in page.locator("section.card", has_text="滞后事项").inner_text()
+    assert ytd(earlier.month) in page.locator("section.card", has_text="滞后事项").inner_text()
 
     red = page.locator("section.card", has_text="滞后事项").locator("tr", has=page.locator(".light.serious")).first
     indicator = red.locator("td a").first.inner_text()

@@ -5,7 +5,7 @@ import pytest
 from demo.services import DEMO_PASSWORD
 from progress.models import Report, ReportEvent
 from targets.choices import Standing
-from tests.browser.conftest import demo_xinxiang, log_in, open_month, screenshot
+from tests.browser.conftest import demo_xinxiang, log_in, open_month, screenshot, ytd
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +18,7 @@ def xinxiang():
 def open_current(page, month):
     """The staff's card of the current month, open for entry without any reopening."""
     page.click("text=我的填报")
-    card = page.locator(f"section.card:has(h2:has-text('1-{month.month}月'))").first
+    card = page.locator(f"section.card:has(h2:has-text('{ytd(month.month)}'))").first
     card.locator("text=进入本期填报").click()
     page.wait_for_selector("#period-form")
 
@@ -69,7 +69,7 @@ def test_staff_fill_and_submit_the_reviewer_returns_staff_resubmit_and_the_revie
     reviewer.base_url = page.base_url
     log_in(reviewer, "xx_reviewer", DEMO_PASSWORD)
     reviewer.click("text=待审核")
-    section = reviewer.locator("section.card", has_text=f"1-{xinxiang.month}月").first
+    section = reviewer.locator("section.card", has_text=ytd(xinxiang.month)).first
     boxes = section.locator("input[name=report]")
     assert not any(box.is_checked() for box in boxes.all())  # nothing is ticked for the reviewer
     boxes.first.check()
@@ -93,7 +93,7 @@ def test_staff_fill_and_submit_the_reviewer_returns_staff_resubmit_and_the_revie
     assert "已提交" in page.locator(".messages").inner_text()
 
     reviewer.click("text=待审核")
-    section = reviewer.locator("section.card", has_text=f"1-{xinxiang.month}月").first
+    section = reviewer.locator("section.card", has_text=ytd(xinxiang.month)).first
     section.locator("input[data-select-all]").check()
     section.locator("button[value^='approve:']").click()
     assert "审核通过" in reviewer.locator(".messages").inner_text()

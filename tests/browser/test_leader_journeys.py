@@ -22,7 +22,7 @@ from progress.models import Report
 from progress.services import reports_approve
 from targets.models import Target
 from targets.selectors import latest_results
-from tests.browser.conftest import demo_xinxiang, log_in, screenshot
+from tests.browser.conftest import demo_xinxiang, log_in, screenshot, ytd
 from zones.models import Membership
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -167,7 +167,7 @@ def test_done_stays_done_months_after_it_was_done(leader_page, xinxiang):
     row.scroll_into_view_if_needed()
     assert row.locator(".light").inner_text() == "已完成"
     assert row.locator("span[data-reporting]").inner_text() == "逾期未报"  # September's report: the other question
-    assert f"1-{last}月" in row.locator(".age").inner_text()  # its figure is its last approved one
+    assert ytd(last) in row.locator(".age").inner_text()  # its figure is its last approved one
     shot(page, "dash-2-mine-milestone")
 
     row.locator("a").click()

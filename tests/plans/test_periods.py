@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from plans.periods import (
     Period,
@@ -9,6 +10,7 @@ from plans.periods import (
     due_date,
     lock_date,
     month_just_closed,
+    period_label,
     period_state,
     reporting_months,
 )
@@ -102,3 +104,37 @@ def test_a_locked_period_reads_closed_by_its_deadline_never_closed_out():
         assert str(PeriodState.FUTURE.refusal) == "This period has not begun yet."
     with translation.override("zh-hans"):
         assert str(PeriodState.LOCKED.label) != "已销号"
+
+
+# --- the one period label ---------------------------------------------------------
+
+
+def test_january_reads_as_one_month_never_1_1():
+    with translation.override("zh-hans"):
+        assert period_label(2014, 1) == "2014年1月"
+        assert period_label(None, 1) == "1月"
+
+
+def test_a_year_to_date_period_reads_as_its_range_of_months():
+    with translation.override("zh-hans"):
+        assert period_label(2014, 2) == "2014年1-2月"  # also a plan's first period when January is merged
+        assert period_label(2014, 9) == "2014年1-9月"
+        assert period_label(None, 12) == "1-12月"
+    with translation.override("en"):
+        assert period_label(2014, 9) == "2014, months 1–9"
+
+
+def test_a_single_month_that_is_not_year_to_date_reads_as_that_month():
+    with translation.override("zh-hans"):
+        assert period_label(None, 8, cumulative=False) == "8月"
+        assert period_label(2014, 8, cumulative=False) == "2014年8月"
+        assert period_label(2014, 1, cumulative=False) == "2014年1月"
+
+
+def test_the_template_filter_writes_a_period_through_the_same_function():
+    from django.template import Context, Template
+
+    template = Template("{% load periods %}{{ p|period_label }}|{{ p|period_label:False }}|{{ none|period_label }}")
+    with translation.override("zh-hans"):
+        assert template.render(Context({"p": Period(2014, 1)})) == "2014年1月|1月|"
+        assert template.render(Context({"p": Period(2014, 5)})) == "2014年1-5月|1-5月|"

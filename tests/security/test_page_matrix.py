@@ -82,6 +82,11 @@ MATRIX: dict[str, Page] = {
     "home": Page(
         lambda w: "/", SIGNED_IN, reveals=lambda w: w.zone.plan.title, seen_by=READERS | UNIT | {"other_staff"}
     ),
+    # The bell: each person's own notifications (the notice issued to 经济发展局 told its staff and reviewer).
+    "notifications": Page(lambda w: "/notifications/", SIGNED_IN, reveals=lambda w: w.notice.number, seen_by=UNIT),
+    "notification_open": Page(
+        lambda w: f"/notifications/{w.users['staff'].notifications.get().pk}/", frozenset({"staff"}), ok=(302,)
+    ),
     # Reporting
     "progress:mine": Page(
         lambda w: "/progress/", SIGNED_IN, reveals=lambda w: w.zone.on_track.indicator, seen_by=frozenset({"staff"})

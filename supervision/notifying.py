@@ -1,0 +1,53 @@
+"""What follow-up notices (督办) tell people in the app
+(``core.notifications``): the lead unit's staff and reviewers that a notice
+waits for their answer, the supervision team that a unit answered."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from core.models import Notification
+from core.notifications import notify, site_language
+from supervision.models import Notice
+from supervision.selectors import ANSWERING_ROLES
+from zones.choices import Role
+from zones.selectors import member_ids
+
+
+def tell_issued(notice: Notice, *, by) -> int:
+    """The lead unit's staff and reviewers: a notice to answer by its date."""
+    with site_language():
+        text = _("%(number)s %(title)s: answer by %(date)s.") % {
+            "number": notice.number,
+            "title": notice.title,
+            "date": formats.date_format(notice.reply_by, "Y-m-d"),
+        }
+    return notify(
+        member_ids(roles=ANSWERING_ROLES, units=[notice.unit_id]),
+        kind=Notification.Kind.NOTICE_ISSUED,
+        text=text,
+        link=reverse("supervision:notice", args=[notice.pk]),
+        skip=by.pk,
+    )
+
+
+def tell_answered(notice: Notice, *, by) -> int:
+    """Whoever issued the notice and the zone's supervision team: the unit answered."""
+    with site_language():
+        text = _("%(unit)s answered %(number)s %(title)s.") % {
+            "unit": notice.unit.name,
+            "number": notice.number,
+            "title": notice.title,
+        }
+    people = member_ids(roles=(Role.SUPERVISOR,), zones=[notice.zone_id])
+    if notice.issued_by_id:
+        people.append(notice.issued_by_id)
+    return notify(
+        people,
+        kind=Notification.Kind.NOTICE_ANSWERED,
+        text=text,
+        link=reverse("supervision:notice", args=[notice.pk]),
+        skip=by.pk,
+    )
