@@ -13,7 +13,9 @@ from django.conf import settings
 from imports.reading import text_from_path
 from imports.services import plan_parse
 
-SHARED = Path(settings.BASE_DIR).parent / "shared"
+# The shared folder beside the project, or the one the seed documents were found in
+# (TAIZHANG_SEEDS_DIR: a clone in a temporary directory, as .ci/run sets it).
+SHARED = Path(settings.DEMO_SEEDS_DIR).parent
 SEEDS = [("000_5ba4bd30743c8b9f", 2014), ("001_c81c4cc377fa0bf5", 2012)]
 
 

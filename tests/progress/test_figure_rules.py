@@ -4,6 +4,7 @@ confirmation, once given, stays with the figure it confirmed."""
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 from unittest import mock
 
@@ -186,3 +187,12 @@ def test_a_new_report_records_no_confirmation_it_does_not_have(desk):
     assert save(desk, [RowInput(desk.amount.pk, "32.5")]).ok
     event = ReportEvent.objects.get()
     assert "value_confirmed" not in event.changes
+
+
+def test_the_period_form_shows_a_stored_confirmation_ticked(client, desk):
+    assert save(desk, [RowInput(desk.count.pk, "40", confirmed=True)]).ok
+    client.force_login(desk.staff)
+    url = reverse("progress:period", kwargs={"plan_id": desk.plan.pk, "unit_id": desk.unit.pk, "period": "2026-03"})
+    page = client.get(url).content.decode()
+    box = re.search(rf'<input type="checkbox" name="r{desk.count.pk}-confirmed"[^>]*>', page)
+    assert box is not None and "checked" in box.group(0)
