@@ -34,7 +34,9 @@ class WebhookForm(CleanTextMixin, forms.ModelForm):
         fields = ["name", "kind", "url", "secret", "events", "active"]
         widgets = {"secret": forms.PasswordInput(render_value=False)}
         help_texts = {
-            "secret": _("DingTalk only: the robot's signing secret (加签), if it has one. Left blank, a stored one is kept.")
+            "secret": _(
+                "DingTalk only: the robot's signing secret (加签), if it has one. Left blank, a stored one is kept."
+            )
         }
 
     def clean_url(self) -> str:

@@ -46,5 +46,5 @@ class WebhookKind(models.TextChoices):
 class WebhookEvent(models.TextChoices):
     """What a zone may send to its work group's robot."""
 
-    NOTICE_ISSUED = "notice_issued", _("Follow-up notice issued")
+    NOTICE_ISSUED = "notice_issued", _("Follow-up notices issued")
     REPORTS_DUE = "reports_due", _("Monthly reports due")

@@ -31,6 +31,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
@@ -78,13 +80,13 @@ def group_post(*, zone_id: int, event: str, title: str, text: str, link: str = "
     that chose it, after the caller's transaction commits; ``link`` is a path
     of this site. Returns how many posts are owed. Two queries, however many
     robots."""
-    hooks = [
-        hook for hook in ZoneWebhook.objects.filter(zone_id=zone_id, active=True) if event in (hook.events or [])
-    ]
+    hooks = [hook for hook in ZoneWebhook.objects.filter(zone_id=zone_id, active=True) if event in (hook.events or [])]
     if not hooks:
         return 0
     if link:
-        text = f"{text}\n\n[{_('Open in Taizhang')}]({settings.SITE_URL.rstrip('/')}{link})"
+        with translation.override(settings.LANGUAGE_CODE):
+            label = gettext("Open in Taizhang")
+        text = f"{text}\n\n[{label}]({settings.SITE_URL.rstrip('/')}{link})"
     now = clock.now()
     posts = WebhookPost.objects.bulk_create(
         WebhookPost(webhook=hook, event=event, title=title[:200], text=str(text)[:TEXT_LIMIT], created_at=now)
@@ -195,9 +197,7 @@ def webhook_deliver(*, post_id: int) -> bool:
 def recent_posts(zone_id: int, *, limit: int = 20) -> list[WebhookPost]:
     """The zone's latest posts with their outcome, for its administrator's page."""
     return list(
-        WebhookPost.objects.filter(webhook__zone_id=zone_id).select_related("webhook").order_by("-created_at", "-id")[
-            :limit
-        ]
+        WebhookPost.objects.filter(webhook__zone_id=zone_id)
+        .select_related("webhook")
+        .order_by("-created_at", "-id")[:limit]
     )
-
-
