@@ -22,6 +22,7 @@ class WebhookForm(CleanTextMixin, forms.ModelForm):
     events it is sent. The address is checked by ``webhook_url_check``, the
     same rule the worker applies before it posts."""
 
+    url = forms.URLField(label=_("robot address"), max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
         label=_("Send to the group"),
         choices=WebhookEvent.choices,

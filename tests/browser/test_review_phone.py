@@ -30,4 +30,5 @@ def test_the_review_screen_fits_a_390px_phone_as_cards(page, browser):
     assert reviewer.locator("input[data-select-all]").first.is_visible()
     path = screenshot(reviewer, "review-390px")
     assert path.exists()
+    reviewer.screenshot(path=str(path.with_name("review-390px-first-screen.png")))  # what the phone shows first
     phone.close()
