@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import LoginForm
+from home import notification_settings
 from home import views as home_views
 
 admin.site.site_header = _("Taizhang administration")
@@ -14,6 +15,18 @@ urlpatterns = [
     path("", home_views.home, name="home"),
     path("notifications/", home_views.notifications, name="notifications"),
     path("notifications/<id:notification_id>/", home_views.notification_open, name="notification_open"),
+    path("notifications/settings/", notification_settings.channels, name="notification_settings"),
+    path("notifications/zones/<id:zone_id>/robots/", notification_settings.zone_webhooks, name="zone_webhooks"),
+    path(
+        "notifications/zones/<id:zone_id>/robots/<id:webhook_id>/",
+        notification_settings.zone_webhook_edit,
+        name="zone_webhook_edit",
+    ),
+    path(
+        "notifications/zones/<id:zone_id>/robots/<id:webhook_id>/delete/",
+        notification_settings.zone_webhook_delete,
+        name="zone_webhook_delete",
+    ),
     path("progress/", include("progress.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("supervision/", include("supervision.urls")),

@@ -191,3 +191,28 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class NotificationPreference(models.Model):
+    """Which channels a person wants besides the bell: in the app is always on
+    (it is where the to-do lives); e-mail is on unless the person turned it
+    off. No row means the defaults, so that a new user needs none.
+
+    In core beside ``Notification``: ``core.notifications.notify`` reads it
+    when it decides who is also told by e-mail.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    email = models.BooleanField(_("by e-mail"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} email={self.email}"

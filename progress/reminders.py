@@ -22,9 +22,11 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from core.mail import Mail, mail_render, mails_queue
 from core.models import JobRun
+from core.notifications import mail_wanted
 from core.people import name_from_parts
 from plans.choices import Frequency, PlanStatus
 from plans.models import Plan
@@ -32,8 +34,9 @@ from plans.periods import Period, due_date, is_reporting_month, period_label
 from progress.choices import SENT, ReportStatus
 from progress.models import Report
 from targets.models import Target
-from zones.choices import Role
-from zones.models import Membership
+from zones.choices import Role, WebhookEvent
+from zones.models import Membership, Unit
+from zones.webhooks import group_post
 
 JOB_KIND = "reminders"
 DUE = "due"
@@ -262,6 +265,7 @@ def _unit_people(*, staff_units: set[int], reviewer_units: set[int]) -> dict[tup
     rows = (
         Membership.objects.filter(
             Q(role=Role.STAFF, unit_id__in=staff_units) | Q(role=Role.REVIEWER, unit_id__in=reviewer_units),
+            mail_wanted("user__"),
             user__is_active=True,
         )
         .exclude(Q(user__email="") | Q(user__email__isnull=True))
@@ -322,6 +326,45 @@ def reminders_send(*, today: dt.date) -> dict[str, int]:
             )
             for reminder in reminders
         )
+        posted = group_reminders_post(today=today)
     counts = {kind: sum(1 for reminder in reminders if reminder.kind == kind) for kind in KINDS}
     counts["queued"] = queued
+    if posted:
+        counts["group_posts"] = posted
     return counts
+
+
+def group_reminders_post(*, today: dt.date) -> int:
+    """Each zone's work group, through the robots that chose the monthly
+    reminder: which units have yet to report a period due soon, and how many
+    figures each. One message per zone and day; the number of posts owed."""
+    due = due_items(today=today)
+    if not due:
+        return 0
+    zone_of = dict(Unit.objects.filter(pk__in=list(due)).values_list("pk", "zone_id"))
+    lines: dict[int, list[str]] = defaultdict(list)
+    with translation.override(settings.LANGUAGE_CODE):
+        for unit_id, items in sorted(due.items()):
+            for item in items:
+                lines[zone_of[unit_id]].append(
+                    _("- %(unit)s: %(n)d figures of %(plan)s, %(period)s, due %(date)s")
+                    % {
+                        "unit": item.unit,
+                        "n": item.missing,
+                        "plan": item.plan,
+                        "period": item.period,
+                        "date": item.due.isoformat(),
+                    }
+                )
+        title = _("Monthly reports due")
+        intro = _("Not yet reported on %(date)s:") % {"date": today.isoformat()}
+    return sum(
+        group_post(
+            zone_id=zone_id,
+            event=WebhookEvent.REPORTS_DUE,
+            title=str(title),
+            text="\n".join([str(intro), *zone_lines]),
+            link=reverse("home"),
+        )
+        for zone_id, zone_lines in sorted(lines.items())
+    )

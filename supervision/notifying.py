@@ -12,8 +12,9 @@ from core.models import Notification
 from core.notifications import notify, site_language
 from supervision.models import Notice
 from supervision.selectors import ANSWERING_ROLES
-from zones.choices import Role
+from zones.choices import Role, WebhookEvent
 from zones.selectors import member_ids
+from zones.webhooks import group_post
 
 
 def tell_issued(notice: Notice, *, by) -> int:
@@ -30,6 +31,7 @@ def tell_issued(notice: Notice, *, by) -> int:
         text=text,
         link=reverse("supervision:notice", args=[notice.pk]),
         skip=by.pk,
+        mail=False,  # the notice's own mail (services.notice_mails) tells them by e-mail
     )
 
 
@@ -50,4 +52,24 @@ def tell_answered(notice: Notice, *, by) -> int:
         text=text,
         link=reverse("supervision:notice", args=[notice.pk]),
         skip=by.pk,
+    )
+
+
+def tell_group_issued(notice: Notice) -> int:
+    """The zone's work group, through the robots that chose notices: which
+    unit was sent which notice, and by when it answers."""
+    with site_language():
+        title = _("Follow-up notice %(number)s") % {"number": notice.number}
+        text = _("%(unit)s was sent %(number)s %(title)s; answer by %(date)s.") % {
+            "unit": notice.unit.name,
+            "number": notice.number,
+            "title": notice.title,
+            "date": formats.date_format(notice.reply_by, "Y-m-d"),
+        }
+    return group_post(
+        zone_id=notice.zone_id,
+        event=WebhookEvent.NOTICE_ISSUED,
+        title=title,
+        text=text,
+        link=reverse("supervision:notice", args=[notice.pk]),
     )

@@ -31,13 +31,14 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.mail import Mail, mail_render, mails_queue
+from core.notifications import mail_wanted
 from core.text import TEXT_LIMIT, too_long
 from plans.choices import PlanStatus
 from plans.models import Plan
 from plans.periods import Period, days_until_due
 from supervision.choices import NOTICE_STEPS, NoticeAction, NoticeLevel, NoticeState, NoticeStep
 from supervision.models import Bulletin, Notice, NoticeEvent, NoticeItem
-from supervision.notifying import tell_answered, tell_issued
+from supervision.notifying import tell_answered, tell_group_issued, tell_issued
 from supervision.selectors import can_answer, can_supervise, explanation_of, rule_for, supervised_zones
 from targets.models import Target
 from targets.selectors import latest_results
@@ -155,6 +156,7 @@ def notices_issue(
             )
             mails_queue(notice_mails(notice=notice, kind="issued", event=event))
             tell_issued(notice, by=by)
+            tell_group_issued(notice)
             result.notices.append(notice)
     return result
 
@@ -404,7 +406,7 @@ def _unit_addresses(notice: Notice) -> list[str]:
         {
             email.strip()
             for email in Membership.objects.filter(
-                unit=notice.unit, role__in=(Role.STAFF, Role.REVIEWER), user__is_active=True
+                mail_wanted("user__"), unit=notice.unit, role__in=(Role.STAFF, Role.REVIEWER), user__is_active=True
             ).values_list("user__email", flat=True)
             if email and email.strip()
         }

@@ -34,3 +34,17 @@ class Role(models.TextChoices):
 
 
 UNIT_ROLES = (Role.STAFF, Role.REVIEWER)
+
+
+class WebhookKind(models.TextChoices):
+    """The group robots the app can post to; each takes its own JSON (``zones.webhooks``)."""
+
+    WECOM = "wecom", _("WeCom group robot")
+    DINGTALK = "dingtalk", _("DingTalk group robot")
+
+
+class WebhookEvent(models.TextChoices):
+    """What a zone may send to its work group's robot."""
+
+    NOTICE_ISSUED = "notice_issued", _("Follow-up notices issued")
+    REPORTS_DUE = "reports_due", _("Monthly reports due")

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import CleanTextModel
-from zones.choices import UNIT_ROLES, RegionLevel, Role, UnitKind, ZoneKind
+from zones.choices import UNIT_ROLES, RegionLevel, Role, UnitKind, WebhookEvent, WebhookKind, ZoneKind
 
 
 class Region(CleanTextModel):
@@ -150,3 +150,57 @@ class RegionAccess(CleanTextModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.region}"
+
+
+class ZoneWebhook(CleanTextModel):
+    """A zone work group's robot (企业微信 or 钉钉 group robot) that the app
+    posts chosen events to: notices issued, seriously lagging items, the
+    monthly reminder of who has yet to report. The zone's administrator keeps
+    it (``zones.policy.can_manage_webhooks``); ``zones.webhooks`` posts to it
+    from a worker and records each post as a ``WebhookPost``.
+    """
+
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.CASCADE, related_name="webhooks")
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("platform"), max_length=16, choices=WebhookKind.choices)
+    url = models.URLField(_("robot address"), max_length=500)
+    # 钉钉's "加签" secret; when set, each post carries timestamp and sign.
+    secret = models.CharField(_("signing secret"), max_length=200, blank=True)
+    events = models.JSONField(_("events"), default=list, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("group robot")
+        verbose_name_plural = _("group robots")
+        ordering = ["zone", "name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.zone} {self.name}"
+
+
+class WebhookPost(models.Model):
+    """One message owed to, or posted to, a group robot: the record of
+    whether it went (``sent_at``) or why it did not (``last_error``,
+    ``failed_at`` once given up). Written in the transaction of the change it
+    tells about; a worker posts it (``zones.tasks.post_webhook``)."""
+
+    webhook = models.ForeignKey(
+        ZoneWebhook, verbose_name=_("group robot"), on_delete=models.CASCADE, related_name="posts"
+    )
+    event = models.CharField(_("event"), max_length=32, choices=WebhookEvent.choices)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("created at"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("given up at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("group robot post")
+        verbose_name_plural = _("group robot posts")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["webhook", "-created_at"], name="webhookpost_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.webhook_id} {self.event} {self.created_at:%Y-%m-%d %H:%M}"

@@ -106,6 +106,18 @@ def is_zone_admin(user: AnyUser, zone: Zone) -> bool:
     return user.is_superuser or _memberships(user).filter(zone=zone, role=Role.ADMIN).exists()
 
 
+def webhook_zones(user: AnyUser) -> QuerySet[Zone]:
+    """Zones whose work-group robots the user keeps: those they administer."""
+    if user.is_authenticated and user.is_superuser:
+        return Zone.objects.all()
+    return Zone.objects.filter(pk__in=_memberships(user).filter(role=Role.ADMIN).values("zone"))
+
+
+def can_manage_webhooks(user: AnyUser, zone: Zone) -> bool:
+    """May the user see and change the zone's group robots: its administrator."""
+    return is_zone_admin(user, zone)
+
+
 def late_report_deciders(user: AnyUser) -> QuerySet[Zone]:
     """Zones whose units' late-report requests (补报申请) the user grants or
     refuses: the zone office. Here that is the zone's administration, the one
