@@ -405,8 +405,9 @@ def ledger_leaders(plan: Plan) -> QuerySet:
 
 def ledger(*, plan: Plan, period: Period, unit: Unit | None = None, leader=None) -> Ledger:
     """The classic ledger of a unit's or a leader's tasks and targets for the
-    year of ``period``: one row per task (its item's narrative and its status),
-    and its stated targets month by month up to the period. Seven queries, and
+    year of ``period``: one row per task (its item's narrative and its status
+    as the engine stored it), and its stated targets month by month up to the
+    period. Six queries, and
     one per month for the figures waiting for review
     (progress.selectors.pending_figures)."""
     targets = Target.objects.filter(task__plan=plan)
