@@ -448,7 +448,10 @@ class TaskResult(CleanTextModel):
     month = models.PositiveSmallIntegerField(_("month"))
     status = models.CharField(_("progress status"), max_length=16, choices=Status.choices)
     # The target (a stated one, or the task's own item) whose result decides
-    # the status; emptied if it is deleted, until the next recompute.
+    # the status; emptied when the ORM deletes it, until the next recompute.
+    # No foreign key in the database, as for a result's target: a recompute
+    # writes tens of thousands of rows, each checked at commit; a target
+    # deleted in SQL leaves an id that reads as none (a left join).
     decided_by = models.ForeignKey(
         Target,
         verbose_name=_("decided by"),
@@ -456,6 +459,7 @@ class TaskResult(CleanTextModel):
         null=True,
         blank=True,
         related_name="decided_task_results",
+        db_constraint=False,
     )
     computed_at = models.DateTimeField(_("computed at"))
 

@@ -181,22 +181,24 @@ task_sources AS MATERIALIZED (
     JOIN task_targets c ON c.target_id = j.target_id
 ),
 -- task_periods: a task's periods, those at which a counting target was
--- judged; task_ends: each task's last.
+-- judged.
 task_periods AS (
     SELECT task_id, period_index FROM task_sources GROUP BY task_id, period_index
 ),
-task_ends AS (
-    SELECT task_id, max(period_index) AS last_index FROM task_sources GROUP BY task_id
-),
 -- task_standing: each judgement at every period of its task that it stands
--- for: from its own up to its target's next judged period, the last up to
--- the task's last period (a quarterly target's result through the months
--- after its quarter).
+-- for: its own, and those after it before its target's next judged period
+-- (all those after it for its last): a quarterly target's result through
+-- the months after its quarter. Only the judgements followed by a gap (or
+-- by none) are looked up among their task's periods.
 task_standing AS (
-    SELECT s.task_id, s.target_id, s.is_item, s.position, s.status, n AS period_index
+    SELECT s.task_id, s.target_id, s.is_item, s.position, s.status, s.period_index
     FROM task_sources s
-    LEFT JOIN task_ends e ON s.next_index IS NULL AND e.task_id = s.task_id
-    CROSS JOIN LATERAL generate_series(s.period_index, coalesce(s.next_index - 1, e.last_index)) AS n
+    UNION ALL
+    SELECT s.task_id, s.target_id, s.is_item, s.position, s.status, p.period_index
+    FROM task_sources s
+    JOIN task_periods p ON p.task_id = s.task_id
+        AND p.period_index > s.period_index AND (s.next_index IS NULL OR p.period_index < s.next_index)
+    WHERE s.next_index IS NULL OR s.next_index > s.period_index + 1
 ),
 -- task_judged: per task and period, the worst standing judgement by
 -- SEVERITY, on a tie the first of the stated targets in plan order, then
@@ -206,7 +208,6 @@ task_judged AS (
         s.task_id, s.period_index, s.period_index / 12 AS year, s.period_index %% 12 + 1 AS month,
         s.status, s.target_id AS decided_by_id
     FROM task_standing s
-    JOIN task_periods p ON p.task_id = s.task_id AND p.period_index = s.period_index
     ORDER BY s.task_id, s.period_index, {sql_case("s.status", SEVERITY)} DESC, s.is_item, s.position, s.target_id
 ),
 -- task_flagged: each task's status beside its previous period's, with the
