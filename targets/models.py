@@ -454,7 +454,7 @@ class TaskResult(CleanTextModel):
     # deleted in SQL leaves an id that reads as none (a left join).
     decided_by = models.ForeignKey(
         Target,
-        verbose_name=_("decided by"),
+        verbose_name=_("deciding target"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
                 ('month', models.PositiveSmallIntegerField(verbose_name='month')),
                 ('status', models.CharField(choices=[('completed', 'Completed'), ('on_track', 'On track'), ('lagging', 'Lagging'), ('serious', 'Seriously lagging'), ('overdue', 'Overdue'), ('no_data', 'No data')], max_length=16, verbose_name='progress status')),
                 ('computed_at', models.DateTimeField(verbose_name='computed at')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, db_constraint=False, on_delete=django.db.models.deletion.SET_NULL, related_name='decided_task_results', to='targets.target', verbose_name='decided by')),
+                ('decided_by', models.ForeignKey(blank=True, null=True, db_constraint=False, on_delete=django.db.models.deletion.SET_NULL, related_name='decided_task_results', to='targets.target', verbose_name='deciding target')),
                 ('task', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='results', to='plans.task', verbose_name='task')),
             ],
             options={
