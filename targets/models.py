@@ -441,24 +441,31 @@ class TaskResult(CleanTextModel):
     with no result of any target that counts has none."""
 
     # The unique (task, year, month) constraint's index serves lookups by task.
+    # No foreign keys in the database, as for a result's target
+    # (targets.integrity): a whole-plan recompute writes tens of thousands of
+    # rows, and a key checks each at commit. The ORM deletes a task's rows with
+    # it; a deciding target deleted leaves an id that reads as none (a left
+    # join) until its task's next recompute.
     task = models.ForeignKey(
-        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="results", db_index=False
+        Task,
+        verbose_name=_("task"),
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_index=False,
+        db_constraint=False,
     )
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
     status = models.CharField(_("progress status"), max_length=16, choices=Status.choices)
-    # The target (a stated one, or the task's own item) whose result decides
-    # the status; emptied when the ORM deletes it, until the next recompute.
-    # No foreign key in the database, as for a result's target: a recompute
-    # writes tens of thousands of rows, each checked at commit; a target
-    # deleted in SQL leaves an id that reads as none (a left join).
+    # The target (a stated one, or the task's own item) whose result decides the status.
     decided_by = models.ForeignKey(
         Target,
         verbose_name=_("deciding target"),
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
-        related_name="decided_task_results",
+        related_name="+",
+        db_index=False,
         db_constraint=False,
     )
     computed_at = models.DateTimeField(_("computed at"))
@@ -480,8 +487,14 @@ class TaskFlag(CleanTextModel):
     """A change of a task's own status between its consecutive results
     (targets.metrics.transition), as TargetFlag is for a target."""
 
+    # Kept like TaskResult.task.
     task = models.ForeignKey(
-        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="flags", db_index=False
+        Task,
+        verbose_name=_("task"),
+        on_delete=models.CASCADE,
+        related_name="flags",
+        db_index=False,
+        db_constraint=False,
     )
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))

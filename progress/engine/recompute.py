@@ -182,9 +182,12 @@ def tasks_recompute(*, task_ids: Iterable[int], now: dt.datetime) -> dict[str, i
 
     The tasks' rows are locked first (in id order), so two recomputes of
     targets of one task (which hold the plan's lock shared) store its
-    statuses one after the other, the second reading the first's results."""
+    statuses one after the other, the second reading the first's results.
+    The lock is FOR NO KEY UPDATE: rows that refer to a task (a new target)
+    are not held up by it."""
     task_ids = sorted(set(task_ids))
-    list(Task.objects.select_for_update().filter(pk__in=task_ids).order_by("pk").values_list("pk", flat=True))
+    locked = Task.objects.select_for_update(no_key=True).filter(pk__in=task_ids).order_by("pk")
+    list(locked.values_list("pk", flat=True))
     targets = list(
         Target.objects.filter(task_id__in=task_ids).only("pk", "task_id", "kind", "indicator", "weight", "order")
     )

@@ -148,3 +148,20 @@ def test_a_target_without_results_any_more_takes_its_task_results_with_it(plan):
     assert flags(plan.reform) == []
     targets_recompute(targets=[item], plan=plan, as_of=AS_OF)
     assert len(stored(plan.reform)) == 7
+
+
+def test_a_deleted_task_takes_its_results_and_flags_with_it(plan):
+    reform = plan.reform.pk
+    assert TaskFlag.objects.filter(task_id=reform).exists()
+    plan.reform.delete()
+    assert not TaskResult.objects.filter(task_id=reform).exists()
+    assert not TaskFlag.objects.filter(task_id=reform).exists()
+
+
+def test_a_deleted_deciding_target_names_nothing_until_its_task_is_recomputed(plan):
+    plan.growth.delete()
+    status = task_statuses(plan=plan, period=JUNE)[plan.industry.pk]
+    assert (status.status, status.decided_by, status.reason) == ("serious", None, "")
+    targets_recompute(targets=list(Target.objects.filter(task=plan.industry)), plan=plan, as_of=AS_OF)
+    status = task_statuses(plan=plan, period=JUNE)[plan.industry.pk]
+    assert (status.status, status.decided_by) == ("no_data", plan.minor)  # the heaviest left, without a figure
