@@ -149,6 +149,11 @@ def task_history(rows: Iterable[tuple[Target, Sequence[TargetResult]]]) -> list[
     return history
 
 
+# More than the targets a task could have: a judgement's standing is its
+# severity times this, plus the room left above its rank in its task.
+RANKS = 2**31
+
+
 def task_results_sql(judged: str) -> str:
     """``task_history`` as the CTEs of the set-based recompute: from
     ``judged`` (the plans' targets' judgements, each row with ``target_id``,
@@ -158,25 +163,33 @@ def task_results_sql(judged: str) -> str:
     target that decides it and the flag its change raises. Needs the
     statement's ``plan_ids`` parameter; a % is written %% (its style)."""
     item = kinds.sql_in("t.kind", lambda kind: kind.figures.standing)
+    status_of = " ".join(f"WHEN {severity} THEN '{status}'" for status, severity in SEVERITY.items())
     return f"""
 -- task_targets: the targets that count for their task's status: its item,
 -- and its stated targets of the heaviest weight among its stated targets
--- (task_status_of: a target without any result still weighs).
-task_targets AS (
-    SELECT c.target_id, c.task_id, c.is_item, c.position
+-- (task_status_of: a target without any result still weighs); each with its
+-- rank in its task, stated targets first in plan order, then the item
+-- (stated_first: the first of equals decides).
+task_targets AS MATERIALIZED (
+    SELECT c.target_id, c.task_id, c.rank
     FROM (
         SELECT
-            t.id AS target_id, t.task_id, {item} AS is_item, t."order" AS position, t.weight,
-            max(t.weight) FILTER (WHERE NOT {item}) OVER (PARTITION BY t.task_id) AS heaviest
+            t.id AS target_id, t.task_id, {item} AS is_item, t.weight,
+            max(t.weight) FILTER (WHERE NOT {item}) OVER (PARTITION BY t.task_id) AS heaviest,
+            row_number() OVER (PARTITION BY t.task_id ORDER BY {item}, t."order", t.id) AS rank
         FROM targets_target t
         JOIN plans_task k ON k.id = t.task_id
         WHERE k.plan_id = ANY(%(plan_ids)s)
     ) c
     WHERE c.is_item OR c.weight = c.heaviest
 ),
--- task_sources: the judgements of the counting targets, each with its task.
+-- task_sources: the judgements of the counting targets, each with its task
+-- and its standing, one number that orders them as the rule does: SEVERITY
+-- first, then the lower rank (the worst judgement has the highest standing).
 task_sources AS MATERIALIZED (
-    SELECT c.task_id, c.target_id, c.is_item, c.position, j.status, j.period_index, j.next_index
+    SELECT
+        c.task_id, j.period_index, j.next_index,
+        {sql_case("j.status", SEVERITY)}::bigint * {RANKS} + ({RANKS} - 1 - c.rank) AS standing
     FROM {judged} j
     JOIN task_targets c ON c.target_id = j.target_id
 ),
@@ -191,24 +204,28 @@ task_periods AS (
 -- the months after its quarter. Only the judgements followed by a gap (or
 -- by none) are looked up among their task's periods.
 task_standing AS (
-    SELECT s.task_id, s.target_id, s.is_item, s.position, s.status, s.period_index
+    SELECT s.task_id, s.period_index, s.standing
     FROM task_sources s
     UNION ALL
-    SELECT s.task_id, s.target_id, s.is_item, s.position, s.status, p.period_index
+    SELECT s.task_id, p.period_index, s.standing
     FROM task_sources s
     JOIN task_periods p ON p.task_id = s.task_id
         AND p.period_index > s.period_index AND (s.next_index IS NULL OR p.period_index < s.next_index)
     WHERE s.next_index IS NULL OR s.next_index > s.period_index + 1
 ),
--- task_judged: per task and period, the worst standing judgement by
--- SEVERITY, on a tie the first of the stated targets in plan order, then
--- the item (task_status_of, stated_first).
+-- task_judged: per task and period, the highest standing: the worst
+-- judgement by SEVERITY, on a tie the first of the stated targets in plan
+-- order, then the item (task_status_of), read back as its status and its
+-- target.
 task_judged AS (
-    SELECT DISTINCT ON (s.task_id, s.period_index)
-        s.task_id, s.period_index, s.period_index / 12 AS year, s.period_index %% 12 + 1 AS month,
-        s.status, s.target_id AS decided_by_id
-    FROM task_standing s
-    ORDER BY s.task_id, s.period_index, {sql_case("s.status", SEVERITY)} DESC, s.is_item, s.position, s.target_id
+    SELECT
+        w.task_id, w.period_index, w.period_index / 12 AS year, w.period_index %% 12 + 1 AS month,
+        CASE w.worst / {RANKS} {status_of} END AS status,
+        c.target_id AS decided_by_id
+    FROM (
+        SELECT task_id, period_index, max(standing) AS worst FROM task_standing GROUP BY task_id, period_index
+    ) w
+    JOIN task_targets c ON c.task_id = w.task_id AND c.rank = {RANKS} - 1 - w.worst %% {RANKS}
 ),
 -- task_flagged: each task's status beside its previous period's, with the
 -- flag the change raises (metrics.transition_sql). Read by both writes.
