@@ -16,7 +16,7 @@ from progress.selectors import pending_figures, with_approved_problems
 from targets.choices import STATUS_ORDER, ReportingStatus
 from targets.models import Target, TargetResult
 from targets.selectors import latest_results
-from targets.task_status import NO_STATUS, TaskStatus, stated_first, task_status_of, worst_status
+from targets.task_status import NO_STATUS, TaskStatus, task_statuses, worst_status
 
 
 @dataclass(frozen=True)
@@ -88,11 +88,11 @@ class TaskNode:
 
 
 def task_tree(*, plan: Plan, period: Period) -> list[TaskNode]:
-    """The plan's tasks as a tree with status lights (four queries).
+    """The plan's tasks as a tree with status lights (five queries).
 
-    A task takes the status ``targets.task_status`` gives it (the worst of its
-    item and its heaviest-weighted stated targets, the deciding one named),
-    and the worst of its sub-tasks. Beside it, the reporting statuses of all
+    A task takes its own status as the engine stored it (``targets.task_status``:
+    the worst of its item and its heaviest-weighted stated targets, the
+    deciding one named), rolled up here with the worst of its sub-tasks. Beside it, the reporting statuses of all
     the targets below it, counted.
     """
     tasks = list(Task.objects.filter(plan=plan).select_related("lead_unit", "leader").order_by("order"))
@@ -100,6 +100,7 @@ def task_tree(*, plan: Plan, period: Period) -> list[TaskNode]:
     targets = list(plan_targets.order_by("task__order", "order", "id"))
     results = {r.target_id: r for r in latest_results(targets=plan_targets, period=period)}
     pending = pending_figures(targets=plan_targets, period=period)
+    statuses = task_statuses(plan=plan, period=period)
     by_task: dict[int, list[Target]] = defaultdict(list)
     for target in targets:
         by_task[target.task_id].append(target)
@@ -115,7 +116,7 @@ def task_tree(*, plan: Plan, period: Period) -> list[TaskNode]:
         else:
             roots.append(node)
     for root in roots:
-        _roll_up(root)
+        _roll_up(root, statuses)
     return roots
 
 
@@ -137,12 +138,11 @@ def tree_results(nodes: Iterable[TaskNode]) -> Iterator[TargetResult]:
         yield from tree_results(node.children)
 
 
-def _roll_up(node: TaskNode) -> tuple[TaskStatus, Counter]:
-    own = task_status_of(stated_first((row.target, row.result) for row in node.targets))
-    statuses = [own]
+def _roll_up(node: TaskNode, own: dict[int, TaskStatus]) -> tuple[TaskStatus, Counter]:
+    statuses = [own.get(node.task.pk, NO_STATUS)]
     reporting = Counter(row.result.reporting for row in node.targets if row.result is not None)
     for child in node.children:
-        status, below = _roll_up(child)
+        status, below = _roll_up(child, own)
         statuses.append(status)
         reporting += below
     node.standing = worst_status(statuses)

@@ -499,11 +499,12 @@ def ledger_leaders(plan: Plan) -> QuerySet:
 
 def ledger(*, plan: Plan, period: Period, unit: Unit | None = None, leader=None) -> Ledger:
     """The classic ledger of a unit's or a leader's tasks and targets for the
-    year of ``period``: one row per task (its item's narrative and its status),
-    and its stated targets month by month up to the period, with the
-    co-operating units' submitted parts of each task's progress and the files
-    of evidence of the period's sent reports. Nine queries, and one per month
-    for the figures waiting for review (progress.selectors.pending_figures)."""
+    year of ``period``: one row per task (its item's narrative and its status
+    as the engine stored it), and its stated targets month by month up to the
+    period, with the co-operating units' submitted parts of each task's
+    progress and the files of evidence of the period's sent reports. Eight
+    queries, and one per month for the figures waiting for review
+    (progress.selectors.pending_figures)."""
     targets = Target.objects.filter(task__plan=plan)
     tasks = Task.objects.filter(plan=plan).filter(Exists(Target.objects.filter(task=OuterRef("pk"))))
     if unit is not None:

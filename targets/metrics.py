@@ -36,7 +36,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from targets import kinds
-from targets.choices import BAD, SEVERITY, FlagChange, ReportingStatus, Status
+from targets.choices import BAD, SEVERITY, FlagChange, ReportingStatus, Status, sql_case, sql_in
 from targets.judgement import (
     HUNDRED,
     MAX_RATE,
@@ -73,6 +73,7 @@ __all__ = [
     "round1",
     "time_progress",
     "transition",
+    "transition_sql",
     "worst",
 ]
 
@@ -208,6 +209,22 @@ def transition(previous: str | None, current: str) -> FlagChange | None:
     if was_bad and is_bad and previous != current:
         return FlagChange.ESCALATED if SEVERITY[current] > SEVERITY[previous] else FlagChange.EASED
     return None
+
+
+def transition_sql(previous: str, current: str) -> str:
+    """``transition`` as a SQL CASE over two status columns, for the
+    set-based engine (``previous`` NULL for a first period): the same flag,
+    or NULL for none."""
+    bad = sql_in(BAD)
+    is_bad = f"({current} IN ({bad}))"
+    was_bad = f"coalesce({previous} IN ({bad}), false)"
+    return f"""CASE
+        WHEN {is_bad} AND NOT {was_bad} THEN '{FlagChange.RAISED}'
+        WHEN {was_bad} AND NOT {is_bad} THEN '{FlagChange.RECOVERED}'
+        WHEN {was_bad} AND {is_bad} AND {current} <> {previous} THEN
+            CASE WHEN {sql_case(current, SEVERITY)} > {sql_case(previous, SEVERITY)}
+                THEN '{FlagChange.ESCALATED}' ELSE '{FlagChange.EASED}' END
+    END"""
 
 
 def worst(statuses) -> Status | None:

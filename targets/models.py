@@ -430,3 +430,87 @@ class PendingPlanRecompute(models.Model):
 
     def __str__(self) -> str:
         return f"plan {self.plan_id} since {self.marked_at:%Y-%m-%d %H:%M:%S}"
+
+
+class TaskResult(CleanTextModel):
+    """A task's own status for one period, as the engine stores it beside its
+    targets' results (targets.task_status): the worst of its task item and its
+    heaviest-weighted stated targets, with the target that decides it. Not
+    rolled up: a parent task's status is the worst of its own and its
+    sub-tasks', read at read time (``task_status.worst_status``). A task
+    with no result of any target that counts has none."""
+
+    # The unique (task, year, month) constraint's index serves lookups by task.
+    # No foreign keys in the database, as for a result's target
+    # (targets.integrity): a whole-plan recompute writes tens of thousands of
+    # rows, and a key checks each at commit. The ORM deletes a task's rows with
+    # it; a deciding target deleted leaves an id that reads as none (a left
+    # join) until its task's next recompute.
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("task"),
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_index=False,
+        db_constraint=False,
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    status = models.CharField(_("progress status"), max_length=16, choices=Status.choices)
+    # The target (a stated one, or the task's own item) whose result decides the status.
+    decided_by = models.ForeignKey(
+        Target,
+        verbose_name=_("deciding target"),
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("task result")
+        verbose_name_plural = _("task results")
+        ordering = ["task", "year", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "year", "month"], name="task_result_one_per_task_period"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="task_result_month_in_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"task {self.task_id} {self.year}-{self.month:02d} {self.status}"
+
+
+class TaskFlag(CleanTextModel):
+    """A change of a task's own status between its consecutive results
+    (targets.metrics.transition), as TargetFlag is for a target."""
+
+    # Kept like TaskResult.task.
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("task"),
+        on_delete=models.CASCADE,
+        related_name="flags",
+        db_index=False,
+        db_constraint=False,
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    change = models.CharField(_("change"), max_length=16, choices=FlagChange.choices)
+    from_status = models.CharField(_("from"), max_length=16, blank=True)
+    to_status = models.CharField(_("to"), max_length=16)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("task flag")
+        verbose_name_plural = _("task flags")
+        ordering = ["task", "year", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "year", "month"], name="task_flag_one_per_task_period"),
+        ]
+        indexes = [models.Index(fields=["year", "month", "change"], name="task_flag_period_change_idx")]
+
+    def __str__(self) -> str:
+        return f"task {self.task_id} {self.year}-{self.month:02d} {self.change}"

@@ -8,25 +8,36 @@ the item always counts. The target that decides it is named: "滞后(规上工�
 增加值增速)". A task with no targets is judged by its item alone; a task with
 no result yet has no status.
 
-``task_status_of`` is the rule over rows already read (the dashboard's task
-tree calls it per node); ``task_statuses`` reads a plan's latest results in
-one query and applies it to every task.
+The engine stores each task's own status per period (``TaskResult``, with a
+``TaskFlag`` for each change, as for targets) right after its targets'
+results: ``task_history`` is the rule over a task's stored results (the
+Python path), ``task_results_sql`` its twin in SQL (the set-based path), and
+``tests/progress/engine/test_bulk.py`` holds the two to the same rows. Pages
+read the stored statuses (``task_statuses``) and roll them up to parent
+tasks at read time (``worst_status``).
+
+A task's periods are those at which a target that counts (its item, or a
+stated target of the heaviest weight) has a result; at each, every target
+stands by its latest result at or before it (a quarterly target's result
+stands through the months after its quarter), so the latest stored status
+at or before any period is the status the rule gives there.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+import bisect
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from plans.models import Plan
+from plans.models import Plan, Task
 from plans.periods import Period
-from targets.choices import SEVERITY, Status
-from targets.models import Target, TargetResult
-from targets.selectors import latest_results
+from targets import kinds
+from targets.choices import SEVERITY, Status, sql_case
+from targets.metrics import transition_sql
+from targets.models import Target, TargetResult, TaskResult
 
 
 @dataclass(frozen=True)
@@ -98,17 +109,136 @@ def worst_status(statuses: Iterable[TaskStatus]) -> TaskStatus:
 
 def task_statuses(*, plan: Plan, period: Period, targets: QuerySet[Target] | None = None) -> dict[int, TaskStatus]:
     """Each task's own status at ``period`` (not rolled up to its parents), by
-    task id, from the latest results of its targets: two queries (the targets,
-    whose weights count even without a result, and their latest results)
-    whatever the number of tasks. ``targets`` narrows the read (a unit's or a
-    leader's); a task with no result is absent."""
-    targets = targets if targets is not None else Target.objects.filter(task__plan=plan)
-    results = {result.target_id: result for result in latest_results(targets=targets, period=period)}
-    rows: dict[int, list[tuple[Target, TargetResult | None]]] = defaultdict(list)
-    for target in targets.only("pk", "task_id", "kind", "indicator", "weight", "order").order_by("order", "pk"):
-        rows[target.task_id].append((target, results.get(target.pk)))
-    statuses = {task_id: task_status_of(stated_first(task_rows)) for task_id, task_rows in rows.items()}
-    return {task_id: status for task_id, status in statuses.items() if status.status is not None}
+    task id: its latest stored result at or before the period, in one query
+    whatever the number of tasks. ``targets`` narrows the read to the tasks
+    of those targets (a unit's or a leader's); a task with no result is
+    absent."""
+    tasks = Task.objects.filter(plan=plan)
+    if targets is not None:
+        tasks = tasks.filter(pk__in=targets.values("task_id"))
+    latest = (
+        TaskResult.objects.filter(task_id=OuterRef("pk"))
+        .filter(Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month))
+        .order_by("-year", "-month")
+        .values("pk")[:1]
+    )
+    results = (
+        TaskResult.objects.filter(pk__in=tasks.annotate(latest_id=Subquery(latest)).values("latest_id"))
+        .select_related("decided_by")
+        .only("task_id", "status", "decided_by", "decided_by__kind", "decided_by__indicator", "decided_by__task_id")
+    )
+    return {result.task_id: TaskStatus(status=result.status, decided_by=result.decided_by) for result in results}
+
+
+def task_history(rows: Iterable[tuple[Target, Sequence[TargetResult]]]) -> list[tuple[Period, TaskStatus]]:
+    """The rule over a task's stored results (no query): its own status at
+    each of its periods, given each of its targets with its results in period
+    order. The engine's Python path stores what this returns."""
+    rows = sorted(rows, key=lambda row: (row[0].kind_entry.figures.standing, row[0].order, row[0].pk))
+    heaviest = max((t.weight for t, _results in rows if not t.kind_entry.figures.standing), default=None)
+    counting = [results for t, results in rows if t.kind_entry.figures.standing or t.weight == heaviest]
+    periods = sorted({(r.year, r.month) for results in counting for r in results})
+    keys = [[(r.year, r.month) for r in results] for _t, results in rows]
+    history = []
+    for period in periods:
+        standing = []
+        for (target, results), at in zip(rows, keys, strict=True):
+            index = bisect.bisect_right(at, period)
+            standing.append((target, results[index - 1] if index else None))
+        history.append((Period(*period), task_status_of(standing)))
+    return history
+
+
+# More than the targets a task could have: a judgement's standing is its
+# severity times this, plus the room left above its rank in its task.
+RANKS = 2**31
+
+
+def task_results_sql(judged: str) -> str:
+    """``task_history`` as the CTEs of the set-based recompute: from
+    ``judged`` (the plans' targets' judgements, each row with ``target_id``,
+    ``period_index`` (year * 12 + month - 1), ``next_index`` (its target's
+    next judged period, NULL for its last) and ``status``) to
+    ``task_flagged``: each task's status at each of its periods with the
+    target that decides it and the flag its change raises. Needs the
+    statement's ``plan_ids`` parameter; a % is written %% (its style)."""
+    item = kinds.sql_in("t.kind", lambda kind: kind.figures.standing)
+    status_of = " ".join(f"WHEN {severity} THEN '{status}'" for status, severity in SEVERITY.items())
+    return f"""
+-- task_targets: the targets that count for their task's status: its item,
+-- and its stated targets of the heaviest weight among its stated targets
+-- (task_status_of: a target without any result still weighs); each with its
+-- rank in its task, stated targets first in plan order, then the item
+-- (stated_first: the first of equals decides).
+task_targets AS MATERIALIZED (
+    SELECT c.target_id, c.task_id, c.rank
+    FROM (
+        SELECT
+            t.id AS target_id, t.task_id, {item} AS is_item, t.weight,
+            max(t.weight) FILTER (WHERE NOT {item}) OVER (PARTITION BY t.task_id) AS heaviest,
+            row_number() OVER (PARTITION BY t.task_id ORDER BY {item}, t."order", t.id) AS rank
+        FROM targets_target t
+        JOIN plans_task k ON k.id = t.task_id
+        WHERE k.plan_id = ANY(%(plan_ids)s)
+    ) c
+    WHERE c.is_item OR c.weight = c.heaviest
+),
+-- task_sources: the judgements of the counting targets, each with its task
+-- and its standing, one number that orders them as the rule does: SEVERITY
+-- first, then the lower rank (the worst judgement has the highest standing).
+task_sources AS MATERIALIZED (
+    SELECT
+        c.task_id, j.period_index, j.next_index,
+        {sql_case("j.status", SEVERITY)}::bigint * {RANKS} + ({RANKS} - 1 - c.rank) AS standing
+    FROM {judged} j
+    JOIN task_targets c ON c.target_id = j.target_id
+),
+-- task_periods: a task's periods, those at which a counting target was
+-- judged.
+task_periods AS (
+    SELECT task_id, period_index FROM task_sources GROUP BY task_id, period_index
+),
+-- task_standing: each judgement at every period of its task that it stands
+-- for: its own, and those after it before its target's next judged period
+-- (all those after it for its last): a quarterly target's result through
+-- the months after its quarter. Only the judgements followed by a gap (or
+-- by none) are looked up among their task's periods.
+task_standing AS (
+    SELECT s.task_id, s.period_index, s.standing
+    FROM task_sources s
+    UNION ALL
+    SELECT s.task_id, p.period_index, s.standing
+    FROM task_sources s
+    JOIN task_periods p ON p.task_id = s.task_id
+        AND p.period_index > s.period_index AND (s.next_index IS NULL OR p.period_index < s.next_index)
+    WHERE s.next_index IS NULL OR s.next_index > s.period_index + 1
+),
+-- task_judged: per task and period, the highest standing: the worst
+-- judgement by SEVERITY, on a tie the first of the stated targets in plan
+-- order, then the item (task_status_of), read back as its status and its
+-- target.
+task_judged AS (
+    SELECT
+        w.task_id, w.period_index, w.period_index / 12 AS year, w.period_index %% 12 + 1 AS month,
+        CASE w.worst / {RANKS} {status_of} END AS status,
+        c.target_id AS decided_by_id
+    FROM (
+        SELECT task_id, period_index, max(standing) AS worst FROM task_standing GROUP BY task_id, period_index
+    ) w
+    JOIN task_targets c ON c.task_id = w.task_id AND c.rank = {RANKS} - 1 - w.worst %% {RANKS}
+),
+-- task_flagged: each task's status beside its previous period's, with the
+-- flag the change raises (metrics.transition_sql). Read by both writes.
+task_flagged AS MATERIALIZED (
+    SELECT
+        q.task_id, q.year, q.month, q.status, q.decided_by_id,
+        coalesce(q.previous_status, '') AS from_status,
+        {transition_sql("q.previous_status", "q.status")} AS change
+    FROM (
+        SELECT j.*, lag(j.status) OVER (PARTITION BY j.task_id ORDER BY j.period_index) AS previous_status
+        FROM task_judged j
+    ) q
+),"""  # noqa: S608 -- constants only (kinds' keys, status words); values are bound parameters
 
 
 def stated_first(rows: Iterable[tuple[Target, TargetResult | None]]) -> list[tuple[Target, TargetResult | None]]:

@@ -55,10 +55,11 @@ from plans.models import Plan
 from progress.choices import COUNTED, SENT
 from progress.engine.locks import plans_lock
 from targets import kinds
-from targets.choices import BAD, SEVERITY, FlagChange, ReportingStatus, Status, sql_case, sql_in
+from targets.choices import ReportingStatus, Status
 from targets.judgement import HUNDRED_SQL, PLAN_COLUMNS, Reason, share_sql
-from targets.metrics import period_end
+from targets.metrics import period_end, transition_sql
 from targets.models import Target
+from targets.task_status import task_results_sql
 
 # A scale-30 one (as judgement.HUNDRED_SQL): PostgreSQL gives a quotient at
 # least the scale of its operands, so multiplying by it keeps 30 decimals
@@ -417,37 +418,29 @@ judged AS (
     OFFSET 0
 ),
 -- sequenced: each judgement beside the status of the target's previous
--- judged period (NULL for its first).
+-- judged period (NULL for its first) and the index of its next (NULL for its
+-- last: the task statuses below read how long a result stands), one window.
 sequenced AS (
-    SELECT s.*, lag(s.status) OVER (PARTITION BY s.target_id ORDER BY s.period_index) AS previous_status
+    SELECT
+        s.*,
+        lag(s.status) OVER w AS previous_status,
+        lead(s.period_index) OVER w AS next_index
     FROM judged s
+    WINDOW w AS (PARTITION BY s.target_id ORDER BY s.period_index)
 ),
 -- flagged: the judgements with the flag their change of status raises
--- (metrics.transition): into a bad status (targets.choices.BAD) raised, out
--- of one recovered, between two escalated or eased by SEVERITY. Read by both
--- writes below, so kept.
+-- (metrics.transition_sql): into a bad status (targets.choices.BAD) raised,
+-- out of one recovered, between two escalated or eased by SEVERITY. Read by
+-- the writes below and by the task statuses (targets.task_status), so kept.
 flagged AS MATERIALIZED (
     SELECT
-        q.target_id, q.year, q.month, q.status, q.reason, q.reporting, q.actual, q.completion, q.expected, q.gap,
-        q.data_year, q.data_month,
-        coalesce(q.previous_status, '') AS from_status,
-        CASE
-            WHEN q.bad AND NOT q.was_bad THEN '{FlagChange.RAISED}'
-            WHEN q.was_bad AND NOT q.bad THEN '{FlagChange.RECOVERED}'
-            WHEN q.was_bad AND q.bad AND q.status <> q.previous_status THEN
-                CASE WHEN q.severity > q.previous_severity
-                    THEN '{FlagChange.ESCALATED}' ELSE '{FlagChange.EASED}' END
-        END AS change
-    FROM (
-        SELECT
-            s.*,
-            s.status IN ({sql_in(BAD)}) AS bad,
-            coalesce(s.previous_status IN ({sql_in(BAD)}), false) AS was_bad,
-            {sql_case("s.status", SEVERITY)} AS severity,
-            {sql_case("s.previous_status", SEVERITY)} AS previous_severity
-        FROM sequenced s
-    ) q
+        s.target_id, s.period_index, s.next_index, s.year, s.month, s.status, s.reason, s.reporting, s.actual,
+        s.completion, s.expected, s.gap, s.data_year, s.data_month,
+        coalesce(s.previous_status, '') AS from_status,
+        {transition_sql("s.previous_status", "s.status")} AS change
+    FROM sequenced s
 ),
+{task_results_sql("flagged")}
 """  # noqa: S608 -- the f-string holds only constants (the kinds' keys and pieces); every value is a bound parameter
 
 
@@ -565,6 +558,89 @@ flags_deleted AS (
     USING flags_diff d
     WHERE d.action = 'stale' AND f.id = d.flag_id
     RETURNING 1
+),
+-- task_results_diff and task_flags_diff: the tasks' statuses and flags
+-- (targets.task_status) against those stored for the plans' tasks, written
+-- the same way: what changed rewritten and stamped, what is new inserted,
+-- what is no longer judged deleted.
+task_results_diff AS MATERIALIZED (
+    SELECT * FROM (
+        SELECT
+            j.task_id, j.year, j.month, j.status, j.decided_by_id,
+            e.id AS result_id,
+            CASE
+                WHEN j.task_id IS NULL THEN 'stale'
+                WHEN e.id IS NULL THEN 'new'
+                WHEN (e.status, e.decided_by_id) IS DISTINCT FROM (j.status, j.decided_by_id) THEN 'changed'
+            END AS action
+        FROM task_flagged j
+        FULL JOIN (
+            SELECT e.* FROM targets_taskresult e
+            JOIN plans_task k ON k.id = e.task_id
+            WHERE k.plan_id = ANY(%(plan_ids)s)
+        ) e ON e.task_id = j.task_id AND e.year = j.year AND e.month = j.month
+    ) d
+    WHERE d.action IS NOT NULL
+),
+task_results_updated AS (
+    UPDATE targets_taskresult r SET status = d.status, decided_by_id = d.decided_by_id, computed_at = %(now)s
+    FROM task_results_diff d
+    WHERE d.action = 'changed' AND r.id = d.result_id
+    RETURNING 1
+),
+task_results_inserted AS (
+    INSERT INTO targets_taskresult (task_id, year, month, status, decided_by_id, computed_at)
+    SELECT d.task_id, d.year, d.month, d.status, d.decided_by_id, %(now)s
+    FROM task_results_diff d
+    WHERE d.action = 'new'
+    ORDER BY d.task_id, d.year, d.month
+    RETURNING 1
+),
+task_results_deleted AS (
+    DELETE FROM targets_taskresult r
+    USING task_results_diff d
+    WHERE d.action = 'stale' AND r.id = d.result_id
+    RETURNING 1
+),
+task_flags_diff AS MATERIALIZED (
+    SELECT * FROM (
+        SELECT
+            j.task_id, j.year, j.month, j.change, j.from_status, j.status AS to_status,
+            e.id AS flag_id,
+            CASE
+                WHEN j.task_id IS NULL THEN 'stale'
+                WHEN e.id IS NULL THEN 'new'
+                WHEN (e.change, e.from_status, e.to_status) IS DISTINCT FROM (j.change, j.from_status, j.status)
+                    THEN 'changed'
+            END AS action
+        FROM (SELECT * FROM task_flagged WHERE change IS NOT NULL) j
+        FULL JOIN (
+            SELECT e.* FROM targets_taskflag e
+            JOIN plans_task k ON k.id = e.task_id
+            WHERE k.plan_id = ANY(%(plan_ids)s)
+        ) e ON e.task_id = j.task_id AND e.year = j.year AND e.month = j.month
+    ) d
+    WHERE d.action IS NOT NULL
+),
+task_flags_updated AS (
+    UPDATE targets_taskflag f SET change = d.change, from_status = d.from_status, to_status = d.to_status, at = %(now)s
+    FROM task_flags_diff d
+    WHERE d.action = 'changed' AND f.id = d.flag_id
+    RETURNING 1
+),
+task_flags_inserted AS (
+    INSERT INTO targets_taskflag (task_id, year, month, change, from_status, to_status, at)
+    SELECT d.task_id, d.year, d.month, d.change, d.from_status, d.to_status, %(now)s
+    FROM task_flags_diff d
+    WHERE d.action = 'new'
+    ORDER BY d.task_id, d.year, d.month
+    RETURNING 1
+),
+task_flags_deleted AS (
+    DELETE FROM targets_taskflag f
+    USING task_flags_diff d
+    WHERE d.action = 'stale' AND f.id = d.flag_id
+    RETURNING 1
 )
 SELECT
     (SELECT count(*) FROM facts),
@@ -595,6 +671,21 @@ flags_inserted AS (
     WHERE j.change IS NOT NULL
     ORDER BY j.target_id, j.year, j.month
     RETURNING 1
+),
+task_results_inserted AS (
+    INSERT INTO targets_taskresult (task_id, year, month, status, decided_by_id, computed_at)
+    SELECT j.task_id, j.year, j.month, j.status, j.decided_by_id, %(now)s
+    FROM task_flagged j
+    ORDER BY j.task_id, j.year, j.month
+    RETURNING 1
+),
+task_flags_inserted AS (
+    INSERT INTO targets_taskflag (task_id, year, month, change, from_status, to_status, at)
+    SELECT j.task_id, j.year, j.month, j.change, j.from_status, j.status, %(now)s
+    FROM task_flagged j
+    WHERE j.change IS NOT NULL
+    ORDER BY j.task_id, j.year, j.month
+    RETURNING 1
 )
 SELECT
     (SELECT count(*) FROM facts),
@@ -613,7 +704,7 @@ def _statements(revision: int) -> tuple[str, str]:
     return judge + WRITE_DIFFERENCE, judge + WRITE_FRESH
 
 
-# Whether the plans have anything stored: a stored result or flag of one of their targets.
+# Whether the plans have anything stored: a stored result or flag of one of their targets or tasks.
 STORED = """
 SELECT EXISTS (
     SELECT 1 FROM targets_targetresult e
@@ -623,6 +714,10 @@ SELECT EXISTS (
     SELECT 1 FROM targets_targetflag e
     JOIN targets_target t ON t.id = e.target_id JOIN plans_task k ON k.id = t.task_id
     WHERE k.plan_id = ANY(%(plan_ids)s)
+) OR EXISTS (
+    SELECT 1 FROM targets_taskresult e JOIN plans_task k ON k.id = e.task_id WHERE k.plan_id = ANY(%(plan_ids)s)
+) OR EXISTS (
+    SELECT 1 FROM targets_taskflag e JOIN plans_task k ON k.id = e.task_id WHERE k.plan_id = ANY(%(plan_ids)s)
 )
 """
 

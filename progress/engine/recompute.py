@@ -2,7 +2,9 @@
 
 The rules live in targets.metrics. This module gathers each target's facts
 and submitted figures, judges every period that has ended by ``as_of``, and
-writes only what changed, so a second run changes no rows.
+writes only what changed, so a second run changes no rows. Then it stores
+the statuses of the targets' tasks from their stored results
+(targets.task_status), the same way.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core import clock
-from plans.models import Plan
+from plans.models import Plan, Task
 from plans.periods import Period, due_date, is_reporting_month
 from progress.choices import COUNTED, SENT, ReportStatus
 from progress.engine.locks import plan_lock_shared
@@ -31,7 +33,8 @@ from targets.metrics import (
     reporting_status,
     transition,
 )
-from targets.models import Target, TargetFlag, TargetResult
+from targets.models import Target, TargetFlag, TargetResult, TaskFlag, TaskResult
+from targets.task_status import task_history
 
 RESULT_FIELDS = ("status", "reason", "reporting", "actual", "completion", "expected", "gap", "data_year", "data_month")
 log = logging.getLogger(__name__)
@@ -163,11 +166,87 @@ def targets_recompute(*, targets: list[Target], plan: Plan, as_of: dt.date) -> d
         TargetFlag.objects.bulk_create(flags_create, batch_size=1000)
         TargetFlag.objects.bulk_update(flags_update, ["change", "from_status", "to_status", "at"], batch_size=1000)
         TargetFlag.objects.filter(pk__in=stale_flags).delete()
+        tasks_recompute(task_ids={target.task_id for target in targets}, now=now)
     return {
         "targets": len(targets),
         "results_written": len(to_create) + len(to_update),
         "results_deleted": len(stale_results),
         "flags_written": len(flags_create) + len(flags_update),
+    }
+
+
+def tasks_recompute(*, task_ids: Iterable[int], now: dt.datetime) -> dict[str, int]:
+    """Store the tasks' own statuses and their flags from their targets'
+    stored results (``targets.task_status.task_history``), writing only what
+    changed; called in the transaction that wrote the targets' results.
+
+    The tasks' rows are locked first (in id order), so two recomputes of
+    targets of one task (which hold the plan's lock shared) store its
+    statuses one after the other, the second reading the first's results.
+    The lock is FOR NO KEY UPDATE: rows that refer to a task (a new target)
+    are not held up by it."""
+    task_ids = sorted(set(task_ids))
+    locked = Task.objects.select_for_update(no_key=True).filter(pk__in=task_ids).order_by("pk")
+    list(locked.values_list("pk", flat=True))
+    targets = list(
+        Target.objects.filter(task_id__in=task_ids).only("pk", "task_id", "kind", "indicator", "weight", "order")
+    )
+    results: dict[int, list[TargetResult]] = {}
+    for result in (
+        TargetResult.objects.filter(target__task_id__in=task_ids)
+        .only("target_id", "year", "month", "status")
+        .order_by("target_id", "year", "month")
+    ):
+        results.setdefault(result.target_id, []).append(result)
+    rows: dict[int, list] = {}
+    for target in targets:
+        rows.setdefault(target.task_id, []).append((target, results.get(target.pk, [])))
+    existing = {(r.task_id, r.year, r.month): r for r in TaskResult.objects.filter(task_id__in=task_ids)}
+    existing_flags = {(f.task_id, f.year, f.month): f for f in TaskFlag.objects.filter(task_id__in=task_ids)}
+    to_create, to_update, flags_create, flags_update = [], [], [], []
+    keep_results, keep_flags = set(), set()
+    for task_id, task_rows in rows.items():
+        previous_status = None
+        for period, status in task_history(task_rows):
+            key = (task_id, period.year, period.month)
+            keep_results.add(key)
+            decided_by_id = status.decided_by.pk if status.decided_by else None
+            values = {"status": status.status, "decided_by_id": decided_by_id}
+            current = existing.get(key)
+            if current is None:
+                to_create.append(
+                    TaskResult(task_id=task_id, year=period.year, month=period.month, computed_at=now, **values)
+                )
+            elif (current.status, current.decided_by_id) != (status.status, decided_by_id):
+                current.status, current.decided_by_id, current.computed_at = status.status, decided_by_id, now
+                to_update.append(current)
+            change = transition(previous_status, status.status)
+            if change:
+                keep_flags.add(key)
+                flag = existing_flags.get(key)
+                fields = {"change": change, "from_status": previous_status or "", "to_status": status.status}
+                if flag is None:
+                    flags_create.append(
+                        TaskFlag(task_id=task_id, year=period.year, month=period.month, at=now, **fields)
+                    )
+                elif any(getattr(flag, name) != value for name, value in fields.items()):
+                    for name, value in fields.items():
+                        setattr(flag, name, value)
+                    flag.at = now
+                    flags_update.append(flag)
+            previous_status = status.status
+    stale_results = [r.pk for key, r in existing.items() if key not in keep_results]
+    stale_flags = [f.pk for key, f in existing_flags.items() if key not in keep_flags]
+    TaskResult.objects.bulk_create(to_create, batch_size=1000)
+    TaskResult.objects.bulk_update(to_update, ["status", "decided_by", "computed_at"], batch_size=1000)
+    TaskResult.objects.filter(pk__in=stale_results).delete()
+    TaskFlag.objects.bulk_create(flags_create, batch_size=1000)
+    TaskFlag.objects.bulk_update(flags_update, ["change", "from_status", "to_status", "at"], batch_size=1000)
+    TaskFlag.objects.filter(pk__in=stale_flags).delete()
+    return {
+        "task_results_written": len(to_create) + len(to_update),
+        "task_results_deleted": len(stale_results),
+        "task_flags_written": len(flags_create) + len(flags_update),
     }
 
 

@@ -44,7 +44,7 @@ from progress.models import Report
 from targets import kinds
 from targets.choices import Comparator, ReportedAs
 from targets.metrics import period_end
-from targets.models import Target, TargetFlag, TargetResult
+from targets.models import Target, TargetFlag, TargetResult, TaskFlag, TaskResult
 from zones.choices import RegionLevel, UnitKind
 from zones.models import Region, Unit, Zone
 
@@ -58,7 +58,7 @@ CENT = Decimal("0.01")
 FLOOR_RUNS = 3
 BENCH_TABLES = (
     "zones_zone", "plans_plan", "plans_task", "targets_target", "progress_report", "targets_targetresult",
-    "targets_targetflag",
+    "targets_targetflag", "targets_taskresult", "targets_taskflag",
 )  # fmt: skip
 
 REPORT_COLUMNS = (
@@ -126,7 +126,17 @@ _BENCH_TARGETS = """
     JOIN zones_zone z ON z.id = p.zone_id
     WHERE z.code LIKE %s
 """
+_BENCH_TASKS = """
+    SELECT k.id FROM plans_task k
+    JOIN plans_plan p ON p.id = k.plan_id
+    JOIN zones_zone z ON z.id = p.zone_id
+    WHERE z.code LIKE %s
+"""
 CLEANUP = [
+    *(
+        f"DELETE FROM {table} WHERE task_id IN ({_BENCH_TASKS})"  # noqa: S608 -- constant SQL
+        for table in ("targets_taskresult", "targets_taskflag")
+    ),
     "DELETE FROM progress_reportevent WHERE report_id IN "  # noqa: S608 -- constant SQL, the pattern is bound
     f"(SELECT id FROM progress_report WHERE target_id IN ({_BENCH_TARGETS}))",
     *(
@@ -330,7 +340,9 @@ class Command(BaseCommand):
         self.out(f"recompute, month {months} revised down 10%: {revised:.3f} s {changed}")
         results = TargetResult.objects.filter(target__task__plan__in=plan_ids).count()
         flags = TargetFlag.objects.filter(target__task__plan__in=plan_ids).count()
-        self.out(f"stored: {results} results, {flags} flags")
+        task_results = TaskResult.objects.filter(task__plan__in=plan_ids).count()
+        task_flags = TaskFlag.objects.filter(task__plan__in=plan_ids).count()
+        self.out(f"stored: {results} results, {flags} flags; {task_results} task results, {task_flags} task flags")
 
         if keep:
             self.out(f"kept the bench data (zones {PREFIX}*)")
@@ -371,12 +383,15 @@ class Command(BaseCommand):
         return time.perf_counter() - started, counts
 
     def forget(self, plan_ids: list[int]) -> None:
-        """Delete the bench plans' results and flags, so the next run writes every row again."""
+        """Delete the bench plans' results and flags (their targets' and their
+        tasks'), so the next run writes every row again."""
+        TaskResult.objects.filter(task__plan__in=plan_ids).delete()
+        TaskFlag.objects.filter(task__plan__in=plan_ids).delete()
         TargetResult.objects.filter(target__task__plan__in=plan_ids).delete()
         TargetFlag.objects.filter(target__task__plan__in=plan_ids).delete()
         if self.postgres and not connection.in_atomic_block:
             with connection.cursor() as cursor:
-                cursor.execute("VACUUM targets_targetresult, targets_targetflag")
+                cursor.execute("VACUUM targets_targetresult, targets_targetflag, targets_taskresult, targets_taskflag")
 
     def floor(self, *, as_of: dt.date) -> float:
         with transaction.atomic(), connection.cursor() as cursor:

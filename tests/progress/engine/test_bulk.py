@@ -20,7 +20,9 @@ from plans.choices import Frequency
 from progress.choices import ReportStatus
 from progress.engine.bulk import plan_groups, plan_recompute_sql, plans_recompute_parallel, plans_recompute_sql
 from progress.engine.recompute import targets_recompute
-from targets.models import Target, TargetFlag, TargetResult
+from targets.choices import Standing
+from targets.models import Target, TargetFlag, TargetResult, TaskFlag, TaskResult
+from targets.task_items import task_items_ensure
 from tests.factories import PlanFactory, ReportFactory, TargetFactory, TaskFactory
 from tests.progress.engine.test_recompute import SEQUENCES, as_row, sequence_report, sequence_target
 from tests.targets.test_metrics import CASES
@@ -35,6 +37,7 @@ pytestmark = [
 
 RESULT_COLUMNS = ("status", "reason", "reporting", "actual", "completion", "expected", "gap", "data_year", "data_month")
 FLAG_COLUMNS = ("change", "from_status", "to_status")
+TASK_COLUMNS = ("status", "decided_by_id")
 
 
 def report(target, year, month, value, status=ReportStatus.APPROVED, sent_at=None):
@@ -52,7 +55,9 @@ def report(target, year, month, value, status=ReportStatus.APPROVED, sent_at=Non
 
 
 def stored(plans) -> tuple[dict, dict]:
-    """The results and flags of the plans' targets, keyed by (target, year, month)."""
+    """The results and flags of the plans' targets, keyed by (target, year,
+    month), and beside them their tasks' (keyed ("task", task, year, month)):
+    every agreement of the two paths is an agreement on the tasks too."""
     results = {
         (row["target_id"], row["year"], row["month"]): tuple(row[name] for name in RESULT_COLUMNS)
         for row in TargetResult.objects.filter(target__task__plan__in=plans).values(
@@ -65,6 +70,10 @@ def stored(plans) -> tuple[dict, dict]:
             "target_id", "year", "month", *FLAG_COLUMNS
         )
     }
+    for row in TaskResult.objects.filter(task__plan__in=plans).values("task_id", "year", "month", *TASK_COLUMNS):
+        results["task", row["task_id"], row["year"], row["month"]] = tuple(row[name] for name in TASK_COLUMNS)
+    for row in TaskFlag.objects.filter(task__plan__in=plans).values("task_id", "year", "month", *FLAG_COLUMNS):
+        flags["task", row["task_id"], row["year"], row["month"]] = tuple(row[name] for name in FLAG_COLUMNS)
     return results, flags
 
 
@@ -81,6 +90,8 @@ def sql_path(plans, as_of):
 def clear(plans):
     TargetResult.objects.filter(target__task__plan__in=plans).delete()
     TargetFlag.objects.filter(target__task__plan__in=plans).delete()
+    TaskResult.objects.filter(task__plan__in=plans).delete()
+    TaskFlag.objects.filter(task__plan__in=plans).delete()
 
 
 def both_paths(plans, as_of):
@@ -264,6 +275,78 @@ def test_random_targets_over_many_periods_agree(seed):
         assert stored(plans) == fresh, f"seed {seed}, as of {as_of}: the difference path"
 
 
+# Tasks: each task's own status per period (targets.task_status), stored by both paths alike.
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_tasks_agree(seed):
+    """Tasks with their items and stated targets of mixed weights, kinds and
+    frequencies: the statuses stored per task and period, the deciding target
+    and the flags agree, from empty tables and when only some targets were
+    recomputed before (the difference path)."""
+    rng = random.Random(1000 + seed)
+    plans = [PlanFactory(start_year=2014, end_year=2014), PlanFactory(start_year=2014, end_year=2015, due_day=10)]
+    for plan in plans:
+        for number in range(1, 6):
+            task = TaskFactory(plan=plan, number=f"{number}.", path=str(number), order=number)
+            for order in range(rng.choice([0, 1, 2, 3, 4])):
+                target = _random_target(rng, task, plan)
+                target.weight, target.order = D(rng.choice(["0.5", "1", "1", "2"])), order + 1
+                target.save()
+        task_items_ensure(plan)
+        for target in Target.objects.filter(task__plan=plan):
+            for year in range(plan.start_year, plan.end_year + 1):
+                for month in range(1, 13):
+                    if rng.random() < 0.25:
+                        continue  # not reported: the latest figure is carried, or there is none
+                    status = ReportStatus.APPROVED if rng.random() < 0.85 else ReportStatus.SUBMITTED
+                    if target.kind == "task":
+                        value = D(
+                            rng.choice([Standing.LAGGING, Standing.ON_SCHEDULE, Standing.ON_SCHEDULE, Standing.DONE])
+                        )
+                    else:
+                        value = _random_figure(rng, target)
+                    report(target, year, month, value, status)
+    for as_of in (dt.date(2014, 2, 28), dt.date(2014, 8, 20), dt.date(2015, 12, 31)):
+        by_python, by_sql = both_paths(plans, as_of)
+        assert_agree(by_python, by_sql, f"seed {seed}, as of {as_of}")
+        assert any(key[0] == "task" for key in by_sql[0]), "no task was judged"
+        fresh = stored(plans)
+        clear(plans)
+        some = list(Target.objects.filter(task__plan=plans[0]).order_by("pk")[:3])
+        targets_recompute(targets=some, plan=plans[0], as_of=as_of)
+        sql_path(plans, as_of)
+        assert stored(plans) == fresh, f"seed {seed}, as of {as_of}: the difference path"
+
+
+def test_a_quarterly_target_stands_for_its_task_through_the_months_after_its_quarter(db):
+    """A task with a monthly item and a quarterly target: the target's March
+    result (seriously lagging) decides April and May too, flagged once, and
+    June's result (on track) hands the task back to its item."""
+    plan = PlanFactory(start_year=2014, end_year=2014)
+    task = TaskFactory(plan=plan, number="1.", path="1")
+    output = TargetFactory(task=task, indicator="产值", kind="amount", value=D(100), frequency=Frequency.QUARTERLY)
+    task_items_ensure(plan)
+    item = Target.objects.get(task=task, kind="task")
+    for month in range(1, 7):
+        report(item, 2014, month, D(Standing.ON_SCHEDULE))
+    report(output, 2014, 3, D(5))
+    report(output, 2014, 6, D(60))
+    by_python, by_sql = both_paths([plan], dt.date(2014, 6, 30))
+    assert_agree(by_python, by_sql, "quarterly")
+    rows = {key[-1]: row for key, row in by_sql[0].items() if key[0] == "task"}
+    assert rows == {
+        1: ("on_track", item.pk),
+        2: ("on_track", item.pk),
+        3: ("serious", output.pk),
+        4: ("serious", output.pk),
+        5: ("serious", output.pk),
+        6: ("on_track", output.pk),  # a tie names the stated target
+    }
+    flags = sorted((key[-1], *flag) for key, flag in by_sql[1].items() if key[0] == "task")
+    assert flags == [(3, "raised", "on_track", "serious"), (6, "recovered", "serious", "on_track")]
+
+
 # Writing only what changed.
 
 
@@ -339,10 +422,10 @@ def test_red_in_march_and_recovered_in_may_is_flagged_alike_by_both_paths(db):
         report(target, 2014, month, value)
     by_python, by_sql = both_paths([plan], dt.date(2014, 5, 31))
     assert_agree(by_python, by_sql, "flags")
-    assert sorted((month, *flag) for (_, _, month), flag in by_sql[1].items()) == [
-        (3, "raised", "on_track", "serious"),
-        (5, "recovered", "serious", "on_track"),
-    ]
+    expected = [(3, "raised", "on_track", "serious"), (5, "recovered", "serious", "on_track")]
+    assert sorted((key[-1], *flag) for key, flag in by_sql[1].items() if key[0] != "task") == expected
+    # Its task, decided by it alone, changes with it.
+    assert sorted((key[-1], *flag) for key, flag in by_sql[1].items() if key[0] == "task") == expected
 
 
 # The benchmark command.
@@ -405,6 +488,8 @@ def test_plans_recomputed_in_parallel_store_what_one_statement_stores():
     counts = plans_recompute_parallel(plan_ids=[plan.pk for plan in plans], as_of=as_of, jobs=2)
     assert stored(plans) == one_statement
     assert counts["targets"] == 16
-    assert counts["results_written"] == len(one_statement[0]) == 16 * 7  # January to July
+    target_results = [key for key in one_statement[0] if key[0] != "task"]
+    assert counts["results_written"] == len(target_results) == 16 * 7  # January to July
+    assert len(one_statement[0]) - len(target_results) == 4 * 7  # and each plan's task
     again = plans_recompute_parallel(plan_ids=[plan.pk for plan in plans], as_of=as_of, jobs=2)
     assert again == {"targets": 16, "results_written": 0, "results_deleted": 0, "flags_written": 0}
