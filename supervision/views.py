@@ -22,7 +22,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core import clock
 from core.downloads import attach
+from core.export_records import record_export
 from core.forms import CleanTextForm
+from core.models import ExportRecord
 from core.params import parse_id, parse_ids
 from core.people import display_name
 from plans.models import Plan
@@ -198,9 +200,21 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     if filterset.errors:
         messages.error(request, _("The filters are not valid; nothing was exported."))
         return redirect(f"{reverse('supervision:index')}?{request.GET.urlencode()}")
-    if fmt == "xlsx":
-        return exports.list_xlsx_response(filterset.qs, period=filterset.chosen_period)
-    return exports.list_csv_response(filterset.qs, period=filterset.chosen_period)
+    period = filterset.chosen_period
+    about = exports.list_about(filterset, user=request.user)
+    respond = exports.list_xlsx_response if fmt == "xlsx" else exports.list_csv_response
+    response = respond(filterset.qs, period=period, about=about)
+    heading = exports.list_heading(about, period)
+    record_export(
+        user=request.user,
+        kind=ExportRecord.Kind.LIST,
+        title=heading.title,
+        file_name=exports.list_filename(period, fmt, about)[0],
+        filters=heading.subtitle,
+        zone_ids=about.zone_ids,
+        rows=filterset.qs.count(),
+    )
+    return response
 
 
 # --- notices ------------------------------------------------------------------------------
@@ -531,7 +545,7 @@ def ledger_unit(request: HttpRequest, plan_id: int, unit_id: int) -> HttpRespons
     if not (policy.can_read_zone(request.user, plan.zone) or answering_units(request.user).filter(pk=unit.pk).exists()):
         raise PermissionDenied(_("You may not read this unit's ledger."))
     period = _period_of(request.GET.get("period"), plan)
-    return exports.ledger_response(ledger(plan=plan, period=period, unit=unit), subject=unit.name)
+    return _ledger_download(request, ledger(plan=plan, period=period, unit=unit), subject=unit.name)
 
 
 @login_required
@@ -542,7 +556,24 @@ def ledger_leader(request: HttpRequest, plan_id: int, user_id: int) -> HttpRespo
     if not (policy.can_read_zone(request.user, plan.zone) or request.user.pk == leader.pk):
         raise PermissionDenied(_("You may not read this leader's ledger."))
     period = _period_of(request.GET.get("period"), plan)
-    return exports.ledger_response(ledger(plan=plan, period=period, leader=leader), subject=display_name(leader))
+    return _ledger_download(request, ledger(plan=plan, period=period, leader=leader), subject=display_name(leader))
+
+
+def _ledger_download(request: HttpRequest, book, *, subject: str) -> HttpResponse:
+    """The ledger as a download, recorded (core.export_records)."""
+    at = clock.now()
+    response = exports.ledger_response(book, subject=subject, user=request.user, at=at)
+    heading = exports.ledger_heading(book, subject=subject, user=request.user, at=at)
+    record_export(
+        user=request.user,
+        kind=ExportRecord.Kind.LEDGER,
+        title=heading.title,
+        file_name=exports.ledger_filename(book, subject=subject, at=at)[0],
+        filters=heading.subtitle,
+        zone_ids=[book.plan.zone_id],
+        rows=len(book.tasks),
+    )
+    return response
 
 
 # --- bulletins ----------------------------------------------------------------------------------
