@@ -183,11 +183,12 @@ class Figure(NamedTuple):
 def figure_format(value: Decimal | int | float | None, unit: str) -> str:
     """The number format of a figure in ``unit``: an integer for a count
     (个, 家, 项 …), one decimal for a percentage, two for any other amount,
-    and as many as the figure was given with when it has more (0.0001亿元)."""
+    and as many as the figure was given with when it has more (0.0001亿元;
+    a count given with a fraction shows it rather than hide it)."""
     unit = (unit or "").strip()
-    if counts_whole(unit):
-        return COUNT_FORMAT
     places = places_and_integer_digits(Decimal(value))[0] if value is not None else 0
+    if counts_whole(unit) and places == 0:
+        return COUNT_FORMAT
     if unit in PERCENT_UNITS:
         return PERCENT_FORMATS[min(max(places, 1), 4) - 1]
     return AMOUNT_FORMATS[min(max(places, 2), 4) - 2]

@@ -47,6 +47,7 @@ from supervision.forms import (
     AnswerForm,
     BulletinForm,
     CloseForm,
+    ExportRecordFilterForm,
     ExtensionForm,
     GrantForm,
     IssueForm,
@@ -630,3 +631,54 @@ def bulletin_download(request: HttpRequest, bulletin_id: int) -> FileResponse:
     return attach(
         response, filename=f"{bulletin.title}.docx", fallback=f"bulletin-{bulletin.year}-{bulletin.month:02d}.docx"
     )
+
+
+# --- the record of exports -----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def export_records(request: HttpRequest) -> HttpResponse:
+    """导出记录: who took which list, ledger, bulletin or sheet out of the app,
+    with which filter and when, for the zone's administration
+    (``policy.export_record_zones``); filtered and paged."""
+    zones = policy.export_record_zones(request.user).order_by("code")
+    if not zones.exists():
+        raise PermissionDenied(_("The record of exports is for the zone's administration."))
+    form = ExportRecordFilterForm(request.GET or None, zones=zones, kinds=ExportRecord.Kind.choices)
+    records = ExportRecord.objects.filter(zone_id__in=zones.values("pk"))
+    if form.is_valid():
+        records = _records_filtered(records, form.cleaned_data)
+    elif form.is_bound:
+        records = records.none()
+    page = Paginator(records.order_by("-at", "-id"), RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+    names = dict(zones.values_list("pk", "short_name"))
+    names.update({pk: name for pk, name in zones.values_list("pk", "name") if not names.get(pk)})
+    return render(
+        request,
+        "supervision/export_records.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [(record, names.get(record.zone_id, "")) for record in page.object_list],
+            "query": _query_with(request.GET, page=None),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+RECORDS_PER_PAGE = 50
+
+
+def _records_filtered(records: QuerySet[ExportRecord], data: dict) -> QuerySet[ExportRecord]:
+    if data.get("zone"):
+        records = records.filter(zone_id=data["zone"])
+    if data.get("kind"):
+        records = records.filter(kind=data["kind"])
+    if data.get("who"):
+        records = records.filter(user_name__icontains=data["who"].strip())
+    if data.get("start"):
+        records = records.filter(at__date__gte=data["start"])
+    if data.get("end"):
+        records = records.filter(at__date__lte=data["end"])
+    return records
