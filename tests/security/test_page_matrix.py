@@ -202,6 +202,9 @@ MATRIX: dict[str, Page] = {
         lambda w: f"/supervision/ledger/{plan_id(w)}/leaders/{w.zone.leader.pk}.xlsx", READERS
     ),
     "supervision:bulletins": Page(lambda w: f"/supervision/bulletins/?plan={plan_id(w)}", READERS),
+    # The record of exports: any zone's administrator, who sees their own zone's records only
+    # (tests/supervision/test_export_layout.py).
+    "supervision:export_records": Page(lambda w: "/supervision/exports/", frozenset({"admin", "foreign_admin"})),
     "supervision:bulletin_download": Page(lambda w: f"/supervision/bulletins/{w.bulletin.pk}/download/", READERS),
     # Plan import: any zone's administrator starts one; a review and a plan are their zone's.
     "imports:new": Page(lambda w: "/imports/new/", frozenset({"admin", "foreign_admin"})),
