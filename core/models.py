@@ -216,3 +216,50 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} email={self.email}"
+
+
+class ExportRecord(CleanTextModel):
+    """One file a person took out of the app: a list export, a ledger, a
+    bulletin, a period sheet. These are government working papers, so the
+    zone's administrator can see who took what, with which filter, and when
+    (``core.export_records.record_export`` writes it; the page is
+    supervision's export record).
+
+    The zone is an id, as ``JobRun`` names its subject: core is the bottom
+    layer and knows no zone, and the record outlives what it was about. An
+    export that spans zones leaves one record per zone, so that each zone's
+    administrator sees every file holding the zone's figures.
+    """
+
+    class Kind(models.TextChoices):
+        LIST = "list", _("Supervision list")
+        LEDGER = "ledger", _("Ledger")
+        BULLETIN = "bulletin", _("Bulletin")
+        PERIOD_SHEET = "period_sheet", _("Period sheet")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="export_records",
+    )
+    # The name as it was at the time, kept when the account is renamed or deleted.
+    user_name = models.CharField(_("user name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("what"), max_length=300)
+    filters = models.TextField(_("filters"), blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    zone_id = models.PositiveBigIntegerField(_("zone id"), null=True, blank=True)
+    at = models.DateTimeField(_("exported at"))
+
+    class Meta:
+        verbose_name = _("export record")
+        verbose_name_plural = _("export records")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["zone_id", "-at"], name="exportrecord_zone_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_name} {self.get_kind_display()} {self.file_name}"

@@ -164,7 +164,10 @@ def period_sheet_build(*, plan: Plan, unit: Unit, period: Period, rows: list[Row
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
     sheet.protection.formatCells = False
-    print_fit_width(sheet, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", footer=_("Page &P of &N"))
+    # Printed as every export is (core.spreadsheets): landscape A4, one page wide,
+    # the header repeated, "第 &P 页，共 &N 页". No filter buttons: sorting the
+    # rows would break the layout the upload checks.
+    print_fit_width(sheet, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     _write_meta(workbook, plan=plan, unit=unit, period=period, rows=rows)
     return workbook_bytes(workbook)
 

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import clock
 from core.downloads import attach
+from core.export_records import record_export
+from core.models import ExportRecord
 from core.spreadsheets import XLSX_CONTENT_TYPE
 from core.uploads import UploadRefused, check_xlsx, megabytes, upload_max_bytes
 from plans.models import Plan
@@ -109,11 +111,16 @@ def period_sheet_download(request: HttpRequest, plan_id: int, unit_id: int, peri
     rows = period_rows(plan=scope.plan, unit=scope.unit, period=scope.period)
     data = period_sheet_build(plan=scope.plan, unit=scope.unit, period=scope.period, rows=rows)
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    return attach(
-        response,
-        filename=period_sheet_filename(unit=scope.unit, period=scope.period),
-        fallback=f"period-sheet-{scope.period}.xlsx",
+    filename = period_sheet_filename(unit=scope.unit, period=scope.period)
+    record_export(
+        user=request.user,
+        kind=ExportRecord.Kind.PERIOD_SHEET,
+        title=f"{scope.unit.name} · {scope.plan.title} · {period_label(scope.period.year, scope.period.month)}",
+        file_name=filename,
+        zone_ids=[scope.plan.zone_id],
+        rows=len(rows),
     )
+    return attach(response, filename=filename, fallback=f"period-sheet-{scope.period}.xlsx")
 
 
 @login_required

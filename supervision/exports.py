@@ -20,6 +20,7 @@ a column is one record, never an edit in several lists kept in step.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections import namedtuple
 from collections.abc import Callable, Iterator
@@ -31,24 +32,33 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import PatternFill
 from openpyxl.workbook import Workbook
 
-from core.downloads import attach
+from core import clock
+from core.downloads import attach, export_filename
 from core.figures import figure_text
 from core.people import display_name, name_from_parts
 from core.spreadsheets import (
+    FIRST_HEADER_ROW,
     THIN_BORDER,
     WRAP,
     XLSX_CONTENT_TYPE,
-    freeze_header,
+    Figure,
+    Heading,
+    SheetLayout,
+    export_subtitle,
+    figure_cell,
+    fit_widths,
+    lay_out,
     safe_cell,
-    set_column_widths,
     style_header_row,
     workbook_bytes,
+    write_heading,
 )
 from plans.models import Plan, Task
 from plans.periods import Period, period_label
@@ -56,6 +66,8 @@ from progress.attachments import evidence_by_target, evidence_text
 from progress.choices import ReportStatus
 from progress.models import Attachment, Report
 from progress.selectors import pending_figures
+from supervision.choices import ListKind
+from supervision.filtersets import SupervisionFilterSet
 from supervision.selectors import Ledger, LedgerLine, LedgerTask, narrative_mark, with_narratives
 from supervision.xlsx import STYLE_DEFAULT, STYLE_ONE_DECIMAL, STYLE_WRAP, XlsxStream
 from targets import kinds
@@ -203,11 +215,12 @@ def _reporting(row: ListRow) -> str:
 
 
 def _figure(target: Target, value: Decimal | None) -> object:
-    """A figure as its cell holds it: the number, or a task item's standing in
-    words (按计划推进), never its code."""
+    """A figure as its cell holds it: the number in its unit's format
+    (core.spreadsheets.figure_format), or a task item's standing in words
+    (按计划推进), never its code."""
     if value is not None and target.kind_entry.figures.standing:
         return target.written(value)
-    return value
+    return figure_cell(value, target.unit)
 
 
 LIST_COLUMNS = (
@@ -327,21 +340,88 @@ def _one_read() -> Iterator[None]:
         yield
 
 
-def list_filename(period: Period, extension: str) -> tuple[str, str]:
-    """(the name shown, an ASCII fallback) of a list export."""
-    name = _("Supervision list %(period)s") % {"period": period_label(period.year, period.month)}
-    return f"{name}.{extension}", f"supervision-{period}.{extension}"
+@dataclass(frozen=True)
+class ListAbout:
+    """What a list export is, in words, for its heading, its file name and its
+    record: which list, whose zone, the other filters, who exported it and when."""
+
+    list_kind: str
+    zone: str
+    zone_code: str
+    zone_ids: tuple[int, ...]
+    filters: tuple[str, ...]
+    user: Any
+    at: dt.datetime
+
+    @property
+    def list_label(self) -> str:
+        return str(ListKind(self.list_kind).label) if self.list_kind else _("All targets")
 
 
-def list_xlsx_response(results: QuerySet[TargetResult], *, period: Period) -> StreamingHttpResponse:
+def list_about(filterset: SupervisionFilterSet, *, user: Any) -> ListAbout:
+    """The words of the export of ``filterset``'s list, exported now by ``user``."""
+    zones = list(filterset.zones_in_view())
+    one = zones[0] if len(zones) == 1 else None
+    return ListAbout(
+        list_kind=filterset.chosen_list(),
+        zone=str(one) if one else _("All zones"),
+        zone_code=one.code if one else "all",
+        zone_ids=tuple(zone.pk for zone in zones),
+        filters=tuple(filterset.described_filters()),
+        user=user,
+        at=clock.now(),
+    )
+
+
+def list_heading(about: ListAbout, period: Period) -> Heading:
+    """The title (zone, list, period) and subtitle (filters, period, when, by whom) of a list export."""
+    period_text = str(period_label(period.year, period.month))
+    title = _("%(zone)s supervision list: %(list)s (%(period)s)") % {
+        "zone": about.zone,
+        "list": about.list_label,
+        "period": period_text,
+    }
+    subtitle = export_subtitle(
+        what=_("List: %(list)s") % {"list": about.list_label},
+        filters=about.filters,
+        period=period_text,
+        user=about.user,
+        at=about.at,
+    )
+    return Heading(title, subtitle)
+
+
+def list_filename(period: Period, extension: str, about: ListAbout | None = None) -> tuple[str, str]:
+    """(the name shown, an ASCII fallback) of a list export: the list, the
+    zone, the period and the day, e.g. 严重滞后清单_高新区_2014年1-6月_20261207.xlsx,
+    so that the 滞后 and the 逾期 lists of a month never share a name."""
+    about = about or ListAbout("", _("All zones"), "all", (), (), None, clock.now())
+    day = timezone.localtime(about.at).strftime("%Y%m%d")
+    return export_filename(
+        [
+            _("%(list)s list") % {"list": about.list_label},
+            about.zone,
+            str(period_label(period.year, period.month)),
+            day,
+        ],
+        extension=extension,
+        fallback=["supervision", about.list_kind or "all", about.zone_code, str(period), day],
+    )
+
+
+def list_xlsx_response(
+    results: QuerySet[TargetResult], *, period: Period, about: ListAbout | None = None
+) -> StreamingHttpResponse:
+    heading = list_heading(about, period) if about else None
     stream = XlsxStream(
         title=_("Supervision list"),
         headers=[str(column.header) for column in LIST_COLUMNS],
         widths=[column.width for column in LIST_COLUMNS],
         styles=[column.style for column in LIST_COLUMNS],
+        heading=heading,
     )
     response = StreamingHttpResponse(stream.stream(list_rows(results, period=period)), content_type=XLSX_CONTENT_TYPE)
-    name, fallback = list_filename(period, "xlsx")
+    name, fallback = list_filename(period, "xlsx", about)
     return attach(response, filename=name, fallback=fallback)
 
 
@@ -362,10 +442,13 @@ class _Line:
 
 
 def _csv_value(value) -> str | int:
+    """A cell of the CSV: a figure as typed (10, not 10.0000: ``figure_text``)."""
     if value is None:
         return ""
+    if isinstance(value, Figure):
+        value = value.value
     if isinstance(value, Decimal):
-        return f"{value:f}"
+        return figure_text(value)
     if isinstance(value, str):
         return safe_cell(value)
     return value
@@ -385,12 +468,14 @@ def csv_chunks(header: list[str], rows: Iterator[list]) -> Iterator[bytes]:
     yield line.take().encode()
 
 
-def list_csv_response(results: QuerySet[TargetResult], *, period: Period) -> StreamingHttpResponse:
+def list_csv_response(
+    results: QuerySet[TargetResult], *, period: Period, about: ListAbout | None = None
+) -> StreamingHttpResponse:
     header = [str(column.header) for column in LIST_COLUMNS]
     response = StreamingHttpResponse(
         csv_chunks(header, list_rows(results, period=period)), content_type="text/csv; charset=utf-8"
     )
-    name, fallback = list_filename(period, "csv")
+    name, fallback = list_filename(period, "csv", about)
     return attach(response, filename=name, fallback=fallback)
 
 
@@ -436,7 +521,7 @@ def _ledger_figure(cell: LedgerMonth) -> object:
     figure = cell.line.figures.get(cell.month)
     if figure is None and cell.line.pending.get(cell.month) is not None:
         return marked(figure_text(cell.line.pending[cell.month], grouped=True), cell.words.pending)
-    return figure
+    return figure_cell(figure, cell.line.target.unit) if isinstance(figure, Decimal) else figure
 
 
 def _ledger_status(cell: LedgerMonth) -> str:
@@ -529,114 +614,157 @@ LEDGER_TASKS = (
 )
 
 
-def _title(sheet, title: str, *, columns: int) -> None:
-    sheet.cell(row=1, column=1, value=safe_cell(title)).font = Font(bold=True, size=14)
-    sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
+def _write(sheet, *, row: int, column: int, value: object):
+    """One bordered, wrapped body cell; a figure with its number format."""
+    number_format = None
+    if isinstance(value, Figure):
+        value, number_format = value.value, value.number_format
+    written = sheet.cell(row=row, column=column, value=safe_cell(value))
+    written.border = THIN_BORDER
+    written.alignment = WRAP
+    if number_format:
+        written.number_format = number_format
+    return written
 
 
-def _ledger_tasks_sheet(sheet, book: Ledger, *, title: str) -> None:
-    """The first sheet: a title row, a header row, one row per task in plan order."""
-    columns = len(LEDGER_TASKS)
-    _title(sheet, title, columns=columns)
-    for index, column in enumerate(LEDGER_TASKS, start=1):
-        sheet.cell(row=2, column=index, value=str(column.header))
-    style_header_row(sheet, row=2, columns=columns)
+def _ledger_tasks_sheet(sheet, book: Ledger, *, heading: Heading) -> None:
+    """The first sheet: the heading, a header row, one row per task in plan order."""
+    layout = SheetLayout(heading=heading, columns=len(LEDGER_TASKS), columns_left=2)
+    write_heading(sheet, layout)
+    headers = [str(column.header) for column in LEDGER_TASKS]
+    for index, header in enumerate(headers, start=1):
+        sheet.cell(row=layout.header_last, column=index, value=header)
+    style_header_row(sheet, row=layout.header_last, columns=layout.columns)
+    lines = []
     for number, row in enumerate(book.tasks, start=1):
         entry = LedgerTaskEntry(number=number, row=row, mark=narrative_mark(row.narrative_status))
-        for index, column in enumerate(LEDGER_TASKS, start=1):
-            written = sheet.cell(row=number + 2, column=index, value=safe_cell(column.value(entry)))
-            written.border = THIN_BORDER
-            written.alignment = WRAP
+        values = [column.value(entry) for column in LEDGER_TASKS]
+        lines.append(values)
+        for index, (column, value) in enumerate(zip(LEDGER_TASKS, values, strict=True), start=1):
+            written = _write(sheet, row=layout.header_last + number, column=index, value=value)
             fill = column.fill(entry) if column.fill else None
             if fill:
                 written.fill = PatternFill("solid", fgColor=fill)
-    set_column_widths(sheet, [column.width for column in LEDGER_TASKS])
-    freeze_header(sheet, header_row=2, columns_left=2)
-    sheet.print_title_rows = "2:2"
-    sheet.page_setup.orientation = "landscape"
+    lay_out(sheet, layout, widths=fit_widths(headers, lines, maxima=[column.width for column in LEDGER_TASKS]))
 
 
 def _ledger_headers(sheet, *, months: list[int]) -> None:
     """The two header rows: the fixed and the narrative headers over both, each
     month's name over its columns' headers."""
     fixed, per_month = len(LEDGER_FIXED), len(LEDGER_MONTH)
+    top, below = MONTH_HEADER_ROWS
     for index, column in enumerate(LEDGER_FIXED, start=1):
-        sheet.cell(row=2, column=index, value=str(column.header))
-        sheet.merge_cells(start_row=2, start_column=index, end_row=3, end_column=index)
+        sheet.cell(row=top, column=index, value=str(column.header))
+        sheet.merge_cells(start_row=top, start_column=index, end_row=below, end_column=index)
     for offset, month in enumerate(months):
         first = fixed + 1 + per_month * offset
-        sheet.cell(row=2, column=first, value=period_label(None, month, cumulative=False))
-        sheet.merge_cells(start_row=2, start_column=first, end_row=2, end_column=first + per_month - 1)
+        sheet.cell(row=top, column=first, value=period_label(None, month, cumulative=False))
+        sheet.merge_cells(start_row=top, start_column=first, end_row=top, end_column=first + per_month - 1)
         for index, column in enumerate(LEDGER_MONTH):
-            sheet.cell(row=3, column=first + index, value=str(column.header))
+            sheet.cell(row=below, column=first + index, value=str(column.header))
     for index, column in enumerate(LEDGER_NARRATIVES, start=fixed + per_month * len(months) + 1):
-        sheet.cell(row=2, column=index, value=str(column.header))
-        sheet.merge_cells(start_row=2, start_column=index, end_row=3, end_column=index)
+        sheet.cell(row=top, column=index, value=str(column.header))
+        sheet.merge_cells(start_row=top, start_column=index, end_row=below, end_column=index)
 
 
-def _ledger_line(sheet, *, row: int, entry: LedgerEntry, months: list[int]) -> None:
-    """One target's row: every column's value, bordered and wrapped, and the
-    fills the month columns ask for."""
+def _ledger_line(sheet, *, row: int, entry: LedgerEntry, months: list[int]) -> list:
+    """One target's row: every column's value, bordered and wrapped (a figure
+    in its unit's format), and the fills the month columns ask for; the values."""
     cells = [LedgerMonth(line=entry.line, month=month, words=entry.words) for month in months]
     values = [column.value(entry) for column in LEDGER_FIXED]
     values += [column.value(cell) for cell in cells for column in LEDGER_MONTH]
     values += [column.value(entry) for column in LEDGER_NARRATIVES]
     for number, value in enumerate(values, start=1):
-        written = sheet.cell(row=row, column=number, value=safe_cell(value))
-        written.border = THIN_BORDER
-        written.alignment = WRAP
+        _write(sheet, row=row, column=number, value=value)
     for offset, cell in enumerate(cells):
         for index, column in enumerate(LEDGER_MONTH):
             fill = column.fill(cell) if column.fill else None
             if fill:
                 place = len(LEDGER_FIXED) + 1 + len(LEDGER_MONTH) * offset + index
                 sheet.cell(row=row, column=place).fill = PatternFill("solid", fgColor=fill)
+    return values
 
 
-def ledger_workbook(book: Ledger, *, subject: str) -> bytes:
-    """The classic ledger in two sheets. The first, one row per task with its
-    leader, units, deadline, targets, the period's narrative and its status:
-    the sheet a zone office keeps. The second, the stated targets month by
-    month (each month's year-to-date figure, progress status and reporting
-    status) with their latest narrative: a month's three columns per target
-    do not fit beside eleven columns of text, and a task with several targets
-    would repeat its narrative on each row."""
-    words = _Words()
-    workbook = Workbook()
+# The months sheet's two header rows: the months over their columns' headers.
+MONTH_HEADER_ROWS = (FIRST_HEADER_ROW, FIRST_HEADER_ROW + 1)
+
+
+def ledger_heading(book: Ledger, *, subject: str, user: Any = None, at: dt.datetime | None = None) -> Heading:
+    """The ledger's title (zone, year, whose, period) and subtitle (whose ledger, period, when, by whom)."""
     zone = book.plan.zone.short_name or book.plan.zone.name
-    period = period_label(book.period.year, book.period.month)
+    period = str(period_label(book.period.year, book.period.month))
     title = _("%(zone)s %(year)s key work ledger (%(subject)s), %(period)s") % {
         "zone": zone,
         "year": book.period.year,
         "subject": subject,
         "period": period,
     }
+    subtitle = export_subtitle(
+        what=_("Ledger of %(subject)s, %(plan)s") % {"subject": subject, "plan": book.plan.title},
+        filters=[],
+        period=period,
+        user=user,
+        at=at or clock.now(),
+    )
+    return Heading(title, subtitle)
+
+
+def ledger_workbook(book: Ledger, *, subject: str, user: Any = None, at: dt.datetime | None = None) -> bytes:
+    """The classic ledger in two sheets. The first, one row per task with its
+    leader, units, deadline, targets, the period's narrative and its status:
+    the sheet a zone office keeps. The second, the stated targets month by
+    month (each month's year-to-date figure, progress status and reporting
+    status) with their latest narrative: a month's three columns per target
+    do not fit beside eleven columns of text, and a task with several targets
+    would repeat its narrative on each row. Both are laid out as every export
+    is (core.spreadsheets.lay_out)."""
+    words = _Words()
+    workbook = Workbook()
+    heading = ledger_heading(book, subject=subject, user=user, at=at)
     tasks = workbook.active
     tasks.title = str(_("Ledger"))
-    _ledger_tasks_sheet(tasks, book, title=title)
+    _ledger_tasks_sheet(tasks, book, heading=heading)
     sheet = workbook.create_sheet(str(_("Targets by month")))
     columns = len(LEDGER_FIXED) + len(LEDGER_MONTH) * len(book.months) + len(LEDGER_NARRATIVES)
-    _title(sheet, title, columns=columns)
+    layout = SheetLayout(
+        heading=heading,
+        columns=columns,
+        header_first=MONTH_HEADER_ROWS[0],
+        header_last=MONTH_HEADER_ROWS[1],
+        columns_left=3,
+    )
+    write_heading(sheet, layout)
     _ledger_headers(sheet, months=book.months)
-    style_header_row(sheet, row=2, columns=columns)
-    style_header_row(sheet, row=3, columns=columns)
-    for number, line in enumerate(book.lines, start=1):
-        entry = LedgerEntry(number=number, line=line, mark=narrative_mark(line.narrative_status), words=words)
-        _ledger_line(sheet, row=number + 3, entry=entry, months=book.months)
-    widths = [column.width for column in LEDGER_FIXED] + [column.width for column in LEDGER_MONTH] * len(book.months)
-    widths += [column.width for column in LEDGER_NARRATIVES]
-    set_column_widths(sheet, widths)
-    freeze_header(sheet, header_row=3, columns_left=3)
-    sheet.print_title_rows = "2:3"
-    sheet.page_setup.orientation = "landscape"
+    for row in MONTH_HEADER_ROWS:
+        style_header_row(sheet, row=row, columns=columns)
+    lines = [
+        _ledger_line(
+            sheet,
+            row=layout.header_last + number,
+            entry=LedgerEntry(number=number, line=line, mark=narrative_mark(line.narrative_status), words=words),
+            months=book.months,
+        )
+        for number, line in enumerate(book.lines, start=1)
+    ]
+    record = [*LEDGER_FIXED, *(list(LEDGER_MONTH) * len(book.months)), *LEDGER_NARRATIVES]
+    headers = [str(column.header) for column in record]
+    lay_out(sheet, layout, widths=fit_widths(headers, lines, maxima=[column.width for column in record]))
     return workbook_bytes(workbook)
 
 
-def ledger_response(book: Ledger, *, subject: str) -> HttpResponse:
-    name = _("Ledger %(subject)s %(period)s") % {
-        "subject": subject,
-        "period": period_label(book.period.year, book.period.month),
-    }
-    response = HttpResponse(ledger_workbook(book, subject=subject), content_type=XLSX_CONTENT_TYPE)
-    return attach(response, filename=f"{name}.xlsx", fallback=f"ledger-{book.plan.pk}-{book.period}.xlsx")
+def ledger_filename(book: Ledger, *, subject: str, at: dt.datetime) -> tuple[str, str]:
+    """(the name shown, an ASCII fallback): 台账_经济发展局_高新区_2014年1-6月_20261207.xlsx."""
+    zone = book.plan.zone
+    day = timezone.localtime(at).strftime("%Y%m%d")
+    return export_filename(
+        [_("Ledger"), subject, str(zone), str(period_label(book.period.year, book.period.month)), day],
+        extension="xlsx",
+        fallback=["ledger", zone.code, str(book.plan.pk), str(book.period), day],
+    )
+
+
+def ledger_response(book: Ledger, *, subject: str, user: Any = None, at: dt.datetime | None = None) -> HttpResponse:
+    at = at or clock.now()
+    name, fallback = ledger_filename(book, subject=subject, at=at)
+    response = HttpResponse(ledger_workbook(book, subject=subject, user=user, at=at), content_type=XLSX_CONTENT_TYPE)
+    return attach(response, filename=name, fallback=fallback)

@@ -32,6 +32,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, F, FilteredRelation, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import QueryDict
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.params import parse_id
@@ -225,3 +226,47 @@ class SupervisionFilterSet(django_filters.FilterSet):
         for word in value.split()[:5]:
             queryset = queryset.filter(Q(target__indicator__icontains=word) | Q(target__task__heading__icontains=word))
         return queryset
+
+    # --- what the filters say, for an export's heading and record ------------
+
+    def described_filters(self) -> list[str]:
+        """The filters chosen besides the list and the period, in words
+        ("牵头单位：经济发展局"), for an export's subtitle and its record."""
+        self.form.is_valid()
+        data = self.form.cleaned_data
+        words = []
+        for name in DESCRIBED:
+            value = data.get(name)
+            if value in (None, "", [], ()):
+                continue
+            field = self.form.fields[name]
+            if name == "leader":
+                text = display_name(value)
+            elif isinstance(value, list | tuple):
+                labels = dict(field.choices)
+                text = "、".join(str(labels.get(item, item)) for item in value)
+            elif name == "kind":
+                text = str(dict(field.choices).get(value, value))
+            else:
+                text = str(value)
+            words.append(gettext("%(label)s: %(value)s") % {"label": field.label, "value": text})
+        return words
+
+    def chosen_list(self) -> str:
+        """The list chosen (a ``ListKind`` value), or "" for every target."""
+        self.form.is_valid()
+        return self.form.cleaned_data.get("list") or ""
+
+    def zones_in_view(self) -> QuerySet[Zone]:
+        """The zones the rows may come from: the zone or the plan chosen, else every zone in view."""
+        self.form.is_valid()
+        data = self.form.cleaned_data
+        if data.get("zone"):
+            return Zone.objects.filter(pk=data["zone"].pk)
+        if data.get("plan"):
+            return Zone.objects.filter(pk=data["plan"].zone_id)
+        return Zone.objects.filter(pk__in=self.plans.values("zone")).order_by("code")
+
+
+# The filters an export's subtitle names (the list and the period are said apart).
+DESCRIBED = ("zone", "plan", "unit", "leader", "kind", "status", "reporting", "q")

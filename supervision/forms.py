@@ -87,3 +87,24 @@ class BulletinForm(CleanTextForm):
 
     def clean_period(self) -> Period:
         return Period.parse(self.cleaned_data["period"])
+
+
+class ExportRecordFilterForm(CleanTextForm):
+    """The filters of the export record: zone, kind, who, from and to which day."""
+
+    zone = forms.TypedChoiceField(label=_("Zone"), required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    who = forms.CharField(label=_("Exported by"), required=False, max_length=150)
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, zones, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].choices = [("", _("All")), *((zone.pk, str(zone)) for zone in zones)]
+        self.fields["kind"].choices = [("", _("All")), *kinds]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("The first day comes after the last."))
+        return data

@@ -32,6 +32,7 @@ urlpatterns = [
     path("ledger/", views.ledger_index, name="ledger"),
     path("ledger/<id:plan_id>/units/<id:unit_id>.xlsx", views.ledger_unit, name="ledger_unit"),
     path("ledger/<id:plan_id>/leaders/<id:user_id>.xlsx", views.ledger_leader, name="ledger_leader"),
+    path("exports/", views.export_records, name="export_records"),
     path("bulletins/", views.bulletins, name="bulletins"),
     path("bulletins/<id:bulletin_id>/download/", views.bulletin_download, name="bulletin_download"),
 ]

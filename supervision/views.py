@@ -22,7 +22,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core import clock
 from core.downloads import attach
+from core.export_records import record_export
 from core.forms import CleanTextForm
+from core.models import ExportRecord
 from core.params import parse_id, parse_ids
 from core.people import display_name
 from plans.models import Plan
@@ -45,6 +47,7 @@ from supervision.forms import (
     AnswerForm,
     BulletinForm,
     CloseForm,
+    ExportRecordFilterForm,
     ExtensionForm,
     GrantForm,
     IssueForm,
@@ -198,9 +201,21 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     if filterset.errors:
         messages.error(request, _("The filters are not valid; nothing was exported."))
         return redirect(f"{reverse('supervision:index')}?{request.GET.urlencode()}")
-    if fmt == "xlsx":
-        return exports.list_xlsx_response(filterset.qs, period=filterset.chosen_period)
-    return exports.list_csv_response(filterset.qs, period=filterset.chosen_period)
+    period = filterset.chosen_period
+    about = exports.list_about(filterset, user=request.user)
+    respond = exports.list_xlsx_response if fmt == "xlsx" else exports.list_csv_response
+    response = respond(filterset.qs, period=period, about=about)
+    heading = exports.list_heading(about, period)
+    record_export(
+        user=request.user,
+        kind=ExportRecord.Kind.LIST,
+        title=heading.title,
+        file_name=exports.list_filename(period, fmt, about)[0],
+        filters=heading.subtitle,
+        zone_ids=about.zone_ids,
+        rows=filterset.qs.count(),
+    )
+    return response
 
 
 # --- notices ------------------------------------------------------------------------------
@@ -531,7 +546,7 @@ def ledger_unit(request: HttpRequest, plan_id: int, unit_id: int) -> HttpRespons
     if not (policy.can_read_zone(request.user, plan.zone) or answering_units(request.user).filter(pk=unit.pk).exists()):
         raise PermissionDenied(_("You may not read this unit's ledger."))
     period = _period_of(request.GET.get("period"), plan)
-    return exports.ledger_response(ledger(plan=plan, period=period, unit=unit), subject=unit.name)
+    return _ledger_download(request, ledger(plan=plan, period=period, unit=unit), subject=unit.name)
 
 
 @login_required
@@ -542,7 +557,24 @@ def ledger_leader(request: HttpRequest, plan_id: int, user_id: int) -> HttpRespo
     if not (policy.can_read_zone(request.user, plan.zone) or request.user.pk == leader.pk):
         raise PermissionDenied(_("You may not read this leader's ledger."))
     period = _period_of(request.GET.get("period"), plan)
-    return exports.ledger_response(ledger(plan=plan, period=period, leader=leader), subject=display_name(leader))
+    return _ledger_download(request, ledger(plan=plan, period=period, leader=leader), subject=display_name(leader))
+
+
+def _ledger_download(request: HttpRequest, book, *, subject: str) -> HttpResponse:
+    """The ledger as a download, recorded (core.export_records)."""
+    at = clock.now()
+    response = exports.ledger_response(book, subject=subject, user=request.user, at=at)
+    heading = exports.ledger_heading(book, subject=subject, user=request.user, at=at)
+    record_export(
+        user=request.user,
+        kind=ExportRecord.Kind.LEDGER,
+        title=heading.title,
+        file_name=exports.ledger_filename(book, subject=subject, at=at)[0],
+        filters=heading.subtitle,
+        zone_ids=[book.plan.zone_id],
+        rows=len(book.tasks),
+    )
+    return response
 
 
 # --- bulletins ----------------------------------------------------------------------------------
@@ -599,3 +631,54 @@ def bulletin_download(request: HttpRequest, bulletin_id: int) -> FileResponse:
     return attach(
         response, filename=f"{bulletin.title}.docx", fallback=f"bulletin-{bulletin.year}-{bulletin.month:02d}.docx"
     )
+
+
+# --- the record of exports -----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def export_records(request: HttpRequest) -> HttpResponse:
+    """导出记录: who took which list, ledger, bulletin or sheet out of the app,
+    with which filter and when, for the zone's administration
+    (``policy.export_record_zones``); filtered and paged."""
+    zones = policy.export_record_zones(request.user).order_by("code")
+    if not zones.exists():
+        raise PermissionDenied(_("The record of exports is for the zone's administration."))
+    form = ExportRecordFilterForm(request.GET or None, zones=zones, kinds=ExportRecord.Kind.choices)
+    records = ExportRecord.objects.filter(zone_id__in=zones.values("pk"))
+    if form.is_valid():
+        records = _records_filtered(records, form.cleaned_data)
+    elif form.is_bound:
+        records = records.none()
+    page = Paginator(records.order_by("-at", "-id"), RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+    names = dict(zones.values_list("pk", "short_name"))
+    names.update({pk: name for pk, name in zones.values_list("pk", "name") if not names.get(pk)})
+    return render(
+        request,
+        "supervision/export_records.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [(record, names.get(record.zone_id, "")) for record in page.object_list],
+            "query": _query_with(request.GET, page=None),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+RECORDS_PER_PAGE = 50
+
+
+def _records_filtered(records: QuerySet[ExportRecord], data: dict) -> QuerySet[ExportRecord]:
+    if data.get("zone"):
+        records = records.filter(zone_id=data["zone"])
+    if data.get("kind"):
+        records = records.filter(kind=data["kind"])
+    if data.get("who"):
+        records = records.filter(user_name__icontains=data["who"].strip())
+    if data.get("start"):
+        records = records.filter(at__date__gte=data["start"])
+    if data.get("end"):
+        records = records.filter(at__date__lte=data["end"])
+    return records

@@ -11,7 +11,9 @@ This writer emits SpreadsheetML with inline strings straight into a zip
 stream (``zipfile`` on a non-seekable sink writes data descriptors), and
 hands each compressed chunk to the caller as soon as it exists: memory stays
 flat whatever the number of rows, and 50,000 rows take well under a second.
-The file has a bold, shaded, frozen header row and the given column widths.
+The file has the layout every export shares (core.spreadsheets): a title and
+subtitle, a bold, shaded, frozen header row with filter buttons, fitted column
+widths and the print setup.
 
 Every text cell goes through ``core.spreadsheets.safe_cell``: characters XML
 cannot carry are dropped, and text that a spreadsheet would run as a formula
@@ -22,6 +24,7 @@ Excel's 32,767 characters.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 import zipfile
@@ -31,7 +34,19 @@ from xml.sax.saxutils import escape, quoteattr
 
 from openpyxl.utils import get_column_letter
 
-from core.spreadsheets import safe_cell
+from core.spreadsheets import (
+    NUMBER_FORMATS,
+    ROWS_FITTED,
+    SUBTITLE_ROW,
+    TITLE_ROW,
+    Figure,
+    Heading,
+    SheetLayout,
+    fit_widths,
+    print_setup_xml,
+    print_titles_xml,
+    safe_cell,
+)
 from core.text import xml_safe
 
 MAX_CELL_CHARS = 32_767
@@ -70,33 +85,59 @@ _WORKBOOK_RELS = (
     'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
     "</Relationships>"
 )
-_STYLES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '<numFmts count="2"><numFmt numFmtId="164" formatCode="0.0"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd"/>'
-    "</numFmts>"
-    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
-    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
-    '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
-    '<fill><patternFill patternType="solid"><fgColor rgb="FFDCE4EE"/><bgColor indexed="64"/></patternFill></fill>'
-    "</fills>"
-    '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
-    '<border><left style="thin"><color rgb="FFB7C2CF"/></left><right style="thin"><color rgb="FFB7C2CF"/></right>'
-    '<top style="thin"><color rgb="FFB7C2CF"/></top><bottom style="thin"><color rgb="FFB7C2CF"/></bottom>'
-    "<diagonal/></border></borders>"
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="5">'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1" '
-    'applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
-    '<alignment vertical="top" wrapText="1"/></xf>'
-    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    "</cellXfs>"
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    "</styleSheet>"
-)
+STYLE_TITLE, STYLE_SUBTITLE = 5, 6
+# A figure's style: one per number format (core.spreadsheets.NUMBER_FORMATS), after the fixed ones.
+FIGURE_STYLES = {number_format: 7 + index for index, number_format in enumerate(NUMBER_FORMATS)}
+
+
+def _styles() -> str:
+    """The stylesheet: the fixed styles (plain, header, wrapped, one decimal,
+    date, title, subtitle), then one per figure format."""
+    formats = ['<numFmt numFmtId="164" formatCode="0.0"/>', '<numFmt numFmtId="165" formatCode="yyyy-mm-dd"/>']
+    formats += [
+        f'<numFmt numFmtId="{166 + index}" formatCode={quoteattr(number_format)}/>'
+        for index, number_format in enumerate(NUMBER_FORMATS)
+    ]
+    figures = "".join(
+        f'<xf numFmtId="{166 + index}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        for index in range(len(NUMBER_FORMATS))
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<numFmts count="{len(formats)}">{"".join(formats)}</numFmts>'
+        '<fonts count="4"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+        '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+        '<font><b/><sz val="14"/><name val="Calibri"/><family val="2"/></font>'
+        '<font><sz val="10"/><color rgb="FF4A5568"/><name val="Calibri"/><family val="2"/></font></fonts>'
+        '<fills count="3"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill>'
+        '<fill><patternFill patternType="solid"><fgColor rgb="FFDCE4EE"/><bgColor indexed="64"/></patternFill></fill>'
+        "</fills>"
+        '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
+        '<border><left style="thin"><color rgb="FFB7C2CF"/></left><right style="thin"><color rgb="FFB7C2CF"/></right>'
+        '<top style="thin"><color rgb="FFB7C2CF"/></top><bottom style="thin"><color rgb="FFB7C2CF"/></bottom>'
+        "<diagonal/></border></borders>"
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        f'<cellXfs count="{7 + len(NUMBER_FORMATS)}">'
+        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1" '
+        'applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
+        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+        '<alignment vertical="top" wrapText="1"/></xf>'
+        '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
+        '<alignment horizontal="center" vertical="center"/></xf>'
+        '<xf numFmtId="0" fontId="3" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
+        '<alignment horizontal="left" vertical="center" wrapText="1"/></xf>'
+        f"{figures}</cellXfs>"
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"
+    )
+
+
+_STYLES = _styles()
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
@@ -125,10 +166,15 @@ def sheet_name(text: str) -> str:
 
 
 class XlsxStream:
-    """One sheet: ``headers`` in a frozen first row, then the rows.
+    """One sheet: the heading (a title row and a subtitle row), ``headers`` in a
+    frozen row with filter buttons, then the rows; laid out and set up for
+    printing as every export is (``core.spreadsheets``).
 
     ``styles`` gives a style per column (``STYLE_WRAP`` for long text,
-    ``STYLE_ONE_DECIMAL`` for percentages; default plain).
+    ``STYLE_ONE_DECIMAL`` for percentages; default plain); a cell holding a
+    ``core.spreadsheets.Figure`` takes its own number format. ``widths`` are
+    each column's widest: the columns are fitted to the header and the first
+    rows' content within them.
     """
 
     def __init__(
@@ -138,12 +184,14 @@ class XlsxStream:
         headers: Sequence[str],
         widths: Sequence[float],
         styles: Sequence[int] | None = None,
+        heading: Heading | None = None,
         compresslevel: int = 1,
     ) -> None:
         self.title = sheet_name(title)
         self.headers = list(headers)
         self.widths = list(widths)
         self.styles = list(styles) if styles else [STYLE_DEFAULT] * len(self.headers)
+        self.layout = SheetLayout(heading=heading or Heading(title), columns=len(self.headers))
         self.compresslevel = compresslevel
         self.letters = [get_column_letter(index) for index in range(1, len(self.headers) + 1)]
         self.rows_written = 0
@@ -163,6 +211,8 @@ class XlsxStream:
             return f'<c r="{ref}" t="inlineStr"{style_attr}><is><t xml:space="preserve">{text}</t></is></c>'
         if value is None:
             return ""
+        if type(value) is Figure:
+            value, style = value.value, FIGURE_STYLES.get(value.number_format, style)
         style_attr = f' s="{style}"' if style else ""
         if isinstance(value, bool):
             return f'<c r="{ref}" t="b"{style_attr}><v>{int(value)}</v></c>'
@@ -188,21 +238,30 @@ class XlsxStream:
         )
         return f'<row r="{number}">{cells}</row>'
 
-    def _sheet_head(self) -> str:
+    def _sheet_head(self, widths: Sequence[float]) -> str:
+        layout = self.layout
         cols = "".join(
             f'<col min="{index}" max="{index}" width="{width}" customWidth="1"/>'
-            for index, width in enumerate(self.widths, start=1)
+            for index, width in enumerate(widths, start=1)
         )
+        cell = layout.freeze_cell
+        heading = self._row(TITLE_ROW, [layout.heading.title], [STYLE_TITLE])
+        heading += self._row(SUBTITLE_ROW, [layout.heading.subtitle], [STYLE_SUBTITLE])
+        heading = heading.replace(f'<row r="{TITLE_ROW}">', f'<row r="{TITLE_ROW}" ht="24" customHeight="1">')
+        heading = heading.replace(f'<row r="{SUBTITLE_ROW}">', f'<row r="{SUBTITLE_ROW}" ht="30" customHeight="1">')
         return (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
             '<sheetViews><sheetView workbookViewId="0">'
-            '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-            '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>'
+            f'<pane ySplit="{layout.header_last}" topLeftCell="{cell}" activePane="bottomLeft" state="frozen"/>'
+            f'<selection pane="bottomLeft" activeCell="{cell}" sqref="{cell}"/>'
             "</sheetView></sheetViews>"
             '<sheetFormatPr defaultRowHeight="15"/>'
-            f"<cols>{cols}</cols><sheetData>" + self._row(1, self.headers, [STYLE_HEADER] * len(self.headers))
+            f"<cols>{cols}</cols><sheetData>"
+            + heading
+            + self._row(layout.header_first, self.headers, [STYLE_HEADER] * len(self.headers))
         )
 
     def _workbook(self) -> str:
@@ -212,7 +271,8 @@ class XlsxStream:
             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
             "<bookViews><workbookView/></bookViews>"
             f'<sheets><sheet name={quoteattr(self.title)} sheetId="1" r:id="rId1"/></sheets>'
-            "</workbook>"
+            + print_titles_xml(self.layout, sheet_title=self.title)
+            + "</workbook>"
         )
 
     def stream(self, rows: Iterable[Sequence]) -> Iterator[bytes]:
@@ -228,11 +288,14 @@ class XlsxStream:
         ):
             archive.writestr(name, text)
         yield sink.drain()
+        rows = iter(rows)
+        first = list(itertools.islice(rows, ROWS_FITTED))
+        widths = fit_widths(self.headers, first, maxima=self.widths)
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(self._sheet_head().encode())
+            sheet.write(self._sheet_head(widths).encode())
             batch: list[str] = []
-            number = 1
-            for values in rows:
+            number = self.layout.header_last
+            for values in itertools.chain(first, rows):
                 number += 1
                 batch.append(self._row(number, values, self.styles))
                 if len(batch) >= ROWS_PER_CHUNK:
@@ -241,7 +304,8 @@ class XlsxStream:
                     chunk = sink.drain()
                     if chunk:
                         yield chunk
-            sheet.write(("".join(batch) + "</sheetData></worksheet>").encode())
-            self.rows_written = number - 1
+            tail = "".join(batch) + "</sheetData>" + print_setup_xml(self.layout, last_row=number) + "</worksheet>"
+            sheet.write(tail.encode())
+            self.rows_written = number - self.layout.header_last
         archive.close()
         yield sink.drain()

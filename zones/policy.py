@@ -127,6 +127,15 @@ def late_report_deciders(user: AnyUser) -> QuerySet[Zone]:
     return Zone.objects.filter(pk__in=_memberships(user).filter(role=Role.ADMIN).values("zone"))
 
 
+def export_record_zones(user: AnyUser) -> QuerySet[Zone]:
+    """Zones whose record of exports (who took which list, ledger or bulletin
+    out of the app, and when) the user reads: the zone's administration, who
+    answers for the zone's working papers."""
+    if user.is_authenticated and user.is_superuser:
+        return Zone.objects.all()
+    return Zone.objects.filter(pk__in=_memberships(user).filter(role=Role.ADMIN).values("zone"))
+
+
 def can_decide_late_reports(user: AnyUser, zone: Zone) -> bool:
     return user.is_authenticated and late_report_deciders(user).filter(pk=zone.pk).exists()
 

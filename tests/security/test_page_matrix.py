@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from imports.forms import Proposal, proposal_sign
 from imports.services import plan_parse
 from tests.factories import UserFactory
+from zones.models import ZoneWebhook
 from zones.services import zone_admin_group_ensure
 
 ROLES = (
@@ -68,6 +69,13 @@ def period_url(w, tail: str = "") -> str:
     return f"/progress/plans/{w.zone.plan.pk}/units/{w.zone.econ.pk}/periods/2014-06/{tail}"
 
 
+def robot(w) -> ZoneWebhook:
+    """The zone's group robot (made again after the administrator's delete)."""
+    return ZoneWebhook.objects.get_or_create(
+        zone=w.zone.zone, name="工作群", defaults={"kind": "wecom", "url": "https://example.com/robot"}
+    )[0]
+
+
 def plan_id(w) -> int:
     return w.zone.plan.pk
 
@@ -86,6 +94,19 @@ MATRIX: dict[str, Page] = {
     "notifications": Page(lambda w: "/notifications/", SIGNED_IN, reveals=lambda w: w.notice.number, seen_by=UNIT),
     "notification_open": Page(
         lambda w: f"/notifications/{w.users['staff'].notifications.get().pk}/", frozenset({"staff"}), ok=(302,)
+    ),
+    # How each person is told (everyone, their own), and the zone's group robots (its administrators).
+    "notification_settings": Page(lambda w: "/notifications/settings/", SIGNED_IN),
+    "zone_webhooks": Page(lambda w: f"/notifications/zones/{w.zone.zone.pk}/robots/", frozenset({"admin"})),
+    "zone_webhook_edit": Page(
+        lambda w: f"/notifications/zones/{w.zone.zone.pk}/robots/{robot(w).pk}/", frozenset({"admin"})
+    ),
+    "zone_webhook_delete": Page(
+        lambda w: f"/notifications/zones/{w.zone.zone.pk}/robots/{robot(w).pk}/delete/",
+        frozenset({"admin"}),
+        ok=(302,),
+        method="post",
+        data=lambda w: {},
     ),
     # Reporting
     "progress:mine": Page(
@@ -202,6 +223,9 @@ MATRIX: dict[str, Page] = {
         lambda w: f"/supervision/ledger/{plan_id(w)}/leaders/{w.zone.leader.pk}.xlsx", READERS
     ),
     "supervision:bulletins": Page(lambda w: f"/supervision/bulletins/?plan={plan_id(w)}", READERS),
+    # The record of exports: any zone's administrator, who sees their own zone's records only
+    # (tests/supervision/test_export_layout.py).
+    "supervision:export_records": Page(lambda w: "/supervision/exports/", frozenset({"admin", "foreign_admin"})),
     "supervision:bulletin_download": Page(lambda w: f"/supervision/bulletins/{w.bulletin.pk}/download/", READERS),
     # Plan import: any zone's administrator starts one; a review and a plan are their zone's.
     "imports:new": Page(lambda w: "/imports/new/", frozenset({"admin", "foreign_admin"})),

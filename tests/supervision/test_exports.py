@@ -69,11 +69,11 @@ def test_the_xlsx_export_has_the_headers_a_frozen_header_row_widths_and_the_rows
     assert isinstance(response, StreamingHttpResponse)
     assert "filename*=UTF-8''" in response["Content-Disposition"]
     sheet = workbook_of(response).active
-    header = [cell.value for cell in sheet[1]]
+    header = [cell.value for cell in sheet[3]]
     assert header == HEADERS
-    assert sheet.freeze_panes == "A2"
-    assert sheet.column_dimensions["O"].width == 44
-    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert sheet.freeze_panes == "A4"
+    assert 6 <= sheet.column_dimensions["O"].width <= 44
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
     assert len(rows) == 5
     first = dict(zip(header, rows[[r[3] for r in rows].index("新开工项目")], strict=True))
     assert first["Year-to-date actual"] == 1.2 and first["Unit of measure"] == "个"
@@ -88,7 +88,7 @@ def test_the_xlsx_export_has_the_headers_a_frozen_header_row_widths_and_the_rows
 def test_each_export_row_shows_both_questions_and_the_age_of_a_carried_figure(zone, english):
     filterset = SupervisionFilterSet({"list": "unsubmitted"}, user=zone.supervisor)
     sheet = workbook_of(list_xlsx_response(filterset.qs, period=filterset.chosen_period)).active
-    rows = {row[3]: dict(zip(HEADERS, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)}
+    rows = {row[3]: dict(zip(HEADERS, row, strict=True)) for row in sheet.iter_rows(min_row=4, values_only=True)}
     research = rows["研发投入占比"]
     assert (research["Progress status"], research["Reporting status"]) == ("Lagging", "Overdue, not reported")
     assert research["Period of the figure"] == "2014, months 1–5"  # May's approved figure, carried to June
@@ -107,7 +107,7 @@ def test_a_figure_waiting_for_review_has_its_own_column_and_its_narrative_is_mar
     targets_recompute(targets=[zone.returned], plan=zone.plan, as_of=AS_OF)
     filterset = SupervisionFilterSet({"list": "pending"}, user=zone.supervisor)
     sheet = workbook_of(list_xlsx_response(filterset.qs, period=filterset.chosen_period)).active
-    (row,) = [dict(zip(HEADERS, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    (row,) = [dict(zip(HEADERS, row, strict=True)) for row in sheet.iter_rows(min_row=4, values_only=True)]
     assert (row["Year-to-date actual"], row["Figure awaiting review"]) == (10, 20)  # May's counts; June's waits
     assert row["Completion (%)"] == 50 and row["Reporting status"] == "Awaiting review"
     assert row["Latest progress"] == "已补齐台账 (Awaiting review)"
@@ -127,7 +127,7 @@ def test_the_export_holds_every_row_the_list_counts(client, zone):
     assert count == 107 and len(page.context["rows"]) == 100  # one page of 100, and a second
     assert f'data-count="{count}"' in page.content.decode()
     xlsx = client.get(reverse("supervision:export_xlsx"), {"list": "serious"})
-    assert load_workbook(io.BytesIO(body(xlsx))).active.max_row - 1 == count
+    assert load_workbook(io.BytesIO(body(xlsx))).active.max_row - 3 == count  # under the title, subtitle and header
     text = body(client.get(reverse("supervision:export_csv"), {"list": "serious"})).decode("utf-8-sig")
     assert len(list(csv.reader(io.StringIO(text)))) - 1 == count
 
@@ -135,7 +135,7 @@ def test_the_export_holds_every_row_the_list_counts(client, zone):
 def test_text_that_would_run_as_a_formula_is_written_as_text(zone):
     filterset = SupervisionFilterSet({"list": "returned"}, user=zone.supervisor)
     sheet = workbook_of(list_xlsx_response(filterset.qs, period=filterset.chosen_period)).active
-    cell = sheet.cell(row=2, column=4)
+    cell = sheet.cell(row=4, column=4)
     assert cell.value == '\'=HYPERLINK("http://x")' and cell.data_type == "s"
 
 
@@ -159,7 +159,7 @@ def test_the_export_pages_use_the_same_filters_as_the_list(client, zone):
     response = client.get(reverse("supervision:export_xlsx"), {"list": "serious"})
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert sorted(row[3] for row in sheet.iter_rows(min_row=2, values_only=True)) == ["引进亿元以上项目", "新开工项目"]
+    assert sorted(row[3] for row in sheet.iter_rows(min_row=4, values_only=True)) == ["引进亿元以上项目", "新开工项目"]
     csv_response = client.get(reverse("supervision:export_csv"), {"list": "lagging", "unit": zone.invest.pk})
     assert b"\xe5\xae\x9e\xe9\x99\x85\xe5\x88\xa9\xe7\x94\xa8\xe5\xa4\x96\xe8\xb5\x84" in b"".join(
         csv_response.streaming_content
@@ -196,17 +196,17 @@ def test_the_writer_drops_characters_xml_cannot_carry_and_keeps_dates_and_number
     data = b"".join(stream.stream([["bell\x07 & <tag>", dt.date(2014, 7, 31), D("1E+2")]]))
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet.title == "a b c"
-    assert sheet["A2"].value == "bell & <tag>"
-    assert sheet["B2"].value.date() == dt.date(2014, 7, 31)
-    assert sheet["C2"].value == 100
+    assert sheet["A4"].value == "bell & <tag>"
+    assert sheet["B4"].value.date() == dt.date(2014, 7, 31)
+    assert sheet["C4"].value == 100
 
 
 def test_the_writer_drops_nul_and_lone_surrogates_and_guards_a_formula_behind_them():
     stream = XlsxStream(title="t", headers=["a\x00", "b", "c"], widths=[10, 10, 10])
     data = b"".join(stream.stream([["\x00=1+1", "a\ud800b\ufffe", "\x0b＝SUM(A1)"]]))
     sheet = load_workbook(io.BytesIO(data)).active
-    assert [cell.value for cell in sheet[1]] == ["a", "b", "c"]
-    assert [cell.value for cell in sheet[2]] == ["'=1+1", "ab", "'\n＝SUM(A1)"]
+    assert [cell.value for cell in sheet[3]] == ["a", "b", "c"]
+    assert [cell.value for cell in sheet[4]] == ["'=1+1", "ab", "'\n＝SUM(A1)"]
 
 
 def test_the_csv_writer_drops_what_xml_cannot_carry_and_guards_full_width_formulas():
@@ -229,11 +229,11 @@ def test_the_unit_ledger_has_each_month_figure_and_both_statuses_and_the_narrati
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[1]  # the targets month by month
     assert "经济发展局" in sheet["A1"].value and "2014年1-6月" in sheet["A1"].value
-    assert [sheet.cell(row=2, column=c).value for c in (1, 2, 3)] == ["序号", "任务", "指标"]
-    assert sheet.cell(row=2, column=7).value == "1月" and sheet.cell(row=3, column=7).value == "累计"
-    assert sheet.cell(row=2, column=10).value == "2月"  # three columns a month
-    assert sheet.freeze_panes == "D4"
-    rows = {row[2]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
+    assert [sheet.cell(row=3, column=c).value for c in (1, 2, 3)] == ["序号", "任务", "指标"]
+    assert sheet.cell(row=3, column=7).value == "1月" and sheet.cell(row=4, column=7).value == "累计"
+    assert sheet.cell(row=3, column=10).value == "2月"  # three columns a month
+    assert sheet.freeze_panes == "D5"
+    rows = {row[2]: row for row in sheet.iter_rows(min_row=5, values_only=True)}
     assert set(rows) == {"固定资产投资", "新开工项目", "研发投入占比", '\'=HYPERLINK("http://x")'}
     investment = rows["固定资产投资"]
     assert investment[6:9] == (10, "正常推进", "已报")  # January
@@ -251,7 +251,7 @@ def test_the_ledger_marks_a_figure_waiting_for_review_and_the_age_of_a_carried_o
     targets_recompute(targets=[zone.returned], plan=zone.plan, as_of=AS_OF)
     book = ledger(plan=zone.plan, period=zone.period, unit=zone.econ)
     sheet = load_workbook(io.BytesIO(ledger_workbook(book, subject="经济发展局"))).worksheets[1]
-    rows = {row[2]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
+    rows = {row[2]: row for row in sheet.iter_rows(min_row=5, values_only=True)}
     june_cells = rows['\'=HYPERLINK("http://x")'][6 + 3 * 5 : 6 + 3 * 6]
     assert june_cells == ("20 (Awaiting review)", "On track (Figure as of months 1–5)", "Awaiting review")
     assert rows['\'=HYPERLINK("http://x")'][-4] == "已补齐 (Awaiting review)"
@@ -277,7 +277,7 @@ def test_the_leader_ledger_holds_the_leaders_targets(client, zone):
     response = client.get(reverse("supervision:ledger_leader", args=[zone.plan.pk, zone.leader.pk]))
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[1]
     assert "李明" in sheet["A1"].value
-    assert sheet.max_row == 3 + 4
+    assert sheet.max_row == 4 + 4  # title, subtitle, two header rows
 
 
 def test_unit_staff_download_their_own_units_ledger_only(client, zone):
@@ -369,7 +369,7 @@ def test_every_list_column_writes_its_own_value_under_its_own_header_in_xlsx_and
     assert set(LIST_EXPECTED) | {"No."} == {str(column.header) for column in LIST_COLUMNS}
     filterset = SupervisionFilterSet({"list": ""}, user=zone.supervisor)
     sheet = workbook_of(list_xlsx_response(filterset.qs, period=filterset.chosen_period)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
     (number, row) = next((n, r) for n, r in enumerate(rows) if r[3] == LIST_EXPECTED["Indicator"])
     cells = dict(zip(rows[0], row, strict=True))
     assert cells.pop("No.") == number
@@ -389,9 +389,9 @@ def test_every_list_column_writes_its_own_value_under_its_own_header_in_xlsx_and
 def test_every_ledger_column_writes_its_own_value_under_its_own_header(zone, distinct, english):
     book = ledger(plan=zone.plan, period=zone.period, unit=zone.econ)
     sheet = load_workbook(io.BytesIO(ledger_workbook(book, subject="经济发展局"))).worksheets[1]
-    top = [cell.value for cell in sheet[2]]
-    below = [cell.value for cell in sheet[3]]
-    row = next(r for r in sheet.iter_rows(min_row=4, values_only=True) if r[2] == LIST_EXPECTED["Indicator"])
+    top = [cell.value for cell in sheet[3]]
+    below = [cell.value for cell in sheet[4]]
+    row = next(r for r in sheet.iter_rows(min_row=5, values_only=True) if r[2] == LIST_EXPECTED["Indicator"])
     fixed = {top[i]: row[i] for i in range(len(LEDGER_FIXED))}
     assert fixed == {
         "No.": fixed["No."],
@@ -407,7 +407,7 @@ def test_every_ledger_column_writes_its_own_value_under_its_own_header(zone, dis
         "Progress status": "Seriously lagging (Figure as of months 1–5)",
         "Reporting status": "Awaiting review",
     }
-    assert sheet.cell(row=4 + fixed["No."] - 1, column=june + 2).fill.fgColor.rgb.endswith("FED7D7")
+    assert sheet.cell(row=5 + fixed["No."] - 1, column=june + 2).fill.fgColor.rgb.endswith("FED7D7")
     narratives = dict(zip(top[-len(LEDGER_NARRATIVES) :], row[-len(LEDGER_NARRATIVES) :], strict=True))
     assert narratives == {
         "Latest progress": "已补齐 (Awaiting review)",
@@ -443,12 +443,12 @@ def test_the_ledger_has_a_row_for_each_task_with_its_standing_and_problems(zone,
     workbook = load_workbook(io.BytesIO(ledger_workbook(book, subject="经济发展局")))
     sheet = workbook.worksheets[0]
     assert workbook.sheetnames == ["Ledger", "Targets by month"]
-    assert [cell.value for cell in sheet[2]] == [str(column.header) for column in LEDGER_TASKS] == [
+    assert [cell.value for cell in sheet[3]] == [str(column.header) for column in LEDGER_TASKS] == [
         "No.", "Work task", "Responsible leader", "Lead unit", "Co-operating units", "Deadline", "Targets",
         "Progress this period", "Problems", "Next steps", "Evidence", "Status",
     ]  # fmt: skip
     rows = [
-        dict(zip([c.value for c in sheet[2]], row, strict=True)) for row in sheet.iter_rows(min_row=3, values_only=True)
+        dict(zip([c.value for c in sheet[3]], row, strict=True)) for row in sheet.iter_rows(min_row=4, values_only=True)
     ]
     assert [row["Work task"] for row in rows] == ["1.推进项目建设", "3.深化行政审批制度改革"]  # plan order, this unit's
     assert rows[1] == {
@@ -465,7 +465,7 @@ def test_the_ledger_has_a_row_for_each_task_with_its_standing_and_problems(zone,
         "Evidence": None,
         "Status": "Lagging",
     }
-    assert sheet.cell(row=4, column=len(LEDGER_TASKS)).fill.fgColor.rgb.endswith("FEFCBF")
+    assert sheet.cell(row=5, column=len(LEDGER_TASKS)).fill.fgColor.rgb.endswith("FEFCBF")
     build = rows[0]
     assert build["Targets"].split("\n")[:2] == ["固定资产投资 120亿元", "新开工项目 10个"]
     assert build["Status"] == "Seriously lagging (新开工项目)"  # the worst target, named
@@ -482,7 +482,7 @@ def test_a_waiting_task_report_is_marked(zone, reform, english):
     Report.objects.filter(target__task=reform, month=6).update(status=ReportStatus.SUBMITTED)
     book = ledger(plan=zone.plan, period=zone.period, unit=zone.econ)
     sheet = load_workbook(io.BytesIO(ledger_workbook(book, subject="经济发展局"))).worksheets[0]
-    assert sheet.cell(row=4, column=9).value == "上级审批未完成 (Awaiting review)"
+    assert sheet.cell(row=5, column=9).value == "上级审批未完成 (Awaiting review)"
 
 
 def test_the_leader_of_a_task_without_targets_has_a_ledger(client, zone):
@@ -493,13 +493,13 @@ def test_the_leader_of_a_task_without_targets_has_a_ledger(client, zone):
     response = client.get(reverse("supervision:ledger_leader", args=[zone.plan.pk, zone.supervisor.pk]))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
-    assert [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)] == [f"4.{lone.heading}"]
+    assert [row[1] for row in sheet.iter_rows(min_row=4, values_only=True)] == [f"4.{lone.heading}"]
 
 
 def test_a_lagging_task_item_is_listed_as_a_task_with_its_standing_in_words(client, zone, reform, english):
     filterset = SupervisionFilterSet({"list": ""}, user=zone.supervisor)
     sheet = workbook_of(list_xlsx_response(filterset.qs, period=filterset.chosen_period)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
     row = dict(zip(rows[0], next(r for r in rows if r[3] == "深化行政审批制度改革"), strict=True))
     assert (row["Year-to-date actual"], row["Progress status"], row["Problems"]) == (
         "Lagging behind plan",

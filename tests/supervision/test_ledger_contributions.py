@@ -51,8 +51,8 @@ def part(item, unit, month, progress, status=ContributionStatus.SUBMITTED):
 def progress_cell(zone) -> str:
     book = ledger(plan=zone.plan, period=zone.period, unit=zone.econ)
     sheet = load_workbook(io.BytesIO(ledger_workbook(book, subject="经济发展局"))).worksheets[0]
-    headers = [cell.value for cell in sheet[2]]
-    rows = [dict(zip(headers, row, strict=True)) for row in sheet.iter_rows(min_row=3, values_only=True)]
+    headers = [cell.value for cell in sheet[3]]
+    rows = [dict(zip(headers, row, strict=True)) for row in sheet.iter_rows(min_row=4, values_only=True)]
     row = next(row for row in rows if row["Work task"] == "3.深化行政审批制度改革")
     return row["Progress this period"]
 
