@@ -24,7 +24,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # Where the password e-mail's link leads (zones.services.user_password_link_send).
+    # Where the password e-mail's link leads (zones.invitations).
     path(
         "accounts/password/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(),
