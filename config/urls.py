@@ -31,6 +31,8 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/password/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("accounts/", include("zones.account_urls")),
+    path("people/", include("zones.urls")),
     path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

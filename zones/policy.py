@@ -232,9 +232,7 @@ def can_manage_person(user: AnyUser, person: AbstractBaseUser, zone: Zone) -> bo
     powers only a superuser grants) and belongs to ``zone``."""
     if not can_manage_people(user, zone) or person.pk == user.pk:
         return False  # one's own roles and state are another administrator's (or a superuser's) to change
-    return (
-        users_managed_by(user).filter(pk=person.pk, memberships__zone=zone).exclude(is_superuser=True).exists()
-    )
+    return users_managed_by(user).filter(pk=person.pk, memberships__zone=zone).exclude(is_superuser=True).exists()
 
 
 def can_create_zone(user: AnyUser) -> bool:
