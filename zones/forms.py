@@ -12,7 +12,7 @@ from core.forms import CleanTextForm
 from zones.choices import RegionLevel, ZoneKind
 from zones.invitations import LinkKind, password_link_send
 from zones.models import Region, Zone
-from zones.people import NAME_LIMIT
+from zones.people import NAME_LIMIT, PersonFields, person_problems
 
 
 class PersonForm(CleanTextForm):
@@ -23,6 +23,15 @@ class PersonForm(CleanTextForm):
     email = forms.CharField(
         label=_("E-mail"), max_length=254, help_text=_("The invitation to choose a password is sent here.")
     )
+
+    def clean(self) -> dict:
+        """Every field's problem at once (the service checks them again, with the accounts in use)."""
+        data = super().clean()
+        typed = PersonFields(**{key: (data.get(key) or "").strip() for key in ("name", "phone", "email")})
+        for field, problem in person_problems(typed).items():
+            if field not in self.errors:
+                self.add_error(field, problem)
+        return data
 
 
 class PersonEditForm(CleanTextForm):
