@@ -9,6 +9,7 @@ person holding several roles (a reviewer of two units: two rows). Nothing is wri
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -43,6 +44,7 @@ class SheetPerson:
     grants: set[Grant] = field(default_factory=set)
     roles_text: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    duplicate: bool = False
 
     @property
     def valid(self) -> bool:
@@ -87,12 +89,17 @@ def template_workbook(zone: Zone) -> bytes:
     return out.getvalue()
 
 
+# How Excel writes a character XML cannot carry (a cell's vertical tab is "_x000B_"); openpyxl
+# leaves the escape as it is, so the sheet's reader undoes it and the text checks see the character.
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a mobile number typed as a number
-    return str(value).strip()
+    return _EXCEL_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), str(value)).strip()
 
 
 def sheet_rows(upload) -> list[tuple[int, list[str]]]:
@@ -180,14 +187,19 @@ def sheet_people(zone: Zone, rows: list[tuple[int, list[str]]]) -> list[SheetPer
                 errors.append(_("Row %(row)d: this e-mail address is another row's already.") % {"row": number})
             emails.setdefault(email.lower(), phone)
         else:
-            person.rows.append(number)
+            repeated = None
             if (name, email.lower()) != (person.fields.name, person.fields.email.lower()):
-                errors.append(
-                    _("Row %(row)d: same mobile number as row %(first)d but another name or e-mail.")
-                    % {"row": number, "first": person.rows[0]}
-                )
+                repeated = _("Row %(row)d: same mobile number as row %(first)d but another name or e-mail.")
             elif grants and grants <= person.grants:
-                errors.append(_("Row %(row)d: repeats row %(first)d.") % {"row": number, "first": person.rows[0]})
+                repeated = _("Row %(row)d: repeats row %(first)d.")
+            if repeated:
+                # The row is left out, alone: the person of the first row is still added.
+                errors.append(repeated % {"row": number, "first": person.rows[0]})
+                person = people[f"row:{number}"] = SheetPerson(
+                    rows=[number], fields=PersonFields(name=name, phone=phone, email=email), duplicate=True
+                )
+            else:
+                person.rows.append(number)
         person.grants |= grants
         person.roles_text.append(f"{unit_name} {role_text}".strip())
         person.errors += errors
@@ -205,7 +217,7 @@ def _taken_mark(people: list[SheetPerson]) -> None:
         taken_phones.add(username)
         taken_emails.add((email or "").lower())
     for person in people:
-        if person.errors:
+        if person.errors or person.duplicate:
             continue
         if person.fields.phone in taken_phones:
             person.errors.append(
