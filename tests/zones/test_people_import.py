@@ -66,7 +66,7 @@ def test_a_sheet_of_twenty_rows_previews_each_bad_row_and_creates_the_valid_peop
     assert preview.status_code == 200
     text = preview.content.decode()
     assert preview.context["valid"] == 14 and preview.context["bad"] == 7
-    for problem in ("不存在局", "局长", "有效的电子邮件", "重复第 4 行", "另一个姓名", "控制字符", "已存在"):
+    for problem in ("不存在局", "局长", "有效的电子邮件", "重复第3行", "另一个姓名", "控制字符", "已存在"):
         assert problem in text, problem
     assert User.objects.count() == 2  # nothing written by the preview
 
