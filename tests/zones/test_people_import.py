@@ -58,7 +58,7 @@ def twenty_rows():
 
 
 def test_a_sheet_of_twenty_rows_previews_each_bad_row_and_creates_the_valid_people(client, setup):
-    zone, units = setup
+    zone, _units = setup
     url = reverse("zones:people_import", args=[zone.pk])
     rows = twenty_rows()
     assert len(rows) == 22  # 20 people, one of them on two rows, and two rows repeating others
