@@ -230,9 +230,21 @@ def can_manage_person(user: AnyUser, person: AbstractBaseUser, zone: Zone) -> bo
     password link, on ``zone``'s people page: someone else who is one of the accounts the user
     manages (never a superuser, a staff account, someone of another zone or a holder of
     powers only a superuser grants) and belongs to ``zone``."""
-    if not can_manage_people(user, zone) or person.pk == user.pk:
-        return False  # one's own roles and state are another administrator's (or a superuser's) to change
-    return users_managed_by(user).filter(pk=person.pk, memberships__zone=zone).exclude(is_superuser=True).exists()
+    return managed_people(user, zone).filter(pk=person.pk).exists()
+
+
+def managed_people(user: AnyUser, zone: Zone) -> QuerySet:
+    """The people of ``zone`` whose page the user may change (``can_manage_person``): none
+    unless the user administers the zone; never the user (one's own roles and state are another
+    administrator's or a superuser's to change) nor a superuser."""
+    if not can_manage_people(user, zone):
+        return get_user_model()._default_manager.none()
+    return (
+        users_managed_by(user)
+        .filter(pk__in=Membership.objects.filter(zone=zone).values("user"))
+        .exclude(pk=user.pk)
+        .exclude(is_superuser=True)
+    )
 
 
 def can_create_zone(user: AnyUser) -> bool:

@@ -147,9 +147,10 @@ def people(request: HttpRequest, zone_id: int) -> HttpResponse:
     )
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     managed = set(
-        policy.users_managed_by(request.user).filter(pk__in=[person.pk for person in page]).values_list("pk", flat=True)
+        policy.managed_people(request.user, zone)
+        .filter(pk__in=[person.pk for person in page])
+        .values_list("pk", flat=True)
     )
-    managed.discard(request.user.pk)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -5,6 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.models import OutgoingMail
@@ -163,3 +165,25 @@ def test_deactivate_reactivate_and_resend_the_invitation(client, zone):
     assert zone.staff.is_active
     assert client.post(reverse("zones:person_invite", args=[zone.own.pk, zone.staff.pk])).status_code == 302
     assert OutgoingMail.objects.filter(kind="invitation", to="ww@example.cn").count() == 1
+
+
+def test_a_superuser_manages_a_zones_people_but_not_another_superuser(client, zone):
+    client.force_login(zone.root)
+    assert client.get(reverse("zones:person_edit", args=[zone.own.pk, zone.staff.pk])).status_code == 200
+    other_root = UserFactory(username="root2", is_superuser=True)
+    Membership.objects.create(user=other_root, zone=zone.own, role=Role.LEADER)
+    assert client.get(reverse("zones:person_edit", args=[zone.own.pk, other_root.pk])).status_code == 403
+    # A person of another zone, reached through this zone's address, is refused too.
+    assert client.get(reverse("zones:person_edit", args=[zone.own.pk, zone.stranger.pk])).status_code == 403
+
+
+def test_the_people_pages_query_count_does_not_grow_with_its_rows(client, zone, django_assert_max_num_queries):
+    client.force_login(zone.admin)
+    url = reverse("zones:people", args=[zone.own.pk])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(20):
+        person = MembershipFactory(user=UserFactory(username=f"1380000{n:04d}"), unit=zone.finance).user
+        MembershipFactory(user=person, unit=zone.econ, role=Role.REVIEWER)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(client.get(url).context["page"]) == 23
