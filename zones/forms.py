@@ -8,10 +8,10 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import CleanTextForm
+from core.forms import CleanTextForm, CleanTextMixin
 from zones.choices import RegionLevel, ZoneKind
 from zones.invitations import LinkKind, password_link_send
-from zones.models import Region, Zone
+from zones.models import Region, Unit, Zone
 from zones.people import NAME_LIMIT, PersonFields, person_problems
 
 
@@ -131,3 +131,26 @@ class OutboxPasswordResetForm(PasswordResetForm):
     def save(self, *args, **kwargs) -> None:
         for user in self.get_users(self.cleaned_data["email"]):
             password_link_send(user=user, kind=LinkKind.RESET)
+
+
+class UnitForm(CleanTextMixin, forms.ModelForm):
+    """A unit of the zone (局、办、中心、街道): its name, kind and place in lists."""
+
+    class Meta:
+        model = Unit
+        fields = ["name", "kind", "order"]
+
+    def __init__(self, *args, zone: Zone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        self.fields["order"].help_text = _("Smaller numbers come first in lists.")
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if Unit.objects.filter(zone=self.zone, name=name).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("This zone has a unit of this name already."))
+        return name
+
+    def save(self, commit: bool = True) -> Unit:
+        self.instance.zone = self.zone
+        return super().save(commit)

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from core.downloads import attach
 from zones import policy
 from zones.choices import UNIT_ROLES, Role
-from zones.forms import PeopleFilterForm, PeopleSheetForm, PersonEditForm, PersonForm, ZoneNewForm
+from zones.forms import PeopleFilterForm, PeopleSheetForm, PersonEditForm, PersonForm, UnitForm, ZoneNewForm
 from zones.invitations import invitation_send
 from zones.models import Membership, Unit, Zone
 from zones.people import (
@@ -384,3 +384,26 @@ def zone_new(request: HttpRequest) -> HttpResponse:
             )
             return redirect("zones:people", zone_id=zone.pk)
     return render(request, "zones/zone_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def units(request: HttpRequest, zone_id: int, unit_id: int | None = None) -> HttpResponse:
+    """The zone's units: the list, a form to add one and, with ``unit_id``, to change one. The
+    zone administrator role alone opens it, like the people pages (units are not deleted here:
+    their tasks and reports hang on them)."""
+    zone = get_object_or_404(Zone, pk=zone_id)
+    if not policy.is_zone_admin(request.user, zone):
+        raise PermissionDenied
+    unit = get_object_or_404(Unit, pk=unit_id, zone=zone) if unit_id is not None else None
+    form = UnitForm(request.POST or None, instance=unit, zone=zone)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("Saved the unit %(unit)s.") % {"unit": saved.name})
+        return redirect("zones:units", zone_id=zone.pk)
+    listed = Unit.objects.filter(zone=zone).order_by("order", "name")
+    return render(
+        request,
+        "zones/units.html",
+        {"zone": zone, "form": form, "unit": unit, "units": listed},
+        status=400 if form.errors else 200,
+    )

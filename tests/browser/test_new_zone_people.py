@@ -96,9 +96,6 @@ def test_a_superuser_sets_up_a_zone_whose_administrator_invites_and_imports_its_
     superuser_steps = (user.clicks, user.fields)
     zone = Zone.objects.get(code="journey-zone")
     assert str(zone.region) == "旅程省旅程市"
-    # The zone's units (the 单位 step, not these pages').
-    for order, name in enumerate(("经济发展局", "财政局", "建设局", "招商局")):
-        Unit.objects.create(zone=zone, name=name, order=order)
     page.context.clear_cookies()
 
     # The administrator: the invitation's link, a password, then the people page.
@@ -114,6 +111,14 @@ def test_a_superuser_sets_up_a_zone_whose_administrator_invites_and_imports_its_
     user.fill("#id_password", "Admin-pass-2026")
     user.click("button[type=submit]")
     user.click("#nav-people")
+    # The zone's units first (单位 → 人员).
+    user.click("#units-link")
+    for name in ("经济发展局", "财政局", "建设局", "招商局"):
+        user.fill("#id_name", name)
+        user.click("#unit-form button[type=submit]")
+        page.wait_for_selector(f"#units >> text={name}")
+    assert Unit.objects.filter(zone=zone).count() == 4
+    user.click("a:has-text('旅程区人员')")
     user.click("#people-import")
     sheet = tmp_path / "人员.xlsx"
     people_sheet(sheet)

@@ -227,6 +227,8 @@ MATRIX: dict[str, Page] = {
         lambda w: f"/people/{w.zone.zone.pk}/", ZONE_ADMIN, reveals=lambda w: "econ_staff", seen_by=ZONE_ADMIN
     ),
     "zones:person_new": Page(lambda w: f"/people/{w.zone.zone.pk}/new/", ZONE_ADMIN),
+    "zones:units": Page(lambda w: f"/people/{w.zone.zone.pk}/units/", ZONE_ADMIN),
+    "zones:unit_edit": Page(lambda w: f"/people/{w.zone.zone.pk}/units/{w.zone.econ.pk}/", ZONE_ADMIN),
     "zones:people_import": Page(lambda w: f"/people/{w.zone.zone.pk}/import/", ZONE_ADMIN),
     "zones:people_template": Page(lambda w: f"/people/{w.zone.zone.pk}/import/template.xlsx", ZONE_ADMIN),
     "zones:person_edit": Page(lambda w: f"/people/{w.zone.zone.pk}/{w.users['staff'].pk}/", ZONE_ADMIN),

@@ -187,3 +187,25 @@ def test_the_people_pages_query_count_does_not_grow_with_its_rows(client, zone, 
         MembershipFactory(user=person, unit=zone.econ, role=Role.REVIEWER)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(client.get(url).context["page"]) == 23
+
+
+def test_the_zone_administrator_adds_and_renames_units_of_their_own_zone_only(client, zone):
+    client.force_login(zone.admin)
+    url = reverse("zones:units", args=[zone.own.pk])
+    assert client.post(url, {"name": "招商局", "kind": "bureau", "order": "3"}).status_code == 302
+    assert zone.own.units.filter(name="招商局").exists()
+    duplicate = client.post(url, {"name": "财政局", "kind": "bureau", "order": "0"})
+    assert duplicate.status_code == 400 and "已有同名单位" in duplicate.content.decode()
+    edit = reverse("zones:unit_edit", args=[zone.own.pk, zone.finance.pk])
+    assert client.post(edit, {"name": "财政金融局", "kind": "bureau", "order": "1"}).status_code == 302
+    zone.finance.refresh_from_db()
+    assert zone.finance.name == "财政金融局"
+    # Another zone's unit, through this zone's address, and another zone's units page.
+    assert client.get(reverse("zones:unit_edit", args=[zone.own.pk, zone.foreign_unit.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("zones:units", args=[zone.other.pk]), {"name": "x", "kind": "bureau", "order": "0"}
+        ).status_code
+        == 403
+    )
+    assert not zone.other.units.filter(name="x").exists()
