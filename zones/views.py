@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.downloads import attach
+from core.params import parse_id
 from zones import policy
 from zones.choices import UNIT_ROLES, Role
 from zones.forms import PeopleFilterForm, PeopleSheetForm, PersonEditForm, PersonForm, UnitForm, ZoneNewForm
@@ -65,9 +66,10 @@ def _grants_posted(request: HttpRequest) -> set[Grant]:
     grants: set[Grant] = set()
     for value in request.POST.getlist("grant")[:2000]:
         parts = value.split(":")
-        if len(parts) == 3 and parts[0] == "unit" and parts[1].isascii() and parts[1].isdigit():
-            if parts[2] in UNIT_ROLES and len(parts[1]) < 19:
-                grants.add((int(parts[1]), parts[2]))
+        if len(parts) == 3 and parts[0] == "unit" and parts[2] in UNIT_ROLES:
+            unit_id = parse_id(parts[1])
+            if unit_id is not None:
+                grants.add((unit_id, parts[2]))
         elif len(parts) == 2 and parts[0] == "zone" and parts[1] in ZONE_ROLES:
             grants.add((None, parts[1]))
     return grants
