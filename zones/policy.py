@@ -7,6 +7,7 @@ lead or co-operate on; they enter or review only for the units they belong to.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
@@ -195,3 +196,78 @@ def can_read_evidence(user: AnyUser, unit: Unit) -> bool:
         .filter(Q(unit=unit, role__in=(Role.STAFF, Role.REVIEWER)) | Q(zone=unit.zone_id, role__in=ZONE_WIDE_ROLES))
         .exists()
     )
+
+
+# People: who manages whose account. The admin's user pages and the zone's people page
+# (zones.views_people) both read these, so the two never disagree.
+
+
+def zones_administered_by(user: AnyUser) -> QuerySet[Zone]:
+    """The zones whose people, units and plans the user administers (every zone for a superuser)."""
+    if not user.is_authenticated:
+        return Zone.objects.none()
+    if user.is_superuser:
+        return Zone.objects.all()
+    return Zone.objects.filter(memberships__user=user, memberships__role=Role.ADMIN).distinct()
+
+
+def users_managed_by(user: AnyUser) -> QuerySet:
+    """The accounts a user may open and edit (the admin's user pages and the people page): every account for a
+    superuser; for a zone administrator the people of their zones whose only
+    powers are memberships there.
+
+    Left out are superusers, staff accounts (other administrators), anyone
+    with a membership in a zone the administrator does not run, a region's
+    viewers and holders of a group or a permission: a zone administrator
+    edits e-mail addresses and sends password links, so managing such an
+    account would hand over powers that only a superuser grants.
+    """
+    users = get_user_model()._default_manager.all()
+    if not user.is_authenticated:
+        return users.none()
+    if user.is_superuser:
+        return users
+    zones = zones_administered_by(user)
+    return (
+        users.filter(pk__in=Membership.objects.filter(zone__in=zones).values("user"))
+        .exclude(pk__in=Membership.objects.exclude(zone__in=zones).values("user"))
+        .exclude(pk__in=RegionAccess.objects.values("user"))
+        .filter(is_superuser=False, is_staff=False, groups=None, user_permissions=None)
+    )
+
+
+def people_zones(user: AnyUser) -> QuerySet[Zone]:
+    """Zones whose people page the user may open: the zones they administer. The zone
+    administrator role alone grants it: no staff flag or group is read."""
+    return zones_administered_by(user)
+
+
+def can_manage_people(user: AnyUser, zone: Zone) -> bool:
+    return people_zones(user).filter(pk=zone.pk).exists()
+
+
+def can_manage_person(user: AnyUser, person: AbstractBaseUser, zone: Zone) -> bool:
+    """May the user change ``person``'s roles, name, e-mail, active state or send them a
+    password link, on ``zone``'s people page: someone else who is one of the accounts the user
+    manages (never a superuser, a staff account, someone of another zone or a holder of
+    powers only a superuser grants) and belongs to ``zone``."""
+    return managed_people(user, zone).filter(pk=person.pk).exists()
+
+
+def managed_people(user: AnyUser, zone: Zone) -> QuerySet:
+    """The people of ``zone`` whose page the user may change (``can_manage_person``): none
+    unless the user administers the zone; never the user (one's own roles and state are another
+    administrator's or a superuser's to change) nor a superuser."""
+    if not can_manage_people(user, zone):
+        return get_user_model()._default_manager.none()
+    return (
+        users_managed_by(user)
+        .filter(pk__in=Membership.objects.filter(zone=zone).values("user"))
+        .exclude(pk=user.pk)
+        .exclude(is_superuser=True)
+    )
+
+
+def can_create_zone(user: AnyUser) -> bool:
+    """Setting up a new zone (with its region and first administrator) is a superuser's."""
+    return bool(user.is_authenticated and user.is_superuser)

@@ -3,41 +3,12 @@ mixin that keeps zone administrators inside their own zones."""
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Model, QuerySet
 
-from zones.choices import Role
-from zones.models import Membership, RegionAccess, Zone
+# The rules live in the policy; they are named here too for the admin modules that import them.
+from zones.policy import users_managed_by, zones_administered_by
 
-
-def zones_administered_by(user: AbstractBaseUser) -> QuerySet[Zone]:
-    if user.is_superuser:
-        return Zone.objects.all()
-    return Zone.objects.filter(memberships__user=user, memberships__role=Role.ADMIN).distinct()
-
-
-def users_managed_by(user: AbstractBaseUser) -> QuerySet:
-    """The accounts a user may open and edit in the admin: every account for a
-    superuser; for a zone administrator the people of their zones whose only
-    powers are memberships there.
-
-    Left out are superusers, staff accounts (other administrators), anyone
-    with a membership in a zone the administrator does not run, a region's
-    viewers and holders of a group or a permission: a zone administrator
-    edits e-mail addresses and sends password links, so managing such an
-    account would hand over powers that only a superuser grants.
-    """
-    users = get_user_model()._default_manager.all()
-    if user.is_superuser:
-        return users
-    zones = zones_administered_by(user)
-    return (
-        users.filter(pk__in=Membership.objects.filter(zone__in=zones).values("user"))
-        .exclude(pk__in=Membership.objects.exclude(zone__in=zones).values("user"))
-        .exclude(pk__in=RegionAccess.objects.values("user"))
-        .filter(is_superuser=False, is_staff=False, groups=None, user_permissions=None)
-    )
+__all__ = ["ZoneScopedAdminMixin", "users_managed_by", "zones_administered_by"]
 
 
 class ZoneScopedAdminMixin:

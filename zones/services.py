@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, Group, Permission
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
-from core.mail import Mail, mail_render, mails_queue
-from core.people import display_name
+from zones.choices import RegionLevel, Role
+from zones.models import Region, Zone
+from zones.people import PersonFields, person_create
 
 ZONE_ADMIN_GROUP = "zone administrators"
 
@@ -36,21 +32,35 @@ def zone_admin_group_ensure() -> Group:
     return group
 
 
-def user_password_link_send(*, user: AbstractBaseUser) -> None:
-    """E-mail a person a one-time link to choose a password (Django's reset token: it expires
-    after PASSWORD_RESET_TIMEOUT and once the password changes). This is how a zone
-    administrator gives an account its password without ever knowing or setting it."""
-    email = (getattr(user, user.get_email_field_name(), "") or "").strip()
-    if not email:
-        raise ValidationError(_("This account has no e-mail address: add one, save, then send the e-mail."))
-    uid, token = urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
-    link = settings.SITE_URL.rstrip("/") + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    subject, body = mail_render(
-        "registration/password_link_email.txt",
-        {"name": display_name(user), "username": user.get_username(), "link": link},
-    )
-    # Sent by a worker after the commit, like every mail of the app (core.mail).
-    with transaction.atomic():
-        mails_queue(
-            [Mail(kind="password_link", key=f"password:{user.pk}:{token}", to=email, subject=subject, body=body)]
+@transaction.atomic
+def zone_with_admin_create(
+    *,
+    name: str,
+    short_name: str,
+    code: str,
+    kind: str,
+    city: Region | None,
+    new_city: str = "",
+    province: Region | None = None,
+    new_province: str = "",
+    admin: PersonFields,
+) -> Zone:
+    """A new zone in its region (a new city created in its province, a new province created
+    alongside when needed) and its first administrator, invited by e-mail. All or nothing:
+    ``ValidationError`` (by field) when the administrator cannot be added."""
+    if city is None:
+        if province is None:
+            province, _created = Region.objects.get_or_create(
+                name=new_province.strip(), parent=None, defaults={"level": RegionLevel.PROVINCE}
+            )
+            if province.level != RegionLevel.PROVINCE:
+                raise ValidationError({"new_province": gettext("A region of this name exists and is not a province.")})
+        city, _created = Region.objects.get_or_create(
+            name=new_city.strip(), parent=province, defaults={"level": RegionLevel.CITY}
         )
+    zone = Zone.objects.create(name=name, short_name=short_name, code=code, kind=kind, region=city)
+    try:
+        person_create(zone=zone, fields=admin, grants={(None, Role.ADMIN)})
+    except ValidationError as error:
+        raise ValidationError({f"admin_{key}": value for key, value in error.message_dict.items()}) from None
+    return zone

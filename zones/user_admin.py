@@ -32,9 +32,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from core.forms import CleanTextMixin
+from zones.invitations import user_password_link_send
 from zones.models import Membership
 from zones.scoping import ZoneScopedAdminMixin, users_managed_by
-from zones.services import user_password_link_send
 
 log = logging.getLogger(__name__)
 User = get_user_model()

@@ -48,7 +48,16 @@ DENIED = (403, 404)
 FILTER_REFUSED = (302, 400, 403, 404)
 # Outside this matrix: the API (tests/api has its matrix) and Django's admin (staff only, below).
 OUTSIDE = ("api/", "admin/")
-PUBLIC = {"login", "logout", "set_language", "password_reset_confirm", "password_reset_complete"}
+PUBLIC = {
+    "login",
+    "logout",
+    "set_language",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "password_reset",
+    "password_reset_done",
+}
+ZONE_ADMIN = frozenset({"admin"})
 
 
 @dataclass(frozen=True)
@@ -231,6 +240,32 @@ MATRIX: dict[str, Page] = {
     "imports:new": Page(lambda w: "/imports/new/", frozenset({"admin", "foreign_admin"})),
     "imports:review": Page(lambda w: "/imports/review/", frozenset({"admin"}), method="post", data=import_payload),
     "imports:plan": Page(lambda w: f"/imports/plans/{plan_id(w)}/", frozenset({"admin"})),
+    # Self-service: every account's own page and password.
+    "account": Page(lambda w: "/accounts/", SIGNED_IN),
+    "password_change": Page(lambda w: "/accounts/password_change/", SIGNED_IN),
+    "password_change_done": Page(lambda w: "/accounts/password_change/done/", SIGNED_IN),
+    # People: the zone's administrators, for their own zone's people; a new zone: superusers only.
+    "zones:people_home": Page(lambda w: "/people/", frozenset({"admin", "foreign_admin"}), ok=(302,)),
+    "zones:zone_new": Page(lambda w: "/people/new-zone/", frozenset()),
+    "zones:people": Page(
+        lambda w: f"/people/{w.zone.zone.pk}/", ZONE_ADMIN, reveals=lambda w: "econ_staff", seen_by=ZONE_ADMIN
+    ),
+    "zones:person_new": Page(lambda w: f"/people/{w.zone.zone.pk}/new/", ZONE_ADMIN),
+    "zones:units": Page(lambda w: f"/people/{w.zone.zone.pk}/units/", ZONE_ADMIN),
+    "zones:unit_edit": Page(lambda w: f"/people/{w.zone.zone.pk}/units/{w.zone.econ.pk}/", ZONE_ADMIN),
+    "zones:people_import": Page(lambda w: f"/people/{w.zone.zone.pk}/import/", ZONE_ADMIN),
+    "zones:people_template": Page(lambda w: f"/people/{w.zone.zone.pk}/import/template.xlsx", ZONE_ADMIN),
+    "zones:person_edit": Page(lambda w: f"/people/{w.zone.zone.pk}/{w.users['staff'].pk}/", ZONE_ADMIN),
+    "zones:person_active": Page(
+        lambda w: f"/people/{w.zone.zone.pk}/{w.users['staff'].pk}/active/",
+        ZONE_ADMIN,
+        ok=(302,),
+        method="post",
+        data=lambda w: {"active": "0"},
+    ),
+    "zones:person_invite": Page(
+        lambda w: f"/people/{w.zone.zone.pk}/{w.users['staff'].pk}/invite/", ZONE_ADMIN, ok=(302,), method="post"
+    ),
 }
 
 

@@ -68,9 +68,7 @@ FORM_KWARGS = {
     "UploadForm": lambda: {"zones": Zone.objects.none()},
     "PlanReviewForm": lambda: {"zone": None},
     "TargetReviewForm": lambda: {"task_choices": []},
-    "TaskReviewForm": lambda: {
-        "people": SimpleNamespace(units={}, leaders={}, unit_choices=[], leader_choices=[])
-    },
+    "TaskReviewForm": lambda: {"people": SimpleNamespace(units={}, leaders={}, unit_choices=[], leader_choices=[])},
 }
 FORM_CLASSES = subclasses(forms.BaseForm)
 
