@@ -15,7 +15,6 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core import signing
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -33,16 +32,16 @@ from imports.services import (
     ParsedTarget,
     ParsedTask,
     leader_match,
-    target_problems,
     unit_match,
     zone_people,
 )
+from plans.assignable import Assignable
 from plans.choices import PlanKind
 from plans.models import Plan
 from progress.validation import FigureError, parse_figure
 from targets import kinds
 from targets.choices import Comparator
-from zones.choices import Role
+from targets.problems import target_problems
 from zones.models import Unit, Zone
 
 PAYLOAD_SALT = "imports.review.v1"
@@ -341,18 +340,13 @@ class ZonePeople:
 
     @classmethod
     def of(cls, zone: Zone) -> ZonePeople:
-        units = {unit.name: unit for unit in Unit.objects.filter(zone=zone).order_by("name")}
-        leaders = (
-            get_user_model()
-            .objects.filter(memberships__zone=zone, memberships__role=Role.LEADER, is_active=True)
-            .distinct()
-            .order_by("username")
-        )
+        assignable = Assignable.of(zone)  # the units and leaders a task of the zone may be given
+        units = {unit.name: unit for unit in assignable.units}
         return cls(
             units=units,
             leaders=zone_people(zone),
             unit_choices=[(name, name) for name in units],
-            leader_choices=[(user.username, display_name(user)) for user in leaders],
+            leader_choices=[(user.username, display_name(user)) for user in assignable.leaders],
         )
 
     def initial(self, task: ParsedTask) -> dict:
