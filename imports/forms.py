@@ -588,7 +588,9 @@ class AddTaskForm(CleanTextForm):
     """A numbered item the reading missed: under which item, its number as written, its heading."""
 
     parent = forms.ChoiceField(label=_("Under"), required=False, widget=PlainSelect)
-    number = forms.CharField(label=_("Number"), max_length=16, help_text=_("As the plan writes it: 一、 (一) 1. (1)"))
+    number = forms.CharField(
+        label=_("Task number"), max_length=16, help_text=_("As the plan writes it: 一、 (一) 1. (1)")
+    )
     heading = forms.CharField(label=_("Heading"), max_length=300)
 
     def __init__(self, *args, task_choices, **kwargs):

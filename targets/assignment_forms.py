@@ -76,7 +76,7 @@ class TaskAddForm(CleanTextForm):
 
     parent = forms.ChoiceField(label=_("Under"), required=False)
     number = forms.CharField(
-        label=_("Number"), max_length=NUMBER_LENGTH, help_text=_("As the plan writes it: 一、 (一) 1. (1)")
+        label=_("Task number"), max_length=NUMBER_LENGTH, help_text=_("As the plan writes it: 一、 (一) 1. (1)")
     )
     heading = forms.CharField(label=_("Heading"), max_length=HEADING_LENGTH)
 
