@@ -207,6 +207,8 @@ MATRIX: dict[str, Page] = {
     "imports:new": Page(lambda w: "/imports/new/", frozenset({"admin", "foreign_admin"})),
     "imports:review": Page(lambda w: "/imports/review/", frozenset({"admin"}), method="post", data=import_payload),
     "imports:plan": Page(lambda w: f"/imports/plans/{plan_id(w)}/", frozenset({"admin"})),
+    # A plan's assignment: its zone's administrators only.
+    "targets:assign": Page(lambda w: f"/plans/{plan_id(w)}/assignment/", frozenset({"admin"})),
 }
 
 
