@@ -332,3 +332,24 @@ def test_queries_do_not_grow_with_the_tasks(as_admin, zone, units, leader):
             assert as_admin.post(url(plan), data).status_code == 302
         counts[plan.pk] = (len(shown), len(saved))
     assert counts[small.pk] == counts[large.pk]
+
+
+@pytest.mark.parametrize("kind", [key for key, _label in kinds.choices() if key != kinds.TASK.key])
+def test_every_kind_offered_can_be_added(as_admin, plan, kind):
+    _top, _first, leaves, _second = tree(plan)
+    entry = kinds.get(kind)
+    response = as_admin.post(
+        url(plan),
+        {
+            "action": "add_target",
+            "add-target-task": str(leaves[0].pk),
+            "add-target-indicator": f"新增{kind}",
+            "add-target-kind": kind,
+            "add-target-value": "5" if entry.needs_value else "",
+            "add-target-unit": "%" if not entry.needs_value else "亿元",
+            "add-target-deadline_date": "2026-10-31",
+        },
+    )
+    assert response.status_code == 302, response.context and response.context["target_form"].errors
+    target = Target.objects.get(indicator=f"新增{kind}")
+    assert target.kind == kind and target.deadline == dt.date(2026, 10, 31)
