@@ -76,3 +76,17 @@ def test_a_section_is_assigned_and_a_target_added(browser, live_server, width):
         screenshot(page, f"assignment-{width}")
     finally:
         context.close()
+
+
+def test_enter_in_a_date_saves_rather_than_applying_a_section(page):
+    plan, top, units, _leader = zone_with_plan()
+    log_in(page, "zone-office", PASSWORD)
+    page.goto(f"{page.base_url}/plans/{plan.pk}/assignment/")
+    first = Task.objects.get(plan=plan, heading="招商引资")
+    page.select_option(f"[name=t{top.pk}-lead_unit]", str(units[1].pk))
+    page.select_option(f"[name=t{first.pk}-lead_unit]", str(units[2].pk))
+    page.press(f"[name=t{first.pk}-deadline]", "Enter")
+    assert "已保存" in page.locator(".messages").inner_text()
+    first.refresh_from_db()
+    assert first.lead_unit == units[2]  # saved as chosen, not overwritten by its section
+    assert Task.objects.filter(plan=plan, lead_unit__isnull=True).count() == 2  # nothing carried down
