@@ -89,6 +89,14 @@ def deadline_problem(plan: Plan, deadline: dt.date | None) -> str | None:
     }
 
 
+def lead_unit_kept(plan: Plan, task: Task, lead_unit_id: int | None) -> str | None:
+    """A task of a plan out of draft that has a lead unit keeps one: its items are reported, and
+    their reports are its unit's; it may pass to another unit, never to none."""
+    if plan.status == PlanStatus.DRAFT or task.lead_unit_id is None or lead_unit_id is not None:
+        return None
+    return _("A task of a published plan keeps a lead unit: choose another unit instead of none.")
+
+
 def tasks_assign(plan: Plan, assignments: Mapping[int, Assignment], *, tasks: list[Task] | None = None) -> int:
     """Give the plan's tasks the assignments given by task id; the number of tasks changed.
 
@@ -108,6 +116,10 @@ def tasks_assign(plan: Plan, assignments: Mapping[int, Assignment], *, tasks: li
             raise AssignmentRefused(_("Only the units of the plan's zone can be chosen."))
         if assignment.leader_id is not None and assignment.leader_id not in leaders:
             raise AssignmentRefused(_("Only the leaders of the plan's zone can be chosen."))
+    for pk, assignment in assignments.items():
+        problem = lead_unit_kept(plan, by_id[pk], assignment.lead_unit_id)
+        if problem:
+            raise AssignmentRefused(problem, field="lead_unit")
     changed: list[Task] = []
     co_changes: dict[int, frozenset[int]] = {}
     owed = False

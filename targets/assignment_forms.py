@@ -16,7 +16,7 @@ from core.figures import read_plain
 from core.forms import CleanTextForm
 from plans.assignable import Assignable
 from plans.models import Plan, Task
-from targets.assignment import HEADING_LENGTH, NUMBER_LENGTH, addable_kinds, deadline_problem
+from targets.assignment import HEADING_LENGTH, NUMBER_LENGTH, addable_kinds, deadline_problem, lead_unit_kept
 
 NOT_OFFERED = _("Choose one of the zone's own; “%(value)s” is not among them.")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -45,6 +45,13 @@ class TaskRowForm(CleanTextForm):
         self.fields["co_units"].choices = units
         self.fields["leader"].choices = [("", "—"), *assignable.leader_choices]
         self.fields["leader"].error_messages["invalid_choice"] = NOT_OFFERED
+
+    def clean_lead_unit(self) -> str:
+        lead = self.cleaned_data.get("lead_unit") or ""
+        problem = lead_unit_kept(self.plan, self.task, int(lead) if lead else None)
+        if problem:
+            raise forms.ValidationError(problem, code="kept")
+        return lead
 
     def clean_deadline(self):
         deadline = self.cleaned_data.get("deadline")

@@ -353,3 +353,19 @@ def test_every_kind_offered_can_be_added(as_admin, plan, kind):
     assert response.status_code == 302, response.context and response.context["target_form"].errors
     target = Target.objects.get(indicator=f"新增{kind}")
     assert target.kind == kind and target.deadline == dt.date(2026, 10, 31)
+
+
+def test_a_published_plans_task_keeps_a_lead_unit(as_admin, plan, units):
+    _top, _first, leaves, _second = tree(plan)
+    Task.objects.filter(pk__in=[leaves[0].pk, leaves[1].pk]).update(lead_unit=units[0])
+    plan.status = PlanStatus.PUBLISHED
+    plan.save()
+    page = as_admin.get(url(plan))
+    response = as_admin.post(url(plan), rows_post(page, **{f"t{leaves[0].pk}-lead_unit": ""}))
+    assert response.status_code == 400
+    assert "keeps a lead unit" in response.content.decode()
+    assert Task.objects.get(pk=leaves[0].pk).lead_unit == units[0]
+    # Another unit is fine.
+    response = as_admin.post(url(plan), rows_post(page, **{f"t{leaves[0].pk}-lead_unit": str(units[1].pk)}))
+    assert response.status_code == 302
+    assert Task.objects.get(pk=leaves[0].pk).lead_unit == units[1]
