@@ -31,6 +31,7 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("supervision/", include("supervision.urls")),
     path("imports/", include("imports.urls")),
+    path("plans/", include("targets.urls")),  # a plan's assignment page
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),

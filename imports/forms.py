@@ -15,7 +15,6 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core import signing
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -33,16 +32,16 @@ from imports.services import (
     ParsedTarget,
     ParsedTask,
     leader_match,
-    target_problems,
     unit_match,
     zone_people,
 )
+from plans.assignable import Assignable
 from plans.choices import PlanKind
 from plans.models import Plan
 from progress.validation import FigureError, parse_figure
 from targets import kinds
 from targets.choices import Comparator
-from zones.choices import Role
+from targets.problems import target_problems
 from zones.models import Unit, Zone
 
 PAYLOAD_SALT = "imports.review.v1"
@@ -341,18 +340,13 @@ class ZonePeople:
 
     @classmethod
     def of(cls, zone: Zone) -> ZonePeople:
-        units = {unit.name: unit for unit in Unit.objects.filter(zone=zone).order_by("name")}
-        leaders = (
-            get_user_model()
-            .objects.filter(memberships__zone=zone, memberships__role=Role.LEADER, is_active=True)
-            .distinct()
-            .order_by("username")
-        )
+        assignable = Assignable.of(zone)  # the units and leaders a task of the zone may be given
+        units = {unit.name: unit for unit in assignable.units}
         return cls(
             units=units,
             leaders=zone_people(zone),
             unit_choices=[(name, name) for name in units],
-            leader_choices=[(user.username, display_name(user)) for user in leaders],
+            leader_choices=[(user.username, display_name(user)) for user in assignable.leaders],
         )
 
     def initial(self, task: ParsedTask) -> dict:
@@ -583,3 +577,104 @@ class Review:
                 target = self.parsed.targets[i]
                 rows.append((f"row-t{i}", f"#{i + 1} {target.indicator or target.quote}"))
         return rows
+
+
+# --------------------------------------------------------------------------------------------
+# What the reading missed: a task or a target added on the review
+# --------------------------------------------------------------------------------------------
+
+
+class AddTaskForm(CleanTextForm):
+    """A numbered item the reading missed: under which item, its number as written, its heading."""
+
+    parent = forms.ChoiceField(label=_("Under"), required=False, widget=PlainSelect)
+    number = forms.CharField(
+        label=_("Task number"), max_length=16, help_text=_("As the plan writes it: 一、 (一) 1. (1)")
+    )
+    heading = forms.CharField(label=_("Heading"), max_length=300)
+
+    def __init__(self, *args, task_choices, **kwargs):
+        super().__init__(*args, prefix="add-task", **kwargs)
+        self.fields["parent"].choices = [("", _("(top level)")), *task_choices]
+
+
+class AddTargetForm(CleanTextForm):
+    """A target the reading missed: its item, indicator, kind, value, unit and deadline."""
+
+    task = forms.ChoiceField(label=_("Task"), widget=PlainSelect)
+    indicator = forms.CharField(label=_("Indicator"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), widget=PlainSelect)
+    value = NumberField(label=_("Value"))
+    unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
+    deadline_date = forms.DateField(
+        label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, task_choices, **kwargs):
+        super().__init__(*args, prefix="add-target", **kwargs)
+        self.fields["task"].choices = [("", "—"), *task_choices]
+        # A task item is its task's own: never added by hand.
+        self.fields["kind"].choices = [(key, label) for key, label in kinds.choices() if key != kinds.TASK.key]
+
+
+def plan_with_task(edited: ParsedPlan, data: dict) -> ParsedPlan:
+    """``edited`` with the task of ``AddTaskForm``'s ``data``, after its parent's last item (at
+    the end at the top level); raises ``forms.ValidationError`` when its place is taken."""
+    tasks = list(edited.tasks)
+    number = data["number"].strip()
+    parent = tasks[int(data["parent"])] if data["parent"] else None
+    path = f"{parent.path} > {number}" if parent else number
+    if any(task.path == path for task in tasks):
+        raise forms.ValidationError(
+            _("There is already a task numbered %(number)s there.") % {"number": number}, code="taken"
+        )
+    if len(path) > 200:
+        raise forms.ValidationError(_("This task sits too deep in the plan to be added."), code="deep")
+    at = len(tasks)
+    if parent is not None:
+        below = {parent.path}
+        at = tasks.index(parent) + 1
+        while at < len(tasks) and tasks[at].parent_path in below:
+            below.add(tasks[at].path)
+            at += 1
+    task = ParsedTask(
+        number=number,
+        label=number,
+        path=path,
+        parent_path=parent.path if parent else "",
+        depth=parent.depth + 1 if parent else 0,
+        order=parent.order if parent else len(tasks),
+        heading=data["heading"].strip(),
+        start=0,
+        end=0,
+        heading_start=0,
+        heading_end=0,
+        lead_unit=parent.lead_unit if parent else "",
+        leader=parent.leader if parent else "",
+        deadline_date=parent.deadline_date if parent else None,
+    )
+    tasks.insert(at, task)
+    return dataclasses.replace(edited, tasks=tasks)
+
+
+def added_target(edited: ParsedPlan, data: dict) -> ParsedTarget:
+    """The target of ``AddTargetForm``'s ``data``, placed in its item as a moved target is."""
+    kind = kinds.get(data["kind"])
+    owner = edited.tasks[int(data["task"])]
+    by_path = {task.path: task for task in edited.tasks}
+    outer = owner
+    while outer.inline and outer.parent_path in by_path:
+        outer = by_path[outer.parent_path]
+    return ParsedTarget(
+        quote="",
+        start=0,
+        end=0,
+        indicator=data["indicator"].strip(),
+        kind=kind.key,
+        unit=data["unit"].strip(),
+        comparator=Comparator.AT_MOST if kind.at_most else Comparator.AT_LEAST,
+        value=data["value"],
+        deadline_date=data["deadline_date"],
+        task_path=outer.path,
+        inline_path=owner.path,
+    )

@@ -12,15 +12,13 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
-from core.figures import figure_problem
 from core.text import illegal_count, xml_safe
 from imports.extraction import (
     DEADLINE_RE,
@@ -37,6 +35,7 @@ from plans.models import Plan, Task
 from targets import kinds
 from targets.choices import Comparator
 from targets.models import Target
+from targets.problems import TargetProblem, decimal_or_none, target_problems
 from targets.task_items import task_items_ensure
 from zones.models import Unit, Zone
 
@@ -350,89 +349,6 @@ def _kind(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _decimal(value) -> Decimal | None:
-    """A proposal's number as a Decimal, as it is (``target_problems`` says whether it is a
-    figure the database keeps exactly; nothing is rounded here)."""
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-# The figures of a target, by field, with how a message names them.
-_FIGURES = (
-    ("value", _lazy("the value")),
-    ("value_high", _lazy("the high end")),
-    ("stretch", _lazy("the stretch value")),
-    ("start_value", _lazy("the starting level")),
-)
-
-
-@dataclass(frozen=True)
-class TargetProblem:
-    """What the database would refuse about a proposed target: the message, and the field of
-    ``ParsedTarget`` it is about (None: the target as a whole), for the review to show it there."""
-
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
-
-
-def target_problems(target: ParsedTarget) -> list[TargetProblem]:
-    """What the database would refuse about ``target``, in words (the model's constraints, and
-    figures that the figure columns would not keep exactly: core.figures)."""
-    problems: list[TargetProblem] = []
-
-    def problem(field: str | None, message: str) -> None:
-        problems.append(TargetProblem(field, message))
-
-    figures: dict[str, Decimal | None] = {}
-    for name, label in _FIGURES:
-        number = figures[name] = _decimal(getattr(target, name))
-        trouble = None if number is None else figure_problem(number)
-        if trouble:
-            problem(name, _("%(field)s %(value)s: %(problem)s") % {"field": label, "value": number, "problem": trouble})
-    kind = kinds.find(target.kind)
-    if not problems:  # the rules between figures compare them: a refused figure would only add noise
-        _figure_rules(target, kind, figures["value"], figures["value_high"], figures["stretch"], problem)
-    comparators = {choice.value for choice in Comparator}
-    if kind is None:
-        problem("kind", _("unknown kind “%(kind)s”") % {"kind": target.kind})
-    if target.comparator not in comparators:
-        problem("comparator", _("unknown comparator “%(comparator)s”") % {"comparator": target.comparator})
-    if kind is not None and kind.at_most and target.comparator != Comparator.AT_MOST:
-        problem("comparator", _("a ceiling must be “at most”"))
-    if kind is not None and kind.needs_deadline and not target.deadline_date:
-        problem("deadline_date", _("a milestone needs a due date"))
-    if not (target.indicator or "").strip():
-        problem("indicator", _("the indicator is empty"))
-    elif len(target.indicator) > 200:
-        problem("indicator", _("the indicator is longer than 200 characters"))
-    if len(target.unit or "") > 20:
-        problem("unit", _("the unit is longer than 20 characters"))
-    if len(target.quote or "") > 500:
-        problem(None, _("the quoted clause is longer than 500 characters"))
-    return problems
-
-
-def _figure_rules(target: ParsedTarget, kind: kinds.Kind | None, value, high, stretch, problem) -> None:
-    """The model's constraints between the figures, by what the kind calls for (targets.kinds)."""
-    if kind is not None and kind.needs_value and value is None:
-        problem("value", _("a quantitative target needs a value"))
-    if target.comparator == Comparator.RANGE and high is None:
-        problem("value_high", _("a range needs its high end"))
-    if high is not None and (target.comparator != Comparator.RANGE or value is None or high <= value):
-        problem("value_high", _("the high end of a range must be above its low end"))
-    if stretch is not None and (target.comparator == Comparator.AT_MOST or value is None or stretch <= value):
-        problem("stretch", _("a stretch value must be above the target value"))
-    if value is not None and value < 0 and not (kind is not None and kind.negative_value):
-        problem("value", _("only a growth rate may be negative"))
-
-
 def plan_import_create(
     *,
     parsed: ParsedPlan,
@@ -596,10 +512,10 @@ def _targets_create(
             kind=target.kind,
             unit=target.unit or "",
             comparator=target.comparator,
-            value=_decimal(target.value),
-            value_high=_decimal(target.value_high),
-            stretch=_decimal(target.stretch),
-            start_value=_decimal(target.start_value),
+            value=decimal_or_none(target.value),
+            value_high=decimal_or_none(target.value_high),
+            stretch=decimal_or_none(target.stretch),
+            start_value=decimal_or_none(target.start_value),
             deadline=due,
             quote=target.quote,
             order=order,

@@ -7,9 +7,11 @@ it afresh. Confirming calls ``plan_import_create``, which creates the draft plan
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from itertools import pairwise
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -25,9 +27,21 @@ from django.views.decorators.http import require_POST
 
 from core import clock
 from core.params import parse_id
-from imports.forms import Proposal, Review, UploadForm, proposal_load, proposal_sign, review_fits, title_taken
+from imports.forms import (
+    AddTargetForm,
+    AddTaskForm,
+    Proposal,
+    Review,
+    UploadForm,
+    added_target,
+    plan_with_task,
+    proposal_load,
+    proposal_sign,
+    review_fits,
+    title_taken,
+)
 from imports.reading import ImportRefused
-from imports.services import plan_import_create, plan_parse, replaced_note
+from imports.services import plan_import_create, plan_parse, replaced_note, target_problems
 from plans.models import Plan, Task
 from targets.models import Target
 from zones.models import Zone
@@ -109,6 +123,9 @@ def import_review(request: HttpRequest) -> HttpResponse:
     review = Review(proposal, request.POST, zone=zone, token=token)
     valid = review.is_valid()
     refusal = ""
+    action = request.POST.get("action")
+    if action in ("add_task", "add_target"):
+        return _add(request, review, valid=valid, action=action)
     if valid and request.POST.get("action") == "confirm":
         try:
             plan = plan_import_create(
@@ -131,11 +148,52 @@ def import_review(request: HttpRequest) -> HttpResponse:
     return _render_review(request, review, checked=valid and not refusal, refusal=refusal)
 
 
+def _add(request: HttpRequest, review: Review, *, valid: bool, action: str) -> HttpResponse:
+    """Add a task or a target the reading missed to the proposal, with the edits so far, and show
+    the review again from the new proposal; refused beside its fields, the proposal unchanged."""
+    add_forms = {"add_task": AddTaskForm, "add_target": AddTargetForm}
+    form = add_forms[action](request.POST, task_choices=review.task_choices)
+    if not valid:
+        # The edits must read before they are carried into a new proposal.
+        return _render_review(
+            request, review, add_form=form, refusal=_("Correct the marked fields first, then add the item again.")
+        )
+    if form.is_valid():
+        edited = review.edited
+        try:
+            if action == "add_task":
+                parsed = plan_with_task(edited, form.cleaned_data)
+            else:
+                target = added_target(edited, form.cleaned_data)
+                for problem in target_problems(target):
+                    field = problem.field if problem.field in form.fields else None
+                    form.add_error(field, problem.message[:1].upper() + problem.message[1:])
+                parsed = dataclasses.replace(edited, targets=[*edited.targets, target])
+        except forms.ValidationError as error:
+            form.add_error("number", error)
+        if not form.errors:
+            if not review_fits(parsed):
+                form.add_error(None, _("The review cannot hold more items: import the plan with the command."))
+            else:
+                proposal = dataclasses.replace(review.proposal, title=edited.title, parsed=parsed)
+                added = Review(proposal, zone=review.zone, token=proposal_sign(proposal))
+                messages.success(
+                    request,
+                    _("The task was added: assign it, then create the draft plan.")
+                    if action == "add_task"
+                    else _("The target was added: check it, then create the draft plan."),
+                )
+                return _render_review(request, added)
+    return _render_review(request, review, add_form=form)
+
+
 def _refused(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "imports/refused.html", {"message": message}, status=400)
 
 
-def _render_review(request: HttpRequest, review: Review, *, checked: bool = False, refusal: str = "") -> HttpResponse:
+def _render_review(
+    request: HttpRequest, review: Review, *, checked: bool = False, refusal: str = "", add_form=None
+) -> HttpResponse:
     parsed = review.parsed
     proposal = review.proposal
     milestones: dict[int, list] = {}
@@ -163,6 +221,12 @@ def _render_review(request: HttpRequest, review: Review, *, checked: bool = Fals
         "milestone_count": len(review.milestone_forms),
         "checked": checked,
         "refusal": refusal,
+        "add_task_form": add_form
+        if isinstance(add_form, AddTaskForm)
+        else AddTaskForm(task_choices=review.task_choices),
+        "add_target_form": add_form
+        if isinstance(add_form, AddTargetForm)
+        else AddTargetForm(task_choices=review.task_choices),
         "title_taken": not review.plan_form.is_bound and title_taken(review.zone, review.plan_form.initial["title"]),
     }
     return render(request, "imports/review.html", context)

@@ -45,7 +45,7 @@ def task_items_ensure(plan: Plan) -> int:
     reports stay), so nothing reported is ever lost."""
     with transaction.atomic():
         items = {item.task_id: item for item in Target.objects.filter(task__plan=plan, kind=kinds.TASK.key)}
-        created = []
+        created, changed = [], []
         for task in leaf_tasks(plan):
             item = items.get(task.pk)
             indicator = item_indicator(task)
@@ -55,6 +55,8 @@ def task_items_ensure(plan: Plan) -> int:
                 )
             elif (item.indicator, item.deadline) != (indicator, task.deadline):
                 item.indicator, item.deadline = indicator, task.deadline
-                item.save(update_fields=["indicator", "deadline"])
+                changed.append(item)
+        # One statement each, however many tasks changed (the assignment page saves them all at once).
+        Target.objects.bulk_update(changed, ["indicator", "deadline"])
         Target.objects.bulk_create(created)
         return len(created)

@@ -35,6 +35,7 @@ from django.db.models import Q
 from core import clock
 from progress.engine.recompute import target_recompute, targets_recompute
 from targets.models import PendingPlanRecompute, PendingRecompute, Target
+from targets.owed import plans_mark  # noqa: F401 - recorded below the engine, paid here
 
 # The sweep leaves a fresh mark to the on-commit task for this long.
 GRACE = dt.timedelta(seconds=15)
@@ -102,23 +103,6 @@ def pending_recompute(
 
 
 # --- plans ---------------------------------------------------------------------------
-
-
-def plans_mark(plan_ids: Iterable[int], *, queued: bool = False) -> int:
-    """Record that these plans are owed a full recompute (in the transaction
-    that calls for it, before the message is queued); the number marked.
-    ``queued``: the caller sends the message itself right away, so the sweep
-    leaves it PLAN_REQUEUE_AFTER to arrive instead of GRACE."""
-    now = clock.now()
-    rows = [
-        PendingPlanRecompute(plan_id=pk, marked_at=now, queued_at=now if queued else None)
-        for pk in sorted(set(plan_ids))
-    ]
-    if rows:
-        PendingPlanRecompute.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["plan"], update_fields=["marked_at", "queued_at"]
-        )
-    return len(rows)
 
 
 def plans_unqueued(plan_ids: Iterable[int]) -> None:

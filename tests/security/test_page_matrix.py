@@ -266,6 +266,8 @@ MATRIX: dict[str, Page] = {
     "zones:person_invite": Page(
         lambda w: f"/people/{w.zone.zone.pk}/{w.users['staff'].pk}/invite/", ZONE_ADMIN, ok=(302,), method="post"
     ),
+    # A plan's assignment: its zone's administrators only.
+    "targets:assign": Page(lambda w: f"/plans/{plan_id(w)}/assignment/", frozenset({"admin"})),
 }
 
 
