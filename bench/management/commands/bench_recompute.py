@@ -64,6 +64,7 @@ BENCH_TABLES = (
 REPORT_COLUMNS = (
     "target_id", "year", "month", "value", "status", "progress", "problems", "next_steps", "value_note",
     "return_reason", "is_demo", "version", "created_at", "updated_at", "submitted_at", "approved_at",
+    "value_confirmed",
 )  # fmt: skip
 
 # One row per target and period of the bench plans with its counted figure:
@@ -551,7 +552,7 @@ class Command(BaseCommand):
 def _report_row(target_id: int, month: int, value: Decimal, now: dt.datetime) -> tuple:
     """An approved report of ``YEAR`` in the order of REPORT_COLUMNS."""
     approved = ReportStatus.APPROVED.value
-    return (target_id, YEAR, month, value, approved, "", "", "", "", "", False, 1, now, now, now, now)
+    return (target_id, YEAR, month, value, approved, "", "", "", "", "", False, 1, now, now, now, now, False)
 
 
 def _copyable(value):
