@@ -19,8 +19,8 @@ from plans.periods import (
     due_date,
     is_reporting_month,
     period_label,
-    period_state,
     periods_of_plan,
+    plan_period_state,
 )
 from progress.choices import COUNTED, EDITABLE, SENT, LateRequestStatus, ReportStatus
 from progress.engine.recompute import period_reporting
@@ -39,7 +39,7 @@ def reports_visible_to(user) -> QuerySet[Report]:
 
 def effective_period_state(*, plan: Plan, unit: Unit, period: Period, today: dt.date) -> PeriodState:
     """The period's state for one unit, a recorded reopening included."""
-    state = period_state(period, today=today, due_day=plan.due_day, lock_after_days=plan.lock_after_days)
+    state = plan_period_state(plan, period, today=today)
     if state is PeriodState.LOCKED and reopening_for(plan=plan, unit=unit, period=period, today=today):
         return PeriodState.OPEN
     return state
@@ -338,7 +338,7 @@ def closed_months_to_report(*, plan: Plan, unit: Unit, today: dt.date) -> list[C
             frequency="monthly",
             jan_feb_combined=plan.jan_feb_combined,
         )
-        if period_state(period, today=today, due_day=plan.due_day, lock_after_days=plan.lock_after_days)
+        if plan_period_state(plan, period, today=today)
         is PeriodState.LOCKED
     ]
     if not periods:
@@ -436,7 +436,7 @@ def periods_due(*, units: QuerySet[Unit], today: dt.date) -> list[PeriodDue]:
             if unit.zone_id != plan.zone_id:
                 continue
             for period in months:
-                state = period_state(period, today=today, due_day=plan.due_day, lock_after_days=plan.lock_after_days)
+                state = plan_period_state(plan, period, today=today)
                 until = reopened.get((plan.pk, unit.pk, period.year, period.month))
                 if state is PeriodState.OPEN:
                     open_periods.append((plan, unit, period, None))
