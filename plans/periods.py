@@ -97,12 +97,33 @@ def period_counts(plan, period: Period) -> bool:
     return start is None or (period.year, period.month) >= (start.year, start.month)
 
 
-# The same rule for the set-based recompute: the period index (year * 12 +
-# month - 1) of the plan's reporting start, or 0 (no start: every period),
-# read from the plans row aliased ``p``.
-REPORTING_START_INDEX_SQL = (
-    "coalesce(extract(year FROM p.reports_from)::int * 12 + extract(month FROM p.reports_from)::int - 1, 0)"
-)
+def period_judged(plan, period: Period, *, ended: bool, begun: bool) -> bool:
+    """Whether the engine judges ``period`` (``ended``/``begun``: its month has
+    ended / begun by the day judged): a period that counts, once it has ended;
+    and the month of a set reporting start as soon as it begins, so that a plan
+    just published shows every target (未报, 无数据) at once rather than nothing
+    until the month ends."""
+    if not period_counts(plan, period):
+        return False
+    return ended or (begun and period == reporting_start(plan))
+
+
+# The same rules for the set-based recompute, read from the plans row aliased
+# ``p``: the period index (year * 12 + month - 1) of the reporting start (NULL
+# without one), the first period index judged (0 without one: every period)
+# and the last index judged given the last month ended (the start's month once
+# it has begun, whichever is later).
+REPORTS_FROM_INDEX_SQL = "(extract(year FROM p.reports_from)::int * 12 + extract(month FROM p.reports_from)::int - 1)"
+REPORTING_START_INDEX_SQL = f"coalesce({REPORTS_FROM_INDEX_SQL}, 0)"
+
+
+def last_judged_index_sql(last_ended: str, as_of_index: str) -> str:
+    """SQL: the last period index judged for the plan ``p``: ``last_ended`` or
+    the reporting start's month when it has begun by ``as_of_index``."""
+    return (
+        f"greatest({last_ended}, CASE WHEN {REPORTS_FROM_INDEX_SQL} <= {as_of_index} "
+        f"THEN {REPORTS_FROM_INDEX_SQL} END)"
+    )
 
 
 def plan_period_state(plan, period: Period, *, today: dt.date) -> PeriodState:

@@ -248,6 +248,14 @@ SEQUENCES = [
         ("overdue", "past_deadline", None, "100.0", None, "missing", None),
     ),
     (
+        "the month of the reporting start is judged, not yet reported, from its first day",
+        {"reports_from": dt.date(2014, 9, 1)},
+        [],
+        9,
+        dt.date(2014, 9, 1),
+        ("no_data", "not_reported", None, "75.0", None, "not_yet", None),
+    ),
+    (
         "the month of the reporting start is reported on time like any other",
         {"reports_from": dt.date(2014, 9, 1)},
         [(9, "80", ReportStatus.APPROVED, ON_TIME)],
@@ -483,3 +491,12 @@ def test_months_before_the_reporting_start_are_not_judged(db):
     sequence_report(target, 3, "20", ReportStatus.APPROVED, ON_TIME)
     target_recompute(target_id=target.pk, as_of=dt.date(2014, 11, 20))
     assert sorted(TargetResult.objects.filter(target=target).values_list("month", flat=True)) == [9, 10]
+
+
+def test_a_month_under_way_is_judged_only_when_it_is_the_reporting_start(db):
+    started = sequence_target({"reports_from": dt.date(2014, 9, 1)})
+    plain = sequence_target({})
+    for target in (started, plain):
+        target_recompute(target_id=target.pk, as_of=dt.date(2014, 10, 15))
+    assert sorted(TargetResult.objects.filter(target=started).values_list("month", flat=True)) == [9]
+    assert sorted(TargetResult.objects.filter(target=plain).values_list("month", flat=True)) == list(range(1, 10))
