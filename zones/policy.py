@@ -174,3 +174,28 @@ def can_read_evidence(user: AnyUser, unit: Unit) -> bool:
         .filter(Q(unit=unit, role__in=(Role.STAFF, Role.REVIEWER)) | Q(zone=unit.zone_id, role__in=ZONE_WIDE_ROLES))
         .exists()
     )
+
+
+def can_publish_plan(user: AnyUser, zone: Zone) -> bool:
+    """May the user publish a plan of ``zone``, see what it still lacks and
+    set the month its reporting starts: the zone's administration."""
+    return is_zone_admin(user, zone)
+
+
+def zones_administered(user: AnyUser) -> QuerySet[Zone]:
+    """The zones the user administers (every zone for a superuser)."""
+    if not user.is_authenticated:
+        return Zone.objects.none()
+    if user.is_superuser:
+        return Zone.objects.all()
+    return Zone.objects.filter(pk__in=_memberships(user).filter(role=Role.ADMIN).values("zone"))
+
+
+def job_plan_filter(user: AnyUser, *, plan_prefix: str) -> Q | None:
+    """A filter on Plan (through ``plan_prefix``) selecting the plans whose
+    jobs the user may read in the job log: all for a superuser (None: no
+    filter), else those of the zones the user administers. Jobs about no plan
+    (the nightly sweep, the mail) are the superuser's."""
+    if user.is_authenticated and user.is_superuser:
+        return None
+    return Q(**{f"{plan_prefix}zone__in": zones_administered(user)})
