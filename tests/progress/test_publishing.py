@@ -45,7 +45,7 @@ def draft(db):
 
 
 def test_the_checklist_names_what_is_missing(draft):
-    plan, _, staffed, empty, unled, milestone, orphan_target = draft
+    plan, _, _staffed, _empty, unled, milestone, orphan_target = draft
     checklist = publish_checklist(plan, today=TODAY)
     assert [u.name for u in checklist.units_without_staff] == ["财政局"]
     assert [u.name for u in checklist.units_without_reviewer] == ["财政局"]
