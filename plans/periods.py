@@ -121,8 +121,7 @@ def last_judged_index_sql(last_ended: str, as_of_index: str) -> str:
     """SQL: the last period index judged for the plan ``p``: ``last_ended`` or
     the reporting start's month when it has begun by ``as_of_index``."""
     return (
-        f"greatest({last_ended}, CASE WHEN {REPORTS_FROM_INDEX_SQL} <= {as_of_index} "
-        f"THEN {REPORTS_FROM_INDEX_SQL} END)"
+        f"greatest({last_ended}, CASE WHEN {REPORTS_FROM_INDEX_SQL} <= {as_of_index} THEN {REPORTS_FROM_INDEX_SQL} END)"
     )
 
 
@@ -229,9 +228,15 @@ def default_period(plan, *, today: dt.date | None = None, year: int | None = Non
     start = reporting_start(plan)
     if start is not None and not period_counts(plan, period) and (year is None or start.year == year):
         # Nothing before the reporting start is owed: open on its first period.
-        first = [p for p in periods_of_plan(
-            start_year=start.year, end_year=start.year, frequency=plan.frequency,
-            jan_feb_combined=plan.jan_feb_combined,
-        ) if period_counts(plan, p)]
+        first = [
+            p
+            for p in periods_of_plan(
+                start_year=start.year,
+                end_year=start.year,
+                frequency=plan.frequency,
+                jan_feb_combined=plan.jan_feb_combined,
+            )
+            if period_counts(plan, p)
+        ]
         return first[0] if first else period
     return period

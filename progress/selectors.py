@@ -338,8 +338,7 @@ def closed_months_to_report(*, plan: Plan, unit: Unit, today: dt.date) -> list[C
             frequency="monthly",
             jan_feb_combined=plan.jan_feb_combined,
         )
-        if plan_period_state(plan, period, today=today)
-        is PeriodState.LOCKED
+        if plan_period_state(plan, period, today=today) is PeriodState.LOCKED
     ]
     if not periods:
         return []
