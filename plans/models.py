@@ -131,7 +131,11 @@ class Plan(CleanTextModel):
                 name="plan_thresholds_positive",
             ),
             models.UniqueConstraint(fields=["zone", "title"], name="plan_unique_title_in_zone"),
-            models.CheckConstraint(condition=Q(reports_from__day=1), name="plan_reports_from_first_of_month"),
+            models.CheckConstraint(
+                condition=Q(reports_from__day=1),
+                name="plan_reports_from_first_of_month",
+                violation_error_message=_("Reporting starts on the first day of a month."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -174,3 +174,15 @@ def test_the_default_month_is_never_before_the_start(db):
     assert default_period(plan, today=dt.date(2026, 12, 10)) == Period(2026, 11)
     plain = PlanFactory(start_year=2026, end_year=2026, due_day=5)
     assert default_period(plain, today=TODAY) == Period(2026, 10)
+
+
+def test_a_reporting_start_mid_month_is_refused_in_words_not_by_constraint_name(db):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from tests.factories import ZoneFactory
+
+    plan = PlanFactory.build(zone=ZoneFactory(), reports_from=dt.date(2026, 6, 15))
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        plan.full_clean()
+    assert "plan_reports_from" not in str(refused.value) and "1日" in str(refused.value)
