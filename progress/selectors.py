@@ -18,6 +18,7 @@ from plans.periods import (
     days_until_due,
     due_date,
     is_reporting_month,
+    period_counts,
     period_label,
     periods_of_plan,
     plan_period_state,
@@ -224,6 +225,10 @@ def reporting_counts(reports, *, due: dt.date, today: dt.date) -> list[Reporting
 
 
 def rows_reporting(rows: list[Row], *, plan: Plan, period: Period, today: dt.date) -> list[ReportingCount]:
+    """The period's rows counted by reporting status (none for a period before
+    the plan's reporting start: nothing was owed)."""
+    if not period_counts(plan, period):
+        return []
     return reporting_counts((row.report for row in rows), due=due_date(period, due_day=plan.due_day), today=today)
 
 
@@ -231,7 +236,7 @@ def unit_reporting_by_period(
     *, plan: Plan, unit: Unit, periods: list[Period], today: dt.date, reader=None
 ) -> dict[Period, list[ReportingCount]]:
     """``rows_reporting`` for every period of a plan at once (two queries), for
-    the periods that have begun."""
+    the periods that have begun, from the plan's reporting start."""
     targets = list(unit_targets(plan=plan, unit=unit, reader=reader).select_related(None).only("pk", "frequency"))
     reports = {
         (report.target_id, report.year, report.month): report
@@ -241,7 +246,7 @@ def unit_reporting_by_period(
     }
     result = {}
     for period in periods:
-        if dt.date(period.year, period.month, 1) > today:
+        if dt.date(period.year, period.month, 1) > today or not period_counts(plan, period):
             continue
         reporting = [
             reports.get((target.pk, period.year, period.month))
