@@ -86,7 +86,12 @@ def setup_of(user) -> list[ZoneSetup]:
         left = unassigned.get(plan.pk, 0) if plan else 0
         people_left = units["unpeopled"]
         steps = [
-            Step("units", _("Units"), units["units"] > 0, str(units["units"]) if units["units"] else ""),
+            Step(
+                "units",
+                _("Units"),
+                units["units"] > 0,
+                str(_("%(n)d units") % {"n": units["units"]}) if units["units"] else "",
+            ),
             Step(
                 "people",
                 _("People"),
