@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.job_scopes import jobs_visible_to
 from core.models import JobRun, OutgoingMail
 
 
@@ -28,6 +29,11 @@ class JobRunAdmin(ReadOnlyAdmin):
         "counts",
         "error",
     ]
+
+    def get_queryset(self, request):
+        """A zone administrator reads only the runs about their own zones'
+        plans and targets (``core.job_scopes``); a superuser every run."""
+        return super().get_queryset(request) & jobs_visible_to(request.user)
 
 
 @admin.register(OutgoingMail)

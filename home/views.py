@@ -15,8 +15,10 @@ from django.views.decorators.http import require_http_methods
 from core import clock
 from core.models import Notification
 from core.notifications import notifications_mark_read, notifications_of
+from home.setup import setup_of
 from home.todo import todo_of
 from plans.models import Plan
+from zones.choices import Role
 from zones.selectors import memberships_of, regions_of, zones_visible_to
 
 NOTIFICATIONS_PER_PAGE = 50
@@ -43,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "regions": regions_of(request.user),
         "plans": plans,
         "todo": todo_of(request.user, roles=roles, today=clock.today()),
+        "setup": setup_of(request.user) if Role.ADMIN in roles else [],
         "today": clock.today(),
     }
     return render(request, "home/home.html", context)

@@ -28,7 +28,10 @@ class PlanAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     inlines = [TaskInline]
     fieldsets = [
         (None, {"fields": ["zone", "title", "kind", "start_year", "end_year", "status"]}),
-        (_("Reporting"), {"fields": ["frequency", "due_day", "jan_feb_combined", "lock_after_days"]}),
+        (
+            _("Reporting"),
+            {"fields": ["frequency", "due_day", "jan_feb_combined", "lock_after_days", "reports_from"]},
+        ),
         (
             _("Status thresholds"),
             {"fields": ["amount_lag_points", "rate_lag_points", "ceiling_lag_percent", "milestone_lag_points"]},

@@ -70,6 +70,25 @@ class Plan(CleanTextModel):
         default=10,
         help_text=_("Days after the due day after which a period accepts no more changes."),
     )
+    reports_from = models.DateField(
+        _("reporting starts in"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The first month whose reports are owed (its first day). Earlier months count neither as "
+            "overdue nor against the on-time rate; empty: from the plan's first month."
+        ),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # Status thresholds, in percentage points (ceiling: percent of the ceiling).
     amount_lag_points = models.DecimalField(
         _("amount: seriously lagging at (points behind)"), default=DEFAULT_AMOUNT_LAG_POINTS, **POINTS
@@ -112,6 +131,11 @@ class Plan(CleanTextModel):
                 name="plan_thresholds_positive",
             ),
             models.UniqueConstraint(fields=["zone", "title"], name="plan_unique_title_in_zone"),
+            models.CheckConstraint(
+                condition=Q(reports_from__day=1),
+                name="plan_reports_from_first_of_month",
+                violation_error_message=_("Reporting starts on the first day of a month."),
+            ),
         ]
 
     def __str__(self) -> str:

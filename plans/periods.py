@@ -28,6 +28,7 @@ class PeriodState(StrEnum):
     FUTURE = "future"  # its month has not begun: nothing to report yet
     OPEN = "open"  # figures may be entered and submitted
     LOCKED = "locked"  # past its lock day: changes only through a granted late-report request or a correction
+    NOT_COUNTED = "not_counted"  # before the plan's reporting start: nothing is owed for it
 
     @property
     def label(self) -> Promise:
@@ -45,12 +46,14 @@ _STATE_LABELS = {
     PeriodState.FUTURE: _("Not begun"),
     PeriodState.OPEN: _("Open"),
     PeriodState.LOCKED: pgettext_lazy("reporting period", "Closed"),
+    PeriodState.NOT_COUNTED: _("Before reporting starts"),
 }
 _STATE_REFUSALS = {
     PeriodState.FUTURE: _("This period has not begun yet."),
     PeriodState.LOCKED: _(
         "The deadline of this period has passed. To report it late, send a late-report request to the zone office."
     ),
+    PeriodState.NOT_COUNTED: _("Reporting of this plan starts later: nothing is owed for this period."),
 }
 
 
@@ -76,6 +79,58 @@ class Period:
 
     def previous_month(self) -> Period:
         return Period(self.year, self.month - 1) if self.month > 1 else Period(self.year - 1, 12)
+
+
+def reporting_start(plan) -> Period | None:
+    """The first period whose reports a plan owes (``Plan.reports_from``), or
+    None when it owes them from its first month. The one rule of the reporting
+    start: the engine (both paths, the SQL through ``REPORTING_START_INDEX_SQL``),
+    the period form, the reminders, the ranking and the default month read it."""
+    start = getattr(plan, "reports_from", None)
+    return Period(start.year, start.month) if start else None
+
+
+def period_counts(plan, period: Period) -> bool:
+    """Whether ``period`` is owed at all: not before the plan's reporting start
+    (earlier months are neither overdue nor unreported, nor in the on-time rate)."""
+    start = reporting_start(plan)
+    return start is None or (period.year, period.month) >= (start.year, start.month)
+
+
+def period_judged(plan, period: Period, *, ended: bool, begun: bool) -> bool:
+    """Whether the engine judges ``period`` (``ended``/``begun``: its month has
+    ended / begun by the day judged): a period that counts, once it has ended;
+    and the month of a set reporting start as soon as it begins, so that a plan
+    just published shows every target (未报, 无数据) at once rather than nothing
+    until the month ends."""
+    if not period_counts(plan, period):
+        return False
+    return ended or (begun and period == reporting_start(plan))
+
+
+# The same rules for the set-based recompute, read from the plans row aliased
+# ``p``: the period index (year * 12 + month - 1) of the reporting start (NULL
+# without one), the first period index judged (0 without one: every period)
+# and the last index judged given the last month ended (the start's month once
+# it has begun, whichever is later).
+REPORTS_FROM_INDEX_SQL = "(extract(year FROM p.reports_from)::int * 12 + extract(month FROM p.reports_from)::int - 1)"
+REPORTING_START_INDEX_SQL = f"coalesce({REPORTS_FROM_INDEX_SQL}, 0)"
+
+
+def last_judged_index_sql(last_ended: str, as_of_index: str) -> str:
+    """SQL: the last period index judged for the plan ``p``: ``last_ended`` or
+    the reporting start's month when it has begun by ``as_of_index``."""
+    return (
+        f"greatest({last_ended}, CASE WHEN {REPORTS_FROM_INDEX_SQL} <= {as_of_index} THEN {REPORTS_FROM_INDEX_SQL} END)"
+    )
+
+
+def plan_period_state(plan, period: Period, *, today: dt.date) -> PeriodState:
+    """A period's state under the plan's settings, before its reporting start
+    NOT_COUNTED (not open for entry), else ``period_state``."""
+    if not period_counts(plan, period):
+        return PeriodState.NOT_COUNTED
+    return period_state(period, today=today, due_day=plan.due_day, lock_after_days=plan.lock_after_days)
 
 
 def period_label(year: int | None, month: int, *, cumulative: bool = True) -> str:
@@ -162,7 +217,7 @@ def default_period(plan, *, today: dt.date | None = None, year: int | None = Non
     once the year is over, so that the zones of a region, or an API call
     naming only a year, read one year by the same rule."""
     today = today or clock.today()
-    return month_just_closed(
+    period = month_just_closed(
         start_year=plan.start_year if year is None else year,
         end_year=plan.end_year if year is None else year,
         frequency=plan.frequency,
@@ -170,3 +225,18 @@ def default_period(plan, *, today: dt.date | None = None, year: int | None = Non
         due_day=plan.due_day,
         today=today,
     )
+    start = reporting_start(plan)
+    if start is not None and not period_counts(plan, period) and (year is None or start.year == year):
+        # Nothing before the reporting start is owed: open on its first period.
+        first = [
+            p
+            for p in periods_of_plan(
+                start_year=start.year,
+                end_year=start.year,
+                frequency=plan.frequency,
+                jan_feb_combined=plan.jan_feb_combined,
+            )
+            if period_counts(plan, p)
+        ]
+        return first[0] if first else period
+    return period

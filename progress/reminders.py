@@ -30,7 +30,7 @@ from core.notifications import mail_wanted
 from core.people import name_from_parts
 from plans.choices import Frequency, PlanStatus
 from plans.models import Plan
-from plans.periods import Period, due_date, is_reporting_month, period_label
+from plans.periods import Period, due_date, is_reporting_month, period_counts, period_label
 from progress.choices import SENT, ReportStatus
 from progress.models import Report
 from targets.models import Target
@@ -135,13 +135,15 @@ def reminders_due(*, today: dt.date) -> list[Reminder]:
 
 
 def due_periods(*, plan: Plan, today: dt.date) -> list[Period]:
-    """The plan's periods whose due date falls within 0..DUE_WITHIN_DAYS days of ``today``."""
+    """The plan's periods whose due date falls within 0..DUE_WITHIN_DAYS days
+    of ``today``, none before its reporting start."""
     found = []
     for offset in range(DUE_WITHIN_DAYS + 1):
         day = today + dt.timedelta(days=offset)
         period = Period(day.year, day.month).previous_month()
         if (
             plan.start_year <= period.year <= plan.end_year
+            and period_counts(plan, period)  # nothing is owed before the plan's reporting start
             and due_date(period, due_day=plan.due_day) == day
             and period not in found
         ):

@@ -18,9 +18,10 @@ from plans.periods import (
     days_until_due,
     due_date,
     is_reporting_month,
+    period_counts,
     period_label,
-    period_state,
     periods_of_plan,
+    plan_period_state,
 )
 from progress.choices import COUNTED, EDITABLE, SENT, LateRequestStatus, ReportStatus
 from progress.engine.recompute import period_reporting
@@ -39,7 +40,7 @@ def reports_visible_to(user) -> QuerySet[Report]:
 
 def effective_period_state(*, plan: Plan, unit: Unit, period: Period, today: dt.date) -> PeriodState:
     """The period's state for one unit, a recorded reopening included."""
-    state = period_state(period, today=today, due_day=plan.due_day, lock_after_days=plan.lock_after_days)
+    state = plan_period_state(plan, period, today=today)
     if state is PeriodState.LOCKED and reopening_for(plan=plan, unit=unit, period=period, today=today):
         return PeriodState.OPEN
     return state
@@ -224,6 +225,10 @@ def reporting_counts(reports, *, due: dt.date, today: dt.date) -> list[Reporting
 
 
 def rows_reporting(rows: list[Row], *, plan: Plan, period: Period, today: dt.date) -> list[ReportingCount]:
+    """The period's rows counted by reporting status (none for a period before
+    the plan's reporting start: nothing was owed)."""
+    if not period_counts(plan, period):
+        return []
     return reporting_counts((row.report for row in rows), due=due_date(period, due_day=plan.due_day), today=today)
 
 
@@ -231,7 +236,7 @@ def unit_reporting_by_period(
     *, plan: Plan, unit: Unit, periods: list[Period], today: dt.date, reader=None
 ) -> dict[Period, list[ReportingCount]]:
     """``rows_reporting`` for every period of a plan at once (two queries), for
-    the periods that have begun."""
+    the periods that have begun, from the plan's reporting start."""
     targets = list(unit_targets(plan=plan, unit=unit, reader=reader).select_related(None).only("pk", "frequency"))
     reports = {
         (report.target_id, report.year, report.month): report
@@ -241,7 +246,7 @@ def unit_reporting_by_period(
     }
     result = {}
     for period in periods:
-        if dt.date(period.year, period.month, 1) > today:
+        if dt.date(period.year, period.month, 1) > today or not period_counts(plan, period):
             continue
         reporting = [
             reports.get((target.pk, period.year, period.month))
@@ -338,8 +343,7 @@ def closed_months_to_report(*, plan: Plan, unit: Unit, today: dt.date) -> list[C
             frequency="monthly",
             jan_feb_combined=plan.jan_feb_combined,
         )
-        if period_state(period, today=today, due_day=plan.due_day, lock_after_days=plan.lock_after_days)
-        is PeriodState.LOCKED
+        if plan_period_state(plan, period, today=today) is PeriodState.LOCKED
     ]
     if not periods:
         return []
@@ -436,7 +440,7 @@ def periods_due(*, units: QuerySet[Unit], today: dt.date) -> list[PeriodDue]:
             if unit.zone_id != plan.zone_id:
                 continue
             for period in months:
-                state = period_state(period, today=today, due_day=plan.due_day, lock_after_days=plan.lock_after_days)
+                state = plan_period_state(plan, period, today=today)
                 until = reopened.get((plan.pk, unit.pk, period.year, period.month))
                 if state is PeriodState.OPEN:
                     open_periods.append((plan, unit, period, None))

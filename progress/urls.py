@@ -1,6 +1,6 @@
 from django.urls import path
 
-from progress import urls_attachments, urls_sheets, views, views_late
+from progress import urls_attachments, urls_sheets, views, views_late, views_publish
 
 app_name = "progress"
 
@@ -17,6 +17,7 @@ urlpatterns = [
         name="late_request_new",
     ),
     path("plans/<id:plan_id>/reopen/", views.reopen, name="reopen"),
+    path("plans/<id:plan_id>/publish/", views_publish.plan_publish_page, name="publish"),
     path("late-requests/", views_late.late_requests, name="late_requests"),
     path("late-requests/<id:request_id>/", views_late.late_request_detail, name="late_request"),
     path("late-requests/<id:request_id>/decide/", views_late.late_request_decide, name="late_request_decide"),

@@ -28,8 +28,8 @@ from plans.periods import (
     default_period,
     due_date,
     period_label,
-    period_state,
     periods_of_plan,
+    plan_period_state,
 )
 from progress.attachments import with_evidence
 from progress.charts import target_chart
@@ -118,7 +118,7 @@ def _open_periods(plan: Plan, unit: Unit, today) -> list[tuple[Period, dt.date |
     for period in periods_of_plan(
         start_year=plan.start_year, end_year=plan.end_year, frequency="monthly", jan_feb_combined=plan.jan_feb_combined
     ):
-        state = period_state(period, today=today, due_day=plan.due_day, lock_after_days=plan.lock_after_days)
+        state = plan_period_state(plan, period, today=today)
         if state is PeriodState.OPEN:
             result.append((period, None))
         elif state is PeriodState.LOCKED and (period.year, period.month) in reopened:

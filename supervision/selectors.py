@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from plans.models import Plan, Task
-from plans.periods import Period, is_reporting_month, period_label
+from plans.periods import Period, is_reporting_month, period_counts, period_label
 from progress.attachments import evidence_by_target
 from progress.choices import COUNTED, SENT
 from progress.contributions import submitted_contributions
@@ -352,7 +352,8 @@ def unit_scores(*, plan: Plan, period: Period, mode: str, today: dt.date | None 
       says, one item of its task);
     - on-time reporting: the results of the month (annual: of the year to
       the month) whose reporting status is 已报 (approved, sent by the due
-      day), against the reports due;
+      day), against the reports due (none before the plan's reporting start,
+      ``plans.periods.period_counts``);
     - red targets: seriously lagging or overdue at the period;
     - overdue notices: notices about the month (annual: the year to the
       month) that went unanswered past their reply date.
@@ -374,6 +375,7 @@ def unit_scores(*, plan: Plan, period: Period, mode: str, today: dt.date | None 
             1
             for month in months
             if is_reporting_month(month, frequency=row["frequency"], jan_feb_combined=plan.jan_feb_combined)
+            and period_counts(plan, Period(period.year, month))  # none due before the reporting start
         )
         due_by_unit[unit_id] += row["n"] * reporting
 

@@ -5,11 +5,17 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from plans.periods import Period
 from targets import kinds
 from tests.factories import MembershipFactory, PlanFactory, TargetFactory, TaskFactory, UnitFactory, UserFactory
 from zones.choices import Role
+
+# Speed is measured by the benchmark commands, never by a timed assertion in a test: hypothesis's
+# per-example deadline (200 ms) would fail a correct property on a loaded CI machine.
+hypothesis_settings.register_profile("taizhang", deadline=None)
+hypothesis_settings.load_profile("taizhang")
 
 
 @pytest.fixture

@@ -246,3 +246,11 @@ def test_every_figure_column_holds_the_largest_figure_exactly_on_every_database(
     stretched = TargetFactory(value=Decimal("0.0001"), stretch=largest)
     stretched.refresh_from_db()
     assert (stretched.value, stretched.stretch) == (Decimal("0.0001"), largest)
+
+
+def test_a_reporting_start_not_on_the_first_of_a_month_is_refused():
+    import datetime as dt
+
+    plan = PlanFactory()
+    refused(lambda: Plan.objects.filter(pk=plan.pk).update(reports_from=dt.date(2014, 6, 15)))
+    Plan.objects.filter(pk=plan.pk).update(reports_from=dt.date(2014, 6, 1))

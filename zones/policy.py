@@ -198,6 +198,12 @@ def can_read_evidence(user: AnyUser, unit: Unit) -> bool:
     )
 
 
+def can_publish_plan(user: AnyUser, zone: Zone) -> bool:
+    """May the user publish a plan of ``zone``, see what it still lacks and
+    set the month its reporting starts: the zone's administration."""
+    return is_zone_admin(user, zone)
+
+
 # People: who manages whose account. The admin's user pages and the zone's people page
 # (zones.views_people) both read these, so the two never disagree.
 
@@ -271,3 +277,13 @@ def managed_people(user: AnyUser, zone: Zone) -> QuerySet:
 def can_create_zone(user: AnyUser) -> bool:
     """Setting up a new zone (with its region and first administrator) is a superuser's."""
     return bool(user.is_authenticated and user.is_superuser)
+
+
+def job_plan_filter(user: AnyUser, *, plan_prefix: str) -> Q | None:
+    """A filter on Plan (through ``plan_prefix``) selecting the plans whose
+    jobs the user may read in the job log: all for a superuser (None: no
+    filter), else those of the zones the user administers. Jobs about no plan
+    (the nightly sweep, the mail) are the superuser's."""
+    if user.is_authenticated and user.is_superuser:
+        return None
+    return Q(**{f"{plan_prefix}zone__in": zones_administered_by(user)})

@@ -52,6 +52,7 @@ from django.db.models import Count, Min
 from core import clock
 from core.threads import map_on_connections
 from plans.models import Plan
+from plans.periods import REPORTING_START_INDEX_SQL, last_judged_index_sql
 from progress.choices import COUNTED, SENT
 from progress.engine.locks import plans_lock
 from targets import kinds
@@ -201,6 +202,8 @@ facts AS MATERIALIZED (
         p.jan_feb_combined,
         p.due_day,
         p.start_year * 12 AS start_index,
+        greatest(p.start_year * 12, {REPORTING_START_INDEX_SQL}) AS first_counted_index,
+        {last_judged_index_sql("%(last_index)s", "%(as_of_index)s")} AS last_judged_index,
         p.end_year * 12 + 11 AS end_index,
         extract(year FROM span.span_end)::int * 12 + extract(month FROM span.span_end)::int - 1 AS span_end_index,
         extract(day FROM span.span_end + 1) <> 1 AS span_ends_mid_month,
@@ -218,7 +221,8 @@ facts AS MATERIALIZED (
 -- grid: the periods to judge (services.periods_to_judge): the reporting
 -- months of the plan's years -- quarter ends for a quarterly target, no
 -- January when January is reported with February -- that have ended by
--- as_of. Each target's months are generated from its plan's span, cut to
+-- as_of, from the plan's reporting start, whose own month is judged once it
+-- has begun (plans.periods.period_judged). Each target's months are generated from its plan's span, cut to
 -- the first plan's first month (%(first_index)s) and the last that has
 -- ended (%(last_index)s), so no month is made only to be filtered out.
 grid AS (
@@ -241,7 +245,7 @@ grid AS (
         f.planned[n %% 12 + 1] AS planned_value
     FROM facts f
     CROSS JOIN LATERAL generate_series(
-        greatest(f.start_index, %(first_index)s), least(f.end_index, %(last_index)s)
+        greatest(f.first_counted_index, %(first_index)s), least(f.end_index, f.last_judged_index)
     ) AS n
     WHERE CASE
         WHEN f.frequency = 'quarterly' THEN n %% 3 = 2

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from core import clock
 from plans.models import Plan, Task
-from plans.periods import Period, due_date, is_reporting_month
+from plans.periods import Period, due_date, is_reporting_month, period_judged
 from progress.choices import COUNTED, SENT, ReportStatus
 from progress.engine.locks import plan_lock_shared
 from targets.choices import ReportingStatus
@@ -41,13 +41,18 @@ log = logging.getLogger(__name__)
 
 
 def periods_to_judge(target: Target, plan: Plan, *, as_of: dt.date) -> list[Period]:
-    """The target's reporting periods that have ended by ``as_of``."""
+    """The target's reporting periods that have ended by ``as_of``, from the
+    plan's reporting start (``plans.periods.period_judged``: earlier ones are
+    not judged, so they are neither overdue nor in the on-time rate; the
+    start's own month is judged from its first day)."""
     return [
         Period(year, month)
         for year in range(plan.start_year, plan.end_year + 1)
         for month in range(1, 13)
         if is_reporting_month(month, frequency=target.frequency, jan_feb_combined=plan.jan_feb_combined)
-        and period_end(year, month) <= as_of
+        and period_judged(
+            plan, Period(year, month), ended=period_end(year, month) <= as_of, begun=dt.date(year, month, 1) <= as_of
+        )
     ]
 
 

@@ -105,6 +105,12 @@ def _queue_plans(plan_ids: list[int], as_of_iso: str | None = None) -> int:
     return len(plan_ids)
 
 
+def plans_queue(plan_ids: list[int]) -> int:
+    """Send the recompute messages of plans just marked as owed (a plan just
+    published, say); what the broker refuses is left to the catch-up."""
+    return _queue_plans(list(plan_ids))
+
+
 @shared_task(name="progress.engine.tasks.recompute_published_plans", ignore_result=True)
 def recompute_published_plans(as_of_iso: str | None = None) -> int:
     """The nightly sweep: record every published plan as owed a recompute,

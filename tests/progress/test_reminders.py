@@ -249,3 +249,10 @@ def test_the_task_sends_no_mail_itself_and_retries_only_database_errors(desk, si
     assert entry["task"] == send_reminders.name == "progress.tasks.send_reminders"
     assert entry["options"]["expires"] == 6 * 3600
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({8}, {30})
+
+
+def test_no_reminder_is_sent_for_a_period_before_the_reporting_start(desk):
+    from plans.models import Plan
+
+    Plan.objects.filter(pk=desk.plan.pk).update(reports_from=dt.date(2026, 4, 1))
+    assert by_user(reminders_due(today=desk.today), DUE) == {}

@@ -271,3 +271,31 @@ def test_ten_parallel_corrections_of_one_report_leave_one_recorded_and_nine_refu
     report.refresh_from_db()
     assert report.version == shown + 1
     assert ReportEvent.objects.filter(report=report, action="corrected").count() == 1
+
+
+def test_a_period_before_the_plans_reporting_start_is_not_open_for_entry(desk, client):
+    from plans.models import Plan
+
+    Plan.objects.filter(pk=desk.plan.pk).update(reports_from=dt.date(2026, 4, 1))
+    desk.plan.refresh_from_db()
+    with pytest.raises(PeriodClosed, match="之后的月份"):
+        save(desk, [RowInput(desk.amount.pk, "1")])
+    assert not Report.objects.exists()
+    client.force_login(desk.staff)
+    page = client.get(f"/progress/plans/{desk.plan.pk}/units/{desk.unit.pk}/periods/2026-03/").content.decode()
+    assert 'data-period-state="not_counted"' in page and "本期无需填报" in page
+
+
+def test_the_units_periods_before_the_reporting_start_are_neither_open_nor_overdue(desk, client):
+    from unittest import mock
+
+    from plans.models import Plan
+
+    url = f"/progress/plans/{desk.plan.pk}/units/{desk.unit.pk}/"
+    client.force_login(desk.staff)
+    with mock.patch("core.clock.today", return_value=desk.today):
+        assert "逾期未报" in client.get(url).content.decode()  # January and February, without a start
+        Plan.objects.filter(pk=desk.plan.pk).update(reports_from=dt.date(2026, 3, 1))
+        page = client.get(url).content.decode()
+    assert page.count('data-period-state="not_counted"') == 2
+    assert "逾期未报" not in page

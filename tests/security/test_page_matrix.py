@@ -138,6 +138,8 @@ MATRIX: dict[str, Page] = {
         lambda w: period_url(w, "draft/"), frozenset({"staff"}), ok=(200, 409), method="post", data=lambda w: {}
     ),
     "progress:reopen": Page(lambda w: f"/progress/plans/{plan_id(w)}/reopen/", frozenset({"admin"})),
+    # The publish page (its checklist and the reporting start): the zone's administration only.
+    "progress:publish": Page(lambda w: f"/progress/plans/{plan_id(w)}/publish/", frozenset({"admin"})),
     # Late-report requests (补报申请): the unit's staff ask, the zone office decides, the unit and
     # the zone's readers read them.
     "progress:late_request_new": Page(

@@ -189,3 +189,18 @@ def test_a_reader_without_a_published_plan_gets_an_empty_valid_list(db):
     MembershipFactory(user=leader, zone=plan.zone, unit=None, role=Role.LEADER)
     filterset = SupervisionFilterSet({}, user=leader)
     assert filterset.is_valid() and list(filterset.qs) == []
+
+
+def test_a_plan_reporting_from_july_lists_every_target_in_july_and_nothing_before(zone, clock_at):
+    from plans.models import Plan
+    from targets.models import Target
+
+    Plan.objects.filter(pk=zone.plan.pk).update(reports_from=dt.date(2014, 7, 1))
+    plan = Plan.objects.get(pk=zone.plan.pk)
+    targets_recompute(targets=list(Target.objects.filter(task__plan=plan)), plan=plan, as_of=dt.date(2014, 7, 10))
+    clock_at(dt.date(2014, 7, 10))
+    july = SupervisionFilterSet({}, user=zone.supervisor)
+    assert july.chosen_period == Period(2014, 7)  # the default month is never before the start
+    assert len(july.qs) == 7 and {r.reporting for r in july.qs} == {"not_yet"}
+    june = SupervisionFilterSet({"period": "2014-06", "list": "unsubmitted"}, user=zone.supervisor)
+    assert not june.qs.exists()  # June was owed nothing: not overdue

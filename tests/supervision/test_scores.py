@@ -184,3 +184,19 @@ def test_an_overdue_task_item_is_a_red_item(zone):
     after = by_name(unit_scores(plan=zone.plan, period=zone.period, mode=ScoreMode.MONTH, today=zone.today))
     assert after["经济发展局"].red == before["经济发展局"].red + 1
     assert after["经济发展局"].score < before["经济发展局"].score
+
+
+def test_months_before_the_reporting_start_count_neither_as_due_nor_on_time(zone):
+    from plans.models import Plan
+
+    Plan.objects.filter(pk=zone.plan.pk).update(reports_from=dt.date(2014, 6, 1))
+    plan = Plan.objects.get(pk=zone.plan.pk)
+    targets_recompute(targets=list(Target.objects.filter(task__plan=plan)), plan=plan, as_of=AS_OF)
+    year = by_name(unit_scores(plan=plan, period=zone.period, mode=ScoreMode.YEAR, today=zone.today))
+    month = by_name(unit_scores(plan=plan, period=zone.period, mode=ScoreMode.MONTH, today=zone.today))
+    # Only June is owed: the year to June counts as the month alone (24 due, 22 on time without a start).
+    assert (year["经济发展局"].due_reports, year["经济发展局"].on_time) == (4, 2)
+    assert (year["经济发展局"].due_reports, year["经济发展局"].on_time) == (
+        month["经济发展局"].due_reports,
+        month["经济发展局"].on_time,
+    )

@@ -493,3 +493,23 @@ def test_plans_recomputed_in_parallel_store_what_one_statement_stores():
     assert len(one_statement[0]) - len(target_results) == 4 * 7  # and each plan's task
     again = plans_recompute_parallel(plan_ids=[plan.pk for plan in plans], as_of=as_of, jobs=2)
     assert again == {"targets": 16, "results_written": 0, "results_deleted": 0, "flags_written": 0}
+
+
+# The reporting start (plans.periods.period_judged).
+
+
+def test_plans_with_and_without_a_reporting_start_agree_in_one_statement(db):
+    started = PlanFactory(start_year=2014, end_year=2014, reports_from=dt.date(2014, 10, 1))
+    plain = PlanFactory(start_year=2014, end_year=2014)
+    for plan in (started, plain):
+        target = TargetFactory(task=TaskFactory(plan=plan), kind="amount", value=D(100))
+        for month in (3, 6, 9):
+            report(target, 2014, month, D(20) * month / 3)
+    by_python, by_sql = both_paths([started, plain], dt.date(2014, 10, 20))
+    assert_agree(by_python, by_sql, "reporting start")
+    months = sorted({key[-1] for key in by_sql[0] if key[0] != "task" and key[0] in started_targets(started)})
+    assert months == [10]  # October under way is judged: the start's month, from its first day
+
+
+def started_targets(plan) -> set[int]:
+    return set(Target.objects.filter(task__plan=plan).values_list("pk", flat=True))

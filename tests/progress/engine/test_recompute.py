@@ -221,6 +221,48 @@ SEQUENCES = [
         dt.date(2014, 10, 20),
         ("overdue", "past_deadline", None, "100.0", None, "missing", None),
     ),
+    # A plan whose reporting starts in September (plans.periods.period_counts):
+    # nothing before it is judged; from it on, as any other month.
+    (
+        "from the reporting start, an unreported month is overdue as any other",
+        {"reports_from": dt.date(2014, 9, 1)},
+        [],
+        9,
+        dt.date(2014, 10, 20),
+        ("no_data", "not_reported", None, "75.0", None, "missing", None),
+    ),
+    (
+        "a figure approved before the reporting start is not carried into it",
+        {"reports_from": dt.date(2014, 9, 1)},
+        [(8, "70", ReportStatus.APPROVED, ON_TIME)],
+        9,
+        dt.date(2014, 10, 20),
+        ("no_data", "not_reported", None, "75.0", None, "missing", None),
+    ),
+    (
+        "a milestone due before the reporting start is overdue in its first month",
+        {"kind": "milestone", "value": None, "deadline": dt.date(2014, 6, 30), "reports_from": dt.date(2014, 11, 1)},
+        [],
+        11,
+        dt.date(2014, 12, 20),
+        ("overdue", "past_deadline", None, "100.0", None, "missing", None),
+    ),
+    (
+        "the month of the reporting start is judged, not yet reported, from its first day",
+        {"reports_from": dt.date(2014, 9, 1)},
+        [],
+        9,
+        dt.date(2014, 9, 1),
+        ("no_data", "not_reported", None, "75.0", None, "not_yet", None),
+    ),
+    (
+        "the month of the reporting start is reported on time like any other",
+        {"reports_from": dt.date(2014, 9, 1)},
+        [(9, "80", ReportStatus.APPROVED, ON_TIME)],
+        9,
+        dt.date(2014, 10, 20),
+        ("on_track", "against_time", "80.0", "75.0", "5.0", "reported", 9),
+    ),
 ]  # fmt: skip
 
 
@@ -240,7 +282,10 @@ def sequence_report(target, month, value, status, when):
 
 
 def sequence_target(kw):
-    plan = PlanFactory(start_year=2014, end_year=2014, status="published", due_day=5)
+    kw = dict(kw)
+    plan = PlanFactory(
+        start_year=2014, end_year=2014, status="published", due_day=5, reports_from=kw.pop("reports_from", None)
+    )
     fields = {"kind": kinds.AMOUNT.key, "value": D(100), **kw}
     return TargetFactory(task=TaskFactory(plan=plan), **fields)
 
@@ -439,3 +484,19 @@ def test_milestones_and_quarterly_targets_only_judge_their_periods(db):
     assert sorted(statuses(quarterly)) == [3, 6]
     assert sorted(statuses(milestone)) == [2, 3, 4, 5, 6, 7]
     assert statuses(milestone)[7] == "overdue"  # its date passed, never reported
+
+
+def test_months_before_the_reporting_start_are_not_judged(db):
+    target = sequence_target({"reports_from": dt.date(2014, 9, 1)})
+    sequence_report(target, 3, "20", ReportStatus.APPROVED, ON_TIME)
+    target_recompute(target_id=target.pk, as_of=dt.date(2014, 11, 20))
+    assert sorted(TargetResult.objects.filter(target=target).values_list("month", flat=True)) == [9, 10]
+
+
+def test_a_month_under_way_is_judged_only_when_it_is_the_reporting_start(db):
+    started = sequence_target({"reports_from": dt.date(2014, 9, 1)})
+    plain = sequence_target({})
+    for target in (started, plain):
+        target_recompute(target_id=target.pk, as_of=dt.date(2014, 10, 15))
+    assert sorted(TargetResult.objects.filter(target=started).values_list("month", flat=True)) == [9]
+    assert sorted(TargetResult.objects.filter(target=plain).values_list("month", flat=True)) == list(range(1, 10))
