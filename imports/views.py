@@ -141,7 +141,7 @@ def import_review(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("The draft plan “%(title)s” was created. Check it, then publish it in the administration.")
+                _("The draft plan “%(title)s” was created. Assign its tasks, then publish it with the checklist.")
                 % {"title": plan.title},
             )
             return redirect("imports:plan", plan_id=plan.pk)
