@@ -7,6 +7,7 @@ print-emulated) for people reviewing a run."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENS = Path(os.environ.get("TAIZHANG_SCREENS", "var/screens"))
 PHONE = {"width": 360, "height": 780}
+A4_LANDSCAPE = {"width": 1123, "height": 794}  # 297 x 210 mm at 96 px an inch
 
 
 def pages_of(plan) -> dict[str, str]:
@@ -89,7 +91,19 @@ def test_phone_pages_fit_360_px_and_printouts_name_zone_plan_and_month(browser, 
         assert scroll <= PHONE["width"], f"{name} scrolls sideways ({scroll} px): {overflowing(page)}"
         assert squeezed(page) == [], f"{name}: cells squeezed to a character or two a line"
         page.screenshot(path=str(SCREENS / f"{name}-phone-360.png"), full_page=True)
+        page.screenshot(path=str(SCREENS / f"{name}-phone-360-top.png"))
+    context.close()
 
+    # On paper: an A4 landscape window, the print stylesheet, and the PDF Chromium makes of it.
+    context = browser.new_context(locale="zh-CN", viewport=A4_LANDSCAPE)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.base_url = live_server.url
+    log_in(page, "xx_supervisor", DEMO_PASSWORD)
+    page.wait_for_load_state()
+    for name, path in pages_of(plan).items():
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("load")
         page.emulate_media(media="print")
         assert page.locator("header.topbar").is_hidden(), f"{name}: the menu prints"
         assert page.locator("select[name=language]").is_hidden()
@@ -103,4 +117,10 @@ def test_phone_pages_fit_360_px_and_printouts_name_zone_plan_and_month(browser, 
         if name in ("dashboard", "tree", "supervision-list"):
             assert label in text, text
         page.screenshot(path=str(SCREENS / f"{name}-print.png"), full_page=True)
+        pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+        (SCREENS / f"{name}.pdf").write_bytes(pdf)
+        boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
+        width, height = (float(x) for x in boxes[0])
+        # Wide tables print on landscape pages, the ledger's short lists on portrait ones.
+        assert (width > height) == (name != "ledger"), f"{name}: {width}x{height}"
     context.close()
