@@ -44,7 +44,7 @@ def overflowing(page) -> list[str]:
           document.querySelectorAll('body *').forEach(el => {
             const box = el.getBoundingClientRect();
             if (box.width && box.right > width + 1 && !el.closest('.table-wrap, [data-chart]'))
-              wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '.' + el.className + ' ' + Math.round(box.right));
+              wide.push(`${el.tagName.toLowerCase()}#${el.id}.${el.className} ${Math.round(box.right)}`);
           });
           return wide.slice(0, 10);
         }"""
@@ -62,11 +62,16 @@ def squeezed(page) -> list[str]:
             const edge = wrap.getBoundingClientRect().right;
             const wide = [...wrap.querySelectorAll('*')].filter(el => el.getBoundingClientRect().right > edge + 1);
             const first = wide[wide.length - 1];
-            found.push('scrolls: ' + wrap.querySelector('table').className + ' at ' + (first ? first.tagName + '.' + first.className + ' ' + first.innerText.slice(0, 30) : '?'));
+            const what = first ? `${first.tagName}.${first.className} ${first.innerText.slice(0, 30)}` : '?';
+            found.push(`scrolls: ${wrap.querySelector('table').className} at ${what}`);
           });
           document.querySelectorAll('td').forEach(cell => {
             const box = cell.getBoundingClientRect();
-            if (box.width && cell.innerText.trim().length >= 4 && box.width < 60) found.push((cell.closest('table').id || cell.closest('table').className) + ': ' + cell.innerText.trim().slice(0, 20) + ' ' + Math.round(box.width));
+            if (box.width && cell.innerText.trim().length >= 4 && box.width < 60) {
+              const table = cell.closest('table');
+              const text = cell.innerText.trim().slice(0, 20);
+              found.push(`${table.id || table.className}: ${text} ${Math.round(box.width)}`);
+            }
           });
           return found.slice(0, 10);
         }"""

@@ -42,7 +42,8 @@ def sentences(month: int) -> list[str]:
         extra = dict(extra)
         start, end = extra.pop("span", YEAR)
         facts = TargetFacts(kind=kind, value=D(value), span_start=start, span_end=end, unit=unit, **extra)
-        found.append(explain(facts, judge(facts, Observation(year=2014, month=month, actual=None)), year=2014, month=month))
+        nothing = judge(facts, Observation(year=2014, month=month, actual=None))
+        found.append(explain(facts, nothing, year=2014, month=month))
         for figure in figures:
             now = Observation(year=2014, month=month, actual=D(figure))
             carried = Observation(year=2014, month=month, actual=D(figure), data_year=2014, data_month=month - 2)
@@ -72,7 +73,9 @@ def test_the_sentences_read_as_published():
     )
     with translation.override("zh-hans"):
         assert explain(facts, ahead, year=2014, month=9) == "1-9月同比增长15.7%，高于12%的目标3.7个百分点"
-        assert explain(facts, carried, year=2014, month=9) == "1-8月同比增长10%，低于12%的目标2.0个百分点（数据截至1-8月）"
+        assert explain(facts, carried, year=2014, month=9) == (
+            "1-8月同比增长10%，低于12%的目标2.0个百分点（数据截至1-8月）"
+        )
         sentence = explain(ranged, judge(ranged, Observation(year=2014, month=6, actual=D("60"))), year=2014, month=6)
         assert sentence == "1-6月完成60亿元，占全年目标的60.0%，超序时进度10.0个百分点（区间100-120亿元）"
 
