@@ -257,7 +257,7 @@ def test_a_figure_waiting_for_review_is_marked_and_counts_once_approved_at_the_t
     assert page.locator("#viewed .pending-figure").count() == 0
     assert page.locator("#viewed span[data-reporting]").get_attribute("data-reporting") in ("reported", "late")
     history = page.locator("#history").inner_text()
-    assert re.search(r"状态\s*:\s*已提交 → 已通过", history), history
+    assert re.search(r"状态\s*：\s*已提交 → 已通过", history), history
     assert "status" not in history and "submitted" not in history
     page.locator("#history").scroll_into_view_if_needed()
     shot(page, "dash-8-history-in-words")
