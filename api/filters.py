@@ -123,5 +123,5 @@ class ResultFilterSet(SupervisionFilterSet):
             return Period(Period.parse(default).year, month) if month and default else None
         if month is not None:
             return Period(year, month)
-        plan = self._plans_chosen().filter(start_year__lte=year, end_year__gte=year).first()
+        plan = self.plans_chosen().filter(start_year__lte=year, end_year__gte=year).first()
         return default_period(plan, year=year) if plan else Period(year, 12)

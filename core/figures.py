@@ -101,6 +101,14 @@ def figure_text(value: Decimal | int | None, *, grouped: bool = False, blank: st
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def figure_with_unit(value: Decimal | int | None, unit: str, *, grouped: bool = False, blank: str = "—") -> str:
+    """A figure followed by its unit (43.2亿元, 15.7%), or ``blank`` alone when
+    there is no figure: "—亿元" reads as a figure in 亿元 that is a dash."""
+    if value is None:
+        return blank
+    return figure_text(value, grouped=grouped) + (unit or "").strip()
+
+
 def counts_whole(unit: str) -> bool:
     """Whether a figure in ``unit`` counts whole things (个, 家, 项 …)."""
     return (unit or "").strip() in COUNT_UNITS

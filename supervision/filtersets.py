@@ -125,7 +125,7 @@ class SupervisionFilterSet(django_filters.FilterSet):
         self.plans = (
             Plan.objects.readable_by(self.user).select_related("zone").order_by("-start_year", "zone__code", "title")
         )
-        plan = None if self.data.get("period") else self._plans_chosen().first()
+        plan = None if self.data.get("period") else self.plans_chosen().first()
         if plan is not None:
             # Without a period, the month just closed of the newest plan in
             # view, written into the data so the form shows it.
@@ -142,7 +142,8 @@ class SupervisionFilterSet(django_filters.FilterSet):
 
     # --- the period ---------------------------------------------------------
 
-    def _plans_chosen(self) -> QuerySet[Plan]:
+    def plans_chosen(self) -> QuerySet[Plan]:
+        """The plans in view that the zone and plan filters leave (before the form is cleaned)."""
         plans = self.plans
         for name, lookup in (("plan", "pk"), ("zone", "zone")):
             # Read before the form is cleaned; a value that is not an id is
@@ -154,7 +155,7 @@ class SupervisionFilterSet(django_filters.FilterSet):
 
     def _period_choices(self) -> list[tuple[str, str]]:
         years = sorted(
-            {year for plan in self._plans_chosen() for year in range(plan.start_year, plan.end_year + 1)},
+            {year for plan in self.plans_chosen() for year in range(plan.start_year, plan.end_year + 1)},
             reverse=True,
         )
         return [
@@ -171,7 +172,7 @@ class SupervisionFilterSet(django_filters.FilterSet):
             if text:
                 self._period = Period.parse(text)
             else:
-                plan = self._plans_chosen().first()
+                plan = self.plans_chosen().first()
                 self._period = default_period(plan) if plan else Period(2000, 1)
         return self._period
 

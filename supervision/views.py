@@ -166,7 +166,12 @@ def index(request: HttpRequest) -> HttpResponse:
     pending = pending_figures(targets=[result.target_id for result in results], period=period)
     query = filterset.data
     can_issue = supervised_zones(request.user).exists()
+    chosen_plans = list(filterset.plans_chosen()[:2])
+    list_kind = query.get("list")
     context = {
+        # What a printout says at its top: the plan (when the filters leave one), the list.
+        "print_plan": chosen_plans[0] if len(chosen_plans) == 1 else None,
+        "print_list": ListKind(list_kind).label if list_kind in ListKind.values else _("All targets"),
         "filterset": filterset,
         "form": filterset.form,
         "period": period,

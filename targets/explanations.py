@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 from plans.periods import period_label
 from targets import kinds
 from targets.judgement import Judgement, Reason, TargetFacts
-from targets.wording import number, percent
+from targets.wording import number, percent, unglued
 
 
 def explain(facts: TargetFacts, judgement: Judgement, *, year: int, month: int) -> str:
     """The sentence for a judgement of the period (year, month). A figure
     carried from an earlier period is named by its own period, and the
     sentence says so: "(数据截至1-8月)"."""
-    sentence = _sentence(facts, judgement, year=year, month=month)
+    sentence = unglued(_sentence(facts, judgement, year=year, month=month), facts.unit or "")
     data_month = judgement.data_month
     if data_month is None or (judgement.data_year, data_month) == (year, month):
         return sentence

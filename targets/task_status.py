@@ -63,12 +63,12 @@ class TaskStatus:
 
     @property
     def label(self) -> str:
-        """The status in words with its reason: "滞后(规上工业增加值增速)"."""
+        """The status in words with its reason: "滞后（规上工业增加值增速）"."""
         if self.status is None:
             return ""
         text = str(Status(self.status).label)
         if self.reason:
-            # The words every export marks a text with: "滞后(规上工业增加值增速)".
+            # The words every export marks a text with: "滞后（规上工业增加值增速）".
             return _("%(text)s (%(mark)s)") % {"text": text, "mark": self.reason}
         return text
 

@@ -23,6 +23,14 @@ def percent(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
+def unglued(sentence: str, unit: str) -> str:
+    """``sentence`` with no unit (nor %) glued to a missing figure's dash:
+    "完成—亿元" reads as a figure, "完成—" says there is none."""
+    for suffix in {(unit or "").strip(), "%"} - {""}:
+        sentence = sentence.replace("—" + suffix, "—")
+    return sentence
+
+
 def behind_or_ahead(judgement: Judgement, *, ahead: str, level: str, behind: str, values: dict) -> str:
     """The sentence of the three that fits the judgement's gap."""
     gap = judgement.gap or Decimal(0)

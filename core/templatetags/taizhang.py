@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from core.figures import figure_text
+from core.figures import figure_text, figure_with_unit
 from core.people import display_name as _display_name
 
 register = template.Library()
@@ -23,6 +23,19 @@ def figure(value) -> str:
     except InvalidOperation:
         return str(value)
     return figure_text(number, grouped=True)
+
+
+@register.filter
+def figure_in(value, unit) -> str:
+    """``{{ value|figure_in:unit }}``: the figure with its unit glued on (12,345.6亿元),
+    or — alone for none (``core.figures.figure_with_unit``)."""
+    if value is None or value == "":
+        return figure_with_unit(None, unit)
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return figure_with_unit(number, unit, grouped=True)
 
 
 @register.filter

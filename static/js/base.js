@@ -14,6 +14,27 @@
     event.preventDefault();
     window.print();
   });
+  // The task tree: a task's button shows or hides the rows under it (its targets and subtasks);
+  // a subtask opened before keeps its own rows open when its parent opens again.
+  function rowsUnder(table, id) {
+    return table.querySelectorAll('tr[data-parent="' + id + '"]');
+  }
+  function showUnder(table, id, shown) {
+    rowsUnder(table, id).forEach(function (row) {
+      row.hidden = !shown;
+      var task = row.getAttribute("data-task");
+      if (!task) return;
+      var button = row.querySelector("button[data-fold]");
+      showUnder(table, task, shown && (!button || button.getAttribute("aria-expanded") === "true"));
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-fold]");
+    if (!button) return;
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    showUnder(button.closest("table"), button.getAttribute("data-fold"), open);
+  });
   // Proportional bars: data-flex sets the share through the CSSOM, which the policy allows.
   function sizeBars() {
     document.querySelectorAll("[data-flex]").forEach(function (el) {

@@ -14,10 +14,12 @@
     chart.setOption({
       animation: false,
       tooltip: { trigger: "axis" },
-      legend: { top: 0 },
-      grid: { left: 60, right: 20, top: 40, bottom: 40 },
+      // The legend sits under the chart, where it may wrap on a phone without
+      // covering the unit written above the value axis.
+      legend: { bottom: 0, type: "scroll" },
+      grid: { left: 12, right: 16, top: 36, bottom: 56, containLabel: true },
       xAxis: { type: "category", data: data.labels },
-      yAxis: { type: "value", name: data.unit },
+      yAxis: { type: "value", name: data.unit, nameTextStyle: { align: "left" } },
       series: data.series.map(function (s) {
         return Object.assign({ type: "line", name: s.name, data: s.data, connectNulls: s.kind !== "actual" }, styles[s.kind] || {});
       })

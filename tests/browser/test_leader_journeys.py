@@ -182,7 +182,7 @@ def test_done_stays_done_months_after_it_was_done(leader_page, xinxiang):
     assert page.locator("#period").input_value() == "2014-09"
     assert page.locator(f"#lagging tr[data-target='{milestone.pk}']").count() == 0
     page.goto(f"{page.base_url}/dashboard/plans/{plan.pk}/tree/")
-    page.click(f"summary:has-text('{milestone.task.heading}')")  # a task on track stays folded until opened
+    page.click(f"tr[data-task='{milestone.task.pk}'] button[data-fold]")  # a task on track stays folded until opened
     row = page.locator(f"tr[data-target='{milestone.pk}']")
     assert row.locator(".light").inner_text() == "已完成"
     row.scroll_into_view_if_needed()
@@ -257,7 +257,7 @@ def test_a_figure_waiting_for_review_is_marked_and_counts_once_approved_at_the_t
     assert page.locator("#viewed .pending-figure").count() == 0
     assert page.locator("#viewed span[data-reporting]").get_attribute("data-reporting") in ("reported", "late")
     history = page.locator("#history").inner_text()
-    assert re.search(r"状态\s*:\s*已提交 → 已通过", history), history
+    assert re.search(r"状态\s*：\s*已提交 → 已通过", history), history
     assert "status" not in history and "submitted" not in history
     page.locator("#history").scroll_into_view_if_needed()
     shot(page, "dash-8-history-in-words")

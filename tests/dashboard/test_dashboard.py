@@ -50,7 +50,7 @@ def test_a_leader_sees_headline_cards_the_lagging_list_with_explanations_and_the
     plan, leader, _investment, _projects = zone_plan
     client.force_login(leader)
     page = client.get(reverse("dashboard:plan", args=[plan.pk])).content.decode()
-    assert "固定资产投资" in page and "1-6月完成60亿元,占全年目标的50.0%,与序时进度持平" in page
+    assert "固定资产投资" in page and "1-6月完成60亿元，占全年目标的50.0%，与序时进度持平" in page
     assert "引进亿元以上项目" in page and "严重滞后" in page
     assert page.index("经济发展局") < page.index("招商局", page.index("单位排名"))  # ranking order
     assert "计算于" in page

@@ -239,8 +239,9 @@ def test_my_tasks_show_each_tasks_status_its_standing_and_the_approved_problems_
     with translation.override("en"):
         on_schedule = item.written(D(Standing.ON_SCHEDULE))
     waiting = "Awaiting review"
-    assert (
-        shown == f"Task {waiting} {lagging} Figure as of months 1–5 {on_schedule} {waiting} · Problems 用地审批未完成"
+    # The tree table's columns: the item and its figures, then its progress and reporting status.
+    assert shown == (
+        f"Task {lagging} Figure as of months 1–5 {on_schedule} {waiting} Problems 用地审批未完成 Lagging {waiting}"
     )
     assert "尚未审核的说法" not in html and f'data-item="{other_item.pk}"' not in html
     assert f'data-target="{investment.pk}"' in html  # beside its targets

@@ -47,6 +47,6 @@ def test_the_target_page_shows_the_history_in_words(client, desk):
         assert ReportEvent.objects.filter(action="submitted").exists()
         page = client.get(reverse("progress:target", args=[desk.amount.pk])).content.decode()
     history = text_of(page[page.index('id="history"') :])
-    assert "状态 : — → 已提交" in history
-    assert "累计值 : — → 32.5" in history
+    assert "状态 ：— → 已提交" in history
+    assert "累计值 ：— → 32.5" in history
     assert "status" not in history and "submitted" not in history

@@ -56,21 +56,21 @@ def test_golden_investment_1_to_4_is_9_9_points_ahead(chinese):
     f = facts(value="100", unit="亿元")
     j = run(f, 4, "43.2")
     assert (j.completion, j.expected, j.gap, j.status) == (D("43.2"), D("33.3"), D("9.9"), Status.ON_TRACK)
-    assert explain(f, j, year=2014, month=4) == "1-4月完成43.2亿元,占全年目标的43.2%,超序时进度9.9个百分点"
+    assert explain(f, j, year=2014, month=4) == "1-4月完成43.2亿元，占全年目标的43.2%，超序时进度9.9个百分点"
 
 
 def test_golden_new_output_282_8_of_500_by_june_is_6_6_points_ahead(chinese):
     f = facts(value="500", unit="亿元")
     j = run(f, 6, "282.8")
     assert (j.completion, j.expected, j.gap) == (D("56.6"), D("50.0"), D("6.6"))
-    assert explain(f, j, year=2014, month=6) == "1-6月完成282.8亿元,占全年目标的56.6%,超序时进度6.6个百分点"
+    assert explain(f, j, year=2014, month=6) == "1-6月完成282.8亿元，占全年目标的56.6%，超序时进度6.6个百分点"
 
 
 def test_domain_example_sentence_behind_time_progress(chinese):
     f = facts(value="47.2", unit="亿元")  # 32.1 / 47.2 = 68.0%; 9/12 = 75.0%
     j = run(f, 9, "32.1")
     assert (j.completion, j.gap, j.status) == (D("68.0"), D("-7.0"), Status.LAGGING)
-    assert explain(f, j, year=2014, month=9) == "1-9月完成32.1亿元,占全年目标的68.0%,低于序时进度7.0个百分点"
+    assert explain(f, j, year=2014, month=9) == "1-9月完成32.1亿元，占全年目标的68.0%，低于序时进度7.0个百分点"
 
 
 CASES = [
@@ -561,7 +561,7 @@ def test_an_unreported_milestone_past_its_date_is_overdue(chinese):
     f = facts(kind="milestone", span=(dt.date(2014, 1, 1), dt.date(2014, 6, 30)))
     j = run(f, 8, None)
     assert j.status is Status.OVERDUE
-    assert explain(f, j, year=2014, month=8) == "已过完成时限(2014-06-30)仍未完成,且无审核通过的进展"
+    assert explain(f, j, year=2014, month=8) == "已过完成时限（2014-06-30）仍未完成，且无审核通过的进展"
 
 
 def test_a_carried_figure_is_judged_against_the_time_progress_of_the_month_viewed():
@@ -594,10 +594,10 @@ def test_the_explanation_names_the_age_of_a_carried_figure(chinese):
     f = facts(value="47.2", unit="亿元")
     j = run(f, 9, "32.1", data_month=8)
     assert explain(f, j, year=2014, month=9) == (
-        "1-8月完成32.1亿元,占全年目标的68.0%,低于序时进度7.0个百分点(数据截至1-8月,对照1-9月序时进度)"
+        "1-8月完成32.1亿元，占全年目标的68.0%，低于序时进度7.0个百分点（数据截至1-8月，对照1-9月序时进度）"
     )
     rate = facts(kind="growth_rate", value="15", unit="%")
-    assert explain(rate, run(rate, 9, "16", data_month=8), year=2014, month=9).endswith("(数据截至1-8月)")
+    assert explain(rate, run(rate, 9, "16", data_month=8), year=2014, month=9).endswith("（数据截至1-8月）")
 
 
 DUE = dt.date(2014, 7, 5)

@@ -57,7 +57,7 @@ def test_the_task_status_names_the_worst_target(plan):
     status = task_statuses(plan=plan, period=JUNE)[plan.industry.pk]
     assert (status.status, status.decided_by, status.by_item) == ("serious", plan.growth, False)
     with translation.override("zh-hans"):
-        assert status.label == "严重滞后(规上工业增加值)"
+        assert status.label == "严重滞后（规上工业增加值）"
 
 
 def test_a_lighter_target_never_decides(plan):
