@@ -100,6 +100,13 @@ def can_review(user: AnyUser, unit: Unit) -> bool:
     return user.is_authenticated and review_units(user).filter(pk=unit.pk).exists()
 
 
+def can_sign_off(user: AnyUser, unit: Unit) -> bool:
+    """May the user sign off (or return) the unit's answer to a follow-up
+    notice before it reaches supervision: the unit's head, who is its
+    reviewer (the one role that answers for the unit as a whole)."""
+    return can_review(user, unit)
+
+
 def is_zone_admin(user: AnyUser, zone: Zone) -> bool:
     if not user.is_authenticated:
         return False
