@@ -133,7 +133,7 @@ class SupervisionSetting(CleanTextModel):
         _("document number prefix"),
         max_length=20,
         blank=True,
-        help_text=_("Written before the year in the bulletin's number, e.g. 高新管督. Empty: the zone's short name and 管督."),
+        help_text=_("Written before the year in the bulletin's number, e.g. 高新管督; empty: the zone's short name."),
     )
     issuing_office = models.CharField(
         _("issuing office"),

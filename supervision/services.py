@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.mail import Mail, mail_render, mails_queue
+from core.office import to_pdf
 from core.text import TEXT_LIMIT, too_long
 from plans.choices import PlanStatus
 from plans.models import Plan
@@ -38,7 +39,14 @@ from plans.periods import Period, days_until_due
 from supervision.choices import NOTICE_STEPS, NoticeAction, NoticeLevel, NoticeState, NoticeStep
 from supervision.models import Bulletin, Notice, NoticeEvent, NoticeItem
 from supervision.notifying import tell_answered, tell_issued
-from supervision.selectors import can_answer, can_supervise, explanation_of, rule_for, supervised_zones
+from supervision.selectors import (
+    can_answer,
+    can_supervise,
+    explanation_of,
+    rule_for,
+    setting_for,
+    supervised_zones,
+)
 from targets.models import Target
 from targets.selectors import latest_results
 from zones.choices import Role
@@ -441,7 +449,7 @@ def bulletin_generate(*, plan: Plan, period: Period, by=None, today: dt.date | N
     """Build the plan's bulletin for ``period`` and store it, replacing an
     earlier one of the same period (which keeps its number). ``by`` is None
     for the scheduled job."""
-    from supervision.bulletin import bulletin_build, bulletin_title
+    from supervision.bulletin import bulletin_build, bulletin_title, document_number, next_document_seq
 
     if by is not None and not can_supervise(by, plan.zone):
         raise PermissionDenied(_("Only the zone's supervision team publishes bulletins."))
@@ -451,18 +459,31 @@ def bulletin_generate(*, plan: Plan, period: Period, by=None, today: dt.date | N
     number = (
         existing.number if existing else (Bulletin.objects.filter(plan=plan).aggregate(n=Max("number"))["n"] or 0) + 1
     )
-    content = bulletin_build(plan=plan, period=period, number=number, today=today)
     bulletin = existing or Bulletin(plan=plan, year=period.year, month=period.month, number=number)
-    old_name = bulletin.file.name if existing else None
+    if not bulletin.document_number:  # the 文号 is kept when a period is generated again
+        year = (today or clock.today()).year
+        bulletin.document_year = year
+        bulletin.document_seq = next_document_seq(zone=plan.zone, year=year)
+        bulletin.document_number = document_number(
+            prefix=setting_for(plan.zone).prefix, year=year, seq=bulletin.document_seq
+        )
+    content = bulletin_build(plan=plan, period=period, number=number, today=today, doc_number=bulletin.document_number)
+    pdf = to_pdf(content)  # None where LibreOffice is not installed: the page says so
+    old_names = [f.name for f in (bulletin.file, bulletin.pdf) if existing and f]
     bulletin.title = bulletin_title(plan=plan, period=period)[:300]
     bulletin.generated_at = clock.now()
     bulletin.generated_by = by
     bulletin.size = len(content)
     with transaction.atomic():
         bulletin.file.save("bulletin.docx", ContentFile(content), save=False)
+        if pdf is not None:
+            bulletin.pdf.save("bulletin.pdf", ContentFile(pdf), save=False)
+        else:
+            bulletin.pdf = ""
         bulletin.save()
-    if old_name and old_name != bulletin.file.name:
-        bulletin.file.storage.delete(old_name)
+    for name in old_names:
+        if name not in (bulletin.file.name, bulletin.pdf.name):
+            bulletin.file.storage.delete(name)
     return bulletin
 
 

@@ -34,4 +34,5 @@ urlpatterns = [
     path("ledger/<id:plan_id>/leaders/<id:user_id>.xlsx", views.ledger_leader, name="ledger_leader"),
     path("bulletins/", views.bulletins, name="bulletins"),
     path("bulletins/<id:bulletin_id>/download/", views.bulletin_download, name="bulletin_download"),
+    path("bulletins/<id:bulletin_id>/pdf/", views.bulletin_pdf, name="bulletin_pdf"),
 ]

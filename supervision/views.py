@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core import clock
 from core.downloads import attach
 from core.forms import CleanTextForm
+from core.office import office_available
 from core.params import parse_id, parse_ids
 from core.people import display_name
 from plans.models import Plan
@@ -577,25 +578,43 @@ def bulletins(request: HttpRequest) -> HttpResponse:
             "can_generate": can_generate,
             "bulletins": Bulletin.objects.filter(plan=plan).select_related("generated_by").order_by("-year", "-month"),
             "rule": rule_for(plan),
+            "office_available": office_available(),
         },
         status=400 if form.errors else 200,
+    )
+
+
+def _bulletin_file(request: HttpRequest, bulletin_id: int, *, pdf: bool) -> FileResponse:
+    """The bulletin's Word file or its PDF, named by its 文号 and title."""
+    bulletin = get_object_or_404(Bulletin.objects.select_related("plan__zone"), pk=bulletin_id)
+    if not policy.can_read_zone(request.user, bulletin.plan.zone):
+        raise PermissionDenied(NOT_FOR_YOU)
+    stored = bulletin.pdf if pdf else bulletin.file
+    if not stored:
+        raise Http404(_("This bulletin has no PDF: LibreOffice was not installed when it was generated."))
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The bulletin's file is missing; generate it again.")) from None
+    suffix = "pdf" if pdf else "docx"
+    content_type = (
+        "application/pdf" if pdf else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    name = f"{bulletin.document_number}{bulletin.title}" if bulletin.document_number else bulletin.title
+    return attach(
+        FileResponse(handle, content_type=content_type),
+        filename=f"{name}.{suffix}",
+        fallback=f"bulletin-{bulletin.year}-{bulletin.month:02d}.{suffix}",
     )
 
 
 @login_required
 @require_GET
 def bulletin_download(request: HttpRequest, bulletin_id: int) -> FileResponse:
-    bulletin = get_object_or_404(Bulletin.objects.select_related("plan__zone"), pk=bulletin_id)
-    if not policy.can_read_zone(request.user, bulletin.plan.zone):
-        raise PermissionDenied(NOT_FOR_YOU)
-    try:
-        handle = bulletin.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("The bulletin's file is missing; generate it again.")) from None
-    response = FileResponse(
-        handle,
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    return attach(
-        response, filename=f"{bulletin.title}.docx", fallback=f"bulletin-{bulletin.year}-{bulletin.month:02d}.docx"
-    )
+    return _bulletin_file(request, bulletin_id, pdf=False)
+
+
+@login_required
+@require_GET
+def bulletin_pdf(request: HttpRequest, bulletin_id: int) -> FileResponse:
+    return _bulletin_file(request, bulletin_id, pdf=True)
