@@ -140,3 +140,25 @@ def answer_kind_of(statuses) -> AnswerKind:
     not sent."""
     kinds = {ANSWER_KIND_BY_STATUS.get(status, AnswerKind.LATE_REPORT) for status in statuses}
     return next((kind for kind in ANSWER_KIND_ORDER if kind in kinds), AnswerKind.LATE_REPORT)
+
+
+# The fields an answer of each kind asks for, in order, each with its label
+# and the message when it is left empty: the form, the API and the service
+# read this one table. "reason" and "expected" are always asked (a notice's
+# answer says why and by when); "measures" only where something must catch up.
+ANSWER_FIELDS: dict[str, dict[str, tuple]] = {
+    AnswerKind.LATE_REPORT: {
+        "reason": (_("Why it was not reported"), _("Write why the report was not sent.")),
+        "expected": (_("Will be reported on"), _("Give the date on which the report will be sent.")),
+    },
+    AnswerKind.LAGGING: {
+        "reason": (_("Why it lags"), _("Write why the item lags.")),
+        "measures": (_("Measures"), _("Write the measures the unit takes.")),
+        "expected": (_("On track again by"), _("Give the date by which the item will be on track.")),
+    },
+    AnswerKind.MISSED_DATE: {
+        "expected": (_("New completion date"), _("Give the new date by which the item will be completed.")),
+        "reason": (_("Why the date was missed"), _("Write why the date was missed.")),
+        "measures": (_("Measures"), _("Write the measures the unit takes.")),
+    },
+}

@@ -137,9 +137,11 @@ def items_behind(notice: Notice, *, period: Period) -> list[tuple[str, str]]:
     """The notice's items still lagging or overdue in ``period`` on approved
     figures: (indicator, status in words), worst first. Closing (销号) a notice
     with such items asks for a confirmation naming them."""
-    results = latest_results(
-        targets=Target.objects.filter(notice_items__notice=notice), period=period
-    ).filter(status__in=BAD).select_related("target")
+    results = (
+        latest_results(targets=Target.objects.filter(notice_items__notice=notice), period=period)
+        .filter(status__in=BAD)
+        .select_related("target")
+    )
     rows = sorted(results, key=lambda r: (-SEVERITY[r.status], r.target.order, r.target_id))
     return [(r.target.indicator, r.get_status_display()) for r in rows]
 

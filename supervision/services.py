@@ -35,14 +35,17 @@ from core.office import to_pdf
 from core.text import TEXT_LIMIT, too_long
 from plans.choices import PlanStatus
 from plans.models import Plan
-from plans.periods import Period, days_until_due
-from supervision.choices import NOTICE_STEPS, NoticeAction, NoticeLevel, NoticeState, NoticeStep
+from plans.periods import Period, days_until_due, default_period
+from supervision.choices import ANSWER_FIELDS, NOTICE_STEPS, NoticeAction, NoticeLevel, NoticeState, NoticeStep
 from supervision.models import Bulletin, Notice, NoticeEvent, NoticeItem
 from supervision.notifying import tell_answered, tell_issued
 from supervision.selectors import (
     can_answer,
+    can_sign_off,
     can_supervise,
     explanation_of,
+    items_behind,
+    notice_answer_kind,
     rule_for,
     setting_for,
     supervised_zones,
@@ -218,43 +221,96 @@ def notice_answer(
     notice: Notice,
     by,
     reason: str,
-    measures: str,
+    measures: str = "",
     expected: dt.date | None,
     today: dt.date | None = None,
 ) -> Notice:
-    """The lead unit answers: why it lags, what it does about it, and by when
-    it expects to be on track. An answer after the reply date marks the
-    notice as answered late."""
+    """The lead unit answers what its items ask (``ANSWER_FIELDS`` of the
+    notice's answer kind: a report not sent, when it will be sent; a lagging
+    figure, why and by when it catches up; a missed date, the new date and
+    why). An answer after the reply date marks the notice as answered late.
+    Where the zone asks for it (``SupervisionSetting.answer_sign_off``) the
+    answer waits for the unit head's sign-off before it reaches supervision,
+    unless the unit head wrote it."""
     if not can_answer(by, notice):
         raise PermissionDenied(_("Only the lead unit's reporting staff and reviewers answer this notice."))
     today = today or clock.today()
-    reason = _text(reason, field_name="reason", message=_("Write why the item lags."))
-    measures = _text(measures, field_name="measures", message=_("Write the measures the unit takes."))
+    kind = notice_answer_kind(notice)
+    asked = ANSWER_FIELDS[kind]
+    reason = _text(reason, field_name="reason", message=asked["reason"][1])
+    measures = _text(measures, field_name="measures", message=asked["measures"][1]) if "measures" in asked else ""
     if expected is None:
-        raise ValidationError({"expected": _("Give the date by which the item will be on track.")})
+        raise ValidationError({"expected": asked["expected"][1]})
     if expected < today:
-        raise ValidationError({"expected": _("The expected date cannot lie in the past.")})
+        raise ValidationError({"expected": _("The date cannot lie in the past.")})
     late = today > notice.reply_by
+    needs_sign_off = setting_for(notice.zone).answer_sign_off
+    signed_now = needs_sign_off and can_sign_off(by, notice)
+    now = clock.now()
     with transaction.atomic():
         _move(
             notice,
             from_states=_from(NoticeStep.ANSWER),
-            state=NoticeState.ANSWERED,
-            answered_at=clock.now(),
+            state=NoticeState.SIGN_OFF if needs_sign_off and not signed_now else NoticeState.ANSWERED,
+            answered_at=now,
             answered_by=by,
+            answer_kind=kind,
             answer_reason=reason,
             answer_measures=measures,
             answer_expected=expected,
+            signed_off_at=now if signed_now else None,
+            signed_off_by=by if signed_now else None,
             overdue=notice.overdue or late,
         )
         _record(
             notice,
             NoticeAction.ANSWERED,
             by=by,
-            text=f"{reason}\n{measures}",
-            data={"expected": expected.isoformat(), "late": late},
+            text="\n".join(part for part in (reason, measures) if part),
+            data={"expected": expected.isoformat(), "late": late, "kind": kind, "signed_off": signed_now},
         )
+        if signed_now or not needs_sign_off:
+            tell_answered(notice, by=by)
+    notice.refresh_from_db()
+    return notice
+
+
+def _require_unit_head(by, notice: Notice) -> None:
+    if not can_sign_off(by, notice):
+        raise PermissionDenied(_("Only the lead unit's head (its reviewer) signs this answer off."))
+
+
+def notice_sign_off(*, notice: Notice, by, note: str = "") -> Notice:
+    """The unit head signs the unit's answer off: it reaches supervision."""
+    _require_unit_head(by, notice)
+    with transaction.atomic():
+        _move(
+            notice,
+            from_states=_from(NoticeStep.SIGN_OFF),
+            state=NoticeState.ANSWERED,
+            signed_off_at=clock.now(),
+            signed_off_by=by,
+        )
+        _record(notice, NoticeAction.SIGNED_OFF, by=by, text=(note or "").strip())
         tell_answered(notice, by=by)
+    notice.refresh_from_db()
+    return notice
+
+
+def notice_answer_return(*, notice: Notice, by, note: str) -> Notice:
+    """The unit head returns the answer to be written again, saying why; the
+    notice awaits the unit's answer as before (its words stay to be edited)."""
+    _require_unit_head(by, notice)
+    note = _text(note, field_name="note", message=_("Write what the answer lacks."))
+    with transaction.atomic():
+        _move(
+            notice,
+            from_states=_from(NoticeStep.RETURN_ANSWER),
+            state=NoticeState.ISSUED,
+            answered_at=None,
+            answered_by=None,
+        )
+        _record(notice, NoticeAction.ANSWER_RETURNED, by=by, text=note)
     notice.refresh_from_db()
     return notice
 
@@ -330,11 +386,28 @@ def notice_extension_refuse(*, notice: Notice, by, note: str) -> Notice:
     return notice
 
 
-def notice_close(*, notice: Notice, by, note: str) -> Notice:
+class ItemsBehind(ValidationError):
+    """Closing was asked without confirming while items are still behind."""
+
+
+def notice_close(*, notice: Notice, by, note: str, confirm: bool = False, today: dt.date | None = None) -> Notice:
     """Close the notice (销号) with a note. A pending extension request is
-    decided first."""
+    decided first. While any of its items is still lagging or overdue (on the
+    month just closed, ``items_behind``), closing needs ``confirm``: the
+    refusal names those items."""
     _require_supervisor(by, notice)
     note = _text(note, field_name="note", message=_("Write the closing note."))
+    if not confirm:
+        behind = items_behind(notice, period=default_period(notice.plan, today=today or clock.today()))
+        if behind:
+            raise ItemsBehind(
+                {
+                    "confirm": _(
+                        "These items are still behind: %(items)s. Tick the confirmation to close the notice anyway."
+                    )
+                    % {"items": "、".join(f"{name}（{status}）" for name, status in behind)}
+                }
+            )
     with transaction.atomic():
         _move(
             notice,
@@ -345,7 +418,7 @@ def notice_close(*, notice: Notice, by, note: str) -> Notice:
             close_note=note,
         )
         NoticeItem.objects.filter(notice=notice).update(is_open=False)
-        _record(notice, NoticeAction.CLOSED, by=by, text=note)
+        _record(notice, NoticeAction.CLOSED, by=by, text=note, data={"confirmed_behind": bool(confirm)})
     notice.refresh_from_db()
     return notice
 
@@ -354,6 +427,8 @@ def notice_close(*, notice: Notice, by, note: str) -> Notice:
 # (the form's or the serializer's fields are the service's keywords).
 NOTICE_STEP_SERVICES: dict[NoticeStep, Callable[..., Notice]] = {
     NoticeStep.ANSWER: notice_answer,
+    NoticeStep.SIGN_OFF: notice_sign_off,
+    NoticeStep.RETURN_ANSWER: notice_answer_return,
     NoticeStep.REQUEST_EXTENSION: notice_extension_request,
     NoticeStep.GRANT_EXTENSION: notice_extension_grant,
     NoticeStep.REFUSE_EXTENSION: notice_extension_refuse,
