@@ -32,10 +32,12 @@ from progress.choices import ReportStatus
 from progress.selectors import pending_figures
 from supervision import exports, services
 from supervision.choices import (
+    ANSWER_FIELDS,
     DEFAULT_SCORE_MODE,
     OPEN_STATES,
     PROGRESS_LISTS,
     REPORTING_LISTS,
+    AnswerKind,
     ListKind,
     NoticeState,
     NoticeStep,
@@ -50,6 +52,8 @@ from supervision.forms import (
     GrantForm,
     IssueForm,
     RefuseForm,
+    ReturnAnswerForm,
+    SignOffForm,
     period_choices,
 )
 from supervision.models import Bulletin, Notice
@@ -57,8 +61,10 @@ from supervision.selectors import (
     answering_units,
     can_supervise,
     explanation_of,
+    items_behind,
     ledger,
     ledger_leaders,
+    notice_answer_kind,
     notice_steps,
     notices_visible_to,
     ranking_title,
@@ -391,16 +397,29 @@ def _notice_page(request: HttpRequest, notice: Notice, *, forms: dict | None = N
         "events": notice.events.select_related("by").order_by("at", "id"),
         "today": clock.today(),
         "can_answer": NoticeStep.ANSWER in steps,
+        "can_sign_off": NoticeStep.SIGN_OFF in steps,
+        "behind": items_behind(notice, period=default_period(notice.plan)) if NoticeStep.CLOSE in steps else [],
         "can_ask_extension": NoticeStep.REQUEST_EXTENSION in steps,
         "can_decide_extension": NoticeStep.GRANT_EXTENSION in steps,
         "can_close": NoticeStep.CLOSE in steps,
-        "answer_form": forms.get(NoticeStep.ANSWER) or AnswerForm(),
+        "answer_form": forms.get(NoticeStep.ANSWER) or _answer_form(notice),
+        "sign_off_form": forms.get(NoticeStep.SIGN_OFF) or SignOffForm(),
+        "answer_labels": {
+            name: label for name, (label, _message) in ANSWER_FIELDS[notice.answer_kind or AnswerKind.LAGGING].items()
+        },
+        "return_form": forms.get(NoticeStep.RETURN_ANSWER) or ReturnAnswerForm(),
         "extension_form": forms.get(NoticeStep.REQUEST_EXTENSION) or ExtensionForm(),
         "grant_form": forms.get(NoticeStep.GRANT_EXTENSION) or GrantForm(),
         "refuse_form": forms.get(NoticeStep.REFUSE_EXTENSION) or RefuseForm(),
         "close_form": forms.get(NoticeStep.CLOSE) or CloseForm(),
     }
     return render(request, "supervision/notice_detail.html", context, status=status)
+
+
+def _answer_form(notice: Notice, data=None) -> AnswerForm:
+    """The answer form of the notice's kind, holding what a returned answer said."""
+    initial = {"reason": notice.answer_reason, "measures": notice.answer_measures, "expected": notice.answer_expected}
+    return AnswerForm(data, kind=notice_answer_kind(notice), initial=initial)
 
 
 @login_required
@@ -412,7 +431,9 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
 # The page's form of each step and what it says when the step is taken; the
 # service is services.NOTICE_STEP_SERVICES[step], as for the API.
 STEP_FORMS: dict[NoticeStep, tuple[type[CleanTextForm], Promise]] = {
-    NoticeStep.ANSWER: (AnswerForm, gettext_lazy("Your answer is recorded; the supervision team will review it.")),
+    NoticeStep.ANSWER: (AnswerForm, gettext_lazy("Your answer is recorded.")),
+    NoticeStep.SIGN_OFF: (SignOffForm, gettext_lazy("Signed off; the answer goes to the supervision team.")),
+    NoticeStep.RETURN_ANSWER: (ReturnAnswerForm, gettext_lazy("The answer is returned to be written again.")),
     NoticeStep.REQUEST_EXTENSION: (
         ExtensionForm,
         gettext_lazy("Your request for an extension is sent to the supervision team."),
@@ -430,7 +451,7 @@ def notice_act(request: HttpRequest, notice_id: int, step: NoticeStep) -> HttpRe
     supervision grants, refuses or closes."""
     notice = _notice_for(request, notice_id)
     form_class, done = STEP_FORMS[step]
-    form = form_class(request.POST)
+    form = _answer_form(notice, request.POST) if step == NoticeStep.ANSWER else form_class(request.POST)
     if form.is_valid():
         try:
             services.NOTICE_STEP_SERVICES[step](notice=notice, by=request.user, **form.cleaned_data)
