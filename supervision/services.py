@@ -210,10 +210,14 @@ def _move(notice: Notice, *, from_states: tuple[str, ...], **fields) -> None:
     """Change the notice only if it is still in one of ``from_states``."""
     if Notice.objects.filter(pk=notice.pk, state__in=from_states).update(**fields) != 1:
         notice.refresh_from_db()
-        raise ValidationError(
-            _("This step is not possible now: the notice is “%(state)s”. Reload the page.")
-            % {"state": notice.get_state_display()}
-        )
+        raise _not_now(notice)
+
+
+def _not_now(notice: Notice) -> ValidationError:
+    return ValidationError(
+        _("This step is not possible now: the notice is “%(state)s”. Reload the page.")
+        % {"state": notice.get_state_display()}
+    )
 
 
 def notice_answer(
@@ -397,6 +401,8 @@ def notice_close(*, notice: Notice, by, note: str, confirm: bool = False, today:
     refusal names those items."""
     _require_supervisor(by, notice)
     note = _text(note, field_name="note", message=_("Write the closing note."))
+    if notice.state not in _from(NoticeStep.CLOSE):
+        raise _not_now(notice)
     if not confirm:
         behind = items_behind(notice, period=default_period(notice.plan, today=today or clock.today()))
         if behind:
