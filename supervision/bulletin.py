@@ -393,6 +393,8 @@ def _paragraph(
     paragraph.paragraph_format.line_spacing = Pt(28)
     if indent:
         paragraph.paragraph_format.first_line_indent = Pt(size * 2)
+    if name == HEADING_FONT:  # a section's heading stays with what it heads
+        paragraph.paragraph_format.keep_with_next = True
     if text:
         _font(_run(paragraph, text), name=name, size=size, bold=bold, color=color)
     return paragraph
@@ -411,9 +413,9 @@ def _red_rule(paragraph) -> None:
 
 def _unbreakable_em(text: str) -> float:
     """The widest piece of ``text`` that must not wrap: a run of digits,
-    Latin letters and signs (a number, a date, a 文号's year) or, for short
-    Chinese texts (a status word, a person's name), the whole of it."""
-    if len(text) <= 5:
+    Latin letters and signs (a number, a date) or, for short texts (a status
+    word, a person's name, a 文号 "督办〔2014〕1号"), the whole of it."""
+    if len(text) <= 5 or (len(text) <= 12 and any(ch.isdigit() for ch in text)):
         return text_width_em(text)
     pieces = [piece for piece in "".join(ch if ord(ch) < 0x2E80 else " " for ch in text).split() if piece]
     return max((text_width_em(piece) for piece in pieces), default=1.0)
@@ -424,10 +426,10 @@ def column_widths(
 ) -> list[float]:
     """Column widths in cm sized to the content, filling ``width_cm``: each
     column needs at least its header in two lines and its widest unbreakable
-    piece; the columns whose text fits keep their full width and the longest
-    texts share what is left, so a short column never wraps and a long one
-    wraps over as few lines as the page allows."""
-    em_cm = size / 72 * 2.54
+    piece; beyond that the long texts wrap over the same, smallest number of
+    lines (a row is as tall as its tallest cell), so a short column never
+    wraps and the long ones share the page by their length."""
+    em_cm = size / 72 * 2.54 * 1.06  # a little more than an em: the fonts' own spacing
     columns = list(zip(headers, *rows, strict=True)) if rows else [(h,) for h in headers]
     natural, least = [], []
     for header, *cells in columns:
@@ -436,19 +438,24 @@ def column_widths(
         floor = max([math.ceil(header_em / 2), 2.0, *(_unbreakable_em(c) for c in cells)])
         least.append(min(floor, full) * em_cm + CELL_PADDING_CM)
         natural.append(full * em_cm + CELL_PADDING_CM)
-    if sum(natural) <= width_cm:  # everything fits: share the rest by need
-        extra = width_cm - sum(natural)
-        return [round(n + extra * n / sum(natural), 2) for n in natural]
     if sum(least) >= width_cm:
         return [round(x * width_cm / sum(least), 2) for x in least]
-    low, high = 0.0, max(natural)  # the level the widest columns are cut to
-    for _step in range(50):
-        level = (low + high) / 2
-        if sum(max(lo, min(n, level)) for lo, n in zip(least, natural, strict=True)) > width_cm:
-            high = level
-        else:
-            low = level
-    return [round(max(lo, min(n, low)), 2) for lo, n in zip(least, natural, strict=True)]
+
+    def at(lines: float) -> list[float]:
+        return [max(lo, min(n, n / lines)) for lo, n in zip(least, natural, strict=True)]
+
+    low, high = 1.0, 1000.0  # the number of lines the longest texts take
+    if sum(at(low)) > width_cm:
+        for _step in range(60):
+            middle = (low + high) / 2
+            if sum(at(middle)) > width_cm:
+                low = middle
+            else:
+                high = middle
+        low = high
+    widths = at(low)
+    extra = width_cm - sum(widths)  # what is left goes to the columns by their length
+    return [round(w + extra * n / sum(natural), 2) for w, n in zip(widths, natural, strict=True)]
 
 
 def _fixed_layout(table, widths: list[float]) -> None:
@@ -735,9 +742,11 @@ def _notices(document, content: BulletinContent) -> None:
 
 
 def _requirements(document, content: BulletinContent) -> None:
-    """6. What is asked of the units, and the sign-off."""
-    _paragraph(document, _("6. Requirements"), name=HEADING_FONT, indent=True)
-    _paragraph(
+    """6. What is asked of the units, and the 落款: the issuing office and the
+    date, kept on one page with the text before them (an official document
+    never leaves its signature alone on a page)."""
+    heading = _paragraph(document, _("6. Requirements"), name=HEADING_FONT, indent=True)
+    text = _paragraph(
         document,
         _(
             "Lead units of lagging items shall analyse the causes, take measures and catch up with time "
@@ -745,12 +754,13 @@ def _requirements(document, content: BulletinContent) -> None:
         ),
         indent=True,
     )
-    _paragraph(document)
-    _paragraph(document)
-    # 落款: the issuing office and the date, right-aligned four characters in from the margin.
-    for text in (content.office or _("%(zone)s supervision team") % {"zone": content.zone}, _date_text(content.date)):
-        signed = _paragraph(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT)
-        signed.paragraph_format.right_indent = Pt(16 * 4)
+    blank = _paragraph(document)
+    office = content.office or _("%(zone)s supervision team") % {"zone": content.zone}
+    signed = [_paragraph(document, line, align=WD_ALIGN_PARAGRAPH.RIGHT) for line in (office, _date_text(content.date))]
+    for paragraph in (heading, text, blank, signed[0]):
+        paragraph.paragraph_format.keep_with_next = True
+    for paragraph in signed:  # four characters in from the right margin
+        paragraph.paragraph_format.right_indent = Pt(16 * 4)
 
 
 # The bulletin's sections, in order: each writes itself into the document.

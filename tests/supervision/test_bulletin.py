@@ -51,7 +51,7 @@ def test_the_bulletin_opens_as_an_official_notice_with_figures_ranking_lists_ite
     title = next(p for p in document.paragraphs if p.text == "关于2014年1-6月重点工作推进情况的通报")
     assert title.alignment == 1  # centred
     assert title.runs[0].font.color.rgb == (0xC0, 0x00, 0x00)
-    assert "测试区0管督〔2014〕1号" in text and "第1期" in text
+    assert f"{zone.zone.short_name}管督〔2014〕1号" in text and "第1期" in text
     assert "各单位：" in text
     assert "纳入督查的目标共7项" in text
     ranking, lagging, notices = document.tables
@@ -68,7 +68,7 @@ def test_the_bulletin_opens_as_an_official_notice_with_figures_ranking_lists_ite
     assert "数据截至1-5月" in items["研发投入占比"][2]  # the carried figure says its age
     assert "已下发督办单1件" in text
     assert table_rows(notices)[1][0] == "督办〔2014〕1号"
-    assert text.splitlines()[-2] == "测试开发区0督查室" and text.splitlines()[-1] == "2014年7月10日"
+    assert text.splitlines()[-2] == f"{zone.zone.name}督查室" and text.splitlines()[-1] == "2014年7月10日"
 
 
 def test_the_bulletin_names_its_ranking_basis_and_reports_the_reporting_apart(zone, settings):
