@@ -194,11 +194,16 @@ def notices_visible_to(user) -> QuerySet[Notice]:
 
 def notices_to_answer(user) -> QuerySet[Notice]:
     """Notices waiting for the user's answer: addressed to a unit they answer
-    for, in a state the answer starts from (``NOTICE_STEPS``)."""
+    for, in a state the answer starts from (``NOTICE_STEPS``), or, for the
+    unit's head, an answer waiting for their sign-off."""
     if not user.is_authenticated:
         return Notice.objects.none()
     _by, states = NOTICE_STEPS[NoticeStep.ANSWER]
-    return Notice.objects.filter(unit__in=answering_units(user), state__in=states)
+    _head, sign_off_states = NOTICE_STEPS[NoticeStep.SIGN_OFF]
+    return Notice.objects.filter(
+        Q(unit__in=answering_units(user), state__in=states)
+        | Q(unit__in=policy.sign_off_units(user), state__in=sign_off_states)
+    )
 
 
 def overdue_notices_count(plan: Plan, *, today: dt.date | None = None) -> int:
@@ -224,7 +229,7 @@ def notice_summary(*, plan: Plan, today: dt.date | None = None) -> NoticeSummary
     today = today or clock.today()
     row = Notice.objects.filter(plan=plan).aggregate(
         issued=Count("pk"),
-        answered=Count("pk", filter=Q(answered_at__isnull=False)),
+        answered=Count("pk", filter=Q(answered_at__isnull=False) & ~Q(state=NoticeState.SIGN_OFF)),
         closed=Count("pk", filter=Q(state=NoticeState.CLOSED)),
         open=Count("pk", filter=Q(state__in=OPEN_STATES)),
         overdue=Count("pk", filter=Q(state=NoticeState.ISSUED, reply_by__lt=today)),

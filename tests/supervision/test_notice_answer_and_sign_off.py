@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from supervision.choices import AnswerKind, NoticeAction, NoticeState, answer_kind_of
 from supervision.forms import AnswerForm
 from supervision.models import NoticeEvent, SupervisionSetting
-from supervision.selectors import items_behind, notice_answer_kind
+from supervision.selectors import items_behind, notice_answer_kind, notices_to_answer
 from supervision.services import ItemsBehind, notice_answer, notice_answer_return, notice_close, notice_sign_off
 from targets.choices import Status
 from tests.factories import TargetFactory
@@ -163,3 +163,10 @@ def test_a_notice_whose_items_caught_up_closes_without_a_question(zone, issue):
     notice = issue(zone.on_track).notices[0]
     assert items_behind(notice, period=zone.period) == []
     assert notice_close(notice=notice, by=zone.supervisor, note="已达序时").state == NoticeState.CLOSED
+
+
+def test_an_answer_waiting_for_sign_off_is_on_the_heads_list_not_the_staffs(zone, issue):
+    notice = issue(zone.serious).notices[0]
+    notice_answer(notice=notice, by=zone.staff, **LAGGING_ANSWER)
+    assert list(notices_to_answer(zone.reviewer)) == [notice]
+    assert list(notices_to_answer(zone.staff)) == []
