@@ -43,7 +43,13 @@ from progress.models import Report
 from progress.selectors import period_rows
 from progress.services import RowInput, period_reopen, reports_approve, unit_period_save
 from supervision.models import Notice
-from supervision.services import notice_answer, notice_close, notice_extension_request, notices_issue
+from supervision.services import (
+    notice_answer,
+    notice_close,
+    notice_extension_request,
+    notice_sign_off,
+    notices_issue,
+)
 from targets.choices import RED, ReportedAs, Standing
 from targets.models import Target
 from targets.selectors import latest_results
@@ -547,6 +553,7 @@ def _notices_issue(built: _Built, *, today: dt.date) -> int:
                 expected=today + dt.timedelta(days=60),
                 today=today,
             )
+            notice_sign_off(notice=notice, by=built.reviewers[notice.unit_id])  # the unit head signs it off
         elif step == 1:
             notice_extension_request(
                 notice=notice,
@@ -556,5 +563,6 @@ def _notices_issue(built: _Built, *, today: dt.date) -> int:
                 today=today,
             )
     if others:
-        notice_close(notice=others[0], by=built.supervisor, note=CLOSE_NOTE)
+        # Closed although its items still lag: the supervisor confirmed it (销号 with the warning seen).
+        notice_close(notice=others[0], by=built.supervisor, note=CLOSE_NOTE, confirm=True)
     return len(notices)
