@@ -516,10 +516,16 @@ def demo_late_report_grant(
 # --------------------------------------------------------------------------------------------
 
 
+# The demo zones (by username prefix) whose answered notice still waits for the unit head's
+# sign-off; elsewhere the head has signed it off, so the demo shows both states.
+ANSWERS_AWAITING_SIGN_OFF = frozenset({"nb", "hm"})
+
+
 def _notices_issue(built: _Built, *, today: dt.date) -> int:
     """Follow up every red target of the month just closed as the supervision team would, one
-    notice per lead unit, and leave them in every state: a unit with demo staff answers, the
-    next asks for more time; of the others, the first is closed (销号), the rest wait."""
+    notice per lead unit, and leave them in every state: a unit with demo staff answers (its
+    head signs the answer off, or not yet: ``ANSWERS_AWAITING_SIGN_OFF``), the next asks for
+    more time; of the others, the first is closed (销号), the rest wait."""
     from plans.periods import default_period
 
     plan = built.plan
@@ -553,7 +559,8 @@ def _notices_issue(built: _Built, *, today: dt.date) -> int:
                 expected=today + dt.timedelta(days=60),
                 today=today,
             )
-            notice_sign_off(notice=notice, by=built.reviewers[notice.unit_id])  # the unit head signs it off
+            if built.zone_file.prefix not in ANSWERS_AWAITING_SIGN_OFF:
+                notice_sign_off(notice=notice, by=built.reviewers[notice.unit_id])  # the unit head signs it off
         elif step == 1:
             notice_extension_request(
                 notice=notice,
