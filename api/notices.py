@@ -33,6 +33,7 @@ from supervision.choices import (
     OPEN_STATES,
     STEP_BY_SUPERVISION,
     STEP_BY_UNIT,
+    STEP_BY_UNIT_HEAD,
     NoticeLevel,
     NoticeState,
     NoticeStep,
@@ -57,6 +58,14 @@ STEPS: dict[NoticeStep, Step] = {
         s.NoticeAnswerSerializer,
         "The lead unit answers: why the items lag, the measures, when they will be on track",
     ),
+    NoticeStep.SIGN_OFF: Step(
+        s.NoticeSignOffSerializer,
+        "The lead unit's head signs the answer off: it reaches supervision",
+    ),
+    NoticeStep.RETURN_ANSWER: Step(
+        s.NoticeReturnAnswerSerializer,
+        "The lead unit's head returns the answer to be written again",
+    ),
     NoticeStep.REQUEST_EXTENSION: Step(
         s.NoticeExtensionSerializer,
         "The lead unit asks for a later answer date",
@@ -76,6 +85,7 @@ STEPS: dict[NoticeStep, Step] = {
 }
 REFUSALS = {
     STEP_BY_UNIT: gettext_lazy("Only the lead unit's reporting staff and reviewers answer this notice."),
+    STEP_BY_UNIT_HEAD: gettext_lazy("Only the lead unit's head (its reviewer) signs this answer off."),
     STEP_BY_SUPERVISION: gettext_lazy("Only the zone's supervision team decides on this notice."),
 }
 
@@ -84,7 +94,7 @@ class NoticeFilter(filters.FilterSet):
     state = filters.ChoiceFilter(
         choices=[("open", pgettext_lazy("notices", "Open")), *NoticeState.choices],
         method="filter_state",
-        help_text="open: issued, extension requested or answered; or one state. Default: every state.",
+        help_text="open: any state but closed; or one state. Default: every state.",
     )
     zone = IdFilter(field_name="zone")
     plan = IdFilter(field_name="plan")
@@ -147,6 +157,10 @@ STEP_EXAMPLES = {
             },
             request_only=True,
         )
+    ],
+    NoticeStep.SIGN_OFF: [OpenApiExample("Signed off", value={"note": "同意"}, request_only=True)],
+    NoticeStep.RETURN_ANSWER: [
+        OpenApiExample("Returned", value={"note": "整改措施不具体,请补充时间节点"}, request_only=True)
     ],
     NoticeStep.REQUEST_EXTENSION: [
         OpenApiExample(
@@ -299,6 +313,8 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         )
 
     answer = _step_view(NoticeStep.ANSWER)
+    sign_off = _step_view(NoticeStep.SIGN_OFF)
+    return_answer = _step_view(NoticeStep.RETURN_ANSWER)
     request_extension = _step_view(NoticeStep.REQUEST_EXTENSION)
     grant_extension = _step_view(NoticeStep.GRANT_EXTENSION)
     refuse_extension = _step_view(NoticeStep.REFUSE_EXTENSION)

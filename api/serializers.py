@@ -28,6 +28,7 @@ from plans.models import Plan, Task
 from progress.choices import COUNTED
 from progress.models import LateReportRequest, Report
 from progress.validation import standing_names
+from supervision.choices import NoticeStep
 from supervision.models import Notice, NoticeEvent, NoticeItem
 from targets.models import Target, TargetFlag, TargetResult
 from targets.selectors import result_explanation
@@ -700,7 +701,7 @@ class NoticeSerializer(CleanTextModelSerializer):
         return _name(notice.closed_by)
 
 
-NOTICE_STEPS = ["answer", "request-extension", "grant-extension", "refuse-extension", "close"]
+NOTICE_STEPS = [step.value for step in NoticeStep]
 
 
 @extend_schema_serializer(
@@ -770,9 +771,20 @@ class NoticeIssueResultSerializer(CleanTextSerializer):
 
 
 class NoticeAnswerSerializer(CleanTextSerializer):
+    """What the notice's answer kind asks (supervision.choices.ANSWER_FIELDS):
+    the service says which of these it requires."""
+
     reason = required_text(_("Write why the item lags."))
-    measures = required_text(_("Write the measures the unit takes."))
+    measures = optional_text()
     expected = date_field(_("Give the date by which the item will be on track."))
+
+
+class NoticeSignOffSerializer(CleanTextSerializer):
+    note = optional_text()
+
+
+class NoticeReturnAnswerSerializer(CleanTextSerializer):
+    note = required_text(_("Write what the answer lacks."))
 
 
 class NoticeExtensionSerializer(CleanTextSerializer):
@@ -790,6 +802,11 @@ class NoticeRefuseSerializer(CleanTextSerializer):
 
 class NoticeCloseSerializer(CleanTextSerializer):
     note = required_text(_("Write the closing note."))
+    confirm = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Close although items are still lagging or overdue; without it such a closing is refused (400).",
+    )
 
 
 # --- late-report requests (补报申请) -----------------------------------------------------------

@@ -147,7 +147,7 @@ class OutgoingMail(CleanTextModel):
         return f"{self.kind} → {self.to}"
 
 
-class Notification(models.Model):
+class Notification(CleanTextModel):
     """One thing the app tells one person in the app (the bell in the header):
     a report returned or approved, a submission waiting for review, a
     follow-up notice issued or answered. Written by ``core.notifications.notify``

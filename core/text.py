@@ -104,3 +104,19 @@ class TextValidator:
 
 
 validate_text = TextValidator()
+
+
+# ASCII punctuation that Chinese typography writes full-width when it stands
+# next to a Chinese character (on either side): "各单位:" → "各单位：".
+_FULL_WIDTH = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "!": "！", "?": "？"}
+_HAN = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_ASCII_BESIDE_HAN = re.compile(rf"(?<=[{_HAN}])\s*([,:;()!?])|([,:;()!?])\s*(?=[{_HAN}])")
+
+
+def full_width_punctuation(text: str) -> str:
+    """``text`` with the ASCII , : ; ( ) ! ? that touch a Chinese character
+    made full-width (and the space around them dropped), for documents written
+    in Chinese from words that may have come in with ASCII punctuation (an
+    explanation, a unit's reason). Punctuation between Latin letters or digits
+    ("1,000", "10:30") stays as it is."""
+    return _ASCII_BESIDE_HAN.sub(lambda m: _FULL_WIDTH[m.group(1) or m.group(2)], text)

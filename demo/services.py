@@ -43,7 +43,13 @@ from progress.models import Report
 from progress.selectors import period_rows
 from progress.services import RowInput, period_reopen, reports_approve, unit_period_save
 from supervision.models import Notice
-from supervision.services import notice_answer, notice_close, notice_extension_request, notices_issue
+from supervision.services import (
+    notice_answer,
+    notice_close,
+    notice_extension_request,
+    notice_sign_off,
+    notices_issue,
+)
 from targets.choices import RED, ReportedAs, Standing
 from targets.models import Target
 from targets.selectors import latest_results
@@ -510,10 +516,16 @@ def demo_late_report_grant(
 # --------------------------------------------------------------------------------------------
 
 
+# The demo zones (by username prefix) whose answered notice still waits for the unit head's
+# sign-off; elsewhere the head has signed it off, so the demo shows both states.
+ANSWERS_AWAITING_SIGN_OFF = frozenset({"nb", "hm"})
+
+
 def _notices_issue(built: _Built, *, today: dt.date) -> int:
     """Follow up every red target of the month just closed as the supervision team would, one
-    notice per lead unit, and leave them in every state: a unit with demo staff answers, the
-    next asks for more time; of the others, the first is closed (销号), the rest wait."""
+    notice per lead unit, and leave them in every state: a unit with demo staff answers (its
+    head signs the answer off, or not yet: ``ANSWERS_AWAITING_SIGN_OFF``), the next asks for
+    more time; of the others, the first is closed (销号), the rest wait."""
     from plans.periods import default_period
 
     plan = built.plan
@@ -547,6 +559,8 @@ def _notices_issue(built: _Built, *, today: dt.date) -> int:
                 expected=today + dt.timedelta(days=60),
                 today=today,
             )
+            if built.zone_file.prefix not in ANSWERS_AWAITING_SIGN_OFF:
+                notice_sign_off(notice=notice, by=built.reviewers[notice.unit_id])  # the unit head signs it off
         elif step == 1:
             notice_extension_request(
                 notice=notice,
@@ -556,5 +570,6 @@ def _notices_issue(built: _Built, *, today: dt.date) -> int:
                 today=today,
             )
     if others:
-        notice_close(notice=others[0], by=built.supervisor, note=CLOSE_NOTE)
+        # Closed although its items still lag: the supervisor confirmed it (销号 with the warning seen).
+        notice_close(notice=others[0], by=built.supervisor, note=CLOSE_NOTE, confirm=True)
     return len(notices)

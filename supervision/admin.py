@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from supervision.models import Bulletin, Notice, NoticeEvent, NoticeItem, SupervisionRule
+from supervision.models import Bulletin, Notice, NoticeEvent, NoticeItem, SupervisionRule, SupervisionSetting
 from zones.scoping import ZoneScopedAdminMixin
 
 
@@ -36,6 +36,15 @@ class SupervisionRuleAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
         ),
         (_("Notices and bulletin"), {"fields": ["reply_days", "red_after_days", "bulletin_day"]}),
     ]
+
+
+@admin.register(SupervisionSetting)
+class SupervisionSettingAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
+    """A zone's bulletin number prefix, issuing office and answer sign-off."""
+
+    scoped_foreign_keys = {"zone": ""}
+    list_display = ["zone", "document_prefix", "issuing_office", "answer_sign_off"]
+    list_select_related = ["zone"]
 
 
 class NoticeItemInline(admin.TabularInline):
@@ -93,10 +102,24 @@ class NoticeAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
 @admin.register(Bulletin)
 class BulletinAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     zone_lookup = "plan__zone"
-    list_display = ["title", "plan", "number", "generated_at", "generated_by"]
+    list_display = ["title", "plan", "number", "document_number", "generated_at", "generated_by"]
     list_filter = [("plan", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["plan", "generated_by"]
-    readonly_fields = ["plan", "year", "month", "number", "title", "file", "size", "generated_at", "generated_by"]
+    readonly_fields = [
+        "plan",
+        "year",
+        "month",
+        "number",
+        "document_year",
+        "document_seq",
+        "document_number",
+        "title",
+        "file",
+        "pdf",
+        "size",
+        "generated_at",
+        "generated_by",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F
+from django.db.models import Count, F, Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 from docx import Document
@@ -33,7 +34,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from core import clock
 from core.people import display_name
-from core.text import xml_safe
+from core.text import full_width_punctuation, xml_safe
 from plans.models import Plan
 from plans.periods import Period, period_label
 from progress.selectors import with_approved_problems
@@ -45,6 +46,7 @@ from supervision.selectors import (
     explanation_of,
     notice_summary,
     ranking_title,
+    setting_for,
     unit_scores,
 )
 from targets.choices import BAD, REPORTING_PROBLEMS, SEVERITY, ReportingStatus, Status
@@ -58,6 +60,19 @@ HEADING_FONT = "黑体"
 LATIN_FONT = "Times New Roman"
 LIST_SIZE = 3  # units on the red list and on the black list
 LAGGING_SHOWN = 200
+# The A4 page of a government document (GB/T 9704): its margins and the width
+# the text and the tables have between them.
+PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)
+LEFT_MARGIN, RIGHT_MARGIN = Cm(2.8), Cm(2.6)
+TEXT_WIDTH_CM = 21.0 - 2.8 - 2.6
+TABLE_SIZE = 10.5  # 五号
+CELL_PADDING_CM = 0.4  # both sides of a cell together
+# The headline sizes: the masthead and the title shrink to stay on one line,
+# down to these sizes, before they break (and only at a sensible point).
+MASTHEAD_SIZE, MASTHEAD_MIN = 30, 22
+TITLE_SIZE, TITLE_MIN = 22, 18
+# Where a title may break: after these words' last character.
+TITLE_BREAKS_AFTER = ("关于", "年", "月", "的", "、")
 
 
 @dataclass
@@ -128,6 +143,8 @@ class BulletinContent:
     # The targets by reporting status, and the units with reports missing.
     reporting: dict[str, int] = field(default_factory=dict)
     missing_by_unit: list[tuple[str, int]] = field(default_factory=list)
+    # The issuing office signed at the end (落款), from the zone's settings.
+    office: str = ""
 
     @property
     def total(self) -> int:
@@ -138,6 +155,19 @@ def bulletin_title(*, plan: Plan, period: Period) -> str:
     """关于2014年1-8月重点工作推进情况的通报"""
     with translation.override(settings.LANGUAGE_CODE):
         return _("On the progress of the key work in %(period)s") % {"period": period_label(period.year, period.month)}
+
+
+def document_number(*, prefix: str, year: int, seq: int) -> str:
+    """The bulletin's 文号 as an official document writes it: 高新管督〔2026〕3号
+    (the prefix is the zone's, ``SupervisionSetting.prefix``)."""
+    return f"{prefix}〔{year}〕{seq}号"
+
+
+def next_document_seq(*, zone, year: int) -> int:
+    """The next 文号 sequence of the zone's bulletins in ``year``: they are
+    counted per zone and year, whatever plan they report on."""
+    taken = Bulletin.objects.filter(plan__zone=zone, document_year=year).aggregate(n=Max("document_seq"))["n"]
+    return (taken or 0) + 1
 
 
 def _date_text(day: dt.date) -> str:
@@ -154,12 +184,24 @@ def red_and_black_lists(ranking: list[UnitScore]) -> tuple[list[UnitScore], list
 
 
 def bulletin_content(
-    *, plan: Plan, period: Period, number: int, today: dt.date | None = None, mode: str = DEFAULT_SCORE_MODE
+    *,
+    plan: Plan,
+    period: Period,
+    number: int,
+    today: dt.date | None = None,
+    mode: str = DEFAULT_SCORE_MODE,
+    doc_number: str | None = None,
 ) -> BulletinContent:
     """What the bulletin says for ``period``; its ranking is ``unit_scores``
     on the basis ``mode`` (by default the one the ranking page and the
-    dashboard show), named in its heading."""
+    dashboard show), named in its heading. ``doc_number`` is the 文号 the
+    bulletin is issued under (by default the zone's next one this year)."""
     today = today or clock.today()
+    setting = setting_for(plan.zone)
+    if doc_number is None:
+        doc_number = document_number(
+            prefix=setting.prefix, year=today.year, seq=next_document_seq(zone=plan.zone, year=today.year)
+        )
     targets = Target.objects.filter(task__plan=plan)
     results = latest_results(targets=targets, period=period)
     counts = status_counts(results)
@@ -219,7 +261,7 @@ def bulletin_content(
         period_text=str(period_label(period.year, period.month)),
         number=number,
         title=bulletin_title(plan=plan, period=period),
-        doc_number=_("Bulletin [%(year)s] No. %(number)s") % {"year": period.year, "number": number},
+        doc_number=doc_number,
         date=today,
         counts=counts,
         ranking=ranking,
@@ -233,16 +275,26 @@ def bulletin_content(
         ranking_title=ranking_title(mode=mode, period=period),
         reporting=reporting,
         missing_by_unit=missing_by_unit,
+        office=setting.office,
     )
 
 
-def bulletin_build(*, plan: Plan, period: Period, number: int | None = None, today: dt.date | None = None) -> bytes:
+def bulletin_build(
+    *,
+    plan: Plan,
+    period: Period,
+    number: int | None = None,
+    today: dt.date | None = None,
+    doc_number: str | None = None,
+) -> bytes:
     """The bulletin of ``plan`` for ``period`` as the bytes of a .docx file."""
+    existing = Bulletin.objects.filter(plan=plan, year=period.year, month=period.month).first()
     if number is None:
-        existing = Bulletin.objects.filter(plan=plan, year=period.year, month=period.month).first()
         number = existing.number if existing else Bulletin.objects.filter(plan=plan).count() + 1
+    if doc_number is None and existing is not None and existing.document_number:
+        doc_number = existing.document_number
     with translation.override(settings.LANGUAGE_CODE):
-        content = bulletin_content(plan=plan, period=period, number=number, today=today)
+        content = bulletin_content(plan=plan, period=period, number=number, today=today, doc_number=doc_number)
         return bulletin_render(content)
 
 
@@ -250,8 +302,66 @@ def bulletin_build(*, plan: Plan, period: Period, number: int | None = None, tod
 
 
 def _run(paragraph, text: str):
-    """A run of ``text`` in ``paragraph``: the one way text enters the document."""
-    return paragraph.add_run(xml_safe(text))
+    """A run of ``text`` in ``paragraph``: the one way text enters the
+    document. A Chinese document gets full-width punctuation throughout, also
+    in the words that came from the data (an explanation, a unit's reason)."""
+    text = xml_safe(text)
+    if (translation.get_language() or "").startswith("zh"):
+        text = full_width_punctuation(text)
+    return paragraph.add_run(text)
+
+
+def text_width_em(text: str) -> float:
+    """How wide ``text`` sets, in ems of its font: a Chinese character or a
+    full-width sign is one em, anything else (digits, Latin letters) about half."""
+    return sum(1.0 if ord(ch) >= 0x2E80 else 0.55 for ch in text)
+
+
+def fitting_size(text: str, *, width_cm: float, largest: float, smallest: float) -> float | None:
+    """The largest size from ``largest`` down to ``smallest`` (in half points)
+    at which ``text`` stays on one line of ``width_cm``; None when even the
+    smallest is too wide. A little room is kept for the fonts' own spacing."""
+    em = text_width_em(text)
+    if em == 0:
+        return largest
+    fit = (width_cm * 0.94 / 2.54 * 72) / em  # points per em that fill the line
+    size = math.floor(min(largest, fit) * 2) / 2
+    return size if size >= smallest else None
+
+
+def sensible_lines(text: str, *, breaks_after=TITLE_BREAKS_AFTER) -> list[str]:
+    """``text`` in two lines broken at the most even sensible point (after
+    关于, a date or 的), never inside a word; one line when it has no such point."""
+    points = [
+        index + len(word)
+        for word in breaks_after
+        for index in range(len(text))
+        if text.startswith(word, index) and 0 < index + len(word) < len(text)
+    ]
+    if not points:
+        return [text]
+    total = text_width_em(text)
+    cut = min(points, key=lambda i: abs(text_width_em(text[:i]) - total / 2))
+    return [text[:cut], text[cut:]]
+
+
+def _headline(document, text: str, *, largest: float, smallest: float, space_after: float):
+    """A red, centred headline that never breaks inside a word: on one line
+    at the largest size that fits, else in two lines at a sensible point."""
+    size = fitting_size(text, width_cm=TEXT_WIDTH_CM, largest=largest, smallest=smallest)
+    lines = [text] if size is not None else sensible_lines(text)
+    if size is None:
+        size = min(
+            fitting_size(line, width_cm=TEXT_WIDTH_CM, largest=largest, smallest=1) or smallest for line in lines
+        )
+    paragraph = _paragraph(document, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=space_after)
+    paragraph.paragraph_format.line_spacing = Pt(size * 1.3)
+    for index, line in enumerate(lines):
+        run = _run(paragraph, line)
+        _font(run, name=TITLE_FONT, size=size, bold=True, color=RED_INK)
+        if index < len(lines) - 1:
+            run.add_break()
+    return paragraph
 
 
 def _font(run, *, name: str = BODY_FONT, size: float = 16, bold: bool = False, color: RGBColor | None = None) -> None:
@@ -283,6 +393,8 @@ def _paragraph(
     paragraph.paragraph_format.line_spacing = Pt(28)
     if indent:
         paragraph.paragraph_format.first_line_indent = Pt(size * 2)
+    if name == HEADING_FONT:  # a section's heading stays with what it heads
+        paragraph.paragraph_format.keep_with_next = True
     if text:
         _font(_run(paragraph, text), name=name, size=size, bold=bold, color=color)
     return paragraph
@@ -299,20 +411,114 @@ def _red_rule(paragraph) -> None:
     properties.append(borders)
 
 
-def _table(document, headers: list[str], rows: list[list[str]], widths: list[float]) -> None:
+def _unbreakable_em(text: str) -> float:
+    """The widest piece of ``text`` that must not wrap: a run of digits,
+    Latin letters and signs (a number, a date) or, for short texts (a status
+    word, a person's name, a 文号 "督办〔2014〕1号"), the whole of it."""
+    if len(text) <= 5 or (len(text) <= 12 and any(ch.isdigit() for ch in text)):
+        return text_width_em(text)
+    pieces = [piece for piece in "".join(ch if ord(ch) < 0x2E80 else " " for ch in text).split() if piece]
+    return max((text_width_em(piece) for piece in pieces), default=1.0)
+
+
+def column_widths(
+    headers: list[str], rows: list[list[str]], *, width_cm: float, size: float = TABLE_SIZE
+) -> list[float]:
+    """Column widths in cm sized to the content, filling ``width_cm``: each
+    column needs at least its header in two lines and its widest unbreakable
+    piece; beyond that the long texts wrap over the same, smallest number of
+    lines (a row is as tall as its tallest cell), so a short column never
+    wraps and the long ones share the page by their length."""
+    em_cm = size / 72 * 2.54 * 1.06  # a little more than an em: the fonts' own spacing
+    columns = list(zip(headers, *rows, strict=True)) if rows else [(h,) for h in headers]
+    natural, least = [], []
+    for header, *cells in columns:
+        header_em = text_width_em(header)
+        full = max([header_em, *(text_width_em(c) for c in cells)])
+        floor = max([math.ceil(header_em / 2), 2.0, *(_unbreakable_em(c) for c in cells)])
+        least.append(min(floor, full) * em_cm + CELL_PADDING_CM)
+        natural.append(full * em_cm + CELL_PADDING_CM)
+    if sum(least) >= width_cm:
+        return [round(x * width_cm / sum(least), 2) for x in least]
+
+    def at(lines: float) -> list[float]:
+        return [max(lo, min(n, n / lines)) for lo, n in zip(least, natural, strict=True)]
+
+    low, high = 1.0, 1000.0  # the number of lines the longest texts take
+    if sum(at(low)) > width_cm:
+        for _step in range(60):
+            middle = (low + high) / 2
+            if sum(at(middle)) > width_cm:
+                low = middle
+            else:
+                high = middle
+        low = high
+    widths = at(low)
+    extra = width_cm - sum(widths)  # what is left goes to the columns by their length
+    return [round(w + extra * n / sum(natural), 2) for w, n in zip(widths, natural, strict=True)]
+
+
+def _fixed_layout(table, widths: list[float]) -> None:
+    """Write the widths where both Word and LibreOffice read them: the table's
+    grid, each cell, and a fixed layout (so no program re-fits the columns)."""
+    table.autofit = False
+    properties = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    properties.append(layout)
+    total = OxmlElement("w:tblW")
+    total.set(qn("w:w"), str(int(Cm(sum(widths)).twips)))
+    total.set(qn("w:type"), "dxa")
+    for old in properties.findall(qn("w:tblW")):
+        properties.remove(old)
+    properties.append(total)
+    for column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        column.set(qn("w:w"), str(int(Cm(width).twips)))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
+
+
+def _table(document, headers: list[str], rows: list[list[str]]) -> None:
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text, width in zip(table.rows[0].cells, headers, widths, strict=True):
-        cell.width = Cm(width)
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _font(_run(cell.paragraphs[0], text), name=HEADING_FONT, size=11, bold=True)
+        _font(_run(cell.paragraphs[0], text), name=HEADING_FONT, size=TABLE_SIZE, bold=True)
+    header_row = table.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")  # the header row again on each page
+    repeat.set(qn("w:val"), "true")
+    header_row.append(repeat)
     for values in rows:
         cells = table.add_row().cells
-        for cell, text, width in zip(cells, values, widths, strict=True):
-            cell.width = Cm(width)
-            _font(_run(cell.paragraphs[0], text), size=11)
+        for cell, text in zip(cells, values, strict=True):
+            _font(_run(cell.paragraphs[0], text), size=TABLE_SIZE)
+    _fixed_layout(table, column_widths(headers, rows, width_cm=TEXT_WIDTH_CM))
     document.add_paragraph()
+
+
+def _page_number_footer(section) -> None:
+    """ "— 3 —" centred at the foot of every page: a PAGE field, so Word and
+    LibreOffice number the pages themselves."""
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(paragraph.add_run("— "), size=14)
+    run = paragraph.add_run()
+    _font(run, size=14)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        if kind is not None:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        elif text == "1":
+            element = OxmlElement("w:t")
+            element.text = text
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+    _font(paragraph.add_run(" —"), size=14)
 
 
 def _percent(value) -> str:
@@ -324,9 +530,11 @@ def bulletin_render(content: BulletinContent) -> bytes:
     government document's margins, then each section in turn (``SECTIONS``)."""
     document = Document()
     section = document.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    section.page_height, section.page_width = PAGE_HEIGHT, PAGE_WIDTH
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    section.left_margin, section.right_margin = LEFT_MARGIN, RIGHT_MARGIN
+    section.footer_distance = Cm(2.5)
+    _page_number_footer(section)
     for write in SECTIONS:
         write(document, content)
     buffer = io.BytesIO()
@@ -336,14 +544,11 @@ def bulletin_render(content: BulletinContent) -> bytes:
 
 def _masthead(document, content: BulletinContent) -> None:
     """The masthead (红头), the issue number, the document number and the red rule."""
-    _paragraph(
+    _headline(
         document,
         _("%(zone)s supervision bulletin") % {"zone": content.zone},
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        name=TITLE_FONT,
-        size=30,
-        bold=True,
-        color=RED_INK,
+        largest=MASTHEAD_SIZE,
+        smallest=MASTHEAD_MIN,
         space_after=6,
     )
     _paragraph(
@@ -358,16 +563,7 @@ def _masthead(document, content: BulletinContent) -> None:
 
 def _opening(document, content: BulletinContent) -> None:
     """The title, the address and the opening sentence."""
-    _paragraph(
-        document,
-        content.title,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        name=TITLE_FONT,
-        size=22,
-        bold=True,
-        color=RED_INK,
-        space_after=12,
-    )
+    _headline(document, content.title, largest=TITLE_SIZE, smallest=TITLE_MIN, space_after=12)
     _paragraph(document, _("To all units:"))
     _paragraph(
         document,
@@ -456,7 +652,6 @@ def _ranking(document, content: BulletinContent) -> None:
                 ]
                 for s in content.ranking
             ],
-            [1.3, 4.4, 1.8, 2.0, 2.4, 1.8, 1.9],
         )
     else:
         _paragraph(document, _("No unit leads a target of the plan yet."), indent=True)
@@ -494,7 +689,6 @@ def _lagging(document, content: BulletinContent) -> None:
                 [str(index), item.indicator, item.explanation, item.unit, item.leader, item.status, item.reporting]
                 for index, item in enumerate(content.lagging, start=1)
             ],
-            [1.0, 3.0, 5.4, 2.4, 1.6, 1.6, 1.6],
         )
         if content.lagging_more:
             _paragraph(
@@ -538,7 +732,6 @@ def _notices(document, content: BulletinContent) -> None:
                 ]
                 for o in content.open_notices
             ],
-            [3.2, 3.0, 5.6, 2.4, 2.4],
         )
         if content.open_notices_more:
             _paragraph(
@@ -549,9 +742,11 @@ def _notices(document, content: BulletinContent) -> None:
 
 
 def _requirements(document, content: BulletinContent) -> None:
-    """6. What is asked of the units, and the sign-off."""
-    _paragraph(document, _("6. Requirements"), name=HEADING_FONT, indent=True)
-    _paragraph(
+    """6. What is asked of the units, and the 落款: the issuing office and the
+    date, kept on one page with the text before them (an official document
+    never leaves its signature alone on a page)."""
+    heading = _paragraph(document, _("6. Requirements"), name=HEADING_FONT, indent=True)
+    text = _paragraph(
         document,
         _(
             "Lead units of lagging items shall analyse the causes, take measures and catch up with time "
@@ -559,10 +754,13 @@ def _requirements(document, content: BulletinContent) -> None:
         ),
         indent=True,
     )
-    _paragraph(document)
-    signature = _("%(zone)s supervision team") % {"zone": content.zone}
-    _paragraph(document, signature, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _paragraph(document, _date_text(content.date), align=WD_ALIGN_PARAGRAPH.RIGHT)
+    blank = _paragraph(document)
+    office = content.office or _("%(zone)s supervision team") % {"zone": content.zone}
+    signed = [_paragraph(document, line, align=WD_ALIGN_PARAGRAPH.RIGHT) for line in (office, _date_text(content.date))]
+    for paragraph in (heading, text, blank, signed[0]):
+        paragraph.paragraph_format.keep_with_next = True
+    for paragraph in signed:  # four characters in from the right margin
+        paragraph.paragraph_format.right_indent = Pt(16 * 4)
 
 
 # The bulletin's sections, in order: each writes itself into the document.

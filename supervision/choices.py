@@ -31,16 +31,21 @@ REPORTING_LISTS = (ListKind.UNSUBMITTED, ListKind.PENDING, ListKind.RETURNED)
 
 
 class NoticeState(models.TextChoices):
-    """督办单: issued → answered → closed; while issued the unit may ask for
-    an extension, which supervision grants (new reply date) or refuses."""
+    """督办单: issued → (signed off by the unit head, where the zone asks for
+    it) → answered → closed; while issued the unit may ask for an extension,
+    which supervision grants (new reply date) or refuses. The unit head may
+    return an answer instead of signing it off (back to issued)."""
 
     ISSUED = "issued", _("Awaiting answer")
     EXTENSION_REQUESTED = "extension", _("Extension requested")
+    SIGN_OFF = "sign_off", _("Awaiting the unit head's sign-off")
     ANSWERED = "answered", _("Answered")
     CLOSED = "closed", _("Closed")
 
 
-OPEN_STATES = (NoticeState.ISSUED, NoticeState.EXTENSION_REQUESTED, NoticeState.ANSWERED)
+OPEN_STATES = (NoticeState.ISSUED, NoticeState.EXTENSION_REQUESTED, NoticeState.SIGN_OFF, NoticeState.ANSWERED)
+# The states in which the notice holds an answer (written, maybe not yet signed off).
+ANSWER_STATES = (NoticeState.SIGN_OFF, NoticeState.ANSWERED)
 
 
 class NoticeLevel(models.IntegerChoices):
@@ -56,6 +61,8 @@ class NoticeAction(models.TextChoices):
     REMINDED = "reminded", _("Reminder sent")
     ESCALATED = "escalated", _("Escalated to red")
     ANSWERED = "answered", _("Answered")
+    SIGNED_OFF = "signed_off", _("Signed off by the unit head")
+    ANSWER_RETURNED = "answer_returned", _("Answer returned by the unit head")
     EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
     EXTENSION_GRANTED = "extension_granted", _("Extension granted")
     EXTENSION_REFUSED = "extension_refused", _("Extension refused")
@@ -82,20 +89,76 @@ class NoticeStep(StrEnum):
     API's actions (/api/v1/notices/<id>/<step>/) and the services."""
 
     ANSWER = "answer"
+    SIGN_OFF = "sign-off"
+    RETURN_ANSWER = "return-answer"
     REQUEST_EXTENSION = "request-extension"
     GRANT_EXTENSION = "grant-extension"
     REFUSE_EXTENSION = "refuse-extension"
     CLOSE = "close"
 
 
-# Who takes each step ("unit": the lead unit's staff and reviewers;
-# "supervision": the zone's supervision team) and the states it starts from.
+# Who takes each step ("unit": the lead unit's staff and reviewers; "unit
+# head": the lead unit's reviewers, zones.policy.can_sign_off; "supervision":
+# the zone's supervision team) and the states it starts from.
 # The services, the notice page and the API all read this one table.
-STEP_BY_UNIT, STEP_BY_SUPERVISION = "unit", "supervision"
+STEP_BY_UNIT, STEP_BY_UNIT_HEAD, STEP_BY_SUPERVISION = "unit", "unit_head", "supervision"
 NOTICE_STEPS: dict[str, tuple[str, tuple[str, ...]]] = {
     NoticeStep.ANSWER: (STEP_BY_UNIT, (NoticeState.ISSUED, NoticeState.EXTENSION_REQUESTED)),
+    NoticeStep.SIGN_OFF: (STEP_BY_UNIT_HEAD, (NoticeState.SIGN_OFF,)),
+    NoticeStep.RETURN_ANSWER: (STEP_BY_UNIT_HEAD, (NoticeState.SIGN_OFF,)),
     NoticeStep.REQUEST_EXTENSION: (STEP_BY_UNIT, (NoticeState.ISSUED,)),
     NoticeStep.GRANT_EXTENSION: (STEP_BY_SUPERVISION, (NoticeState.EXTENSION_REQUESTED,)),
     NoticeStep.REFUSE_EXTENSION: (STEP_BY_SUPERVISION, (NoticeState.EXTENSION_REQUESTED,)),
     NoticeStep.CLOSE: (STEP_BY_SUPERVISION, (NoticeState.ISSUED, NoticeState.ANSWERED)),
+}
+
+
+class AnswerKind(models.TextChoices):
+    """What a notice's answer is about, chosen from its items' statuses by
+    ``answer_kind_of`` (the one rule): a report not sent asks when it will be
+    sent; a lagging figure asks why and by when it catches up; a missed date
+    asks the new date and why."""
+
+    LATE_REPORT = "late_report", _("A report not sent")
+    LAGGING = "lagging", _("A lagging figure")
+    MISSED_DATE = "missed_date", _("A missed date")
+
+
+# Which answer an item's status at issue asks for; a notice with items of
+# several kinds asks the one listed first here that it holds.
+ANSWER_KIND_BY_STATUS = {
+    Status.OVERDUE: AnswerKind.MISSED_DATE,
+    Status.SERIOUS: AnswerKind.LAGGING,
+    Status.LAGGING: AnswerKind.LAGGING,
+}
+ANSWER_KIND_ORDER = (AnswerKind.MISSED_DATE, AnswerKind.LAGGING, AnswerKind.LATE_REPORT)
+
+
+def answer_kind_of(statuses) -> AnswerKind:
+    """The answer a notice asks for, from its items' statuses at issue: any
+    status not lagging or overdue (no figures, or none approved) is a report
+    not sent."""
+    kinds = {ANSWER_KIND_BY_STATUS.get(status, AnswerKind.LATE_REPORT) for status in statuses}
+    return next((kind for kind in ANSWER_KIND_ORDER if kind in kinds), AnswerKind.LATE_REPORT)
+
+
+# The fields an answer of each kind asks for, in order, each with its label
+# and the message when it is left empty: the form, the API and the service
+# read this one table. "reason" and "expected" are always asked (a notice's
+# answer says why and by when); "measures" only where something must catch up.
+ANSWER_FIELDS: dict[str, dict[str, tuple]] = {
+    AnswerKind.LATE_REPORT: {
+        "reason": (_("Why it was not reported"), _("Write why the report was not sent.")),
+        "expected": (_("Will be reported on"), _("Give the date on which the report will be sent.")),
+    },
+    AnswerKind.LAGGING: {
+        "reason": (_("Why it lags"), _("Write why the item lags.")),
+        "measures": (_("Measures"), _("Write the measures the unit takes.")),
+        "expected": (_("On track again by"), _("Give the date by which the item will be on track.")),
+    },
+    AnswerKind.MISSED_DATE: {
+        "expected": (_("New completion date"), _("Give the new date by which the item will be completed.")),
+        "reason": (_("Why the date was missed"), _("Write why the date was missed.")),
+        "measures": (_("Measures"), _("Write the measures the unit takes.")),
+    },
 }

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import CleanTextForm
 from core.text import TEXT_LIMIT
 from plans.periods import Period, period_label
+from supervision.choices import ANSWER_FIELDS, AnswerKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -56,9 +57,32 @@ class IssueForm(CleanTextForm):
 
 
 class AnswerForm(CleanTextForm):
-    reason = _text_field(_("Why it lags"), message=_("Write why the item lags."))
-    measures = _text_field(_("Measures"), message=_("Write the measures the unit takes."))
-    expected = _date_field(_("On track again by"), message=_("Give the date by which the item will be on track."))
+    """The answer to a notice: the fields its kind asks for
+    (``supervision.choices.ANSWER_FIELDS``), in that order, with their labels."""
+
+    reason = _text_field(_("Why it lags"))
+    measures = _text_field(_("Measures"))
+    expected = _date_field(_("On track again by"))
+
+    def __init__(self, *args, kind: str = AnswerKind.LAGGING, **kwargs):
+        super().__init__(*args, **kwargs)
+        asked = ANSWER_FIELDS[kind]
+        self.kind = kind
+        for name in list(self.fields):
+            if name not in asked:
+                del self.fields[name]
+        self.order_fields(list(asked))
+        for name, (label, message) in asked.items():
+            self.fields[name].label = label
+            self.fields[name].error_messages["required"] = message
+
+
+class SignOffForm(CleanTextForm):
+    note = _text_field(_("Note"), required=False, rows=2)
+
+
+class ReturnAnswerForm(CleanTextForm):
+    note = _text_field(_("What the answer lacks"), message=_("Write what the answer lacks."), rows=2)
 
 
 class ExtensionForm(CleanTextForm):
@@ -76,6 +100,10 @@ class RefuseForm(CleanTextForm):
 
 class CloseForm(CleanTextForm):
     note = _text_field(_("Closing note"), message=_("Write the closing note."), rows=2)
+    confirm = forms.BooleanField(
+        label=_("Close it although items are still behind"),
+        required=False,
+    )
 
 
 class BulletinForm(CleanTextForm):

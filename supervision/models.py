@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import CleanTextModel
 from plans.models import Plan
-from supervision.choices import OPEN_STATES, NoticeAction, NoticeLevel, NoticeState
+from supervision.choices import ANSWER_STATES, OPEN_STATES, AnswerKind, NoticeAction, NoticeLevel, NoticeState
 from targets.models import Target
 from zones.models import Unit, Zone
 
@@ -120,6 +120,52 @@ class SupervisionRule(CleanTextModel):
         return str(_("Supervision rules of %(plan)s") % {"plan": self.plan})
 
 
+class SupervisionSetting(CleanTextModel):
+    """A zone's supervision settings: how its bulletins are numbered and signed
+    (文号 "X管督〔2026〕3号", 落款) and whether a unit head signs a notice's
+    answer off before it reaches supervision. A zone without a row uses the
+    defaults (``supervision.selectors.setting_for``)."""
+
+    zone = models.OneToOneField(
+        Zone, verbose_name=_("zone"), on_delete=models.CASCADE, related_name="supervision_setting"
+    )
+    document_prefix = models.CharField(
+        _("document number prefix"),
+        max_length=20,
+        blank=True,
+        help_text=_("Written before the year in the bulletin's number, e.g. 高新管督; empty: the zone's short name."),
+    )
+    issuing_office = models.CharField(
+        _("issuing office"),
+        max_length=100,
+        blank=True,
+        help_text=_("Signed at the end of the bulletin. Empty: the zone's name and 督查室."),
+    )
+    answer_sign_off = models.BooleanField(
+        _("unit head signs answers off"),
+        default=True,
+        help_text=_("A notice's answer reaches supervision only after a reviewer of the unit has signed it off."),
+    )
+
+    class Meta:
+        verbose_name = _("supervision setting")
+        verbose_name_plural = _("supervision settings")
+        ordering = ["zone"]
+
+    def __str__(self) -> str:
+        return str(_("Supervision settings of %(zone)s") % {"zone": self.zone})
+
+    @property
+    def prefix(self) -> str:
+        """The 文号's prefix as written: the one set, or "<short name>管督"."""
+        return self.document_prefix or f"{self.zone.short_name or self.zone.name}管督"
+
+    @property
+    def office(self) -> str:
+        """The issuing office signed at the end (落款)."""
+        return self.issuing_office or f"{self.zone.name}督查室"
+
+
 class Notice(CleanTextModel):
     """A follow-up notice (督办单) to one lead unit about one or more flagged
     targets, numbered per zone and year (督办〔2026〕3号)."""
@@ -148,6 +194,9 @@ class Notice(CleanTextModel):
     answer_reason = models.TextField(_("reason for the delay"), blank=True)
     answer_measures = models.TextField(_("measures"), blank=True)
     answer_expected = models.DateField(_("expected to be on track by"), null=True, blank=True)
+    answer_kind = models.CharField(_("kind of answer"), max_length=16, choices=AnswerKind.choices, blank=True)
+    signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+    signed_off_by = _user_fk(_("signed off by"))
     extension_until = models.DateField(_("extension asked until"), null=True, blank=True)
     extension_reason = models.TextField(_("reason for the extension"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -164,8 +213,7 @@ class Notice(CleanTextModel):
             models.CheckConstraint(condition=Q(level__gte=0, level__lte=2), name="notice_level_known"),
             models.CheckConstraint(condition=~Q(requirement=""), name="notice_has_requirement"),
             models.CheckConstraint(
-                condition=~Q(state=NoticeState.ANSWERED)
-                | (Q(answered_at__isnull=False) & ~Q(answer_reason="") & ~Q(answer_measures="")),
+                condition=~Q(state__in=ANSWER_STATES) | (Q(answered_at__isnull=False) & ~Q(answer_reason="")),
                 name="notice_answered_has_answer",
             ),
             models.CheckConstraint(
@@ -258,8 +306,13 @@ class Bulletin(CleanTextModel):
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
     number = models.PositiveIntegerField(_("number"))
+    # The 文号: its year and its number among the zone's bulletins of that year.
+    document_year = models.PositiveSmallIntegerField(_("year of the document number"), null=True, blank=True)
+    document_seq = models.PositiveIntegerField(_("document sequence number"), null=True, blank=True)
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
     title = models.CharField(_("title"), max_length=300)
     file = models.FileField(_("file"), upload_to=bulletin_upload_to, max_length=300)
+    pdf = models.FileField(_("PDF"), upload_to=bulletin_upload_to, max_length=300, blank=True)
     size = models.PositiveIntegerField(_("size (bytes)"), default=0)
     generated_at = models.DateTimeField(_("generated at"))
     generated_by = _user_fk(_("generated by"))

@@ -44,13 +44,15 @@ from supervision.choices import (
     OPEN_STATES,
     STEP_BY_SUPERVISION,
     STEP_BY_UNIT,
+    STEP_BY_UNIT_HEAD,
     NoticeState,
     NoticeStep,
     ScoreMode,
+    answer_kind_of,
 )
-from supervision.models import Notice, NoticeItem, SupervisionRule
+from supervision.models import Notice, NoticeItem, SupervisionRule, SupervisionSetting
 from targets import kinds
-from targets.choices import RED, ReportingStatus, Status
+from targets.choices import BAD, RED, SEVERITY, ReportingStatus, Status
 from targets.models import Target, TargetResult
 from targets.selectors import figure_age, latest_results, result_explanation
 from targets.task_status import NO_STATUS, TaskStatus, task_statuses
@@ -89,22 +91,59 @@ def can_answer(user, notice: Notice) -> bool:
     return user.is_authenticated and answering_units(user).filter(pk=notice.unit_id).exists()
 
 
+def can_sign_off(user, notice: Notice) -> bool:
+    """May the user sign the unit's answer off (zones.policy decides who the unit head is)."""
+    return policy.can_sign_off(user, notice.unit)
+
+
+def _who_may(user, notice: Notice, by: str) -> bool:
+    if by == STEP_BY_UNIT:
+        return can_answer(user, notice)
+    if by == STEP_BY_UNIT_HEAD:
+        return can_sign_off(user, notice)
+    return can_supervise(user, notice.zone)
+
+
 def may_take_step(user, notice: Notice, step: str) -> bool:
     """Whether the user's role takes this step of the notice (whatever its state)."""
     by, _states = NOTICE_STEPS[step]
-    return can_answer(user, notice) if by == STEP_BY_UNIT else can_supervise(user, notice.zone)
+    return _who_may(user, notice, by)
 
 
 def notice_steps(user, notice: Notice) -> list[str]:
     """The steps the user may take on the notice now: their role takes it and
     the notice is in a state the step starts from."""
-    may = {STEP_BY_UNIT: can_answer(user, notice), STEP_BY_SUPERVISION: can_supervise(user, notice.zone)}
+    may = {by: _who_may(user, notice, by) for by in (STEP_BY_UNIT, STEP_BY_UNIT_HEAD, STEP_BY_SUPERVISION)}
     return [step for step, (by, states) in NOTICE_STEPS.items() if may[by] and notice.state in states]
 
 
 def rule_for(plan: Plan) -> SupervisionRule:
     """The plan's rules, or the defaults (unsaved) when none were set."""
     return SupervisionRule.objects.filter(plan=plan).first() or SupervisionRule(plan=plan)
+
+
+def setting_for(zone: Zone) -> SupervisionSetting:
+    """The zone's supervision settings, or the defaults (unsaved) when none were set."""
+    return SupervisionSetting.objects.filter(zone=zone).select_related("zone").first() or SupervisionSetting(zone=zone)
+
+
+def notice_answer_kind(notice: Notice) -> str:
+    """The answer the notice asks for (``supervision.choices.answer_kind_of``
+    on its items' statuses at issue)."""
+    return answer_kind_of(notice.items.values_list("status", flat=True))
+
+
+def items_behind(notice: Notice, *, period: Period) -> list[tuple[str, str]]:
+    """The notice's items still lagging or overdue in ``period`` on approved
+    figures: (indicator, status in words), worst first. Closing (销号) a notice
+    with such items asks for a confirmation naming them."""
+    results = (
+        latest_results(targets=Target.objects.filter(notice_items__notice=notice), period=period)
+        .filter(status__in=BAD)
+        .select_related("target")
+    )
+    rows = sorted(results, key=lambda r: (-SEVERITY[r.status], r.target.order, r.target_id))
+    return [(r.target.indicator, r.get_status_display()) for r in rows]
 
 
 # --- list rows -----------------------------------------------------------------
@@ -155,11 +194,16 @@ def notices_visible_to(user) -> QuerySet[Notice]:
 
 def notices_to_answer(user) -> QuerySet[Notice]:
     """Notices waiting for the user's answer: addressed to a unit they answer
-    for, in a state the answer starts from (``NOTICE_STEPS``)."""
+    for, in a state the answer starts from (``NOTICE_STEPS``), or, for the
+    unit's head, an answer waiting for their sign-off."""
     if not user.is_authenticated:
         return Notice.objects.none()
     _by, states = NOTICE_STEPS[NoticeStep.ANSWER]
-    return Notice.objects.filter(unit__in=answering_units(user), state__in=states)
+    _head, sign_off_states = NOTICE_STEPS[NoticeStep.SIGN_OFF]
+    return Notice.objects.filter(
+        Q(unit__in=answering_units(user), state__in=states)
+        | Q(unit__in=policy.sign_off_units(user), state__in=sign_off_states)
+    )
 
 
 def overdue_notices_count(plan: Plan, *, today: dt.date | None = None) -> int:
@@ -185,7 +229,7 @@ def notice_summary(*, plan: Plan, today: dt.date | None = None) -> NoticeSummary
     today = today or clock.today()
     row = Notice.objects.filter(plan=plan).aggregate(
         issued=Count("pk"),
-        answered=Count("pk", filter=Q(answered_at__isnull=False)),
+        answered=Count("pk", filter=Q(answered_at__isnull=False) & ~Q(state=NoticeState.SIGN_OFF)),
         closed=Count("pk", filter=Q(state=NoticeState.CLOSED)),
         open=Count("pk", filter=Q(state__in=OPEN_STATES)),
         overdue=Count("pk", filter=Q(state=NoticeState.ISSUED, reply_by__lt=today)),

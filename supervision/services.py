@@ -32,14 +32,25 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.mail import Mail, mail_render, mails_queue
 from core.notifications import mail_wanted
+from core.office import to_pdf
 from core.text import TEXT_LIMIT, too_long
 from plans.choices import PlanStatus
 from plans.models import Plan
-from plans.periods import Period, days_until_due
-from supervision.choices import NOTICE_STEPS, NoticeAction, NoticeLevel, NoticeState, NoticeStep
+from plans.periods import Period, days_until_due, default_period
+from supervision.choices import ANSWER_FIELDS, NOTICE_STEPS, NoticeAction, NoticeLevel, NoticeState, NoticeStep
 from supervision.models import Bulletin, Notice, NoticeEvent, NoticeItem
 from supervision.notifying import tell_answered, tell_group_issued, tell_issued
-from supervision.selectors import can_answer, can_supervise, explanation_of, rule_for, supervised_zones
+from supervision.selectors import (
+    can_answer,
+    can_sign_off,
+    can_supervise,
+    explanation_of,
+    items_behind,
+    notice_answer_kind,
+    rule_for,
+    setting_for,
+    supervised_zones,
+)
 from targets.models import Target
 from targets.selectors import latest_results
 from zones.choices import Role
@@ -201,10 +212,14 @@ def _move(notice: Notice, *, from_states: tuple[str, ...], **fields) -> None:
     """Change the notice only if it is still in one of ``from_states``."""
     if Notice.objects.filter(pk=notice.pk, state__in=from_states).update(**fields) != 1:
         notice.refresh_from_db()
-        raise ValidationError(
-            _("This step is not possible now: the notice is “%(state)s”. Reload the page.")
-            % {"state": notice.get_state_display()}
-        )
+        raise _not_now(notice)
+
+
+def _not_now(notice: Notice) -> ValidationError:
+    return ValidationError(
+        _("This step is not possible now: the notice is “%(state)s”. Reload the page.")
+        % {"state": notice.get_state_display()}
+    )
 
 
 def notice_answer(
@@ -212,43 +227,96 @@ def notice_answer(
     notice: Notice,
     by,
     reason: str,
-    measures: str,
+    measures: str = "",
     expected: dt.date | None,
     today: dt.date | None = None,
 ) -> Notice:
-    """The lead unit answers: why it lags, what it does about it, and by when
-    it expects to be on track. An answer after the reply date marks the
-    notice as answered late."""
+    """The lead unit answers what its items ask (``ANSWER_FIELDS`` of the
+    notice's answer kind: a report not sent, when it will be sent; a lagging
+    figure, why and by when it catches up; a missed date, the new date and
+    why). An answer after the reply date marks the notice as answered late.
+    Where the zone asks for it (``SupervisionSetting.answer_sign_off``) the
+    answer waits for the unit head's sign-off before it reaches supervision,
+    unless the unit head wrote it."""
     if not can_answer(by, notice):
         raise PermissionDenied(_("Only the lead unit's reporting staff and reviewers answer this notice."))
     today = today or clock.today()
-    reason = _text(reason, field_name="reason", message=_("Write why the item lags."))
-    measures = _text(measures, field_name="measures", message=_("Write the measures the unit takes."))
+    kind = notice_answer_kind(notice)
+    asked = ANSWER_FIELDS[kind]
+    reason = _text(reason, field_name="reason", message=asked["reason"][1])
+    measures = _text(measures, field_name="measures", message=asked["measures"][1]) if "measures" in asked else ""
     if expected is None:
-        raise ValidationError({"expected": _("Give the date by which the item will be on track.")})
+        raise ValidationError({"expected": asked["expected"][1]})
     if expected < today:
-        raise ValidationError({"expected": _("The expected date cannot lie in the past.")})
+        raise ValidationError({"expected": _("The date cannot lie in the past.")})
     late = today > notice.reply_by
+    needs_sign_off = setting_for(notice.zone).answer_sign_off
+    signed_now = needs_sign_off and can_sign_off(by, notice)
+    now = clock.now()
     with transaction.atomic():
         _move(
             notice,
             from_states=_from(NoticeStep.ANSWER),
-            state=NoticeState.ANSWERED,
-            answered_at=clock.now(),
+            state=NoticeState.SIGN_OFF if needs_sign_off and not signed_now else NoticeState.ANSWERED,
+            answered_at=now,
             answered_by=by,
+            answer_kind=kind,
             answer_reason=reason,
             answer_measures=measures,
             answer_expected=expected,
+            signed_off_at=now if signed_now else None,
+            signed_off_by=by if signed_now else None,
             overdue=notice.overdue or late,
         )
         _record(
             notice,
             NoticeAction.ANSWERED,
             by=by,
-            text=f"{reason}\n{measures}",
-            data={"expected": expected.isoformat(), "late": late},
+            text="\n".join(part for part in (reason, measures) if part),
+            data={"expected": expected.isoformat(), "late": late, "kind": kind, "signed_off": signed_now},
         )
+        if signed_now or not needs_sign_off:
+            tell_answered(notice, by=by)
+    notice.refresh_from_db()
+    return notice
+
+
+def _require_unit_head(by, notice: Notice) -> None:
+    if not can_sign_off(by, notice):
+        raise PermissionDenied(_("Only the lead unit's head (its reviewer) signs this answer off."))
+
+
+def notice_sign_off(*, notice: Notice, by, note: str = "") -> Notice:
+    """The unit head signs the unit's answer off: it reaches supervision."""
+    _require_unit_head(by, notice)
+    with transaction.atomic():
+        _move(
+            notice,
+            from_states=_from(NoticeStep.SIGN_OFF),
+            state=NoticeState.ANSWERED,
+            signed_off_at=clock.now(),
+            signed_off_by=by,
+        )
+        _record(notice, NoticeAction.SIGNED_OFF, by=by, text=(note or "").strip())
         tell_answered(notice, by=by)
+    notice.refresh_from_db()
+    return notice
+
+
+def notice_answer_return(*, notice: Notice, by, note: str) -> Notice:
+    """The unit head returns the answer to be written again, saying why; the
+    notice awaits the unit's answer as before (its words stay to be edited)."""
+    _require_unit_head(by, notice)
+    note = _text(note, field_name="note", message=_("Write what the answer lacks."))
+    with transaction.atomic():
+        _move(
+            notice,
+            from_states=_from(NoticeStep.RETURN_ANSWER),
+            state=NoticeState.ISSUED,
+            answered_at=None,
+            answered_by=None,
+        )
+        _record(notice, NoticeAction.ANSWER_RETURNED, by=by, text=note)
     notice.refresh_from_db()
     return notice
 
@@ -324,11 +392,30 @@ def notice_extension_refuse(*, notice: Notice, by, note: str) -> Notice:
     return notice
 
 
-def notice_close(*, notice: Notice, by, note: str) -> Notice:
+class ItemsBehind(ValidationError):
+    """Closing was asked without confirming while items are still behind."""
+
+
+def notice_close(*, notice: Notice, by, note: str, confirm: bool = False, today: dt.date | None = None) -> Notice:
     """Close the notice (销号) with a note. A pending extension request is
-    decided first."""
+    decided first. While any of its items is still lagging or overdue (on the
+    month just closed, ``items_behind``), closing needs ``confirm``: the
+    refusal names those items."""
     _require_supervisor(by, notice)
     note = _text(note, field_name="note", message=_("Write the closing note."))
+    if notice.state not in _from(NoticeStep.CLOSE):
+        raise _not_now(notice)
+    if not confirm:
+        behind = items_behind(notice, period=default_period(notice.plan, today=today or clock.today()))
+        if behind:
+            raise ItemsBehind(
+                {
+                    "confirm": _(
+                        "These items are still behind: %(items)s. Tick the confirmation to close the notice anyway."
+                    )
+                    % {"items": "、".join(f"{name}（{status}）" for name, status in behind)}
+                }
+            )
     with transaction.atomic():
         _move(
             notice,
@@ -339,7 +426,7 @@ def notice_close(*, notice: Notice, by, note: str) -> Notice:
             close_note=note,
         )
         NoticeItem.objects.filter(notice=notice).update(is_open=False)
-        _record(notice, NoticeAction.CLOSED, by=by, text=note)
+        _record(notice, NoticeAction.CLOSED, by=by, text=note, data={"confirmed_behind": bool(confirm)})
     notice.refresh_from_db()
     return notice
 
@@ -348,6 +435,8 @@ def notice_close(*, notice: Notice, by, note: str) -> Notice:
 # (the form's or the serializer's fields are the service's keywords).
 NOTICE_STEP_SERVICES: dict[NoticeStep, Callable[..., Notice]] = {
     NoticeStep.ANSWER: notice_answer,
+    NoticeStep.SIGN_OFF: notice_sign_off,
+    NoticeStep.RETURN_ANSWER: notice_answer_return,
     NoticeStep.REQUEST_EXTENSION: notice_extension_request,
     NoticeStep.GRANT_EXTENSION: notice_extension_grant,
     NoticeStep.REFUSE_EXTENSION: notice_extension_refuse,
@@ -443,7 +532,7 @@ def bulletin_generate(*, plan: Plan, period: Period, by=None, today: dt.date | N
     """Build the plan's bulletin for ``period`` and store it, replacing an
     earlier one of the same period (which keeps its number). ``by`` is None
     for the scheduled job."""
-    from supervision.bulletin import bulletin_build, bulletin_title
+    from supervision.bulletin import bulletin_build, bulletin_title, document_number, next_document_seq
 
     if by is not None and not can_supervise(by, plan.zone):
         raise PermissionDenied(_("Only the zone's supervision team publishes bulletins."))
@@ -453,18 +542,31 @@ def bulletin_generate(*, plan: Plan, period: Period, by=None, today: dt.date | N
     number = (
         existing.number if existing else (Bulletin.objects.filter(plan=plan).aggregate(n=Max("number"))["n"] or 0) + 1
     )
-    content = bulletin_build(plan=plan, period=period, number=number, today=today)
     bulletin = existing or Bulletin(plan=plan, year=period.year, month=period.month, number=number)
-    old_name = bulletin.file.name if existing else None
+    if not bulletin.document_number:  # the 文号 is kept when a period is generated again
+        year = (today or clock.today()).year
+        bulletin.document_year = year
+        bulletin.document_seq = next_document_seq(zone=plan.zone, year=year)
+        bulletin.document_number = document_number(
+            prefix=setting_for(plan.zone).prefix, year=year, seq=bulletin.document_seq
+        )
+    content = bulletin_build(plan=plan, period=period, number=number, today=today, doc_number=bulletin.document_number)
+    pdf = to_pdf(content)  # None where LibreOffice is not installed: the page says so
+    old_names = [f.name for f in (bulletin.file, bulletin.pdf) if existing and f]
     bulletin.title = bulletin_title(plan=plan, period=period)[:300]
     bulletin.generated_at = clock.now()
     bulletin.generated_by = by
     bulletin.size = len(content)
     with transaction.atomic():
         bulletin.file.save("bulletin.docx", ContentFile(content), save=False)
+        if pdf is not None:
+            bulletin.pdf.save("bulletin.pdf", ContentFile(pdf), save=False)
+        else:
+            bulletin.pdf = ""
         bulletin.save()
-    if old_name and old_name != bulletin.file.name:
-        bulletin.file.storage.delete(old_name)
+    for name in old_names:
+        if name not in (bulletin.file.name, bulletin.pdf.name):
+            bulletin.file.storage.delete(name)
     return bulletin
 
 

@@ -35,4 +35,5 @@ urlpatterns = [
     path("exports/", views.export_records, name="export_records"),
     path("bulletins/", views.bulletins, name="bulletins"),
     path("bulletins/<id:bulletin_id>/download/", views.bulletin_download, name="bulletin_download"),
+    path("bulletins/<id:bulletin_id>/pdf/", views.bulletin_pdf, name="bulletin_pdf"),
 ]

@@ -25,6 +25,7 @@ from core.downloads import attach
 from core.export_records import record_export
 from core.forms import CleanTextForm
 from core.models import ExportRecord
+from core.office import office_available
 from core.params import parse_id, parse_ids
 from core.people import display_name
 from plans.models import Plan
@@ -33,10 +34,12 @@ from progress.choices import ReportStatus
 from progress.selectors import pending_figures
 from supervision import exports, services
 from supervision.choices import (
+    ANSWER_FIELDS,
     DEFAULT_SCORE_MODE,
     OPEN_STATES,
     PROGRESS_LISTS,
     REPORTING_LISTS,
+    AnswerKind,
     ListKind,
     NoticeState,
     NoticeStep,
@@ -52,6 +55,8 @@ from supervision.forms import (
     GrantForm,
     IssueForm,
     RefuseForm,
+    ReturnAnswerForm,
+    SignOffForm,
     period_choices,
 )
 from supervision.models import Bulletin, Notice
@@ -59,8 +64,10 @@ from supervision.selectors import (
     answering_units,
     can_supervise,
     explanation_of,
+    items_behind,
     ledger,
     ledger_leaders,
+    notice_answer_kind,
     notice_steps,
     notices_visible_to,
     ranking_title,
@@ -410,16 +417,29 @@ def _notice_page(request: HttpRequest, notice: Notice, *, forms: dict | None = N
         "events": notice.events.select_related("by").order_by("at", "id"),
         "today": clock.today(),
         "can_answer": NoticeStep.ANSWER in steps,
+        "can_sign_off": NoticeStep.SIGN_OFF in steps,
+        "behind": items_behind(notice, period=default_period(notice.plan)) if NoticeStep.CLOSE in steps else [],
         "can_ask_extension": NoticeStep.REQUEST_EXTENSION in steps,
         "can_decide_extension": NoticeStep.GRANT_EXTENSION in steps,
         "can_close": NoticeStep.CLOSE in steps,
-        "answer_form": forms.get(NoticeStep.ANSWER) or AnswerForm(),
+        "answer_form": forms.get(NoticeStep.ANSWER) or _answer_form(notice),
+        "sign_off_form": forms.get(NoticeStep.SIGN_OFF) or SignOffForm(),
+        "answer_labels": {
+            name: label for name, (label, _message) in ANSWER_FIELDS[notice.answer_kind or AnswerKind.LAGGING].items()
+        },
+        "return_form": forms.get(NoticeStep.RETURN_ANSWER) or ReturnAnswerForm(),
         "extension_form": forms.get(NoticeStep.REQUEST_EXTENSION) or ExtensionForm(),
         "grant_form": forms.get(NoticeStep.GRANT_EXTENSION) or GrantForm(),
         "refuse_form": forms.get(NoticeStep.REFUSE_EXTENSION) or RefuseForm(),
         "close_form": forms.get(NoticeStep.CLOSE) or CloseForm(),
     }
     return render(request, "supervision/notice_detail.html", context, status=status)
+
+
+def _answer_form(notice: Notice, data=None) -> AnswerForm:
+    """The answer form of the notice's kind, holding what a returned answer said."""
+    initial = {"reason": notice.answer_reason, "measures": notice.answer_measures, "expected": notice.answer_expected}
+    return AnswerForm(data, kind=notice_answer_kind(notice), initial=initial)
 
 
 @login_required
@@ -431,7 +451,9 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
 # The page's form of each step and what it says when the step is taken; the
 # service is services.NOTICE_STEP_SERVICES[step], as for the API.
 STEP_FORMS: dict[NoticeStep, tuple[type[CleanTextForm], Promise]] = {
-    NoticeStep.ANSWER: (AnswerForm, gettext_lazy("Your answer is recorded; the supervision team will review it.")),
+    NoticeStep.ANSWER: (AnswerForm, gettext_lazy("Your answer is recorded.")),
+    NoticeStep.SIGN_OFF: (SignOffForm, gettext_lazy("Signed off; the answer goes to the supervision team.")),
+    NoticeStep.RETURN_ANSWER: (ReturnAnswerForm, gettext_lazy("The answer is returned to be written again.")),
     NoticeStep.REQUEST_EXTENSION: (
         ExtensionForm,
         gettext_lazy("Your request for an extension is sent to the supervision team."),
@@ -449,7 +471,7 @@ def notice_act(request: HttpRequest, notice_id: int, step: NoticeStep) -> HttpRe
     supervision grants, refuses or closes."""
     notice = _notice_for(request, notice_id)
     form_class, done = STEP_FORMS[step]
-    form = form_class(request.POST)
+    form = _answer_form(notice, request.POST) if step == NoticeStep.ANSWER else form_class(request.POST)
     if form.is_valid():
         try:
             services.NOTICE_STEP_SERVICES[step](notice=notice, by=request.user, **form.cleaned_data)
@@ -614,28 +636,54 @@ def bulletins(request: HttpRequest) -> HttpResponse:
             "can_generate": can_generate,
             "bulletins": Bulletin.objects.filter(plan=plan).select_related("generated_by").order_by("-year", "-month"),
             "rule": rule_for(plan),
+            "office_available": office_available(),
         },
         status=400 if form.errors else 200,
+    )
+
+
+def _bulletin_file(request: HttpRequest, bulletin_id: int, *, pdf: bool) -> FileResponse:
+    """The bulletin's Word file or its PDF, named by its 文号 and title."""
+    bulletin = get_object_or_404(Bulletin.objects.select_related("plan__zone"), pk=bulletin_id)
+    if not policy.can_read_zone(request.user, bulletin.plan.zone):
+        raise PermissionDenied(NOT_FOR_YOU)
+    stored = bulletin.pdf if pdf else bulletin.file
+    if not stored:
+        raise Http404(_("This bulletin has no PDF: LibreOffice was not installed when it was generated."))
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The bulletin's file is missing; generate it again.")) from None
+    suffix = "pdf" if pdf else "docx"
+    name = f"{bulletin.document_number}{bulletin.title}" if bulletin.document_number else bulletin.title
+    # Government working papers: who took which bulletin out of the app, and when.
+    record_export(
+        user=request.user,
+        kind=ExportRecord.Kind.BULLETIN,
+        title=name,
+        file_name=f"{name}.{suffix}",
+        zone_ids=[bulletin.plan.zone_id],
+    )
+    content_type = (
+        "application/pdf" if pdf else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    return attach(
+        FileResponse(handle, content_type=content_type),
+        filename=f"{name}.{suffix}",
+        fallback=f"bulletin-{bulletin.year}-{bulletin.month:02d}.{suffix}",
     )
 
 
 @login_required
 @require_GET
 def bulletin_download(request: HttpRequest, bulletin_id: int) -> FileResponse:
-    bulletin = get_object_or_404(Bulletin.objects.select_related("plan__zone"), pk=bulletin_id)
-    if not policy.can_read_zone(request.user, bulletin.plan.zone):
-        raise PermissionDenied(NOT_FOR_YOU)
-    try:
-        handle = bulletin.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("The bulletin's file is missing; generate it again.")) from None
-    response = FileResponse(
-        handle,
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    return attach(
-        response, filename=f"{bulletin.title}.docx", fallback=f"bulletin-{bulletin.year}-{bulletin.month:02d}.docx"
-    )
+    return _bulletin_file(request, bulletin_id, pdf=False)
+
+
+@login_required
+@require_GET
+def bulletin_pdf(request: HttpRequest, bulletin_id: int) -> FileResponse:
+    return _bulletin_file(request, bulletin_id, pdf=True)
 
 
 # --- the record of exports -----------------------------------------------------------------

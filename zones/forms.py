@@ -43,7 +43,7 @@ class PeopleSheetForm(forms.Form):
     file = forms.FileField(label=_("Excel sheet (.xlsx)"))
 
 
-class PeopleFilterForm(forms.Form):
+class PeopleFilterForm(CleanTextMixin, forms.Form):
     """The people list's filters; a bad value is ignored, never an error page."""
 
     q = forms.CharField(label=_("Name, mobile or e-mail"), required=False, max_length=100)
@@ -119,7 +119,7 @@ class ZoneNewForm(CleanTextForm):
         return data
 
 
-class OutboxPasswordResetForm(PasswordResetForm):
+class OutboxPasswordResetForm(CleanTextMixin, PasswordResetForm):
     """Django's "forgot my password" form, sending its link through the app's mail outbox
     (``zones.invitations``) and reaching invited people who have not chosen a password yet."""
 

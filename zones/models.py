@@ -178,7 +178,7 @@ class ZoneWebhook(CleanTextModel):
         return f"{self.zone} {self.name}"
 
 
-class WebhookPost(models.Model):
+class WebhookPost(CleanTextModel):
     """One message owed to, or posted to, a group robot: the record of
     whether it went (``sent_at``) or why it did not (``last_error``,
     ``failed_at`` once given up). Written in the transaction of the change it

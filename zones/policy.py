@@ -101,6 +101,17 @@ def can_review(user: AnyUser, unit: Unit) -> bool:
     return user.is_authenticated and review_units(user).filter(pk=unit.pk).exists()
 
 
+def sign_off_units(user: AnyUser) -> QuerySet[Unit]:
+    """Units whose answers to follow-up notices the user signs off (or
+    returns) before they reach supervision: the units they head, which are
+    the units they review (the one role that answers for a unit as a whole)."""
+    return review_units(user)
+
+
+def can_sign_off(user: AnyUser, unit: Unit) -> bool:
+    return user.is_authenticated and sign_off_units(user).filter(pk=unit.pk).exists()
+
+
 def is_zone_admin(user: AnyUser, zone: Zone) -> bool:
     if not user.is_authenticated:
         return False

@@ -15,8 +15,9 @@ from progress.choices import ReportStatus
 from progress.engine.recompute import targets_recompute
 from supervision.choices import NoticeAction, NoticeLevel, NoticeState
 from supervision.filtersets import SupervisionFilterSet
-from supervision.models import Notice, NoticeEvent, NoticeItem
+from supervision.models import Notice, NoticeEvent, NoticeItem, SupervisionSetting
 from supervision.services import notice_answer, notice_close, notice_extension_request, notices_issue
+from targets.choices import Status
 from targets.models import TargetResult
 from tests.factories import (
     MembershipFactory,
@@ -104,6 +105,12 @@ def office(db, clock):
         "finance": issue(revenue),
         "other": issue(other_target, by=users["other_supervisor"]),
     }
+    # The items lagged when issued, so an answer says why, what is done and by when
+    # (supervision.choices.ANSWER_FIELDS); the steps here go straight to supervision
+    # (the unit head's sign-off is tested in test_api_notice_sign_off.py).
+    NoticeItem.objects.update(status=Status.LAGGING)
+    for each in (zone, other_plan.zone):
+        SupervisionSetting.objects.create(zone=each, answer_sign_off=False)
     return SimpleNamespace(
         plan=plan,
         zone=zone,
@@ -285,7 +292,7 @@ def test_anonymous_requests_are_asked_to_authenticate(office):
 
 def test_issuing_makes_one_numbered_notice_per_lead_unit_and_lists_what_was_left_out(judged):
     office = judged
-    notice_close(notice=office.notices["finance"], by=office.users["supervisor"], note="已整改")
+    notice_close(notice=office.notices["finance"], by=office.users["supervisor"], note="已整改", confirm=True)
     response = api(office.users["supervisor"]).post(
         "/api/v1/notices/",
         {
@@ -376,7 +383,12 @@ def test_the_unit_answers_and_the_answer_and_its_log_entry_are_stored(office):
     assert notice.answer_expected == dt.date(2026, 7, 31) and notice.answered_by == office.users["econ_reviewer"]
     assert events(notice) == [NoticeAction.ISSUED, NoticeAction.ANSWERED]
     event = NoticeEvent.objects.get(notice=notice, action=NoticeAction.ANSWERED)
-    assert event.by == office.users["econ_reviewer"] and event.data == {"expected": "2026-07-31", "late": False}
+    assert event.by == office.users["econ_reviewer"] and event.data == {
+        "expected": "2026-07-31",
+        "late": False,
+        "kind": "lagging",
+        "signed_off": False,
+    }
     closing = api(office.users["supervisor"]).get(f"/api/v1/notices/{notice.pk}/")
     assert closing.json()["actions"] == ["close"] and closing.json()["answered_by"] == "econ_reviewer"
 

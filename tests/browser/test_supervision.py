@@ -91,21 +91,30 @@ def test_supervisor_filters_exports_and_raises_a_notice_the_unit_answers_and_the
         staff.click("#answer button[type=submit]")
         assert "答复已提交" in staff.locator(".messages").inner_text()
         screenshot(staff, "supervision-notice-answered")
+        # The unit's head (its reviewer) signs the answer off before it reaches supervision.
+        staff.context.clear_cookies()
+        log_in(staff, "xx_reviewer", DEMO_PASSWORD)
+        staff.goto(f"{page.base_url}/supervision/notices/{notice.pk}/")
+        staff.click("#sign-off-step button.primary")
+        assert "已审签" in staff.locator(".messages").inner_text()
     finally:
         context.close()  # an open context would keep a request thread of the live server alive
 
-    # The supervisor reads the answer and closes the notice.
+    # The supervisor reads the answer and closes the notice, confirming although its items still lag.
     page.reload()
     assert "项目用地审批滞后" in page.content()
+    assert page.locator("#items-behind li").count() == chosen
     page.fill("#close textarea[name=note]", "整改措施明确,予以销号。")
+    page.check("#close input[name=confirm]")
     page.click("#close button[type=submit]")
     assert "督办单已销号" in page.locator(".messages").inner_text()
-    assert page.locator("#log li").count() == 3
+    assert page.locator("#log li").count() == 4
     notice.refresh_from_db()
     assert notice.state == "closed"
     assert list(NoticeEvent.objects.filter(notice=notice).values_list("action", flat=True)) == [
         "issued",
         "answered",
+        "signed_off",
         "closed",
     ]
     screenshot(page, "supervision-notice-closed")

@@ -218,7 +218,7 @@ MATRIX: dict[str, Page] = {
         frozenset({"supervisor", "admin"}),
         ok=(302,),
         method="post",
-        data=lambda w: {"note": "已整改到位"},
+        data=lambda w: {"note": "已整改到位", "confirm": "on"},  # its item still lags: closing is confirmed
     ),
     "supervision:ranking": Page(lambda w: f"/supervision/ranking/?plan={plan_id(w)}", READERS),
     "supervision:ledger": Page(
@@ -238,6 +238,7 @@ MATRIX: dict[str, Page] = {
     # (tests/supervision/test_export_layout.py).
     "supervision:export_records": Page(lambda w: "/supervision/exports/", frozenset({"admin", "foreign_admin"})),
     "supervision:bulletin_download": Page(lambda w: f"/supervision/bulletins/{w.bulletin.pk}/download/", READERS),
+    "supervision:bulletin_pdf": Page(lambda w: f"/supervision/bulletins/{w.bulletin.pk}/pdf/", READERS),
     # Plan import: any zone's administrator starts one; a review and a plan are their zone's.
     "imports:new": Page(lambda w: "/imports/new/", frozenset({"admin", "foreign_admin"})),
     "imports:review": Page(lambda w: "/imports/review/", frozenset({"admin"}), method="post", data=import_payload),

@@ -60,6 +60,13 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def no_office_pdf(settings):
+    """No PDF conversion (seconds each) unless a test asks for it
+    (tests/supervision/test_bulletin_document.py does)."""
+    settings.OFFICE_PDF = False
+
+
 @pytest.fixture
 def zone(db, clock_at):
     """The zone on 2014-07-10: June is the month just closed (due 07-05), July

@@ -51,15 +51,15 @@ def test_the_bulletin_opens_as_an_official_notice_with_figures_ranking_lists_ite
     title = next(p for p in document.paragraphs if p.text == "关于2014年1-6月重点工作推进情况的通报")
     assert title.alignment == 1  # centred
     assert title.runs[0].font.color.rgb == (0xC0, 0x00, 0x00)
-    assert "督查通报〔2014〕1号" in text and "第1期" in text
-    assert "各单位:" in text
+    assert f"{zone.zone.short_name}管督〔2014〕1号" in text and "第1期" in text
+    assert "各单位：" in text
     assert "纳入督查的目标共7项" in text
     ranking, lagging, notices = document.tables
     assert table_rows(ranking)[0] == ["排名", "单位", "得分", "完成率", "按时报送率", "红灯指标", "逾期督办"]
     # Year to date, as the ranking page and the dashboard rank by default (test_scores has the sums).
     assert [row[:3] for row in table_rows(ranking)[1:]] == [["1", "经济发展局", "63.9"], ["2", "招商局", "35.2"]]
-    assert "红榜:无。" in text  # every unit has a red target
-    assert "黑榜:招商局(红灯指标2项、逾期督办0件)、经济发展局(红灯指标1项、逾期督办0件)。" in text
+    assert "红榜：无。" in text  # every unit has a red target
+    assert "黑榜：招商局（红灯指标2项、逾期督办0件）、经济发展局（红灯指标1项、逾期督办0件）。" in text
     items = {row[1]: row for row in table_rows(lagging)[1:]}
     assert set(items) == {"新开工项目", "引进亿元以上项目", "实际利用外资", "研发投入占比", "完成招商中心建设"}
     assert items["新开工项目"][3:] == ["经济发展局", "李明", "严重滞后", "已报"]
@@ -68,7 +68,7 @@ def test_the_bulletin_opens_as_an_official_notice_with_figures_ranking_lists_ite
     assert "数据截至1-5月" in items["研发投入占比"][2]  # the carried figure says its age
     assert "已下发督办单1件" in text
     assert table_rows(notices)[1][0] == "督办〔2014〕1号"
-    assert "督查组" in text.splitlines()[-2] and text.splitlines()[-1] == "2014年7月10日"
+    assert text.splitlines()[-2] == f"{zone.zone.name}督查室" and text.splitlines()[-1] == "2014年7月10日"
 
 
 def test_the_bulletin_names_its_ranking_basis_and_reports_the_reporting_apart(zone, settings):

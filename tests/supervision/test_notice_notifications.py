@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from core.models import Notification
-from supervision.services import notice_answer
+from supervision.services import notice_answer, notice_sign_off
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,8 @@ def test_answering_tells_the_issuer_and_the_supervision_team_not_the_answerer(zo
     notice = issue(zone.serious).notices[0]
     notice_answer(notice=notice, by=zone.staff, reason="原因", measures="措施", expected=dt.date(2014, 9, 1))
     told = Notification.objects.filter(kind=Notification.Kind.NOTICE_ANSWERED)
+    assert not told.exists()  # the answer waits for the unit head's sign-off
+    notice_sign_off(notice=notice, by=zone.reviewer)
     assert list(told.values_list("recipient__username", flat=True)) == ["supervisor"]
     assert "经济发展局" in told.get().text
 

@@ -88,7 +88,7 @@ def test_an_item_under_an_open_notice_is_left_out_and_can_be_followed_up_again_o
     assert again.skipped == [zone.serious]
     assert [n.unit for n in again.notices] == [zone.invest]
     assert issue(zone.serious).notices == []
-    notice_close(notice=first, by=zone.supervisor, note="已整改到位")
+    notice_close(notice=first, by=zone.supervisor, note="已整改到位", confirm=True)
     assert len(issue(zone.serious).notices) == 1
 
 
@@ -133,11 +133,14 @@ def test_issuing_refuses_a_past_answer_date_an_empty_requirement_and_no_items(zo
 # --- the unit answers ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", ["staff", "reviewer"])
-def test_the_lead_units_staff_or_reviewer_answers(zone, issue, who):
+@pytest.mark.parametrize(
+    ("who", "state"),
+    [("staff", NoticeState.SIGN_OFF), ("reviewer", NoticeState.ANSWERED)],  # the reviewer is the unit head
+)
+def test_the_lead_units_staff_or_reviewer_answers(zone, issue, who, state):
     notice = issue(zone.serious).notices[0]
     notice = answer(notice, getattr(zone, who))
-    assert notice.state == NoticeState.ANSWERED
+    assert notice.state == state
     assert notice.answer_reason == "土地指标未落实" and notice.answer_expected == dt.date(2014, 9, 30)
     assert notice.answered_by == getattr(zone, who) and not notice.overdue
     assert actions(notice) == [NoticeAction.ISSUED, NoticeAction.ANSWERED]
@@ -228,10 +231,10 @@ def test_only_supervision_decides_an_extension_or_closes(zone, issue, who):
 
 def test_supervision_closes_an_answered_notice_with_a_note_and_the_log_tells_the_story(zone, issue):
     notice = issue(zone.serious).notices[0]
-    notice = answer(notice, zone.staff)
+    notice = answer(notice, zone.reviewer)  # the unit head: signed off at once
     with pytest.raises(ValidationError):
         notice_close(notice=notice, by=zone.supervisor, note=" ")
-    notice = notice_close(notice=notice, by=zone.admin, note="整改措施已落实,予以销号")
+    notice = notice_close(notice=notice, by=zone.admin, note="整改措施已落实,予以销号", confirm=True)
     assert notice.state == NoticeState.CLOSED and notice.closed_by == zone.admin
     assert not NoticeItem.objects.filter(notice=notice, is_open=True).exists()
     assert actions(notice) == [NoticeAction.ISSUED, NoticeAction.ANSWERED, NoticeAction.CLOSED]
@@ -243,7 +246,7 @@ def test_a_pending_extension_is_decided_before_closing_and_a_closed_notice_takes
     with pytest.raises(ValidationError):
         notice_close(notice=notice, by=zone.supervisor, note="销号")
     notice = notice_extension_refuse(notice=notice, by=zone.supervisor, note="不同意")
-    notice = notice_close(notice=notice, by=zone.supervisor, note="销号")
+    notice = notice_close(notice=notice, by=zone.supervisor, note="销号", confirm=True)
     with pytest.raises(ValidationError, match="已销号"):
         answer(notice, zone.staff)
 
@@ -251,7 +254,7 @@ def test_a_pending_extension_is_decided_before_closing_and_a_closed_notice_takes
 def test_a_step_on_a_stale_copy_is_refused(zone, issue):
     notice = issue(zone.serious).notices[0]
     stale = Notice.objects.get(pk=notice.pk)
-    notice_close(notice=notice, by=zone.supervisor, note="销号")
+    notice_close(notice=notice, by=zone.supervisor, note="销号", confirm=True)
     with pytest.raises(ValidationError):
         answer(stale, zone.staff)
     assert Notice.objects.get().state == NoticeState.CLOSED

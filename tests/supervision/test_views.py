@@ -219,10 +219,21 @@ def test_the_unit_answers_on_the_notice_page_and_the_supervisor_closes_it(client
         {"reason": "土地未落实", "measures": "加快审批", "expected": "2099-09-30"},
     )
     assert done.status_code == 302
+    # The unit head (its reviewer) signs the answer off before supervision sees it.
+    client.force_login(zone.reviewer)
+    assert "审签" in client.get(url).content.decode()
+    signed = client.post(reverse("supervision:notice_act", args=[notice.pk, "sign-off"]), {"note": ""})
+    assert signed.status_code == 302
     client.force_login(zone.supervisor)
     html = client.get(url).content.decode()
     assert "土地未落实" in html and "销号" in html
-    client.post(reverse("supervision:notice_act", args=[notice.pk, "close"]), {"note": "已整改"})
+    # 新开工项目 is still seriously lagging: closing asks for a confirmation naming it.
+    assert 'id="items-behind"' in html and "新开工项目（严重滞后）" in html
+    warned = client.post(reverse("supervision:notice_act", args=[notice.pk, "close"]), {"note": "已整改"})
+    assert warned.status_code == 400 and "新开工项目（严重滞后）" in warned.content.decode()
+    notice.refresh_from_db()
+    assert notice.state == NoticeState.ANSWERED
+    client.post(reverse("supervision:notice_act", args=[notice.pk, "close"]), {"note": "已整改", "confirm": "on"})
     notice.refresh_from_db()
     assert notice.state == NoticeState.CLOSED
     html = client.get(url).content.decode()
