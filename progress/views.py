@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -506,12 +506,16 @@ def withdraw(request: HttpRequest) -> HttpResponse:
     or the period form; back to the page the request came from."""
     ids = parse_ids(request.POST.getlist("report"))
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    # Only a path of this site: anything else (a name, another host, a path without its
+    # leading slash) goes back to 我的填报, and the redirect never reads it as a view's name.
+    if len(back) > 2000 or not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         back = reverse("progress:mine")
     reports = list(Report.objects.filter(pk__in=ids))
     if not reports:
         messages.error(request, _("Select at least one report."))
-        return redirect(back)
+        return HttpResponseRedirect(back)
     try:
         count = reports_withdraw(reports=reports, by=request.user)
     except PeriodClosed as closed:
@@ -524,7 +528,7 @@ def withdraw(request: HttpRequest) -> HttpResponse:
             _("Withdrew %(n)d reports: they are drafts again, with everything you typed; submit them when ready.")
             % {"n": count},
         )
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 def _viewed_period(request: HttpRequest, plan: Plan) -> Period:

@@ -1,11 +1,11 @@
 """A fingerprint of the data a user must not change, to compare before and after a request.
 
-The data is cut into slices by owner: the accounts (users' flags, passwords, memberships), the
+The data is cut into slices by owner: the accounts (users' flags, passwords, memberships) by zone, the
 regions and zones, each zone's plans, each unit's reports, each unit's follow-up notices, and
 each zone's own records (reopened periods, supervision rules, bulletins). A user may change only
 the slices their roles give them: staff and reviewers their unit's reports and notices, the
 supervision team the notices and records of their zone, a zone administrator all of their
-zone. Every other slice must come out of a request exactly as it went in.
+zone, its people's accounts included. Every other slice must come out of a request exactly as it went in.
 """
 
 from __future__ import annotations
@@ -33,10 +33,13 @@ def _slices() -> list[tuple[type[Model], str, str | None]]:
     """(model, slice prefix, lookup of the slice's owner id); None: one slice for all rows."""
     user = get_user_model()
     return [
-        (user, "accounts", None),
+        # A person's account belongs to each zone they hold a role in (a zone's administrator
+        # manages the people of their zone, never one with a role elsewhere); an account with
+        # no role anywhere, groups, permissions and region access are nobody's to change.
+        (user, "accounts", "memberships__zone_id"),
         (user.groups.through, "accounts", None),
         (user.user_permissions.through, "accounts", None),
-        (Membership, "accounts", None),
+        (Membership, "accounts", "zone_id"),
         (RegionAccess, "accounts", None),
         (Region, "structure", None),
         (Zone, "structure", None),
@@ -105,7 +108,7 @@ def writable(user) -> set[str]:
         elif membership.role == Role.SUPERVISOR:
             slices |= {f"notices:{unit}" for unit in zone_units} | {f"zone:{membership.zone_id}"}
         elif membership.role == Role.ADMIN:
-            slices |= {f"plans:{membership.zone_id}", f"zone:{membership.zone_id}"}
+            slices |= {f"plans:{membership.zone_id}", f"zone:{membership.zone_id}", f"accounts:{membership.zone_id}"}
             slices |= {f"{kind}:{unit}" for kind in ("reports", "notices") for unit in zone_units}
     return slices
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from progress.choices import ReportStatus
 from progress.models import Report, ReportEvent
 from progress.services import PeriodClosed, reports_withdraw
-from tests.factories import MembershipFactory, ReportFactory
+from tests.factories import MembershipFactory, ReportFactory, UserFactory
 from zones.choices import Role
 
 
@@ -148,3 +148,11 @@ def test_a_withdrawn_report_submitted_again_waits_for_review(client, desk):
         }
     assert client.post(period_url(desk), data).status_code == 302
     assert Report.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
+
+
+@pytest.mark.parametrize("back", ["２０１４-０６", "progress:mine", "//evil.example/", "/" + "x" * 20000])
+def test_a_return_address_that_is_no_path_of_this_site_goes_back_to_my_reports(client, back):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post("/progress/withdraw/", {"report": ["1"], "next": back})
+    assert response.status_code == 302 and response["Location"] == "/progress/"
