@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import CleanTextForm, CleanTextMixin
 from zones.choices import RegionLevel, ZoneKind
@@ -18,7 +19,7 @@ from zones.people import NAME_LIMIT, PersonFields, person_problems
 class PersonForm(CleanTextForm):
     """Who a person is; the roles come from the page's grid (``zones.views``)."""
 
-    name = forms.CharField(label=_("Name"), max_length=NAME_LIMIT)
+    name = forms.CharField(label=pgettext_lazy("a person's", "Name"), max_length=NAME_LIMIT)
     phone = forms.CharField(label=_("Mobile number"), max_length=20, help_text=_("The person logs in with it."))
     email = forms.CharField(
         label=_("E-mail"), max_length=254, help_text=_("The invitation to choose a password is sent here.")
@@ -35,7 +36,7 @@ class PersonForm(CleanTextForm):
 
 
 class PersonEditForm(CleanTextForm):
-    name = forms.CharField(label=_("Name"), max_length=NAME_LIMIT)
+    name = forms.CharField(label=pgettext_lazy("a person's", "Name"), max_length=NAME_LIMIT)
     email = forms.CharField(label=_("E-mail"), max_length=254)
 
 

@@ -120,9 +120,7 @@ def is_zone_admin(user: AnyUser, zone: Zone) -> bool:
 
 def webhook_zones(user: AnyUser) -> QuerySet[Zone]:
     """Zones whose work-group robots the user keeps: those they administer."""
-    if user.is_authenticated and user.is_superuser:
-        return Zone.objects.all()
-    return Zone.objects.filter(pk__in=_memberships(user).filter(role=Role.ADMIN).values("zone"))
+    return zones_administered_by(user)
 
 
 def can_manage_webhooks(user: AnyUser, zone: Zone) -> bool:
@@ -134,18 +132,14 @@ def late_report_deciders(user: AnyUser) -> QuerySet[Zone]:
     """Zones whose units' late-report requests (补报申请) the user grants or
     refuses: the zone office. Here that is the zone's administration, the one
     role that reopens a closed period (and a grant reopens it)."""
-    if user.is_authenticated and user.is_superuser:
-        return Zone.objects.all()
-    return Zone.objects.filter(pk__in=_memberships(user).filter(role=Role.ADMIN).values("zone"))
+    return zones_administered_by(user)
 
 
 def export_record_zones(user: AnyUser) -> QuerySet[Zone]:
     """Zones whose record of exports (who took which list, ledger or bulletin
     out of the app, and when) the user reads: the zone's administration, who
     answers for the zone's working papers."""
-    if user.is_authenticated and user.is_superuser:
-        return Zone.objects.all()
-    return Zone.objects.filter(pk__in=_memberships(user).filter(role=Role.ADMIN).values("zone"))
+    return zones_administered_by(user)
 
 
 def can_decide_late_reports(user: AnyUser, zone: Zone) -> bool:
@@ -216,7 +210,7 @@ def can_publish_plan(user: AnyUser, zone: Zone) -> bool:
 
 
 # People: who manages whose account. The admin's user pages and the zone's people page
-# (zones.views_people) both read these, so the two never disagree.
+# (zones.views) both read these, so the two never disagree.
 
 
 def zones_administered_by(user: AnyUser) -> QuerySet[Zone]:
@@ -225,7 +219,7 @@ def zones_administered_by(user: AnyUser) -> QuerySet[Zone]:
         return Zone.objects.none()
     if user.is_superuser:
         return Zone.objects.all()
-    return Zone.objects.filter(memberships__user=user, memberships__role=Role.ADMIN).distinct()
+    return Zone.objects.filter(pk__in=_memberships(user).filter(role=Role.ADMIN).values("zone"))
 
 
 def users_managed_by(user: AnyUser) -> QuerySet:

@@ -64,7 +64,7 @@ def test_list_cells_are_formatted_by_their_unit_and_columns_fit_their_content(cl
     client.force_login(zone.supervisor)
     sheet = load_workbook(io.BytesIO(body(client.get(reverse("supervision:export_xlsx"), {"list": ""})))).active
     header = [cell.value for cell in sheet[3]]
-    actual, completion = header.index("累计完成"), header.index("完成率(%)")
+    actual, completion = header.index("累计完成"), header.index("完成率（%）")
     formats = {row[3].value: (row[actual].number_format, row[actual].value) for row in sheet.iter_rows(min_row=4)}
     assert formats["引进亿元以上项目"] == ("#,##0", 6)  # a count: an integer
     assert formats["固定资产投资"] == ("#,##0.00", 60)  # an amount: two decimals
@@ -132,7 +132,7 @@ def test_the_csv_is_utf8_with_a_bom_and_writes_figures_as_typed(client, zone):
     header = rows[0]
     by_indicator = {row[3]: dict(zip(header, row, strict=True)) for row in rows[1:]}
     investment = by_indicator["固定资产投资"]
-    assert investment["累计完成"] == "60" and investment["完成率(%)"] == "50"
+    assert investment["累计完成"] == "60" and investment["完成率（%）"] == "50"
     assert by_indicator["新开工项目"]["累计完成"] == "1.2"
     assert not any(cell.endswith(".0000") or cell.endswith(".0") for row in rows for cell in row)
 
