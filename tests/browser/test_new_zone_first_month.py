@@ -26,7 +26,6 @@ from playwright.sync_api import expect
 
 from core.models import OutgoingMail
 from plans.models import Plan
-from progress.engine.jobs import plan_recompute_job
 from progress.models import Report
 from targets.choices import Standing
 from targets.models import Target, TargetResult
@@ -55,6 +54,18 @@ def january(monkeypatch):
     monkeypatch.setattr("core.clock.today", lambda: TODAY)
 
 
+@pytest.fixture(autouse=True)
+def worker():
+    """The Celery worker, in the server's own thread: what a publication or an approval queues
+    runs as soon as it commits (the tests have no broker)."""
+    from config.celery import app
+
+    before = {key: app.conf.get(key) for key in ("task_always_eager", "task_eager_propagates")}
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)
+    yield
+    app.conf.update(before)
+
+
 def shots(page, name: str) -> None:
     """The page as the user sees it, at a desktop's width and at a phone's."""
     SCREENS.mkdir(parents=True, exist_ok=True)
@@ -62,12 +73,6 @@ def shots(page, name: str) -> None:
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": WIDTHS[0], "height": 900})
-
-
-def worker(plan: Plan) -> None:
-    """What the Celery worker does with the computation a publication or an approval queues
-    (the tests run without a broker)."""
-    plan_recompute_job(plan_id=plan.pk, as_of=TODAY)
 
 
 def people_sheet(path: Path) -> None:
@@ -190,8 +195,10 @@ def test_a_new_zone_reaches_its_first_approved_month_without_the_admin(page, tmp
     assert plan.status == "published" and plan.reports_from == dt.date(2027, 1, 1)
     targets = Target.objects.filter(task__plan=plan).stated()
     assert targets.count() == 2
-    worker(plan)  # publishing queued the plan's computation: the worker runs it
-    assert TargetResult.objects.filter(target__in=targets, year=2027, month=1).count() == 2
+    # Computed at once: the dashboard the administrator lands on shows every target, none reported.
+    assert TargetResult.objects.filter(target__task__plan=plan, year=2027, month=1).count() == 4
+    assert page.locator("[data-tally=reporting] [data-reporting=not_yet] strong").inner_text() == "4"
+    shots(page, "05b-published-dashboard")
 
     # 4. The unit's staff report January; its reviewer approves it.
     accept_invitation(user, "s0@example.cn", "Staff-pass-2027")
@@ -223,8 +230,6 @@ def test_a_new_zone_reaches_its_first_approved_month_without_the_admin(page, tmp
     user.click(group.locator("button[value^='approve:']"))
     assert "审核通过" in page.locator(".messages").inner_text()
     assert Report.objects.filter(target__task__plan=plan, year=2027, month=1, status="approved").count() == 4
-
-    worker(plan)  # the approval queued the plan's computation again
 
     # 5. The administrator's dashboard counts the approved figure.
     log_in(user, "13900009999", "Admin-pass-2026")
