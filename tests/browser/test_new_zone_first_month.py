@@ -6,7 +6,8 @@ The superuser creates the zone with its region and administrator; the administra
 password through the invitation, adds the units, imports a sheet of 20 people (three rows
 refused, each with its reason), imports a short plan, assigns lead units and leaders and
 publishes it; one imported staff member reports January and one imported reviewer approves
-it; the administrator's dashboard then counts the approved figure.
+it; the administrator's dashboard then counts the approved figures, and the leader (invited by
+the sheet too) sees them under the tasks assigned to them.
 
 It counts the people's clicks and fields, times the journey and prints both (``-s``), and keeps
 pictures of the key steps at a desktop's and a phone's width under var/screens/new-zone/."""
@@ -235,7 +236,6 @@ def test_a_new_zone_reaches_its_first_approved_month_without_the_admin(page, tmp
     log_in(user, "13900009999", "Admin-pass-2026")
     user.click("header nav >> text=领导驾驶舱")
     page.wait_for_selector("[data-tally=progress]")
-    elapsed = time.monotonic() - started
     shots(page, "08-dashboard")
     assert TITLE in page.locator("main h1").inner_text()
     tally = page.locator("[data-tally=progress]")
@@ -244,6 +244,21 @@ def test_a_new_zone_reaches_its_first_approved_month_without_the_admin(page, tmp
     assert "4/4" in page.locator("tr", has_text="经济发展局").last.inner_text()  # the unit's on-time rate
     investment = TargetResult.objects.get(target__in=targets, target__indicator="固定资产投资", year=2027, month=1)
     assert (investment.status, investment.reporting, str(investment.completion)) == ("on_track", "reported", "13.3")
+
+    # The leader, invited by the sheet: the tasks assigned to them, with the approved figure.
+    accept_invitation(user, "l1@example.cn", "Leader-pass-2027")
+    log_in(user, "13900001001", "Leader-pass-2027")
+    user.click("header nav >> text=我的分管任务")
+    mine = page.locator(f"section.card[data-plan='{plan.pk}']")
+    mine.wait_for()
+    page.wait_for_load_state()  # the page's script folds and unfolds a task's rows
+    building = plan.tasks.get(heading="项目建设")
+    user.click(mine.locator(f"button[data-fold='{building.pk}']"))
+    elapsed = time.monotonic() - started
+    shots(page, "09-leader-tasks")
+    assert mine.locator("[data-tally=reporting] [data-reporting=reported] strong").inner_text() == "4"
+    row = mine.locator("tr:visible", has_text="固定资产投资").last.inner_text()
+    assert "20亿元" in row and "13.3%" in row and "已报" in row  # the approved figure, counted
 
     assert not [url for url in visited if "/admin/" in url]
     print(f"\njourney: {user.clicks} clicks, {user.fields} fields, {elapsed:.0f} s")
