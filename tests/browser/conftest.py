@@ -113,3 +113,46 @@ def open_month(plan):
 
     today = clock.today()
     return Period(today.year, today.month)
+
+
+class Counted:
+    """The page, counting what the user does: clicks, fields typed or picked, files chosen.
+
+    Each action takes a selector on the page or a Playwright locator (a row's own field)."""
+
+    def __init__(self, page):
+        self.page, self.clicks, self.fields = page, 0, 0
+
+    def _at(self, where):
+        return self.page.locator(where) if isinstance(where, str) else where
+
+    def click(self, where) -> None:
+        self.clicks += 1
+        self._at(where).click()
+
+    def check(self, where) -> None:
+        self.clicks += 1
+        self._at(where).check()
+
+    def fill(self, where, value: str) -> None:
+        self.fields += 1
+        self._at(where).fill(value)
+
+    def select(self, where, **option) -> None:
+        self.fields += 1
+        self._at(where).select_option(**option)
+
+    def upload(self, where, path) -> None:
+        self.fields += 1
+        self._at(where).set_input_files(str(path))
+
+
+def invitation_path(to: str) -> str:
+    """The path of the latest invitation link mailed to ``to`` (read from the outbox, as a person would)."""
+    from django.conf import settings
+
+    from core.models import OutgoingMail
+
+    body = OutgoingMail.objects.filter(kind="invitation", to=to).latest("pk").body
+    link = next(word for word in body.split() if word.startswith(settings.SITE_URL.rstrip("/")))
+    return link.removeprefix(settings.SITE_URL.rstrip("/"))

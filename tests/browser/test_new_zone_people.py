@@ -10,44 +10,14 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from openpyxl import Workbook
 
 from core.models import OutgoingMail
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import Counted, invitation_path, screenshot
 from zones.models import Membership, Unit, Zone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-class Counted:
-    """The page, counting what the user does: clicks, fields typed or picked, files chosen."""
-
-    def __init__(self, page):
-        self.page, self.clicks, self.fields = page, 0, 0
-
-    def click(self, selector: str) -> None:
-        self.clicks += 1
-        self.page.click(selector)
-
-    def fill(self, selector: str, value: str) -> None:
-        self.fields += 1
-        self.page.fill(selector, value)
-
-    def select(self, selector: str, **option) -> None:
-        self.fields += 1
-        self.page.select_option(selector, **option)
-
-    def upload(self, selector: str, path) -> None:
-        self.fields += 1
-        self.page.set_input_files(selector, str(path))
-
-
-def invitation_path(to: str) -> str:
-    body = OutgoingMail.objects.filter(kind="invitation", to=to).latest("pk").body
-    link = next(word for word in body.split() if word.startswith(settings.SITE_URL.rstrip("/")))
-    return link.removeprefix(settings.SITE_URL.rstrip("/"))
 
 
 def people_sheet(path) -> None:
