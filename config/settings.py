@@ -206,6 +206,10 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 # The address people reach the app at, for links in emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The hosts a zone's group robot may post to: the official 企业微信 and 钉钉 robot addresses. A
+# robot address is typed by a zone administrator, so anything else (an internal address, a cloud
+# metadata service) is refused; a deployment with its own relay adds its host here.
+WEBHOOK_HOSTS = env_list("WEBHOOK_HOSTS", ["qyapi.weixin.qq.com", "oapi.dingtalk.com"])
 
 # Security: strict by default outside DEBUG. Set SECURE_SSL_REDIRECT=false only
 # behind a proxy that already redirects.

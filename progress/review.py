@@ -68,7 +68,7 @@ class ReviewRow:
         """A year-to-date (or share-done) figure below the previous approved one:
         the fall a reviewer must not miss."""
         figures = self.target.kind_entry.figures
-        if not (figures.cumulative or figures.share_done):
+        if not (figures.cumulative or figures.share_done or self.target.reports_amount):
             return False
         change = self.change
         return change is not None and change < 0

@@ -186,8 +186,17 @@ class Target(CleanTextModel):
         return self.kind_entry.written(value, unit=self.figure_unit if unit else "")
 
     @property
+    def reports_amount(self) -> bool:
+        """A growth (or decrease) target reported by its year-to-date amount, its rate computed
+        against the baseline's same period: the figure typed is that amount, not a rate."""
+        return bool(self.kind_entry.year_on_year and self.reported_as == ReportedAs.AMOUNT)
+
+    @property
     def figure_unit(self) -> str:
-        """The unit a reported figure is typed in: % for a milestone's share done."""
+        """The unit a reported figure is typed in: % for a milestone's share done; none for a
+        rate reported by its amount (the plan names the rate's unit, %, not the amount's)."""
+        if self.reports_amount:
+            return ""
         return self.kind_entry.figure_unit(self.unit or "")
 
     @property

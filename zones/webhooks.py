@@ -65,14 +65,22 @@ class WebhookRefused(Exception):
 
 
 def webhook_url_check(url: str) -> None:
-    """Refuse a robot address the app should not post to: only https, or
-    http to this machine while developing and testing (``DEBUG``)."""
+    """Refuse a robot address the app should not post to: https to one of the
+    robot hosts (``settings.WEBHOOK_HOSTS``: 企业微信's and 钉钉's), or http to
+    this machine while developing and testing (``DEBUG``). The server posts to
+    it, so an address an administrator types must never reach an internal one."""
     parts = urllib.parse.urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
+    host = (parts.hostname or "").lower()
+    if parts.scheme == "http" and settings.DEBUG and host in LOCAL_HOSTS:
         return
-    if parts.scheme == "http" and settings.DEBUG and (parts.hostname or "") in LOCAL_HOSTS:
-        return
-    raise ValidationError(_("The robot's address must begin with https://."), code="scheme")
+    if parts.scheme != "https":
+        raise ValidationError(_("The robot's address must begin with https://."), code="scheme")
+    if host not in {allowed.lower() for allowed in settings.WEBHOOK_HOSTS} or parts.port not in (None, 443):
+        raise ValidationError(
+            _("Paste the robot's address as WeCom or DingTalk gives it (its host is one of: %(hosts)s).")
+            % {"hosts": "、".join(settings.WEBHOOK_HOSTS)},
+            code="host",
+        )
 
 
 def group_post(*, zone_id: int, event: str, title: str, text: str, link: str = "") -> int:

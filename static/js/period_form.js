@@ -214,6 +214,34 @@
     submitting = true;
   });
 
+  // Uploading evidence reloads the page (its own form, outside this one): the typed rows are
+  // saved as a draft first by the autosave, then the file goes; a row the save refused keeps
+  // the leave warning, so nothing typed is lost without a question.
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var upload = event.target;
+      if (!upload.id || upload.id.indexOf("evidence-") !== 0 || upload.dataset.saved) return;
+      if (!url || (!anyDirty() && !inFlight)) return;
+      event.preventDefault();
+      if (timer) {
+        clearTimeout(timer);
+        timer = null;
+      }
+      var send = function () {
+        upload.dataset.saved = "1";
+        if (!anyDirty()) submitting = true;
+        if (upload.requestSubmit) upload.requestSubmit();
+        else upload.submit();
+      };
+      (inFlight || Promise.resolve()).then(function () {
+        autosave();
+        (inFlight || Promise.resolve()).then(send);
+      });
+    },
+    true
+  );
+
   window.addEventListener("beforeunload", function (event) {
     if (submitting || !anyDirty()) return;
     event.preventDefault();

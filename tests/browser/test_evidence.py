@@ -105,3 +105,20 @@ def test_staff_attach_evidence_the_reviewer_opens_it_and_the_ledger_lists_it(pag
     assert any("验收报告.pdf http" in cell and f"/progress/attachments/{attachment.pk}/" in cell for cell in cells)
     supervisor.wait_for_load_state("networkidle")
     supervision_context.close()
+
+
+def test_uploading_evidence_keeps_what_was_typed_in_the_row(page, xinxiang, tmp_path):
+    """The upload reloads the page: the row's typed progress is saved as a draft first, with no
+    leave warning, and is still there after the file is attached."""
+    report = tmp_path / "现场照片.pdf"
+    report.write_bytes(PDF)
+    log_in(page, "xx_staff", DEMO_PASSWORD)
+    open_current(page, xinxiang)
+    row = page.locator("table.entry tbody tr:has(input[type=file])").first
+    row_id = row.get_attribute("id")
+    row.locator("textarea[name$='-progress']").fill("本月完成场地平整")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    assert "现场照片.pdf" in upload_in(page, row_id, report)
+    assert not dialogs  # no "leave this page?" question
+    assert page.locator(f"#{row_id} textarea[name$='-progress']").input_value() == "本月完成场地平整"

@@ -220,9 +220,12 @@ def test_the_zone_administrator_adds_a_robot_and_sees_its_posts(client, zone, ad
         ("http://127.0.0.1:8080/robot", True, True),
         ("http://127.0.0.1:8080/robot", False, False),
         ("ftp://example.org/robot", True, False),
+        ("https://evil.example.com/cgi-bin/webhook/send?key=k", False, False),
+        ("https://169.254.169.254/latest/meta-data/", False, False),
+        ("https://oapi.dingtalk.com:8443/robot/send", False, False),
     ],
 )
-def test_a_robots_address_must_be_https_or_local_http_while_developing(client, zone, admins, settings, url, debug, ok):
+def test_a_robot_address_is_a_robot_hosts_https_or_local_http_in_development(client, zone, admins, settings, url, debug, ok):
     mine, _theirs, _other_zone = admins
     client.force_login(mine)
     settings.DEBUG = debug
