@@ -225,7 +225,9 @@ def test_the_zone_administrator_adds_a_robot_and_sees_its_posts(client, zone, ad
         ("https://oapi.dingtalk.com:8443/robot/send", False, False),
     ],
 )
-def test_a_robot_address_is_a_robot_hosts_https_or_local_http_in_development(client, zone, admins, settings, url, debug, ok):
+def test_a_robot_address_is_a_robot_hosts_https_or_local_http_in_development(
+    client, zone, admins, settings, url, debug, ok
+):
     mine, _theirs, _other_zone = admins
     client.force_login(mine)
     settings.DEBUG = debug
