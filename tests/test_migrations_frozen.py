@@ -14,6 +14,7 @@ PROJECT_APPS = {path.parent.parent.name for path in ROOT.glob("*/migrations/__in
 REFERENCED_ONLY = {
     ("supervision/migrations/0001_initial.py", "supervision.models"),
     ("progress/migrations/0008_report_attachments.py", "progress.models"),
+    ("supervision/migrations/0002_bulletin_numbers_and_answer_sign_off.py", "supervision.models"),
 }
 
 

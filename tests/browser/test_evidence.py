@@ -98,9 +98,10 @@ def test_staff_attach_evidence_the_reviewer_opens_it_and_the_ledger_lists_it(pag
         supervisor.locator("tr", has_text=unit.name).locator("text=下载台账").first.click()
     with open(download.value.path(), "rb") as file:
         sheet = load_workbook(io.BytesIO(file.read())).worksheets[0]
-    header = [cell.value for cell in sheet[2]]
-    column = header.index("佐证材料")
-    cells = [row[column] for row in sheet.iter_rows(min_row=3, values_only=True) if row[column]]
+    # The header sits under the sheet's title and subtitle: the first row naming 佐证材料.
+    header_row = next(row for row in range(1, 10) if "佐证材料" in [cell.value for cell in sheet[row]])
+    column = [cell.value for cell in sheet[header_row]].index("佐证材料")
+    cells = [row[column] for row in sheet.iter_rows(min_row=header_row + 1, values_only=True) if row[column]]
     attachment = Attachment.objects.get()
     assert any("验收报告.pdf http" in cell and f"/progress/attachments/{attachment.pk}/" in cell for cell in cells)
     supervisor.wait_for_load_state("networkidle")

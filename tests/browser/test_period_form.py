@@ -176,7 +176,7 @@ def test_on_a_phone_each_target_is_a_card_with_its_input_in_view(browser, live_s
     log_in(phone, "xx_staff", DEMO_PASSWORD)
     open_current(phone, month)
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    assert phone.locator("table.entry thead").is_hidden()
+    assert phone.locator("table.entry thead").first.is_hidden()
     row = figure_rows(phone).first
     value = row.locator("input[name$='-value']")
     row.scroll_into_view_if_needed()

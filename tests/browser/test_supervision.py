@@ -57,10 +57,11 @@ def test_supervisor_filters_exports_and_raises_a_notice_the_unit_answers_and_the
     with page.expect_download() as download:
         page.click("#export-xlsx")
     sheet = workbook(download.value.path()).active
-    assert sheet["D1"].value == "指标" and sheet["P1"].value == "牵头单位" and sheet.freeze_panes == "A2"
-    exported = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    # Under the title (row 1) and the subtitle (row 2): the header, frozen, then the rows.
+    assert sheet["D3"].value == "指标" and sheet["P3"].value == "牵头单位" and sheet.freeze_panes == "A4"
+    exported = [row[3] for row in sheet.iter_rows(min_row=4, values_only=True)]
     assert [name.lstrip("'") for name in exported] == shown
-    assert {row[15] for row in sheet.iter_rows(min_row=2, values_only=True)} == {unit.name}
+    assert {row[15] for row in sheet.iter_rows(min_row=4, values_only=True)} == {unit.name}
 
     # Raise one notice for the first two items (the demo has notices of its own).
     before = set(Notice.objects.values_list("pk", flat=True))
