@@ -23,6 +23,14 @@ class PlanStatus(models.TextChoices):
 READABLE = (PlanStatus.PUBLISHED, PlanStatus.ARCHIVED)
 
 
+class TimeBasis(models.TextChoices):
+    """What time progress judges an amount's status against (DOMAIN.md,
+    "Beyond straight-line time progress"); both are shown either way."""
+
+    LINEAR = "linear", _("Straight line (N/12)")
+    SEASONAL = "seasonal", _("Seasonal (last year's share by month)")
+
+
 class Frequency(models.TextChoices):
     MONTHLY = "monthly", _("Monthly")
     QUARTERLY = "quarterly", _("Quarterly")

@@ -18,6 +18,7 @@ from plans.choices import (
     Frequency,
     PlanKind,
     PlanStatus,
+    TimeBasis,
 )
 from zones import policy
 from zones.models import Unit, Zone
@@ -77,6 +78,16 @@ class Plan(CleanTextModel):
         help_text=_(
             "The first month whose reports are owed (its first day). Earlier months count neither as "
             "overdue nor against the on-time rate; empty: from the plan's first month."
+        ),
+    )
+    time_basis = models.CharField(
+        _("time progress judged against"),
+        max_length=8,
+        choices=TimeBasis.choices,
+        default=TimeBasis.LINEAR,
+        help_text=_(
+            "Seasonal: an amount with last year's monthly year-to-date figures is judged against last "
+            "year's share of the year by each month; without them, against the straight line."
         ),
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)

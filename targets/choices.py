@@ -102,3 +102,13 @@ def sql_case(column: str, mapping: dict[str, int]) -> str:
     """A SQL CASE mapping a status column to the numbers of ``mapping``."""
     whens = " ".join(f"WHEN '{key}' THEN {number}" for key, number in mapping.items())
     return f"CASE {column} {whens} END"
+
+
+class Outlook(models.TextChoices):
+    """Where a target's year-end projection lands against its value
+    (targets.outlook): met even at the band's low end, met only at its
+    centre, or missed ("按当前进度预计年底未达标")."""
+
+    MEET = "meet", _("Expected to be met")
+    RISK = "risk", _("At risk")
+    MISS = "miss", _("Expected to be missed")

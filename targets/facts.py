@@ -25,6 +25,7 @@ def facts_of(target: Target, plan: Plan) -> TargetFacts:
         trajectory=month_map(target.trajectory) if target.trajectory else None,
         thresholds=thresholds_of(plan),
         unit=target.unit,
+        time_basis=plan.time_basis,
     )
 
 

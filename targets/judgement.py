@@ -96,6 +96,10 @@ class TargetFacts:
     trajectory: dict[int, Decimal] | None = None
     thresholds: Thresholds = Thresholds()
     unit: str = ""
+    # The plan's choice of time progress (plans.choices.TimeBasis): "seasonal"
+    # judges an amount with last year's monthly figures (``baseline_by_month``)
+    # against last year's share of the year by each month.
+    time_basis: str = "linear"
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 
 from targets import kinds
 from targets.choices import BAD, SEVERITY, FlagChange, ReportingStatus, Status, sql_case, sql_in
@@ -59,6 +60,7 @@ __all__ = [
     "MAX_RATE",
     "MAX_SHARE",
     "MAX_SHARE_SQL",
+    "Basis",
     "Judgement",
     "Observation",
     "Reason",
@@ -66,11 +68,16 @@ __all__ = [
     "Thresholds",
     "growth_rate",
     "is_final_period",
+    "elapsed_share",
     "judge",
+    "linear_progress",
     "months_between",
     "period_end",
+    "progress_basis",
     "reporting_status",
     "round1",
+    "seasonal_progress",
+    "seasonal_share",
     "time_progress",
     "transition",
     "transition_sql",
@@ -87,12 +94,97 @@ def months_between(start: dt.date, end: dt.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
+class Basis(StrEnum):
+    """What a target's time progress is measured on (``progress_basis``)."""
+
+    TRAJECTORY = "trajectory"  # the plan's own monthly trajectory
+    SEASONAL = "seasonal"  # last year's share of the year by the month (季节性序时进度)
+    LINEAR = "linear"  # the elapsed share of the span (N/12)
+
+
+# A seasonal share is a fraction kept to six decimals, in both engine paths.
+SHARE_PLACES = Decimal("0.000001")
+
+
 def time_progress(facts: TargetFacts, year: int, month: int) -> Decimal:
-    """Expected progress in percent: the plan's trajectory where the kind
-    follows one and it plans the month, else the elapsed share of the
-    target's span (N/12 for an annual target)."""
+    """Expected progress in percent, on ``progress_basis``: the plan's
+    trajectory where the kind follows one and it plans the month; else, where
+    the plan judges seasonally and last year's figures give the month's
+    share, that share; else the elapsed share of the target's span (N/12 for
+    an annual target)."""
     planned = _planned_progress(facts, month)
-    return planned if planned is not None else _elapsed_progress(facts, year, month)
+    if planned is not None:
+        return planned
+    if facts.time_basis == Basis.SEASONAL:
+        seasonal = seasonal_progress(facts, year, month)
+        if seasonal is not None:
+            return seasonal
+    return _elapsed_progress(facts, year, month)
+
+
+def progress_basis(facts: TargetFacts, year: int, month: int) -> Basis:
+    """Which time progress ``time_progress`` measured the period on, for the
+    explanation and the pages ("按季节性序时进度")."""
+    if _planned_progress(facts, month) is not None:
+        return Basis.TRAJECTORY
+    if facts.time_basis == Basis.SEASONAL and seasonal_progress(facts, year, month) is not None:
+        return Basis.SEASONAL
+    return Basis.LINEAR
+
+
+def linear_progress(facts: TargetFacts, year: int, month: int) -> Decimal:
+    """The straight line (N/12 for an annual target), rounded: shown beside
+    the seasonal progress whichever judges."""
+    return round1(_elapsed_progress(facts, year, month))
+
+
+def seasonal_progress(facts: TargetFacts, year: int, month: int) -> Decimal | None:
+    """Seasonal time progress in percent, rounded (``seasonal_share`` × 100), or None."""
+    fraction = seasonal_share(facts, year, month)
+    return None if fraction is None else round1(fraction * HUNDRED)
+
+
+def seasonal_share(facts: TargetFacts, year: int, month: int) -> Decimal | None:
+    """Last year's share of the target's span done by the end of the month
+    (DOMAIN.md, "Beyond straight-line time progress"): last year's
+    year-to-date figure at the month, less the figure before the span's
+    first month, over the same at the span's last month; a fraction to six
+    decimals within 0..1.
+
+    Months last year's figures skip are interpolated as a trajectory is (from
+    0 before January). None for a kind not measured against time, a span
+    across years, a period outside the span's year, or figures that do not
+    reach the span's last month or give it no positive whole."""
+    ly = facts.baseline_by_month
+    if not ly or not kinds.get(facts.kind).judging.trajectory:
+        return None
+    first, last = facts.span_start, facts.span_end
+    if first.year != last.year or year != last.year:
+        return None
+    before = _trajectory_at(ly, first.month - 1, start=ZERO) if first.month > 1 else ZERO
+    at_end = _trajectory_at(ly, last.month, start=ZERO)
+    if before is None or at_end is None or at_end - before <= 0:
+        return None
+    if month < first.month:
+        return ZERO
+    if month >= last.month:
+        return Decimal(1)
+    at = _trajectory_at(ly, month, start=ZERO)
+    if at is None:
+        return None
+    fraction = ((at - before) / (at_end - before)).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
+    return min(Decimal(1), max(ZERO, fraction))
+
+
+def elapsed_share(facts: TargetFacts, year: int, month: int) -> Decimal:
+    """The straight line's share of the span by the end of the month, a
+    fraction to six decimals within 0..1 (the run-rate projection's)."""
+    total = months_between(facts.span_start, facts.span_end)
+    if total <= 0:
+        return Decimal(1)
+    elapsed = months_between(facts.span_start, period_end(year, month))
+    fraction = (Decimal(elapsed) / Decimal(total)).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
+    return min(Decimal(1), max(ZERO, fraction))
 
 
 def _planned_progress(facts: TargetFacts, month: int) -> Decimal | None:

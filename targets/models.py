@@ -18,6 +18,7 @@ from targets.choices import (
     BAD,
     Comparator,
     FlagChange,
+    Outlook,
     ReportedAs,
     ReportingStatus,
     Status,
@@ -328,6 +329,18 @@ class TargetResult(CleanTextModel):
     expected = models.DecimalField(_("time progress (%)"), max_digits=6, decimal_places=1, null=True, blank=True)
     # A rate's gap is the reported rate minus the target: as wide as a figure.
     gap = models.DecimalField(_("gap (points)"), max_digits=20, decimal_places=1, null=True, blank=True)
+    # Looking ahead (targets.outlook), for an amount: the seasonal time
+    # progress beside the straight line, the monthly pace still needed and the
+    # pace so far, and the year-end projection with its band and verdict.
+    expected_seasonal = models.DecimalField(
+        _("seasonal time progress (%)"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    pace_needed = figure_field(_("monthly pace still needed"))
+    pace_so_far = figure_field(_("monthly pace so far"))
+    projected = figure_field(_("projected at year end"))
+    projected_low = figure_field(_("projection: low end"))
+    projected_high = figure_field(_("projection: high end"))
+    outlook = models.CharField(_("year-end outlook"), max_length=8, choices=Outlook.choices, blank=True)
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:

@@ -24,6 +24,7 @@ from plans.periods import Period, due_date, is_reporting_month, period_judged
 from progress.choices import COUNTED, SENT, ReportStatus
 from progress.engine.locks import plan_lock_shared
 from targets.choices import ReportingStatus
+from targets import outlook
 from targets.facts import facts_of
 from targets.metrics import (
     Judgement,
@@ -31,12 +32,30 @@ from targets.metrics import (
     judge,
     period_end,
     reporting_status,
+    seasonal_progress,
     transition,
 )
 from targets.models import Target, TargetFlag, TargetResult, TaskFlag, TaskResult
 from targets.task_status import task_history
 
-RESULT_FIELDS = ("status", "reason", "reporting", "actual", "completion", "expected", "gap", "data_year", "data_month")
+RESULT_FIELDS = (
+    "status",
+    "reason",
+    "reporting",
+    "actual",
+    "completion",
+    "expected",
+    "gap",
+    "data_year",
+    "data_month",
+    "expected_seasonal",
+    "pace_needed",
+    "pace_so_far",
+    "projected",
+    "projected_low",
+    "projected_high",
+    "outlook",
+)
 log = logging.getLogger(__name__)
 
 
@@ -130,14 +149,17 @@ def targets_recompute(*, targets: list[Target], plan: Plan, as_of: dt.date) -> d
         reports = _reports(t.pk for t in targets)
         existing = {(r.target_id, r.year, r.month): r for r in TargetResult.objects.filter(target__in=targets)}
         existing_flags = {(f.target_id, f.year, f.month): f for f in TargetFlag.objects.filter(target__in=targets)}
+        spread = plan_spread(plan)
         to_create, to_update, flags_create, flags_update = [], [], [], []
         keep_results, keep_flags = set(), set()
         for target in targets:
             previous_status = None
+            facts = facts_of(target, plan)
             for period, judgement, reporting in judge_target(target, plan, reports.get(target.pk, {}), as_of=as_of):
                 key = (target.pk, period.year, period.month)
                 keep_results.add(key)
                 values = _result_values(judgement, reporting)
+                values.update(_ahead_values(facts, judgement, period, spread))
                 current = existing.get(key)
                 if current is None:
                     to_create.append(
@@ -267,6 +289,30 @@ def _result_values(judgement: Judgement, reporting: str) -> dict:
         "expected": judgement.expected,
         "gap": judgement.gap,
     }
+
+
+def _ahead_values(facts, judgement: Judgement, period: Period, spread) -> dict:
+    """The way ahead of a judged period (targets.outlook), as stored."""
+    way = outlook.ahead(facts, judgement, year=period.year, month=period.month, spread=spread)
+    return {
+        "expected_seasonal": seasonal_progress(facts, period.year, period.month),
+        "pace_needed": way.pace_needed,
+        "pace_so_far": way.pace_so_far,
+        "projected": way.projected,
+        "projected_low": way.projected_low,
+        "projected_high": way.projected_high,
+        "outlook": way.outlook,
+    }
+
+
+def plan_spread(plan: Plan) -> dict:
+    """The plan's band half-widths (targets.outlook.spread), from every
+    amount of the plan with last year's figures: one query, however few
+    targets are recomputed."""
+    amounts = Target.objects.filter(task__plan=plan, baseline_by_month__isnull=False, value__isnull=False).only(
+        "kind", "value", "deadline", "baseline_by_month", "start_value", "trajectory", "comparator", "unit"
+    )
+    return outlook.spread((facts_of(target, plan) for target in amounts), year=plan.start_year)
 
 
 def target_recompute(*, target_id: int, as_of: dt.date | None = None) -> dict[str, int] | None:
