@@ -23,8 +23,8 @@ from plans.models import Plan, Task
 from plans.periods import Period, due_date, is_reporting_month, period_judged
 from progress.choices import COUNTED, SENT, ReportStatus
 from progress.engine.locks import plan_lock_shared
-from targets.choices import ReportingStatus
 from targets import outlook
+from targets.choices import ReportingStatus
 from targets.facts import facts_of
 from targets.metrics import (
     Judgement,
