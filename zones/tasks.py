@@ -5,12 +5,12 @@ from __future__ import annotations
 from celery import shared_task
 
 from core.services import job_run_record
-from zones.webhooks import WebhookDeferred, WebhookFailed, webhook_deliver
+from zones.webhook_delivery import WebhookDeferred, WebhookFailed, webhook_deliver
 
 
 @shared_task(name="zones.tasks.post_webhook", bind=True, ignore_result=True, max_retries=None)
 def post_webhook(self, post_id: int) -> bool:
-    """Post one owed message to a group robot (``zones.webhooks``), recorded
+    """Post one owed message to a group robot (``zones.webhook_delivery``), recorded
     as a job run; a transient failure is retried after the post's backoff and
     the post's own count of attempts decides when it is given up."""
     try:
