@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +19,8 @@ from plans.models import Plan, Task
 from targets.models import Target
 from zones import policy
 from zones.choices import Role
-from zones.models import Membership, Unit, Zone
+from zones.models import Unit, Zone
+from zones.selectors import has_active_member
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,6 @@ class ZoneSetup:
         return all(step.done for step in self.steps)
 
 
-def _has(role: str) -> Exists:
-    return Exists(Membership.objects.filter(unit=OuterRef("pk"), role=role, user__is_active=True))
-
-
 def setup_of(user) -> list[ZoneSetup]:
     """The setup checklist of each zone the user administers (empty for anyone else)."""
     if not user.is_authenticated or user.is_superuser:
@@ -56,7 +53,7 @@ def setup_of(user) -> list[ZoneSetup]:
     unit_rows = {
         row["zone"]: row
         for row in Unit.objects.filter(zone__in=zones)
-        .annotate(has_staff=_has(Role.STAFF), has_reviewer=_has(Role.REVIEWER))
+        .annotate(has_staff=has_active_member(Role.STAFF), has_reviewer=has_active_member(Role.REVIEWER))
         .values("zone")
         .annotate(units=Count("pk"), unpeopled=Count("pk", filter=Q(has_staff=False) | Q(has_reviewer=False)))
     }

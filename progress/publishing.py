@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core import clock
@@ -25,7 +25,8 @@ from plans.periods import Period
 from progress.engine.outbox import plans_mark
 from targets.models import Target
 from zones.choices import Role
-from zones.models import Membership, Unit
+from zones.models import Unit
+from zones.selectors import has_active_member
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,6 @@ class Checklist:
         )
 
 
-def _has_role(role: str) -> Exists:
-    return Exists(Membership.objects.filter(unit=OuterRef("pk"), role=role, user__is_active=True))
-
-
 def _lead_units(plan: Plan) -> QuerySet[Unit]:
     """The units that lead a task of the plan with a target, with how many
     targets each leads (``target_count``)."""
@@ -76,7 +73,9 @@ def publish_checklist(plan: Plan, *, today: dt.date | None = None) -> Checklist:
     targets, milestones included, and of tasks) and targets whose task has no
     lead unit. A fixed number of queries, whatever the plan's size."""
     today = today or clock.today()
-    units = _lead_units(plan).annotate(has_staff=_has_role(Role.STAFF), has_reviewer=_has_role(Role.REVIEWER))
+    units = _lead_units(plan).annotate(
+        has_staff=has_active_member(Role.STAFF), has_reviewer=has_active_member(Role.REVIEWER)
+    )
     units = list(units)
     tasks = Task.objects.filter(plan=plan)
     past_targets = list(

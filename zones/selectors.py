@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
 from zones import policy
 from zones.choices import RegionLevel
@@ -115,3 +115,9 @@ def member_ids(*, roles: tuple[str, ...], units: Iterable[int] = (), zones: Iter
         .values_list("user_id", flat=True)
         .distinct()
     )
+
+
+def has_active_member(role: str) -> Exists:
+    """For a queryset of units: whether the unit has an active person in
+    ``role`` (the publish checklist's and the setup checklist's test)."""
+    return Exists(Membership.objects.filter(unit=OuterRef("pk"), role=role, user__is_active=True))
