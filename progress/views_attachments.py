@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
@@ -22,15 +21,11 @@ from core.uploads import SizeCapUploadHandler, attachment_max_bytes
 from plans.models import Plan
 from plans.periods import Period
 from progress.attachments import EvidenceRefused, attachment_add, attachment_remove
+from progress.links import period_form_url
 from progress.models import Attachment
 from targets.models import Target
 from zones import policy
 from zones.models import Unit
-
-
-def _row_url(plan_id: int, unit_id: int, period: Period, target_id: int) -> str:
-    url = reverse("progress:period", kwargs={"plan_id": plan_id, "unit_id": unit_id, "period": str(period)})
-    return f"{url}#row-{target_id}"
 
 
 def _period(text: str) -> Period:
@@ -63,7 +58,7 @@ def _upload(request: HttpRequest, *, plan_id: int, unit_id: int, period: str, ta
     target = get_object_or_404(Target, pk=target_id, task__plan=plan, task__lead_unit=unit)
     if not policy.can_attach_evidence(request.user, unit):
         raise PermissionDenied(_("You do not enter figures for this unit."))
-    back = _row_url(plan.pk, unit.pk, the_period, target.pk)
+    back = period_form_url(plan_id=plan.pk, unit_id=unit.pk, period=the_period, target_id=target.pk)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose a file to attach."))
@@ -102,7 +97,12 @@ def attachment_delete(request: HttpRequest, attachment_id: int) -> HttpResponse:
     )
     report = attachment.report
     task = report.target.task
-    back = _row_url(task.plan_id, task.lead_unit_id, Period(report.year, report.month), report.target_id)
+    back = period_form_url(
+        plan_id=task.plan_id,
+        unit_id=task.lead_unit_id,
+        period=Period(report.year, report.month),
+        target_id=report.target_id,
+    )
     try:
         attachment_remove(attachment=attachment, by=request.user)
     except EvidenceRefused as refused:
