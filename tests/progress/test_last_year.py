@@ -440,3 +440,37 @@ def test_importing_from_a_plan_not_of_last_year_is_refused(client, admin, zone, 
     assert "2025" in response.text
     response = client.post(url(plan), {"action": "import", "source": "x"})
     assert response.status_code == 400
+
+
+# --- the one write path --------------------------------------------------------------------
+
+
+def test_the_save_refuses_another_plans_target_a_bad_month_or_figure_whatever_calls_it(plan, targets, zone):
+    from targets.last_year import GridRefused
+
+    stranger = TargetFactory(task=TaskFactory(plan=PlanFactory(zone=zone)), unit="亿元", value=Decimal(5))
+    for values in (
+        {stranger.pk: {12: Decimal(4)}},
+        {targets["rate"].pk: {12: Decimal(4)}},  # a rate reported as a rate has no year-to-date amount
+        {targets["invest"].pk: {13: Decimal(4)}},
+        {targets["invest"].pk: {12: Decimal("-4")}},
+        {targets["count"].pk: {12: Decimal("4.5")}},
+        {targets["invest"].pk: {12: Decimal("1.23456")}},
+    ):
+        with pytest.raises(GridRefused):
+            grid_save(plan, values)
+    with pytest.raises(GridRefused):
+        grid_save(plan, {}, time_basis="lunar")
+    assert not Target.objects.filter(baseline_by_month__isnull=False).exists()
+    assert not PendingPlanRecompute.objects.exists()
+
+
+def test_a_draft_owes_no_recompute_and_an_unchanged_grid_changes_nothing(zone, targets, plan):
+    assert grid_save(plan, {targets["invest"].pk: {12: Decimal(96)}}) == 1
+    PendingPlanRecompute.objects.all().delete()
+    assert grid_save(plan, {targets["invest"].pk: {12: Decimal("96.00")}}) == 0
+    assert not PendingPlanRecompute.objects.exists()
+    draft = PlanFactory(zone=zone, start_year=2026, end_year=2026, status="draft")
+    target = TargetFactory(task=TaskFactory(plan=draft), unit="亿元", value=Decimal(5))
+    assert grid_save(draft, {target.pk: {12: Decimal(4)}}, time_basis="seasonal") == 1
+    assert not PendingPlanRecompute.objects.filter(plan=draft).exists()
