@@ -32,6 +32,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("imports/", include("imports.urls")),
     path("plans/", include("targets.urls")),  # a plan's assignment page
+    path("plans/", include("progress.urls_last_year")),  # a plan's last-year figures
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),

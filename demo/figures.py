@@ -180,3 +180,41 @@ def _rate(spec: SeriesInput, kind: kinds.Kind, month: int) -> Decimal:
 def _milestone(spec: SeriesInput, month: int, pace: Decimal) -> Decimal:
     elapsed = Decimal(month) / Decimal(max(spec.span, 1))
     return min(Decimal(95), elapsed * HUNDRED * pace).quantize(Decimal("1"))
+
+
+# Last year's monthly shares of an amount's year (the demo's invented season): slow in January
+# and February, the quarters' ends busier, the most in December. Twelve shares summing to 1.
+_SEASON = (
+    Decimal("0.040"),
+    Decimal("0.050"),
+    Decimal("0.080"),
+    Decimal("0.075"),
+    Decimal("0.080"),
+    Decimal("0.100"),
+    Decimal("0.070"),
+    Decimal("0.075"),
+    Decimal("0.095"),
+    Decimal("0.085"),
+    Decimal("0.100"),
+    Decimal("0.150"),
+)
+# Last year's total against this year's target: a plan asks for a little more than last year did.
+_LAST_YEAR_LEVEL = Decimal("0.88")
+
+
+def last_year_series(key: str, *, value: Decimal, unit: str) -> tuple[Decimal, ...]:
+    """Invented year-to-date figures of last year, January–December, for an amount whose zone
+    file gives none: the demo's season with each month's share moved by up to a fifth (by the
+    target's name, so the same on every run), to a total a little below this year's target.
+    Never falling; a count in whole numbers, at least 1 by December."""
+    shares = [share * (1 + _wobble(f"{key}:last-year", month) * 10) for month, share in enumerate(_SEASON, 1)]
+    whole = sum(shares)
+    total = value * (_LAST_YEAR_LEVEL + _wobble(key, 0))
+    if unit in COUNT_UNITS:
+        total = max(Decimal(1), total)
+    series, done = [], Decimal(0)
+    for share in shares:
+        done += share
+        series.append(_round(total * done / whole, unit))
+    series[-1] = _round(total, unit)
+    return tuple(series)

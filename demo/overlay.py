@@ -1,8 +1,9 @@
 """The demo's zone files (demo/zones/*.yaml): what a seed document does not say.
 
 A plan comes from its seed document through the importer; a zone file adds the zone, its units
-and people, who leads which item, starting levels, last year's monthly figures and how each
-target's demo figures run. A file holds facts only and no key set to its default: the defaults
+and people, who leads which item, starting levels, last year's monthly figures (invented for the
+amounts it does not name: ``demo.figures.last_year_series``), the time basis of the plan, and how
+each target's demo figures run. A file holds facts only and no key set to its default: the defaults
 live here, once (a target not named under ``runs`` runs on track; a task not named under
 ``tasks`` takes the lead unit and leader of the item above it).
 
@@ -19,6 +20,8 @@ from enum import StrEnum
 from pathlib import Path
 
 import yaml
+
+from plans.choices import TimeBasis
 
 ZONES_DIR = Path(__file__).resolve().parent / "zones"
 
@@ -69,6 +72,7 @@ class ZoneFile:
     last_year: dict[str, tuple[Decimal, ...]]  # target name → last year's year-to-date figure, January–December
     drop: tuple[str, ...]  # target names the administrator unticks in the review
     headline: tuple[str, ...]  # the targets the dashboard shows first (主要指标)
+    time_basis: str = TimeBasis.LINEAR  # what judges the plan's amounts: the straight line, or last year's season
 
 
 _KEYS = {
@@ -87,6 +91,7 @@ _KEYS = {
     "last_year",
     "drop",
     "headline",
+    "time_basis",
 }
 _REQUIRED = {"seed", "year", "zone", "prefix", "title", "units", "leaders", "tasks"}
 _ZONE_KEYS = {"code", "name", "short_name", "kind", "region"}
@@ -107,6 +112,12 @@ def _assignment(path: str, value: object, where: str) -> Assignment:
     if not isinstance(value, dict) or not value.get("lead") or set(value) - {"lead", "co", "leader"}:
         raise DemoDataError(f"{where}: task {path}: give a lead unit, or lead/co/leader")
     return Assignment(lead=value["lead"], co=tuple(value.get("co") or ()), leader=value.get("leader") or "")
+
+
+def _time_basis(value: object, where: str) -> str:
+    if value not in TimeBasis.values:
+        raise DemoDataError(f"{where}: time_basis is linear or seasonal, not {value!r}")
+    return str(value)
 
 
 def zone_file_read(path: Path) -> ZoneFile:
@@ -166,6 +177,7 @@ def zone_file_read(path: Path) -> ZoneFile:
         last_year=last_year,
         drop=tuple(data.get("drop") or ()),
         headline=tuple(data.get("headline") or ()),
+        time_basis=_time_basis(data.get("time_basis", TimeBasis.LINEAR), where),
     )
 
 

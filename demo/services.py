@@ -30,11 +30,11 @@ from django.utils import timezone
 from core import clock
 from core.figures import figure_text
 from core.models import Notification
-from demo.figures import SeriesInput, demo_series, item_run
+from demo.figures import SeriesInput, demo_series, item_run, last_year_series
 from demo.overlay import Assignment, DemoDataError, Run, ZoneFile, target_name, zone_files
 from imports.reading import text_from_path
 from imports.services import OVERALL_PATH, ParsedPlan, plan_import_create, plan_parse
-from plans.choices import Frequency, PlanStatus
+from plans.choices import Frequency, PlanStatus, TimeBasis
 from plans.models import Plan
 from plans.periods import Period, due_date, month_just_closed, reporting_months
 from progress.choices import ReportStatus
@@ -51,7 +51,7 @@ from supervision.services import (
     notices_issue,
 )
 from targets.choices import RED, ReportedAs, Standing
-from targets.models import Target
+from targets.models import Target, month_map
 from targets.selectors import latest_results
 from zones.choices import RegionLevel, Role
 from zones.models import Membership, Region, RegionAccess, Unit, Zone
@@ -284,7 +284,8 @@ def _plan_import(zone_file: ZoneFile, *, zone: Zone, admin, seeds_dir: Path, yea
     )
     plan.status = PlanStatus.PUBLISHED
     plan.jan_feb_combined = zone_file.jan_feb_combined
-    plan.save(update_fields=["status", "jan_feb_combined", "updated_at"])
+    plan.time_basis = zone_file.time_basis
+    plan.save(update_fields=["status", "jan_feb_combined", "time_basis", "updated_at"])
     return plan
 
 
@@ -336,7 +337,10 @@ def _review(parsed: ParsedPlan, zone_file: ZoneFile, *, year: int) -> None:
 def _targets_complete(zone_file: ZoneFile, targets: list[Target]) -> None:
     """The headline targets, and last year's monthly figures, which no plan document gives: a
     growth target with them is reported as the year-to-date amount, and every target with them
-    has a seasonal shape."""
+    has a seasonal shape. An amount the zone file gives no figures for gets invented ones
+    (``last_year_series``), so that every amount of the demo has last year beside it, its
+    seasonal time progress and a projection with a band; but one reached from a starting level,
+    whose figures are levels rather than the year's running total."""
     for target in targets:
         name = target_name(target.task.path, target.indicator)
         if target.task.lead_unit_id is None:
@@ -345,12 +349,20 @@ def _targets_complete(zone_file: ZoneFile, targets: list[Target]) -> None:
             target.is_headline = True
             target.save(update_fields=["is_headline"])
         figures = zone_file.last_year.get(name)
+        if figures is None and _invents_last_year(target):
+            figures = last_year_series(f"{zone_file.key}:{name}", value=target.value, unit=target.unit)
         if figures is None:
             continue
-        target.baseline_by_month = {str(month): str(value) for month, value in enumerate(figures, start=1)}
+        target.baseline_by_month = {str(month): figure_text(value) for month, value in enumerate(figures, start=1)}
         if target.kind_entry.year_on_year:
             target.reported_as, target.baseline = ReportedAs.AMOUNT, figures[11]
         target.save(update_fields=["baseline_by_month", "reported_as", "baseline"])
+
+
+def _invents_last_year(target: Target) -> bool:
+    """An amount with a value, counted from zero: the figures of one reached from a starting
+    level are levels, not last year's running total."""
+    return target.kind_entry.judging.trajectory and target.value is not None and target.start_value is None
 
 
 # --------------------------------------------------------------------------------------------
@@ -376,10 +388,21 @@ def _series(zone_file: ZoneFile, plan: Plan, target: Target, months: list[int]) 
         start=target.start_value,
         run=_run(zone_file, target),
         span=span,
-        last_year=zone_file.last_year.get(name),
+        last_year=_shape(zone_file, plan, target, name),
         as_amount=target.reported_as == ReportedAs.AMOUNT,
     )
     return demo_series(spec, months)
+
+
+def _shape(zone_file: ZoneFile, plan: Plan, target: Target, name: str) -> tuple[Decimal, ...] | None:
+    """Last year's figures this year's run after: the zone file's own; the invented ones where
+    the plan judges seasonally (elsewhere this year's figures keep to the straight line, as the
+    plan judges them, and last year's stand beside them for the projection and the growth)."""
+    given = zone_file.last_year.get(name)
+    if given is not None or plan.time_basis != TimeBasis.SEASONAL or not target.baseline_by_month:
+        return given
+    months = month_map(target.baseline_by_month)
+    return tuple(months[month] for month in range(1, 13)) if len(months) == 12 else None
 
 
 def _run(zone_file: ZoneFile, target: Target) -> Run:

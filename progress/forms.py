@@ -167,3 +167,15 @@ class SheetUploadForm(CleanTextForm):
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
     )
+
+
+class LastYearSheetForm(CleanTextForm):
+    """The filled-in sheet of a plan's last-year figures (targets.last_year_sheet)."""
+
+    file = forms.FileField(
+        label=_("Filled-in sheet of last year's figures (.xlsx)"),
+        allow_empty_file=True,  # the sheet reader says why an empty file is refused
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )

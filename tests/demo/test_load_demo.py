@@ -253,3 +253,46 @@ def test_every_leaf_task_of_the_demo_is_tracked_with_a_spread_of_standings():
     assert standings[D(Standing.DONE)] > 0
     lagging = Report.objects.filter(target__in=items, value=Standing.LAGGING, status=ReportStatus.APPROVED)
     assert not lagging.filter(problems="").exists()
+
+
+def test_every_amount_with_figures_has_last_years_and_xinxiang_judges_them_seasonally():
+    """Issue 22: each zone's amounts reported this year (counted from zero) have last year's
+    twelve figures; 新乡 judges on the season, so its results show seasonal progress, the
+    pace needed and projections with a band; a linear zone keeps the straight line."""
+    from targets.last_year import grid_targets
+
+    today = clock.today()
+    chosen = [zone for zone in zone_files() if zone.code in ("xinxiang-hitech", "ningbo-hitech")]
+    demo_load(zones=chosen)
+    assert [zone.time_basis for zone in chosen] == ["seasonal", "linear"]
+    for plan in Plan.objects.select_related("zone"):
+        assert plan.time_basis == ("seasonal" if plan.zone.code == "xinxiang-hitech" else "linear")
+        amounts = [
+            target
+            for target in grid_targets(plan)
+            if target.start_value is None and target.reports.filter(status=ReportStatus.APPROVED).exists()
+        ]
+        assert len(amounts) >= 10, plan
+        for target in amounts:
+            figures = [Decimal(target.baseline_by_month[str(month)]) for month in range(1, 13)]
+            assert figures == sorted(figures) and figures[-1] > 0, target
+        period = default_period(plan, today=today)
+        results = list(latest_results(targets=Target.objects.filter(pk__in=[t.pk for t in amounts]), period=period))
+        seasonal = [r for r in results if r.expected_seasonal is not None]
+        assert len(seasonal) >= len(results) / 2, plan
+        projected = [r for r in results if r.projected is not None and r.projected_low is not None]
+        if period.month < 12:
+            assert len(projected) >= len(results) / 2, plan
+            assert any(r.pace_needed is not None for r in results), plan
+        if plan.time_basis == "seasonal":
+            assert all(r.expected == r.expected_seasonal for r in seasonal), plan
+        elif period.month < 12:
+            assert any(r.expected != r.expected_seasonal for r in seasonal), plan
+
+
+def test_a_zone_files_time_basis_is_linear_or_seasonal(tmp_path):
+    source = (ZONES_DIR / "00_xinxiang.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "00_xinxiang.yaml"
+    broken.write_text(source.replace("time_basis: seasonal", "time_basis: lunar"), encoding="utf-8")
+    with pytest.raises(DemoDataError, match="time_basis"):
+        zone_file_read(broken)
