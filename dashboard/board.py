@@ -118,13 +118,15 @@ def board_compute(*, plan: Plan, period: Period, today: dt.date | None = None) -
     def row(result: TargetResult, *, spark: bool = False) -> Row:
         facts = facts_of(result.target, plan)
         explanation = result_explanation(result, target=result.target, plan=plan)
-        last_year = facts.baseline_by_month if period.year == plan.start_year else None
+        ahead = ahead_view(result, facts)
+        # An amount's figures beside last year's (a rate's result is not on their scale).
+        last_year = facts.baseline_by_month if ahead is not None and period.year == plan.start_year else None
         return Row(
             result.target,
             result,
             pending.get(result.target_id),
             explanation=explanation,
-            ahead=ahead_view(result, facts),
+            ahead=ahead,
             spark=spark_of(figures.get(result.target_id, {}), last_year) if spark else None,
         )
 

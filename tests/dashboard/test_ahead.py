@@ -7,13 +7,16 @@ whatever the rows."""
 
 import datetime as dt
 import re
+from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
 
 from plans.choices import TimeBasis
 from progress.engine.recompute import targets_recompute
-from tests.ahead import TODAY, approve, seasonal_plan
+from targets import kinds
+from targets.choices import ReportedAs
+from tests.ahead import INVESTMENT_LAST_YEAR, TODAY, approve, seasonal_plan
 from tests.factories import TargetFactory
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +133,26 @@ def test_the_dashboard_reads_as_many_queries_whatever_its_targets(client, django
         html = client.get(url).content.decode()
     assert html.count('class="spark"') == 2 + 6
     assert len(re.findall(r'data-outlook="miss"', block(html, 'id="outlook-miss"'))) >= 12
+
+
+def test_a_rate_draws_no_trend_line_against_last_years_amounts(client):
+    plan = seasonal_plan()
+    client.force_login(plan.leader)
+    growth = TargetFactory(
+        task=plan.task,
+        indicator="固定资产投资增速",
+        kind=kinds.GROWTH_RATE.key,
+        unit="%",
+        value=D(15),
+        order=20,
+        is_headline=True,
+        reported_as=ReportedAs.AMOUNT,
+        baseline=D(INVESTMENT_LAST_YEAR[-1]),
+        baseline_by_month=plan.investment.baseline_by_month,
+    )
+    for month in range(1, 10):
+        approve(growth, month, D(INVESTMENT_LAST_YEAR[month - 1]) * D("1.1"))
+    targets_recompute(targets=[growth], plan=plan.plan, as_of=TODAY)
+    card = block(dashboard(client, plan.plan), f'data-target="{growth.pk}"')
+    assert "同比增长10%" in text_of(card)
+    assert 'class="spark"' not in card and "需月均完成" not in card
