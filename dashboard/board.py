@@ -22,10 +22,13 @@ from django.utils.translation import get_language
 from core import clock
 from core.panels import PLAN_DASHBOARD_END, PLAN_DASHBOARD_TOP, Panel, panels
 from dashboard.selectors import Tally, TargetRow, tally
+from dashboard.sparks import Spark, own_figures, spark_of
 from plans.models import Plan
 from plans.periods import Period
 from progress.selectors import pending_figures
-from targets.choices import BAD, SEVERITY, Status
+from targets.ahead_words import AheadView, ahead_view
+from targets.choices import BAD, SEVERITY, Outlook, Status
+from targets.facts import facts_of
 from targets.models import Target, TargetResult
 from targets.selectors import latest_results, result_explanation
 
@@ -34,9 +37,12 @@ BOARD_TTL = 300
 
 @dataclass
 class Row(TargetRow):
-    """A result on the dashboard with its one-line explanation."""
+    """A result on the dashboard with its one-line explanation, its way
+    ahead in words (an amount's) and, on a card, its trend line."""
 
     explanation: str = ""
+    ahead: AheadView | None = None
+    spark: Spark | None = None
 
 
 @dataclass
@@ -49,6 +55,9 @@ class Board:
     unreported_headline: list[Target]
     tally: Tally
     lagging: list[Row]
+    # The targets whose stored outlook is a miss, then those at risk
+    # ("按当前进度预计年底未达标"), the ones not yet lagging first.
+    heading_for_miss: list[Row]
     # Other apps' boxes (core.panels): above the lagging list, and at the end
     # (supervision's notices and ranking of units).
     panels_top: list[Panel]
@@ -86,7 +95,7 @@ def board_stamp(plan: Plan) -> tuple:
 
 def _key(plan: Plan, period: Period, stamp: tuple, today: dt.date) -> str:
     facts = repr((stamp, today.isoformat(), get_language()))
-    return f"dashboard:board:{plan.pk}:{period}:{hashlib.sha256(facts.encode()).hexdigest()[:32]}"
+    return f"dashboard:board:v2:{plan.pk}:{period}:{hashlib.sha256(facts.encode()).hexdigest()[:32]}"
 
 
 def board_compute(*, plan: Plan, period: Period, today: dt.date | None = None) -> Board:
@@ -103,11 +112,24 @@ def board_compute(*, plan: Plan, period: Period, today: dt.date | None = None) -
     )
     pending = pending_figures(targets=plan_targets, period=period)
 
-    def row(result: TargetResult) -> Row:
-        explanation = result_explanation(result, target=result.target, plan=plan)
-        return Row(result.target, result, pending.get(result.target_id), explanation=explanation)
-
     headline = sorted((r for r in results if r.target.is_headline), key=lambda r: (r.target.task.order, r.target.order))
+    figures = own_figures((r.target_id for r in headline), period=period)
+
+    def row(result: TargetResult, *, spark: bool = False) -> Row:
+        facts = facts_of(result.target, plan)
+        explanation = result_explanation(result, target=result.target, plan=plan)
+        ahead = ahead_view(result, facts)
+        # An amount's figures beside last year's (a rate's result is not on their scale).
+        last_year = facts.baseline_by_month if ahead is not None and period.year == plan.start_year else None
+        return Row(
+            result.target,
+            result,
+            pending.get(result.target_id),
+            explanation=explanation,
+            ahead=ahead,
+            spark=spark_of(figures.get(result.target_id, {}), last_year) if spark else None,
+        )
+
     reported = {r.target_id for r in headline}
     unreported = [
         t for t in plan_targets.filter(is_headline=True).order_by("task__order", "order") if t.pk not in reported
@@ -115,13 +137,36 @@ def board_compute(*, plan: Plan, period: Period, today: dt.date | None = None) -
     bad = [r for r in results if r.status in BAD]
     bad.sort(key=lambda r: (-SEVERITY[Status(r.status)], r.gap is None, r.gap or 0, r.target.task.order))
     return Board(
-        headline=[row(r) for r in headline],
+        headline=[row(r, spark=True) for r in headline],
         unreported_headline=unreported,
         tally=tally(results),  # a plan's results, already read: no second query
         lagging=[row(r) for r in bad],
+        heading_for_miss=[row(r) for r in heading_for_miss(results)],
         panels_top=panels(PLAN_DASHBOARD_TOP, plan=plan, period=period, today=today),
         panels_end=panels(PLAN_DASHBOARD_END, plan=plan, period=period, today=today),
     )
+
+
+# The outlooks the dashboard's box lists, in its order.
+DOUBTFUL = (Outlook.MISS, Outlook.RISK)
+
+
+def heading_for_miss(results: list[TargetResult]) -> list[TargetResult]:
+    """The results whose stored outlook is a miss or at risk: misses first;
+    within each, those not yet lagging first (the box's news: they will turn
+    red), then by how far the projection falls short of the target."""
+    doubtful = [r for r in results if r.outlook in DOUBTFUL]
+
+    def short(result: TargetResult):
+        value = result.target.value
+        if not value or result.projected is None:
+            return 0
+        return result.projected / value
+
+    doubtful.sort(
+        key=lambda r: (DOUBTFUL.index(r.outlook), r.status in BAD, short(r), r.target.task.order, r.target.order)
+    )
+    return doubtful
 
 
 def plan_board(*, plan: Plan, period: Period, today: dt.date | None = None) -> Board:

@@ -81,6 +81,7 @@ def plan_dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
         "unreported_headline": board.unreported_headline,
         "tally": board.tally,
         "lagging": lagging,
+        "heading_for_miss": board.heading_for_miss,
         "panels_top": board.panels_top,
         "panels_end": board.panels_end,
         "computed_at": board.computed_at,

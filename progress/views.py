@@ -75,6 +75,8 @@ from progress.services import (
     reports_withdraw,
     unit_period_save,
 )
+from targets.ahead_words import ahead_view
+from targets.facts import facts_of
 from targets.models import Target
 from targets.selectors import figure_age, result_explanation
 from zones import policy
@@ -581,6 +583,7 @@ def target_detail(request: HttpRequest, target_id: int) -> HttpResponse:
             "shown": shown,
             "shown_explanation": result_explanation(shown, target=target, plan=plan) if shown else "",
             "shown_age": figure_age(shown, year=period.year, month=period.month) if shown else "",
+            "ahead": ahead_view(shown, facts_of(target, plan)),
             "pending": pending_figures(targets=[target.pk], period=period).get(target.pk),
             "results": [(r, result_explanation(r, target=target, plan=plan)) for r in reversed(results)],
             "flags": target.flags.order_by("-year", "-month"),

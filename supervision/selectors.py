@@ -52,7 +52,9 @@ from supervision.choices import (
 )
 from supervision.models import Notice, NoticeItem, SupervisionRule, SupervisionSetting
 from targets import kinds
+from targets.ahead_words import pace_words
 from targets.choices import BAD, RED, SEVERITY, ReportingStatus, Status
+from targets.facts import facts_of
 from targets.models import Target, TargetResult
 from targets.selectors import figure_age, latest_results, result_explanation
 from targets.task_status import NO_STATUS, TaskStatus, task_statuses
@@ -175,6 +177,13 @@ def narrative_mark(status: str | None) -> str:
 def explanation_of(result: TargetResult) -> str:
     """The one-line explanation; needs ``target__task__plan`` selected."""
     return result_explanation(result, target=result.target, plan=result.target.task.plan)
+
+
+def pace_of(result: TargetResult) -> str:
+    """An amount's monthly pace still needed beside its pace so far, as stored
+    ("需月均完成21.3亿元，前9月月均14.2亿元", ``targets.ahead_words``); "" for
+    none. Needs ``target__task__plan`` selected."""
+    return pace_words(result, facts_of(result.target, result.target.task.plan))
 
 
 # --- notices -------------------------------------------------------------------

@@ -70,6 +70,7 @@ from supervision.selectors import (
     notice_answer_kind,
     notice_steps,
     notices_visible_to,
+    pace_of,
     ranking_title,
     rule_for,
     supervised_zones,
@@ -190,6 +191,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 explanation_of(result),
                 pending.get(result.target_id),
                 result.report_status == ReportStatus.RETURNED,
+                pace_of(result),
             )
             for result in results
         ],

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from plans.periods import period_label
 from targets import kinds
 from targets.judgement import Judgement, Reason, TargetFacts
+from targets.metrics import progress_basis
 from targets.wording import number, percent, unglued
 
 
@@ -45,10 +46,14 @@ def _sentence(facts: TargetFacts, judgement: Judgement, *, year: int, month: int
 
 def _values(facts: TargetFacts, judgement: Judgement, *, year: int, month: int) -> dict[str, str]:
     """The judgement's figures as a sentence writes them, named by the
-    figure's own period."""
+    figure's own period; ``basis``: what the period's time progress was
+    measured on (``metrics.progress_basis``, of the period judged), so that a
+    kind's sentence names seasonal time progress where it judged."""
+    basis = str(progress_basis(facts, year, month))
     if judgement.data_month is not None:
         month = judgement.data_month
     return {
+        "basis": basis,
         "period": period_label(None, month),
         "actual": number(judgement.actual),
         "unit": facts.unit or "",

@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.figures import figure_text
+from plans.choices import TimeBasis
 from targets.choices import ReportedAs, Standing, Status
 from targets.judgement import (
     HUNDRED,
@@ -141,7 +142,9 @@ class Sentence(Protocol):
     """The sentence of a judgement (``explanations`` writes two for every
     kind: no approved figure yet, no baseline for the rate). ``values``:
     period, actual, unit, completion, expected, target, gap (its size) and
-    deadline, as written."""
+    deadline, as written; and basis, what the time progress was measured on
+    (``metrics.Basis``: "seasonal" is ``plans.choices.TimeBasis.SEASONAL``,
+    named so where it judged)."""
 
     def __call__(self, facts: TargetFacts, judgement: Judgement, values: dict[str, str]) -> str: ...
 
@@ -507,6 +510,8 @@ def _amount_sentence(facts: TargetFacts, judgement: Judgement, values: dict[str,
             _("%(period)s: %(actual)s%(unit)s done, %(completion)s%% of the target, which was due by %(deadline)s.")
             % values
         )
+    elif values.get("basis") == TimeBasis.SEASONAL:
+        sentence = _seasonal_amount_sentence(facts, judgement, values)
     elif facts.span_end.year > facts.span_start.year:
         sentence = behind_or_ahead(
             judgement,
@@ -539,6 +544,28 @@ def _amount_sentence(facts: TargetFacts, judgement: Judgement, values: dict[str,
             values=values,
         )
     return sentence + extras(facts)
+
+
+def _seasonal_amount_sentence(facts: TargetFacts, judgement: Judgement, values: dict[str, str]) -> str:
+    """An amount judged against last year's share of the year by the month
+    (seasonal time progress, ``metrics.progress_basis``): its sentence says
+    so. A seasonal span lies within one year."""
+    return behind_or_ahead(
+        judgement,
+        ahead=_(
+            "%(period)s: %(actual)s%(unit)s done, %(completion)s%% of the annual target, "
+            "%(gap)s points ahead of seasonal time progress."
+        ),
+        level=_(
+            "%(period)s: %(actual)s%(unit)s done, %(completion)s%% of the annual target, "
+            "in step with seasonal time progress."
+        ),
+        behind=_(
+            "%(period)s: %(actual)s%(unit)s done, %(completion)s%% of the annual target, "
+            "%(gap)s points behind seasonal time progress."
+        ),
+        values=values,
+    )
 
 
 AMOUNT = register(

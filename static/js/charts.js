@@ -8,6 +8,8 @@
       pending: { type: "scatter", symbol: "emptyCircle", symbolSize: 11 },
       target: { lineStyle: { type: "dashed" }, symbol: "none" },
       expected: { lineStyle: { type: "dotted" }, symbol: "none" },
+      seasonal: { lineStyle: { type: "dashed", width: 2 }, symbol: "none" },
+      last_year: { lineStyle: { width: 1, opacity: 0.7 }, symbol: "emptyCircle", symbolSize: 4, itemStyle: { color: "#8a94a6" } },
       trajectory: { lineStyle: { type: "dashed", width: 1 }, symbol: "circle" }
     };
     var chart = window.echarts.init(el, null, { renderer: "svg" });

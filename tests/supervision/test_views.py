@@ -48,7 +48,7 @@ def rows_of(response) -> dict[str, tuple]:
     """The list's rows by indicator: (progress status, reporting status, age, pending report)."""
     return {
         result.target.indicator: (result.status, result.reporting, result.data_month, pending)
-        for result, _explanation, pending, _returned in response.context["rows"]
+        for result, _explanation, pending, _returned, _pace in response.context["rows"]
     }
 
 
