@@ -445,7 +445,7 @@ def test_the_ledger_has_a_row_for_each_task_with_its_standing_and_problems(zone,
     assert workbook.sheetnames == ["Ledger", "Targets by month"]
     assert [cell.value for cell in sheet[3]] == [str(column.header) for column in LEDGER_TASKS] == [
         "No.", "Work task", "Responsible leader", "Lead unit", "Co-operating units", "Deadline", "Targets",
-        "Progress this period", "Problems", "Next steps", "Evidence", "Status",
+        "Progress this period", "Problems", "Next steps", "Evidence", "Leaders' instructions", "Status",
     ]  # fmt: skip
     rows = [
         dict(zip([c.value for c in sheet[3]], row, strict=True)) for row in sheet.iter_rows(min_row=4, values_only=True)
@@ -463,6 +463,7 @@ def test_the_ledger_has_a_row_for_each_task_with_its_standing_and_problems(zone,
         "Problems": "上级审批未完成",
         "Next steps": "月底前报批",
         "Evidence": None,
+        "Leaders' instructions": None,
         "Status": "Lagging",
     }
     assert sheet.cell(row=5, column=len(LEDGER_TASKS)).fill.fgColor.rgb.endswith("FEFCBF")
