@@ -552,8 +552,9 @@ def ledger(*, plan: Plan, period: Period, unit: Unit | None = None, leader=None)
     as the engine stored it), and its stated targets month by month up to the
     period, with the co-operating units' submitted parts of each task's
     progress, the files of evidence of the period's sent reports and the
-    leaders' instructions (领导批示). Eleven queries at most, and one per month for the figures waiting for review
-    (progress.selectors.pending_figures)."""
+    leaders' instructions (领导批示). Ten queries (eleven where instructions
+    were written on the tasks' notices), and one per month for the figures
+    waiting for review (progress.selectors.pending_figures)."""
     targets = Target.objects.filter(task__plan=plan)
     tasks = Task.objects.filter(plan=plan).filter(Exists(Target.objects.filter(task=OuterRef("pk"))))
     if unit is not None:
