@@ -29,7 +29,7 @@ from progress.choices import COUNTED
 from progress.models import LateReportRequest, Report
 from progress.validation import standing_names
 from supervision.choices import NoticeStep
-from supervision.models import Notice, NoticeEvent, NoticeItem
+from supervision.models import Instruction, Notice, NoticeEvent, NoticeItem
 from targets.models import Target, TargetFlag, TargetResult
 from targets.selectors import result_explanation
 from zones.models import Unit, Zone
@@ -888,3 +888,27 @@ class LateGrantSerializer(CleanTextSerializer):
 
 class LateRefuseSerializer(CleanTextSerializer):
     reason = required_text(_("Write why the late report is refused."), max_length=REASON_LIMIT)
+
+
+# --- leaders' instructions -------------------------------------------------------------
+
+
+class InstructionSerializer(CleanTextModelSerializer):
+    class Meta:
+        model = Instruction
+        fields = [
+            "id",
+            "zone",
+            "target",
+            "task",
+            "notice",
+            "unit",
+            "text",
+            "author",
+            "created_at",
+            "state",
+            "answer",
+            "answered_by",
+            "answered_at",
+            "read_at",
+        ]

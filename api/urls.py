@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api import contributions, late_requests, notices, views
+from api import contributions, instructions, late_requests, notices, views
 
 router = DefaultRouter()
 router.register("zones", views.ZoneViewSet, basename="zone")
@@ -14,6 +14,7 @@ router.register("reports", views.ReportViewSet, basename="report")
 router.register("results", views.ResultViewSet, basename="result")
 router.register("flags", views.FlagViewSet, basename="flag")
 router.register("notices", notices.NoticeViewSet, basename="notice")
+router.register("instructions", instructions.InstructionViewSet, basename="instruction")
 router.register("contributions", contributions.ContributionViewSet, basename="contribution")
 router.register("late-report-requests", late_requests.LateReportRequestViewSet, basename="late-report-request")
 

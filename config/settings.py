@@ -319,6 +319,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets whose field name another set shares ("state") are named here.
+    "ENUM_NAME_OVERRIDES": {
+        "InstructionStateEnum": "supervision.choices.InstructionState",
+        "NoticeStateEnum": "supervision.choices.NoticeState",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_error_responses",

@@ -165,6 +165,8 @@ class Notification(CleanTextModel):
         AWAITING_REVIEW = "awaiting_review", _("Waiting for review")
         NOTICE_ISSUED = "notice_issued", _("Follow-up notice issued")
         NOTICE_ANSWERED = "notice_answered", _("Follow-up notice answered")
+        INSTRUCTED = "instructed", _("Leader's instruction")
+        INSTRUCTION_ANSWERED = "instruction_answered", _("Instruction answered")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

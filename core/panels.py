@@ -20,6 +20,9 @@ from django.utils.safestring import SafeString
 # A provider is called with plan=, period= and today=.
 PLAN_DASHBOARD_TOP = "plan_dashboard.top"
 PLAN_DASHBOARD_END = "plan_dashboard.end"
+# The slot of a target's page (a task item's page is its task's), under its
+# facts: called with target= and request= (a box may hold a form).
+TARGET_PAGE = "target_page.boxes"
 
 
 @dataclass(frozen=True)

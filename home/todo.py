@@ -2,7 +2,7 @@
 
 Reporting staff: the periods due (days left, rows left, a link to each
 form), the figures returned and why (a link to the form's row), the notices
-waiting for their answer. Reviewers: what waits for review, oldest first.
+and the leaders' instructions waiting for their answer. Reviewers: what waits for review, oldest first.
 Leaders: the lagging items of their tasks and the notices on them. The
 supervision team: notices overdue, unanswered and waiting to be closed.
 
@@ -20,7 +20,8 @@ from plans.models import Plan
 from plans.periods import Period, default_period
 from progress.links import period_form_url
 from progress.selectors import PeriodDue, ReviewWaiting, periods_due, returned_reports, review_waiting
-from supervision.models import Notice
+from supervision.instructions import instructions_to_answer
+from supervision.models import Instruction, Notice
 from supervision.selectors import (
     notices_on_tasks_of,
     notices_to_answer,
@@ -50,6 +51,8 @@ class Todo:
     returned: list = field(default_factory=list)
     returned_count: int = 0
     to_answer: list[Notice] = field(default_factory=list)
+    instructions: list[Instruction] = field(default_factory=list)
+    instructions_count: int = 0
     review: list[ReviewWaiting] = field(default_factory=list)
     leader_plans: list[LeaderPlan] = field(default_factory=list)
     leader_notices: list[Notice] = field(default_factory=list)
@@ -69,6 +72,7 @@ class Todo:
             self.due
             or self.returned
             or self.to_answer
+            or self.instructions
             or self.review
             or self.leader_plans
             or self.leader_notices
@@ -96,6 +100,10 @@ def todo_of(user, *, roles: frozenset[str], today: dt.date) -> Todo:
             )
     if "staff" in roles or "reviewer" in roles:
         todo.to_answer = list(notices_to_answer(user).select_related("unit").order_by("reply_by", "pk")[:SHOWN])
+        waiting = instructions_to_answer(user)
+        todo.instructions_count = waiting.count()
+        if todo.instructions_count:
+            todo.instructions = list(waiting.select_related("unit", "author").order_by("created_at", "pk")[:SHOWN])
     if "reviewer" in roles:
         todo.review = review_waiting(units=policy.review_units(user))
     if "leader" in roles:

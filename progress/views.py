@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import clock
+from core.panels import TARGET_PAGE, panels
 from core.params import parse_ids
 from plans.models import Plan
 from plans.periods import (
@@ -588,6 +589,7 @@ def target_detail(request: HttpRequest, target_id: int) -> HttpResponse:
             "results": [(r, result_explanation(r, target=target, plan=plan)) for r in reversed(results)],
             "flags": target.flags.order_by("-year", "-month"),
             "chart": target_chart(target=target, plan=plan, results=results, reports=reports),
+            "panels": panels(TARGET_PAGE, target=target, request=request),
         },
     )
 

@@ -3,7 +3,8 @@ notice: a red masthead, the document number, a centred title, then the
 overall figures (progress statuses and, apart, reporting statuses), the
 ranking of units under its named basis (the same ``unit_scores`` as the
 ranking page and the dashboard), the red and black lists, the lagging items
-with both statuses, lead unit and leader, and the state of follow-up notices.
+with both statuses, lead unit and leader, the state of follow-up notices, and
+the leaders' instructions of the month with the units' answers.
 Figures are approved figures only, as everywhere.
 
 ``bulletin_content`` reads (a fixed number of queries); ``bulletin_render``
@@ -23,8 +24,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, F, Max
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -39,6 +41,8 @@ from plans.models import Plan
 from plans.periods import Period, period_label
 from progress.selectors import with_approved_problems
 from supervision.choices import DEFAULT_SCORE_MODE, OPEN_STATES
+from supervision.instruction_sheet import subject_text
+from supervision.instructions import instructions_of_period
 from supervision.models import Bulletin, Notice
 from supervision.selectors import (
     NoticeSummary,
@@ -120,6 +124,19 @@ class OpenNotice:
 
 
 @dataclass
+class InstructionLine:
+    """A leader's instruction of the period as the bulletin lists it, with its answer."""
+
+    leader: str
+    day: str
+    subject: str
+    text: str
+    unit: str
+    answer: str
+    state: str
+
+
+@dataclass
 class BulletinContent:
     zone: str
     plan: str
@@ -145,6 +162,8 @@ class BulletinContent:
     missing_by_unit: list[tuple[str, int]] = field(default_factory=list)
     # The issuing office signed at the end (落款), from the zone's settings.
     office: str = ""
+    # The leaders' instructions written in the period, with their answers.
+    instructions: list[InstructionLine] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -276,6 +295,18 @@ def bulletin_content(
         reporting=reporting,
         missing_by_unit=missing_by_unit,
         office=setting.office,
+        instructions=[
+            InstructionLine(
+                leader=display_name(instruction.author),
+                day=timezone.localtime(instruction.created_at).strftime("%Y-%m-%d"),
+                subject=subject_text(instruction),
+                text=instruction.text,
+                unit=instruction.unit.name,
+                answer=instruction.answer,
+                state=instruction.get_state_display(),
+            )
+            for instruction in instructions_of_period(plan=plan, period=period)
+        ],
     )
 
 
@@ -741,11 +772,52 @@ def _notices(document, content: BulletinContent) -> None:
             )
 
 
+def _instructions(document, content: BulletinContent) -> None:
+    """6. The leaders' instructions written in the period and the units' answers."""
+    _paragraph(document, _("6. Leaders' instructions"), name=HEADING_FONT, indent=True)
+    if not content.instructions:
+        _paragraph(
+            document,
+            _("No leader's instruction was written in %(period)s.") % {"period": content.period_text},
+            indent=True,
+        )
+        return
+    _paragraph(
+        document,
+        ngettext(
+            "%(n)d instruction written in %(period)s, %(answered)d of them answered.",
+            "%(n)d instructions written in %(period)s, %(answered)d of them answered.",
+            len(content.instructions),
+        )
+        % {
+            "n": len(content.instructions),
+            "period": content.period_text,
+            "answered": sum(1 for line in content.instructions if line.answer),
+        },
+        indent=True,
+    )
+    _table(
+        document,
+        [_("No."), _("Leader"), _("On"), _("Instruction"), _("Answering unit"), _("Answer")],
+        [
+            [
+                str(index),
+                f"{line.leader}\n{line.day}",
+                line.subject,
+                line.text,
+                line.unit,
+                line.answer or line.state,
+            ]
+            for index, line in enumerate(content.instructions, start=1)
+        ],
+    )
+
+
 def _requirements(document, content: BulletinContent) -> None:
     """6. What is asked of the units, and the 落款: the issuing office and the
     date, kept on one page with the text before them (an official document
     never leaves its signature alone on a page)."""
-    heading = _paragraph(document, _("6. Requirements"), name=HEADING_FONT, indent=True)
+    heading = _paragraph(document, _("7. Requirements"), name=HEADING_FONT, indent=True)
     text = _paragraph(
         document,
         _(
@@ -773,5 +845,6 @@ SECTIONS = (
     _red_and_black_lists,
     _lagging,
     _notices,
+    _instructions,
     _requirements,
 )

@@ -162,3 +162,25 @@ ANSWER_FIELDS: dict[str, dict[str, tuple]] = {
         "measures": (_("Measures"), _("Write the measures the unit takes.")),
     },
 }
+
+
+class InstructionState(models.TextChoices):
+    """A leader's instruction (领导批示): it waits for the unit's answer
+    (待答复), is answered (已答复), and its author marks the answer read
+    (已阅), which closes it."""
+
+    PENDING = "pending", _("Awaiting answer")
+    ANSWERED = "answered", _("Answered")
+    READ = "read", pgettext_lazy("instruction", "Read")
+
+
+# The states in which the instruction holds an answer.
+INSTRUCTION_ANSWERED_STATES = (InstructionState.ANSWERED, InstructionState.READ)
+
+
+class InstructionSubject(models.TextChoices):
+    """What an instruction is written on: exactly one of a target, a task or a notice."""
+
+    TARGET = "target", _("Target")
+    TASK = "task", _("Task")
+    NOTICE = "notice", _("Follow-up notice")

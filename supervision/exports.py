@@ -68,6 +68,7 @@ from progress.models import Attachment, Report
 from progress.selectors import pending_figures
 from supervision.choices import ListKind
 from supervision.filtersets import SupervisionFilterSet
+from supervision.instruction_sheet import instructions_text
 from supervision.selectors import Ledger, LedgerLine, LedgerTask, narrative_mark, with_narratives
 from supervision.xlsx import STYLE_DEFAULT, STYLE_ONE_DECIMAL, STYLE_WRAP, XlsxStream
 from targets import kinds
@@ -605,6 +606,7 @@ LEDGER_TASKS = (
     Column(gettext_lazy("Problems"), lambda entry: marked(entry.row.problems, entry.mark), 28),
     Column(pgettext_lazy("ledger header", "Next steps"), lambda entry: marked(entry.row.next_steps, entry.mark), 28),
     Column(gettext_lazy("Evidence"), lambda entry: evidence_text(entry.row.evidence), 36),
+    Column(gettext_lazy("Leaders' instructions"), lambda entry: instructions_text(entry.row.instructions), 40),
     Column(
         gettext_lazy("Status"),
         lambda entry: entry.row.status.label,

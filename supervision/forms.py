@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import CleanTextForm
 from core.text import TEXT_LIMIT
 from plans.periods import Period, period_label
-from supervision.choices import ANSWER_FIELDS, AnswerKind
+from supervision.choices import ANSWER_FIELDS, AnswerKind, InstructionState, InstructionSubject
+from supervision.models import INSTRUCTION_LIMIT
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -136,3 +137,38 @@ class ExportRecordFilterForm(CleanTextForm):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise forms.ValidationError(_("The first day comes after the last."))
         return data
+
+
+class InstructionForm(CleanTextForm):
+    """A leader's instruction on a target, a task or a notice (``subject`` and ``subject_id``
+    name which; the service decides whether the user may write it)."""
+
+    subject = forms.ChoiceField(choices=InstructionSubject.choices, widget=forms.HiddenInput)
+    subject_id = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    text = forms.CharField(
+        label=_("Instruction"),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": INSTRUCTION_LIMIT}),
+        max_length=INSTRUCTION_LIMIT,
+        error_messages={"required": _("Write the instruction.")},
+    )
+
+
+class InstructionAnswerForm(CleanTextForm):
+    answer = forms.CharField(
+        label=_("Answer"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_LIMIT,
+        error_messages={"required": _("Write the answer.")},
+    )
+
+
+class InstructionFilterForm(CleanTextForm):
+    """The list's filters: state and answering unit."""
+
+    state = forms.ChoiceField(label=_("State"), required=False)
+    unit = forms.TypedChoiceField(label=_("Answering unit"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("All")), *InstructionState.choices]
+        self.fields["unit"].choices = [("", _("All")), *((unit.pk, str(unit)) for unit in units)]

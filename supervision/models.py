@@ -1,6 +1,9 @@
 """Supervision (督查督办): the rules of a plan's assessment, follow-up notices
 (督办单) with their log, and the stored monthly bulletins (月通报).
 
+Leaders' instructions (领导批示) live here too: one may be written on a
+notice, and supervision is the layer that knows targets, tasks and notices.
+
 Scores and rankings are not stored: they are computed in the database on
 request (supervision.selectors.unit_scores). Only the bulletin, a document
 that was published, is kept.
@@ -17,8 +20,18 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import CleanTextModel
-from plans.models import Plan
-from supervision.choices import ANSWER_STATES, OPEN_STATES, AnswerKind, NoticeAction, NoticeLevel, NoticeState
+from plans.models import Plan, Task
+from supervision.choices import (
+    ANSWER_STATES,
+    INSTRUCTION_ANSWERED_STATES,
+    OPEN_STATES,
+    AnswerKind,
+    InstructionState,
+    InstructionSubject,
+    NoticeAction,
+    NoticeLevel,
+    NoticeState,
+)
 from targets.models import Target
 from zones.models import Unit, Zone
 
@@ -329,3 +342,89 @@ class Bulletin(CleanTextModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# The longest instruction a leader writes: a 批示 is a few lines, not a report.
+INSTRUCTION_LIMIT = 1000
+
+
+class Instruction(CleanTextModel):
+    """A leader's instruction (领导批示) on exactly one target, task or
+    follow-up notice, for the unit that answers it: the target's or the
+    task's lead unit, the notice's unit (fixed when it is written, so a later
+    change of lead unit does not move an instruction already answered). The
+    unit's staff or reviewer answers; the author marks the answer read.
+
+    Each step keeps who and when (written, answered, read): that is its
+    history, and nothing is changed after it is read."""
+
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="instructions")
+    target = models.ForeignKey(
+        Target, verbose_name=_("target"), null=True, blank=True, on_delete=models.PROTECT, related_name="instructions"
+    )
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), null=True, blank=True, on_delete=models.PROTECT, related_name="instructions"
+    )
+    notice = models.ForeignKey(
+        Notice,
+        verbose_name=_("follow-up notice"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="instructions",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("answering unit"), on_delete=models.PROTECT, related_name="instructions"
+    )
+    text = models.TextField(_("instruction"))
+    author = _user_fk(_("written by"), null=False)
+    created_at = models.DateTimeField(_("written at"))
+    state = models.CharField(
+        _("state"), max_length=16, choices=InstructionState.choices, default=InstructionState.PENDING
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = _user_fk(_("answered by"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("marked read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("leader's instruction")
+        verbose_name_plural = _("leaders' instructions")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target__isnull=False, task__isnull=True, notice__isnull=True)
+                | Q(target__isnull=True, task__isnull=False, notice__isnull=True)
+                | Q(target__isnull=True, task__isnull=True, notice__isnull=False),
+                name="instruction_on_exactly_one_subject",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="instruction_has_text"),
+            models.CheckConstraint(condition=Q(state__in=InstructionState.values), name="instruction_state_known"),
+            models.CheckConstraint(
+                condition=~Q(state__in=INSTRUCTION_ANSWERED_STATES) | (Q(answered_at__isnull=False) & ~Q(answer="")),
+                name="instruction_answered_has_answer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=InstructionState.READ) | Q(read_at__isnull=False),
+                name="instruction_read_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "state"], name="instruction_unit_state_idx"),
+            models.Index(fields=["zone", "created_at"], name="instruction_zone_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} · {self.created_at:%Y-%m-%d} · {self.text[:30]}"
+
+    @property
+    def subject_kind(self) -> str:
+        if self.target_id:
+            return InstructionSubject.TARGET
+        if self.task_id:
+            return InstructionSubject.TASK
+        return InstructionSubject.NOTICE
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == InstructionState.PENDING

@@ -1,4 +1,4 @@
-"""What follow-up notices (督办) tell people in the app
+"""What follow-up notices (督办) and leaders' instructions (批示) tell people in the app
 (``core.notifications``): the lead unit's staff and reviewers that a notice
 waits for their answer, the supervision team that a unit answered."""
 
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.models import Notification
 from core.notifications import notify, site_language
+from core.people import display_name
 from supervision.models import Notice
 from supervision.selectors import ANSWERING_ROLES
 from zones.choices import Role, WebhookEvent
@@ -72,4 +73,41 @@ def tell_group_issued(notice: Notice) -> int:
         title=title,
         text=text,
         link=reverse("supervision:notice", args=[notice.pk]),
+    )
+
+
+def _instruction_link(instruction) -> str:
+    return reverse("supervision:instruction", args=[instruction.pk])
+
+
+def tell_instructed(instruction, *, by) -> int:
+    """The answering unit's staff and reviewers: a leader's instruction waits for their answer."""
+    with site_language():
+        text = _("%(leader)s wrote an instruction for %(unit)s: %(text)s") % {
+            "leader": display_name(instruction.author),
+            "unit": instruction.unit.name,
+            "text": instruction.text,
+        }
+    return notify(
+        member_ids(roles=ANSWERING_ROLES, units=[instruction.unit_id]),
+        kind=Notification.Kind.INSTRUCTED,
+        text=text,
+        link=_instruction_link(instruction),
+        skip=by.pk,
+    )
+
+
+def tell_instruction_answered(instruction, *, by) -> int:
+    """The instruction's author: the unit answered."""
+    with site_language():
+        text = _("%(unit)s answered your instruction: %(answer)s") % {
+            "unit": instruction.unit.name,
+            "answer": instruction.answer,
+        }
+    return notify(
+        [instruction.author_id],
+        kind=Notification.Kind.INSTRUCTION_ANSWERED,
+        text=text,
+        link=_instruction_link(instruction),
+        skip=by.pk,
     )

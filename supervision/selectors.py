@@ -50,7 +50,8 @@ from supervision.choices import (
     ScoreMode,
     answer_kind_of,
 )
-from supervision.models import Notice, NoticeItem, SupervisionRule, SupervisionSetting
+from supervision.instructions import instructions_by_task
+from supervision.models import Instruction, Notice, NoticeItem, SupervisionRule, SupervisionSetting
 from targets import kinds
 from targets.ahead_words import pace_words
 from targets.choices import BAD, RED, SEVERITY, ReportingStatus, Status
@@ -531,6 +532,8 @@ class LedgerTask:
     contributions: list[TaskContribution] = field(default_factory=list)
     # The files attached to the period's sent reports of the task's item and targets.
     evidence: list[Attachment] = field(default_factory=list)
+    # The leaders' instructions on the task, its targets and their notices, to date.
+    instructions: list[Instruction] = field(default_factory=list)
 
 
 @dataclass
@@ -557,9 +560,10 @@ def ledger(*, plan: Plan, period: Period, unit: Unit | None = None, leader=None)
     year of ``period``: one row per task (its item's narrative and its status
     as the engine stored it), and its stated targets month by month up to the
     period, with the co-operating units' submitted parts of each task's
-    progress and the files of evidence of the period's sent reports. Eight
-    queries, and one per month for the figures waiting for review
-    (progress.selectors.pending_figures)."""
+    progress, the files of evidence of the period's sent reports and the
+    leaders' instructions (领导批示). Ten queries (eleven where instructions
+    were written on the tasks' notices), and one per month for the figures
+    waiting for review (progress.selectors.pending_figures)."""
     targets = Target.objects.filter(task__plan=plan)
     tasks = Task.objects.filter(plan=plan).filter(Exists(Target.objects.filter(task=OuterRef("pk"))))
     if unit is not None:
@@ -623,6 +627,9 @@ def ledger(*, plan: Plan, period: Period, unit: Unit | None = None, leader=None)
             rows[lines[target_id].target.task_id].evidence.extend(files)
         elif target_id in items:
             items[target_id].evidence[:0] = files  # the item's own files first
+    for task_id, instructions in instructions_by_task(tasks=tasks).items():
+        if task_id in rows:
+            rows[task_id].instructions = instructions
     return Ledger(plan=plan, period=period, months=months, lines=list(lines.values()), tasks=list(rows.values()))
 
 

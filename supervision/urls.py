@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from supervision import views
+from supervision import views, views_instructions
 from supervision.choices import NoticeStep
 
 
@@ -28,6 +28,16 @@ urlpatterns = [
     path("notices/new/", views.notice_new, name="notice_new"),
     path("notices/<id:notice_id>/", views.notice_detail, name="notice"),
     path("notices/<id:notice_id>/<notice_step:step>/", views.notice_act, name="notice_act"),
+    path("instructions/", views_instructions.instructions, name="instructions"),
+    path("instructions/export.xlsx", views_instructions.instructions_export, name="instructions_xlsx"),
+    path("instructions/new/", views_instructions.instruction_new, name="instruction_new"),
+    path("instructions/<id:instruction_id>/", views_instructions.instruction_detail, name="instruction"),
+    path(
+        "instructions/<id:instruction_id>/answer/",
+        views_instructions.instruction_answer_view,
+        name="instruction_answer",
+    ),
+    path("instructions/<id:instruction_id>/read/", views_instructions.instruction_read, name="instruction_read"),
     path("ranking/", views.ranking, name="ranking"),
     path("ledger/", views.ledger_index, name="ledger"),
     path("ledger/<id:plan_id>/units/<id:unit_id>.xlsx", views.ledger_unit, name="ledger_unit"),

@@ -40,6 +40,7 @@ from supervision.choices import (
     PROGRESS_LISTS,
     REPORTING_LISTS,
     AnswerKind,
+    InstructionSubject,
     ListKind,
     NoticeState,
     NoticeStep,
@@ -59,7 +60,9 @@ from supervision.forms import (
     SignOffForm,
     period_choices,
 )
+from supervision.instructions import instructions_on_notice, subject_of
 from supervision.models import Bulletin, Notice
+from supervision.panels import instructions_box
 from supervision.selectors import (
     answering_units,
     can_supervise,
@@ -434,6 +437,13 @@ def _notice_page(request: HttpRequest, notice: Notice, *, forms: dict | None = N
         "grant_form": forms.get(NoticeStep.GRANT_EXTENSION) or GrantForm(),
         "refuse_form": forms.get(NoticeStep.REFUSE_EXTENSION) or RefuseForm(),
         "close_form": forms.get(NoticeStep.CLOSE) or CloseForm(),
+        "instructions_box": instructions_box(
+            request,
+            instructions=instructions_on_notice(notice, user=user),
+            subject=subject_of(notice=notice),
+            kind=InstructionSubject.NOTICE,
+            subject_id=notice.pk,
+        ),
     }
     return render(request, "supervision/notice_detail.html", context, status=status)
 

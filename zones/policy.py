@@ -203,6 +203,48 @@ def can_read_evidence(user: AnyUser, unit: Unit) -> bool:
     )
 
 
+# Leaders' instructions (领导批示). Rights only: the instruction itself is supervision's.
+
+INSTRUCTING_ROLES = (Role.LEADER,)
+"""Who writes an instruction: the zone's leadership alone. An instruction
+carries its author's name and authority (the ledger and the bulletin print
+it as the leader's word), so the supervision team, who issue follow-up
+notices of their own, and the zone administrators, who run the system, do
+not write one, and neither does a superuser who holds no leader's role."""
+
+
+def instructing_zones(user: AnyUser) -> QuerySet[Zone]:
+    """The zones in which the user writes instructions (``INSTRUCTING_ROLES``)."""
+    return Zone.objects.filter(pk__in=_memberships(user).filter(role__in=INSTRUCTING_ROLES).values("zone"))
+
+
+def can_instruct(user: AnyUser, zone: Zone) -> bool:
+    return user.is_authenticated and instructing_zones(user).filter(pk=zone.pk).exists()
+
+
+def instruction_answer_units(user: AnyUser) -> QuerySet[Unit]:
+    """Units whose instructions the user answers: their reporting staff and reviewers."""
+    return units_with_role(user, Role.STAFF, Role.REVIEWER)
+
+
+def can_answer_instruction(user: AnyUser, unit: Unit) -> bool:
+    return user.is_authenticated and instruction_answer_units(user).filter(pk=unit.pk).exists()
+
+
+def can_mark_instruction_read(user: AnyUser, *, author_id: int) -> bool:
+    """May the user mark an instruction's answer read (已阅): its author alone."""
+    return user.is_authenticated and user.pk == author_id
+
+
+def instruction_visibility(user: AnyUser) -> Q:
+    """A filter on instructions (by the relations' names, so that the policy
+    knows no layer above the zones): those of the zones the user reads whole
+    and those addressed to the units the user answers for."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(zone__in=zones_seen_whole(user).values("pk")) | Q(unit__in=instruction_answer_units(user).values("pk"))
+
+
 def can_publish_plan(user: AnyUser, zone: Zone) -> bool:
     """May the user publish a plan of ``zone``, see what it still lacks and
     set the month its reporting starts: the zone's administration."""

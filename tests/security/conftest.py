@@ -9,6 +9,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from progress.models import Attachment, LateReportRequest
+from supervision.instruction_services import instruction_create
+from supervision.instructions import subject_of
 from supervision.services import bulletin_generate
 from tests.factories import MembershipFactory, UserFactory
 from tests.supervision.conftest import clock_at, fast_passwords, issue, zone  # noqa: F401  (fixtures)
@@ -51,6 +53,7 @@ def world(zone, issue, settings, tmp_path):  # noqa: F811
         requested_by=zone.staff,
         requested_at=timezone.now(),
     )
+    instruction = instruction_create(subject=subject_of(target=zone.serious), by=zone.leader, text="请加快新开工项目")
     users = {
         "staff": zone.staff,  # staff of the unit the objects belong to (经济发展局)
         "other_staff": zone.invest_staff,  # staff of another unit of the zone
@@ -68,5 +71,6 @@ def world(zone, issue, settings, tmp_path):  # noqa: F811
         report=report,
         attachment=attachment,
         late_request=late_request,
+        instruction=instruction,
         users=users,
     )

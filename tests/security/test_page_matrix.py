@@ -102,7 +102,9 @@ MATRIX: dict[str, Page] = {
     # The bell: each person's own notifications (the notice issued to 经济发展局 told its staff and reviewer).
     "notifications": Page(lambda w: "/notifications/", SIGNED_IN, reveals=lambda w: w.notice.number, seen_by=UNIT),
     "notification_open": Page(
-        lambda w: f"/notifications/{w.users['staff'].notifications.get().pk}/", frozenset({"staff"}), ok=(302,)
+        lambda w: f"/notifications/{w.users['staff'].notifications.filter(kind='notice_issued').get().pk}/",
+        frozenset({"staff"}),
+        ok=(302,),
     ),
     # How each person is told (everyone, their own), and the zone's group robots (its administrators).
     "notification_settings": Page(lambda w: "/notifications/settings/", SIGNED_IN),
@@ -219,6 +221,36 @@ MATRIX: dict[str, Page] = {
         ok=(302,),
         method="post",
         data=lambda w: {"note": "已整改到位", "confirm": "on"},  # its item still lags: closing is confirmed
+    ),
+    # Leaders' instructions: the zone's readers and the answering unit read them; leaders write,
+    # the unit answers, the author marks the answer read.
+    "supervision:instructions": Page(
+        lambda w: "/supervision/instructions/",
+        SIGNED_IN,
+        reveals=lambda w: w.instruction.text,
+        seen_by=READERS | UNIT,
+    ),
+    "supervision:instructions_xlsx": Page(lambda w: "/supervision/instructions/export.xlsx", SIGNED_IN),
+    "supervision:instruction": Page(lambda w: f"/supervision/instructions/{w.instruction.pk}/", READERS | UNIT),
+    "supervision:instruction_new": Page(
+        lambda w: "/supervision/instructions/new/",
+        frozenset({"leader"}),
+        ok=(302,),
+        method="post",
+        data=lambda w: {"subject": "target", "subject_id": w.zone.lagging.pk, "text": "请分析原因"},
+    ),
+    "supervision:instruction_answer": Page(
+        lambda w: f"/supervision/instructions/{w.instruction.pk}/answer/",
+        UNIT,
+        ok=(302,),
+        method="post",
+        data=lambda w: {"answer": "已部署整改"},
+    ),
+    "supervision:instruction_read": Page(
+        lambda w: f"/supervision/instructions/{w.instruction.pk}/read/",
+        frozenset({"leader"}),
+        ok=(302,),
+        method="post",
     ),
     "supervision:ranking": Page(lambda w: f"/supervision/ranking/?plan={plan_id(w)}", READERS),
     "supervision:ledger": Page(

@@ -80,6 +80,7 @@ FORM_KWARGS = {
     },
     "UnitForm": lambda: {"zone": None},
     "ExportRecordFilterForm": lambda: {"zones": Zone.objects.none(), "kinds": []},
+    "InstructionFilterForm": lambda: {"units": []},
 }
 FORM_CLASSES = subclasses(forms.BaseForm)
 

@@ -261,14 +261,15 @@ def test_the_ledger_marks_a_figure_waiting_for_review_and_the_age_of_a_carried_o
 
 def test_the_ledger_takes_the_same_queries_whatever_the_number_of_targets(zone, django_assert_num_queries):
     # tasks, their co-operating units, targets, reports, results, the stored task statuses,
-    # the co-operating units' parts; the evidence; one pending read per month
-    with django_assert_num_queries(8 + 6):
+    # the co-operating units' parts; the evidence; the leaders' instructions on the tasks and
+    # their targets, and those on their notices; one pending read per month
+    with django_assert_num_queries(10 + 6):
         ledger(plan=zone.plan, period=zone.period, unit=zone.econ)
     for n in range(10):
         target = TargetFactory(task=TaskFactory(plan=zone.plan, lead_unit=zone.econ), indicator=f"追加{n}")
         approve(target, 6, 1)
     task_items_ensure(zone.plan)
-    with django_assert_num_queries(8 + 6):
+    with django_assert_num_queries(10 + 6):
         ledger(plan=zone.plan, period=zone.period, unit=zone.econ)
 
 
@@ -445,7 +446,7 @@ def test_the_ledger_has_a_row_for_each_task_with_its_standing_and_problems(zone,
     assert workbook.sheetnames == ["Ledger", "Targets by month"]
     assert [cell.value for cell in sheet[3]] == [str(column.header) for column in LEDGER_TASKS] == [
         "No.", "Work task", "Responsible leader", "Lead unit", "Co-operating units", "Deadline", "Targets",
-        "Progress this period", "Problems", "Next steps", "Evidence", "Status",
+        "Progress this period", "Problems", "Next steps", "Evidence", "Leaders' instructions", "Status",
     ]  # fmt: skip
     rows = [
         dict(zip([c.value for c in sheet[3]], row, strict=True)) for row in sheet.iter_rows(min_row=4, values_only=True)
@@ -463,6 +464,7 @@ def test_the_ledger_has_a_row_for_each_task_with_its_standing_and_problems(zone,
         "Problems": "上级审批未完成",
         "Next steps": "月底前报批",
         "Evidence": None,
+        "Leaders' instructions": None,
         "Status": "Lagging",
     }
     assert sheet.cell(row=5, column=len(LEDGER_TASKS)).fill.fgColor.rgb.endswith("FEFCBF")
