@@ -1,15 +1,18 @@
 """Journey of a leader's instruction (领导批示) on the Xinxiang demo: the leader
-writes one on a target's page; the lead unit's staff find it on their to-do
-and answer; the leader sees the answer and marks it read.
+finds, on the plan's dashboard, the targets heading for a miss at year end
+(the box #outlook-miss, from each result's stored projection), opens one not
+yet lagging and writes an instruction on its page; the lead unit's staff
+find it on their to-do and answer; the leader sees the answer and marks it
+read."""
 
-(When the dashboard gains its box of targets heading for a miss, #outlook-miss,
-the journey starts there; until then it starts from the target page.)"""
+from urllib.parse import urlsplit
 
 import pytest
 
 from demo.services import DEMO_PASSWORD
 from supervision.models import Instruction
-from targets.models import Target
+from targets.choices import Outlook
+from targets.models import Target, TargetResult
 from tests.browser.conftest import demo_xinxiang, log_in, screenshot
 from zones.choices import Role
 from zones.models import Membership
@@ -25,25 +28,25 @@ def xinxiang():
     return demo_xinxiang()
 
 
-def test_a_leader_instructs_the_unit_answers_and_the_leader_reads_the_answer(page, browser, xinxiang):
-    staff_units = Membership.objects.filter(user__username="xx_staff", role=Role.STAFF).values("unit")
-    target = (
-        Target.objects.filter(task__plan=xinxiang, task__lead_unit__in=staff_units)
-        .order_by("task__order", "order")
-        .first()
+def test_a_leader_finds_a_miss_ahead_instructs_the_unit_answers_and_the_leader_reads(page, browser, xinxiang):
+    heading_for_miss = set(
+        TargetResult.objects.filter(target__task__plan=xinxiang, outlook=Outlook.MISS).values_list(
+            "target_id", flat=True
+        )
     )
-    unit = target.task.lead_unit
+    assert heading_for_miss, "the demo's seasonal plan has targets heading for a miss"
 
-    # The leader opens the target, from the dashboard's box of targets heading for a miss where there is one.
+    # The leader opens the plan's dashboard and finds the box of targets heading for a miss.
     log_in(page, "xx_leader1", DEMO_PASSWORD)
-    page.goto(f"{page.base_url}/")
-    miss = page.locator("#outlook-miss a[href*='/progress/targets/']")
-    if miss.count():
-        miss.first.click()
-        target = Target.objects.get(pk=int(page.url.rstrip("/").split("/")[-1].split("?")[0]))
-        unit = target.task.lead_unit
-    else:
-        page.goto(f"{page.base_url}/progress/targets/{target.pk}/")
+    page.goto(f"{page.base_url}/dashboard/plans/{xinxiang.pk}/")
+    box = page.locator("#outlook-miss")
+    assert "预计年底未达标" in box.inner_text()
+    screenshot(page, "outlook-miss")
+    box.locator("a[href*='/progress/targets/']").first.click()
+    target = Target.objects.get(pk=int(urlsplit(page.url).path.rstrip("/").split("/")[-1]))
+    assert target.pk in heading_for_miss
+    assert "预计全年完成" in page.locator("main").inner_text()
+    unit = target.task.lead_unit
     box = page.locator("#instructions")
     assert unit.name in box.inner_text()  # says who will answer
     box.locator("textarea[name=text]").fill(TEXT)
