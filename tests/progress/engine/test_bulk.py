@@ -35,7 +35,10 @@ pytestmark = [
     ),
 ]
 
-RESULT_COLUMNS = ("status", "reason", "reporting", "actual", "completion", "expected", "gap", "data_year", "data_month")
+RESULT_COLUMNS = (
+    "status", "reason", "reporting", "actual", "completion", "expected", "gap", "data_year", "data_month",
+    "expected_seasonal", "pace_needed", "pace_so_far", "projected", "projected_low", "projected_high", "outlook",
+)  # fmt: skip
 FLAG_COLUMNS = ("change", "from_status", "to_status")
 TASK_COLUMNS = ("status", "decided_by_id")
 
