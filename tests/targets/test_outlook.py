@@ -32,6 +32,9 @@ def facts(value="100", **extra) -> TargetFacts:
     )  # fmt: skip
 
 
+AHEAD_COLUMNS = (
+    "name", "kw", "shapes", "month", "actual", "data_month", "needed", "so_far", "projected", "low", "high", "outlook",
+)  # fmt: skip
 AHEAD = [
     # id, facts kwargs, plan's other shapes, month, figure, figure's month,
     # pace needed, pace so far, projected, low, high, outlook
@@ -246,7 +249,7 @@ def plan_spread(target: TargetFacts, shapes) -> dict:
 
 
 @pytest.mark.parametrize(
-    ("name", "kw", "shapes", "month", "actual", "data_month", "needed", "so_far", "projected", "low", "high", "outlook"),
+    AHEAD_COLUMNS,
     AHEAD,
     ids=[case[0] for case in AHEAD],
 )

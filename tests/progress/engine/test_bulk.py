@@ -26,7 +26,7 @@ from targets.task_items import task_items_ensure
 from tests.factories import PlanFactory, ReportFactory, TargetFactory, TaskFactory
 from tests.progress.engine.test_recompute import SEQUENCES, as_row, sequence_report, sequence_target
 from tests.targets.test_metrics import CASES
-from tests.targets.test_outlook import AHEAD
+from tests.targets.test_outlook import AHEAD, AHEAD_COLUMNS
 
 pytestmark = [
     pytest.mark.django_db,
@@ -177,7 +177,7 @@ def test_every_case_of_the_table_is_judged_alike_by_both_paths(
 
 
 @pytest.mark.parametrize(
-    ("name", "kw", "shapes", "month", "actual", "data_month", "needed", "so_far", "projected", "low", "high", "outlook"),
+    AHEAD_COLUMNS,
     AHEAD,
     ids=[case[0] for case in AHEAD],
 )
@@ -188,7 +188,7 @@ def test_every_case_of_the_ahead_table_is_stored_alike_by_both_paths(
     the table, the band from the plan's other amounts with last year's
     figures."""
     kw = dict(kw)
-    start, end = kw.pop("span", (dt.date(2014, 1, 1), dt.date(2014, 12, 31)))
+    _, end = kw.pop("span", (dt.date(2014, 1, 1), dt.date(2014, 12, 31)))
     plan = PlanFactory(start_year=2014, end_year=2014, time_basis=kw.pop("time_basis", "linear"))
     task = TaskFactory(plan=plan)
     value = kw.pop("value", "100")
