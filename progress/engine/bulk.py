@@ -59,7 +59,7 @@ from progress.engine.locks import plans_lock
 from targets import kinds
 from targets.choices import Outlook, ReportingStatus, Status
 from targets.judgement import HUNDRED_SQL, PLAN_COLUMNS, Reason, share_sql
-from targets.metrics import Basis, period_end, transition_sql
+from targets.metrics import period_end, transition_sql
 from targets.models import Target
 from targets.outlook import LARGEST_TWO_DECIMALS, MIN_SPREAD_TARGETS
 from targets.task_status import task_counting_sql, task_results_sql
@@ -71,6 +71,10 @@ ONE = "1.000000000000000000000000000000"
 # The carried figure's period and last year's share by its month in one
 # number (``carried``): a share in millionths plus one stays below it.
 DATA_CODE = 10_000_000
+# Shares are carried in millionths (six decimals) as integers.
+MILLION = 1_000_000
+# The series of ``points``: a trajectory's, last year's figures.
+PLAN_SERIES, LAST_YEAR_SERIES = 0, 1
 
 
 # Session settings for the transaction: memory for the sorts and hashes of a
@@ -123,21 +127,21 @@ def _judge() -> str:
     figure_kinds = kinds.sql_in("m.kind", lambda kind: kind.judging.sql.rate is None)
     against_time = kinds.sql_in("j.kind", lambda kind: kind.judging.against_time)
     looks_ahead_kinds = kinds.sql_in("c.kind", lambda kind: kind.judging.trajectory)
-    low = _round2("s.start_value + (s.projected - s.start_value) * (1 - s.half)")
-    high = _round2("s.start_value + (s.projected - s.start_value) * (1 + s.half)")
+    low = _round2("s.start_value + (s.projected - s.start_value) * (1 - h.half)")
+    high = _round2("s.start_value + (s.projected - s.start_value) * (1 + h.half)")
     return f"""
 WITH
 -- points: the monthly year-to-date series of an amount, parsed from their
 -- JSON objects once per target (never once per period): the trajectory's
--- planned values ('plan', only for an amount with a value, from its start
--- value: metrics.time_progress) and last year's figures ('last_year', from 0:
--- metrics.seasonal_share). When two keys name one month ("6" and "06") the
+-- planned values (series {PLAN_SERIES}, only for an amount with a value, from its
+-- start value: metrics.time_progress) and last year's figures (series
+-- {LAST_YEAR_SERIES}, from 0: metrics.seasonal_share). When two keys name one month ("6" and "06") the
 -- later wins, as in the Python dict: jsonb_each yields the keys in the order
 -- Python loads them.
 points AS (
     SELECT DISTINCT ON (p.series, p.target_id, p.month) p.series, p.target_id, p.origin, p.month, p.planned
     FROM (
-        SELECT 'plan' AS series, t.id AS target_id, coalesce(t.start_value, 0) AS origin,
+        SELECT {PLAN_SERIES} AS series, t.id AS target_id, coalesce(t.start_value, 0) AS origin,
             e.key::int AS month, (e.value #>> '{{}}')::numeric AS planned, e.position
         FROM targets_target t
         JOIN plans_task k ON k.id = t.task_id
@@ -145,7 +149,7 @@ points AS (
         WHERE k.plan_id = ANY(%(plan_ids)s)
             AND {trajectory_kinds} AND t.value IS NOT NULL AND jsonb_typeof(t.trajectory) = 'object'
         UNION ALL
-        SELECT 'last_year', t.id, 0, e.key::int, (e.value #>> '{{}}')::numeric, e.position
+        SELECT {LAST_YEAR_SERIES}, t.id, 0, e.key::int, (e.value #>> '{{}}')::numeric, e.position
         FROM targets_target t
         JOIN plans_task k ON k.id = t.task_id
         CROSS JOIN LATERAL jsonb_each(t.baseline_by_month) WITH ORDINALITY AS e(key, value, position)
@@ -259,52 +263,49 @@ facts AS MATERIALIZED (
     JOIN plans_task k ON k.id = t.task_id
     JOIN plans_plan p ON p.id = k.plan_id
     CROSS JOIN LATERAL (SELECT coalesce(t.deadline, make_date(p.end_year, 12, 31)) AS span_end) span
-    LEFT JOIN trajectories tr ON tr.series = 'plan' AND tr.target_id = t.id
-    LEFT JOIN trajectories ly ON ly.series = 'last_year' AND ly.target_id = t.id
+    LEFT JOIN trajectories tr ON tr.series = {PLAN_SERIES} AND tr.target_id = t.id
+    LEFT JOIN trajectories ly ON ly.series = {LAST_YEAR_SERIES} AND ly.target_id = t.id
     LEFT JOIN baselines bl ON bl.target_id = t.id
     WHERE k.plan_id = ANY(%(plan_ids)s)
 ),
 -- spread_shapes: for the band (targets.outlook.spread), each amount of the
 -- plans with a value and last year's shape within the plan's first year, at
 -- each month before its span's last: last year's share by the month and the
--- straight line's, both to six decimals within 0..1 ...
+-- straight line's, both in millionths (six decimals) within 0..1, and the
+-- mean share of the plan's such amounts at the month, and how many they are
+-- ...
 spread_shapes AS (
     SELECT
-        f.plan_id,
-        m AS month,
-        least(1, greatest(0, round(f.last_year[m] * {ONE} / f.last_year_whole, 6))) AS share,
-        least(1, greatest(0, round(m * {ONE} / (f.span_end_index %% 12 + 1), 6))) AS linear
-    FROM facts f
-    JOIN generate_series(1, 11) AS m ON m <= f.span_end_index %% 12
-    WHERE f.last_year_whole IS NOT NULL AND f.has_value
+        x.*,
+        round(avg(x.share) OVER w) AS mean_share,
+        count(*) OVER w AS shapes
+    FROM (
+        SELECT
+            f.plan_id,
+            m AS month,
+            least({MILLION}, greatest(0, round(f.last_year[m] * {MILLION} * {ONE} / f.last_year_whole)))::bigint
+                AS share,
+            (2 * {MILLION} * m + f.span_end_index %% 12 + 1) / (2 * (f.span_end_index %% 12 + 1)) AS linear
+        FROM facts f
+        JOIN generate_series(1, 11) AS m ON m <= f.span_end_index %% 12
+        WHERE f.last_year_whole IS NOT NULL AND f.has_value
+    ) x
+    WINDOW w AS (PARTITION BY x.plan_id, x.month)
 ),
--- ... the months of a plan with at least MIN_SPREAD_TARGETS such amounts and
--- their mean share, to six decimals ...
-spread_months AS (
-    SELECT plan_id, month, round(avg(share), 6) AS mean_share
-    FROM spread_shapes
-    GROUP BY plan_id, month
-    HAVING count(*) >= {MIN_SPREAD_TARGETS}
-),
--- ... and per plan, basis and month the band's half-width: the mean of how
--- far projecting last year's total from the month would have missed, s/σ − 1
--- (σ the straight line's share for the run-rate, the mean share for the
--- seasonal projection, which has none where that mean is 0), to four
--- decimals.
+-- ... and per plan and month with at least MIN_SPREAD_TARGETS of them, the
+-- band's half-width of each basis: the mean of how far projecting last
+-- year's total from the month would have missed, s/σ − 1, to four decimals;
+-- σ the straight line's share for the run-rate, the mean share for the
+-- seasonal projection (none where that mean is 0).
 spreads AS (
     SELECT
-        s.plan_id,
-        s.month,
-        b.basis,
-        round(avg(abs(
-            CASE WHEN b.basis = '{Basis.LINEAR}' THEN s.share * {ONE} / s.linear
-                ELSE s.share * {ONE} / m.mean_share END - 1
-        )), 4) AS half
-    FROM spread_shapes s
-    JOIN spread_months m ON m.plan_id = s.plan_id AND m.month = s.month
-    CROSS JOIN (VALUES ('{Basis.LINEAR}'), ('{Basis.SEASONAL}')) AS b(basis)
-    WHERE b.basis = '{Basis.LINEAR}' OR m.mean_share > 0
-    GROUP BY s.plan_id, s.month, b.basis
+        plan_id,
+        month,
+        round(avg(abs(share * {ONE} / linear - 1)), 4) AS linear_half,
+        CASE WHEN min(mean_share) > 0 THEN round(avg(abs(share * {ONE} / mean_share - 1)), 4) END AS seasonal_half
+    FROM spread_shapes
+    WHERE shapes >= {MIN_SPREAD_TARGETS}
+    GROUP BY plan_id, month
 ),
 -- grid: the periods to judge (services.periods_to_judge): the reporting
 -- months of the plan's years -- quarter ends for a quarterly target, no
@@ -314,9 +315,9 @@ spreads AS (
 -- the first plan's first month (%(first_index)s) and the last that has
 -- ended (%(last_index)s), so no month is made only to be filtered out.
 -- seasonal_share: last year's share of the span by the month
--- (metrics.seasonal_share): within the span's year, 1 from its last month
--- on, before it the month's figure over the whole, to six decimals within
--- 0..1; NULL without one.
+-- (metrics.seasonal_share) in millionths: within the span's year, all of it
+-- from its last month on, before it the month's figure over the whole, to
+-- six decimals within 0..1; NULL without one.
 grid AS (
     SELECT
         f.target_id,
@@ -328,9 +329,10 @@ grid AS (
         f.task_rank,
         f.counts,
         CASE WHEN f.last_year_whole IS NOT NULL AND n / 12 = f.span_end_index / 12 THEN
-            CASE WHEN n %% 12 >= f.span_end_index %% 12 THEN 1
-                ELSE least(1, greatest(0, round(f.last_year[n %% 12 + 1] * {ONE} / f.last_year_whole, 6)))
-            END
+            CASE WHEN n %% 12 >= f.span_end_index %% 12 THEN {MILLION}
+                ELSE least({MILLION}, greatest(0,
+                    round(f.last_year[n %% 12 + 1] * {MILLION} * {ONE} / f.last_year_whole)))
+            END::bigint
         END AS seasonal_share,
         f.kind,
         f.reported_as,
@@ -389,20 +391,19 @@ reported AS (
 -- with an approved figure up to it (services.judge_target carries the latest
 -- approved figure forward the same way), and last year's share by that
 -- period's month, which a projection divides by (outlook.projection_share).
--- One running max carries both: the period index times {DATA_CODE} plus the
--- share in millionths plus one (0 for none). Partitioned and ordered as the
--- flags' window below, so one sort serves both ...
+-- One running max carries both, in integers: the period index times
+-- {DATA_CODE} plus the share in millionths plus one (0 for none). Partitioned
+-- and ordered as the flags' window below ...
 carried AS (
     SELECT
         c.*,
         c.data_code / {DATA_CODE} AS data_index,
-        CASE WHEN c.data_code %% {DATA_CODE} > 0 THEN (c.data_code %% {DATA_CODE} - 1) / 1000000.0 END
-            AS data_seasonal_share
+        c.data_code %% {DATA_CODE} - 1 AS data_seasonal_share
     FROM (
         SELECT
             r.*,
             max(CASE WHEN r.approved_value IS NOT NULL THEN
-                r.period_index::bigint * {DATA_CODE} + coalesce((r.seasonal_share * 1000000)::bigint + 1, 0)
+                r.period_index::bigint * {DATA_CODE} + coalesce(r.seasonal_share + 1, 0)
             END) OVER (
                 PARTITION BY r.target_id ORDER BY r.period_index ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
             ) AS data_code
@@ -466,11 +467,11 @@ observed AS (
         g.task_id,
         g.task_rank,
         g.counts,
-        round(g.seasonal_share * 100, 1) AS expected_seasonal,
+        round(g.seasonal_share / 10000.0, 1) AS expected_seasonal,
         round(CASE
             WHEN g.planned_value IS NOT NULL THEN
                 least(100, {share_sql("g.planned_value - g.start_value", "g.target_value - g.start_value")})
-            WHEN g.judges_seasonally AND g.seasonal_share IS NOT NULL THEN g.seasonal_share * 100
+            WHEN g.judges_seasonally AND g.seasonal_share IS NOT NULL THEN g.seasonal_share / 10000.0
             WHEN g.span_end_index < g.start_index THEN 100
             ELSE least(100, greatest(0,
                 (g.period_index - g.start_index + 1) * {HUNDRED_SQL} / (g.span_end_index - g.start_index + 1)))
@@ -486,11 +487,9 @@ observed AS (
             {_round2(f"(g.target_value - g.actual_value) * {ONE} / (g.span_end_index - g.period_index)")}
         END AS pace_needed,
         CASE WHEN g.looks_ahead THEN
-            {_round2(f"g.start_value + (g.actual_value - g.start_value) * {ONE} / g.projection_share")}
+            {_round2(f"g.start_value + (g.actual_value - g.start_value) * {MILLION} * {ONE} / g.projection_share")}
         END AS projected,
-        CASE WHEN g.looks_ahead THEN
-            CASE WHEN g.data_seasonal_share > 0 THEN '{Basis.SEASONAL}' ELSE '{Basis.LINEAR}' END
-        END AS projection_basis
+        g.data_seasonal_share > 0 AS projects_seasonally
     FROM (
         SELECT
             c.*,
@@ -499,8 +498,8 @@ observed AS (
             c.has_value AND {looks_ahead_kinds} AND c.actual_value IS NOT NULL
                 AND c.period_index < c.span_end_index AS looks_ahead,
             CASE WHEN c.data_seasonal_share > 0 THEN c.data_seasonal_share
-                ELSE least(1, greatest(0, round(
-                    (c.data_index - c.start_index + 1) * {ONE} / (c.span_end_index - c.start_index + 1), 6)))
+                ELSE (2 * {MILLION} * (c.data_index - c.start_index + 1) + c.span_end_index - c.start_index + 1)
+                    / (2 * (c.span_end_index - c.start_index + 1))
             END AS projection_share
         FROM figured c
     ) g
@@ -575,10 +574,9 @@ judged AS (
         j.pace_needed,
         j.pace_so_far,
         j.projected,
-        b.half
+        j.band_plan_id,
+        j.projects_seasonally
     FROM gapped j
-    LEFT JOIN spreads b
-        ON b.plan_id = j.band_plan_id AND b.month = j.data_index %% 12 + 1 AND b.basis = j.projection_basis
     OFFSET 0
 ),
 -- sequenced: each judgement beside the status of the target's previous
@@ -595,27 +593,37 @@ sequenced AS (
 -- flagged: the judgements with the flag their change of status raises
 -- (metrics.transition_sql): into a bad status (targets.choices.BAD) raised,
 -- out of one recovered, between two escalated or eased by SEVERITY; and the
--- band about the projection, its way from the start ± the plan's spread,
--- and the outlook: missed below the target, at risk where only the band's
--- low end is, else met (targets.outlook.ahead). Read by the writes below and
--- by the task statuses (targets.task_status), so kept.
+-- band about the projection, its way from the start ± the plan's spread
+-- for the projection's basis and the figure's month (joined after the
+-- window, so that the window's sort serves the one before it too), and the
+-- outlook: missed below the target, at risk where only the band's low end
+-- is, else met (targets.outlook.ahead). Read by the writes below and by the
+-- task statuses (targets.task_status), so kept.
 flagged AS MATERIALIZED (
     SELECT
         s.target_id, s.period_index, s.next_index, s.year, s.month, s.status, s.reason, s.reporting, s.actual,
         s.completion, s.expected, s.gap, s.data_year, s.data_month,
         s.task_id, s.task_rank, s.counts,
         s.expected_seasonal, s.pace_needed, s.pace_so_far, s.projected,
-        CASE WHEN s.half IS NOT NULL THEN {low} END AS projected_low,
-        CASE WHEN s.half IS NOT NULL THEN {high} END AS projected_high,
+        CASE WHEN h.half IS NOT NULL THEN {low} END AS projected_low,
+        CASE WHEN h.half IS NOT NULL THEN {high} END AS projected_high,
         CASE
             WHEN s.projected IS NULL THEN ''
             WHEN s.projected < s.target_value THEN '{Outlook.MISS}'
-            WHEN s.half IS NOT NULL AND {low} < s.target_value THEN '{Outlook.RISK}'
+            WHEN h.half IS NOT NULL AND {low} < s.target_value THEN '{Outlook.RISK}'
             ELSE '{Outlook.MEET}'
         END AS outlook,
         coalesce(s.previous_status, '') AS from_status,
         {transition_sql("s.previous_status", "s.status")} AS change
     FROM sequenced s
+    LEFT JOIN spreads b ON b.plan_id = s.band_plan_id AND b.month = s.data_month
+    CROSS JOIN LATERAL (
+        SELECT CASE
+            WHEN s.projected IS NULL THEN NULL
+            WHEN s.projects_seasonally THEN b.seasonal_half
+            ELSE b.linear_half
+        END AS half
+    ) h
 ),
 {task_results_sql("flagged", "facts")}
 """  # noqa: S608 -- the f-string holds only constants (the kinds' keys and pieces); every value is a bound parameter
