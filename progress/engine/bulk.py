@@ -73,6 +73,9 @@ ONE = "1.000000000000000000000000000000"
 DATA_CODE = 10_000_000
 # Shares are carried in millionths (six decimals) as integers.
 MILLION = 1_000_000
+# A million at scale 12: (figure − start) × it ÷ a share in millionths keeps
+# at least twelve decimals (``observed``).
+MILLION_12 = "1000000.000000000000"
 # The series of ``points``: a trajectory's, last year's figures.
 PLAN_SERIES, LAST_YEAR_SERIES = 0, 1
 
@@ -447,6 +450,14 @@ figured AS (
 --   left (none once reached); the projection, start + (figure − start) ÷ the
 --   share of the span the figure's month stands for: last year's where it is
 --   above 0, else the straight line's; that basis names the band (spreads).
+--   These divisions need not carry 30 decimals to round to two as Python
+--   does: figures have at most four decimals, so a pace (over a whole number
+--   of months, at most a few dozen) is a half-cent tie exactly or lies
+--   1e-4/months or more from one, and PostgreSQL's own quotient (at least
+--   the dividend's four decimals and 16 significant digits, correctly
+--   rounded) is far closer than that; a projection's quotient by a share
+--   in millionths lies 1e-9 or more from a tie, so it carries twelve
+--   decimals more ({MILLION_12}).
 -- OFFSET 0 keeps this and the next steps subqueries of their own, so that a
 -- figure is computed once per row rather than copied into every CASE that
 -- reads it.
@@ -481,13 +492,13 @@ observed AS (
         g.period_index >= g.span_end_index AS final,
         CASE WHEN g.actual_value IS NOT NULL THEN {_by_kind("g.kind", lambda kind: kind.judging.sql.rate)} END AS rate,
         CASE WHEN g.looks_ahead THEN
-            {_round2(f"(g.actual_value - g.start_value) * {ONE} / (g.data_index - g.start_index + 1)")}
+            {_round2("(g.actual_value - g.start_value) / (g.data_index - g.start_index + 1)")}
         END AS pace_so_far,
         CASE WHEN g.looks_ahead AND g.actual_value < g.target_value THEN
-            {_round2(f"(g.target_value - g.actual_value) * {ONE} / (g.span_end_index - g.period_index)")}
+            {_round2("(g.target_value - g.actual_value) / (g.span_end_index - g.period_index)")}
         END AS pace_needed,
         CASE WHEN g.looks_ahead THEN
-            {_round2(f"g.start_value + (g.actual_value - g.start_value) * {MILLION} * {ONE} / g.projection_share")}
+            {_round2(f"g.start_value + (g.actual_value - g.start_value) * {MILLION_12} / g.projection_share")}
         END AS projected,
         g.data_seasonal_share > 0 AS projects_seasonally
     FROM (
