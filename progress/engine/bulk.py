@@ -12,13 +12,17 @@ table, and random multi-period targets, through this path and the Python one
 one and that test tells you to change the other.
 
 A call is one statement (``_statements``), a chain of CTEs each commented
-below: parse the trajectories and baselines once per target; lay out the grid
-of (target, period) pairs to judge; join the counted figures; compute
-expected progress, completion, gap, status and reason as ``judge`` does; set
-each status beside the previous period's for the flags, as
+below: parse the trajectories, last year's figures and the baselines once per
+target; lay out the grid of (target, period) pairs to judge; join the counted
+figures; compute expected progress (on the trajectory, last year's seasonal
+share or the straight line), completion, gap, status and reason as ``judge``
+does, and the way ahead (pace, projection, band and outlook) as
+``targets.outlook.ahead`` does, the band from each plan's ``spread``; set each
+status beside the previous period's for the flags, as
 ``services.transition`` does; then compare with the stored results and flags
 in one pass and write the difference: update what changed, insert what is
-new, delete what is no longer judged.
+new, delete what is no longer judged. ``tests/targets/test_outlook.py`` holds
+the way ahead's cases, run through both paths as the metrics table is.
 
 Writes touch only what changed, so a second run over unchanged reports writes
 no row and leaves ``computed_at`` and ``at`` alone; the counts returned are
