@@ -303,13 +303,15 @@ spread_shapes AS (
 -- band's half-width of each basis: the mean of how far projecting last
 -- year's total from the month would have missed, s/σ − 1, to four decimals;
 -- σ the straight line's share for the run-rate, the mean share for the
--- seasonal projection (none where that mean is 0).
+-- seasonal projection (none where that mean is 0; an aggregate's argument is
+-- computed before the CASE looks, hence the nullif).
 spreads AS (
     SELECT
         plan_id,
         month,
         round(avg(abs(share * {ONE} / linear - 1)), 4) AS linear_half,
-        CASE WHEN min(mean_share) > 0 THEN round(avg(abs(share * {ONE} / mean_share - 1)), 4) END AS seasonal_half
+        CASE WHEN min(mean_share) > 0 THEN round(avg(abs(share * {ONE} / nullif(mean_share, 0) - 1)), 4) END
+            AS seasonal_half
     FROM spread_shapes
     WHERE shapes >= {MIN_SPREAD_TARGETS}
     GROUP BY plan_id, month
@@ -514,7 +516,7 @@ observed AS (
                 AND c.period_index < c.span_end_index AS looks_ahead,
             CASE WHEN c.data_seasonal_share > 0 THEN c.data_seasonal_share
                 ELSE (2 * {MILLION} * (c.data_index - c.start_index + 1) + c.span_end_index - c.start_index + 1)
-                    / (2 * (c.span_end_index - c.start_index + 1))
+                    / (2 * greatest(1, c.span_end_index - c.start_index + 1))
             END AS projection_share
         FROM figured c
     ) g

@@ -206,6 +206,20 @@ AHEAD = [
         None,
         "miss",
     ),
+    (
+        "last year's share of 0: a run-rate banded by the straight line",  # 45 / 0.5; June's shares 0, 0: h = 1
+        {"baseline_by_month": {6: D(0), 12: D(100)}},
+        ({6: D(0), 12: D(100)},),
+        6,
+        "45",
+        6,
+        "9.17",
+        "7.50",
+        "90.00",
+        "0.00",
+        "180.00",
+        "miss",
+    ),
     ("final month: nothing ahead", {}, SIBLINGS, 12, "90", 12, None, None, None, None, None, ""),
     ("no figure: nothing ahead", {}, SIBLINGS, 6, None, None, None, None, None, None, None, ""),
     (

@@ -245,7 +245,7 @@ def _random_target(rng: random.Random, task, plan):
         elif roll < 0.75:
             months = sorted(rng.sample(range(1, 13), rng.randint(1, 4)))
             fields["trajectory"] = {str(m): str(round(value * m / 12 + rng.randint(-3, 3), 2)) for m in months}
-            if rng.random() < 0.2:  # the same month twice: the later key wins in both paths
+            if rng.random() < 0.2 and months[0] < 10:  # the same month twice: the later key wins in both paths
                 fields["trajectory"][f"0{months[0]}"] = str(round(value / 3, 2))
         if rng.random() < 0.3:
             fields["deadline"] = dt.date(plan.start_year, rng.choice([3, 6, 9]), rng.choice([15, 28]))
@@ -295,7 +295,7 @@ def _random_figure(rng: random.Random, target) -> D:
     return (scale * D(rng.randint(-5, 130)) / 100).quantize(D("0.0001"))
 
 
-@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("seed", range(8))
 def test_random_targets_over_many_periods_agree(seed):
     rng = random.Random(seed)
     plans = [
