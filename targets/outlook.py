@@ -24,24 +24,37 @@ month:
 - the outlook: missed where the projection is below the target, at risk
   where only the band's low end is, else met.
 
-Figures are rounded to two decimals and kept within a figure's range
-(core.figures); shares to six decimals and the spread to four, in both
-paths, so that SQL and Python store the same.
+Figures are rounded to two decimals (half up) and kept within the largest
+figure of two decimals (99,999,999,999.99, so a rounded figure is still a
+figure); shares to six decimals, the mean share of a month in ``spread`` to
+six, and the spread to four, in both paths, so that SQL and Python store the
+same. Every ratio is taken of those rounded shares.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from core.figures import LARGEST
 from targets import kinds
 from targets.choices import Outlook
 from targets.judgement import ZERO, Judgement, TargetFacts
-from targets.metrics import Basis, elapsed_share, is_final_period, months_between, period_end, seasonal_share
+from targets.metrics import (
+    SHARE_PLACES,
+    Basis,
+    elapsed_share,
+    is_final_period,
+    months_between,
+    period_end,
+    seasonal_share,
+)
 
 FIGURE_PLACES = Decimal("0.01")
+# The largest figure of two decimals (99999999999.99): LARGEST rounded up to
+# two decimals would no longer fit a figure's column.
+LARGEST_TWO_DECIMALS = LARGEST.quantize(FIGURE_PLACES, rounding=ROUND_DOWN)
 SPREAD_PLACES = Decimal("0.0001")
 # Fewer targets with last year's figures than this give no band: one
 # target's shape says nothing of how shapes vary.
@@ -66,8 +79,10 @@ NOTHING = Ahead()
 
 
 def round2(value: Decimal) -> Decimal:
-    """A figure to two decimals, kept within a figure's range."""
-    return min(LARGEST, max(-LARGEST, value)).quantize(FIGURE_PLACES, rounding=ROUND_HALF_UP)
+    """A figure to two decimals, kept within ±LARGEST_TWO_DECIMALS (kept
+    first, so that the rounding never overflows)."""
+    bounded = min(LARGEST_TWO_DECIMALS, max(-LARGEST_TWO_DECIMALS, value))
+    return bounded.quantize(FIGURE_PLACES, rounding=ROUND_HALF_UP)
 
 
 def looks_ahead(facts: TargetFacts) -> bool:
@@ -143,8 +158,8 @@ def spread(facts: Iterable[TargetFacts], *, year: int) -> dict[tuple[str, int], 
     Projecting last year's total from its figure at month N with a share σ
     misses by s/σ − 1, s being that target's own share at N. The run-rate's
     σ is the straight line's share; the seasonal projection's is the mean
-    share of the plan's targets at N (a target's own shape cannot test
-    itself). Months before the last of the span are measured; a month with
+    share of the plan's targets at N, to six decimals (a target's own shape
+    cannot test itself). Months before the last of the span are measured; a month with
     fewer than ``MIN_SPREAD_TARGETS`` targets has no band."""
     shapes = [item for item in facts if looks_ahead(item) and seasonal_share(item, year, 1) is not None]
     result: dict[tuple[str, int], Decimal] = {}
@@ -152,13 +167,12 @@ def spread(facts: Iterable[TargetFacts], *, year: int) -> dict[tuple[str, int], 
         pairs = [
             (share, elapsed_share(item, year, month))
             for item in shapes
-            if not is_final_period(item, year, month)
-            and (share := seasonal_share(item, year, month)) is not None
+            if not is_final_period(item, year, month) and (share := seasonal_share(item, year, month)) is not None
         ]
         pairs = [(share, linear) for share, linear in pairs if linear > 0]
         if len(pairs) < MIN_SPREAD_TARGETS:
             continue
-        mean_share = sum(share for share, _ in pairs) / len(pairs)
+        mean_share = (sum(share for share, _ in pairs) / len(pairs)).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
         result[(Basis.LINEAR, month)] = _mean_error(share / linear for share, linear in pairs)
         if mean_share > 0:
             result[(Basis.SEASONAL, month)] = _mean_error(share / mean_share for share, _ in pairs)

@@ -154,44 +154,44 @@ def task_history(rows: Iterable[tuple[Target, Sequence[TargetResult]]]) -> list[
 RANKS = 2**31
 
 
-def task_results_sql(judged: str) -> str:
+def task_counting_sql(target: str) -> str:
+    """Two columns of a select over the plans' targets (``target`` the
+    targets_target alias): ``task_rank``, a target's rank in its task (stated
+    targets first in plan order, then the item: stated_first, so the first of
+    equals decides) and ``counts``, whether it counts for its task's status
+    (its item, or a stated target of the heaviest weight among its stated
+    targets: task_status_of; a target without any result still weighs). The
+    set-based recompute reads them with its facts and carries them through
+    its judging to ``task_results_sql``."""
+    item = kinds.sql_in(f"{target}.kind", lambda kind: kind.figures.standing)
+    return f"""row_number() OVER (PARTITION BY {target}.task_id ORDER BY {item}, {target}."order", {target}.id)
+            AS task_rank,
+        {item} OR {target}.weight = max({target}.weight) FILTER (WHERE NOT {item})
+            OVER (PARTITION BY {target}.task_id) AS counts"""
+
+
+def task_results_sql(judged: str, targets: str) -> str:
     """``task_history`` as the CTEs of the set-based recompute: from
     ``judged`` (the plans' targets' judgements, each row with ``target_id``,
     ``period_index`` (year * 12 + month - 1), ``next_index`` (its target's
-    next judged period, NULL for its last) and ``status``) to
+    next judged period, NULL for its last), ``status``, and its target's
+    ``task_id``, ``task_rank`` and ``counts`` (``task_counting_sql``)) to
     ``task_flagged``: each task's status at each of its periods with the
-    target that decides it and the flag its change raises. Needs the
-    statement's ``plan_ids`` parameter; a % is written %% (its style)."""
-    item = kinds.sql_in("t.kind", lambda kind: kind.figures.standing)
+    target that decides it and the flag its change raises. ``targets``: the
+    plans' targets with ``target_id``, ``task_id``, ``task_rank`` and
+    ``counts``. A % is written %% (the statement's style)."""
     status_of = " ".join(f"WHEN {severity} THEN '{status}'" for status, severity in SEVERITY.items())
     return f"""
--- task_targets: the targets that count for their task's status: its item,
--- and its stated targets of the heaviest weight among its stated targets
--- (task_status_of: a target without any result still weighs); each with its
--- rank in its task, stated targets first in plan order, then the item
--- (stated_first: the first of equals decides).
-task_targets AS MATERIALIZED (
-    SELECT c.target_id, c.task_id, c.rank
-    FROM (
-        SELECT
-            t.id AS target_id, t.task_id, {item} AS is_item, t.weight,
-            max(t.weight) FILTER (WHERE NOT {item}) OVER (PARTITION BY t.task_id) AS heaviest,
-            row_number() OVER (PARTITION BY t.task_id ORDER BY {item}, t."order", t.id) AS rank
-        FROM targets_target t
-        JOIN plans_task k ON k.id = t.task_id
-        WHERE k.plan_id = ANY(%(plan_ids)s)
-    ) c
-    WHERE c.is_item OR c.weight = c.heaviest
-),
--- task_sources: the judgements of the counting targets, each with its task
--- and its standing, one number that orders them as the rule does: SEVERITY
--- first, then the lower rank (the worst judgement has the highest standing).
+-- task_sources: the judgements of the targets that count for their task
+-- (task_counting_sql), each with its standing, one number that orders them
+-- as the rule does: SEVERITY first, then the lower rank (the worst judgement
+-- has the highest standing).
 task_sources AS MATERIALIZED (
     SELECT
-        c.task_id, j.period_index, j.next_index,
-        {sql_case("j.status", SEVERITY)}::bigint * {RANKS} + ({RANKS} - 1 - c.rank) AS standing
+        j.task_id, j.period_index, j.next_index,
+        {sql_case("j.status", SEVERITY)}::bigint * {RANKS} + ({RANKS} - 1 - j.task_rank) AS standing
     FROM {judged} j
-    JOIN task_targets c ON c.target_id = j.target_id
+    WHERE j.counts
 ),
 -- task_periods: a task's periods, those at which a counting target was
 -- judged.
@@ -225,7 +225,7 @@ task_judged AS (
     FROM (
         SELECT task_id, period_index, max(standing) AS worst FROM task_standing GROUP BY task_id, period_index
     ) w
-    JOIN task_targets c ON c.task_id = w.task_id AND c.rank = {RANKS} - 1 - w.worst %% {RANKS}
+    JOIN {targets} c ON c.task_id = w.task_id AND c.task_rank = {RANKS} - 1 - w.worst %% {RANKS}
 ),
 -- task_flagged: each task's status beside its previous period's, with the
 -- flag the change raises (metrics.transition_sql). Read by both writes.

@@ -12,13 +12,17 @@ table, and random multi-period targets, through this path and the Python one
 one and that test tells you to change the other.
 
 A call is one statement (``_statements``), a chain of CTEs each commented
-below: parse the trajectories and baselines once per target; lay out the grid
-of (target, period) pairs to judge; join the counted figures; compute
-expected progress, completion, gap, status and reason as ``judge`` does; set
-each status beside the previous period's for the flags, as
+below: parse the trajectories, last year's figures and the baselines once per
+target; lay out the grid of (target, period) pairs to judge; join the counted
+figures; compute expected progress (on the trajectory, last year's seasonal
+share or the straight line), completion, gap, status and reason as ``judge``
+does, and the way ahead (pace, projection, band and outlook) as
+``targets.outlook.ahead`` does, the band from each plan's ``spread``; set each
+status beside the previous period's for the flags, as
 ``services.transition`` does; then compare with the stored results and flags
 in one pass and write the difference: update what changed, insert what is
-new, delete what is no longer judged.
+new, delete what is no longer judged. ``tests/targets/test_outlook.py`` holds
+the way ahead's cases, run through both paths as the metrics table is.
 
 Writes touch only what changed, so a second run over unchanged reports writes
 no row and leaves ``computed_at`` and ``at`` alone; the counts returned are
@@ -51,21 +55,33 @@ from django.db.models import Count, Min
 
 from core import clock
 from core.threads import map_on_connections
+from plans.choices import TimeBasis
 from plans.models import Plan
 from plans.periods import REPORTING_START_INDEX_SQL, last_judged_index_sql
 from progress.choices import COUNTED, SENT
 from progress.engine.locks import plans_lock
 from targets import kinds
-from targets.choices import ReportingStatus, Status
+from targets.choices import Outlook, ReportingStatus, Status
 from targets.judgement import HUNDRED_SQL, PLAN_COLUMNS, Reason, share_sql
 from targets.metrics import period_end, transition_sql
 from targets.models import Target
-from targets.task_status import task_results_sql
+from targets.outlook import LARGEST_TWO_DECIMALS, MIN_SPREAD_TARGETS
+from targets.task_status import task_counting_sql, task_results_sql
 
 # A scale-30 one (as judgement.HUNDRED_SQL): PostgreSQL gives a quotient at
 # least the scale of its operands, so multiplying by it keeps 30 decimals
 # through a division.
 ONE = "1.000000000000000000000000000000"
+# The carried figure's period and last year's share by its month in one
+# number (``carried``): a share in millionths plus one stays below it.
+DATA_CODE = 10_000_000
+# Shares are carried in millionths (six decimals) as integers.
+MILLION = 1_000_000
+# A million at scale 12: (figure − start) × it ÷ a share in millionths keeps
+# at least twelve decimals (``observed``).
+MILLION_12 = "1000000.000000000000"
+# The series of ``points``: a trajectory's, last year's figures.
+PLAN_SERIES, LAST_YEAR_SERIES = 0, 1
 
 
 # Session settings for the transaction: memory for the sorts and hashes of a
@@ -97,6 +113,13 @@ def _by_kind(column: str, piece) -> str:
     return f"CASE {whens} END" if whens else "NULL"
 
 
+def _round2(value: str) -> str:
+    """SQL of ``outlook.round2``: a figure kept within ±LARGEST_TWO_DECIMALS,
+    then rounded to two decimals. Only for a value that is not NULL: least and
+    greatest pass over a NULL."""
+    return f"round(least({LARGEST_TWO_DECIMALS}, greatest(-{LARGEST_TWO_DECIMALS}, {value})), 2)"
+
+
 def _lag_points() -> str:
     """The plan's threshold each kind reads (judgement.PLAN_COLUMNS)."""
     return _by_kind("t.kind", lambda kind: f"p.{PLAN_COLUMNS[kind.judging.threshold]}")
@@ -110,46 +133,61 @@ def _judge() -> str:
     year_on_year_kinds = kinds.sql_in("t.kind", lambda kind: kind.year_on_year)
     figure_kinds = kinds.sql_in("m.kind", lambda kind: kind.judging.sql.rate is None)
     against_time = kinds.sql_in("j.kind", lambda kind: kind.judging.against_time)
+    looks_ahead_kinds = kinds.sql_in("c.kind", lambda kind: kind.judging.trajectory)
+    low = _round2("s.start_value + (s.projected - s.start_value) * (1 - h.half)")
+    high = _round2("s.start_value + (s.projected - s.start_value) * (1 + h.half)")
     return f"""
 WITH
--- points: a trajectory's planned year-to-date values, parsed from its JSON
--- object once per target (never once per period). When two keys name one
--- month ("6" and "06") the later wins, as in the Python dict: jsonb_each
--- yields the keys in the order Python loads them. Only an amount with a value
--- follows a trajectory (metrics.time_progress).
+-- points: the monthly year-to-date series of an amount, parsed from their
+-- JSON objects once per target (never once per period): the trajectory's
+-- planned values (series {PLAN_SERIES}, only for an amount with a value, from its
+-- start value: metrics.time_progress) and last year's figures (series
+-- {LAST_YEAR_SERIES}, from 0: metrics.seasonal_share). When two keys name one month ("6" and "06") the
+-- later wins, as in the Python dict: jsonb_each yields the keys in the order
+-- Python loads them.
 points AS (
-    SELECT DISTINCT ON (t.id, e.key::int)
-        t.id AS target_id,
-        coalesce(t.start_value, 0) AS start_value,
-        e.key::int AS month,
-        (e.value #>> '{{}}')::numeric AS planned
-    FROM targets_target t
-    JOIN plans_task k ON k.id = t.task_id
-    CROSS JOIN LATERAL jsonb_each(t.trajectory) WITH ORDINALITY AS e(key, value, position)
-    WHERE k.plan_id = ANY(%(plan_ids)s)
-        AND {trajectory_kinds} AND t.value IS NOT NULL AND jsonb_typeof(t.trajectory) = 'object'
-    ORDER BY t.id, e.key::int, e.position DESC
+    SELECT DISTINCT ON (p.series, p.target_id, p.month) p.series, p.target_id, p.origin, p.month, p.planned
+    FROM (
+        SELECT {PLAN_SERIES} AS series, t.id AS target_id, coalesce(t.start_value, 0) AS origin,
+            e.key::int AS month, (e.value #>> '{{}}')::numeric AS planned, e.position
+        FROM targets_target t
+        JOIN plans_task k ON k.id = t.task_id
+        CROSS JOIN LATERAL jsonb_each(t.trajectory) WITH ORDINALITY AS e(key, value, position)
+        WHERE k.plan_id = ANY(%(plan_ids)s)
+            AND {trajectory_kinds} AND t.value IS NOT NULL AND jsonb_typeof(t.trajectory) = 'object'
+        UNION ALL
+        SELECT {LAST_YEAR_SERIES}, t.id, 0, e.key::int, (e.value #>> '{{}}')::numeric, e.position
+        FROM targets_target t
+        JOIN plans_task k ON k.id = t.task_id
+        CROSS JOIN LATERAL jsonb_each(t.baseline_by_month) WITH ORDINALITY AS e(key, value, position)
+        WHERE k.plan_id = ANY(%(plan_ids)s)
+            AND {trajectory_kinds} AND jsonb_typeof(t.baseline_by_month) = 'object'
+    ) p
+    ORDER BY p.series, p.target_id, p.month, p.position DESC
 ),
--- segments: consecutive points as (from_month, from_value] → (to_month,
--- to_value], the first from (0, start value), as metrics._trajectory_at
--- pairs them.
+-- segments: consecutive points of a series as (from_month, from_value] →
+-- (to_month, to_value], the first from (0, its origin), as
+-- metrics._trajectory_at pairs them.
 segments AS (
     SELECT
+        series,
         target_id,
         coalesce(lag(month) OVER w, 0) AS from_month,
-        coalesce(lag(planned) OVER w, start_value) AS from_value,
+        coalesce(lag(planned) OVER w, origin) AS from_value,
         month AS to_month,
         planned AS to_value
     FROM points
-    WINDOW w AS (PARTITION BY target_id ORDER BY month)
+    WINDOW w AS (PARTITION BY series, target_id ORDER BY month)
 ),
--- trajectories: per target, the planned value of months 1, 2, … up to the
--- last point (or December) as an array indexed by month: the point itself,
--- or interpolated linearly within its segment. The segments cover those
--- months once each, from January on, so position = month; after the last
--- point the array has no element and time progress applies.
+-- trajectories: per target and series, the value of months 1, 2, … up to
+-- the last point (or December) as an array indexed by month: the point
+-- itself, or interpolated linearly within its segment. The segments cover
+-- those months once each, from January on, so position = month; after the
+-- last point the array has no element (NULL): for the plan's series time
+-- progress applies there, last year's gives no share.
 trajectories AS (
     SELECT
+        s.series,
         s.target_id,
         array_agg(
             CASE WHEN m = s.to_month THEN s.to_value
@@ -160,7 +198,7 @@ trajectories AS (
         ) AS planned
     FROM segments s
     JOIN generate_series(1, 12) AS m ON s.from_month < m AND m <= s.to_month
-    GROUP BY s.target_id
+    GROUP BY s.series, s.target_id
 ),
 -- baseline_points: the prior year's year-to-date figure by month of a
 -- year-on-year target (a growth, a decrease) reported as an amount, parsed
@@ -189,10 +227,28 @@ baselines AS (
 -- (services.facts_of), with the span in period indexes -- the plan's first
 -- and last months and the month of the span's end (the target's deadline,
 -- else the plan's last day), which may fall mid-month -- and lag_points, the
--- plan's threshold for the target's kind.
+-- plan's threshold for the target's kind. For looking ahead
+-- (targets.outlook): last year's series and its whole, the figure at the
+-- span's last month where the span lies within the plan's first year and it
+-- is above 0 (NULL otherwise: no seasonal share, metrics.seasonal_share), and
+-- band_plan_id, the plan whose spread bands the projection (only a span
+-- within one year has one). For the task statuses: the target's task, its
+-- rank there and whether it counts (targets.task_status), carried through
+-- the judging so that no step joins the judgements back to their targets.
 facts AS MATERIALIZED (
     SELECT
         t.id AS target_id,
+        k.plan_id,
+        t.value IS NOT NULL AS has_value,
+        p.time_basis = '{TimeBasis.SEASONAL}' AS judges_seasonally,
+        ly.planned AS last_year,
+        CASE WHEN extract(year FROM span.span_end) = p.start_year
+            AND ly.planned[extract(month FROM span.span_end)::int] > 0
+            THEN ly.planned[extract(month FROM span.span_end)::int]
+        END AS last_year_whole,
+        CASE WHEN extract(year FROM span.span_end) = p.start_year THEN k.plan_id END AS band_plan_id,
+        t.task_id,
+        {task_counting_sql("t")},
         t.kind,
         t.frequency,
         t.reported_as,
@@ -214,9 +270,51 @@ facts AS MATERIALIZED (
     JOIN plans_task k ON k.id = t.task_id
     JOIN plans_plan p ON p.id = k.plan_id
     CROSS JOIN LATERAL (SELECT coalesce(t.deadline, make_date(p.end_year, 12, 31)) AS span_end) span
-    LEFT JOIN trajectories tr ON tr.target_id = t.id
+    LEFT JOIN trajectories tr ON tr.series = {PLAN_SERIES} AND tr.target_id = t.id
+    LEFT JOIN trajectories ly ON ly.series = {LAST_YEAR_SERIES} AND ly.target_id = t.id
     LEFT JOIN baselines bl ON bl.target_id = t.id
     WHERE k.plan_id = ANY(%(plan_ids)s)
+),
+-- spread_shapes: for the band (targets.outlook.spread), each amount of the
+-- plans with a value and last year's shape within the plan's first year, at
+-- each month before its span's last: last year's share by the month and the
+-- straight line's, both in millionths (six decimals) within 0..1, and the
+-- mean share of the plan's such amounts at the month, and how many they are
+-- ...
+spread_shapes AS (
+    SELECT
+        x.*,
+        round(avg(x.share) OVER w) AS mean_share,
+        count(*) OVER w AS shapes
+    FROM (
+        SELECT
+            f.plan_id,
+            m AS month,
+            least({MILLION}, greatest(0, round(f.last_year[m] * {MILLION} * {ONE} / f.last_year_whole)))::bigint
+                AS share,
+            (2 * {MILLION} * m + f.span_end_index %% 12 + 1) / (2 * (f.span_end_index %% 12 + 1)) AS linear
+        FROM facts f
+        JOIN generate_series(1, 11) AS m ON m <= f.span_end_index %% 12
+        WHERE f.last_year_whole IS NOT NULL AND f.has_value
+    ) x
+    WINDOW w AS (PARTITION BY x.plan_id, x.month)
+),
+-- ... and per plan and month with at least MIN_SPREAD_TARGETS of them, the
+-- band's half-width of each basis: the mean of how far projecting last
+-- year's total from the month would have missed, s/σ − 1, to four decimals;
+-- σ the straight line's share for the run-rate, the mean share for the
+-- seasonal projection (none where that mean is 0; an aggregate's argument is
+-- computed before the CASE looks, hence the nullif).
+spreads AS (
+    SELECT
+        plan_id,
+        month,
+        round(avg(abs(share * {ONE} / linear - 1)), 4) AS linear_half,
+        CASE WHEN min(mean_share) > 0 THEN round(avg(abs(share * {ONE} / nullif(mean_share, 0) - 1)), 4) END
+            AS seasonal_half
+    FROM spread_shapes
+    WHERE shapes >= {MIN_SPREAD_TARGETS}
+    GROUP BY plan_id, month
 ),
 -- grid: the periods to judge (services.periods_to_judge): the reporting
 -- months of the plan's years -- quarter ends for a quarterly target, no
@@ -225,9 +323,26 @@ facts AS MATERIALIZED (
 -- has begun (plans.periods.period_judged). Each target's months are generated from its plan's span, cut to
 -- the first plan's first month (%(first_index)s) and the last that has
 -- ended (%(last_index)s), so no month is made only to be filtered out.
+-- seasonal_share: last year's share of the span by the month
+-- (metrics.seasonal_share) in millionths: within the span's year, all of it
+-- from its last month on, before it the month's figure over the whole, to
+-- six decimals within 0..1; NULL without one.
 grid AS (
     SELECT
         f.target_id,
+        f.plan_id,
+        f.band_plan_id,
+        f.has_value,
+        f.judges_seasonally,
+        f.task_id,
+        f.task_rank,
+        f.counts,
+        CASE WHEN f.last_year_whole IS NOT NULL AND n / 12 = f.span_end_index / 12 THEN
+            CASE WHEN n %% 12 >= f.span_end_index %% 12 THEN {MILLION}
+                ELSE least({MILLION}, greatest(0,
+                    round(f.last_year[n %% 12 + 1] * {MILLION} * {ONE} / f.last_year_whole)))
+            END::bigint
+        END AS seasonal_share,
         f.kind,
         f.reported_as,
         f.target_value,
@@ -283,15 +398,26 @@ reported AS (
 ),
 -- carried: the period of the figure each period is judged on: the latest
 -- with an approved figure up to it (services.judge_target carries the latest
--- approved figure forward the same way). Partitioned and ordered as the flags'
--- window below, so one sort serves both ...
+-- approved figure forward the same way), and last year's share by that
+-- period's month, which a projection divides by (outlook.projection_share).
+-- One running max carries both, in integers: the period index times
+-- {DATA_CODE} plus the share in millionths plus one (0 for none). Partitioned
+-- and ordered as the flags' window below ...
 carried AS (
     SELECT
-        r.*,
-        max(CASE WHEN r.approved_value IS NOT NULL THEN r.period_index END) OVER (
-            PARTITION BY r.target_id ORDER BY r.period_index ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-        ) AS data_index
-    FROM reported r
+        c.*,
+        c.data_code / {DATA_CODE} AS data_index,
+        c.data_code %% {DATA_CODE} - 1 AS data_seasonal_share
+    FROM (
+        SELECT
+            r.*,
+            max(CASE WHEN r.approved_value IS NOT NULL THEN
+                r.period_index::bigint * {DATA_CODE} + coalesce(r.seasonal_share + 1, 0)
+            END) OVER (
+                PARTITION BY r.target_id ORDER BY r.period_index ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+            ) AS data_code
+        FROM reported r
+    ) c
 ),
 -- ... and the figure itself: this period's own, or for a period that has none
 -- the approved figure of data_index, read through the reports' unique index
@@ -312,8 +438,10 @@ figured AS (
 -- observed: what judge() derives before it looks at the kind:
 -- * expected: time progress in percent, rounded: the trajectory's planned
 --   share of the way from start to target where it plans the month, else
+--   where the plan judges seasonally last year's share by the month, else
 --   the elapsed share of the span's months within 0..100 (100 for a span
---   that ends before it starts);
+--   that ends before it starts); expected_seasonal: last year's share in
+--   percent, rounded, whichever judges (metrics.seasonal_progress);
 -- * past_deadline: the period ends after the span;
 -- * final: the period is the span's last month (or later);
 -- * rate: the level a growth, ratio or decrease target is judged on,
@@ -321,7 +449,21 @@ figured AS (
 --   for one reported as an amount the rate against the baseline of the
 --   figure's own month (none without a positive baseline), a decline
 --   counting positive for a decrease; kept within ±MAX_RATE. None for a kind
---   judged on the figure itself.
+--   judged on the figure itself;
+-- * the way ahead (targets.outlook.ahead), for an amount with a value and a
+--   figure before the span's last month: the monthly pace so far from the
+--   start to the figure's month and the pace still needed over the months
+--   left (none once reached); the projection, start + (figure − start) ÷ the
+--   share of the span the figure's month stands for: last year's where it is
+--   above 0, else the straight line's; that basis names the band (spreads).
+--   These divisions need not carry 30 decimals to round to two as Python
+--   does: figures have at most four decimals, so a pace (over a whole number
+--   of months, at most a few dozen) is a half-cent tie exactly or lies
+--   1e-4/months or more from one, and PostgreSQL's own quotient (at least
+--   the dividend's four decimals and 16 significant digits, correctly
+--   rounded) is far closer than that; a projection's quotient by a share
+--   in millionths lies 1e-9 or more from a tie, so it carries twelve
+--   decimals more ({MILLION_12}).
 -- OFFSET 0 keeps this and the next steps subqueries of their own, so that a
 -- figure is computed once per row rather than copied into every CASE that
 -- reads it.
@@ -338,9 +480,15 @@ observed AS (
         g.reporting,
         g.actual_value AS actual,
         g.data_index,
+        g.band_plan_id,
+        g.task_id,
+        g.task_rank,
+        g.counts,
+        round(g.seasonal_share / 10000.0, 1) AS expected_seasonal,
         round(CASE
             WHEN g.planned_value IS NOT NULL THEN
                 least(100, {share_sql("g.planned_value - g.start_value", "g.target_value - g.start_value")})
+            WHEN g.judges_seasonally AND g.seasonal_share IS NOT NULL THEN g.seasonal_share / 10000.0
             WHEN g.span_end_index < g.start_index THEN 100
             ELSE least(100, greatest(0,
                 (g.period_index - g.start_index + 1) * {HUNDRED_SQL} / (g.span_end_index - g.start_index + 1)))
@@ -348,12 +496,28 @@ observed AS (
         g.period_index > g.span_end_index
             OR (g.period_index = g.span_end_index AND g.span_ends_mid_month) AS past_deadline,
         g.period_index >= g.span_end_index AS final,
-        CASE WHEN g.actual_value IS NOT NULL THEN {_by_kind("g.kind", lambda kind: kind.judging.sql.rate)} END AS rate
+        CASE WHEN g.actual_value IS NOT NULL THEN {_by_kind("g.kind", lambda kind: kind.judging.sql.rate)} END AS rate,
+        CASE WHEN g.looks_ahead THEN
+            {_round2("(g.actual_value - g.start_value) / (g.data_index - g.start_index + 1)")}
+        END AS pace_so_far,
+        CASE WHEN g.looks_ahead AND g.actual_value < g.target_value THEN
+            {_round2("(g.target_value - g.actual_value) / (g.span_end_index - g.period_index)")}
+        END AS pace_needed,
+        CASE WHEN g.looks_ahead THEN
+            {_round2(f"g.start_value + (g.actual_value - g.start_value) * {MILLION_12} / g.projection_share")}
+        END AS projected,
+        g.data_seasonal_share > 0 AS projects_seasonally
     FROM (
         SELECT
             c.*,
             c.actual_value AS actual,
-            c.baselines[array_position(c.baseline_months, c.data_index %% 12 + 1)] AS baseline
+            c.baselines[array_position(c.baseline_months, c.data_index %% 12 + 1)] AS baseline,
+            c.has_value AND {looks_ahead_kinds} AND c.actual_value IS NOT NULL
+                AND c.period_index < c.span_end_index AS looks_ahead,
+            CASE WHEN c.data_seasonal_share > 0 THEN c.data_seasonal_share
+                ELSE (2 * {MILLION} * (c.data_index - c.start_index + 1) + c.span_end_index - c.start_index + 1)
+                    / (2 * greatest(1, c.span_end_index - c.start_index + 1))
+            END AS projection_share
         FROM figured c
     ) g
     OFFSET 0
@@ -417,7 +581,18 @@ judged AS (
         CASE WHEN j.actual IS NULL OR {against_time} THEN j.expected END AS expected,
         CASE WHEN j.measured THEN j.gap END AS gap,
         j.data_index / 12 AS data_year,
-        j.data_index %% 12 + 1 AS data_month
+        j.data_index %% 12 + 1 AS data_month,
+        j.target_value,
+        j.start_value,
+        j.task_id,
+        j.task_rank,
+        j.counts,
+        j.expected_seasonal,
+        j.pace_needed,
+        j.pace_so_far,
+        j.projected,
+        j.band_plan_id,
+        j.projects_seasonally
     FROM gapped j
     OFFSET 0
 ),
@@ -434,17 +609,40 @@ sequenced AS (
 ),
 -- flagged: the judgements with the flag their change of status raises
 -- (metrics.transition_sql): into a bad status (targets.choices.BAD) raised,
--- out of one recovered, between two escalated or eased by SEVERITY. Read by
--- the writes below and by the task statuses (targets.task_status), so kept.
+-- out of one recovered, between two escalated or eased by SEVERITY; and the
+-- band about the projection, its way from the start ± the plan's spread
+-- for the projection's basis and the figure's month (joined after the
+-- window, so that the window's sort serves the one before it too), and the
+-- outlook: missed below the target, at risk where only the band's low end
+-- is, else met (targets.outlook.ahead). Read by the writes below and by the
+-- task statuses (targets.task_status), so kept.
 flagged AS MATERIALIZED (
     SELECT
         s.target_id, s.period_index, s.next_index, s.year, s.month, s.status, s.reason, s.reporting, s.actual,
         s.completion, s.expected, s.gap, s.data_year, s.data_month,
+        s.task_id, s.task_rank, s.counts,
+        s.expected_seasonal, s.pace_needed, s.pace_so_far, s.projected,
+        CASE WHEN h.half IS NOT NULL THEN {low} END AS projected_low,
+        CASE WHEN h.half IS NOT NULL THEN {high} END AS projected_high,
+        CASE
+            WHEN s.projected IS NULL THEN ''
+            WHEN s.projected < s.target_value THEN '{Outlook.MISS}'
+            WHEN h.half IS NOT NULL AND {low} < s.target_value THEN '{Outlook.RISK}'
+            ELSE '{Outlook.MEET}'
+        END AS outlook,
         coalesce(s.previous_status, '') AS from_status,
         {transition_sql("s.previous_status", "s.status")} AS change
     FROM sequenced s
+    LEFT JOIN spreads b ON b.plan_id = s.band_plan_id AND b.month = s.data_month
+    CROSS JOIN LATERAL (
+        SELECT CASE
+            WHEN s.projected IS NULL THEN NULL
+            WHEN s.projects_seasonally THEN b.seasonal_half
+            ELSE b.linear_half
+        END AS half
+    ) h
 ),
-{task_results_sql("flagged")}
+{task_results_sql("flagged", "facts")}
 """  # noqa: S608 -- the f-string holds only constants (the kinds' keys and pieces); every value is a bound parameter
 
 
@@ -464,9 +662,11 @@ results_diff AS MATERIALIZED (
                 WHEN j.target_id IS NULL THEN 'stale'
                 WHEN e.id IS NULL THEN 'new'
                 WHEN (e.status, e.reason, e.reporting, e.actual, e.completion, e.expected, e.gap,
-                    e.data_year, e.data_month)
+                    e.data_year, e.data_month, e.expected_seasonal, e.pace_needed, e.pace_so_far, e.projected,
+                    e.projected_low, e.projected_high, e.outlook)
                     IS DISTINCT FROM (j.status, j.reason, j.reporting, j.actual, j.completion, j.expected, j.gap,
-                    j.data_year, j.data_month) THEN 'changed'
+                    j.data_year, j.data_month, j.expected_seasonal, j.pace_needed, j.pace_so_far, j.projected,
+                    j.projected_low, j.projected_high, j.outlook) THEN 'changed'
             END AS action
         FROM flagged j
         FULL JOIN (
@@ -490,6 +690,13 @@ results_updated AS (
         completion = d.completion,
         expected = d.expected,
         gap = d.gap,
+        expected_seasonal = d.expected_seasonal,
+        pace_needed = d.pace_needed,
+        pace_so_far = d.pace_so_far,
+        projected = d.projected,
+        projected_low = d.projected_low,
+        projected_high = d.projected_high,
+        outlook = d.outlook,
         computed_at = %(now)s
     FROM results_diff d
     WHERE d.action = 'changed' AND r.id = d.result_id
@@ -501,9 +708,10 @@ results_updated AS (
 results_inserted AS (
     INSERT INTO targets_targetresult
         (target_id, year, month, status, reason, reporting, actual, completion, expected, gap, data_year, data_month,
-        computed_at)
+        expected_seasonal, pace_needed, pace_so_far, projected, projected_low, projected_high, outlook, computed_at)
     SELECT d.target_id, d.year, d.month, d.status, d.reason, d.reporting, d.actual, d.completion, d.expected, d.gap,
-        d.data_year, d.data_month, %(now)s
+        d.data_year, d.data_month, d.expected_seasonal, d.pace_needed, d.pace_so_far, d.projected, d.projected_low,
+        d.projected_high, d.outlook, %(now)s
     FROM results_diff d
     WHERE d.action = 'new'
     ORDER BY d.target_id, d.year, d.month
@@ -661,9 +869,10 @@ WRITE_FRESH = """
 results_inserted AS (
     INSERT INTO targets_targetresult
         (target_id, year, month, status, reason, reporting, actual, completion, expected, gap, data_year, data_month,
-        computed_at)
+        expected_seasonal, pace_needed, pace_so_far, projected, projected_low, projected_high, outlook, computed_at)
     SELECT j.target_id, j.year, j.month, j.status, j.reason, j.reporting, j.actual, j.completion, j.expected, j.gap,
-        j.data_year, j.data_month, %(now)s
+        j.data_year, j.data_month, j.expected_seasonal, j.pace_needed, j.pace_so_far, j.projected, j.projected_low,
+        j.projected_high, j.outlook, %(now)s
     FROM flagged j
     ORDER BY j.target_id, j.year, j.month
     RETURNING 1

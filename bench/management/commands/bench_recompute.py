@@ -5,7 +5,10 @@ approved report for every month up to ``--months``, in a realistic mix: mostly
 amounts, some growth rates, ratios, ceilings, decreases and milestones; ranges,
 stretch values, start values, trajectories and early deadlines; quarterly
 targets; plans that report January with February (1-2月合并), a three-year
-action plan, plans with stricter thresholds. It then recomputes every target
+action plan, plans with stricter thresholds; half the amounts with last
+year's monthly figures (a seasonal shape, now and then a month missing), and
+a third of the plans judging on seasonal time progress, so that the seasonal
+share, the projection and its band are computed. It then recomputes every target
 of every plan for every period (as of the end of the year, so all twelve
 months count) and compares the time with the floor: one ``CREATE TEMP TABLE …
 AS SELECT`` that reads the same report rows and writes one row per target and
@@ -35,7 +38,7 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from core import clock
-from plans.choices import Frequency, PlanKind, PlanStatus
+from plans.choices import Frequency, PlanKind, PlanStatus, TimeBasis
 from plans.models import Plan, Task
 from progress.choices import ReportStatus
 from progress.engine.bulk import last_period_index
@@ -111,10 +114,12 @@ SHAPED_FLOOR_TABLE = (
 )
 SHAPED_FLOOR = (
     "INSERT INTO bench_floor_shaped (target_id, year, month, status, reason, reporting, actual, completion, "  # noqa: S608
-    "expected, gap, data_year, data_month, computed_at) "
+    "expected, gap, data_year, data_month, expected_seasonal, pace_needed, pace_so_far, projected, projected_low, "
+    "projected_high, outlook, computed_at) "
     "SELECT target_id, year, month, "
     "CASE WHEN value IS NULL THEN 'no_data' WHEN month %% 2 = 0 THEN 'lagging' ELSE 'on_track' END, "
-    "'against_time', 'reported', value, 50.0, 50.0, 0.0, year, month, now() FROM (" + FLOOR_SELECT + ") f "
+    "'against_time', 'reported', value, 50.0, 50.0, 0.0, year, month, 50.0, value, value, value, value, value, "
+    "'meet', now() FROM (" + FLOOR_SELECT + ") f "
     "ORDER BY 1, 2, 3"
 )
 
@@ -198,8 +203,28 @@ def _cents(value: float) -> Decimal:
     return Decimal(repr(value)).quantize(CENT)
 
 
-def target_spec(rng: random.Random, *, span_months: int) -> Spec:
-    """A target drawn from a realistic mix of kinds and modifiers."""
+# Last year's monthly shares of the year (before noise): slow in the first
+# months, a rush at the year's end.
+SEASON = (0.5, 0.6, 1.0, 1.0, 1.0, 1.1, 0.9, 0.9, 1.0, 1.1, 1.2, 1.6)
+
+
+def last_year(shapes: random.Random, value: Decimal) -> dict[str, str]:
+    """Last year's year-to-date figures of an amount, month by month, of a
+    total near its target; now and then a month is missing (interpolated)."""
+    weights = [weight * shapes.uniform(0.8, 1.2) for weight in SEASON]
+    total = float(value) * shapes.uniform(0.8, 1.1)
+    figures, running = {}, 0.0
+    for month, weight in enumerate(weights, start=1):
+        running += weight
+        if month == 12 or shapes.random() > 0.05:
+            figures[str(month)] = str(_cents(total * running / sum(weights)))
+    return figures
+
+
+def target_spec(rng: random.Random, *, span_months: int, shapes: random.Random | None = None) -> Spec:
+    """A target drawn from a realistic mix of kinds and modifiers; with
+    ``shapes``, half the amounts get last year's figures drawn from it (a
+    stream of its own, so the rest of the mix is the same with or without)."""
     draw = rng.random()
     pace = rng.uniform(0.7, 1.25)
     frequency = Frequency.QUARTERLY if rng.random() < 0.1 else Frequency.MONTHLY
@@ -219,6 +244,8 @@ def target_spec(rng: random.Random, *, span_months: int) -> Spec:
         elif modifier < 0.55 and span_months == 12:
             spec.deadline = period_end(YEAR, rng.choice((6, 9)))
             spec.span_months = spec.deadline.month
+        if shapes is not None and shapes.random() < 0.5:
+            spec.baseline_by_month = last_year(shapes, value)
         return spec
     if draw < 0.67 or 0.83 <= draw < 0.9:
         kind = kinds.GROWTH_RATE.key if draw < 0.67 else kinds.DECREASE.key
@@ -434,6 +461,7 @@ class Command(BaseCommand):
 
     def build(self, *, zones: int, per_zone: int, months: int, seed: int) -> tuple[list[int], int]:
         rng = random.Random(seed)  # noqa: S311 -- synthetic figures, not secrets
+        shapes = random.Random(seed + 1)  # noqa: S311 -- last year's figures, a stream of their own
         now = clock.now()
         with transaction.atomic():
             province = Region.objects.create(name=PROVINCE, level=RegionLevel.PROVINCE)
@@ -469,7 +497,7 @@ class Command(BaseCommand):
                 span_months = (plan.end_year - plan.start_year + 1) * 12
                 for n in range(per_zone):
                     task = tasks[i * tasks_per_plan + n // TARGETS_PER_TASK]
-                    specs[task.pk, n] = target_spec(rng, span_months=span_months)
+                    specs[task.pk, n] = target_spec(rng, span_months=span_months, shapes=shapes)
             ids = self.insert_targets(specs)
             rows = (
                 _report_row(ids[key], month, report_value(spec, month, rng), now)
@@ -485,7 +513,8 @@ class Command(BaseCommand):
 
     def plan(self, i: int, zone: Zone) -> Plan:
         """Most plans are a year's work points; every tenth reports January with
-        February, every tenth is a three-year action plan, some are stricter."""
+        February, every tenth is a three-year action plan, some are stricter,
+        every third judges on seasonal time progress."""
         three_years = i % 10 == 7
         return Plan(
             zone=zone,
@@ -497,6 +526,7 @@ class Command(BaseCommand):
             due_day=10 if i % 4 == 1 else 5,
             jan_feb_combined=i % 10 == 3,
             amount_lag_points=Decimal(5) if i % 10 == 5 else Decimal(10),
+            time_basis=TimeBasis.SEASONAL if i % 3 == 0 else TimeBasis.LINEAR,
         )
 
     def insert_targets(self, specs: dict[tuple[int, int], Spec]) -> dict[tuple[int, int], int]:

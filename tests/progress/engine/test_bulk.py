@@ -26,6 +26,7 @@ from targets.task_items import task_items_ensure
 from tests.factories import PlanFactory, ReportFactory, TargetFactory, TaskFactory
 from tests.progress.engine.test_recompute import SEQUENCES, as_row, sequence_report, sequence_target
 from tests.targets.test_metrics import CASES
+from tests.targets.test_outlook import AHEAD, AHEAD_COLUMNS
 
 pytestmark = [
     pytest.mark.django_db,
@@ -35,7 +36,10 @@ pytestmark = [
     ),
 ]
 
-RESULT_COLUMNS = ("status", "reason", "reporting", "actual", "completion", "expected", "gap", "data_year", "data_month")
+RESULT_COLUMNS = (
+    "status", "reason", "reporting", "actual", "completion", "expected", "gap", "data_year", "data_month",
+    "expected_seasonal", "pace_needed", "pace_so_far", "projected", "projected_low", "projected_high", "outlook",
+)  # fmt: skip
 FLAG_COLUMNS = ("change", "from_status", "to_status")
 TASK_COLUMNS = ("status", "decided_by_id")
 
@@ -126,6 +130,7 @@ def _plan_and_target_for(name, kw):
         start_year=start.year,
         end_year=plan_end_year,
         jan_feb_combined="January-February" in name,
+        time_basis=kw.get("time_basis", "linear"),
     )
     value = kw.get("value", "100")
     target = TargetFactory(
@@ -172,6 +177,43 @@ def test_every_case_of_the_table_is_judged_alike_by_both_paths(
 
 
 @pytest.mark.parametrize(
+    AHEAD_COLUMNS,
+    AHEAD,
+    ids=[case[0] for case in AHEAD],
+)
+def test_every_case_of_the_ahead_table_is_stored_alike_by_both_paths(
+    name, kw, shapes, month, actual, data_month, needed, so_far, projected, low, high, outlook
+):
+    """The way ahead (targets.outlook) as both paths store it: the figures of
+    the table, the band from the plan's other amounts with last year's
+    figures."""
+    kw = dict(kw)
+    _, end = kw.pop("span", (dt.date(2014, 1, 1), dt.date(2014, 12, 31)))
+    plan = PlanFactory(start_year=2014, end_year=2014, time_basis=kw.pop("time_basis", "linear"))
+    task = TaskFactory(plan=plan)
+    value = kw.pop("value", "100")
+    target = TargetFactory(
+        task=task,
+        kind=kw.pop("kind", "amount"),
+        value=D(value),
+        start_value=kw.pop("start_value", None),
+        baseline_by_month=_json_months(kw.pop("baseline_by_month", None)),
+        deadline=end if end != dt.date(2014, 12, 31) else None,
+    )
+    assert not kw, kw
+    for shape in shapes:
+        TargetFactory(task=task, kind="amount", value=D(100), baseline_by_month=_json_months(shape))
+    if actual is not None:
+        report(target, 2014, data_month, actual)
+    by_python, by_sql = both_paths([plan], dt.date(2014, 12, 31))
+    assert_agree(by_python, by_sql, name)
+    as_stored = dict(zip(RESULT_COLUMNS, by_sql[0][(target.pk, 2014, month)], strict=True))
+    figures = ("pace_needed", "pace_so_far", "projected", "projected_low", "projected_high")
+    as_table = tuple(None if figure is None else D(figure) for figure in (needed, so_far, projected, low, high))
+    assert (*(as_stored[name] for name in figures), as_stored["outlook"]) == (*as_table, outlook), name
+
+
+@pytest.mark.parametrize(
     ("name", "kw", "reports", "month", "as_of", "expected"), SEQUENCES, ids=[case[0] for case in SEQUENCES]
 )
 def test_every_sequence_is_judged_alike_by_both_paths(name, kw, reports, month, as_of, expected):
@@ -203,10 +245,12 @@ def _random_target(rng: random.Random, task, plan):
         elif roll < 0.75:
             months = sorted(rng.sample(range(1, 13), rng.randint(1, 4)))
             fields["trajectory"] = {str(m): str(round(value * m / 12 + rng.randint(-3, 3), 2)) for m in months}
-            if rng.random() < 0.2:  # the same month twice: the later key wins in both paths
+            if rng.random() < 0.2 and months[0] < 10:  # the same month twice: the later key wins in both paths
                 fields["trajectory"][f"0{months[0]}"] = str(round(value / 3, 2))
         if rng.random() < 0.3:
             fields["deadline"] = dt.date(plan.start_year, rng.choice([3, 6, 9]), rng.choice([15, 28]))
+        if rng.random() < 0.6:
+            fields["baseline_by_month"] = _random_last_year(rng, value)
     elif kind in ("growth_rate", "decrease"):
         if kind == "growth_rate" and rng.random() < 0.2:
             fields["value"] = -value
@@ -223,6 +267,23 @@ def _random_target(rng: random.Random, task, plan):
     return TargetFactory(task=task, **fields)
 
 
+def _random_last_year(rng: random.Random, value: D) -> dict[str, str]:
+    """Last year's year-to-date figures of an amount: rising, now and then
+    falling or negative, months missing (interpolated), sometimes no December
+    (no share) or a total of 0."""
+    months = sorted(rng.sample(range(1, 13), rng.randint(1, 12)))
+    if rng.random() < 0.7 and 12 not in months:
+        months.append(12)
+    scale = value or D(10)
+    figures = {str(m): str((scale * D(m * rng.randint(60, 140)) / 1200).quantize(D("0.01"))) for m in months}
+    roll = rng.random()
+    if roll < 0.1:
+        figures[str(months[0])] = rng.choice(["-5", "0"])
+    elif roll < 0.15:
+        figures[str(months[-1])] = "0"
+    return figures
+
+
 def _random_figure(rng: random.Random, target) -> D:
     if target.kind == "milestone":
         return D(rng.choice(["0", "12.5", "33.3", "50", "99.95", "100", "120"]))
@@ -234,18 +295,20 @@ def _random_figure(rng: random.Random, target) -> D:
     return (scale * D(rng.randint(-5, 130)) / 100).quantize(D("0.0001"))
 
 
-@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("seed", range(8))
 def test_random_targets_over_many_periods_agree(seed):
     rng = random.Random(seed)
     plans = [
-        PlanFactory(start_year=2014, end_year=2014),
+        PlanFactory(start_year=2014, end_year=2014, time_basis="seasonal"),
         PlanFactory(start_year=2014, end_year=2014, jan_feb_combined=True, due_day=10),
         PlanFactory(start_year=2020, end_year=2022, amount_lag_points=D(5), rate_lag_points=D("1.5")),
-        PlanFactory(start_year=2014, end_year=2015, ceiling_lag_percent=D(20), milestone_lag_points=D(10)),
+        PlanFactory(
+            start_year=2014, end_year=2015, ceiling_lag_percent=D(20), milestone_lag_points=D(10), time_basis="seasonal"
+        ),
     ]
     for plan in plans:
         task = TaskFactory(plan=plan)
-        for _ in range(10):
+        for _ in range(12):
             target = _random_target(rng, task, plan)
             for year in range(plan.start_year, plan.end_year + 1):
                 for month in range(1, 13):
@@ -273,6 +336,10 @@ def test_random_targets_over_many_periods_agree(seed):
         targets_recompute(targets=[first], plan=plans[0], as_of=as_of)
         sql_path(plans, as_of)
         assert stored(plans) == fresh, f"seed {seed}, as of {as_of}: the difference path"
+    # The seeds reach the way ahead: seasonal shares, projections met and missed.
+    looked = TargetResult.objects.filter(target__task__plan__in=plans)
+    assert looked.filter(expected_seasonal__isnull=False).exists(), seed
+    assert {"meet", "miss"} <= set(looked.values_list("outlook", flat=True)), seed
 
 
 # Tasks: each task's own status per period (targets.task_status), stored by both paths alike.
