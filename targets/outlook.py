@@ -21,8 +21,10 @@ month:
   mean error that basis would have made projecting last year's totals from
   the same month across the plan's targets with last year's figures (the
   zone's own history, ``spread``); no band with fewer than two such targets;
-- the outlook: missed where the projection is below the target, at risk
-  where only the band's low end is, else met.
+- the band never reaches below the figure already done;
+- the outlook: met once the target is reached; else missed where the
+  projection is below the target, at risk where only the band's low end
+  is, else met.
 
 Figures are rounded to two decimals (half up) and kept within the largest
 figure of two decimals (99,999,999,999.99, so a rounded figure is still a
@@ -138,9 +140,11 @@ def ahead(
     half = (spread or {}).get((basis, data_month)) if within_year else None
     low = high = None
     if half is not None:
-        low = round2(start + (projected - start) * (ONE - half))
+        low = max(round2(start + (projected - start) * (ONE - half)), actual)
         high = round2(start + (projected - start) * (ONE + half))
-    if projected < value:
+    if actual >= value:
+        outlook = Outlook.MEET
+    elif projected < value:
         outlook = Outlook.MISS
     elif low is not None and low < value:
         outlook = Outlook.RISK

@@ -613,8 +613,9 @@ sequenced AS (
 -- band about the projection, its way from the start ± the plan's spread
 -- for the projection's basis and the figure's month (joined after the
 -- window, so that the window's sort serves the one before it too), and the
--- outlook: missed below the target, at risk where only the band's low end
--- is, else met (targets.outlook.ahead). Read by the writes below and by the
+-- outlook: met once reached, else missed below the target, at risk where
+-- only the band's low end (never below the figure done) is, else met
+-- (targets.outlook.ahead). Read by the writes below and by the
 -- task statuses (targets.task_status), so kept.
 flagged AS MATERIALIZED (
     SELECT
@@ -622,12 +623,13 @@ flagged AS MATERIALIZED (
         s.completion, s.expected, s.gap, s.data_year, s.data_month,
         s.task_id, s.task_rank, s.counts,
         s.expected_seasonal, s.pace_needed, s.pace_so_far, s.projected,
-        CASE WHEN h.half IS NOT NULL THEN {low} END AS projected_low,
+        CASE WHEN h.half IS NOT NULL THEN greatest({low}, s.actual) END AS projected_low,
         CASE WHEN h.half IS NOT NULL THEN {high} END AS projected_high,
         CASE
             WHEN s.projected IS NULL THEN ''
+            WHEN s.actual >= s.target_value THEN '{Outlook.MEET}'
             WHEN s.projected < s.target_value THEN '{Outlook.MISS}'
-            WHEN h.half IS NOT NULL AND {low} < s.target_value THEN '{Outlook.RISK}'
+            WHEN h.half IS NOT NULL AND greatest({low}, s.actual) < s.target_value THEN '{Outlook.RISK}'
             ELSE '{Outlook.MEET}'
         END AS outlook,
         coalesce(s.previous_status, '') AS from_status,

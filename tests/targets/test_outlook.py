@@ -179,6 +179,35 @@ AHEAD = [
         "meet",
     ),
     (
+        "target reached with a band: met",  # 102 / 0.4 = 255, × (1 ∓ 0.1667)
+        {"baseline_by_month": FORTY_IN_JUNE},
+        SIBLINGS,
+        6,
+        "102",
+        6,
+        None,
+        "17.00",
+        "255.00",
+        "212.49",
+        "297.51",
+        "meet",
+    ),
+    (
+        "reached: met, not at risk; the band's low end never below the figure done",
+        # 100 / 0.9 = 111.11, × (1 ∓ 0.3922): 67.53 is below the 100 done
+        {"baseline_by_month": {6: D(90), 12: D(100)}},
+        SIBLINGS,
+        6,
+        "100",
+        6,
+        None,
+        "16.67",
+        "111.11",
+        "100",
+        "154.69",
+        "meet",
+    ),
+    (
         "carried figure: paced and projected from its own month",  # April's 40 in June: 40 / 0.333333
         {},
         (),
@@ -216,7 +245,7 @@ AHEAD = [
         "9.17",
         "7.50",
         "90.00",
-        "0.00",
+        "45",  # 90 × (1 − 1) = 0, but 45 are done
         "180.00",
         "miss",
     ),
