@@ -21,6 +21,8 @@ month:
   mean error that basis would have made projecting last year's totals from
   the same month across the plan's targets with last year's figures (the
   zone's own history, ``spread``); no band with fewer than two such targets;
+- no projection before anything is done (a figure at or below the start):
+  nothing done projects nothing, and the status says how far behind it is;
 - the band never reaches below the figure already done;
 - the outlook: met once the target is reached; else missed where the
   projection is below the target, at risk where only the band's low end
@@ -132,7 +134,7 @@ def ahead(
     left = months_left(facts, year, month)
     needed = round2((value - actual) / left) if left > 0 and actual < value else None
     found = projection_share(facts, data_year, data_month)
-    if found is None:
+    if found is None or actual <= start:
         return Ahead(pace_needed=needed, pace_so_far=so_far)
     fraction, basis = found
     projected = round2(start + (actual - start) / fraction)

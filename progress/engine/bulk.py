@@ -503,7 +503,7 @@ observed AS (
         CASE WHEN g.looks_ahead AND g.actual_value < g.target_value THEN
             {_round2("(g.target_value - g.actual_value) / (g.span_end_index - g.period_index)")}
         END AS pace_needed,
-        CASE WHEN g.looks_ahead THEN
+        CASE WHEN g.looks_ahead AND g.actual_value > g.start_value THEN
             {_round2(f"g.start_value + (g.actual_value - g.start_value) * {MILLION_12} / g.projection_share")}
         END AS projected,
         g.data_seasonal_share > 0 AS projects_seasonally
