@@ -17,6 +17,7 @@ from dashboard.board import plan_board
 from dashboard.selectors import tally, task_item_problems, task_tree, tree_results
 from plans.models import Plan, Task
 from plans.periods import YEARS, Period, default_period
+from targets.choices import Outlook
 from zones import policy
 from zones.models import Region
 from zones.selectors import accessed_region_ids, comparison_region_id
@@ -82,6 +83,8 @@ def plan_dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
         "tally": board.tally,
         "lagging": lagging,
         "heading_for_miss": board.heading_for_miss,
+        "miss_count": sum(1 for row in board.heading_for_miss if row.result.outlook == Outlook.MISS),
+        "at_risk_count": sum(1 for row in board.heading_for_miss if row.result.outlook != Outlook.MISS),
         "panels_top": board.panels_top,
         "panels_end": board.panels_end,
         "computed_at": board.computed_at,
