@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import clock
@@ -107,6 +108,7 @@ class SaveResult:
     conflicts: list[Conflict] = field(default_factory=list)
     versions: dict[int, int] = field(default_factory=dict)  # target id → stored version
     blank: list[int] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)  # the period's rows as read under the lock, before the save
 
     @property
     def ok(self) -> bool:
@@ -171,6 +173,9 @@ def _event(
     return _Event(report=report, action=action, by=by, at=at or clock.now(), changes=changes, comment=comment)
 
 
+_REPORT_FIELDS = [f.name for f in Report._meta.concrete_fields if not f.primary_key]
+
+
 @dataclass
 class _Writes:
     """What a save writes, gathered row by row and written at the end in a few
@@ -185,8 +190,12 @@ class _Writes:
     def write(self) -> None:
         if self.new:
             Report.objects.bulk_create(self.new)
-        for report in self.changed:
-            report.save()
+        if self.changed:
+            # One statement for the reports that existed; ``save`` would have set ``updated_at``.
+            now = timezone.now()
+            for report in self.changed:
+                report.updated_at = now
+            Report.objects.bulk_update(self.changed, _REPORT_FIELDS)
         _events_write(self.events)
 
 
@@ -262,6 +271,7 @@ def unit_period_save(
             .values_list("pk", flat=True)
         )
         current_rows = {row.target.pk: row for row in period_rows(plan=plan, unit=unit, period=period)}
+        result.rows = list(current_rows.values())
         unknown = set(by_target) - set(current_rows)
         if unknown:
             raise PermissionDenied(_("The form names targets this unit does not report for this period."))

@@ -57,6 +57,7 @@ from progress.selectors import (
     late_requests_by_month,
     pending_figures,
     period_rows,
+    period_target_ids,
     report_history,
     reports_visible_to,
     returned_reports,
@@ -270,7 +271,8 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
     reader = None if can_enter else user
     today = clock.today()
     state = effective_period_state(plan=plan, unit=unit, period=the_period, today=today)
-    rows = period_rows(plan=plan, unit=unit, period=the_period, reader=reader)
+    # A save reads its rows under lock itself; the page reads them after it.
+    rows = [] if request.method == "POST" else period_rows(plan=plan, unit=unit, period=the_period, reader=reader)
     parts = contribution_rows(plan=plan, unit=unit, period=the_period)
     typed: dict[int, dict] = {}
     errors: dict[int, dict[str, str]] = {}
@@ -282,7 +284,7 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
         if not can_enter:
             raise PermissionDenied(_("You do not enter figures for this unit."))
         submit = request.POST.get("action") == "submit"
-        row_inputs = rows_from_post(request.POST, [row.target.pk for row in rows])
+        row_inputs = rows_from_post(request.POST, period_target_ids(plan=plan, unit=unit, period=the_period))
         part_inputs = contributions_from_post(request.POST, [part.target.pk for part in parts])
         parts_typed = {part.target_id: part.__dict__ for part in part_inputs}
         try:
@@ -301,7 +303,7 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
             messages.error(request, str(closed))
             typed = _typed_for_page(row_inputs, None)
         else:
-            summary = save_summary(result, rows, submit=submit)
+            summary = save_summary(result, result.rows, submit=submit)
             if result.ok:
                 parts_done = result.contributions_submitted if submit else result.contributions_saved
                 # Say what became of the reports, unless only the unit's parts changed.
@@ -396,8 +398,7 @@ def period_draft(request: HttpRequest, plan_id: int, unit_id: int, period: str) 
     the_period = _parse_period(period)
     if not policy.can_enter(request.user, unit):
         raise PermissionDenied(_("You do not enter figures for this unit."))
-    rows = period_rows(plan=plan, unit=unit, period=the_period)  # the unit's staff see all its targets
-    row_inputs = rows_from_post(request.POST, [row.target.pk for row in rows])
+    row_inputs = rows_from_post(request.POST, period_target_ids(plan=plan, unit=unit, period=the_period))
     try:
         result = unit_period_save(
             plan=plan, unit=unit, period=the_period, rows=row_inputs, by=request.user, partial=True
