@@ -11,7 +11,7 @@ from django.db.models import Case, Count, Min, OuterRef, Prefetch, Q, QuerySet, 
 from django.db.models.functions import Coalesce
 
 from plans.choices import PlanStatus
-from plans.models import Plan
+from plans.models import Plan, Task
 from plans.periods import (
     Period,
     PeriodState,
@@ -91,6 +91,16 @@ class Row:
     @property
     def previous_value(self) -> Decimal | None:
         return self.previous.value if self.previous else None
+
+
+def period_target_ids(*, plan: Plan, unit: Unit, period: Period) -> list[int]:
+    """The targets of ``period_rows`` (without a reader), ids only and in the
+    same order: one narrow query, for a save that reads its rows under lock."""
+    return [
+        pk
+        for pk, frequency in unit_targets(plan=plan, unit=unit).values_list("pk", "frequency")
+        if is_reporting_month(period.month, frequency=frequency, jan_feb_combined=plan.jan_feb_combined)
+    ]
 
 
 def period_rows(*, plan: Plan, unit: Unit, period: Period, reader=None) -> list[Row]:
@@ -178,9 +188,10 @@ def returned_reports(*, units: QuerySet[Unit]) -> QuerySet[Report]:
 
 def staff_plans(*, units: QuerySet[Unit]) -> QuerySet[Plan]:
     """Published plans in which the units lead at least one target."""
+    # A subquery, not a join: no duplicate rows to fold with DISTINCT.
+    leading = Task.objects.filter(lead_unit__in=units, targets__isnull=False).values("plan")
     return (
-        Plan.objects.filter(status=PlanStatus.PUBLISHED, tasks__lead_unit__in=units, tasks__targets__isnull=False)
-        .distinct()
+        Plan.objects.filter(status=PlanStatus.PUBLISHED, pk__in=leading)
         .select_related("zone")
         .order_by("-start_year", "title")
     )
@@ -188,11 +199,8 @@ def staff_plans(*, units: QuerySet[Unit]) -> QuerySet[Plan]:
 
 def co_operation_targets(*, units: QuerySet[Unit]) -> QuerySet[Target]:
     """Targets the units co-operate on but do not lead (read-only for them)."""
-    return (
-        Target.objects.filter(Q(task__co_units__in=units) & ~Q(task__lead_unit__in=units))
-        .distinct()
-        .select_related("task", "task__lead_unit", "task__plan")
-    )
+    tasks = Task.objects.filter(co_units__in=units).exclude(lead_unit__in=units).values("pk")
+    return Target.objects.filter(task__in=tasks).select_related("task", "task__lead_unit", "task__plan")
 
 
 # --- the unit's reporting status for a month (the second question) ----------------

@@ -57,6 +57,7 @@ from progress.selectors import (
     late_requests_by_month,
     pending_figures,
     period_rows,
+    period_target_ids,
     report_history,
     reports_visible_to,
     returned_reports,
@@ -165,7 +166,8 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     units = policy.entry_units(request.user).select_related("zone")
     cards: list[PeriodCard] = []
     closed = []
-    for plan in staff_plans(units=units):
+    plans = list(staff_plans(units=units))
+    for plan in plans:
         for unit in units:
             if unit.zone_id != plan.zone_id:
                 continue
@@ -203,7 +205,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
             Prefetch("reports", queryset=Report.objects.order_by("-year", "-month"), to_attr="latest_reports")
         )
         .order_by("task__plan", "task__order")[:200],
-        "plans": staff_plans(units=units),
+        "plans": plans,
         "co_cards": _co_operation_cards(units, today),
         "today": today,
     }
@@ -263,11 +265,14 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
     the_period = _parse_period(period)
     user = request.user
     can_enter = policy.can_enter(user, unit)
-    if not policy.can_read_unit_reports(user, unit):
+    # The unit's own staff read all of it: no need to ask again, nor to filter its targets by what they see.
+    if not can_enter and not policy.can_read_unit_reports(user, unit):
         raise PermissionDenied(_("You may not see this unit's reports."))
+    reader = None if can_enter else user
     today = clock.today()
     state = effective_period_state(plan=plan, unit=unit, period=the_period, today=today)
-    rows = period_rows(plan=plan, unit=unit, period=the_period, reader=user)
+    # A save reads its rows under lock itself; the page reads them after it.
+    rows = [] if request.method == "POST" else period_rows(plan=plan, unit=unit, period=the_period, reader=reader)
     parts = contribution_rows(plan=plan, unit=unit, period=the_period)
     typed: dict[int, dict] = {}
     errors: dict[int, dict[str, str]] = {}
@@ -279,7 +284,7 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
         if not can_enter:
             raise PermissionDenied(_("You do not enter figures for this unit."))
         submit = request.POST.get("action") == "submit"
-        row_inputs = rows_from_post(request.POST, [row.target.pk for row in rows])
+        row_inputs = rows_from_post(request.POST, period_target_ids(plan=plan, unit=unit, period=the_period))
         part_inputs = contributions_from_post(request.POST, [part.target.pk for part in parts])
         parts_typed = {part.target_id: part.__dict__ for part in part_inputs}
         try:
@@ -298,7 +303,7 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
             messages.error(request, str(closed))
             typed = _typed_for_page(row_inputs, None)
         else:
-            summary = save_summary(result, rows, submit=submit)
+            summary = save_summary(result, result.rows, submit=submit)
             if result.ok:
                 parts_done = result.contributions_submitted if submit else result.contributions_saved
                 # Say what became of the reports, unless only the unit's parts changed.
@@ -314,10 +319,10 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
                     request, _("Your part of the tasks you co-operate on was not saved: correct the marked fields.")
                 )
             typed = _typed_for_page(row_inputs, result)
-        rows = period_rows(plan=plan, unit=unit, period=the_period, reader=user)
+        rows = period_rows(plan=plan, unit=unit, period=the_period, reader=reader)
         parts = contribution_rows(plan=plan, unit=unit, period=the_period)
     editable = can_enter and state is PeriodState.OPEN
-    with_evidence((row.report for row in rows), visible=policy.can_read_evidence(user, unit))
+    with_evidence((row.report for row in rows), visible=can_enter or policy.can_read_evidence(user, unit))
     # The co-operating units' submitted parts of this unit's tasks, read-only beside their rows.
     shown_parts = submitted_contributions(
         targets=[row.target.pk for row in rows if row.target.kind_entry.figures.standing], period=the_period
@@ -393,8 +398,7 @@ def period_draft(request: HttpRequest, plan_id: int, unit_id: int, period: str) 
     the_period = _parse_period(period)
     if not policy.can_enter(request.user, unit):
         raise PermissionDenied(_("You do not enter figures for this unit."))
-    rows = period_rows(plan=plan, unit=unit, period=the_period, reader=request.user)
-    row_inputs = rows_from_post(request.POST, [row.target.pk for row in rows])
+    row_inputs = rows_from_post(request.POST, period_target_ids(plan=plan, unit=unit, period=the_period))
     try:
         result = unit_period_save(
             plan=plan, unit=unit, period=the_period, rows=row_inputs, by=request.user, partial=True
@@ -511,8 +515,12 @@ def withdraw(request: HttpRequest) -> HttpResponse:
     back = request.POST.get("next", "")
     # Only a path of this site: anything else (a name, another host, a path without its
     # leading slash) goes back to 我的填报, and the redirect never reads it as a view's name.
-    if len(back) > 2000 or not back.startswith("/") or not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        len(back) > 2000
+        or not back.startswith("/")
+        or not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         back = reverse("progress:mine")
     reports = list(Report.objects.filter(pk__in=ids))

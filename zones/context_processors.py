@@ -14,7 +14,7 @@ def roles(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"my_roles": frozenset(), "my_region_id": None}
-    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    roles = set(Membership.objects.filter(user=user).order_by().values_list("role", flat=True))
     region_id = widest_region_id(user)
     if region_id is not None:
         roles.add("region")

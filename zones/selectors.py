@@ -112,6 +112,7 @@ def member_ids(*, roles: tuple[str, ...], units: Iterable[int] = (), zones: Iter
         where = (where | Q(zone__in=zones)) if units else Q(zone__in=zones)
     return list(
         Membership.objects.filter(where, role__in=roles, user__is_active=True)
+        .order_by()  # not the model's ordering: its columns would join the DISTINCT
         .values_list("user_id", flat=True)
         .distinct()
     )

@@ -12,7 +12,14 @@ from plans.models import Plan
 from tests.factories import ZoneFactory
 from zones.models import Membership, Zone
 
-BENCH_COMMANDS = {"bench_export", "bench_import", "bench_recompute", "bench_month_end_users", "bench_dashboard_users"}
+BENCH_COMMANDS = {
+    "bench_export",
+    "bench_import",
+    "bench_recompute",
+    "bench_month_end_users",
+    "bench_dashboard_users",
+    "bench_pages",
+}
 
 
 def run(name: str, **options) -> str:
@@ -57,3 +64,42 @@ def test_the_dashboard_users_bench_makes_one_leader_per_bench_zone():
 def test_the_dashboard_users_bench_asks_for_the_bench_zones_first():
     with pytest.raises(CommandError, match="bench_recompute --keep"):
         run("bench_dashboard_users")
+
+
+@pytest.mark.django_db
+def test_the_pages_bench_times_every_month_end_request_and_measures_the_same_work_when_run_again(tmp_path):
+    from progress.models import Report
+
+    run("bench_month_end_users", units=6, units_per_zone=3, targets_per_unit=4, out=str(tmp_path))
+    first = run("bench_pages", n=2, dir=str(tmp_path))
+    lines = {line[:34].strip(): line.split() for line in first.splitlines()[1:]}
+    assert set(lines) == {
+        "my reports",
+        "period form GET (empty)",
+        "period form: save draft POST",
+        "period form GET (drafts)",
+        "autosave draft POST",
+        "period form: submit POST",
+        "API targets of the unit",
+        "API reports of the period",
+        "API period submission POST",
+        "plan dashboard (cold cache)",
+        "plan dashboard (cached)",
+        "region",
+        "my tasks (staff)",
+        "my tasks (leader)",
+    }
+    # Every request answered as it should, and the submissions went through: 2 by the form, 2 by the API.
+    assert {fields[-1] for fields in lines.values()} <= {"200", "302"}
+    assert lines["period form: save draft POST"][-1] == "302"
+    assert Report.objects.filter(status="submitted").values("target__task__lead_unit").distinct().count() == 4
+    # A second run starts from the same empty period and so runs the same queries.
+    second = run("bench_pages", n=2, dir=str(tmp_path))
+    queries = lambda text: [line.split()[-2] for line in text.splitlines()[1:]]  # noqa: E731
+    assert queries(second) == queries(first)
+
+
+@pytest.mark.django_db
+def test_the_pages_bench_asks_for_its_dataset_first(tmp_path):
+    with pytest.raises(CommandError, match="bench_month_end_users"):
+        run("bench_pages", dir=str(tmp_path))
