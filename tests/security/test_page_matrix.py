@@ -303,6 +303,15 @@ MATRIX: dict[str, Page] = {
     ),
     # A plan's assignment: its zone's administrators only.
     "targets:assign": Page(lambda w: f"/plans/{plan_id(w)}/assignment/", frozenset({"admin"})),
+    # A plan's last year's figures, its sheet and the sheet's upload: its zone's administrators only.
+    "last_year:page": Page(lambda w: f"/plans/{plan_id(w)}/last-year/", ZONE_ADMIN),
+    "last_year:sheet": Page(lambda w: f"/plans/{plan_id(w)}/last-year/sheet.xlsx", ZONE_ADMIN),
+    "last_year:upload": Page(
+        lambda w: f"/plans/{plan_id(w)}/last-year/upload/", ZONE_ADMIN, ok=(200, 400), method="post"
+    ),
+    "last_year:confirm": Page(
+        lambda w: f"/plans/{plan_id(w)}/last-year/confirm/", ZONE_ADMIN, ok=(302,), method="post"
+    ),
 }
 
 
