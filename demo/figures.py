@@ -202,12 +202,21 @@ _SEASON = (
 _LAST_YEAR_LEVEL = Decimal("0.88")
 
 
-def last_year_series(key: str, *, value: Decimal, unit: str) -> tuple[Decimal, ...]:
+def front_loaded(key: str) -> bool:
+    """About one amount in five whose last year ran ahead of the season (big contracts landed in
+    the first half): on a straight line this year it looks on track by midyear, while last year's
+    shape says it is heading for a miss (the dashboard's box of misses before they turn red)."""
+    return zlib.crc32(f"{key}:front".encode()) % 5 == 0
+
+
+def last_year_series(key: str, *, value: Decimal, unit: str, early: bool = False) -> tuple[Decimal, ...]:
     """Invented year-to-date figures of last year, January–December, for an amount whose zone
-    file gives none: the demo's season with each month's share moved by up to a fifth (by the
-    target's name, so the same on every run), to a total a little below this year's target.
-    Never falling; a count in whole numbers, at least 1 by December."""
-    shares = [share * (1 + _wobble(f"{key}:last-year", month) * 10) for month, share in enumerate(_SEASON, 1)]
+    file gives none: the demo's season (``early``: the season run backwards, most done in the
+    first half) with each month's share moved by up to a fifth (by the target's name, so the
+    same on every run), to a total a little below this year's target. Never falling; a count in
+    whole numbers, at least 1 by December."""
+    season = _SEASON[::-1] if early else _SEASON
+    shares = [share * (1 + _wobble(f"{key}:last-year", month) * 10) for month, share in enumerate(season, 1)]
     whole = sum(shares)
     total = value * (_LAST_YEAR_LEVEL + _wobble(key, 0))
     if unit in COUNT_UNITS:

@@ -30,7 +30,7 @@ from django.utils import timezone
 from core import clock
 from core.figures import figure_text
 from core.models import Notification
-from demo.figures import SeriesInput, demo_series, item_run, last_year_series
+from demo.figures import SeriesInput, demo_series, front_loaded, item_run, last_year_series
 from demo.overlay import Assignment, DemoDataError, Run, ZoneFile, target_name, zone_files
 from imports.reading import text_from_path
 from imports.services import OVERALL_PATH, ParsedPlan, plan_import_create, plan_parse
@@ -350,7 +350,11 @@ def _targets_complete(zone_file: ZoneFile, targets: list[Target]) -> None:
             target.save(update_fields=["is_headline"])
         figures = zone_file.last_year.get(name)
         if figures is None and _invents_last_year(target):
-            figures = last_year_series(f"{zone_file.key}:{name}", value=target.value, unit=target.unit)
+            key = f"{zone_file.key}:{name}"
+            # A plan judged on the straight line gets some amounts whose last year ran early;
+            # a seasonal plan's figures follow last year's shape, so it keeps the usual season.
+            early = zone_file.time_basis != TimeBasis.SEASONAL and front_loaded(key)
+            figures = last_year_series(key, value=target.value, unit=target.unit, early=early)
         if figures is None:
             continue
         target.baseline_by_month = {str(month): figure_text(value) for month, value in enumerate(figures, start=1)}

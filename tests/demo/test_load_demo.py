@@ -26,8 +26,8 @@ from progress.selectors import effective_period_state
 from supervision.choices import NoticeState
 from supervision.models import Notice
 from targets import kinds
-from targets.choices import BAD, RED, ReportingStatus, Standing, Status
-from targets.models import Target
+from targets.choices import BAD, RED, Outlook, ReportingStatus, Standing, Status
+from targets.models import Target, TargetResult
 from targets.selectors import latest_results
 from targets.task_items import leaf_tasks
 from zones.choices import Role
@@ -288,6 +288,20 @@ def test_every_amount_with_figures_has_last_years_and_xinxiang_judges_them_seaso
             assert all(r.expected == r.expected_seasonal for r in seasonal), plan
         elif period.month < 12:
             assert any(r.expected != r.expected_seasonal for r in seasonal), plan
+
+
+def test_a_linear_zone_shows_misses_ahead_before_they_turn_red():
+    """Issue 22: on the straight line, an amount whose last year ran early looks on track at
+    midyear while last year's shape projects a miss: the dashboard's box names it before its
+    status turns."""
+    demo_load(zones=[zone for zone in zone_files() if zone.code == "ningbo-hitech"])
+    plan = Plan.objects.get()
+    midyear = TargetResult.objects.filter(target__task__plan=plan, year=plan.start_year, month=6)
+    early = midyear.filter(outlook=Outlook.MISS, status=Status.ON_TRACK).select_related("target")
+    assert early.exists()
+    for result in early:
+        assert result.projected < result.target.value
+        assert result.completion >= result.expected  # on track on the straight line
 
 
 def test_a_zone_files_time_basis_is_linear_or_seasonal(tmp_path):
