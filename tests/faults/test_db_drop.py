@@ -1,8 +1,8 @@
 """Fault: the database connection drops in the middle of a submission.
 
 The connection is cut from another session (``pg_terminate_backend``, what a
-server restart, a failover or an administrator does) after the first report
-of the period is written and before the rest. The user gets a clean 503 page
+server restart, a failover or an administrator does) after the period's
+reports are written and before their history is. The user gets a clean 503 page
 (or JSON from the API), and nothing of the submission remains: its reports,
 their history events and the recompute marks went with the transaction.
 """
@@ -39,13 +39,13 @@ def today(desk):
 
 @pytest.fixture
 def cut_after_first_report():
-    """Terminate the request's database session from outside once the first
-    report of the submission is written (inside its transaction)."""
-    real_record = services._record
+    """Terminate the request's database session from outside once the
+    submission's reports are written (inside its transaction), just before its
+    history entries go in."""
+    real_events_write = services._events_write
     cuts = []
 
-    def record_then_cut(report, *args, **kwargs):
-        real_record(report, *args, **kwargs)
+    def cut_then_write(events, *args, **kwargs):
         if not cuts:
             pid = connection.connection.info.backend_pid
             settings = connection.settings_dict
@@ -54,8 +54,9 @@ def cut_after_first_report():
                 password=settings["PASSWORD"], dbname=settings["NAME"], autocommit=True,
             ) as admin:  # fmt: skip
                 cuts.append(admin.execute("SELECT pg_terminate_backend(%s)", [pid]).fetchone()[0])
+        real_events_write(events, *args, **kwargs)
 
-    with mock.patch.object(services, "_record", record_then_cut):
+    with mock.patch.object(services, "_events_write", cut_then_write):
         yield cuts
     connection.close()  # the test's own connection died with the request's
 
