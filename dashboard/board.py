@@ -1,12 +1,16 @@
 """What the plan dashboard shows, computed once per change of its inputs.
 
 The figures on a plan's dashboard change only when its results are
-recomputed, a report of the plan is saved or a notice moves. ``board_stamp``
-reads those facts in one query; ``plan_board`` keys its cache on them, so
-a leader never sees figures older than the data, and a dashboard viewed
-again costs one query instead of a dozen. The cache entry also expires
-after ``BOARD_TTL`` seconds, which bounds how long a renamed unit or task
-keeps its old name there.
+recomputed, a figure is approved (results count approved figures only), the
+plan is edited or a notice moves. ``board_stamp`` reads those facts in one query; ``plan_board``
+keys its cache on them, so a leader never sees figures older than the data,
+and a dashboard viewed again costs two queries instead of a dozen. A draft
+saved or a figure submitted at month end moves none of them, so a thousand
+clerks at work do not empty the leaders' cache: the figures waiting for
+review, the one thing a submission changes on the page, are read fresh on
+every view (``pending_attach``) and never cached. The cache entry also
+expires after ``BOARD_TTL`` seconds, which bounds how long a renamed unit or
+task keeps its old name there.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from dashboard.selectors import Tally, TargetRow, tally
 from dashboard.sparks import Spark, own_figures, spark_of
 from plans.models import Plan
 from plans.periods import Period
+from progress.choices import COUNTED
 from progress.selectors import pending_figures
 from targets.ahead_words import AheadView, ahead_view
 from targets.choices import BAD, SEVERITY, Outlook, Status
@@ -78,16 +83,19 @@ FROM
      WHERE k.plan_id = %(plan)s) r,
     (SELECT max(x.updated_at) AS at, count(*) AS n FROM progress_report x
      JOIN targets_target t ON t.id = x.target_id JOIN plans_task k ON k.id = t.task_id
-     WHERE k.plan_id = %(plan)s) p,
+     WHERE k.plan_id = %(plan)s AND x.status IN ({counted})) p,
     (SELECT max(x.id) AS id FROM supervision_noticeevent x
      JOIN supervision_notice n ON n.id = x.notice_id WHERE n.plan_id = %(plan)s) e
-"""
+""".format(counted=", ".join(f"'{status}'" for status in COUNTED))  # noqa: S608 - the enum constants, nothing typed
 
 
 def board_stamp(plan: Plan) -> tuple:
-    """The facts whose change changes the dashboard, in one query: the plan's
-    last edit; when its results were last written and how many there are;
-    the same for its reports; its newest notice event."""
+    """The facts whose change changes the cached part of the dashboard, in
+    one query: the plan's last edit; when its results were last written and
+    how many there are; the same for its counted (approved) reports; its
+    newest notice event. A draft or a submission moves none of them; an
+    approval moves the reports' part at once (whatever the workers' clocks)
+    and the results' part when its recompute lands."""
     with connection.cursor() as cursor:
         cursor.execute(STAMP_SQL, {"plan": plan.pk})
         return tuple(cursor.fetchone())
@@ -95,13 +103,14 @@ def board_stamp(plan: Plan) -> tuple:
 
 def _key(plan: Plan, period: Period, stamp: tuple, today: dt.date) -> str:
     facts = repr((stamp, today.isoformat(), get_language()))
-    return f"dashboard:board:v2:{plan.pk}:{period}:{hashlib.sha256(facts.encode()).hexdigest()[:32]}"
+    return f"dashboard:board:v3:{plan.pk}:{period}:{hashlib.sha256(facts.encode()).hexdigest()[:32]}"
 
 
 def board_compute(*, plan: Plan, period: Period, today: dt.date | None = None) -> Board:
     """Compute the dashboard's data: one read of each target's latest result
     (with its task, lead unit and leader), split in Python by kind of use,
-    the figures waiting for review, and the other apps' boxes."""
+    and the other apps' boxes. The figures waiting for review are left out
+    (``pending_attach`` adds them on every view)."""
     today = today or clock.today()
     plan_targets = Target.objects.filter(task__plan=plan)
     # The ids first: joined to the tasks, units and users in one statement,
@@ -110,8 +119,6 @@ def board_compute(*, plan: Plan, period: Period, today: dt.date | None = None) -
     results = list(
         TargetResult.objects.filter(pk__in=latest).select_related("target__task__lead_unit", "target__task__leader")
     )
-    pending = pending_figures(targets=plan_targets, period=period)
-
     headline = sorted((r for r in results if r.target.is_headline), key=lambda r: (r.target.task.order, r.target.order))
     figures = own_figures((r.target_id for r in headline), period=period)
 
@@ -124,7 +131,6 @@ def board_compute(*, plan: Plan, period: Period, today: dt.date | None = None) -
         return Row(
             result.target,
             result,
-            pending.get(result.target_id),
             explanation=explanation,
             ahead=ahead,
             spark=spark_of(figures.get(result.target_id, {}), last_year) if spark else None,
@@ -179,4 +185,14 @@ def plan_board(*, plan: Plan, period: Period, today: dt.date | None = None) -> B
     if board is None:
         board = board_compute(plan=plan, period=period, today=today)
         cache.set(key, board, BOARD_TTL)
+    return pending_attach(board, plan=plan, period=period)
+
+
+def pending_attach(board: Board, *, plan: Plan, period: Period) -> Board:
+    """Mark each row with its figure waiting for review, read now (one query):
+    a submission shows on the leader's dashboard at once, marked and not
+    counted, without invalidating the cached rest."""
+    pending = pending_figures(targets=Target.objects.filter(task__plan=plan), period=period)
+    for row in (*board.headline, *board.lagging, *board.heading_for_miss):
+        row.pending = pending.get(row.target.pk)
     return board

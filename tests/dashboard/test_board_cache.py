@@ -1,18 +1,21 @@
 """The dashboard's data is cached, and a change of any input shows at once."""
 
 import datetime as dt
+import re
 from decimal import Decimal as D
+from unittest import mock
 
 import pytest
 from django.urls import reverse
 
-from dashboard.board import board_compute, plan_board
+from dashboard.board import board_compute, board_stamp, plan_board
 from plans.periods import Period
 from progress.choices import ReportStatus
 from progress.engine.recompute import targets_recompute
 from progress.models import Report
 from supervision.services import notices_issue
-from tests.factories import MembershipFactory, UserFactory
+from tests.dashboard.conftest import approve, submit
+from tests.factories import MembershipFactory, TargetFactory, UserFactory
 from zones.choices import Role
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +95,43 @@ def test_a_new_notice_shows_at_once(client, zone_plan, clock):
     after = {s.name: s.overdue_notices for s in response.context["ranking"]}
     assert response.context["notices"].open == 1
     assert before["招商局"] == 0 and after["招商局"] == 1  # unanswered past its reply date
+
+
+def test_a_submission_leaves_the_cached_board_alone_and_shows_marked_at_once(client, zone_plan):
+    """Month end: clerks' drafts and submissions do not empty the leaders'
+    cache (results count approved figures only), yet the figure waiting for
+    review shows on the next view, marked."""
+    plan, leader, _investment, projects = zone_plan
+    signed = TargetFactory(task=projects.task, indicator="签约项目", unit="个", value=D(30))
+    for month in range(1, 6):
+        approve(signed, month, 2 * month)
+    waiting = submit(signed, 6, 12)
+    targets_recompute(targets=[signed], plan=plan, as_of=dt.date(2014, 7, 31))
+    client.force_login(leader)
+    url = reverse("dashboard:plan", args=[plan.pk])
+    assert pending_shown(client.get(url).content.decode(), signed) == "12"  # and the board is cached now
+    stamp = board_stamp(plan)
+
+    waiting.value = D(13)
+    waiting.save()  # withdrawn, corrected and submitted again
+    submit(projects, 7, 8)  # July's figure sent, and a draft saved
+    Report.objects.create(target=signed, year=2014, month=7, value=D(14), status=ReportStatus.DRAFT)
+    with mock.patch("dashboard.board.board_compute", wraps=board_compute) as computed:
+        page = client.get(url).content.decode()
+    assert board_stamp(plan) == stamp
+    assert computed.call_count == 0  # served from the cache
+    assert pending_shown(page, signed) == "13"  # and yet the new figure shows, marked
+
+
+def pending_shown(page: str, target) -> str:
+    found = re.search(rf'data-pending="{target.pk}"[^>]*>\s*([\d.]+)', page)
+    return found.group(1) if found else ""
+
+
+def test_an_approval_moves_the_stamp_at_once(zone_plan):
+    plan, _leader, _investment, projects = zone_plan
+    waiting = submit(projects, 7, 8)
+    stamp = board_stamp(plan)
+    waiting.status, waiting.approved_at = ReportStatus.APPROVED, waiting.submitted_at
+    waiting.save()
+    assert board_stamp(plan) != stamp  # before its recompute lands
