@@ -364,6 +364,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # the catch-up sweep pays when the broker is back.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# A burst of submissions to one plan is recomputed once per this many seconds
+# (progress.engine.queue); 0 sends one message per change, at once.
+RECOMPUTE_COALESCE_SECONDS = env_int("RECOMPUTE_COALESCE_SECONDS", 3, minimum=0)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Every periodic job of the project is declared here and expires before its next run.
 CELERY_BEAT_SCHEDULE = {

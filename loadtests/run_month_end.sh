@@ -12,6 +12,7 @@
 # STAFF_USERS=200 LEADER_USERS=20 DURATION=60s SPAWN_RATE=50 API_SHARE=0.25
 # LOGIN_SHARE=0.2 WEB_WORKERS=3 CELERY_CONCURRENCY=2 STOP_TIMEOUT=60 (seconds
 # a user may take to finish the submission it is in when the time is up) by default;
+# FRESHNESS=1 (the probe of approval-to-dashboard delays beside the load);
 # CELERY_BROKER_URL defaults to Redis DB 14 on 127.0.0.1. The dataset is
 # rebuilt on every run (its zones are named monthend-*); nothing else in the
 # database is touched.
@@ -57,6 +58,15 @@ PIDS+=($!)
 for _ in $(seq 1 30); do curl -sf -o /dev/null "http://127.0.0.1:${PORT}/accounts/login/" && break; sleep 1; done
 
 echo "load before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+rm -f "$OUT"/freshness-*.jsonl
+if [ "${FRESHNESS:-1}" = 1 ]; then
+  # The freshness probe: a reviewer approves a figure every few seconds and a leader
+  # waits for the dashboard to show it (loadtests/month_end_check.py --probe).
+  seconds=$($PY -c "import sys; d=sys.argv[1]; print(int(d[:-1]) * {'s': 1, 'm': 60, 'h': 3600}[d[-1]] if d[-1] in 'smh' else int(d))" "$DURATION")
+  $PY loadtests/month_end_check.py --dir "$OUT" --probe "$seconds" --host "http://127.0.0.1:${PORT}" \
+    >"$OUT/probe.log" 2>&1 &
+  PIDS+=($!)
+fi
 .venv/bin/locust -f loadtests/month_end.py --headless -u "$((STAFF_USERS + LEADER_USERS))" -r "$SPAWN_RATE" \
   -t "$DURATION" --stop-timeout "${STOP_TIMEOUT:-60}" --host "http://127.0.0.1:${PORT}" --csv var/locust-month-end --only-summary \
   --loglevel WARNING --exit-code-on-error 0 >"$OUT/locust.log" 2>&1 || true

@@ -27,6 +27,7 @@ from plans.models import Plan
 from plans.periods import Period, PeriodState, periods_of_plan
 from progress.choices import LateRequestStatus, ReportStatus
 from progress.contributions import ContributionInput, contribution_errors, contribution_rows, contributions_write
+from progress.engine.queue import recompute_queue
 from progress.models import LateReportRequest, PeriodReopening, Report, ReportEvent
 from progress.notifying import tell_reviewed, tell_submitted
 from progress.selectors import Row, effective_period_state, period_rows
@@ -112,36 +113,6 @@ class SaveResult:
     @property
     def ok(self) -> bool:
         return not self.errors and not self.conflicts and not self.contribution_errors
-
-
-def _queue_recompute(target_ids) -> None:
-    """Mark the targets whose counted figure may have changed as owed a
-    recompute, in the caller's transaction (the outbox, progress.engine.outbox), and
-    queue their recompute after the commit (the fast path). A broker that is
-    down neither fails nor slows the user's request: the first refused
-    message stops the sending, and the catch-up sweep pays the marks once
-    the broker is back."""
-    from progress.engine.outbox import pending_mark
-
-    ids = sorted(set(target_ids))
-
-    def send() -> None:
-        from progress.engine.tasks import recompute_target
-
-        for sent, target_id in enumerate(ids):
-            try:
-                recompute_target.delay(target_id)
-            except Exception:
-                log.exception(
-                    "could not queue the recompute of target %s; %d left to the catch-up sweep",
-                    target_id,
-                    len(ids) - sent,
-                )
-                return
-
-    if ids:
-        pending_mark(ids)
-        transaction.on_commit(send)
 
 
 def _require_open(*, plan: Plan, unit: Unit, period: Period, today: dt.date) -> None:
@@ -318,7 +289,7 @@ def unit_period_save(
             return result
         now = clock.now()
         if submit:
-            _queue_recompute(row.target.pk for row, _typed, _value in planned)
+            recompute_queue(row.target.pk for row, _typed, _value in planned)
         writes = _Writes()
         for row, typed, value in planned:
             _apply(
@@ -490,7 +461,7 @@ def reports_approve(*, reports: list[Report], by) -> int:
             report.save()
             events.append(_event(report, ReportEvent.Action.APPROVED, by, {"status": [before, report.status]}, at=now))
         _events_write(events)
-        _queue_recompute(report.target_id for report in locked)
+        recompute_queue(report.target_id for report in locked)
         tell_reviewed(reports=locked, kind=Notification.Kind.APPROVED, by=by)
     return len(locked)
 
@@ -519,7 +490,7 @@ def reports_return(*, reports: list[Report], by, reason: str) -> int:
                 )
             )
         _events_write(events)
-        _queue_recompute(report.target_id for report in locked)
+        recompute_queue(report.target_id for report in locked)
         tell_reviewed(reports=locked, kind=Notification.Kind.RETURNED, by=by, reason=reason)
     return len(locked)
 
@@ -574,7 +545,7 @@ def reports_withdraw(*, reports: list[Report], by, today: dt.date | None = None)
             events.append(_event(report, ReportEvent.Action.WITHDRAWN, by, {"status": [before, report.status]}, at=now))
         _events_write(events)
         # The figure never counted, but the month's reporting status (待审核) changes.
-        _queue_recompute(report.target_id for report in locked)
+        recompute_queue(report.target_id for report in locked)
     return len(locked)
 
 
@@ -656,7 +627,7 @@ def report_correct(*, report: Report, by, raw_value: str, reason: str, version: 
         report.version += 1
         report.save()
         _record(report, ReportEvent.Action.CORRECTED, by, _diff(before, report), comment=reason)
-        _queue_recompute([report.target_id])
+        recompute_queue([report.target_id])
     return report
 
 

@@ -2,8 +2,9 @@
 paying it.
 
 A report change that alters a counted figure marks its targets
-(``pending_mark``) inside its own transaction, then queues
-``recompute_target`` after the commit. Whoever recomputes a marked target
+(``pending_mark``) inside its own transaction, then queues its plan's
+``recompute_owed`` after the commit, one message per plan per burst
+(``progress.engine.queue``). Whoever recomputes a marked target
 deletes the mark in the transaction that writes the results, under the mark's
 row lock, so:
 
@@ -66,6 +67,38 @@ def target_recompute_paid(*, target_id: int, as_of: dt.date | None = None) -> di
         if marked:
             PendingRecompute.objects.filter(target_id=target_id).delete()
     return counts
+
+
+def plan_targets_owed(plan_id: int) -> bool:
+    """Whether any target of the plan is marked as owed a recompute."""
+    return PendingRecompute.objects.filter(target__task__plan_id=plan_id).exists()
+
+
+def plan_marks_paid(*, plan_id: int, as_of: dt.date | None = None) -> dict[str, int]:
+    """Recompute, in one pass, every target of the plan that is owed one, and
+    clear their marks, both in one transaction: the body of the coalesced
+    task that a burst of submissions to one plan queues once (see
+    ``progress.recompute_queue``). Marks another worker holds are skipped (it
+    is paying them); a mark made meanwhile stays for the next message or
+    the catch-up."""
+    as_of = as_of or clock.today()
+    totals = {"targets": 0, "results_written": 0, "results_deleted": 0, "flags_written": 0}
+    with transaction.atomic():
+        plan_targets = Target.objects.filter(task__plan_id=plan_id).values("pk")
+        ids = list(
+            PendingRecompute.objects.select_for_update(skip_locked=True)
+            .filter(target_id__in=plan_targets)
+            .order_by("target_id")
+            .values_list("target_id", flat=True)
+        )
+        targets = list(Target.objects.filter(pk__in=ids).select_related("task__plan").order_by("pk"))
+        if targets:
+            counts = targets_recompute(targets=targets, plan=targets[0].task.plan, as_of=as_of)
+            for key in totals:
+                totals[key] += counts.get(key, 0)
+        if ids:
+            PendingRecompute.objects.filter(target_id__in=ids).delete()
+    return totals
 
 
 def pending_recompute(

@@ -22,7 +22,9 @@ from progress.engine.jobs import CLAIM_TTL, PlanBusy, plan_claims_expire, plan_r
 from progress.engine.outbox import (
     GRACE,
     pending_recompute,
+    plan_marks_paid,
     plan_owed,
+    plan_targets_owed,
     plans_due,
     plans_mark,
     plans_unqueued,
@@ -57,6 +59,28 @@ def recompute_target(target_id: int, as_of_iso: str | None = None) -> dict | Non
     if counts is None:
         log.info("target %s is gone; nothing to recompute", target_id)
     return counts
+
+
+@shared_task(
+    name="progress.engine.tasks.recompute_owed",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def recompute_owed(plan_id: int, as_of_iso: str | None = None) -> dict[str, int]:
+    """Recompute every target of the plan owed one, in one pass: the message
+    a burst of submissions, approvals or corrections to the plan queues once
+    (progress.engine.queue). Records a run only when there was something to
+    pay (a second message of the same burst finds nothing)."""
+    if not plan_targets_owed(plan_id):
+        return {}
+    with job_run_record(
+        kind="recompute_owed", subject=str(plan_id), subject_kind=JobRun.SubjectKind.PLAN, subject_id=plan_id
+    ) as run:
+        run.counts = plan_marks_paid(plan_id=plan_id, as_of=_as_of(as_of_iso))
+    return run.counts
 
 
 @shared_task(

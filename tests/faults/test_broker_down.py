@@ -13,7 +13,7 @@ from core import clock
 from core.models import JobRun
 from progress.choices import ReportStatus
 from progress.engine.outbox import pending_mark, pending_recompute
-from progress.engine.tasks import catch_up, recompute_target
+from progress.engine.tasks import catch_up, recompute_owed
 from progress.models import Report
 from progress.services import RowInput, reports_approve, unit_period_save
 from targets.models import PendingRecompute, TargetResult
@@ -48,7 +48,7 @@ def test_with_the_broker_down_the_submission_is_saved_and_the_sweep_computes_it_
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         result = submit(desk)
     assert len(callbacks) == 1  # the send was attempted after the commit ...
-    assert "left to the catch-up sweep" in caplog.text  # ... and refused by the dead broker
+    assert "left to the catch-up" in caplog.text  # ... and refused by the dead broker
     assert result.ok and result.submitted == 3
     assert Report.objects.filter(status=ReportStatus.SUBMITTED, month=3).count() == 3
     assert owed(desk) == {desk.amount.pk, desk.growth.pk, desk.count.pk}
@@ -67,12 +67,12 @@ def test_with_the_broker_down_the_submission_is_saved_and_the_sweep_computes_it_
     assert catch_up() == {}  # paid: a second sweep finds nothing
 
 
-def test_the_on_commit_task_pays_the_mark_it_was_queued_for(desk):
+def test_the_on_commit_task_pays_the_marks_it_was_queued_for(desk):
     submit(desk)
     reports_approve(reports=list(Report.objects.filter(target=desk.amount)), by=desk.reviewer)
     assert desk.amount.pk in owed(desk)
-    recompute_target(desk.amount.pk)
-    assert desk.amount.pk not in owed(desk)
+    recompute_owed(desk.plan.pk)
+    assert owed(desk) == set()
     assert TargetResult.objects.get(target=desk.amount, year=2026, month=3).actual == Decimal("32.5")
 
 

@@ -58,7 +58,7 @@ def results_of(plan) -> int:
 # --- targets --------------------------------------------------------------------------
 
 
-def test_a_target_recompute_taken_by_a_worker_that_died_is_paid_by_the_catch_up(
+def test_a_coalesced_recompute_taken_by_a_worker_that_died_is_paid_by_the_catch_up(
     desk, filesystem_broker, django_capture_on_commit_callbacks, monkeypatch
 ):
     rows = [
@@ -71,7 +71,7 @@ def test_a_target_recompute_taken_by_a_worker_that_died_is_paid_by_the_catch_up(
             plan=desk.plan, unit=desk.unit, period=desk.period, by=desk.staff, submit=True, rows=rows, today=desk.today
         )
     lost = filesystem_broker.take()  # the worker took the messages and was killed
-    assert [name for name, _args, _kwargs in lost] == ["progress.engine.tasks.recompute_target"] * 3
+    assert [(name, args) for name, args, _kwargs in lost] == [("progress.engine.tasks.recompute_owed", [desk.plan.pk])]
     assert not TargetResult.objects.filter(target__in=[desk.amount, desk.growth, desk.count]).exists()
 
     later(monkeypatch, dt.timedelta(minutes=1))

@@ -19,7 +19,7 @@ from core import clock
 from loadtests.month_end_check import Findings, check_figures, recompute_state
 from loadtests.month_end_figures import every_nth, month_figure
 from plans.periods import Period, PeriodState
-from progress.engine.tasks import recompute_target
+from progress.engine.tasks import recompute_owed
 from progress.models import Report
 from progress.selectors import effective_period_state, period_rows
 from progress.services import RowInput, unit_period_save
@@ -149,7 +149,7 @@ def _figures(entry: dict) -> dict[int, str]:
 def test_the_checker_accepts_figures_stored_exactly_as_confirmed(
     month_end, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(recompute_target, "delay", recompute_target)  # the worker, in-process
+    monkeypatch.setattr(recompute_owed, "apply_async", lambda args, countdown=None: recompute_owed(*args))
     manifest, _ = month_end
     period = Period.parse(manifest["period"])
     first, second = manifest["staff"][:2]
@@ -186,3 +186,18 @@ def test_the_checker_reports_a_changed_missing_or_unsent_figure(month_end):
     since = dt.datetime.fromisoformat(manifest["built_at"])
     waiting, _wrong = recompute_state(submitted, since=since, period=period)
     assert sorted(waiting) == sorted(Report.objects.filter(status="submitted").values_list("target_id", flat=True))
+
+
+def test_the_freshness_summary_prints_the_delays_and_counts_a_timeout_as_a_problem(tmp_path, capsys):
+    from loadtests.month_end_check import freshness_summary
+
+    lines = [{"target": 10 + i, "plan": 1, "result_s": 1.0, "page_s": float(i + 1)} for i in range(20)]
+    lines.append({"target": 99, "plan": 1, "timeout": "page"})
+    (tmp_path / "freshness-1.jsonl").write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    findings = Findings()
+
+    probed = freshness_summary(tmp_path, findings)
+
+    assert probed == frozenset([*range(10, 30), 99])
+    assert "20 probes, p50=11.0 s p95=20.0 s" in capsys.readouterr().out
+    assert findings.problems == ["freshness probe: target 99 not shown on the dashboard within 120 s"]

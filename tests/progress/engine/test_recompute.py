@@ -10,18 +10,15 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from core.models import JobRun
-from plans.periods import Period
 from progress.choices import ReportStatus
 from progress.engine.jobs import plan_claim, plan_release
 from progress.engine.outbox import plans_mark
 from progress.engine.recompute import target_recompute, targets_recompute
 from progress.engine.tasks import recompute_plan, recompute_published_plans, recompute_target
-from progress.services import RowInput, reports_approve, unit_period_save
 from targets import kinds
 from targets.metrics import transition
 from targets.models import PendingPlanRecompute, TargetFlag, TargetResult
-from tests.factories import MembershipFactory, PlanFactory, ReportFactory, TargetFactory, TaskFactory, UnitFactory
-from zones.choices import Role
+from tests.factories import PlanFactory, ReportFactory, TargetFactory, TaskFactory
 
 AS_OF = dt.date(2014, 7, 20)
 
@@ -379,58 +376,6 @@ def test_the_nightly_sweep_queues_every_published_plan(target, monkeypatch):
     monkeypatch.setattr(recompute_plan, "delay", lambda *args, **kwargs: queued.append((args, kwargs)))
     assert recompute_published_plans("2014-07-20") == 1
     assert queued == [((target.task.plan_id, "2014-07-20"), {"if_owed": True})]
-
-
-def test_submitting_approving_and_correcting_queue_the_recompute_after_commit(
-    db, django_capture_on_commit_callbacks, monkeypatch
-):
-    sent = []
-    monkeypatch.setattr(recompute_target, "delay", lambda target_id: sent.append(target_id))
-    plan = PlanFactory(start_year=2026, end_year=2026, status="published")
-    unit = UnitFactory(zone=plan.zone)
-    t = TargetFactory(task=TaskFactory(plan=plan, lead_unit=unit))
-    staff = MembershipFactory(unit=unit, role=Role.STAFF).user
-    reviewer = MembershipFactory(unit=unit, role=Role.REVIEWER).user
-    with django_capture_on_commit_callbacks(execute=True):
-        unit_period_save(
-            plan=plan,
-            unit=unit,
-            period=Period(2026, 3),
-            by=staff,
-            submit=False,
-            rows=[RowInput(t.pk, "5", progress="x")],
-            today=dt.date(2026, 4, 1),
-        )
-    assert sent == []  # a draft changes no counted figure
-    with django_capture_on_commit_callbacks(execute=True):
-        unit_period_save(
-            plan=plan,
-            unit=unit,
-            period=Period(2026, 3),
-            by=staff,
-            submit=True,
-            rows=[RowInput(t.pk, "5", progress="x", version=1)],
-            today=dt.date(2026, 4, 1),
-        )
-    assert sent == [t.pk]
-    with django_capture_on_commit_callbacks(execute=True):
-        reports_approve(reports=list(t.reports.all()), by=reviewer)
-    assert sent == [t.pk, t.pk]
-
-
-def test_a_broker_failure_does_not_fail_the_submission(django_capture_on_commit_callbacks, monkeypatch, desk):
-    from progress.services import RowInput, unit_period_save
-
-    def broken(target_id):
-        raise ConnectionError("broker down")
-
-    monkeypatch.setattr(recompute_target, "delay", broken)
-    rows = [RowInput(t.pk, "5", progress="x") for t in (desk.amount, desk.growth, desk.count)]
-    with django_capture_on_commit_callbacks(execute=True):
-        result = unit_period_save(
-            plan=desk.plan, unit=desk.unit, period=desk.period, by=desk.staff, submit=True, rows=rows, today=desk.today
-        )
-    assert result.submitted == 3
 
 
 def test_the_command_recomputes_with_progress_and_pays_what_the_plan_owed(target):

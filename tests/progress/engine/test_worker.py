@@ -1,6 +1,7 @@
-"""Integration: a submission and its approval queue their recompute after
-commit; a real worker on the configured broker takes each and stores the
-results: waiting for review first, counted once approved."""
+"""Integration: a submission and its approval queue their plan's recompute
+after commit (one message per plan per coalescing window, due at its end); a
+real worker on the configured broker takes each and stores the results:
+waiting for review first, counted once approved."""
 
 import threading
 from decimal import Decimal
@@ -10,14 +11,14 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 
 from config.celery import app
-from progress.engine.tasks import recompute_target
+from progress.engine.tasks import recompute_owed
 from progress.models import Report
 from progress.services import RowInput, reports_approve, unit_period_save
 from targets.models import TargetResult
 
 
 class _Recomputed:
-    """Counts the worker's finished target recomputes (its task_postrun signal).
+    """Counts the worker's finished recomputes of the plan (its task_postrun signal).
 
     The test waits for the worker's signal instead of polling the results: on
     SQLite the test database is an in-memory database in shared-cache mode,
@@ -25,14 +26,14 @@ class _Recomputed:
     rather than wait, so a poll racing the worker's writes failed now and then.
     """
 
-    def __init__(self, target_ids):
-        self.target_ids = set(target_ids)
+    def __init__(self, plan_id):
+        self.plan_id = plan_id
         self.done: list[int] = []
         self.changed = threading.Condition()
 
     def __call__(self, sender=None, state=None, args=None, **kwargs):
-        mine = args and args[0] in self.target_ids  # not a message some earlier run left behind
-        if sender is not None and sender.name == recompute_target.name and state == "SUCCESS" and mine:
+        mine = args and args[0] == self.plan_id  # not a message some earlier run left behind
+        if sender is not None and sender.name == recompute_owed.name and state == "SUCCESS" and mine:
             with self.changed:
                 self.done.append(args[0])
                 self.changed.notify_all()
@@ -45,7 +46,8 @@ class _Recomputed:
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("empty_broker")
-def test_a_submitted_figure_waits_for_review_then_is_judged_by_the_worker(desk):
+def test_a_submitted_figure_waits_for_review_then_is_judged_by_the_worker(desk, settings):
+    settings.RECOMPUTE_COALESCE_SECONDS = 1  # the message is due a second after the first change
     targets = [desk.amount, desk.growth, desk.count]
     rows = [
         RowInput(desk.amount.pk, "32.5", progress="完成投资32.5亿元"),
@@ -53,7 +55,7 @@ def test_a_submitted_figure_waits_for_review_then_is_judged_by_the_worker(desk):
         RowInput(desk.count.pk, "5", progress="新开工5个"),
     ]
     march = TargetResult.objects.filter(target__in=targets, year=2026, month=3)
-    recomputed = _Recomputed(t.pk for t in targets)
+    recomputed = _Recomputed(desk.plan.pk)
     task_postrun.connect(recomputed, weak=False)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
@@ -66,13 +68,13 @@ def test_a_submitted_figure_waits_for_review_then_is_judged_by_the_worker(desk):
                 rows=rows,
                 today=desk.today,
             )
-            assert recomputed.wait_for(3), f"the worker recomputed only {recomputed.done}"
+            assert recomputed.wait_for(1), "the worker did not recompute the plan"
             assert set(march.values_list("reporting", "status")) == {("pending", "no_data")}  # not counted yet
             reports_approve(reports=list(Report.objects.filter(target__in=targets)), by=desk.reviewer)
-            assert recomputed.wait_for(6), f"the worker recomputed only {recomputed.done}"
+            assert recomputed.wait_for(2), "the worker did not recompute the plan after the approval"
     finally:
         task_postrun.disconnect(recomputed)
-    assert sorted(recomputed.done) == sorted(t.pk for t in targets for _ in range(2))
+    assert recomputed.done == [desk.plan.pk, desk.plan.pk]  # one run for three targets, each time
     amount = march.get(target=desk.amount)
     assert (amount.completion, amount.expected, amount.gap, amount.status) == (25, 25, 0, "on_track")
     growth = march.get(target=desk.growth)
