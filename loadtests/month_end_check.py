@@ -259,9 +259,10 @@ def probe(directory: Path, manifest: dict, *, seconds: float, host: str, every: 
                 ).values_list("pk", flat=True)[:500]
             )
             if waiting:
-                out.write(json.dumps(_probe_one(rng.choice(waiting), reviewer, period, credentials, leader_of_zone,
-                                                host=host, reverse=reverse, requests=requests,
-                                                approve=reports_approve, results=TargetResult)) + "\n")  # fmt: skip
+                entry = _probe_one(rng.choice(waiting), reviewer, period, credentials, leader_of_zone, out=out,
+                                   host=host, reverse=reverse, requests=requests, approve=reports_approve,
+                                   results=TargetResult)  # fmt: skip
+                out.write(json.dumps(entry) + "\n")
                 out.flush()
                 probed += 1
             time.sleep(max(0.0, next_at - time.monotonic()))
@@ -271,8 +272,12 @@ def probe(directory: Path, manifest: dict, *, seconds: float, host: str, every: 
 _COMPUTED = re.compile(r'data-computed="([^"]+)"')
 
 
-def _probe_one(report_id, reviewer, period, credentials, leader_of_zone, *, host, reverse, requests, approve, results):
-    """Approve one figure, then time the result and the leader's page that shows it."""
+def _probe_one(
+    report_id, reviewer, period, credentials, leader_of_zone, *, out, host, reverse, requests, approve, results
+):
+    """Approve one figure (a line says so at once: the check must know it even
+    when the run ends before the figure shows), then time the result and the
+    leader's page that shows it."""
     from progress.models import Report
     from zones.choices import Role
     from zones.models import Membership
@@ -284,6 +289,8 @@ def _probe_one(report_id, reviewer, period, credentials, leader_of_zone, *, host
     approve(reports=[report], by=reviewer)  # its recompute is queued after the commit, as from the review page
     report.refresh_from_db()
     entry = {"target": report.target_id, "plan": plan.pk}
+    out.write(json.dumps(entry | {"approved": True}) + "\n")
+    out.flush()
     deadline = started + 120
     result = None
     while time.monotonic() < deadline:

@@ -193,11 +193,12 @@ def test_the_freshness_summary_prints_the_delays_and_counts_a_timeout_as_a_probl
 
     lines = [{"target": 10 + i, "plan": 1, "result_s": 1.0, "page_s": float(i + 1)} for i in range(20)]
     lines.append({"target": 99, "plan": 1, "timeout": "page"})
+    lines.append({"target": 100, "plan": 1, "approved": True})  # the run ended before it was timed
     (tmp_path / "freshness-1.jsonl").write_text("\n".join(json.dumps(line) for line in lines) + "\n")
     findings = Findings()
 
     probed = freshness_summary(tmp_path, findings)
 
-    assert probed == frozenset([*range(10, 30), 99])
+    assert probed == frozenset([*range(10, 30), 99, 100])
     assert "20 probes, p50=11.0 s p95=20.0 s" in capsys.readouterr().out
     assert findings.problems == ["freshness probe: target 99 not shown on the dashboard within 120 s"]
