@@ -42,7 +42,7 @@ from progress.engine.jobs import plan_recompute_job
 from progress.models import Report
 from progress.selectors import period_rows
 from progress.services import RowInput, period_reopen, reports_approve, unit_period_save
-from supervision.models import Notice
+from supervision.models import Instruction, Notice
 from supervision.services import (
     notice_answer,
     notice_close,
@@ -68,6 +68,8 @@ ANSWER_REASON = f"{DEMO_TAG}受市场需求放缓影响,部分项目开工推迟
 ANSWER_MEASURES = f"{DEMO_TAG}实行周调度,由分管领导带队逐个项目协调解决用地和资金问题。"
 EXTENSION_REASON = f"{DEMO_TAG}相关数据需待季度统计结果出来后核实,申请延期答复。"
 CLOSE_NOTE = f"{DEMO_TAG}已说明原因并落实整改措施,予以销号。"
+INSTRUCTION_TEXT = f"{DEMO_TAG}按目前进度年底难以完成,请对照全年目标倒排工期,每月报送推进情况。"
+INSTRUCTION_ANSWER = f"{DEMO_TAG}已制定倒排计划,下月起每月5日前报送推进情况,力争四季度补齐缺口。"
 
 
 @dataclass
@@ -131,16 +133,18 @@ def demo_load(
     for item in built:
         plan_recompute_job(plan_id=item.plan.pk, as_of=today)
         result.counts["notices"] += _notices_issue(item, today=today)
+        result.counts["instructions"] += _instructions_write(item, today=today)
         result.plan_ids.append(item.plan.pk)
     return result
 
 
 def demo_reset(*, zones: list[ZoneFile] | None = None) -> int:
-    """Delete the demo zones (their plans, figures, notices and memberships); the demo users stay,
+    """Delete the demo zones (their plans, figures, notices, instructions and memberships); the demo users stay,
     with the demo password again and no notifications. Returns the number of zones deleted."""
     zones = zone_files() if zones is None else zones
     codes = [zone.code for zone in zones]
     with transaction.atomic():
+        Instruction.objects.filter(zone__code__in=codes).delete()
         Notice.objects.filter(zone__code__in=codes).delete()
         Plan.objects.filter(zone__code__in=codes).delete()
         deleted = Zone.objects.filter(code__in=codes).count()
@@ -214,6 +218,7 @@ class _Built:
     staff: dict[int, object]  # unit id → its demo reporting staff
     reviewers: dict[int, object]  # unit id → its demo reviewer
     ranked: list[Unit]  # the units leading targets, the most targets first
+    leader: object | None = None  # the zone's first leader, who writes the demo's instructions
 
 
 def _zone_build(
@@ -253,13 +258,14 @@ def _zone_build(
     units = {unit.pk: unit for unit in Unit.objects.filter(zone=zone)}
     ranked = [units[pk] for pk, _n in sorted(led.items(), key=lambda item: (-item[1], units[item[0]].order))]
     staff, reviewers = {}, {}
+    leader = Membership.objects.filter(zone=zone, role=Role.LEADER).order_by("pk").first()
     for index, unit in enumerate(ranked[:2], start=1):
         suffix = "" if index == 1 else str(index)
         staff[unit.pk] = _user(f"{prefix}_staff{suffix}", f"{unit.name}填报员(示例)", password_hash)
         Membership.objects.create(user=staff[unit.pk], zone=zone, unit=unit, role=Role.STAFF)
         reviewers[unit.pk] = _user(f"{prefix}_reviewer{suffix}", f"{unit.name}审核人(示例)", password_hash)
         Membership.objects.create(user=reviewers[unit.pk], zone=zone, unit=unit, role=Role.REVIEWER)
-    built = _Built(zone_file, plan, admin, supervisor, staff, reviewers, ranked)
+    built = _Built(zone_file, plan, admin, supervisor, staff, reviewers, ranked, leader.user if leader else None)
     _figures_create(built, targets, today=today, counts=counts)
     return built
 
@@ -600,3 +606,37 @@ def _notices_issue(built: _Built, *, today: dt.date) -> int:
         # Closed although its items still lag: the supervisor confirmed it (销号 with the warning seen).
         notice_close(notice=others[0], by=built.supervisor, note=CLOSE_NOTE, confirm=True)
     return len(notices)
+
+
+# --------------------------------------------------------------------------------------------
+# Leaders' instructions (领导批示)
+# --------------------------------------------------------------------------------------------
+
+
+def _instructions_write(built: _Built, *, today: dt.date) -> int:
+    """The zone's first leader instructs, for each unit with demo staff, on its first target
+    that the projection says will miss the year's target (or, failing one, is at risk): the
+    dashboard's box. The first unit's staff has answered, the second's instruction waits."""
+    from plans.periods import default_period
+    from supervision.instruction_services import instruction_answer, instruction_create
+    from supervision.instructions import subject_of
+    from targets.choices import Outlook
+
+    if built.leader is None:
+        return 0
+    period = default_period(built.plan, today=today)
+    written = 0
+    for step, unit_id in enumerate(built.staff):
+        led = latest_results(
+            targets=Target.objects.filter(task__plan=built.plan, task__lead_unit_id=unit_id), period=period
+        ).order_by("target__task__order", "target__order")
+        result = led.filter(outlook=Outlook.MISS).first() or led.filter(outlook=Outlook.RISK).first()
+        if result is None:
+            continue
+        instruction = instruction_create(
+            subject=subject_of(target=result.target), by=built.leader, text=INSTRUCTION_TEXT
+        )
+        written += 1
+        if step == 0:
+            instruction_answer(instruction=instruction, by=built.staff[unit_id], answer=INSTRUCTION_ANSWER)
+    return written

@@ -310,3 +310,24 @@ def test_a_zone_files_time_basis_is_linear_or_seasonal(tmp_path):
     broken.write_text(source.replace("time_basis: seasonal", "time_basis: lunar"), encoding="utf-8")
     with pytest.raises(DemoDataError, match="time_basis"):
         zone_file_read(broken)
+
+
+def test_a_leader_has_instructed_on_targets_heading_for_a_miss_and_one_unit_has_answered():
+    """Issue 22: the demo's supervisors and units see leaders' instructions: on targets the
+    projection says will miss (or may), one answered by the unit's staff, one waiting."""
+    from supervision.choices import InstructionState
+    from supervision.models import Instruction
+
+    demo_load(zones=[zone for zone in zone_files() if zone.code == "ningbo-hitech"])
+    plan = Plan.objects.get()
+    instructions = list(Instruction.objects.select_related("target", "author", "answered_by").order_by("pk"))
+    assert [i.state for i in instructions] == [InstructionState.ANSWERED, InstructionState.PENDING]
+    leaders = set(Membership.objects.filter(zone=plan.zone, role=Role.LEADER).values_list("user", flat=True))
+    for instruction in instructions:
+        assert instruction.author_id in leaders and instruction.text.startswith(DEMO_TAG)
+        assert instruction.unit_id == instruction.target.task.lead_unit_id
+        period = default_period(plan, today=clock.today())
+        judged = latest_results(targets=Target.objects.filter(pk=instruction.target_id), period=period)
+        assert judged.get().outlook in (Outlook.MISS, Outlook.RISK)
+    answered = instructions[0]
+    assert Membership.objects.filter(user=answered.answered_by, unit=answered.unit, role=Role.STAFF).exists()
