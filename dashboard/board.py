@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from core import clock
@@ -67,6 +68,9 @@ class Board:
     # (supervision's notices and ranking of units).
     panels_top: list[Panel]
     panels_end: list[Panel]
+    # The box of ``heading_for_miss`` drawn (it shows no figure waiting for
+    # review): rendered once with the board and cached with it.
+    outlook_html: str = ""
 
     @property
     def computed_at(self) -> dt.datetime | None:
@@ -103,7 +107,7 @@ def board_stamp(plan: Plan) -> tuple:
 
 def _key(plan: Plan, period: Period, stamp: tuple, today: dt.date) -> str:
     facts = repr((stamp, today.isoformat(), get_language()))
-    return f"dashboard:board:v3:{plan.pk}:{period}:{hashlib.sha256(facts.encode()).hexdigest()[:32]}"
+    return f"dashboard:board:v4:{plan.pk}:{period}:{hashlib.sha256(facts.encode()).hexdigest()[:32]}"
 
 
 def board_compute(*, plan: Plan, period: Period, today: dt.date | None = None) -> Board:
@@ -142,15 +146,30 @@ def board_compute(*, plan: Plan, period: Period, today: dt.date | None = None) -
     ]
     bad = [r for r in results if r.status in BAD]
     bad.sort(key=lambda r: (-SEVERITY[Status(r.status)], r.gap is None, r.gap or 0, r.target.task.order))
+    doubtful = [row(r) for r in heading_for_miss(results)]
     return Board(
         headline=[row(r, spark=True) for r in headline],
         unreported_headline=unreported,
         tally=tally(results),  # a plan's results, already read: no second query
         lagging=[row(r) for r in bad],
-        heading_for_miss=[row(r) for r in heading_for_miss(results)],
+        heading_for_miss=doubtful,
         panels_top=panels(PLAN_DASHBOARD_TOP, plan=plan, period=period, today=today),
         panels_end=panels(PLAN_DASHBOARD_END, plan=plan, period=period, today=today),
+        outlook_html=outlook_box(doubtful, period=period),
     )
+
+
+def outlook_box(rows: list[Row], *, period: Period) -> str:
+    """The box of the targets heading for a miss, drawn: the misses, then
+    those at risk folded under their count."""
+    miss_count = sum(1 for row in rows if row.result.outlook == Outlook.MISS)
+    context = {
+        "heading_for_miss": rows,
+        "miss_count": miss_count,
+        "at_risk_count": len(rows) - miss_count,
+        "period": period,
+    }
+    return render_to_string("dashboard/_outlook_box.html", context)
 
 
 # The outlooks the dashboard's box lists, in its order.

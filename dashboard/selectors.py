@@ -153,3 +153,48 @@ def _roll_up(node: TaskNode, own: dict[int, TaskStatus]) -> tuple[TaskStatus, Co
         if status != ReportingStatus.REPORTED and reporting[status]
     ]
     return node.standing, reporting
+
+
+# The task statuses whose rows the tree shows unfolded (below the top level,
+# every other task starts folded; base.js opens it).
+OPEN_STATUSES = frozenset({"lagging", "serious", "overdue"})
+
+
+@dataclass(frozen=True)
+class TreeLine:
+    """One task of the tree table as it is drawn: its node, its depth, whether
+    an ancestor is folded (``hidden``) or it is folded itself (``folded``: its
+    rows below are hidden), its parent task's id, and the rows under it: its
+    item (on "my tasks") and the targets listed."""
+
+    node: TaskNode
+    depth: int
+    hidden: bool
+    folded: bool
+    parent: int | str
+    item: TargetRow | None
+    rows: list[TargetRow]
+
+    @property
+    def rows_hidden(self) -> bool:
+        return self.hidden or self.folded
+
+
+def tree_lines(roots: Iterable[TaskNode], *, mine: bool = False) -> list[TreeLine]:
+    """The tree in table order (each task, then its subtasks), flat, so the
+    table is drawn in one loop: no template included per task or row. On
+    "my tasks" (``mine``) a task's item is a row of its own and its stated
+    targets follow; elsewhere every target is listed."""
+    lines: list[TreeLine] = []
+
+    def walk(node: TaskNode, depth: int, hidden: bool, parent: int | str) -> None:
+        folded = not (node.status in OPEN_STATUSES or depth < 1)
+        item = node.item if mine else None
+        rows = node.stated if mine else node.targets
+        lines.append(TreeLine(node, depth, hidden, folded, parent, item, rows))
+        for child in node.children:
+            walk(child, depth + 1, hidden or folded, node.task.pk)
+
+    for root in roots:
+        walk(root, 0, False, "")
+    return lines

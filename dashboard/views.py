@@ -14,10 +14,9 @@ from core import clock
 from core.params import parse_int
 from dashboard import regions
 from dashboard.board import plan_board
-from dashboard.selectors import tally, task_item_problems, task_tree, tree_results
+from dashboard.selectors import tally, task_item_problems, task_tree, tree_lines, tree_results
 from plans.models import Plan, Task
 from plans.periods import YEARS, Period, default_period
-from targets.choices import Outlook
 from zones import policy
 from zones.models import Region
 from zones.selectors import accessed_region_ids, comparison_region_id
@@ -83,8 +82,7 @@ def plan_dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
         "tally": board.tally,
         "lagging": lagging,
         "heading_for_miss": board.heading_for_miss,
-        "miss_count": sum(1 for row in board.heading_for_miss if row.result.outlook == Outlook.MISS),
-        "at_risk_count": sum(1 for row in board.heading_for_miss if row.result.outlook != Outlook.MISS),
+        "outlook_html": board.outlook_html,
         "panels_top": board.panels_top,
         "panels_end": board.panels_end,
         "computed_at": board.computed_at,
@@ -109,6 +107,7 @@ def plan_tree(request: HttpRequest, plan_id: int) -> HttpResponse:
             "period": period,
             "periods": _period_choices(plan),
             "roots": roots,
+            "lines": tree_lines(roots),
             "tally": counted,
             "computed_at": counted.computed_at,
         },
@@ -130,7 +129,9 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         roots = _only([node for node in task_tree(plan=plan, period=period) if _contains(node, mine)], mine)
         task_item_problems(_nodes(roots))
         counted = tally(tree_results(roots))
-        sections.append({"plan": plan, "period": period, "roots": roots, "tally": counted})
+        sections.append(
+            {"plan": plan, "period": period, "roots": roots, "lines": tree_lines(roots, mine=True), "tally": counted}
+        )
     return render(request, "dashboard/mine.html", {"sections": sections})
 
 

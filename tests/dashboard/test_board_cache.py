@@ -32,6 +32,7 @@ def test_the_cached_board_equals_a_fresh_computation(zone_plan):
         (r.target.pk, r.result.status, r.explanation) for r in fresh.lagging
     ]
     assert cached.tally == fresh.tally and cached.tally.total == 2
+    assert cached.outlook_html == fresh.outlook_html  # the box drawn with the board
     assert [panel.html for panel in cached.panels_end] == [panel.html for panel in fresh.panels_end]
     assert [panel.name for panel in cached.panels_end] == ["ranking"]  # supervision's box (core.panels)
 

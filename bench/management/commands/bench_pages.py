@@ -242,6 +242,25 @@ class Command(BaseCommand):
             staff_client = clients[drafting[i]["username"]]
             self.time("my tasks (staff)", lambda c=staff_client: c.get("/dashboard/mine/"))
             self.time("my tasks (leader)", lambda c=client: c.get("/dashboard/mine/"))
+        self.run_overhead(manifest, n)
+
+    def run_overhead(self, manifest: dict, n: int) -> None:
+        """The task tree, the login page and a trivial page of a logged-in
+        leader (the fixed cost every page pays: middleware, session, context
+        processors, the base template). Each client's first request is sent
+        untimed: a new client builds its middleware once (whitenoise scans
+        the static files), which a running server does once per process."""
+        leaders = manifest["leaders"]
+        anonymous = Client(HTTP_HOST=HOST)
+        anonymous.get("/accounts/login/")
+        for i in range(n):
+            leader = leaders[i % len(leaders)]
+            client = self.client_for(leader)
+            client.get("/accounts/")
+            plan = Plan.objects.filter(zone__memberships__user__username=leader).values_list("pk", flat=True).first()
+            self.time("task tree", lambda c=client, p=plan: c.get(f"/dashboard/plans/{p}/tree/"))
+            self.time("my account (overhead)", lambda c=client: c.get("/accounts/"))
+            self.time("login page GET", lambda: anonymous.get("/accounts/login/"))
 
     # --- the report ---------------------------------------------------------------------------------
 
