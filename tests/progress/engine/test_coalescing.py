@@ -115,3 +115,18 @@ def test_a_refused_message_leaves_the_marks_and_reopens_the_window(
     assert result.submitted == 1  # the user's submission stands
     assert PendingRecompute.objects.filter(target=desk.amount).exists()  # the catch-up pays it
     assert cache.get(_window_key(desk.plan.pk)) is None  # the next change tries again
+
+
+def test_a_message_run_at_once_is_never_coalesced(desk, sent, django_capture_on_commit_callbacks):
+    """Eager (tests, a first look without a worker): the message runs before the next change
+    commits, so a window would leave that change unpaid until the catch-up."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        submit(desk, desk.amount, "30", capture=django_capture_on_commit_callbacks)
+        submit(desk, desk.count, "5", capture=django_capture_on_commit_callbacks)
+    finally:
+        app.conf.task_always_eager = before
+    assert sent == [(desk.plan.pk, None), (desk.plan.pk, None)]
