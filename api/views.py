@@ -590,9 +590,11 @@ class PeriodSubmissionView(APIView):
                 {"rows": {str(target): errors for target, errors in result.errors.items()}},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        reports = Report.objects.filter(
-            target_id__in=[r.target_id for r in rows], year=period.year, month=period.month
-        ).order_by("target_id")
+        reports = (
+            Report.objects.filter(target_id__in=[r.target_id for r in rows], year=period.year, month=period.month)
+            .select_related("target")  # each report's standing reads its target's kind: no query per row
+            .order_by("target_id")
+        )
         return Response(s.ReportSerializer(reports, many=True).data)
 
 

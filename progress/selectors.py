@@ -107,20 +107,38 @@ def period_rows(*, plan: Plan, unit: Unit, period: Period, reader=None) -> list[
     """The unit's targets that report in ``period`` (with ``reader``, those the reader may see)
     with this period's report and the approved earlier ones of the same year
     (two queries, whatever the number of targets)."""
+    return periods_rows(plan=plan, unit=unit, periods=[period], reader=reader)[period]
+
+
+def periods_rows(*, plan: Plan, unit: Unit, periods: list[Period], reader=None) -> dict[Period, list[Row]]:
+    """``period_rows`` for several periods of a plan at once (my reports' open
+    months): the same rows, from two queries whatever the number of periods and
+    targets."""
+    if not periods:
+        return {}
+    last_month: dict[int, int] = {}
+    for period in periods:
+        last_month[period.year] = max(period.month, last_month.get(period.year, 0))
+    in_years = Q()
+    for year, month in last_month.items():
+        in_years |= Q(year=year, month__lte=month)
     year_reports = Prefetch(
-        "reports",
-        queryset=Report.objects.filter(year=period.year, month__lte=period.month).order_by("month"),
-        to_attr="year_reports",
+        "reports", queryset=Report.objects.filter(in_years).order_by("year", "month"), to_attr="year_reports"
     )
+    targets = list(unit_targets(plan=plan, unit=unit, reader=reader).prefetch_related(year_reports))
+    return {period: _rows_of(targets, plan=plan, period=period) for period in periods}
+
+
+def _rows_of(targets: list[Target], *, plan: Plan, period: Period) -> list[Row]:
+    """The rows of one period from targets read with their reports of the period's year up to it."""
     rows = []
-    for target in unit_targets(plan=plan, unit=unit, reader=reader).prefetch_related(year_reports):
+    for target in targets:
         if not is_reporting_month(period.month, frequency=target.frequency, jan_feb_combined=plan.jan_feb_combined):
             continue
-        current = next((r for r in target.year_reports if r.month == period.month), None)
+        reports = [r for r in target.year_reports if r.year == period.year and r.month <= period.month]
+        current = next((r for r in reports if r.month == period.month), None)
         # 上期: the last figure a reviewer approved, never a draft or one waiting for review.
-        earlier = [
-            r for r in target.year_reports if r.month < period.month and r.value is not None and r.status in COUNTED
-        ]
+        earlier = [r for r in reports if r.month < period.month and r.value is not None and r.status in COUNTED]
         rows.append(
             Row(
                 target=target,
@@ -142,6 +160,10 @@ def review_queue(*, units: QuerySet[Unit]) -> QuerySet[Report]:
     )
 
 
+# A figure waiting for review (待审核): submitted, not yet approved or returned.
+PENDING = ReportStatus.SUBMITTED
+
+
 def pending_figures(*, targets: QuerySet[Target] | Iterable[int], period: Period) -> dict[int, Report]:
     """Each target's figure for ``period`` that was submitted and waits for
     review (待审核), keyed by target id; one query, whatever the number of
@@ -153,10 +175,14 @@ def pending_figures(*, targets: QuerySet[Target] | Iterable[int], period: Period
     """
     if not isinstance(targets, QuerySet):
         targets = list(targets)
-    reports = Report.objects.filter(
-        target__in=targets, year=period.year, month=period.month, status=ReportStatus.SUBMITTED
-    )
+    reports = Report.objects.filter(target__in=targets, year=period.year, month=period.month, status=PENDING)
     return {report.target_id: report for report in reports}
+
+
+def pending_among(reports: Iterable[Report], *, period: Period) -> Report | None:
+    """``pending_figures`` of one target whose reports are already read (its
+    page): the report of ``period`` that waits for review, if any."""
+    return next((r for r in reports if r.year == period.year and r.month == period.month and r.status == PENDING), None)
 
 
 def with_approved_problems(results: QuerySet[TargetResult]) -> QuerySet[TargetResult]:

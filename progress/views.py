@@ -55,9 +55,10 @@ from progress.selectors import (
     effective_period_state,
     late_request_latest,
     late_requests_by_month,
-    pending_figures,
+    pending_among,
     period_rows,
     period_target_ids,
+    periods_rows,
     report_history,
     reports_visible_to,
     returned_reports,
@@ -172,8 +173,11 @@ def my_reports(request: HttpRequest) -> HttpResponse:
             if unit.zone_id != plan.zone_id:
                 continue
             closed.extend(closed_months_to_report(plan=plan, unit=unit, today=today))
-            for period, reopened_until in _open_periods(plan, unit, today):
-                rows = period_rows(plan=plan, unit=unit, period=period)
+            open_periods = _open_periods(plan, unit, today)
+            # Every open month's rows from the same two queries (the month just ended and this one, at month end).
+            rows_by_period = periods_rows(plan=plan, unit=unit, periods=[period for period, _until in open_periods])
+            for period, reopened_until in open_periods:
+                rows = rows_by_period[period]
                 if not rows:
                     continue
                 counts: dict[str, int] = {}
@@ -561,7 +565,9 @@ def target_detail(request: HttpRequest, target_id: int) -> HttpResponse:
     figure judged with its age and the figure waiting for review, marked; every
     month's result, the reports and their history in words."""
     target = get_object_or_404(
-        Target.objects.visible_to(request.user).select_related("task", "task__plan", "task__lead_unit", "task__leader"),
+        Target.objects.visible_to(request.user).select_related(
+            "task", "task__plan__zone", "task__lead_unit", "task__leader"
+        ),
         pk=target_id,
     )
     plan = target.task.plan
@@ -593,7 +599,7 @@ def target_detail(request: HttpRequest, target_id: int) -> HttpResponse:
             "shown_explanation": result_explanation(shown, target=target, plan=plan) if shown else "",
             "shown_age": figure_age(shown, year=period.year, month=period.month) if shown else "",
             "ahead": ahead_view(shown, facts_of(target, plan)),
-            "pending": pending_figures(targets=[target.pk], period=period).get(target.pk),
+            "pending": pending_among(reports, period=period),
             "results": [(r, result_explanation(r, target=target, plan=plan)) for r in reversed(results)],
             "flags": target.flags.order_by("-year", "-month"),
             "chart": target_chart(target=target, plan=plan, results=results, reports=reports),

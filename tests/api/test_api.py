@@ -459,3 +459,30 @@ def test_permission_matrix_writes_by_others_are_refused(desk, role):
     )
     assert response.status_code == (404 if role in ("other_staff", "outsider") else 403)
     assert not Report.objects.exists()
+
+
+def test_bulk_submissions_answer_costs_the_same_queries_for_one_row_or_two(desk, django_assert_max_num_queries):
+    """The answer lists the saved reports with their standing, which reads each
+    report's target: one join, not a query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = client_for(desk.staff)
+
+    def submit(targets, period):
+        body = {
+            "plan": desk.plan.pk,
+            "unit": desk.unit.pk,
+            "period": period,
+            "submit": False,
+            "rows": [{"target": t.pk, "value": "5", "progress": "p"} for t in targets],
+        }
+        with CaptureQueriesContext(connection) as queries:
+            response = api.post("/api/v1/period-submissions/", body, format="json")
+        assert response.status_code == 200, response.json()
+        assert len(response.json()) == len(targets)
+        return len(queries.captured_queries)
+
+    one = submit([desk.count], "2026-03")
+    with django_assert_max_num_queries(one):
+        submit([desk.amount, desk.growth], "2026-03")

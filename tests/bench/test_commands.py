@@ -91,6 +91,8 @@ def test_the_pages_bench_times_every_month_end_request_and_measures_the_same_wor
         "region",
         "my tasks (staff)",
         "my tasks (leader)",
+        "target page (leader)",
+        "target page (staff)",
     }
     # Every request answered as it should, and the submissions went through: 2 by the form, 2 by the API.
     assert {fields[-1] for fields in lines.values()} <= {"200", "302"}

@@ -52,3 +52,18 @@ def test_it_takes_ids_and_reads_once_whatever_the_number_of_targets(django_asser
     with django_assert_num_queries(1):
         found = pending_figures(targets=[t.pk for t in targets], period=Period(2014, 8))
     assert set(found) == {t.pk for t in targets}
+
+
+def test_a_targets_reports_already_read_give_the_same_pending_figure():
+    from progress.selectors import pending_among
+
+    target = TargetFactory()
+    mine = report(target, 8, ReportStatus.SUBMITTED, "65")
+    report(target, 7, ReportStatus.SUBMITTED)
+    reports = list(target.reports.all())
+    assert pending_among(reports, period=Period(2014, 8)) == mine
+    assert pending_figures(targets=[target.pk], period=Period(2014, 8)) == {target.pk: mine}
+    approved = TargetFactory()
+    report(approved, 8, ReportStatus.APPROVED)
+    assert pending_among(list(approved.reports.all()), period=Period(2014, 8)) is None
+    assert pending_among(reports, period=Period(2014, 9)) is None
