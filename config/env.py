@@ -124,3 +124,25 @@ def env_broker(name: str, default: str, *, environ: Mapping[str, str] | None = N
             f"{name}={url!r} is not a supported broker URL (redis://, amqp://, filesystem://, memory://)"
         )
     return url
+
+
+def env_cache(name: str, default: str = "", *, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The cache: empty, each process's own memory; ``redis://…``, one cache
+    that every web process and worker share, so that a plan's dashboard is
+    computed once for all of them and a recompute window is claimed once
+    (progress.engine.queue). Reads and writes give up after 2 s; a cache that
+    is down costs recomputing, never an error (core.shared_cache)."""
+    url = env_str(name, default, environ=environ)
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in {"redis", "rediss"}:
+        raise ImproperlyConfigured(f"{name}={url!r} is not a supported cache URL (redis://, or empty for memory)")
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "taizhang",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from config.env import (
     env_bool,
     env_broker,
+    env_cache,
     env_choice,
     env_database,
     env_int,
@@ -329,6 +330,10 @@ SPECTACULAR_SETTINGS = {
         "api.schema.add_error_responses",
     ],
 }
+
+# The cache (dashboards, recompute windows): each process's own memory unless
+# CACHE_URL names a Redis database, as production should (docs/deploy.md).
+CACHES = env_cache("CACHE_URL", "")
 
 # Celery. With no broker server the filesystem transport carries messages
 # between the web server, the worker and beat through folders under var/.

@@ -19,13 +19,13 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import connection
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from core import clock
 from core.panels import PLAN_DASHBOARD_END, PLAN_DASHBOARD_TOP, Panel, panels
+from core.shared_cache import cache_get, cache_set
 from dashboard.selectors import Tally, TargetRow, tally
 from dashboard.sparks import Spark, own_figures, spark_of
 from plans.models import Plan
@@ -200,10 +200,10 @@ def plan_board(*, plan: Plan, period: Period, today: dt.date | None = None) -> B
     and one that falls overdue does so on a new day, part of the key)."""
     today = today or clock.today()
     key = _key(plan, period, board_stamp(plan), today)
-    board = cache.get(key)
+    board = cache_get(key)
     if board is None:
         board = board_compute(plan=plan, period=period, today=today)
-        cache.set(key, board, BOARD_TTL)
+        cache_set(key, board, BOARD_TTL)
     return pending_attach(board, plan=plan, period=period)
 
 

@@ -13,7 +13,7 @@
 # LOGIN_SHARE=0.2 WEB_WORKERS=3 CELERY_CONCURRENCY=2 STOP_TIMEOUT=60 (seconds
 # a user may take to finish the submission it is in when the time is up) by default;
 # FRESHNESS=1 (the probe of approval-to-dashboard delays beside the load);
-# CELERY_BROKER_URL defaults to Redis DB 14 on 127.0.0.1. The dataset is
+# CELERY_BROKER_URL defaults to Redis DB 14 on 127.0.0.1, CACHE_URL to DB 13. The dataset is
 # rebuilt on every run (its zones are named monthend-*); nothing else in the
 # database is touched.
 set -euo pipefail
@@ -29,6 +29,8 @@ CELERY_CONCURRENCY=${CELERY_CONCURRENCY:-2}
 OUT=var/month_end
 PY=.venv/bin/python
 export CELERY_BROKER_URL=${CELERY_BROKER_URL:-redis://127.0.0.1:6379/14}
+# The shared cache, as docs/deploy.md sets it up in production (CACHE_URL= for each process's own).
+export CACHE_URL=${CACHE_URL-redis://127.0.0.1:6379/13}
 export STAFF_USERS LEADER_USERS MONTH_END_DIR=$OUT
 export DEBUG=false ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false \
   CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0 LOG_LEVEL=WARNING
@@ -47,7 +49,9 @@ trap cleanup EXIT
 # Only this run's recompute jobs in the queue.
 $PY - <<'PY'
 from config.celery import app
+from django.core.cache import cache
 app.control.purge()
+cache.clear()  # no dashboard of an earlier run
 PY
 .venv/bin/celery -A config worker -n "monthend@%h" --pool=threads --concurrency="$CELERY_CONCURRENCY" \
   --without-gossip --without-mingle --loglevel=WARNING >"$OUT/worker.log" 2>&1 &

@@ -27,9 +27,9 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 
+from core.shared_cache import cache_add, cache_delete
 from progress.engine.outbox import pending_mark
 from targets.models import Target
 
@@ -63,12 +63,12 @@ def recompute_send(target_ids: list[int]) -> int:
     plan_ids = sorted(set(Target.objects.filter(pk__in=target_ids).values_list("task__plan_id", flat=True)))
     sent = 0
     for plan_id in plan_ids:
-        if window and not cache.add(_window_key(plan_id), 1, timeout=window):
-            continue  # a message already on its way pays these marks
+        if window and cache_add(_window_key(plan_id), 1, timeout=window) is False:
+            continue  # a message already on its way pays these marks (a cache that is down: send)
         try:
             recompute_owed.apply_async((plan_id,), countdown=window or None)
         except Exception:
-            cache.delete(_window_key(plan_id))
+            cache_delete(_window_key(plan_id))
             log.exception("could not queue the recompute of plan %s; its marks are left to the catch-up", plan_id)
             return sent
         sent += 1

@@ -150,3 +150,14 @@ def test_it_refuses_a_zero_mail_timeout_and_both_tls_and_ssl(tmp_path):
     assert zero.returncode != 0 and "EMAIL_TIMEOUT=0 is below the minimum" in zero.stderr
     both = _settings_with(tmp_path, "", EMAIL_USE_TLS="true", EMAIL_USE_SSL="true")
     assert both.returncode != 0 and "EMAIL_USE_TLS and EMAIL_USE_SSL" in both.stderr
+
+
+def test_the_cache_is_each_process_memory_unless_a_redis_url_is_given():
+    from config.env import env_cache
+
+    assert env_cache("CACHE_URL", "", environ={})["default"]["BACKEND"].endswith("LocMemCache")
+    shared = env_cache("CACHE_URL", "", environ={"CACHE_URL": "redis://127.0.0.1:6379/13"})["default"]
+    assert shared["BACKEND"].endswith("RedisCache") and shared["LOCATION"] == "redis://127.0.0.1:6379/13"
+    assert shared["OPTIONS"]["socket_timeout"] == 2  # a cache that hangs cannot hold a request long
+    with pytest.raises(ImproperlyConfigured, match="not a supported cache URL"):
+        env_cache("CACHE_URL", "", environ={"CACHE_URL": "memcached://h:11211"})

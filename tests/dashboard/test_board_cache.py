@@ -136,3 +136,14 @@ def test_an_approval_moves_the_stamp_at_once(zone_plan):
     waiting.status, waiting.approved_at = ReportStatus.APPROVED, waiting.submitted_at
     waiting.save()
     assert board_stamp(plan) != stamp  # before its recompute lands
+
+
+def test_the_dashboard_answers_with_the_cache_down(client, zone_plan):
+    from core import shared_cache
+    from tests.core.test_shared_cache import Down
+
+    plan, leader, *_ = zone_plan
+    client.force_login(leader)
+    with mock.patch.object(shared_cache, "cache", Down()):
+        response = client.get(reverse("dashboard:plan", args=[plan.pk]))
+    assert response.status_code == 200 and "严重滞后" in response.content.decode()

@@ -2,6 +2,8 @@
 the first change of the window sends one message due at its end, the others
 send nothing, and that message pays every mark of the plan in one pass."""
 
+from unittest import mock
+
 import pytest
 from django.core.cache import cache
 
@@ -130,3 +132,13 @@ def test_a_message_run_at_once_is_never_coalesced(desk, sent, django_capture_on_
     finally:
         app.conf.task_always_eager = before
     assert sent == [(desk.plan.pk, None), (desk.plan.pk, None)]
+
+
+def test_with_the_cache_down_each_change_sends_its_own_message(desk, sent, django_capture_on_commit_callbacks):
+    from core import shared_cache
+    from tests.core.test_shared_cache import Down
+
+    with mock.patch.object(shared_cache, "cache", Down()):
+        submit(desk, desk.amount, "30", capture=django_capture_on_commit_callbacks)
+        submit(desk, desk.count, "5", capture=django_capture_on_commit_callbacks)
+    assert sent == [(desk.plan.pk, 3), (desk.plan.pk, 3)]  # nothing unpaid, only less coalesced
