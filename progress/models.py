@@ -93,7 +93,16 @@ class Report(CleanTextModel):
                 name="report_returned_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["year", "month", "status"], name="report_period_status_idx")]
+        indexes = [
+            models.Index(fields=["year", "month", "status"], name="report_period_status_idx"),
+            # The menu's counts on every page (progress.selectors.review_counts) read the
+            # figures returned or waiting for review: a few among years of approved ones.
+            models.Index(
+                fields=["status", "target"],
+                name="report_open_status_idx",
+                condition=Q(status__in=[ReportStatus.SUBMITTED, ReportStatus.RETURNED]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.target} · {self.period_label}"
