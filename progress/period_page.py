@@ -10,14 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from core.templatetags.taizhang import figure_input
 from progress.selectors import Row
 from progress.services import SaveResult
 from progress.validation import standing_of, submit_requirements
 from targets.choices import Standing
+from targets.templatetags.statuses import written_for
 
 # The standings a task item's row offers, best first, as the select lists them.
 STANDING_CHOICES = [(str(standing.value), standing.label) for standing in reversed(Standing)]
@@ -167,3 +173,68 @@ def save_summary(result: SaveResult, rows: list[Row], *, submit: bool) -> SaveSu
         attention.append(Attention(target_id=target_id, indicator=row.target.indicator, message=message))
     done = result.submitted if submit else result.saved
     return SaveSummary(submit=submit, done=done, attention=attention, blank=len(result.blank))
+
+
+def status_marks(rows: list[Row]) -> dict[str, SafeString]:
+    """Each status among the rows as ``progress/_status.html`` writes it, rendered
+    once per status (not once per row)."""
+    return {
+        status: render_to_string("progress/_status.html", {"status": status})
+        for status in {row.status for row in rows}
+    }
+
+
+def row_item(
+    row: Row,
+    *,
+    typed: dict | None,
+    errors: dict[str, str],
+    editable: bool,
+    contributions: list,
+    status_mark: SafeString,
+) -> dict:
+    """What the period form's template shows of one row, worked out once here so
+    that the row loop only writes it out: the row's marks and cells, its links and
+    the figures as people read them."""
+    target, report = row.target, row.report
+    standing = standing_shown(row, typed)
+    marks = row_marks(row, standing)
+    if standing is not None:
+        subline = f"{target.task.number}{target.get_kind_display()}"
+    else:
+        subline = f"{target.task.number}{Truncator(target.task.heading).chars(24)}"
+    item = {
+        "row": row,
+        "t": target,
+        "report": report,
+        "typed": typed,
+        "errors": errors,
+        "editable": editable,
+        "standing": standing,
+        "marks": marks,
+        "contributions": contributions,
+        "status_mark": status_mark,
+        "target_url": reverse("progress:target", args=[target.pk]),
+        "subline": subline,
+        "previous_written": written_for(row.previous_value, target),
+        "evidence": getattr(report, "evidence", None) if report is not None else None,
+    }
+    if editable:
+        item["texts"] = text_cells(row, typed=typed, errors=errors, marks=marks)
+        if typed:
+            item["version"] = "" if typed.get("version") is None else typed["version"]
+            item["value_input"] = typed.get("raw_value", "")
+            item["value_note"] = typed.get("value_note", "")
+            confirmed = bool(typed.get("confirmed"))
+        else:
+            version = report.version if report is not None else None
+            item["version"] = "" if version is None else version
+            item["value_input"] = figure_input(report.value if report is not None else None)
+            item["value_note"] = report.value_note if report is not None else ""
+            confirmed = bool(report is not None and report.value_confirmed)
+        item["confirm_checked"] = confirmed
+        item["confirm_shown"] = bool(errors.get("confirmed")) or confirmed
+        item["value_needed"] = "value" in marks.now
+    else:
+        item["value_written"] = written_for(report.value, target) if report is not None else "—"
+    return item

@@ -46,7 +46,7 @@ from progress.forms import CorrectionForm, ReopenForm, ReturnForm, contributions
 from progress.history import contribution_entries, history_entries
 from progress.links import period_form_url
 from progress.models import PeriodReopening, Report
-from progress.period_page import STANDING_CHOICES, row_marks, save_summary, standing_shown, text_cells
+from progress.period_page import STANDING_CHOICES, row_item, save_summary, status_marks
 from progress.review import ReviewGroup, review_groups
 from progress.selectors import (
     ReportingCount,
@@ -332,24 +332,18 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
         targets=[row.target.pk for row in rows if row.target.kind_entry.figures.standing], period=the_period
     )
     targets = {row.target.pk: row.target for row in rows}
-    items = []
-    for row in rows:
-        shown = typed.get(row.target.pk)
-        standing = standing_shown(row, shown)
-        marks = row_marks(row, standing)
-        row_errors = errors.get(row.target.pk, {})
-        items.append(
-            {
-                "row": row,
-                "typed": shown,
-                "errors": row_errors,
-                "editable": editable and row.editable,
-                "standing": standing,
-                "marks": marks,
-                "texts": text_cells(row, typed=shown, errors=row_errors, marks=marks),
-                "contributions": shown_parts.get(row.target.pk, []),
-            }
+    marks = status_marks(rows)
+    items = [
+        row_item(
+            row,
+            typed=typed.get(row.target.pk),
+            errors=errors.get(row.target.pk, {}),
+            editable=editable and row.editable,
+            contributions=shown_parts.get(row.target.pk, []),
+            status_mark=marks[row.status],
         )
+        for row in rows
+    ]
     context = {
         "plan": plan,
         "unit": unit,
