@@ -179,8 +179,7 @@ def status_marks(rows: list[Row]) -> dict[str, SafeString]:
     """Each status among the rows as ``progress/_status.html`` writes it, rendered
     once per status (not once per row)."""
     return {
-        status: render_to_string("progress/_status.html", {"status": status})
-        for status in {row.status for row in rows}
+        status: render_to_string("progress/_status.html", {"status": status}) for status in {row.status for row in rows}
     }
 
 

@@ -364,11 +364,24 @@ class ClosedMonth:
         return period_label(self.period.year, self.period.month)
 
 
-def closed_months_to_report(*, plan: Plan, unit: Unit, today: dt.date) -> list[ClosedMonth]:
+def reopenings_of(*, plan: Plan, unit: Unit, today: dt.date) -> dict[tuple[int, int], dt.date]:
+    """The months of a plan reopened for the unit today, each (year, month) with
+    the end of its latest reopening: one query."""
+    reopened: dict[tuple[int, int], dt.date] = {}
+    for r in PeriodReopening.objects.filter(plan=plan, unit=unit, until__gte=today).only("year", "month", "until"):
+        key = (r.year, r.month)
+        reopened[key] = max(r.until, reopened.get(key, r.until))
+    return reopened
+
+
+def closed_months_to_report(
+    *, plan: Plan, unit: Unit, today: dt.date, reopened: dict[tuple[int, int], dt.date] | None = None
+) -> list[ClosedMonth]:
     """The plan's closed months (locked and not reopened for the unit) in which
     some target the unit leads has no submitted or approved report: where the
     staff meet a closed month and may ask to report it late. Newest first;
-    four queries whatever the number of months and targets."""
+    four queries whatever the number of months and targets (three when the
+    caller passes ``reopened``, ``reopenings_of`` read once for other uses too)."""
     periods = [
         period
         for period in periods_of_plan(
@@ -381,7 +394,8 @@ def closed_months_to_report(*, plan: Plan, unit: Unit, today: dt.date) -> list[C
     ]
     if not periods:
         return []
-    reopened = set(PeriodReopening.objects.filter(plan=plan, unit=unit, until__gte=today).values_list("year", "month"))
+    if reopened is None:
+        reopened = reopenings_of(plan=plan, unit=unit, today=today)
     targets = list(unit_targets(plan=plan, unit=unit).select_related(None).only("pk", "frequency"))
     editable = {
         (report["target_id"], report["year"], report["month"]): report["status"] in EDITABLE

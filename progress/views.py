@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -59,6 +60,7 @@ from progress.selectors import (
     period_rows,
     period_target_ids,
     periods_rows,
+    reopenings_of,
     report_history,
     reports_visible_to,
     returned_reports,
@@ -112,13 +114,14 @@ def _period_url(plan_id: int, unit_id: int, period: Period) -> str:
     return period_form_url(plan_id=plan_id, unit_id=unit_id, period=period)
 
 
-def _open_periods(plan: Plan, unit: Unit, today) -> list[tuple[Period, dt.date | None]]:
+def _open_periods(
+    plan: Plan, unit: Unit, today, reopened: dict[tuple[int, int], dt.date] | None = None
+) -> list[tuple[Period, dt.date | None]]:
     """The periods of a plan that accept entries for the unit today, each with
-    the end of its reopening when it is open only by one."""
-    reopened: dict[tuple[int, int], dt.date] = {}
-    for r in PeriodReopening.objects.filter(plan=plan, unit=unit, until__gte=today).only("year", "month", "until"):
-        key = (r.year, r.month)
-        reopened[key] = max(r.until, reopened.get(key, r.until))
+    the end of its reopening when it is open only by one (``reopened``, from
+    ``reopenings_of``, read here unless given)."""
+    if reopened is None:
+        reopened = reopenings_of(plan=plan, unit=unit, today=today)
     result = []
     for period in periods_of_plan(
         start_year=plan.start_year, end_year=plan.end_year, frequency="monthly", jan_feb_combined=plan.jan_feb_combined
@@ -172,8 +175,10 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         for unit in units:
             if unit.zone_id != plan.zone_id:
                 continue
-            closed.extend(closed_months_to_report(plan=plan, unit=unit, today=today))
-            open_periods = _open_periods(plan, unit, today)
+            # One read of the unit's reopenings for both the closed months and the open ones.
+            reopened = reopenings_of(plan=plan, unit=unit, today=today)
+            closed.extend(closed_months_to_report(plan=plan, unit=unit, today=today, reopened=reopened))
+            open_periods = _open_periods(plan, unit, today, reopened)
             # Every open month's rows from the same two queries (the month just ended and this one, at month end).
             rows_by_period = periods_rows(plan=plan, unit=unit, periods=[period for period, _until in open_periods])
             for period, reopened_until in open_periods:
@@ -258,6 +263,10 @@ def _typed_for_page(row_inputs, result: SaveResult | None) -> dict[int, dict]:
     return {target_id: row for target_id, row in typed.items() if target_id in kept}
 
 
+# A field of the form's co-operation parts that says the part was on the page (progress.forms.contributions_from_post).
+_PART_FIELD = re.compile(r"c\d+-present")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -> HttpResponse:
@@ -276,8 +285,10 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
     today = clock.today()
     state = effective_period_state(plan=plan, unit=unit, period=the_period, today=today)
     # A save reads its rows under lock itself; the page reads them after it.
-    rows = [] if request.method == "POST" else period_rows(plan=plan, unit=unit, period=the_period, reader=reader)
-    parts = contribution_rows(plan=plan, unit=unit, period=the_period)
+    rows, parts = [], []
+    if request.method != "POST":
+        rows = period_rows(plan=plan, unit=unit, period=the_period, reader=reader)
+        parts = contribution_rows(plan=plan, unit=unit, period=the_period)
     typed: dict[int, dict] = {}
     errors: dict[int, dict[str, str]] = {}
     parts_typed: dict[int, dict] = {}
@@ -289,6 +300,9 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
             raise PermissionDenied(_("You do not enter figures for this unit."))
         submit = request.POST.get("action") == "submit"
         row_inputs = rows_from_post(request.POST, period_target_ids(plan=plan, unit=unit, period=the_period))
+        # The unit's parts are read only when the form sent one (a unit that co-operates on nothing sends none).
+        if any(_PART_FIELD.fullmatch(name) for name in request.POST):
+            parts = contribution_rows(plan=plan, unit=unit, period=the_period)
         part_inputs = contributions_from_post(request.POST, [part.target.pk for part in parts])
         parts_typed = {part.target_id: part.__dict__ for part in part_inputs}
         try:

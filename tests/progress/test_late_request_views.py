@@ -202,3 +202,14 @@ def test_my_reports_and_all_periods_query_counts_do_not_grow_with_targets_or_req
     for url, count in zip(pages, counts, strict=True):
         with django_assert_max_num_queries(count):
             client.get(url)
+
+
+def test_my_reports_reads_the_units_reopenings_once(client, office):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(office.staff)
+    with CaptureQueriesContext(connection) as run:
+        assert client.get(reverse("progress:mine")).status_code == 200
+    reads = [q for q in run.captured_queries if 'FROM "progress_periodreopening"' in q["sql"]]
+    assert len(reads) <= 1

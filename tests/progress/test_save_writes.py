@@ -109,3 +109,14 @@ def test_the_period_forms_save_costs_the_same_queries_for_one_row_or_three(clien
             assert client.post(url, data(targets)).status_code == 302
         counts.append(len(run.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_the_period_forms_save_reads_no_co_operation_parts_when_the_form_sent_none(client, desk, monkeypatch):
+    monkeypatch.setattr("core.clock.today", lambda: desk.today)
+    client.force_login(desk.staff)
+    url = reverse("progress:period", kwargs={"plan_id": desk.plan.pk, "unit_id": desk.unit.pk, "period": "2026-03"})
+    fields = {"action": "save", f"r{desk.amount.pk}-present": "1", f"r{desk.amount.pk}-value": "3"}
+    with CaptureQueriesContext(connection) as run:
+        assert client.post(url, fields).status_code == 302
+    assert not [q for q in run.captured_queries if "progress_taskcontribution" in q["sql"]]
+    assert Report.objects.get(target=desk.amount, year=2026, month=3).value == Decimal("3")
