@@ -9,19 +9,79 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 
-from zones.choices import Role
+from core.request_memo import memoised, watch_tables
+from zones.choices import RegionLevel, Role
 from zones.models import Membership, RegionAccess, Unit, Zone
 
 ZONE_WIDE_ROLES = (Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
 AnyUser = AbstractBaseUser | AnonymousUser
+
+Grant = tuple[int, int | None, str]
+"""One membership: (zone id, unit id or None, role)."""
+
+_MEMBERSHIP_TABLES = watch_tables(Membership._meta.db_table)
+_REGION_TABLES = watch_tables(RegionAccess._meta.db_table)
+_WIDEST_FIRST = (Case(When(region__level=RegionLevel.PROVINCE, then=Value(0)), default=Value(1)), "region__name")
 
 
 def _memberships(user: AnyUser) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(user=user)
+
+
+def grants(user: AnyUser) -> tuple[Grant, ...]:
+    """The user's memberships as (zone id, unit id, role), read once per request
+    (``core.request_memo``: every badge of the menu and every check of a page
+    share one query; outside a request, or after a request changed memberships,
+    each call reads the database)."""
+    if not user.is_authenticated or user.pk is None:
+        return ()
+    return memoised(
+        ("policy.grants", user.pk),
+        _MEMBERSHIP_TABLES,
+        lambda: tuple(_memberships(user).order_by().values_list("zone_id", "unit_id", "role")),
+    )
+
+
+def role_names(user: AnyUser) -> frozenset[str]:
+    """The roles the user holds in any zone."""
+    return frozenset(role for _zone, _unit, role in grants(user))
+
+
+def unit_ids_with_role(user: AnyUser, *roles: str) -> set[int]:
+    """The ids of the units for which the user holds one of ``roles`` (what ``units_with_role`` selects)."""
+    return {unit for _zone, unit, role in grants(user) if unit is not None and role in roles}
+
+
+def _holds(user: AnyUser, *, roles: tuple[str, ...], unit: int | None = None, zone: int | None = None) -> bool:
+    """Does the user hold one of ``roles`` for the unit (or in the zone) of this id."""
+    if unit is None and zone is None:
+        return False
+    return any(
+        role in roles and (unit is None or unit == u) and (zone is None or zone == z) for z, u, role in grants(user)
+    )
+
+
+def region_ids_widest_first(user: AnyUser) -> tuple[int, ...]:
+    """The regions the user may view (region access), the widest first (a
+    province before a city, then by name: ``zones.selectors.widest_region_id``'s
+    order), read once per request like ``grants``."""
+    if not user.is_authenticated or user.pk is None:
+        return ()
+    return memoised(
+        ("policy.regions", user.pk),
+        _REGION_TABLES,
+        lambda: tuple(
+            RegionAccess.objects.filter(user=user).order_by(*_WIDEST_FIRST).values_list("region_id", flat=True)
+        ),
+    )
+
+
+def _pk(obj) -> int | None:
+    return obj if obj is None or isinstance(obj, int) else obj.pk
 
 
 def zones_seen_whole(user: AnyUser) -> QuerySet[Zone]:
@@ -87,7 +147,8 @@ def plan_visibility(user: AnyUser, *, whole_zones_only: bool = False, co_operati
 
 
 def can_enter(user: AnyUser, unit: Unit) -> bool:
-    return user.is_authenticated and entry_units(user).filter(pk=unit.pk).exists()
+    # entry_units(user) holds the unit: a staff membership for it.
+    return user.is_authenticated and _holds(user, roles=(Role.STAFF,), unit=unit.pk)
 
 
 def can_withdraw(user: AnyUser, unit: Unit) -> bool:
@@ -98,7 +159,8 @@ def can_withdraw(user: AnyUser, unit: Unit) -> bool:
 
 
 def can_review(user: AnyUser, unit: Unit) -> bool:
-    return user.is_authenticated and review_units(user).filter(pk=unit.pk).exists()
+    # review_units(user) holds the unit: a reviewer's membership for it.
+    return user.is_authenticated and _holds(user, roles=(Role.REVIEWER,), unit=unit.pk)
 
 
 def sign_off_units(user: AnyUser) -> QuerySet[Unit]:
@@ -109,13 +171,14 @@ def sign_off_units(user: AnyUser) -> QuerySet[Unit]:
 
 
 def can_sign_off(user: AnyUser, unit: Unit) -> bool:
-    return user.is_authenticated and sign_off_units(user).filter(pk=unit.pk).exists()
+    # sign_off_units(user) (the units reviewed) holds the unit.
+    return can_review(user, unit)
 
 
 def is_zone_admin(user: AnyUser, zone: Zone) -> bool:
     if not user.is_authenticated:
         return False
-    return user.is_superuser or _memberships(user).filter(zone=zone, role=Role.ADMIN).exists()
+    return user.is_superuser or _holds(user, roles=(Role.ADMIN,), zone=_pk(zone))
 
 
 def webhook_zones(user: AnyUser) -> QuerySet[Zone]:
@@ -143,7 +206,16 @@ def export_record_zones(user: AnyUser) -> QuerySet[Zone]:
 
 
 def can_decide_late_reports(user: AnyUser, zone: Zone) -> bool:
-    return user.is_authenticated and late_report_deciders(user).filter(pk=zone.pk).exists()
+    return user.is_authenticated and _administers(user, zone)
+
+
+def _administers(user: AnyUser, zone: Zone) -> bool:
+    """``zones_administered_by(user).filter(pk=zone.pk).exists()``, from the memoised grants."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return zones_administered_by(user).filter(pk=zone.pk).exists()
+    return _holds(user, roles=(Role.ADMIN,), zone=zone.pk)
 
 
 def can_correct(user: AnyUser, *, unit: Unit | None, zone: Zone) -> bool:
@@ -153,6 +225,15 @@ def can_correct(user: AnyUser, *, unit: Unit | None, zone: Zone) -> bool:
 
 
 def can_read_zone(user: AnyUser, zone: Zone) -> bool:
+    # zones_seen_whole(user) holds the zone: read from the memoised grants and
+    # region access, the query asked only for a superuser or a region's viewer.
+    if not user.is_authenticated:
+        return False
+    if not user.is_superuser:
+        if _holds(user, roles=ZONE_WIDE_ROLES, zone=zone.pk):
+            return True
+        if not region_ids_widest_first(user):
+            return False
     return zones_seen_whole(user).filter(pk=zone.pk).exists()
 
 
@@ -161,12 +242,14 @@ def can_read_unit_reports(user: AnyUser, unit: Unit) -> bool:
     zone's readers, and units that co-operate on the tasks it leads."""
     if not user.is_authenticated:
         return False
-    if units_with_role(user, Role.STAFF, Role.REVIEWER).filter(pk=unit.pk).exists():
+    if _holds(user, roles=(Role.STAFF, Role.REVIEWER), unit=unit.pk):
         return True
     if can_read_zone(user, unit.zone):
         return True
     # A unit the user acts for co-operates on a task this unit leads (the
     # relation's name, so that the policy knows no layer above the zones).
+    if not unit_ids_with_role(user, Role.STAFF, Role.REVIEWER):
+        return False
     own_units = units_with_role(user, Role.STAFF, Role.REVIEWER)
     return Unit.objects.filter(pk=unit.pk, led_tasks__co_units__in=own_units).exists()
 
@@ -196,10 +279,8 @@ def can_read_evidence(user: AnyUser, unit: Unit) -> bool:
         return False
     if user.is_superuser:
         return True
-    return (
-        _memberships(user)
-        .filter(Q(unit=unit, role__in=(Role.STAFF, Role.REVIEWER)) | Q(zone=unit.zone_id, role__in=ZONE_WIDE_ROLES))
-        .exists()
+    return _holds(user, roles=(Role.STAFF, Role.REVIEWER), unit=unit.pk) or _holds(
+        user, roles=ZONE_WIDE_ROLES, zone=unit.zone_id
     )
 
 
@@ -219,7 +300,8 @@ def instructing_zones(user: AnyUser) -> QuerySet[Zone]:
 
 
 def can_instruct(user: AnyUser, zone: Zone) -> bool:
-    return user.is_authenticated and instructing_zones(user).filter(pk=zone.pk).exists()
+    # instructing_zones(user) holds the zone.
+    return user.is_authenticated and _holds(user, roles=INSTRUCTING_ROLES, zone=zone.pk)
 
 
 def instruction_answer_units(user: AnyUser) -> QuerySet[Unit]:
@@ -228,7 +310,8 @@ def instruction_answer_units(user: AnyUser) -> QuerySet[Unit]:
 
 
 def can_answer_instruction(user: AnyUser, unit: Unit) -> bool:
-    return user.is_authenticated and instruction_answer_units(user).filter(pk=unit.pk).exists()
+    # instruction_answer_units(user) holds the unit.
+    return user.is_authenticated and _holds(user, roles=(Role.STAFF, Role.REVIEWER), unit=unit.pk)
 
 
 def can_mark_instruction_read(user: AnyUser, *, author_id: int) -> bool:
@@ -296,7 +379,8 @@ def people_zones(user: AnyUser) -> QuerySet[Zone]:
 
 
 def can_manage_people(user: AnyUser, zone: Zone) -> bool:
-    return people_zones(user).filter(pk=zone.pk).exists()
+    # people_zones(user) holds the zone.
+    return _administers(user, zone)
 
 
 def can_manage_person(user: AnyUser, person: AbstractBaseUser, zone: Zone) -> bool:
