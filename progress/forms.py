@@ -3,6 +3,8 @@ views (one row per target) and validated by the service."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -137,6 +139,15 @@ def rows_from_post(data, target_ids: list[int]) -> list[RowInput]:
             )
         )
     return rows
+
+
+_PART_PRESENT = re.compile(r"c\d+-present")
+
+
+def contributions_sent(data) -> bool:
+    """Whether the form sent any co-operating unit's part (a unit that
+    co-operates on nothing sends none, and its save reads no parts)."""
+    return any(_PART_PRESENT.fullmatch(name) for name in data)
 
 
 def contributions_from_post(data, target_ids: list[int]) -> list[ContributionInput]:

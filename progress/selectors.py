@@ -430,10 +430,10 @@ def review_counts(user) -> dict[str, int]:
     if not user.is_authenticated:
         return counts
     wanted = {}
-    if entry := policy.unit_ids_with_role(user, Role.STAFF):
+    if entry := policy.unit_ids_with_role(user, *policy.ENTRY_ROLES):
         wanted["returned"] = Q(status=ReportStatus.RETURNED, target__task__lead_unit__in=sorted(entry))
-    if review := policy.unit_ids_with_role(user, Role.REVIEWER):
-        wanted["waiting"] = Q(status=ReportStatus.SUBMITTED, target__task__lead_unit__in=sorted(review))
+    if review := policy.unit_ids_with_role(user, *policy.REVIEW_ROLES):
+        wanted["waiting"] = Q(status=PENDING, target__task__lead_unit__in=sorted(review))
     if not wanted:
         return counts
     either = Q()

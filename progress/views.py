@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -43,7 +42,14 @@ from progress.contributions import (
     submission_history,
     submitted_contributions,
 )
-from progress.forms import CorrectionForm, ReopenForm, ReturnForm, contributions_from_post, rows_from_post
+from progress.forms import (
+    CorrectionForm,
+    ReopenForm,
+    ReturnForm,
+    contributions_from_post,
+    contributions_sent,
+    rows_from_post,
+)
 from progress.history import contribution_entries, history_entries
 from progress.links import period_form_url
 from progress.models import PeriodReopening, Report
@@ -263,10 +269,6 @@ def _typed_for_page(row_inputs, result: SaveResult | None) -> dict[int, dict]:
     return {target_id: row for target_id, row in typed.items() if target_id in kept}
 
 
-# A field of the form's co-operation parts that says the part was on the page (progress.forms.contributions_from_post).
-_PART_FIELD = re.compile(r"c\d+-present")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -> HttpResponse:
@@ -301,7 +303,7 @@ def period_form(request: HttpRequest, plan_id: int, unit_id: int, period: str) -
         submit = request.POST.get("action") == "submit"
         row_inputs = rows_from_post(request.POST, period_target_ids(plan=plan, unit=unit, period=the_period))
         # The unit's parts are read only when the form sent one (a unit that co-operates on nothing sends none).
-        if any(_PART_FIELD.fullmatch(name) for name in request.POST):
+        if contributions_sent(request.POST):
             parts = contribution_rows(plan=plan, unit=unit, period=the_period)
         part_inputs = contributions_from_post(request.POST, [part.target.pk for part in parts])
         parts_typed = {part.target_id: part.__dict__ for part in part_inputs}

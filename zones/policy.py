@@ -16,6 +16,12 @@ from zones.choices import RegionLevel, Role
 from zones.models import Membership, RegionAccess, Unit, Zone
 
 ZONE_WIDE_ROLES = (Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
+# Each role set below is read by a unit's (or zone's) queryset and by its yes/no
+# check alike, so that the two can never disagree on who holds it.
+ENTRY_ROLES = (Role.STAFF,)
+REVIEW_ROLES = (Role.REVIEWER,)
+UNIT_PEOPLE_ROLES = (Role.STAFF, Role.REVIEWER)  # who acts for a unit: its staff and reviewers
+ADMIN_ROLES = (Role.ADMIN,)
 AnyUser = AbstractBaseUser | AnonymousUser
 
 Grant = tuple[int, int | None, str]
@@ -105,12 +111,12 @@ def units_with_role(user: AnyUser, *roles: str) -> QuerySet[Unit]:
 
 def entry_units(user: AnyUser) -> QuerySet[Unit]:
     """Units the user enters figures for."""
-    return units_with_role(user, Role.STAFF)
+    return units_with_role(user, *ENTRY_ROLES)
 
 
 def review_units(user: AnyUser) -> QuerySet[Unit]:
     """Units whose submissions the user reviews."""
-    return units_with_role(user, Role.REVIEWER)
+    return units_with_role(user, *REVIEW_ROLES)
 
 
 def target_visibility(user: AnyUser, *, prefix: str = "") -> Q:
@@ -118,7 +124,7 @@ def target_visibility(user: AnyUser, *, prefix: str = "") -> Q:
     Target through it) selecting what the user may read."""
     if user.is_authenticated and user.is_superuser:
         return Q()
-    own_units = units_with_role(user, Role.STAFF, Role.REVIEWER)
+    own_units = units_with_role(user, *UNIT_PEOPLE_ROLES)
     return (
         Q(**{f"{prefix}task__plan__zone__in": zones_seen_whole(user)})
         | Q(**{f"{prefix}task__lead_unit__in": own_units})
@@ -138,7 +144,7 @@ def plan_visibility(user: AnyUser, *, whole_zones_only: bool = False, co_operati
     whole = Q(zone__in=zones_seen_whole(user).values("pk"))
     if whole_zones_only:
         return whole
-    own_units = units_with_role(user, Role.STAFF, Role.REVIEWER)
+    own_units = units_with_role(user, *UNIT_PEOPLE_ROLES)
     leading = own_units.filter(led_tasks__targets__isnull=False).values("led_tasks__plan")
     if not co_operation:
         return whole | Q(pk__in=leading)
@@ -148,7 +154,7 @@ def plan_visibility(user: AnyUser, *, whole_zones_only: bool = False, co_operati
 
 def can_enter(user: AnyUser, unit: Unit) -> bool:
     # entry_units(user) holds the unit: a staff membership for it.
-    return user.is_authenticated and _holds(user, roles=(Role.STAFF,), unit=unit.pk)
+    return user.is_authenticated and _holds(user, roles=ENTRY_ROLES, unit=unit.pk)
 
 
 def can_withdraw(user: AnyUser, unit: Unit) -> bool:
@@ -160,7 +166,7 @@ def can_withdraw(user: AnyUser, unit: Unit) -> bool:
 
 def can_review(user: AnyUser, unit: Unit) -> bool:
     # review_units(user) holds the unit: a reviewer's membership for it.
-    return user.is_authenticated and _holds(user, roles=(Role.REVIEWER,), unit=unit.pk)
+    return user.is_authenticated and _holds(user, roles=REVIEW_ROLES, unit=unit.pk)
 
 
 def sign_off_units(user: AnyUser) -> QuerySet[Unit]:
@@ -178,7 +184,8 @@ def can_sign_off(user: AnyUser, unit: Unit) -> bool:
 def is_zone_admin(user: AnyUser, zone: Zone) -> bool:
     if not user.is_authenticated:
         return False
-    return user.is_superuser or _holds(user, roles=(Role.ADMIN,), zone=_pk(zone))
+    # zones_administered_by(user) holds the zone.
+    return user.is_superuser or _holds(user, roles=ADMIN_ROLES, zone=_pk(zone))
 
 
 def webhook_zones(user: AnyUser) -> QuerySet[Zone]:
@@ -206,16 +213,8 @@ def export_record_zones(user: AnyUser) -> QuerySet[Zone]:
 
 
 def can_decide_late_reports(user: AnyUser, zone: Zone) -> bool:
-    return user.is_authenticated and _administers(user, zone)
-
-
-def _administers(user: AnyUser, zone: Zone) -> bool:
-    """``zones_administered_by(user).filter(pk=zone.pk).exists()``, from the memoised grants."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return zones_administered_by(user).filter(pk=zone.pk).exists()
-    return _holds(user, roles=(Role.ADMIN,), zone=zone.pk)
+    # late_report_deciders(user) holds the zone: its administrators.
+    return is_zone_admin(user, zone)
 
 
 def can_correct(user: AnyUser, *, unit: Unit | None, zone: Zone) -> bool:
@@ -242,15 +241,15 @@ def can_read_unit_reports(user: AnyUser, unit: Unit) -> bool:
     zone's readers, and units that co-operate on the tasks it leads."""
     if not user.is_authenticated:
         return False
-    if _holds(user, roles=(Role.STAFF, Role.REVIEWER), unit=unit.pk):
+    if _holds(user, roles=UNIT_PEOPLE_ROLES, unit=unit.pk):
         return True
     if can_read_zone(user, unit.zone):
         return True
     # A unit the user acts for co-operates on a task this unit leads (the
     # relation's name, so that the policy knows no layer above the zones).
-    if not unit_ids_with_role(user, Role.STAFF, Role.REVIEWER):
+    if not unit_ids_with_role(user, *UNIT_PEOPLE_ROLES):
         return False
-    own_units = units_with_role(user, Role.STAFF, Role.REVIEWER)
+    own_units = units_with_role(user, *UNIT_PEOPLE_ROLES)
     return Unit.objects.filter(pk=unit.pk, led_tasks__co_units__in=own_units).exists()
 
 
@@ -279,7 +278,7 @@ def can_read_evidence(user: AnyUser, unit: Unit) -> bool:
         return False
     if user.is_superuser:
         return True
-    return _holds(user, roles=(Role.STAFF, Role.REVIEWER), unit=unit.pk) or _holds(
+    return _holds(user, roles=UNIT_PEOPLE_ROLES, unit=unit.pk) or _holds(
         user, roles=ZONE_WIDE_ROLES, zone=unit.zone_id
     )
 
@@ -306,12 +305,12 @@ def can_instruct(user: AnyUser, zone: Zone) -> bool:
 
 def instruction_answer_units(user: AnyUser) -> QuerySet[Unit]:
     """Units whose instructions the user answers: their reporting staff and reviewers."""
-    return units_with_role(user, Role.STAFF, Role.REVIEWER)
+    return units_with_role(user, *UNIT_PEOPLE_ROLES)
 
 
 def can_answer_instruction(user: AnyUser, unit: Unit) -> bool:
     # instruction_answer_units(user) holds the unit.
-    return user.is_authenticated and _holds(user, roles=(Role.STAFF, Role.REVIEWER), unit=unit.pk)
+    return user.is_authenticated and _holds(user, roles=UNIT_PEOPLE_ROLES, unit=unit.pk)
 
 
 def can_mark_instruction_read(user: AnyUser, *, author_id: int) -> bool:
@@ -344,7 +343,7 @@ def zones_administered_by(user: AnyUser) -> QuerySet[Zone]:
         return Zone.objects.none()
     if user.is_superuser:
         return Zone.objects.all()
-    return Zone.objects.filter(pk__in=_memberships(user).filter(role=Role.ADMIN).values("zone"))
+    return Zone.objects.filter(pk__in=_memberships(user).filter(role__in=ADMIN_ROLES).values("zone"))
 
 
 def users_managed_by(user: AnyUser) -> QuerySet:
@@ -379,8 +378,8 @@ def people_zones(user: AnyUser) -> QuerySet[Zone]:
 
 
 def can_manage_people(user: AnyUser, zone: Zone) -> bool:
-    # people_zones(user) holds the zone.
-    return _administers(user, zone)
+    # people_zones(user) holds the zone: its administrators.
+    return is_zone_admin(user, zone)
 
 
 def can_manage_person(user: AnyUser, person: AbstractBaseUser, zone: Zone) -> bool:

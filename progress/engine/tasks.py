@@ -49,8 +49,9 @@ def _as_of(as_of_iso: str | None) -> dt.date:
     ignore_result=True,
 )
 def recompute_target(target_id: int, as_of_iso: str | None = None) -> dict | None:
-    """Recompute one target after its report was submitted, approved, returned
-    or corrected, clearing its outbox mark."""
+    """Recompute one target and clear its outbox mark. Changes now queue their
+    plan's ``recompute_owed`` (coalesced); this task stays for the messages an
+    older release queued before an upgrade, and for recomputing one target by hand."""
     with job_run_record(
         kind="recompute_target", subject=str(target_id), subject_kind=JobRun.SubjectKind.TARGET, subject_id=target_id
     ) as run:
