@@ -24,7 +24,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from core import figures
+from imports.clause import Clause, share_threshold
 from imports.numbering import CN_DIGITS, Outline, TaskNode, cn_to_int
 from targets import kinds
 
@@ -37,12 +40,12 @@ MEASURE_UNITS = (
     "元", "美元", "欧元", "港元", "平方米", "平米", "平方公里", "平方千米", "公顷", "亩", "米", "延米", "千米",
     "公里", "吨", "吨级", "千克", "公斤", "立方米", "千瓦", "千瓦时", "兆瓦", "吨标准煤", "吨标煤", "标箱",
     "微克/立方米", "毫克/立方米", "毫克/升",
-    "%", "‰", "个百分点", "百分点", "倍",
+    "%", "‰", "个百分点", "百分点", "倍", "成", "人次", "家次", "户次",
 )  # fmt: skip
 # Durations are targets only as ceilings (办结时限压缩至3个工作日以内).
 TIME_UNITS = ("个工作日", "工作日", "小时", "分钟", "天")
 _PREFIXES = ("千万", "百万", "十万", "万", "亿", "千")
-_UNPREFIXED = ("%", "‰", "个百分点", "百分点", "倍")
+_UNPREFIXED = ("%", "‰", "个百分点", "百分点", "倍", "成")
 
 
 def _alternation(words) -> str:
@@ -60,7 +63,7 @@ CN_COUNTABLE = {
 }  # fmt: skip
 # A unit that runs on into a word is not a unit: 个月, 家庭, 项目, 次要, 期间, 条件, 人民 …
 UNIT_BLOCKED_BY_NEXT = {
-    "个": "月工体人性",
+    "个": "月体人性",
     "家": "庭园乡属电具居长",
     "项": "目",
     "件": "事",
@@ -82,6 +85,7 @@ UNIT_BLOCKED_BY_NEXT = {
     "元": "素旦宵",
     "座": "谈",
     "张": "贴",
+    "成": "为功立员本果交效绩熟型",
 }
 TARGETLESS_FOLLOWERS = "性化型式级" + "届"  # 一次性, 百万级 … (吨级 is a unit of its own)
 
@@ -110,10 +114,14 @@ PAST_OPENER_RE = re.compile(
 )
 PERFECTIVE_RE = re.compile(r"[\u4e00-\u9fff](?<!为)(?<!除)(?<!不)了(?![解结])")
 SUCCESS_RE = re.compile(r"成功(?=[\u4e00-\u9fff])")
-FUTURE_MODAL_RE = re.compile(r"争取|力争|确保|要|将|努力|推动|计划|积极|全力|支持|鼓励|引导")
+FUTURE_MODAL_RE = re.compile(
+    r"争取|力争|确保|(?<![主重需只纲])要(?![求素点闻务件])|将|努力|推动|计划|积极|全力|支持|鼓励|引导"
+)
 STATE_RE = re.compile(r"共有|现有(?!的)|拥有(?!量|率)|已有|已达|在手|累计达(?!到)")
 # Verbs that report an event that has happened (a result announced, an award received).
-PAST_EVENT_RE = re.compile(r"荣获|获评|获批|入选|揭晓|榜上有名|通过评审|被评为|被认定为|被授予|授予")
+PAST_EVENT_RE = re.compile(
+    r"荣获|获评|获批|入选|揭晓|榜上有名|通过评审|被评为|被认定为|被授予|授予|参加会议|出席会议|参加了会议"
+)
 PAST_FIGURE_TAIL_RE = re.compile(r"(?<![比较同于])(?:去年|上年|(?P<year>\d{4})年(?:底|末)?|年初)(?:的|为|是|达)?$")
 
 # Kinds: the last kind word before the number decides; the words are the
@@ -134,7 +142,7 @@ META_NOUN_RE = re.compile(
     r"到位|常态|领导小组|步骤|阶段|环节)"
 )
 DEMONSTRATIVE_TAIL_RE = re.compile(r"(?:这|那|该|此|上述|以下|下列|前述|各|每)\s*$")
-ORDINAL_TAIL_RE = re.compile(r"(?:第|前|排名|位列|居|首批|届|No\.?)\s*$")
+ORDINAL_TAIL_RE = re.compile(r"(?:第|前|后|排名|位列|居|首批|届|连续|No\.?)\s*$")
 
 STRETCH_RE = re.compile(r"^[\s(]*(?:并|同时)?(?:力争|争取|最好)(?:达到|达|完成|实现|突破|增长|超过|增加)?\s*$")
 LEADING_FILLER_RE = re.compile(
@@ -335,7 +343,7 @@ class Quantity:
 
     @property
     def is_rate(self) -> bool:
-        return self.unit in ("%", "‰", "个百分点", "百分点")
+        return self.unit in ("%", "‰", "个百分点", "百分点", "成")
 
     @property
     def is_time(self) -> bool:
@@ -656,6 +664,7 @@ class _Found:
     deadline: Deadline | None = None
     stretch: Decimal | None = None
     sentence_start: int = 0
+    clause: Clause | None = None  # read once, by _clause_of
 
 
 def _kind_and_comparator(f: _Found, norm: str) -> None:
@@ -696,9 +705,20 @@ def _comparator_of(f: _Found, kind: kinds.Kind, norm: str) -> str:
         return ">="
     if NEAR_TAIL_RE.search(tail):
         return "<="
-    if kind.hints.sets and _is_fixed_set(f, norm):
+    if (
+        kind.hints.sets
+        and (_is_fixed_set(f, norm) or _clause_of(f, norm).acts_on_set())
+        and not _clause_of(f, norm).distributed()
+    ):
         return "=="
     return ">="
+
+
+def _clause_of(f: _Found, norm: str) -> Clause:
+    """The grammar of the quantity's clause (``imports.clause``), read once."""
+    if f.clause is None:
+        f.clause = Clause.read(norm[f.clause_start : f.q.start], norm[f.q.end : f.clause_end])
+    return f.clause
 
 
 def _governing_word(prefix: str) -> tuple[str | None, bool]:
@@ -785,6 +805,7 @@ def _is_fixed_set(f: _Found, norm: str) -> bool:
 
 def _subject(prefix: str) -> str:
     """The name before the number, without deadlines, last year's figure and filler words."""
+    prefix = prefix.replace(":", "")  # 工业投资:增长15% (a label line)
     if any(c.isdigit() or c in "年月" for c in prefix):
         prefix = DEADLINE_RE.sub("", prefix)
     # 占比由去年的47.8%提升至 → 占比
@@ -877,11 +898,45 @@ def _is_past_clause(norm: str, clause_start: int, clause_end: int, number_start:
     return False
 
 
+# A clause that names the plan's own time (今年…的目标, 到2020年) speaks of a commitment, even in a
+# sentence that reports what a meeting did (会议回顾了2017年工作,提出今年…增长9%以上的目标).
+_FUTURE_MARK_RE = re.compile(r"今年(?!以来)|明年|到20\d\d年|的目标|目标是|预期目标")
+
+
+def _label_start(norm: str, c_lo: int) -> int | None:
+    """Where the label of a "名称:值" line starts (a table of main indicators written as text:
+    工业投资:增长15%以上), when the clause at ``c_lo`` is the value after such a label."""
+    if c_lo == 0 or norm[c_lo - 1] != ":":
+        return None
+    line_start = norm.rfind("\n", 0, c_lo - 1) + 1
+    label = norm[line_start : c_lo - 1].strip()
+    if not label or len(label) > 20 or re.search(r"[,;。:]", label) or VERBISH_RE.search(label):
+        return None
+    return line_start + (len(norm[line_start : c_lo - 1]) - len(norm[line_start : c_lo - 1].lstrip()))
+
+
+def _starting_level(norm: str, c_lo: int, q: Quantity, kept: list[Quantity]) -> bool:
+    """日处理能力由6万吨提高到10万吨: the level the target starts from (由/从 X …到 Y), a figure of
+    today, not a second target."""
+    if not re.search(r"(?:由|从)(?:目前|现在|现有|当前)?的?$", norm[c_lo : q.start]):
+        return False
+    following = [o for o in kept if o.start > q.end]
+    return bool(following) and bool(
+        re.fullmatch(
+            r"(?:提高|提升|增加|增长|扩大|上升|下降|降低|减少|压缩|缩短|缩减)?(?:到|至)(?:约|为)?",
+            norm[q.end : following[0].start],
+        )
+    )
+
+
 def _past_figure(prefix: str, year: int) -> bool:
     m = PAST_FIGURE_TAIL_RE.search(prefix)
     if not m:
         return False
     return not m.group("year") or int(m.group("year")) < year
+
+
+_FREQUENCY_RE = re.compile(r"每(?:周|月|年|季度?|半年|半月|天|日|旬|两周|星期)")
 
 
 def _screened_out(f: _Found, norm: str, clause_prefix: str) -> bool:
@@ -890,9 +945,22 @@ def _screened_out(f: _Found, norm: str, clause_prefix: str) -> bool:
     tail = f.prefix[-4:]
     if ORDINAL_TAIL_RE.search(tail):
         return True
-    if DEMONSTRATIVE_TAIL_RE.search(tail) and q.chinese:
+    if q.is_count and _clause_of(f, norm).uses():
+        return True  # a resource used, not an output: 围绕…三个方向, 用好…两个重点区域
+    if q.chinese and re.match(r"(?:规定|条例|禁令)", f.suffix):
+        return True  # a rule set's name: 八项规定
+    if q.chinese and f.prefix.endswith("”"):
+        return True  # part of a quoted name: “青陂英才”十条政策, “科创中国”三年行动
+    if DEMONSTRATIVE_TAIL_RE.search(tail) and q.chinese and not Clause.read(clause_prefix, f.suffix).distributed():
         return True
-    if "每" in clause_prefix and q.unit in ("次", "场", "期", "轮", "个", "项"):
+    if re.search(r"每(?:周|月|年|季度?|半年|半月|天|日|旬|两周|星期)", clause_prefix) and q.unit in (
+        "次",
+        "场",
+        "期",
+        "轮",
+        "个",
+        "项",
+    ):
         return True  # a frequency: 每周召开一次
     if q.is_count and META_NOUN_RE.match(f.suffix):
         return True
@@ -919,17 +987,34 @@ class _Engine:
         self._milestone_keys: list[tuple[Deadline, str]] = []
 
     def run(self) -> Extraction:
-        for s_lo, s_hi in _spans(self.norm, 0, len(self.norm), SENTENCE_END):
-            s_lo, s_hi = _trim(self.norm, s_lo, s_hi)
-            if s_lo < s_hi:
-                self._sentence(s_lo, s_hi)
+        norm = self.norm
+        review_until = -1  # the end of a paragraph that reviews an earlier year
+        for s_lo, s_hi in _spans(norm, 0, len(norm), SENTENCE_END):
+            s_lo, s_hi = _trim(norm, s_lo, s_hi)
+            if s_lo >= s_hi:
+                continue
+            paragraph_start = norm.rfind("\n", 0, s_lo) + 1
+            if not norm[paragraph_start:s_lo].strip() and self._opens_past(s_lo, s_hi):
+                # 2020年是极不平凡的一年。…: the paragraph it opens reviews that year.
+                line_end = norm.find("\n", s_lo)
+                review_until = len(norm) if line_end < 0 else line_end
+            elif s_lo < review_until and self._opens_future(s_lo, s_hi):
+                review_until = -1  # 2021年是…; 今年要…: the paragraph turns to the plan's year
+            self._sentence(s_lo, s_hi, review=s_lo < review_until)
         return Extraction(_dedupe(self.targets), _dedupe(self.achievements), self.milestones)
 
     # A sentence: past or not as a whole; deadlines scoped to its ;-parts.
-    def _sentence(self, lo: int, hi: int) -> None:
+    def _opens_past(self, lo: int, hi: int) -> bool:
+        opener = PAST_OPENER_RE.match(self.norm, lo, hi)
+        return bool(opener) and (not opener.group("year") or int(opener.group("year")) < self.year)
+
+    def _opens_future(self, lo: int, hi: int) -> bool:
+        m = re.match(r"[\s(]*(?:(?P<year>\d{4})年|今年|明年|新的一年|下一步|未来)", self.norm[lo:hi])
+        return bool(m) and (not m.group("year") or int(m.group("year")) >= self.year)
+
+    def _sentence(self, lo: int, hi: int, *, review: bool = False) -> None:
         norm = self.norm
-        opener = PAST_OPENER_RE.match(norm, lo, hi)
-        sentence_past = bool(opener) and (not opener.group("year") or int(opener.group("year")) < self.year)
+        sentence_past = review or self._opens_past(lo, hi)
         found: list[_Found] = []
         for p_lo, p_hi in _spans(norm, lo, hi, SUBSENTENCE_END):
             p_lo, p_hi = _trim(norm, p_lo, p_hi)
@@ -951,20 +1036,27 @@ class _Engine:
         clauses = [self._clause_bounds(a, b) for a, b in _spans(norm, lo, hi, CLAUSE_END)]
         clauses = [c for c in clauses if c[0] < c[1]]
         per_clause = []
+        shares: dict[int, str] = {}  # a share of entities (50%以上村…) → its indicator
         for c_lo, c_hi in clauses:
             quantities = quantities_in(norm, c_lo, c_hi, blocked)
             # Quantities inside a deadline (到2015年) are dates, not targets.
             quantities = [q for q in quantities if not any(d.start <= q.start < d.end for d in deadlines)]
-            per_clause.append((c_lo, c_hi, self._drop_qualifiers(quantities, c_lo, c_hi)))
+            kept = self._drop_qualifiers(quantities, c_lo, c_hi)
+            per_clause.append((c_lo, c_hi, self._drop_thresholds(kept, c_lo, shares)))
         found_quantities = [q for _lo, _hi, kept in per_clause for q in kept]
+        described: list[tuple[int, int]] = []
         # A perfective verb anywhere in the part (…,圆满完成了任务) makes it a report of results.
         perfective = PERFECTIVE_RE.search(norm, lo, hi)
         part_past = bool(perfective) and not FUTURE_MODAL_RE.search(norm, lo, perfective.start())
         for c_lo, c_hi, kept in per_clause:
             # Last year's figure before this year's (由去年的47.8%提升至50%) is a past result
             # inside the target's clause: it does not cut the clause into two segments.
+            starting = [q for q in kept if _starting_level(norm, c_lo, q, kept)]
             baselines = [
-                q for q in kept if any(o.start > q.end for o in kept) and _past_figure(norm[c_lo : q.start], self.year)
+                q
+                for q in kept
+                if q in starting
+                or (any(o.start > q.end for o in kept) and _past_figure(norm[c_lo : q.start], self.year))
             ]
             main = [q for q in kept if q not in baselines]
             segments = []
@@ -974,7 +1066,10 @@ class _Engine:
                 segments.append((q, seg_start, seg_end))
             segments.extend((q, c_lo, c_hi) for q in baselines)
             segments.sort(key=lambda item: item[0].start)
+            label_start = _label_start(norm, c_lo)
             for q, seg_start, seg_end in segments:
+                if label_start is not None and seg_start == c_lo:
+                    seg_start = label_start  # 工业投资:增长15%以上: the label names the indicator
                 seg_start, seg_end = _trim(norm, seg_start, max(seg_end, q.end), " 、和及与")
                 f = _Found(
                     q=q,
@@ -988,19 +1083,34 @@ class _Engine:
                 _kind_and_comparator(f, norm)
                 if _screened_out(f, norm, norm[c_lo : q.start]):
                     continue
+                clause = _clause_of(f, norm)
+                if not q.is_rate and clause.describes() and (not q.is_count or clause.sized()):
+                    # The size of a project or an area whose commitment is an event (总投资5亿元的
+                    # X项目开工建设): not a target; the dated event is a milestone.
+                    described.append((c_lo, c_hi))
+                    continue
+                if q.start in shares:
+                    f.indicator = shares[q.start]
                 if (
                     q.chinese
                     and q.value == 1
                     and not q.special
                     and not q.suffix_cmp
                     and not any(o.value != 1 for o in kept if o is not q)
+                    and not clause.distributed()
+                    and not re.search(r"至少|不少于", f.prefix[-6:])
                 ):
                     continue  # 一个/一项/一套 alone: an article, not a count
+                future = (
+                    _FUTURE_MARK_RE.search(norm, c_lo, q.start) is not None
+                    or any(d.date and d.date.year >= self.year and d.end <= q.start and not d.as_of for d in deadlines)
+                ) and not _past_figure(f.prefix, self.year)
                 f.past = (
-                    sentence_past
-                    or part_past
+                    (sentence_past and not future)
+                    or (part_past and not future)
                     or _is_past_clause(norm, c_lo, c_hi, q.start)
                     or _past_figure(f.prefix, self.year)
+                    or q in starting
                     or any(d.as_of and d.start < q.start for d in deadlines)
                 )
                 f.deadline = _deadline_for(norm, deadlines, q, found_quantities)
@@ -1008,6 +1118,11 @@ class _Engine:
         _pair_respectively(found, norm)
         if not found:
             self._milestones(lo, hi, deadlines)
+        else:
+            for c_lo, c_hi in described:
+                # The event of a described project, dated by a deadline before it in the part.
+                dated = [d for d in deadlines if d.end <= c_hi and not any(f.q.start < d.start < c_lo for f in found)]
+                self._milestones(lo, hi, dated[-1:])
         return found
 
     def _clause_bounds(self, lo: int, hi: int) -> tuple[int, int]:
@@ -1035,7 +1150,8 @@ class _Engine:
             if q.unit in ("万", "亿") and re.match(r"[\u4e00-\u9fff]", after[:1]):
                 continue  # a bare 万/亿 before a noun is an adjective: 百亿产业集群, 22万伏
             threshold = q.suffix_cmp in ("以上", "及以上", "以下") or re.search(r"(?:超|超过|逾)$", before)
-            if threshold and re.match(r"(?:、[^,;]{0,12})?的[\u4e00-\u9fff]", after):
+            share = q.is_rate and not any(c.start > q.end for c in counts)  # 80%以上的规上企业实现…
+            if threshold and not share and re.match(r"(?:、[^,;]{0,12})?的[\u4e00-\u9fff]", after):
                 continue  # 超10亿元、超百亿元的大项目, 注册资本1000万元以上的企业
             if not counts:
                 kept.append(q)
@@ -1058,6 +1174,24 @@ class _Engine:
             if runs_into_noun and "的" in before[-2:]:
                 continue
             kept.append(q)
+        return kept
+
+    def _drop_thresholds(self, quantities: list[Quantity], c_lo: int, shares: dict[int, str]) -> list[Quantity]:
+        """50%以上村营业收入超50万元: the share of the entities that pass a threshold is one ratio;
+        the threshold (50万元) goes into its indicator (see ``clause.share_threshold``)."""
+        norm = self.norm
+        kept = list(quantities)
+        for share in quantities:
+            if not share.is_rate or share not in kept:
+                continue
+            later = [q for q in kept if q.start > share.end]
+            if not later:
+                continue
+            threshold = later[0]
+            if share_threshold(norm[c_lo : share.start], norm[share.end : threshold.start]):
+                entities = re.sub(r"^(?:以上|以下)?的?", "", norm[share.end : threshold.end])
+                shares[share.start] = f"{entities}的占比"
+                kept.remove(threshold)
         return kept
 
     def _link(self, found: list[_Found]) -> None:
@@ -1096,7 +1230,11 @@ class _Engine:
     def _emit(self, f: _Found) -> None:
         node = self.outline.owner(f.q.start)
         past = f.past or node_is_past(node, self.year, self.past_cache)
-        indicators = [f.indicator] if f.indicator else (_split_subjects(f) or [_indicator(f)])
+        clause = _clause_of(f, self.norm)
+        distributed = [] if f.indicator else clause.distributed()
+        if f.q.is_rate:
+            distributed = [_with_kind_name(item, f.kind) for item in distributed]
+        indicators = [f.indicator] if f.indicator else (distributed or _split_subjects(f) or [_indicator(f)])
         if indicators == [""]:
             indicators = [self._heading_above(f.clause_start)]
         seg_start, seg_end = f.seg_start, f.seg_end
@@ -1111,6 +1249,14 @@ class _Engine:
         m = re.search(r"(?:由|从)(?:去年|上年|\d{4}年(?:底|末)?|年初)?的?(" + NUM_AR + r")", f.prefix)
         if m and not past:
             start_value = Decimal(m.group(1).replace(",", ""))
+        note = ""
+        entity = clause.each()
+        if entity and not f.q.is_rate and not past:
+            note = _("Each %(entity)s must reach it on its own: a floor per %(entity)s, not a total.") % {
+                "entity": entity
+            }
+        elif distributed:
+            note = _("One target for each of the %(count)d items listed.") % {"count": len(distributed)}
         for indicator in indicators:
             item = ParsedTarget(
                 quote=quote,
@@ -1128,6 +1274,7 @@ class _Engine:
                 task_path=node.task_path if node else "",
                 inline_path=node.path if node else "",
                 start_value=start_value,
+                note=note,
                 sentence=f.sentence_start,
             )
             (self.achievements if past else self.targets).append(item)
@@ -1233,6 +1380,7 @@ def _dedupe(items: list[ParsedTarget]) -> list[ParsedTarget]:
     out: list[ParsedTarget] = []
     by_quote: dict[tuple, ParsedTarget] = {}
     by_value: dict[tuple, list[ParsedTarget]] = {}
+    by_figure: dict[tuple, list[ParsedTarget]] = {}  # same value, range, unit and kind
     for item in items:
         key_quote = (item.quote, item.value, item.value_high, item.unit, item.kind)
         first = by_quote.get(key_quote)
@@ -1249,16 +1397,57 @@ def _dedupe(items: list[ParsedTarget]) -> list[ParsedTarget]:
             ):
                 duplicate = other
                 break
+        if duplicate is None:
+            duplicate = _restated(item, by_figure.get((item.value, item.value_high, item.unit, item.kind), ()))
         if duplicate is not None:
             if not duplicate.deadline and item.deadline:
                 duplicate.deadline, duplicate.deadline_date = item.deadline, item.deadline_date
             if item.quote != duplicate.quote and item.quote not in duplicate.alt_quotes:
                 duplicate.alt_quotes.append(item.quote)
+                restated = _("Stated again in the text: “%(quote)s”. Imported once; check it is the same target.")
+                duplicate.note = " ".join(filter(None, [duplicate.note, restated % {"quote": item.quote}]))
             continue
         by_quote.setdefault(key_quote, item)
         by_value.setdefault(key_value, []).append(item)
+        by_figure.setdefault((item.value, item.value_high, item.unit, item.kind), []).append(item)
         out.append(item)
     return out
+
+
+_RESTATED_VERB_RE = re.compile(r"^(?:新|再)?(?:增|认定|引进|培育|招引|建成|新建|实现|完成|打造|达到|达)+")
+_RESTATEMENT_FILLER_RE = re.compile(
+    r"^(?:全年|年内|今年|全区|全县|全市|区内|园区|力争|确保|至少|再|共|要|将)+|(?:以上|及以上)$"
+)
+
+
+def _restated(item: ParsedTarget, earlier) -> ParsedTarget | None:
+    """An earlier target that ``item`` states again elsewhere in the document (the summary up
+    front and the task later, a headline and its article): the same value, range, unit and kind,
+    and a name that is the other's, or its abbreviation (新增高企 in 新增高新技术企业认定: the
+    shorter name's characters appear in order in the longer one). Small counts (1-3) must name
+    the same thing word for word, so that two tasks' "2家" stay two targets."""
+    name = _RESTATEMENT_FILLER_RE.sub("", item.indicator)
+    for other in earlier:
+        if other.sentence == item.sentence or (other.deadline and item.deadline and other.deadline != item.deadline):
+            continue
+        other_name = _RESTATEMENT_FILLER_RE.sub("", other.indicator)
+        if item.quote in other.quote or other.quote in item.quote:
+            return other  # 今年启动秦屯、和屯两个试点村 … 启动秦屯、和屯两个试点村
+        if len(name) >= 6 and _RESTATED_VERB_RE.sub("", name) == _RESTATED_VERB_RE.sub("", other_name):
+            return other  # 新认定国家高新技术企业 … 新增国家高新技术企业: another verb, the same thing
+        short, long = sorted((name, other_name), key=len)
+        if short == long or (len(short) >= 4 and short in long):
+            return other
+        if item.value <= 3 or len(short) < 2:
+            continue
+        if short in long or (len(short) >= 4 and _subsequence(short, long)):
+            return other
+    return None
+
+
+def _subsequence(short: str, long: str) -> bool:
+    chars = iter(long)
+    return all(c in chars for c in short)
 
 
 def extract(source: str, norm: str, outline: Outline, *, year: int, masked: list[tuple[int, int]]) -> Extraction:
