@@ -302,7 +302,7 @@ def _headline_nodes(source: str, norm: str, paths: _Paths) -> list[TaskNode]:
     the first one's too. Bylines and blank lines are neither heading nor paragraph."""
     runs: list[list[tuple[int, int]]] = []  # each run: the (start, end) of its heading lines
     current: list[tuple[int, int]] = []
-    seen_paragraph = len(_REPORT_OPENING.findall(norm)) >= 2
+    seen_paragraph = False
     pos = 0
     length = len(norm)
     while pos < length:
