@@ -281,7 +281,6 @@ def outline_build(source: str, norm: str, *, masked: list[tuple[int, int]] | Non
 _HEADLINE_MAX = 40
 _SENTENCE_MARKS = re.compile(r"[。!?;:]")
 _BYLINE = re.compile(r"记者|通讯员|本报讯|摄影?$|文/图")
-_REPORT_OPENING = re.compile(r"(?m)^[\s\u3000]*本报讯")
 
 
 def _is_headline(line: str) -> bool:
@@ -297,9 +296,8 @@ def _headline_nodes(source: str, norm: str, paths: _Paths) -> list[TaskNode]:
     """The items of a plan that numbers none of its lines (a news report of a plan, seed 004):
     each run of heading lines (a headline, and its second line or sub-headline) opens an item,
     numbered 1, 2, 3 … in its path as the document gives no number. The run before the first
-    paragraph is the document's own title, not an item, unless the document gathers several
-    reports (two or more open with a byline, 本报讯…): then every report's headline opens an item,
-    the first one's too. Bylines and blank lines are neither heading nor paragraph."""
+    paragraph is the document's own title, not an item; bylines and blank lines are neither
+    heading nor paragraph."""
     runs: list[list[tuple[int, int]]] = []  # each run: the (start, end) of its heading lines
     current: list[tuple[int, int]] = []
     seen_paragraph = False

@@ -168,12 +168,3 @@ def test_a_meeting_report_that_looked_back_still_sets_this_years_goal():
     text = "一、会议\n会议全面回顾了2017年各项工作,提出今年全区地区生产总值增长9%以上的目标。共200余人参加会议。\n"
     parsed = plan_parse(text=text, year=2018)
     assert [(t.value, t.unit, t.kind) for t in parsed.targets] == [(9, "%", "growth_rate")]
-
-
-def test_a_collection_of_news_reports_makes_each_headline_an_item():
-    text = (
-        "示范区推进会要求\n本报讯(记者甲)会议要求,全年引进项目30个。\n\n"
-        "示范区建立推进机制\n本报讯(记者乙)会议明确,年内新增企业20家。\n"
-    )
-    parsed = plan_parse(text=text, year=2014)
-    assert [t.task_path for t in parsed.targets] == ["1", "2"]
