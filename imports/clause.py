@@ -51,8 +51,17 @@ _DESCRIPTOR_TAIL_RE = re.compile(
 _LEADING_PLACE_RE = re.compile(r"^(?:在|于|对|将|把|为|全区|全年|年内|今年)+")
 _USE_RE = re.compile(r"(?:用好|利用|依托|围绕|聚焦|发挥|借助|立足|结合|瞄准)[^,;。]*$")
 _DESCRIBED_LATER_RE = re.compile(r"(?:以上|左右)?[\u4e00-\u9fff]{0,12}的[\u4e00-\u9fff]")
+_DISPOSAL_RE = re.compile(r"(?:将|把)[\u4e00-\u9fff]{0,8}$")
+_STEER_RE = re.compile(r"(?:加快|推进|加快推进|统筹规划|统筹推进|统筹|抓好)(?P<place>[\u4e00-\u9fff]{1,8})$")
+_LIST_TOTAL_RE = re.compile(r"等[\u4e00-\u9fff]{0,10}(?:共计|合计|总计)$")
+_PUT_IN_RE = re.compile(r"(?:投入|安排)(?:[\u4e00-\u9fff]{0,8}?资金)?(?:约|为)?$")
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_CJK_OR_DIGIT_RE = re.compile(r"[\u4e00-\u9fff\d]")
 _HEAD_RE = re.compile(r"(?:以上|以下|左右)?的?(?P<head>[\u4e00-\u9fff“”A-Za-z0-9]*)")
-_BOTH_RE = re.compile(r"(?P<list>[\u4e00-\u9fff、]+)[均都](?P<verb>下降|降低|减少|增长|提高|达到|达|超过)?$")
+_BOTH_RE = re.compile(
+    r"(?P<list>[\u4e00-\u9fff、]+)[均都]"
+    r"(?P<verb>下降|降低|减少|增长|提高|达到|达|超过|不超过|不低于|不少于|控制在|保持在)?$"
+)
 _EACH_TAIL_RE = re.compile(r"各(?P<verb>[\u4e00-\u9fff]{0,4})$")
 
 
@@ -121,15 +130,15 @@ class Clause:
         the disposal construction (将区内35个家庭农场打造成…), a steering verb with the place of
         the set between it and the count (加快通海港区3个泊位建设, 统筹规划中心商务城4个地块的开发),
         the total of a named list (A、B等安置房共计13万平方米), or money put in (投入资金800万元)."""
-        before = self.before
-        if re.search(r"(?:将|把)[一-鿿]{0,8}$", before) and re.match(r"[一-鿿]", self.after):
+        before, tail = self.before, self.before[-14:]
+        if _DISPOSAL_RE.search(tail) and _CJK_RE.match(self.after):
             return True
-        steer = re.search(r"(?:加快|推进|加快推进|统筹规划|统筹推进|统筹|抓好)(?P<place>[一-鿿]{1,8})$", before)
-        if steer and not _ACTION_RE.search(steer.group("place")) and re.match(r"[一-鿿\d]", self.after):
+        steer = _STEER_RE.search(tail)
+        if steer and not _ACTION_RE.search(steer.group("place")) and _CJK_OR_DIGIT_RE.match(self.after):
             return True
-        if re.search(r"等[一-鿿]{0,10}(?:共计|合计|总计)$", before):
+        if _LIST_TOTAL_RE.search(before[-20:]):
             return True
-        return bool(re.search(r"(?:投入|安排)(?:[\u4e00-\u9fff]{0,8}?资金)?(?:约|为)?$", before))
+        return bool(_PUT_IN_RE.search(tail))
 
     def each(self) -> str:
         """The entity of a per-entity floor (所有村营收入超30万元 → 村), or ""."""

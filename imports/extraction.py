@@ -138,7 +138,7 @@ SCOPE_VERB_TAIL_RE = re.compile(r"(?:加快|推进|续建|加快推进|高效推
 SCOPE_COMPLETION_RE = re.compile(r"^[^,;。]{0,20}?(?:全面|全部)(?:开工|建成|完成|竣工|结顶|投产|运营|启动|实施)")
 # The plan's own structure, not a target: 六项重点工作, 8个方面的工作, 三个保障.
 META_NOUN_RE = re.compile(
-    r"^(?:的)?(?:重点|主要|大|项)?(?:工作|方面|任务|举措|措施|保障|机制|制度|原则|要求|理念|战略|目标|意识|自信|维护|"
+    r"^(?:的)?(?:重点|主要|大|项)?(?:工作|方面|部分|任务|举措|措施|保障|机制|制度|原则|要求|理念|战略|目标|意识|自信|维护|"
     r"到位|常态|领导小组|步骤|阶段|环节)"
 )
 DEMONSTRATIVE_TAIL_RE = re.compile(r"(?:这|那|该|此|上述|以下|下列|前述|各|每)\s*$")
@@ -199,6 +199,9 @@ class ParsedTarget:
     alt_quotes: list[str] = field(default_factory=list)
     accepted: bool = True
     sentence: int = field(default=0, repr=False, compare=False)  # offset of its sentence, to spot a repeat
+    # Stated in the plan's summary of goals (its opening, or an item headed …目标), where the body's
+    # targets are restated in other words.
+    summary: bool = field(default=False, repr=False, compare=False)
 
     def as_dict(self) -> dict:
         return {
@@ -915,10 +918,13 @@ def _label_start(norm: str, c_lo: int) -> int | None:
     return line_start + (len(norm[line_start : c_lo - 1]) - len(norm[line_start : c_lo - 1].lstrip()))
 
 
+_FROM_TAIL_RE = re.compile(r"(?:由|从)(?:目前|现在|现有|当前)?的?$")
+
+
 def _starting_level(norm: str, c_lo: int, q: Quantity, kept: list[Quantity]) -> bool:
     """日处理能力由6万吨提高到10万吨: the level the target starts from (由/从 X …到 Y), a figure of
     today, not a second target."""
-    if not re.search(r"(?:由|从)(?:目前|现在|现有|当前)?的?$", norm[c_lo : q.start]):
+    if not _FROM_TAIL_RE.search(norm, max(c_lo, q.start - 6), q.start):
         return False
     following = [o for o in kept if o.start > q.end]
     return bool(following) and bool(
@@ -985,6 +991,7 @@ class _Engine:
         self.achievements: list[ParsedTarget] = []
         self.milestones: list[ParsedMilestone] = []
         self._milestone_keys: list[tuple[Deadline, str]] = []
+        self._first_sentence: dict[tuple, int] = {}  # a clause's figure → the sentence first giving it
 
     def run(self) -> Extraction:
         norm = self.norm
@@ -1101,13 +1108,8 @@ class _Engine:
                     and not re.search(r"至少|不少于", f.prefix[-6:])
                 ):
                     continue  # 一个/一项/一套 alone: an article, not a count
-                future = (
-                    _FUTURE_MARK_RE.search(norm, c_lo, q.start) is not None
-                    or any(d.date and d.date.year >= self.year and d.end <= q.start and not d.as_of for d in deadlines)
-                ) and not _past_figure(f.prefix, self.year)
                 f.past = (
-                    (sentence_past and not future)
-                    or (part_past and not future)
+                    ((sentence_past or part_past) and not self._future_clause(f, c_lo, deadlines))
                     or _is_past_clause(norm, c_lo, c_hi, q.start)
                     or _past_figure(f.prefix, self.year)
                     or q in starting
@@ -1176,6 +1178,16 @@ class _Engine:
             kept.append(q)
         return kept
 
+    def _future_clause(self, f: _Found, c_lo: int, deadlines: list[Deadline]) -> bool:
+        """The clause names the plan's own time (``_FUTURE_MARK_RE``, or a deadline of the plan's
+        year or later before the number), so a perfective or a review around it does not make its
+        figure a past result."""
+        q = f.q
+        marked = _FUTURE_MARK_RE.search(self.norm, c_lo, q.start) is not None or any(
+            d.date and d.date.year >= self.year and d.end <= q.start and not d.as_of for d in deadlines
+        )
+        return marked and not _past_figure(f.prefix, self.year)
+
     def _drop_thresholds(self, quantities: list[Quantity], c_lo: int, shares: dict[int, str]) -> list[Quantity]:
         """50%以上村营业收入超50万元: the share of the entities that pass a threshold is one ratio;
         the threshold (50万元) goes into its indicator (see ``clause.share_threshold``)."""
@@ -1230,6 +1242,17 @@ class _Engine:
     def _emit(self, f: _Found) -> None:
         node = self.outline.owner(f.q.start)
         past = f.past or node_is_past(node, self.year, self.past_cache)
+        seg_start, seg_end = f.seg_start, f.seg_end
+        quote_text = self.norm[seg_start:seg_end]
+        if not re.search(r"[\u4e00-\u9fff]", quote_text.replace(self.norm[f.q.start : f.q.end], "")):
+            seg_start, seg_end = f.clause_start, max(f.clause_end, seg_end)
+        quote = self.source[seg_start:seg_end]
+        # A clause written again in another sentence gives nothing new (``_dedupe`` keeps the first):
+        # skip the naming below, the costly part, for it.
+        key = (past, quote, f.q.value, f.q.value_high, f.q.unit, f.kind)
+        first_sentence = self._first_sentence.setdefault(key, f.sentence_start)
+        if first_sentence != f.sentence_start:
+            return
         clause = _clause_of(f, self.norm)
         distributed = [] if f.indicator else clause.distributed()
         if f.q.is_rate:
@@ -1237,11 +1260,6 @@ class _Engine:
         indicators = [f.indicator] if f.indicator else (distributed or _split_subjects(f) or [_indicator(f)])
         if indicators == [""]:
             indicators = [self._heading_above(f.clause_start)]
-        seg_start, seg_end = f.seg_start, f.seg_end
-        quote_text = self.norm[seg_start:seg_end]
-        if not re.search(r"[\u4e00-\u9fff]", quote_text.replace(self.norm[f.q.start : f.q.end], "")):
-            seg_start, seg_end = f.clause_start, max(f.clause_end, seg_end)
-        quote = self.source[seg_start:seg_end]
         comparator = f.comparator
         if past and comparator not in ("range", "<="):
             comparator = ">=" if f.q.approx or f.q.suffix_cmp or AT_LEAST_TAIL_RE.search(f.prefix[-6:]) else "=="
@@ -1276,6 +1294,7 @@ class _Engine:
                 start_value=start_value,
                 note=note,
                 sentence=f.sentence_start,
+                summary=_in_summary(node),
             )
             (self.achievements if past else self.targets).append(item)
 
@@ -1435,6 +1454,8 @@ def _restated(item: ParsedTarget, earlier) -> ParsedTarget | None:
             return other  # 今年启动秦屯、和屯两个试点村 … 启动秦屯、和屯两个试点村
         if len(name) >= 6 and _RESTATED_VERB_RE.sub("", name) == _RESTATED_VERB_RE.sub("", other_name):
             return other  # 新认定国家高新技术企业 … 新增国家高新技术企业: another verb, the same thing
+        if other.summary != item.summary and item.value > 3 and _bigram_overlap(name, other_name) >= 0.5:
+            return other  # 工作目标: 实际利用外资4800万美元 … 全年实际使用外资达到4800万美元以上
         short, long = sorted((name, other_name), key=len)
         if short == long or (len(short) >= 4 and short in long):
             return other
@@ -1443,6 +1464,23 @@ def _restated(item: ParsedTarget, earlier) -> ParsedTarget | None:
         if short in long or (len(short) >= 4 and _subsequence(short, long)):
             return other
     return None
+
+
+def _in_summary(node: TaskNode | None) -> bool:
+    """Text before the first item, or in an item headed as the goals (主要目标, 工作目标) and not
+    in one of its sub-items (第二部分 主要目标和重点任务 → 一、…: the tasks, not the summary)."""
+    while node is not None and node.inline:
+        node = node.parent  # 一是 … of the item that holds them
+    return node is None or "目标" in node.heading
+
+
+def _bigram_overlap(a: str, b: str) -> float:
+    """The share of the shorter name's character pairs found in the other name."""
+    pairs_a = {a[i : i + 2] for i in range(len(a) - 1)}
+    pairs_b = {b[i : i + 2] for i in range(len(b) - 1)}
+    if not pairs_a or not pairs_b:
+        return 0.0
+    return len(pairs_a & pairs_b) / min(len(pairs_a), len(pairs_b))
 
 
 def _subsequence(short: str, long: str) -> bool:

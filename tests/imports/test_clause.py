@@ -168,3 +168,29 @@ def test_a_meeting_report_that_looked_back_still_sets_this_years_goal():
     text = "一、会议\n会议全面回顾了2017年各项工作,提出今年全区地区生产总值增长9%以上的目标。共200余人参加会议。\n"
     parsed = plan_parse(text=text, year=2018)
     assert [(t.value, t.unit, t.kind) for t in parsed.targets] == [(9, "%", "growth_rate")]
+
+
+def test_the_goals_of_a_summary_restated_in_other_words_in_the_tasks_are_one_target_each():
+    text = (
+        "一、总体要求\n(一)工作目标\n全年实际利用外资4800万美元,城镇新增就业3000人。\n"
+        "二、重点任务\n(一)开放合作\n1.外资。全年实际使用外资达到4800万美元以上。\n"
+        "2.就业。全年新增城镇就业3000人以上。\n"
+    )
+    parsed = plan_parse(text=text, year=2025)
+    assert [(t.value, t.unit, t.task_path) for t in parsed.targets] == [
+        (4800, "万美元", "一 > (一)"),
+        (3000, "人", "一 > (一)"),
+    ]
+    assert all(len(t.alt_quotes) == 1 for t in parsed.targets)
+
+
+def test_two_tasks_with_the_same_figure_in_similar_words_stay_two_targets():
+    text = (
+        "一、重点任务\n1.人才。新引进海外人才200名以上。\n2.留学人员。引进海外留学人才200名以上。\n"
+        "3.企业。新增规模以上工业企业10家。\n4.服务业。新增规模以上服务业企业10家。\n"
+    )
+    assert len(plan_parse(text=text, year=2025).targets) == 4
+
+
+def test_the_parts_of_a_report_are_no_target():
+    assert parse("我分两个部分向大家作报告。").targets == []

@@ -29,6 +29,8 @@ YEARS = {
     "plan_c": 2022,
     "plan_d": 2023,
     "plan_e": 2018,
+    "plan_f": 2024,
+    "plan_g": 2025,
 }
 # Where a document's rules were written: the two shared labelled seeds; the rest were labelled
 # here, after the rules, to try them (reported apart).
