@@ -211,7 +211,49 @@ def outline_build(source: str, norm: str, *, masked: list[tuple[int, int]] | Non
 
     ``masked`` collects the spans of the numbers themselves, so that the target extraction does
     not read 2.目标任务 as a quantity.
+
+    A plan whose sections are headed by unnumbered lines, each starting its items again at 1.
+    (全力稳住经济基本盘 / 1.… 2.… / 持续优化营商环境 / 1.…), gets those lines as its top level.
     """
+    scratch: list[tuple[int, int]] = []
+    outline = _outline_numbered(source, norm, masked=scratch, sections=frozenset())
+    sections = _section_headlines(norm, outline.nodes)
+    if sections:
+        outline = _outline_numbered(source, norm, masked=masked, sections=sections)
+    elif masked is not None:
+        masked.extend(scratch)
+    return outline
+
+
+def _section_headlines(norm: str, nodes: list[TaskNode]) -> frozenset[int]:
+    """The starts of the unnumbered lines that head the sections of a plan whose top-level
+    numbering starts again at 1: the line just above the first top-level item and above each
+    restart, when every one of them reads as a heading (``_is_headline``)."""
+    top = [node for node in nodes if node.depth == 0 and not node.inline]
+    restarts = [node for node in top[1:] if node.ordinal == 1]
+    if not top or not restarts:
+        return frozenset()
+    starts = []
+    for node in [top[0], *restarts]:
+        line_start = norm.rfind("\n", 0, node.start)
+        above_end = line_start
+        while above_end > 0:
+            above_start = norm.rfind("\n", 0, above_end) + 1
+            above = norm[above_start:above_end].strip(_INDENT + "\r")
+            if above:
+                if not _is_headline(above):
+                    return frozenset()
+                starts.append(above_start)
+                break
+            above_end = above_start - 1
+        else:
+            return frozenset()
+    return frozenset(starts)
+
+
+def _outline_numbered(
+    source: str, norm: str, *, masked: list[tuple[int, int]] | None, sections: frozenset[int]
+) -> Outline:
     nodes: list[TaskNode] = []
     stack: list[TaskNode] = []
     paths = _Paths()
@@ -225,6 +267,13 @@ def outline_build(source: str, norm: str, *, masked: list[tuple[int, int]] | Non
         content = pos
         while content < line_end and norm[content] in _INDENT:
             content += 1
+        if pos in sections:
+            stack = [
+                _section_node(source, norm, pos, line_end, paths, ordinal=len([n for n in nodes if n.depth == 0]) + 1)
+            ]
+            nodes.append(stack[0])
+            pos = line_end + 1
+            continue
         for style, pattern in LINE_STYLES:
             m = pattern.match(norm, content, line_end)
             if m is None and style == "num":
@@ -274,6 +323,25 @@ def outline_build(source: str, norm: str, *, masked: list[tuple[int, int]] | Non
     for index, node in enumerate(nodes):
         node.index = index
     return Outline(nodes)
+
+
+def _section_node(source: str, norm: str, start: int, end: int, paths: _Paths, *, ordinal: int) -> TaskNode:
+    """An unnumbered section heading, numbered 1, 2, 3 … in its path as the document gives none."""
+    while start < end and norm[start] in _INDENT:
+        start += 1
+    label = str(ordinal)
+    return TaskNode(
+        number="",
+        label=label,
+        ordinal=ordinal,
+        style="headline",
+        path=paths.claim(label),
+        depth=0,
+        start=start,
+        heading_start=start,
+        heading_end=end,
+        heading=source[start:end].strip(_INDENT + "\r"),
+    )
 
 
 # An unnumbered heading of a report written as an article: a short line with no sentence

@@ -3,6 +3,7 @@
 import pytest
 
 from imports.numbering import cn_to_int, normalize, outline_build
+from imports.services import plan_parse
 
 
 def tree(text: str) -> list[tuple[str, str]]:
@@ -146,3 +147,27 @@ def test_headlines_are_not_read_where_lines_are_numbered():
     text = "一、总体要求\n坚持稳中求进。\n稳住经济基本盘\n确保投资470亿元。\n"
     nodes = outline_build(text, normalize(text)).nodes
     assert [n.path for n in nodes] == ["一"]
+
+
+def test_unnumbered_section_lines_over_items_that_start_again_at_1_become_the_top_level():
+    text = (
+        "某区2020年重点工作安排\n\n今年全区工作的总体要求是稳中求进。\n\n"
+        "全力稳住经济基本盘\n1.抓好项目建设。全年新开工项目30个。\n2.抓好招商引资。引进亿元以上项目20个。\n\n"
+        "持续优化营商环境\n1.深化放管服改革。一网通办率达到95%。\n2.降低企业成本。为企业减负5亿元。\n"
+    )
+    parsed = plan_parse(text=text, year=2020)
+    assert [(t.path, t.heading) for t in parsed.tasks if not t.preamble] == [
+        ("1", "全力稳住经济基本盘"),
+        ("1 > 1", "抓好项目建设"),
+        ("1 > 2", "抓好招商引资"),
+        ("2", "持续优化营商环境"),
+        ("2 > 1", "深化放管服改革"),
+        ("2 > 2", "降低企业成本"),
+    ]
+    assert [t.task_path for t in parsed.targets] == ["1 > 1", "1 > 2", "2 > 1", "2 > 2"]
+
+
+def test_items_that_start_again_without_a_heading_line_above_keep_their_own_numbering():
+    text = "1.项目。新开工项目30个。\n这一段是正文,说明项目安排的情况。\n1.招商。引进项目20个。\n"
+    parsed = plan_parse(text=text, year=2020)
+    assert [t.path for t in parsed.tasks] == ["1", "1-2"]
