@@ -49,8 +49,8 @@ _DESCRIPTOR_TAIL_RE = re.compile(
     "(?:" + "|".join(sorted(DESCRIPTOR_WORDS, key=len, reverse=True)) + r")(?:约|为|达|计)?\s*$"
 )
 _LEADING_PLACE_RE = re.compile(r"^(?:在|于|对|将|把|为|全区|全年|年内|今年)+")
-_USE_RE = re.compile(r"(?:用好|利用|依托|围绕|聚焦|发挥|借助|立足|结合|瞄准)[^,;。]*$")
-_DESCRIBED_LATER_RE = re.compile(r"(?:以上|左右)?[\u4e00-\u9fff]{0,12}的[\u4e00-\u9fff]")
+_USE_RE = re.compile(r"(?:用好|利用|依托|围绕|聚焦|发挥|借助|立足|结合|瞄准|按照|依照)[^,;。]*$")
+_DESCRIBED_LATER_RE = re.compile(r"(?:以上|左右)?[\u4e00-\u9fff]{0,12}的[\u4e00-\u9fffA-Za-z0-9]")
 _DISPOSAL_RE = re.compile(r"(?:将|把)[\u4e00-\u9fff]{0,8}$")
 _STEER_RE = re.compile(r"(?:加快|推进|加快推进|统筹规划|统筹推进|统筹|抓好)(?P<place>[\u4e00-\u9fff]{1,8})$")
 _LIST_TOTAL_RE = re.compile(r"等[\u4e00-\u9fff]{0,10}(?:共计|合计|总计)$")
@@ -121,7 +121,7 @@ class Clause:
         governs it (选取南部17.5平方公里的工业区). "完成6万平方米的主体工程建设" is an output."""
         if _DESCRIPTOR_TAIL_RE.search(self.before) and _DESCRIBED_LATER_RE.match(self.after):
             return True  # 年产50万套驱动电机的华驰项目…
-        if not re.match(r"(?:以上|左右)?的[\u4e00-\u9fff]", self.after):
+        if not re.match(r"(?:以上|左右)?的[\u4e00-\u9fffA-Za-z0-9]", self.after):
             return False
         return not self.action
 

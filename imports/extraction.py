@@ -40,7 +40,7 @@ MEASURE_UNITS = (
     "元", "美元", "欧元", "港元", "平方米", "平米", "平方公里", "平方千米", "公顷", "亩", "米", "延米", "千米",
     "公里", "吨", "吨级", "千克", "公斤", "立方米", "千瓦", "千瓦时", "兆瓦", "吨标准煤", "吨标煤", "标箱",
     "微克/立方米", "毫克/立方米", "毫克/升",
-    "%", "‰", "个百分点", "百分点", "倍", "成", "人次", "家次", "户次",
+    "%", "‰", "个百分点", "百分点", "倍", "成", "人次", "家次", "户次", "架次", "艘次", "单", "列",
 )  # fmt: skip
 # Durations are targets only as ceilings (办结时限压缩至3个工作日以内).
 TIME_UNITS = ("个工作日", "工作日", "小时", "分钟", "天")
@@ -86,6 +86,8 @@ UNIT_BLOCKED_BY_NEXT = {
     "座": "谈",
     "张": "贴",
     "成": "为功立员本果交效绩熟型",
+    "单": "位元价独项据一个体品",
+    "列": "入为出举",
 }
 TARGETLESS_FOLLOWERS = "性化型式级" + "届"  # 一次性, 百万级 … (吨级 is a unit of its own)
 
@@ -1423,8 +1425,6 @@ def _dedupe(items: list[ParsedTarget]) -> list[ParsedTarget]:
                 duplicate.deadline, duplicate.deadline_date = item.deadline, item.deadline_date
             if item.quote != duplicate.quote and item.quote not in duplicate.alt_quotes:
                 duplicate.alt_quotes.append(item.quote)
-                restated = _("Stated again in the text: “%(quote)s”. Imported once; check it is the same target.")
-                duplicate.note = " ".join(filter(None, [duplicate.note, restated % {"quote": item.quote}]))
             continue
         by_quote.setdefault(key_quote, item)
         by_value.setdefault(key_value, []).append(item)

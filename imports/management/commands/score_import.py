@@ -31,6 +31,8 @@ YEARS = {
     "plan_e": 2018,
     "plan_f": 2024,
     "plan_g": 2025,
+    "plan_h": 2019,
+    "plan_i": 2020,
 }
 # Where a document's rules were written: the two shared labelled seeds; the rest were labelled
 # here, after the rules, to try them (reported apart).
