@@ -349,6 +349,7 @@ def _section_node(source: str, norm: str, start: int, end: int, paths: _Paths, *
 _HEADLINE_MAX = 40
 _SENTENCE_MARKS = re.compile(r"[。!?;:]")
 _BYLINE = re.compile(r"记者|通讯员|本报讯|摄影?$|文/图")
+_REPORT_OPENING = re.compile(r"(?m)^[ \t\u3000]*本报讯")
 
 
 def _is_headline(line: str) -> bool:
@@ -364,11 +365,13 @@ def _headline_nodes(source: str, norm: str, paths: _Paths) -> list[TaskNode]:
     """The items of a plan that numbers none of its lines (a news report of a plan, seed 004):
     each run of heading lines (a headline, and its second line or sub-headline) opens an item,
     numbered 1, 2, 3 … in its path as the document gives no number. The run before the first
-    paragraph is the document's own title, not an item; bylines and blank lines are neither
-    heading nor paragraph."""
+    paragraph is the document's own title, not an item (unless the document gathers several
+    reports); bylines and blank lines are neither heading nor paragraph."""
     runs: list[list[tuple[int, int]]] = []  # each run: the (start, end) of its heading lines
     current: list[tuple[int, int]] = []
-    seen_paragraph = False
+    # Several reports gathered in one document (two or more open with 本报讯): every report's
+    # headline opens an item, the first one's too; one report's headline is the document's title.
+    seen_paragraph = len(_REPORT_OPENING.findall(norm)) >= 2
     pos = 0
     length = len(norm)
     while pos < length:

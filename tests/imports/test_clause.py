@@ -193,3 +193,18 @@ def test_two_tasks_with_the_same_figure_in_similar_words_stay_two_targets():
 
 def test_the_parts_of_a_report_are_no_target():
     assert parse("我分两个部分向大家作报告。").targets == []
+
+
+def test_a_collection_of_news_reports_makes_each_headline_an_item_the_first_too():
+    text = (
+        "示范区推进会要求\n本报讯(记者甲)会议要求,全年引进项目30个。\n\n"
+        "示范区建立推进机制\n本报讯(记者乙)会议明确,年内新增企业20家。\n"
+    )
+    parsed = plan_parse(text=text, year=2014)
+    assert [t.task_path for t in parsed.targets] == ["1", "2"]
+
+
+def test_one_report_keeps_its_headline_as_the_documents_title():
+    text = "示范区推进会要求\n本报讯(记者甲)会议要求,全年引进项目30个。\n\n全力抓好招商\n年内新增企业20家。\n"
+    parsed = plan_parse(text=text, year=2014)
+    assert [t.task_path for t in parsed.targets] == ["", "1"]
