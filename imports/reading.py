@@ -293,7 +293,15 @@ def _docx_text(data: bytes) -> str:
     body = document.element.body
     for child in body.iterchildren():
         if child.tag == f"{_W}p":
-            lines.append(numbering.prefix(child) + _paragraph_text(child))
+            prefix = numbering.prefix(child)
+            heading = "" if prefix else _run_in_heading(child)
+            text = _paragraph_text(child)
+            if heading:
+                # A bold opening (全力稳住经济基本盘。…) heads the paragraph: its own line, as a
+                # heading standing alone would be, so the plan's structure survives.
+                lines.append(_HEADING_END.sub("", heading))
+                text = text.lstrip()[len(heading) :].lstrip()
+            lines.append(prefix + text)
         elif child.tag == f"{_W}tbl":
             lines.extend(_table_lines(child))
     return text_from_str("\n".join(lines))
@@ -412,6 +420,34 @@ def _looks_like_xml(head: bytes) -> bool:
     if head.startswith(b"\x4c\x6f\xa7\x94"):  # "<?xm" in EBCDIC
         return True
     return head.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").startswith(b"<")
+
+
+_HEADING_END = re.compile(r"[。.::,, ]+$")  # the stop after a bold opening
+_NUMBERED_START = re.compile(r"\s*(?:[一二三四五六七八九十]+[、是]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
+
+
+def _run_in_heading(p) -> str:
+    """The bold words a paragraph opens with, when plain text follows them in the same
+    paragraph and they are not a number of their own: "" otherwise."""
+    bold_text: list[str] = []
+    rest = False
+    for run in p.iter(f"{_W}r"):
+        text = "".join(t.text or "" for t in run.iter(f"{_W}t"))
+        if not text:
+            continue
+        rpr = run.find(f"{_W}rPr")
+        b = rpr.find(f"{_W}b") if rpr is not None else None
+        bold = b is not None and b.get(f"{_W}val") not in ("0", "false")
+        if bold and not rest:
+            bold_text.append(text)
+        elif text.strip():
+            rest = True
+            break
+    heading = "".join(bold_text).strip()
+    stripped = _HEADING_END.sub("", heading)
+    if not rest or not 2 <= len(stripped) <= 40 or _NUMBERED_START.match(stripped):
+        return ""
+    return heading
 
 
 def _paragraph_text(p) -> str:

@@ -154,3 +154,33 @@ def test_text_without_numbering_is_refused():
 
 def test_a_text_longer_than_a_million_characters_is_refused():
     assert refused(plan_parse, text="一、目标\n" + "字" * 1_000_001, year=2014).code == "too_long"
+
+
+def test_a_docx_whose_paragraphs_open_in_bold_keeps_those_openings_as_its_items():
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("云岭高新区2019年重点工作安排")
+    document.add_paragraph("今年全区工作的总体要求是稳中求进、提质增效。")
+    for heading, body in (
+        ("全力稳住经济基本盘。", "全年新开工项目30个,引进亿元以上项目20个。"),
+        ("持续优化营商环境。", "一网通办率达到95%,为企业减负5亿元。"),
+    ):
+        paragraph = document.add_paragraph()
+        paragraph.add_run(heading).bold = True
+        paragraph.add_run(body)
+    paragraph = document.add_paragraph()
+    paragraph.add_run("1.").bold = True  # a bold number is a number, not a heading
+    paragraph.add_run("其他工作。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+
+    text = text_from_bytes(buffer.getvalue(), name="plan.docx")
+
+    assert "\n全力稳住经济基本盘\n全年新开工项目30个" in text
+    assert "\n1.其他工作。" in text
+    parsed = plan_parse(text=text.replace("\n1.其他工作。", ""), year=2019)
+    assert [(t.path, t.heading) for t in parsed.tasks if not t.preamble] == [
+        ("1", "全力稳住经济基本盘"),
+        ("2", "持续优化营商环境"),
+    ]
+    assert [t.task_path for t in parsed.targets] == ["1", "1", "2", "2"]
