@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 
 # Verbs whose object is an output to count up: what they take is a target.
 PRODUCE_VERBS = (
@@ -65,7 +64,6 @@ _BOTH_RE = re.compile(
 _EACH_TAIL_RE = re.compile(r"各(?P<verb>[\u4e00-\u9fff]{0,4})$")
 
 
-@dataclass(frozen=True)
 class Clause:
     """One quantity in the words of its clause.
 
@@ -73,36 +71,56 @@ class Clause:
     quantity (unit, 以上 …) to the end of the clause. ``action`` is the last output verb before
     the number and ``subject`` what stands before that verb; ``modifier`` lies between the verb
     and the number; ``head`` is the noun phrase after the quantity and ``predicate`` what follows
-    it."""
+    it. The parts are read when a rule first asks for them: most quantities need only one or two.
+    """
 
-    before: str
-    after: str
-    subject: str
-    action: str
-    modifier: str
-    head: str
-    predicate: str
+    __slots__ = ("__dict__", "after", "before")
+
+    def __init__(self, before: str, after: str) -> None:
+        self.before = before
+        self.after = after
 
     @classmethod
     def read(cls, before: str, after: str) -> Clause:
-        action_match = None
-        for m in _ACTION_RE.finditer(before):
-            action_match = m
-        if action_match is not None:
-            subject, action, modifier = (
-                before[: action_match.start()],
-                action_match.group(0),
-                before[action_match.end() :],
-            )
-        else:
-            subject, action, modifier = before, "", ""
-        head_match = _HEAD_RE.match(after)
+        return cls(before, after)
+
+    @functools.cached_property
+    def _action_match(self) -> re.Match[str] | None:
+        found = None
+        for m in _ACTION_RE.finditer(self.before):
+            found = m
+        return found
+
+    @property
+    def action(self) -> str:
+        return self._action_match.group(0) if self._action_match else ""
+
+    @property
+    def subject(self) -> str:
+        m = self._action_match
+        return self.before[: m.start()] if m else self.before
+
+    @property
+    def modifier(self) -> str:
+        m = self._action_match
+        return self.before[m.end() :] if m else ""
+
+    @functools.cached_property
+    def _head_and_predicate(self) -> tuple[str, str]:
+        head_match = _HEAD_RE.match(self.after)
         head = head_match.group("head") if head_match else ""
-        predicate = ""
         event = EVENT_PREDICATE_RE.search(head)
         if event and event.start() > 0:
-            head, predicate = head[: event.start()], head[event.start() :]
-        return cls(before, after, subject, action, modifier, head, predicate)
+            return head[: event.start()], head[event.start() :]
+        return head, ""
+
+    @property
+    def head(self) -> str:
+        return self._head_and_predicate[0]
+
+    @property
+    def predicate(self) -> str:
+        return self._head_and_predicate[1]
 
     # -- the rules -----------------------------------------------------------------------------
 
@@ -136,8 +154,8 @@ class Clause:
         steer = _STEER_RE.search(tail)
         if steer and not _ACTION_RE.search(steer.group("place")) and _CJK_OR_DIGIT_RE.match(self.after):
             return True
-        if _LIST_TOTAL_RE.search(before[-20:]):
-            return True
+        if _LIST_TOTAL_RE.search(before[-20:]) or "续建" in before:
+            return True  # …等安置房共计13万平方米; 续建…安置房1800套 (what is being built already)
         return bool(_PUT_IN_RE.search(tail))
 
     def each(self) -> str:

@@ -140,7 +140,7 @@ SCOPE_VERB_TAIL_RE = re.compile(r"(?:加快|推进|续建|加快推进|高效推
 SCOPE_COMPLETION_RE = re.compile(r"^[^,;。]{0,20}?(?:全面|全部)(?:开工|建成|完成|竣工|结顶|投产|运营|启动|实施)")
 # The plan's own structure, not a target: 六项重点工作, 8个方面的工作, 三个保障.
 META_NOUN_RE = re.compile(
-    r"^(?:的)?(?:重点|主要|大|项)?(?:工作|方面|部分|任务|举措|措施|保障|机制|制度|原则|要求|理念|战略|目标|意识|自信|维护|"
+    r"^(?:的)?(?:重点|主要|大|项)?(?:工作|方面|部分|等次|等级|档次|任务|举措|措施|保障|机制|制度|原则|要求|理念|战略|目标|意识|自信|维护|"
     r"到位|常态|领导小组|步骤|阶段|环节)"
 )
 DEMONSTRATIVE_TAIL_RE = re.compile(r"(?:这|那|该|此|上述|以下|下列|前述|各|每)\s*$")
@@ -756,6 +756,12 @@ def _word_kind(word: str | None, *, level: bool) -> kinds.Kind | None:
     word (提高至 is a ratio, 下降到 a ceiling) before its ``words``."""
     if word is None:
         return None
+    return _word_kind_of(word, level, kinds.revision())
+
+
+@functools.lru_cache(maxsize=512)
+def _word_kind_of(word: str, level: bool, revision: int) -> kinds.Kind | None:
+    """``_word_kind`` for the kinds registered at ``revision`` (the same word, the same answer)."""
     if level:
         for kind in kinds.ALL:
             if kind.hints.to_level and re.fullmatch(kind.hints.to_level, word):
@@ -1454,7 +1460,8 @@ def _restated(item: ParsedTarget, earlier) -> ParsedTarget | None:
             return other  # 今年启动秦屯、和屯两个试点村 … 启动秦屯、和屯两个试点村
         if len(name) >= 6 and _RESTATED_VERB_RE.sub("", name) == _RESTATED_VERB_RE.sub("", other_name):
             return other  # 新认定国家高新技术企业 … 新增国家高新技术企业: another verb, the same thing
-        if other.summary != item.summary and item.value > 3 and _bigram_overlap(name, other_name) >= 0.5:
+        small_count = item.value <= 3 and (item.unit.lstrip("千万亿百十") or item.unit) in COUNT_UNITS
+        if other.summary != item.summary and not small_count and _bigram_overlap(name, other_name) >= 0.5:
             return other  # 工作目标: 实际利用外资4800万美元 … 全年实际使用外资达到4800万美元以上
         short, long = sorted((name, other_name), key=len)
         if short == long or (len(short) >= 4 and short in long):

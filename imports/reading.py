@@ -172,14 +172,43 @@ def text_from_bytes(data: bytes, *, name: str = "") -> str:
 
 
 def text_from_str(text: str) -> str:
-    """Pasted or decoded text, checked and with its line ends unified."""
+    """Pasted or decoded text, checked and with its line ends unified; a table pasted from a
+    spreadsheet (rows of TAB-separated cells) is read as a Word table is (``rows_lines``)."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise refuse_empty()
     _check_length(text)
     if not _looks_textual_str(text):
         raise _refuse_kind("binary")
+    if "\t" in text:
+        text = _pasted_tables(text)
     return text
+
+
+_TABLE_MIN_ROWS = 3  # fewer rows of cells are a few indented lines, not a table
+
+
+def _pasted_tables(text: str) -> str:
+    """Each run of at least three lines with two or more TABs, read as a table."""
+    lines = text.split("\n")
+    out: list[str] = []
+    block: list[list[str]] = []
+
+    def flush() -> None:
+        if len(block) >= _TABLE_MIN_ROWS:
+            out.extend(rows_lines(block))
+        else:
+            out.extend("\t".join(cells) for cells in block)
+        block.clear()
+
+    for line in lines:
+        if line.count("\t") >= 2 and line.strip():
+            block.append([cell.strip() for cell in line.split("\t")])
+        else:
+            flush()
+            out.append(line)
+    flush()
+    return "\n".join(out)
 
 
 def _check_length(text: str) -> None:
@@ -463,8 +492,7 @@ def _paragraph_text(p) -> str:
 
 
 def _table_lines(tbl) -> list[str]:
-    """A table of tasks (序号 | 任务 | 目标 | 牵头单位 | 责任领导 | 完成时限) becomes one line per row,
-    the columns that name a unit, a leader or a date labelled by their header."""
+    """A Word table of tasks, read as ``rows_lines`` reads any table."""
     rows = []
     for tr in _own(tbl, f"{_W}tr"):
         cells = []
@@ -472,6 +500,13 @@ def _table_lines(tbl) -> list[str]:
             text = "".join(_paragraph_text(p) for p in tc.iter(f"{_W}p")).replace("\n", " ").strip()
             cells.append(text)
         rows.append(cells)
+    return rows_lines(rows)
+
+
+def rows_lines(rows: list[list[str]]) -> list[str]:
+    """A table of tasks (序号 | 任务 | 目标 | 牵头单位 | 责任领导 | 完成时限) becomes one line per row,
+    the columns that name a unit, a leader or a date labelled by their header. A row with one
+    cell (一、经济发展, a section of the table) stays as it is written."""
     if not rows:
         return []
     header = rows[0]
@@ -483,6 +518,10 @@ def _table_lines(tbl) -> list[str]:
     has_header = bool(labelled) or any(re.search(r"序号|任务|内容|目标|指标", c) for c in header)
     lines = []
     for cells in rows[1:] if has_header else rows:
+        filled = [text for text in cells if text]
+        if len(filled) == 1:
+            lines.append(filled[0])
+            continue
         marker, texts, labels = "", [], []
         for i, text in enumerate(cells):
             if not text:

@@ -184,3 +184,30 @@ def test_a_docx_whose_paragraphs_open_in_bold_keeps_those_openings_as_its_items(
         ("2", "持续优化营商环境"),
     ]
     assert [t.task_path for t in parsed.targets] == ["1", "1", "2", "2"]
+
+
+def test_a_table_pasted_from_a_spreadsheet_is_read_as_a_word_table_is():
+    text = (
+        "江川高新区2021年重点工作任务分解表\n"
+        "序号\t重点任务\t工作目标\t牵头单位\t完成时限\n"
+        "一、经济发展\t\t\t\t\n"
+        "1\t推动工业增长\t规上工业增加值增长10%\t经济发展局\t2021年12月底\n"
+        "2\t扩大有效投资\t完成固定资产投资120亿元，力争130亿元\t发展改革局\t2021年12月底\n"
+        "二、科技创新\t\t\t\t\n"
+        "3\t培育创新主体\t新增高新技术企业50家以上\t科技创新局\t2021年12月底\n"
+    )
+    read = text_from_bytes(text.encode("utf-8"), name="plan.txt")
+    assert "\t" not in read
+    assert "1.推动工业增长。规上工业增加值增长10%。(牵头单位:经济发展局)(完成时限:2021年12月底)" in read
+    parsed = plan_parse(text=read, year=2021)
+    assert [(t.task_path, t.value, t.stretch) for t in parsed.targets] == [
+        ("一 > 1", 10, None),
+        ("一 > 2", 120, 130),
+        ("二 > 3", 50, None),
+    ]
+    assert {t.path: t.lead_unit for t in parsed.tasks}["一 > 1"] == "经济发展局"
+
+
+def test_a_few_lines_with_tabs_are_not_a_table():
+    text = "一、重点工作\n1.项目\t新开工项目30个\t年内\n2.招商\t引进项目20个\t年内\n"
+    assert text_from_bytes(text.encode("utf-8"), name="plan.txt") == text

@@ -33,6 +33,8 @@ YEARS = {
     "plan_g": 2025,
     "plan_h": 2019,
     "plan_i": 2020,
+    "plan_j": 2021,
+    "plan_k": 2022,
 }
 # Where a document's rules were written: the two shared labelled seeds; the rest were labelled
 # here, after the rules, to try them (reported apart).
