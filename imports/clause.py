@@ -17,7 +17,6 @@ slot it looks at, so a plan the rules were not written for is read the same way.
 
 from __future__ import annotations
 
-import functools
 import re
 
 # Verbs whose object is an output to count up: what they take is a target.
@@ -84,12 +83,16 @@ class Clause:
     def read(cls, before: str, after: str) -> Clause:
         return cls(before, after)
 
-    @functools.cached_property
+    @property
     def _action_match(self) -> re.Match[str] | None:
-        found = None
-        for m in _ACTION_RE.finditer(self.before):
-            found = m
-        return found
+        try:
+            return self.__dict__["_action"]
+        except KeyError:
+            found = None
+            for m in _ACTION_RE.finditer(self.before):
+                found = m
+            self.__dict__["_action"] = found
+            return found
 
     @property
     def action(self) -> str:
@@ -105,8 +108,15 @@ class Clause:
         m = self._action_match
         return self.before[m.end() :] if m else ""
 
-    @functools.cached_property
+    @property
     def _head_and_predicate(self) -> tuple[str, str]:
+        cached = self.__dict__.get("_head")
+        if cached is not None:
+            return cached
+        self.__dict__["_head"] = self._read_head()
+        return self.__dict__["_head"]
+
+    def _read_head(self) -> tuple[str, str]:
         head_match = _HEAD_RE.match(self.after)
         head = head_match.group("head") if head_match else ""
         event = EVENT_PREDICATE_RE.search(head)
@@ -163,13 +173,12 @@ class Clause:
         found = list(EACH_RE.finditer(self.before))
         return found[-1].group("entity") if found else ""
 
-    @functools.cached_property
-    def _distributed(self) -> tuple[str, ...]:
-        return tuple(self._distribute())
-
     def distributed(self) -> list[str]:
         """See ``_distribute`` (read once per clause)."""
-        return list(self._distributed)
+        cached = self.__dict__.get("_distributed")
+        if cached is None:
+            cached = self.__dict__["_distributed"] = tuple(self._distribute())
+        return list(cached)
 
     def _distribute(self) -> list[str]:
         """The items a 各N distributes over, each named with its verb: "建成农技站、植保站和

@@ -36,6 +36,7 @@ from targets import kinds
 # --------------------------------------------------------------------------------------------
 
 COUNT_UNITS = tuple(sorted(figures.COUNT_UNITS))  # the units that count whole things (core.figures)
+_COUNT_UNIT_SET = frozenset(COUNT_UNITS)
 MEASURE_UNITS = (
     "元", "美元", "欧元", "港元", "平方米", "平米", "平方公里", "平方千米", "公顷", "亩", "米", "延米", "千米",
     "公里", "吨", "吨级", "千克", "公斤", "立方米", "千瓦", "千瓦时", "兆瓦", "吨标准煤", "吨标煤", "标箱",
@@ -343,8 +344,7 @@ class Quantity:
 
     @property
     def is_count(self) -> bool:
-        base = self.unit.lstrip("千万亿百十") or self.unit
-        return base in COUNT_UNITS
+        return (self.unit.lstrip("千万亿百十") or self.unit) in _COUNT_UNIT_SET
 
     @property
     def is_rate(self) -> bool:
@@ -370,6 +370,10 @@ def _chinese_count(numeral: str, unit: str) -> bool:
     if numeral in ("百", "千", "二"):
         return False
     return unit.startswith(("万", "亿")) or unit in CN_COUNTABLE
+
+
+# Where a quantity can start: a digit, a Chinese numeral, or the 翻 of 翻一番 and 分 of 百分之.
+_NUMERAL_RE = re.compile(f"[0-9{CN_DIGITS}十百千翻分]")
 
 
 def quantities_in(norm: str, lo: int, hi: int, blocked: bytearray) -> list[Quantity]:
@@ -413,7 +417,7 @@ def quantities_in(norm: str, lo: int, hi: int, blocked: bytearray) -> list[Quant
                 chinese=chinese,
             )
         )
-    for m in DOUBLING_RE.finditer(norm, lo, hi):
+    for m in DOUBLING_RE.finditer(norm, lo, hi) if norm.find("翻", lo, hi) >= 0 else ():
         if blocked[m.start()]:
             continue
         times = {"": 1, "一": 1, "两": 2, "二": 2, "三": 3}[m.group("n")]
@@ -432,7 +436,7 @@ def quantities_in(norm: str, lo: int, hi: int, blocked: bytearray) -> list[Quant
                 special="doubling",
             )
         )
-    for m in PERCENT_WORDS_RE.finditer(norm, lo, hi):
+    for m in PERCENT_WORDS_RE.finditer(norm, lo, hi) if norm.find("分之", lo, hi) >= 0 else ():
         if blocked[m.start()]:
             continue
         value = _parse_number(m.group("n"))
@@ -485,12 +489,17 @@ _RELATIVE_YEARS = {"今年": 0, "本年": 0, "明年": 1, "后年": 2, "今明�
 _DEADLINE_MONTH_PARTS = ("底", "末", "中旬", "上旬", "下旬")
 
 
+_DATE_WORD_RE = re.compile("[年月季]")
+
+
 def deadlines_in(source: str, norm: str, lo: int, hi: int, year: int) -> list[Deadline]:
     """The deadlines written in ``norm[lo:hi]`` of a plan for ``year``: the
     dates targets are due by, and the points at which past results were
     measured (截至…). A deadline at the plan's end has no date of its own."""
     plan_end = dt.date(year, 12, 31)
     found: list[Deadline] = []
+    if not _DATE_WORD_RE.search(norm, lo, hi):
+        return found  # every form of a deadline names a 年, a 月 or a 季度
     for m in DEADLINE_RE.finditer(norm, lo, hi):
         if m.end() == m.start() or not m.group(0).strip():
             continue
@@ -580,17 +589,22 @@ def _spans(norm: str, lo: int, hi: int, ends: str) -> list[tuple[int, int]]:
     """Split ``norm[lo:hi]`` at any of ``ends`` (a comma between digits, as in 1,000, does not split)."""
     out: list[tuple[int, int]] = []
     start = lo
-    for i in range(lo, hi):
-        ch = norm[i]
-        if ch in ends:
-            if ch == "," and 0 < i < len(norm) - 3 and norm[i - 1].isdigit() and norm[i + 1 : i + 4].isdigit():
-                continue
-            if start < i:
-                out.append((start, i))
-            start = i + 1
+    for m in _ends_pattern(ends).finditer(norm, lo, hi):
+        i = m.start()
+        if norm[i] == "," and 0 < i < len(norm) - 3 and norm[i - 1].isdigit() and norm[i + 1 : i + 4].isdigit():
+            continue
+        if start < i:
+            out.append((start, i))
+        start = i + 1
     if start < hi:
         out.append((start, hi))
     return out
+
+
+@functools.lru_cache(maxsize=8)
+def _ends_pattern(ends: str) -> re.Pattern[str]:
+    """One character of ``ends``, found by the regex engine rather than a loop over the text."""
+    return re.compile(f"[{re.escape(ends)}]")
 
 
 def _trim(norm: str, lo: int, hi: int, chars: str = " \t\u3000\xa0\ufeff") -> tuple[int, int]:
@@ -779,6 +793,11 @@ def _hinted(test) -> kinds.Kind:
 
 def _default_kind() -> kinds.Kind:
     """The kind of a count or a measure without a kind word (an amount)."""
+    return _default_kind_of(kinds.revision())
+
+
+@functools.lru_cache(maxsize=4)
+def _default_kind_of(revision: int) -> kinds.Kind:
     return _hinted(lambda hints: hints.figure)
 
 
@@ -967,13 +986,18 @@ def _screened_out(f: _Found, norm: str, clause_prefix: str) -> bool:
         return True  # part of a quoted name: “青陂英才”十条政策, “科创中国”三年行动
     if DEMONSTRATIVE_TAIL_RE.search(tail) and q.chinese and not Clause.read(clause_prefix, f.suffix).distributed():
         return True
-    if re.search(r"每(?:周|月|年|季度?|半年|半月|天|日|旬|两周|星期)", clause_prefix) and q.unit in (
-        "次",
-        "场",
-        "期",
-        "轮",
-        "个",
-        "项",
+    if (
+        "每" in clause_prefix
+        and _FREQUENCY_RE.search(clause_prefix)
+        and q.unit
+        in (
+            "次",
+            "场",
+            "期",
+            "轮",
+            "个",
+            "项",
+        )
     ):
         return True  # a frequency: 每周召开一次
     if q.is_count and META_NOUN_RE.match(f.suffix):
@@ -981,7 +1005,12 @@ def _screened_out(f: _Found, norm: str, clause_prefix: str) -> bool:
     if q.is_time and not kinds.get(f.kind).at_most:
         return True
     # A size in an example of a list: 原市行政中心2平方公里预留地等重点区域.
-    return not q.is_count and not q.is_rate and bool(re.match(r"[\u4e00-\u9fff]{1,8}等", f.suffix))
+    return (
+        not q.is_count
+        and not q.is_rate
+        and "等" in f.suffix[:9]
+        and bool(re.match(r"[\u4e00-\u9fff]{1,8}等", f.suffix))
+    )
 
 
 class _Engine:
@@ -1053,11 +1082,15 @@ class _Engine:
         per_clause = []
         shares: dict[int, str] = {}  # a share of entities (50%以上村…) → its indicator
         for c_lo, c_hi in clauses:
+            if not _NUMERAL_RE.search(norm, c_lo, c_hi):
+                continue  # no number, Chinese numeral or 翻番 in the clause: nothing to find
             quantities = quantities_in(norm, c_lo, c_hi, blocked)
             # Quantities inside a deadline (到2015年) are dates, not targets.
             quantities = [q for q in quantities if not any(d.start <= q.start < d.end for d in deadlines)]
             kept = self._drop_qualifiers(quantities, c_lo, c_hi)
-            per_clause.append((c_lo, c_hi, self._drop_thresholds(kept, c_lo, shares)))
+            kept = self._drop_thresholds(kept, c_lo, shares)
+            if kept:
+                per_clause.append((c_lo, c_hi, kept))
         found_quantities = [q for _lo, _hi, kept in per_clause for q in kept]
         described: list[tuple[int, int]] = []
         # A perfective verb anywhere in the part (…,圆满完成了任务) makes it a report of results.
@@ -1070,10 +1103,10 @@ class _Engine:
             baselines = [
                 q
                 for q in kept
-                if q in starting
+                if any(q is o for o in starting)
                 or (any(o.start > q.end for o in kept) and _past_figure(norm[c_lo : q.start], self.year))
             ]
-            main = [q for q in kept if q not in baselines]
+            main = [q for q in kept if not any(q is o for o in baselines)]
             segments = []
             for i, q in enumerate(main):
                 seg_start = c_lo if i == 0 else _boundary(norm, main[i - 1], q)[1]
@@ -1120,7 +1153,7 @@ class _Engine:
                     ((sentence_past or part_past) and not self._future_clause(f, c_lo, deadlines))
                     or _is_past_clause(norm, c_lo, c_hi, q.start)
                     or _past_figure(f.prefix, self.year)
-                    or q in starting
+                    or any(q is o for o in starting)
                     or any(d.as_of and d.start < q.start for d in deadlines)
                 )
                 f.deadline = _deadline_for(norm, deadlines, q, found_quantities)
@@ -1159,7 +1192,7 @@ class _Engine:
             before = norm[c_lo : q.start]
             if q.unit in ("万", "亿") and re.match(r"[\u4e00-\u9fff]", after[:1]):
                 continue  # a bare 万/亿 before a noun is an adjective: 百亿产业集群, 22万伏
-            threshold = q.suffix_cmp in ("以上", "及以上", "以下") or re.search(r"(?:超|超过|逾)$", before)
+            threshold = q.suffix_cmp in ("以上", "及以上", "以下") or before.endswith(("超", "超过", "逾"))
             share = q.is_rate and not any(c.start > q.end for c in counts)  # 80%以上的规上企业实现…
             if threshold and not share and re.match(r"(?:、[^,;]{0,12})?的[\u4e00-\u9fff]", after):
                 continue  # 超10亿元、超百亿元的大项目, 注册资本1000万元以上的企业
@@ -1218,7 +1251,6 @@ class _Engine:
         """Stretch values (…,力争15%) and rates that lean on the figure before them (…,同比增长23.5%)."""
         previous: _Found | None = None
         for f in found:
-            subject = _subject(f.prefix)
             bare_suffix = not re.search(r"[\u4e00-\u9fff]", f.suffix)
             if (
                 previous is not None
@@ -1234,9 +1266,13 @@ class _Engine:
                 previous.seg_end = max(previous.seg_end, f.seg_end)
                 f.stretch_of_previous = True
                 continue
-            if previous is not None and not f.indicator and not subject and not re.match(r"[\u4e00-\u9fff]", f.suffix):
+            if previous is None or f.indicator or re.match(r"[\u4e00-\u9fff]", f.suffix):
+                previous = f
+                continue
+            rate, before = kinds.get(f.kind).hints, kinds.get(previous.kind).hints
+            leans = (rate.of_base and before.base) or (f.kind == previous.kind and f.q.unit == previous.q.unit)
+            if leans and not _subject(f.prefix):
                 base = previous.indicator or _indicator(previous)
-                rate, before = kinds.get(f.kind).hints, kinds.get(previous.kind).hints
                 if rate.of_base and before.base:
                     # 实现地区生产总值210亿元,同比增长23.5%: the rate of the amount before it.
                     if previous.clause_end <= f.clause_start and previous.seg_start >= f.clause_start - 80:
@@ -1460,7 +1496,7 @@ def _restated(item: ParsedTarget, earlier) -> ParsedTarget | None:
             return other  # 今年启动秦屯、和屯两个试点村 … 启动秦屯、和屯两个试点村
         if len(name) >= 6 and _RESTATED_VERB_RE.sub("", name) == _RESTATED_VERB_RE.sub("", other_name):
             return other  # 新认定国家高新技术企业 … 新增国家高新技术企业: another verb, the same thing
-        small_count = item.value <= 3 and (item.unit.lstrip("千万亿百十") or item.unit) in COUNT_UNITS
+        small_count = item.value <= 3 and (item.unit.lstrip("千万亿百十") or item.unit) in _COUNT_UNIT_SET
         if other.summary != item.summary and not small_count and _bigram_overlap(name, other_name) >= 0.5:
             return other  # 工作目标: 实际利用外资4800万美元 … 全年实际使用外资达到4800万美元以上
         short, long = sorted((name, other_name), key=len)
