@@ -326,9 +326,14 @@ def _outline_numbered(
 
 
 def _section_node(source: str, norm: str, start: int, end: int, paths: _Paths, *, ordinal: int) -> TaskNode:
-    """An unnumbered section heading, numbered 1, 2, 3 … in its path as the document gives none."""
+    """An unnumbered section heading line (see ``_unnumbered_node``)."""
     while start < end and norm[start] in _INDENT:
         start += 1
+    return _unnumbered_node(paths, ordinal, start, end, source[start:end].strip(_INDENT + "\r"))
+
+
+def _unnumbered_node(paths: _Paths, ordinal: int, start: int, end: int, heading: str) -> TaskNode:
+    """An item headed by a line the document does not number: numbered 1, 2, 3 … in its path."""
     label = str(ordinal)
     return TaskNode(
         number="",
@@ -340,7 +345,7 @@ def _section_node(source: str, norm: str, start: int, end: int, paths: _Paths, *
         start=start,
         heading_start=start,
         heading_end=end,
-        heading=source[start:end].strip(_INDENT + "\r"),
+        heading=heading,
     )
 
 
@@ -394,22 +399,8 @@ def _headline_nodes(source: str, norm: str, paths: _Paths) -> list[TaskNode]:
         pos = line_end + 1
     nodes: list[TaskNode] = []
     for ordinal, run in enumerate(runs, start=1):
-        label = str(ordinal)
-        first_start, last_end = run[0][0], run[-1][1]
-        nodes.append(
-            TaskNode(
-                number="",
-                label=label,
-                ordinal=ordinal,
-                style="headline",
-                path=paths.claim(label),
-                depth=0,
-                start=first_start,
-                heading_start=first_start,
-                heading_end=last_end,
-                heading=" ".join(source[s:e].strip(_INDENT) for s, e in run),
-            )
-        )
+        heading = " ".join(source[s:e].strip(_INDENT) for s, e in run)
+        nodes.append(_unnumbered_node(paths, ordinal, run[0][0], run[-1][1], heading))
     return nodes
 
 
