@@ -103,8 +103,8 @@ def refuse_bad_docx() -> ImportRefused:
 def refuse_no_numbering() -> ImportRefused:
     return ImportRefused(
         _(
-            "No numbered items were found (一、 (一) 1. (1) 一是 …). Paste or upload the plan with its "
-            "numbering as written."
+            "No items were found: neither numbered ones (一、 (一) 1. (1) 一是 …) nor headings standing "
+            "on lines of their own. Paste or upload the plan with its numbering and headings as written."
         ),
         code="no_numbering",
     )
