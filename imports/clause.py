@@ -48,6 +48,11 @@ _DESCRIPTOR_TAIL_RE = re.compile(
 )
 _LEADING_PLACE_RE = re.compile(r"^(?:在|于|对|将|把|为|全区|全年|年内|今年)+")
 _USE_RE = re.compile(r"(?:用好|利用|依托|围绕|聚焦|发挥|借助|立足|结合|瞄准|按照|依照)[^,;。]*$")
+# The attribute words of a project itself (not 投资 alone: 完成投资30亿元建设… is an output).
+_ATTRIBUTE_TAIL_RE = re.compile(
+    r"(?:总投资|计划总投资|年产|年产能|设计产能|占地面积|占地|建筑面积|用地面积)(?:约|为|达)?\s*$"
+)
+_CLAUSE_PART_RE = re.compile(r"[^,;。]*")
 _DESCRIBED_LATER_RE = re.compile(r"(?:以上|左右)?[\u4e00-\u9fff]{0,12}的[\u4e00-\u9fffA-Za-z0-9]")
 _DISPOSAL_RE = re.compile(r"(?:将|把)[\u4e00-\u9fff]{0,8}$")
 _STEER_RE = re.compile(r"(?:加快|推进|加快推进|统筹规划|统筹推进|统筹|抓好)(?P<place>[\u4e00-\u9fff]{1,8})$")
@@ -143,12 +148,22 @@ class Clause:
         """A descriptor word (总投资, 占地, 年产 …) stands right before the quantity."""
         return bool(_DESCRIPTOR_TAIL_RE.search(self.before))
 
+    def describes_project(self) -> bool:
+        """总投资32亿元的年产5万吨磷酸铁锂项目6月底前建成投产: a size that a project's own
+        attribute word introduces (年产, 占地, 建筑面积 …), in a clause whose predicate is an event
+        of the project, describes the project even without a 的 after it."""
+        if not _ATTRIBUTE_TAIL_RE.search(self.before):
+            return False
+        return bool(EVENT_PREDICATE_RE.search(_CLAUSE_PART_RE.match(self.after).group(0)))
+
     def describes(self) -> bool:
         """The quantity is the size of the thing its attributive phrase names (…5亿元的X项目), not
         an output: a descriptor word stands before it (总投资, 占地, 一期), or no output verb
         governs it (选取南部17.5平方公里的工业区). "完成6万平方米的主体工程建设" is an output."""
         if _DESCRIPTOR_TAIL_RE.search(self.before) and _DESCRIBED_LATER_RE.match(self.after):
             return True  # 年产50万套驱动电机的华驰项目…
+        if self.describes_project():
+            return True
         if not re.match(r"(?:以上|左右)?的[\u4e00-\u9fffA-Za-z0-9]", self.after):
             return False
         return not self.action

@@ -41,7 +41,7 @@ MEASURE_UNITS = (
     "元", "美元", "欧元", "港元", "平方米", "平米", "平方公里", "平方千米", "公顷", "亩", "米", "延米", "千米",
     "公里", "吨", "吨级", "千克", "公斤", "立方米", "千瓦", "千瓦时", "兆瓦", "吨标准煤", "吨标煤", "标箱",
     "微克/立方米", "毫克/立方米", "毫克/升",
-    "%", "‰", "个百分点", "百分点", "倍", "成", "人次", "家次", "户次", "架次", "艘次", "单", "列",
+    "%", "‰", "个百分点", "百分点", "倍", "成", "人次", "家次", "户次", "架次", "艘次", "批次", "单", "列",
 )  # fmt: skip
 # Durations are targets only as ceilings (办结时限压缩至3个工作日以内).
 TIME_UNITS = ("个工作日", "工作日", "小时", "分钟", "天")
@@ -980,6 +980,8 @@ def _screened_out(f: _Found, norm: str, clause_prefix: str) -> bool:
         return True
     if q.is_count and _clause_of(f, norm).uses():
         return True  # a resource used, not an output: 围绕…三个方向, 用好…两个重点区域
+    if q.is_rate and re.search(r"权重(?:占|为)?$", f.prefix):
+        return True  # the weight of an item in the plan's own assessment: 权重占40%
     if q.chinese and re.match(r"(?:规定|条例|禁令)", f.suffix):
         return True  # a rule set's name: 八项规定
     if q.chinese and f.prefix.endswith("”"):
@@ -1463,6 +1465,8 @@ def _dedupe(items: list[ParsedTarget]) -> list[ParsedTarget]:
         if duplicate is None:
             duplicate = _restated(item, by_figure.get((item.value, item.value_high, item.unit, item.kind), ()))
         if duplicate is not None:
+            if duplicate.stretch is None and item.stretch is not None and duplicate.comparator != "range":
+                duplicate.stretch = item.stretch  # the summary's figure, the body's 力争
             if not duplicate.deadline and item.deadline:
                 duplicate.deadline, duplicate.deadline_date = item.deadline, item.deadline_date
             if item.quote != duplicate.quote and item.quote not in duplicate.alt_quotes:

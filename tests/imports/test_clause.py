@@ -208,3 +208,32 @@ def test_one_report_keeps_its_headline_as_the_documents_title():
     text = "示范区推进会要求\n本报讯(记者甲)会议要求,全年引进项目30个。\n\n全力抓好招商\n年内新增企业20家。\n"
     parsed = plan_parse(text=text, year=2014)
     assert [t.task_path for t in parsed.targets] == ["", "1"]
+
+
+def test_a_project_sized_by_its_own_attribute_and_dated_is_a_milestone_not_an_amount():
+    parsed = parse("新增企业20家;总投资32亿元的年产5万吨磷酸铁锂项目6月底前建成投产。")
+    assert figures(parsed) == [(20, "家", "amount", ">=")]
+    assert [m.quote for task in parsed.tasks for m in task.milestones] == [
+        "总投资32亿元的年产5万吨磷酸铁锂项目6月底前建成投产"
+    ]
+
+
+def test_money_invested_in_building_something_is_still_a_target():
+    assert figures(parse("全年完成投资30亿元建成标准厂房。")) == [(30, "亿元", "amount", ">=")]
+
+
+def test_the_weight_of_an_item_in_the_plans_own_assessment_is_no_target():
+    assert parse("考核结果纳入年度综合考评,权重占40%。").targets == []
+
+
+def test_a_summary_target_takes_the_stretch_its_task_adds():
+    text = (
+        "主要预期目标:实际使用外资7500万美元。\n一、对外开放\n1.利用外资。全年实际使用外资7500万美元,力争8000万美元。\n"
+    )
+    (target,) = plan_parse(text=text, year=2024).targets
+    assert (target.value, target.stretch, target.task_path) == (7500, 8000, "")
+
+
+def test_batches_are_a_unit_of_their_own():
+    (target,) = parse("全年外出招商不少于60批次。").targets
+    assert (target.value, target.unit) == (60, "批次")

@@ -17,7 +17,7 @@ def test_every_plan_labelled_here_is_found():
     if not (shared_dir() / "seeds").exists():
         pytest.skip(f"the shared seeds are not at {shared_dir()}")
     names = {plan.name for plan in PLANS}
-    assert {f"plan_{x}" for x in "abcdefghijk"} | {"004_80e259d578ac1dde"} <= names
+    assert {f"plan_{x}" for x in "abcdefghijklm"} | {"004_80e259d578ac1dde"} <= names
 
 
 @pytest.mark.parametrize("plan", PLANS, ids=[plan.name for plan in PLANS])

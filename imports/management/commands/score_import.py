@@ -35,6 +35,8 @@ YEARS = {
     "plan_i": 2020,
     "plan_j": 2021,
     "plan_k": 2022,
+    "plan_l": 2023,
+    "plan_m": 2024,
 }
 # Where a document's rules were written: the two shared labelled seeds; the rest were labelled
 # here, after the rules, to try them (reported apart).
