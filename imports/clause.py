@@ -27,11 +27,29 @@ PRODUCE_VERBS = (
     "认定", "新认定", "创建", "申报", "建立", "设立", "组建", "成立", "举办", "新上", "招引", "落地",
     "达到", "达", "突破", "超过", "超", "增加", "提高", "提升", "增长", "不低于", "不少于",
 )  # fmt: skip
-# Words that introduce the size of a thing rather than an output: 总投资…的, 占地…的, 一期…的.
-DESCRIPTOR_WORDS = (
-    "总投资", "计划总投资", "投资", "总投入", "占地面积", "占地", "规划面积", "总面积", "建筑面积", "用地面积",
-    "一期", "二期", "三期", "首期", "全长", "总长", "总规模", "规模", "面积", "年产", "年产能", "设计产能",
-)  # fmt: skip
+# The size words of a thing, three views of one vocabulary:
+# - the total of a fixed thing (总投资47亿元, 全长9.12千米): counted exactly when it stands alone;
+# - a project's own attribute (年产, 占地): a size it has, whatever follows;
+# - any word that may introduce a size before 的 (投资…的, 一期…的).
+FIXED_TOTAL_WORDS = ("总投资", "计划总投资", "全长", "总长", "总规模", "总面积", "占地面积", "占地", "规划面积")
+ATTRIBUTE_WORDS = ("总投资", "计划总投资", "年产", "年产能", "设计产能", "占地面积", "占地", "建筑面积", "用地面积")
+DESCRIPTOR_WORDS = tuple(
+    dict.fromkeys(
+        FIXED_TOTAL_WORDS + ATTRIBUTE_WORDS + ("投资", "总投入", "一期", "二期", "三期", "首期", "规模", "面积")
+    )
+)
+# Steering verbs: what follows them is a set already given (加快4个社区建设, 推进175个在建项目,
+# 加快通海港区3个泊位建设, 续建…安置房1800套).
+STEER_VERBS = ("加快", "推进", "续建", "加快推进", "高效推进", "统筹规划", "统筹推进", "统筹")
+
+
+def _tail(words: tuple[str, ...], after: str = "") -> re.Pattern[str]:
+    """One of ``words`` at the end of the text (longest first), then ``after``."""
+    return re.compile("(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")" + after + r"\s*$")
+
+
+FIXED_TOTAL_TAIL_RE = _tail(FIXED_TOTAL_WORDS, "(?:约|为|达)?")
+STEER_TAIL_RE = _tail(STEER_VERBS, "(?:实施)?")
 # What can happen to a described thing: it starts, is finished, opens, becomes ready …
 EVENT_PREDICATE_RE = re.compile(
     r"开工|竣工|投产|建成|具备|办[理竣]|签约|落地|入驻|运营|启用|完工|交付|投用|开业|启动|封顶|结顶|达产|"
@@ -43,19 +61,17 @@ EACH_RE = re.compile(
 )
 _LIST_SPLIT_RE = re.compile(r"、|和|及|与|以及")
 _ACTION_RE = re.compile("|".join(sorted(PRODUCE_VERBS, key=len, reverse=True)))
-_DESCRIPTOR_TAIL_RE = re.compile(
-    "(?:" + "|".join(sorted(DESCRIPTOR_WORDS, key=len, reverse=True)) + r")(?:约|为|达|计)?\s*$"
-)
+_DESCRIPTOR_TAIL_RE = _tail(DESCRIPTOR_WORDS, "(?:约|为|达|计)?")
 _LEADING_PLACE_RE = re.compile(r"^(?:在|于|对|将|把|为|全区|全年|年内|今年)+")
 _USE_RE = re.compile(r"(?:用好|利用|依托|围绕|聚焦|发挥|借助|立足|结合|瞄准|按照|依照)[^,;。]*$")
-# The attribute words of a project itself (not 投资 alone: 完成投资30亿元建设… is an output).
-_ATTRIBUTE_TAIL_RE = re.compile(
-    r"(?:总投资|计划总投资|年产|年产能|设计产能|占地面积|占地|建筑面积|用地面积)(?:约|为|达)?\s*$"
-)
+# A project's own attribute (not 投资 alone: 完成投资30亿元建设… is an output).
+_ATTRIBUTE_TAIL_RE = _tail(ATTRIBUTE_WORDS, "(?:约|为|达)?")
 _CLAUSE_PART_RE = re.compile(r"[^,;。]*")
 _DESCRIBED_LATER_RE = re.compile(r"(?:以上|左右)?[\u4e00-\u9fff]{0,12}的[\u4e00-\u9fffA-Za-z0-9]")
 _DISPOSAL_RE = re.compile(r"(?:将|把)[\u4e00-\u9fff]{0,8}$")
-_STEER_RE = re.compile(r"(?:加快|推进|加快推进|统筹规划|统筹推进|统筹|抓好)(?P<place>[\u4e00-\u9fff]{1,8})$")
+_STEER_RE = re.compile(
+    "(?:" + "|".join(sorted(STEER_VERBS, key=len, reverse=True)) + r")(?P<place>[\u4e00-\u9fff]{1,8})$"
+)
 _LIST_TOTAL_RE = re.compile(r"等[\u4e00-\u9fff]{0,10}(?:共计|合计|总计)$")
 _PUT_IN_RE = re.compile(r"(?:投入|安排)(?:[\u4e00-\u9fff]{0,8}?资金)?(?:约|为)?$")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
@@ -78,15 +94,9 @@ class Clause:
     it. The parts are read when a rule first asks for them: most quantities need only one or two.
     """
 
-    __slots__ = ("__dict__", "after", "before")
-
     def __init__(self, before: str, after: str) -> None:
         self.before = before
         self.after = after
-
-    @classmethod
-    def read(cls, before: str, after: str) -> Clause:
-        return cls(before, after)
 
     @property
     def _action_match(self) -> re.Match[str] | None:

@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from core import figures
-from imports.clause import Clause, share_threshold
+from imports.clause import FIXED_TOTAL_TAIL_RE, STEER_TAIL_RE, Clause, share_threshold
 from imports.numbering import CN_DIGITS, Outline, TaskNode, cn_to_int
 from targets import kinds
 
@@ -37,6 +37,13 @@ from targets import kinds
 
 COUNT_UNITS = tuple(sorted(figures.COUNT_UNITS))  # the units that count whole things (core.figures)
 _COUNT_UNIT_SET = frozenset(COUNT_UNITS)
+
+
+def counts_whole_things(unit: str) -> bool:
+    """个, 家, 万人 …: a unit that counts whole things (a prefix of size 万/亿 aside)."""
+    return (unit.lstrip("千万亿百十") or unit) in _COUNT_UNIT_SET
+
+
 MEASURE_UNITS = (
     "元", "美元", "欧元", "港元", "平方米", "平米", "平方公里", "平方千米", "公顷", "亩", "米", "延米", "千米",
     "公里", "吨", "吨级", "千克", "公斤", "立方米", "千瓦", "千瓦时", "兆瓦", "吨标准煤", "吨标煤", "标箱",
@@ -132,12 +139,6 @@ PAST_FIGURE_TAIL_RE = re.compile(r"(?<![比较同于])(?:去年|上年|(?P<year>
 AT_LEAST_TAIL_RE = re.compile(r"(?:不少于|不低于|至少|突破|超过|超|逾|多于|(?<!不)高于|大于)\s*$")
 AT_MOST_TAIL_RE = re.compile(r"(?:不超过|不高于|(?<!不)低于|(?<!不)少于|最多|控制在|以内)\s*$")
 NEAR_TAIL_RE = re.compile(r"近\s*$")
-# Descriptors of a fixed thing rather than an output to count up: 总投资47亿元, 全长9.12千米.
-DESCRIPTOR_TAIL_RE = re.compile(
-    r"(?:总投资|计划总投资|全长|总长|总规模|总面积|占地面积|占地|规划面积)(?:约|为|达)?\s*$"
-)
-# Acting on a given set: 加快4个新型农村社区建设, 推进175个在建项目.
-SCOPE_VERB_TAIL_RE = re.compile(r"(?:加快|推进|续建|加快推进|高效推进)(?:实施)?\s*$")
 SCOPE_COMPLETION_RE = re.compile(r"^[^,;。]{0,20}?(?:全面|全部)(?:开工|建成|完成|竣工|结顶|投产|运营|启动|实施)")
 # The plan's own structure, not a target: 六项重点工作, 8个方面的工作, 三个保障.
 META_NOUN_RE = re.compile(
@@ -344,7 +345,7 @@ class Quantity:
 
     @property
     def is_count(self) -> bool:
-        return (self.unit.lstrip("千万亿百十") or self.unit) in _COUNT_UNIT_SET
+        return counts_whole_things(self.unit)
 
     @property
     def is_rate(self) -> bool:
@@ -736,7 +737,7 @@ def _comparator_of(f: _Found, kind: kinds.Kind, norm: str) -> str:
 def _clause_of(f: _Found, norm: str) -> Clause:
     """The grammar of the quantity's clause (``imports.clause``), read once."""
     if f.clause is None:
-        f.clause = Clause.read(norm[f.clause_start : f.q.start], norm[f.q.end : f.clause_end])
+        f.clause = Clause(norm[f.clause_start : f.q.start], norm[f.q.end : f.clause_end])
     return f.clause
 
 
@@ -817,12 +818,12 @@ def _is_fixed_set(f: _Found, norm: str) -> bool:
         return True  # 年初确定的20件民生实事: a set fixed before
     if "已" in prefix[-3:] or suffix.startswith("已"):
         return True
-    if DESCRIPTOR_TAIL_RE.search(prefix):
+    if FIXED_TOTAL_TAIL_RE.search(prefix):
         return True
     if not q.is_count:
         return False
     has_noun = bool(re.match(r"[\u4e00-\u9fff]", suffix))
-    if has_noun and SCOPE_VERB_TAIL_RE.search(prefix):
+    if has_noun and STEER_TAIL_RE.search(prefix):
         return True
     if has_noun and SCOPE_COMPLETION_RE.search(suffix):
         return True
@@ -986,7 +987,7 @@ def _screened_out(f: _Found, norm: str, clause_prefix: str) -> bool:
         return True  # a rule set's name: 八项规定
     if q.chinese and f.prefix.endswith("”"):
         return True  # part of a quoted name: “青陂英才”十条政策, “科创中国”三年行动
-    if DEMONSTRATIVE_TAIL_RE.search(tail) and q.chinese and not Clause.read(clause_prefix, f.suffix).distributed():
+    if DEMONSTRATIVE_TAIL_RE.search(tail) and q.chinese and not Clause(clause_prefix, f.suffix).distributed():
         return True
     if (
         "每" in clause_prefix
@@ -1500,7 +1501,7 @@ def _restated(item: ParsedTarget, earlier) -> ParsedTarget | None:
             return other  # 今年启动秦屯、和屯两个试点村 … 启动秦屯、和屯两个试点村
         if len(name) >= 6 and _RESTATED_VERB_RE.sub("", name) == _RESTATED_VERB_RE.sub("", other_name):
             return other  # 新认定国家高新技术企业 … 新增国家高新技术企业: another verb, the same thing
-        small_count = item.value <= 3 and (item.unit.lstrip("千万亿百十") or item.unit) in _COUNT_UNIT_SET
+        small_count = item.value <= 3 and counts_whole_things(item.unit)
         if other.summary != item.summary and not small_count and _bigram_overlap(name, other_name) >= 0.5:
             return other  # 工作目标: 实际利用外资4800万美元 … 全年实际使用外资达到4800万美元以上
         short, long = sorted((name, other_name), key=len)

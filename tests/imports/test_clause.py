@@ -22,9 +22,9 @@ def figures(parsed):
 
 
 def test_it_reads_subject_action_modifier_head_and_predicate():
-    clause = Clause.read("理工大科技园要完成", "的主体工程建设")
+    clause = Clause("理工大科技园要完成", "的主体工程建设")
     assert (clause.subject, clause.action, clause.head) == ("理工大科技园要", "完成", "主体工程建设")
-    described = Clause.read("总投资", "的康华医药物流母港项目开工建设")
+    described = Clause("总投资", "的康华医药物流母港项目开工建设")
     assert described.head == "康华医药物流母港项目"
     assert described.predicate == "开工建设"
 
@@ -42,7 +42,7 @@ def test_it_reads_subject_action_modifier_head_and_predicate():
     ],
 )
 def test_a_size_in_an_attributive_phrase_describes_the_thing(before, after, describes):
-    assert Clause.read(before, after).describes() is describes
+    assert Clause(before, after).describes() is describes
 
 
 def test_a_share_passes_a_threshold_only_when_entities_follow_the_percentage():
